@@ -1,0 +1,63 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Region, Sector, User
+
+
+class SignupForm(forms.Form):
+    """Extra fields on allauth's sign-up form (allauth adds e-mail and passwords)."""
+
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=150,
+        help_text=_("As it must appear on your certificates."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    sector = forms.ModelChoiceField(
+        label=_("Sector"), queryset=Sector.objects.all(), required=False,
+        empty_label=_("(choose your sector)"),
+    )
+    region = forms.ModelChoiceField(
+        label=_("Region"), queryset=Region.objects.all(), required=False,
+        empty_label=_("(choose your region)"),
+    )
+
+    field_order = ["full_name", "email", "password1", "password2", "sector", "region"]
+
+    def signup(self, request, user: User) -> None:
+        user.full_name = self.cleaned_data["full_name"].strip()
+        user.sector = self.cleaned_data.get("sector")
+        user.region = self.cleaned_data.get("region")
+        user.preferred_language = (request.LANGUAGE_CODE or "nl")[:2]
+        if user.preferred_language not in ("nl", "en"):
+            user.preferred_language = "nl"
+        user.save()
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["full_name", "preferred_language", "sector", "region"]
+
+    def clean_full_name(self) -> str:
+        name = self.cleaned_data["full_name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Enter your name as it must appear on certificates."))
+        return name
+
+
+class DeleteAccountForm(forms.Form):
+    confirm = forms.CharField(
+        label=_("Type DELETE to confirm"), max_length=20,
+        help_text=_("Your account and personal data are removed. This cannot be undone."),
+    )
+
+    def clean_confirm(self) -> str:
+        value = self.cleaned_data["confirm"].strip()
+        if value.upper() not in ("DELETE", "VERWIJDER"):
+            raise forms.ValidationError(_("Type DELETE to confirm."))
+        return value
+
+
+class AccessTokenForm(forms.Form):
+    name = forms.CharField(label=_("Token name"), max_length=100,
+                           help_text=_("What you use it for, e.g. 'LMS koppeling'."))

@@ -1,0 +1,52 @@
+"""Admin guards: two-factor authentication for privileged roles, and the admin's CSP."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from .roles import requires_two_factor
+
+
+def _is_admin_path(path: str) -> bool:
+    return path.startswith("/admin/") or path.startswith("/django-admin/")
+
+
+class AdminTwoFactorMiddleware:
+    """Editors, programme staff and site admins reach /admin/ only after enabling TOTP."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            settings.ADMIN_TWO_FACTOR_REQUIRED
+            and _is_admin_path(request.path)
+            and request.user.is_authenticated
+            and requires_two_factor(request.user)
+        ):
+            from allauth.mfa.utils import is_mfa_enabled
+
+            if not is_mfa_enabled(request.user, ["totp"]):
+                messages.warning(
+                    request,
+                    _("Set up two-factor authentication (an authenticator app) before you "
+                      "use the management environment."),
+                )
+                return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+
+class AdminContentSecurityPolicyMiddleware:
+    """The Wagtail admin needs inline scripts; relax the policy for /admin/ only.
+
+    Must sit after csp.middleware.CSPMiddleware so it marks the response first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if _is_admin_path(request.path):
+            response._csp_config = settings.ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"]
+        return response

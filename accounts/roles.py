@@ -1,0 +1,31 @@
+"""Roles are Django groups; these names are the contract between code, seed data and docs."""
+
+from django.utils.translation import gettext_lazy as _
+
+LEARNER = "learner"
+ORGANISATION_MANAGER = "organisation manager"
+COURSE_EDITOR = "course editor"
+PROGRAMME_STAFF = "programme staff"
+SITE_ADMIN = "site admin"
+
+ROLE_LABELS = {
+    LEARNER: _("Learner"),
+    ORGANISATION_MANAGER: _("Organisation manager"),
+    COURSE_EDITOR: _("Course editor"),
+    PROGRAMME_STAFF: _("Programme staff"),
+    SITE_ADMIN: _("Site admin"),
+}
+
+TWO_FACTOR_ROLES = {COURSE_EDITOR, PROGRAMME_STAFF, SITE_ADMIN}
+
+
+def has_role(user, role: str) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.groups.filter(name=role).exists()
+
+
+def requires_two_factor(user) -> bool:
+    if user.is_superuser:
+        return True
+    return user.groups.filter(name__in=TWO_FACTOR_ROLES).exists()

@@ -1,0 +1,27 @@
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from .models import Region, Sector
+
+
+class SectorViewSet(SnippetViewSet):
+    model = Sector
+    icon = "group"
+    list_display = ["name", "name_en", "slug", "sort_order"]
+    search_fields = ["name", "name_en"]
+
+
+class RegionViewSet(SnippetViewSet):
+    model = Region
+    icon = "site"
+    list_display = ["name", "slug", "sort_order"]
+    search_fields = ["name"]
+
+
+class TaxonomyGroup(SnippetViewSetGroup):
+    menu_label = "Sectoren en regio's"
+    menu_icon = "list-ul"
+    items = (SectorViewSet, RegionViewSet)
+
+
+register_snippet(TaxonomyGroup)

@@ -1,0 +1,50 @@
+"""Demo accounts, one per role, for `make run`. Idempotent."""
+
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from accounts import roles
+from accounts.models import Region, Sector
+
+DEMO_PASSWORD = "demo-wachtwoord-2026"  # noqa: S105 - documented demo credential, dev only
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    full_name: str
+    role: str
+    sector: str | None = None
+    region: str | None = None
+
+
+DEMO_ACCOUNTS = [
+    DemoAccount("deelnemer@example.org", "Demi de Deelnemer", roles.LEARNER, "onderwijs", "utrecht"),
+    DemoAccount("manager@example.org", "Mo Manager", roles.ORGANISATION_MANAGER, "hotel",
+                "amsterdam-amstelland"),
+    DemoAccount("redacteur@example.org", "Ruth Redacteur", roles.COURSE_EDITOR),
+    DemoAccount("programma@example.org", "Pim Programma", roles.PROGRAMME_STAFF),
+    DemoAccount("beheer@example.org", "Bea Beheer", roles.SITE_ADMIN),
+]
+
+
+def ensure_demo_accounts() -> list[DemoAccount]:
+    User = get_user_model()
+    for account in DEMO_ACCOUNTS:
+        user = User.objects.filter(email=account.email).first()
+        if user is None:
+            user = User.objects.create_user(
+                email=account.email, password=DEMO_PASSWORD, full_name=account.full_name,
+                sector=Sector.objects.filter(slug=account.sector).first(),
+                region=Region.objects.filter(slug=account.region).first(),
+                is_staff=account.role == roles.SITE_ADMIN,
+                is_superuser=account.role == roles.SITE_ADMIN,
+            )
+        user.groups.add(Group.objects.get(name=account.role))
+        EmailAddress.objects.get_or_create(
+            user=user, email=account.email, defaults={"verified": True, "primary": True}
+        )
+    return DEMO_ACCOUNTS

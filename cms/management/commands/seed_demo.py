@@ -1,0 +1,29 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.models import Region, Sector
+from accounts.taxonomy import seed_taxonomies
+from cms.demo import DEMO_PASSWORD, ensure_demo_accounts
+from cms.roles import ensure_roles
+
+
+class Command(BaseCommand):
+    help = "Load the demo content and accounts (idempotent: a second run changes nothing)."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            seed_taxonomies(Sector, Region)
+            ensure_roles()
+            call_command("load_courses", verbosity=options["verbosity"])
+            accounts = ensure_demo_accounts()
+        if options["verbosity"]:
+            self.stdout.write("")
+            self.stdout.write(self.style.SUCCESS("Demo ready at http://127.0.0.1:8000/"))
+            self.stdout.write(f"  admin: http://127.0.0.1:8000/admin/   password for every "
+                              f"demo account: {DEMO_PASSWORD}")
+            for account in accounts:
+                self.stdout.write(f"  {account.role:<22} {account.email}")
+            self.stdout.write("  (editors, programme staff and admins set up an authenticator "
+                              "app at first admin visit)")
+            self.stdout.write("")

@@ -1,0 +1,91 @@
+"""The role groups and their permissions, kept in sync after every migrate (idempotent)."""
+
+import logging
+
+from django.contrib.auth.models import Group, Permission
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+
+from accounts import roles
+
+logger = logging.getLogger(__name__)
+
+ADMIN_ACCESS = "wagtailadmin.access_admin"
+MEDIA_PERMISSIONS = [
+    "wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image",
+    "wagtaildocs.add_document", "wagtaildocs.change_document", "wagtaildocs.choose_document",
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    roles.LEARNER: [],
+    roles.ORGANISATION_MANAGER: [],
+    roles.COURSE_EDITOR: [
+        ADMIN_ACCESS,
+        "wagtail_localize.submit_translation",
+        *MEDIA_PERMISSIONS,
+    ],
+    roles.PROGRAMME_STAFF: [
+        ADMIN_ACCESS,
+        "accounts.view_programme_reports",
+        "certificates.revoke_certificate",
+        "certificates.view_certificate",
+    ],
+    roles.SITE_ADMIN: [
+        ADMIN_ACCESS,
+        "accounts.view_programme_reports",
+        "accounts.add_user", "accounts.change_user", "accounts.view_user",
+        "auth.add_group", "auth.change_group", "auth.view_group",
+        "accounts.add_sector", "accounts.change_sector", "accounts.delete_sector",
+        "accounts.add_region", "accounts.change_region", "accounts.delete_region",
+        "wagtailcore.add_site", "wagtailcore.change_site",
+        "wagtailredirects.add_redirect", "wagtailredirects.change_redirect",
+        "wagtailredirects.delete_redirect",
+        *MEDIA_PERMISSIONS,
+    ],
+}
+
+COURSE_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
+
+
+def _permission(dotted: str) -> Permission | None:
+    app_label, codename = dotted.split(".", 1)
+    return Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+
+
+def ensure_roles() -> dict[str, Group]:
+    """Create the role groups and give each exactly its listed permissions (that exist)."""
+    groups = {}
+    for name, dotted_permissions in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        wanted = [p for p in (_permission(d) for d in dotted_permissions) if p is not None]
+        group.permissions.add(*wanted)
+        groups[name] = group
+    root_collection = Collection.get_first_root_node()
+    if root_collection is not None:
+        for name in (roles.COURSE_EDITOR, roles.SITE_ADMIN):
+            for dotted in MEDIA_PERMISSIONS:
+                permission = _permission(dotted)
+                if permission is not None:
+                    GroupCollectionPermission.objects.get_or_create(
+                        group=groups[name], collection=root_collection, permission=permission
+                    )
+    return groups
+
+
+def grant_course_editing(*, page: Page) -> None:
+    """Course editors may edit, publish and add pages below `page` (a course catalogue)."""
+    group, _ = Group.objects.get_or_create(name=roles.COURSE_EDITOR)
+    for codename in COURSE_PAGE_PERMISSIONS:
+        permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+        GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)
+
+
+def grant_site_editing(*, page: Page) -> None:
+    """Site admins manage the whole page tree."""
+    group, _ = Group.objects.get_or_create(name=roles.SITE_ADMIN)
+    for codename in [*COURSE_PAGE_PERMISSIONS, "delete_page"]:
+        permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+        GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)
+
+
+def ensure_roles_after_migrate(**kwargs) -> None:
+    ensure_roles()

@@ -1,0 +1,21 @@
+from .base import *  # noqa: F403
+from .base import DATABASES, env
+
+DEBUG = False
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not env.str(
+    "DATABASE_URL", default=""
+):
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+CELERY_TASK_ALWAYS_EAGER = False
+WAGTAILADMIN_BASE_URL = "http://testserver"
+SITE_URL = "http://testserver"
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# A live test worker listens on its own queue (tests/conftest.py: celery_worker_process).
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TEST_QUEUE", default="celery")

@@ -1,0 +1,159 @@
+"""Read queries over course content, shared by the site, the API and the lms."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import QueryDict
+from wagtail.models import Locale, Page
+
+from .blocks import GRADED_TYPES
+from .models import AUDIENCE_CHOICES, CourseIndexPage, CoursePage, LessonPage, StorylinePage
+
+
+def course_list(*, locale: Locale | None = None):
+    qs = CoursePage.objects.live().public().order_by("path")
+    if locale is not None:
+        qs = qs.filter(locale=locale)
+    return qs
+
+
+def catalogue(*, index_page: CourseIndexPage, params: QueryDict) -> dict[str, Any]:
+    """The catalogue's course list with its filters (audience, sector, language)."""
+    from accounts.models import Sector
+
+    audience = params.get("doelgroep", "")
+    sector = params.get("sector", "")
+    language = params.get("taal", "")
+    locales = {loc.language_code: loc for loc in Locale.objects.all()}
+    courses = CoursePage.objects.live().public().order_by("path")
+    if language and language in locales:
+        courses = courses.filter(locale=locales[language])
+    else:
+        language = ""
+        courses = courses.filter(locale=index_page.locale)
+    if audience:
+        courses = courses.filter(audience=audience)
+    if sector:
+        courses = courses.filter(sectors__slug=sector)
+    courses = courses.distinct().prefetch_related("sectors")
+    languages_by_key: dict[Any, list[str]] = {}
+    for key, code in CoursePage.objects.live().values_list("translation_key", "locale__language_code"):
+        languages_by_key.setdefault(key, []).append(code)
+    return {
+        "courses": [(c, sorted(languages_by_key.get(c.translation_key, []))) for c in courses],
+        "audiences": AUDIENCE_CHOICES,
+        "sectors": Sector.objects.all(),
+        "languages": sorted(locales),
+        "selected": {"audience": audience, "sector": sector, "language": language},
+    }
+
+
+@dataclass
+class CourseOutline:
+    intro: list[LessonPage] = field(default_factory=list)
+    storylines: list[tuple[StorylinePage, list[LessonPage]]] = field(default_factory=list)
+    closing: list[LessonPage] = field(default_factory=list)
+
+    @property
+    def has_storylines(self) -> bool:
+        return bool(self.storylines)
+
+    def path(self, storyline: StorylinePage | None) -> list[LessonPage]:
+        """The lessons a learner takes: the shared ones plus the chosen storyline."""
+        chosen: list[LessonPage] = []
+        for candidate, lessons in self.storylines:
+            if storyline is not None and candidate.pk == storyline.pk:
+                chosen = lessons
+        return [*self.intro, *chosen, *self.closing]
+
+    def storyline(self, storyline_id: int) -> StorylinePage | None:
+        return next((s for s, _ in self.storylines if s.pk == storyline_id), None)
+
+    def all_lessons(self) -> list[LessonPage]:
+        return [*self.intro, *(l for _, ls in self.storylines for l in ls), *self.closing]
+
+
+def course_outline(*, course: CoursePage, live_only: bool = True) -> CourseOutline:
+    """The course's lessons and storylines in tree order, in two queries."""
+    descendants = Page.objects.descendant_of(course).order_by("path")
+    if live_only:
+        descendants = descendants.live()
+    pages = list(descendants.specific())
+    outline = CourseOutline()
+    storyline_lessons: dict[int, list[LessonPage]] = {}
+    seen_storyline = False
+    for page in pages:
+        if isinstance(page, StorylinePage):
+            seen_storyline = True
+            lessons: list[LessonPage] = []
+            storyline_lessons[page.pk] = lessons
+            outline.storylines.append((page, lessons))
+        elif isinstance(page, LessonPage):
+            if page.depth == course.depth + 1:
+                (outline.closing if seen_storyline else outline.intro).append(page)
+            else:
+                parent_path = page.path[: -Page.steplen]
+                owner = next((s for s, _ in outline.storylines if s.path == parent_path), None)
+                if owner is not None:
+                    storyline_lessons[owner.pk].append(page)
+    return outline
+
+
+def block_questions(lesson: LessonPage) -> list[dict[str, Any]]:
+    """The questions and scenarios of one lesson, with their answers, as plain data."""
+    questions = []
+    for block in lesson.body:
+        if block.block_type in GRADED_TYPES or block.block_type == "scenario":
+            questions.append(question_data(block_type=block.block_type, block_id=block.id,
+                                           value=block.value, lesson=lesson))
+    return questions
+
+
+def _list_items(list_value) -> list[tuple[str, Any]]:
+    return [(bound.id, bound.value) for bound in list_value.bound_blocks]
+
+
+def question_data(*, block_type: str, block_id: str, value, lesson: LessonPage) -> dict[str, Any]:
+    """Plain data for one question block, including correct answers (server side only)."""
+    base: dict[str, Any] = {
+        "id": block_id,
+        "type": block_type,
+        "lesson_id": lesson.pk,
+        "graded": block_type in GRADED_TYPES,
+        "explanation": str(value.get("explanation") or ""),
+    }
+    if block_type in ("single_choice", "multiple_choice"):
+        base["question"] = value["question"]
+        base["options"] = [
+            {"id": oid, "text": o["text"], "correct": bool(o["correct"]), "feedback": o["feedback"]}
+            for oid, o in _list_items(value["options"])
+        ]
+    elif block_type == "true_false":
+        base["question"] = value["statement"]
+        base["correct"] = bool(value["correct"])
+        base["feedback_true"] = value["feedback_true"]
+        base["feedback_false"] = value["feedback_false"]
+    elif block_type == "ordering":
+        base["question"] = value["question"]
+        base["items"] = [{"id": iid, "text": text} for iid, text in _list_items(value["items"])]
+    elif block_type == "scenario":
+        base["question"] = value["title"]
+        base["intro"] = str(value["intro"])
+        base["start"] = value["start"]
+        base["scenes"] = [
+            {
+                "key": scene["key"],
+                "text": str(scene["text"]),
+                "options": [
+                    {"id": oid, "text": o["text"], "recommended": bool(o["recommended"]),
+                     "feedback": o["feedback"], "next": o["next"] or None}
+                    for oid, o in _list_items(scene["options"])
+                ],
+            }
+            for scene in value["scenes"]
+        ]
+    return base
+
+
+def path_questions(*, lessons: list[LessonPage]) -> list[dict[str, Any]]:
+    return [q for lesson in lessons for q in block_questions(lesson)]

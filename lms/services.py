@@ -1,0 +1,296 @@
+"""Everything that changes learning state. Views, the API and tasks call these."""
+
+import random
+from datetime import timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from courses.models import CoursePage, LessonPage, StorylinePage
+from courses.selectors import course_outline, path_questions
+
+from . import grading
+from .errors import Conflict, LearningError, NotAllowed, NotFound
+from .models import Answer, Attempt, Completion, Enrolment, LessonProgress
+from .signals import course_passed
+
+#: A renewal opens a new certification cycle from this long before expiry.
+RENEWAL_WINDOW = timedelta(days=90)
+#: Longest time one lesson view can add to "time spent" (a tab left open does not count).
+MAX_SECONDS_PER_VISIT = 30 * 60
+
+
+def _add_months(moment, months: int):
+    month_index = moment.month - 1 + months
+    year = moment.year + month_index // 12
+    month = month_index % 12 + 1
+    day = min(moment.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
+                           31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+def enrolment_create(*, user, course: CoursePage) -> Enrolment:
+    """Enrol `user` (free, self-service). Idempotent: a second call returns the same enrolment."""
+    if not course.live:
+        raise NotFound(_("This course does not exist."))
+    missing = [
+        p for p in course.prerequisites.all()
+        if not Completion.objects.filter(user=user, course_key=p.translation_key).exists()
+    ]
+    if missing:
+        raise NotAllowed(
+            _("First pass: %(courses)s.") % {"courses": ", ".join(p.title for p in missing)},
+            code="prerequisites_missing",
+        )
+    enrolment, _created = Enrolment.objects.get_or_create(
+        user=user, course=course, defaults={"course_key": course.translation_key}
+    )
+    return enrolment
+
+
+def lesson_visit(*, enrolment: Enrolment, lesson: LessonPage, seconds: int = 0,
+                 completed: bool = False) -> LessonProgress:
+    """Record that the learner saw (or finished) a lesson, for progress, resume and time spent."""
+    seconds = max(0, min(int(seconds), MAX_SECONDS_PER_VISIT))
+    progress, _created = LessonProgress.objects.get_or_create(enrolment=enrolment, lesson=lesson)
+    fields = []
+    if seconds:
+        progress.seconds_spent += seconds
+        fields.append("seconds_spent")
+    if completed and progress.completed_at is None:
+        progress.completed_at = timezone.now()
+        fields.append("completed_at")
+    if fields:
+        progress.save(update_fields=fields)
+    Enrolment.objects.filter(pk=enrolment.pk).update(last_lesson=lesson,
+                                                     last_activity_at=timezone.now())
+    return progress
+
+
+def _check_retake_rules(*, enrolment: Enrolment, course: CoursePage) -> None:
+    submitted = enrolment.attempts.filter(status=Attempt.Status.SUBMITTED)
+    if course.max_attempts and submitted.count() >= course.max_attempts:
+        raise NotAllowed(_("You have used all %(n)s attempts for this course.")
+                         % {"n": course.max_attempts}, code="no_attempts_left")
+    last = submitted.order_by("-submitted_at").first()
+    if last and course.retake_cooldown_hours:
+        ready_at = last.submitted_at + timedelta(hours=course.retake_cooldown_hours)
+        if timezone.now() < ready_at:
+            raise NotAllowed(
+                _("You can start a new attempt from %(when)s.")
+                % {"when": timezone.localtime(ready_at).strftime("%d-%m-%Y %H:%M")},
+                code="cooldown", details={"available_at": ready_at.isoformat()},
+            )
+
+
+def attempt_start(*, enrolment: Enrolment, storyline: StorylinePage | None = None) -> Attempt:
+    """Start an attempt on the intro + chosen storyline, snapshotting questions and answers.
+
+    Returns the open attempt if there is one for the same storyline."""
+    course = enrolment.course.specific
+    outline = course_outline(course=course)
+    if outline.has_storylines:
+        if storyline is None:
+            raise LearningError(_("Choose a storyline first."), code="storyline_required")
+        if outline.storyline(storyline.pk) is None:
+            raise LearningError(_("This storyline does not belong to the course."),
+                                code="unknown_storyline")
+    elif storyline is not None:
+        raise LearningError(_("This course has no storylines."), code="unknown_storyline")
+
+    with transaction.atomic():
+        # Lock the enrolment so two concurrent starts create one attempt.
+        enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        open_attempt = enrolment.attempts.filter(status=Attempt.Status.IN_PROGRESS).first()
+        if open_attempt is not None:
+            if open_attempt.storyline_id == (storyline.pk if storyline else None):
+                return open_attempt
+            # Switching storyline abandons the unfinished attempt: it is submitted as it stands
+            # only if the learner asks; here it is discarded since nothing was graded yet.
+            if open_attempt.answers.exists():
+                raise Conflict(
+                    _("Finish or submit your current attempt before you switch storyline."),
+                    code="attempt_open",
+                )
+            open_attempt.delete()
+        _check_retake_rules(enrolment=enrolment, course=course)
+        lessons = outline.path(storyline)
+        questions = path_questions(lessons=lessons)
+        number = (enrolment.attempts.order_by("-number").values_list("number", flat=True)
+                  .first() or 0) + 1
+        attempt = Attempt.objects.create(
+            enrolment=enrolment, user=enrolment.user, course=course, storyline=storyline,
+            number=number, course_revision_id=course.latest_revision_id,
+            pass_mark=course.pass_mark,
+            snapshot={
+                "lesson_ids": [lesson.pk for lesson in lessons],
+                "lesson_revisions": {str(l.pk): l.latest_revision_id for l in lessons},
+                "questions": questions,
+            },
+        )
+        enrolment.storyline = storyline
+        enrolment.save(update_fields=["storyline", "last_activity_at"])
+    return attempt
+
+
+def public_question(attempt: Attempt, question: dict[str, Any]) -> dict[str, Any]:
+    """A question as the learner may see it before answering: no correctness, no feedback."""
+    data: dict[str, Any] = {"id": question["id"], "type": question["type"],
+                            "lesson_id": question["lesson_id"], "question": question["question"],
+                            "graded": question["graded"]}
+    if question["type"] in ("single_choice", "multiple_choice"):
+        data["options"] = [{"id": o["id"], "text": o["text"]} for o in question["options"]]
+    elif question["type"] == "ordering":
+        items = [{"id": i["id"], "text": i["text"]} for i in question["items"]]
+        rng = random.Random(f"{attempt.public_id}:{question['id']}")  # noqa: S311 - not security
+        shuffled = items[:]
+        for _try in range(5):  # avoid showing the answer by chance
+            rng.shuffle(shuffled)
+            if len(items) < 2 or shuffled != items:
+                break
+        data["items"] = shuffled
+    elif question["type"] == "scenario":
+        data["intro"] = question["intro"]
+        data["start"] = question["start"]
+        data["scenes"] = [
+            {"key": s["key"], "text": s["text"],
+             "options": [{"id": o["id"], "text": o["text"]} for o in s["options"]]}
+            for s in question["scenes"]
+        ]
+    return data
+
+
+def _open_attempt_for_update(attempt: Attempt) -> Attempt:
+    locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+    if locked.status != Attempt.Status.IN_PROGRESS:
+        raise Conflict(_("This attempt has already been submitted."), code="attempt_submitted")
+    return locked
+
+
+def answer_submit(*, attempt: Attempt, question_id: str, response: Any) -> dict[str, Any]:
+    """Grade one answer on the server and return the immediate feedback."""
+    question = attempt.question(question_id)
+    if question is None or not question["graded"]:
+        raise LearningError(_("This question is not part of your attempt."),
+                            code="unknown_question")
+    try:
+        normalised = grading.normalise_response(question, response)
+    except grading.InvalidResponse as exc:
+        raise LearningError(str(exc), code="invalid_answer") from exc
+    correct = grading.is_correct(question, normalised)
+    with transaction.atomic():
+        _open_attempt_for_update(attempt)
+        try:
+            with transaction.atomic():
+                Answer.objects.create(attempt=attempt, question_id=question_id,
+                                      response=normalised, is_correct=correct)
+        except IntegrityError as exc:
+            raise Conflict(_("You already answered this question."),
+                           code="already_answered") from exc
+    return grading.feedback(question, normalised)
+
+
+def answer_feedback(*, attempt: Attempt, answer: Answer) -> dict[str, Any] | None:
+    question = attempt.question(answer.question_id)
+    if question is None or not question["graded"]:
+        return None
+    return grading.feedback(question, answer.response)
+
+
+def scenario_choose(*, attempt: Attempt, scenario_id: str, scene_key: str,
+                    option_id: str) -> dict[str, Any]:
+    """Record a decision in a branching scenario and return its feedback and the next scene."""
+    scenario = attempt.question(scenario_id)
+    if scenario is None or scenario["type"] != "scenario":
+        raise LearningError(_("This scenario is not part of your attempt."),
+                            code="unknown_question")
+    scene = next((s for s in scenario["scenes"] if s["key"] == scene_key), None)
+    if scene is None:
+        raise LearningError(_("Unknown scene."), code="unknown_scene")
+    option = next((o for o in scene["options"] if o["id"] == option_id), None)
+    if option is None:
+        raise LearningError(_("This choice does not belong to the scene."), code="unknown_option")
+    with transaction.atomic():
+        _open_attempt_for_update(attempt)
+        Answer.objects.update_or_create(
+            attempt=attempt, question_id=f"{scenario_id}:{scene_key}",
+            defaults={"response": {"option_id": option_id}, "is_correct": None},
+        )
+    next_scene = next((s for s in scenario["scenes"] if s["key"] == option["next"]), None)
+    return {
+        "option_id": option_id,
+        "recommended": option["recommended"],
+        "feedback": option["feedback"],
+        "recommended_options": [
+            {"id": o["id"], "text": o["text"]} for o in scene["options"] if o["recommended"]
+        ],
+        "next_scene": (
+            {"key": next_scene["key"], "text": next_scene["text"],
+             "options": [{"id": o["id"], "text": o["text"]} for o in next_scene["options"]]}
+            if next_scene else None
+        ),
+        "ended": next_scene is None,
+    }
+
+
+def attempt_submit(*, attempt: Attempt) -> Attempt:
+    """Grade the attempt. Passing creates exactly one Completion per certification cycle, even
+    when the same attempt is submitted twice or concurrently (row lock + unique constraints)."""
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        if locked.status != Attempt.Status.IN_PROGRESS:
+            raise Conflict(_("This attempt has already been submitted."),
+                           code="attempt_submitted")
+        graded = locked.graded_questions
+        answers = {a.question_id: a for a in locked.answers.all()}
+        unanswered = [q["id"] for q in graded if q["id"] not in answers]
+        if unanswered:
+            raise LearningError(
+                _("Answer every question before you submit (%(n)s open).")
+                % {"n": len(unanswered)},
+                code="unanswered_questions", details={"unanswered": unanswered},
+            )
+        correct = sum(1 for q in graded if answers[q["id"]].is_correct)
+        locked.score = grading.score_percent(correct, len(graded))
+        locked.passed = grading.has_passed(locked.score, locked.pass_mark)
+        locked.status = Attempt.Status.SUBMITTED
+        locked.submitted_at = timezone.now()
+        locked.save(update_fields=["score", "passed", "status", "submitted_at"])
+        if locked.passed:
+            completion = _completion_record(attempt=locked)
+            if completion is not None:
+                transaction.on_commit(
+                    lambda: course_passed.send(sender=Completion, completion=completion)
+                )
+    return locked
+
+
+def _completion_record(*, attempt: Attempt) -> Completion | None:
+    """Create the completion for this cycle, or improve it (the best passing attempt counts).
+
+    Returns the completion only when it is new (so `course_passed` is sent once)."""
+    course = attempt.course.specific
+    course_key = attempt.enrolment.course_key
+    now = attempt.submitted_at
+    latest = (Completion.objects.select_for_update()
+              .filter(user=attempt.user, course_key=course_key).order_by("-cycle").first())
+    if latest is not None and not (
+        latest.valid_until is not None and now >= latest.valid_until - RENEWAL_WINDOW
+    ):
+        if attempt.score > latest.score:
+            latest.score = attempt.score
+            latest.attempt = attempt
+            latest.save(update_fields=["score", "attempt"])
+        return None
+    valid_until = _add_months(now, course.validity_months) if course.validity_months else None
+    try:
+        with transaction.atomic():
+            return Completion.objects.create(
+                user=attempt.user, course=course, course_key=course_key,
+                cycle=(latest.cycle + 1) if latest else 1, attempt=attempt,
+                score=attempt.score, completed_at=now, valid_until=valid_until,
+            )
+    except IntegrityError:
+        return None  # a concurrent submit of another attempt won the race for this cycle
