@@ -8,16 +8,21 @@ class SignupForm(forms.Form):
     """Extra fields on allauth's sign-up form (allauth adds e-mail and passwords)."""
 
     full_name = forms.CharField(
-        label=_("Full name"), max_length=150,
+        label=_("Full name"),
+        max_length=150,
         help_text=_("As it must appear on your certificates."),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     sector = forms.ModelChoiceField(
-        label=_("Sector"), queryset=Sector.objects.all(), required=False,
+        label=_("Sector"),
+        queryset=Sector.objects.all(),
+        required=False,
         empty_label=_("(choose your sector)"),
     )
     region = forms.ModelChoiceField(
-        label=_("Region"), queryset=Region.objects.all(), required=False,
+        label=_("Region"),
+        queryset=Region.objects.all(),
+        required=False,
         empty_label=_("(choose your region)"),
     )
 
@@ -47,7 +52,8 @@ class ProfileForm(forms.ModelForm):
 
 class DeleteAccountForm(forms.Form):
     confirm = forms.CharField(
-        label=_("Type DELETE to confirm"), max_length=20,
+        label=_("Type DELETE to confirm"),
+        max_length=20,
         help_text=_("Your account and personal data are removed. This cannot be undone."),
     )
 
@@ -59,5 +65,8 @@ class DeleteAccountForm(forms.Form):
 
 
 class AccessTokenForm(forms.Form):
-    name = forms.CharField(label=_("Token name"), max_length=100,
-                           help_text=_("What you use it for, e.g. 'LMS koppeling'."))
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=100,
+        help_text=_("What you use it for, e.g. 'LMS koppeling'."),
+    )

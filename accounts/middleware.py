@@ -2,36 +2,38 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from .roles import requires_two_factor
 
 
 def _is_admin_path(path: str) -> bool:
-    return path.startswith("/admin/") or path.startswith("/django-admin/")
+    return path.startswith("/admin/")
 
 
-class AdminTwoFactorMiddleware:
-    """Editors, programme staff and site admins reach /admin/ only after enabling TOTP."""
+class AdminAccessMiddleware:
+    """Guards /admin/: people without admin access get a clear 403 (not a login loop), and
+    editors, programme staff and site admins get in only after enabling TOTP."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if (
-            settings.ADMIN_TWO_FACTOR_REQUIRED
-            and _is_admin_path(request.path)
-            and request.user.is_authenticated
-            and requires_two_factor(request.user)
-        ):
+        if not (_is_admin_path(request.path) and request.user.is_authenticated):
+            return self.get_response(request)
+        if not request.user.has_perm("wagtailadmin.access_admin"):
+            return render(request, "403.html", {"admin_denied": True}, status=403)
+        if settings.ADMIN_TWO_FACTOR_REQUIRED and requires_two_factor(request.user):
             from allauth.mfa.utils import is_mfa_enabled
 
             if not is_mfa_enabled(request.user, ["totp"]):
                 messages.warning(
                     request,
-                    _("Set up two-factor authentication (an authenticator app) before you "
-                      "use the management environment."),
+                    _(
+                        "Set up two-factor authentication (an authenticator app) before you "
+                        "use the management environment."
+                    ),
                 )
                 return redirect("mfa_activate_totp")
         return self.get_response(request)

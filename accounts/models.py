@@ -69,26 +69,41 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("e-mail address"), unique=True)
     full_name = models.CharField(
-        _("full name"), max_length=150, blank=True,
+        _("full name"),
+        max_length=150,
+        blank=True,
         help_text=_("Your name as it must appear on your certificates."),
     )
     preferred_language = models.CharField(
-        _("preferred language"), max_length=5, default="nl",
+        _("preferred language"),
+        max_length=5,
+        default="nl",
         choices=[("nl", "Nederlands"), ("en", "English")],
     )
     sector = models.ForeignKey(
-        Sector, verbose_name=_("sector"), null=True, blank=True, on_delete=models.SET_NULL,
+        Sector,
+        verbose_name=_("sector"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     region = models.ForeignKey(
-        Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.SET_NULL,
+        Region,
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
     anonymised_at = models.DateTimeField(
-        _("anonymised at"), null=True, blank=True, editable=False,
+        _("anonymised at"),
+        null=True,
+        blank=True,
+        editable=False,
         help_text=_("Set when the person deleted their account; the row stays for counting."),
     )
 

@@ -31,8 +31,11 @@ def user_personal_data(*, user: User) -> dict[str, Any]:
             ],
             "two_factor_enabled": user.authenticator_set.exists(),
             "access_tokens": [
-                {"name": t.name, "created_at": t.created_at.isoformat(),
-                 "revoked_at": t.revoked_at.isoformat() if t.revoked_at else None}
+                {
+                    "name": t.name,
+                    "created_at": t.created_at.isoformat(),
+                    "revoked_at": t.revoked_at.isoformat() if t.revoked_at else None,
+                }
                 for t in user.access_tokens.all()
             ],
         }
@@ -87,8 +90,9 @@ def access_token_revoke(*, token: PersonalAccessToken) -> PersonalAccessToken:
 def access_token_authenticate(*, raw: str) -> User | None:
     token = (
         PersonalAccessToken.objects.select_related("user")
-        .filter(token_hash=PersonalAccessToken.hash(raw), revoked_at__isnull=True,
-                user__is_active=True)
+        .filter(
+            token_hash=PersonalAccessToken.hash(raw), revoked_at__isnull=True, user__is_active=True
+        )
         .first()
     )
     if token is None:

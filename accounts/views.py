@@ -22,11 +22,15 @@ def account_settings(request):
         response = redirect("accounts:settings")
         response.set_cookie("django_language", request.user.preferred_language, samesite="Lax")
         return response
-    return render(request, "accounts/settings.html", {
-        "form": form,
-        "tokens": request.user.access_tokens.all(),
-        "token_form": AccessTokenForm(),
-    })
+    return render(
+        request,
+        "accounts/settings.html",
+        {
+            "form": form,
+            "tokens": request.user.access_tokens.all(),
+            "token_form": AccessTokenForm(),
+        },
+    )
 
 
 @login_required

@@ -22,9 +22,16 @@ class DemoAccount:
 
 
 DEMO_ACCOUNTS = [
-    DemoAccount("deelnemer@example.org", "Demi de Deelnemer", roles.LEARNER, "onderwijs", "utrecht"),
-    DemoAccount("manager@example.org", "Mo Manager", roles.ORGANISATION_MANAGER, "hotel",
-                "amsterdam-amstelland"),
+    DemoAccount(
+        "deelnemer@example.org", "Demi de Deelnemer", roles.LEARNER, "onderwijs", "utrecht"
+    ),
+    DemoAccount(
+        "manager@example.org",
+        "Mo Manager",
+        roles.ORGANISATION_MANAGER,
+        "hotel",
+        "amsterdam-amstelland",
+    ),
     DemoAccount("redacteur@example.org", "Ruth Redacteur", roles.COURSE_EDITOR),
     DemoAccount("programma@example.org", "Pim Programma", roles.PROGRAMME_STAFF),
     DemoAccount("beheer@example.org", "Bea Beheer", roles.SITE_ADMIN),
@@ -37,7 +44,9 @@ def ensure_demo_accounts() -> list[DemoAccount]:
         user = User.objects.filter(email=account.email).first()
         if user is None:
             user = User.objects.create_user(
-                email=account.email, password=DEMO_PASSWORD, full_name=account.full_name,
+                email=account.email,
+                password=DEMO_PASSWORD,
+                full_name=account.full_name,
                 sector=Sector.objects.filter(slug=account.sector).first(),
                 region=Region.objects.filter(slug=account.region).first(),
                 is_staff=account.role == roles.SITE_ADMIN,

@@ -12,18 +12,33 @@ class HomePage(Page):
     """The landing page: what the programme is, the modules, and where to start."""
 
     intro = models.CharField(_("intro"), max_length=300, blank=True)
-    body = RichTextField(_("body"), blank=True, features=["bold", "italic", "link", "ol", "ul",
-                                                            "h2", "h3"])
+    body = RichTextField(
+        _("body"), blank=True, features=["bold", "italic", "link", "ol", "ul", "h2", "h3"]
+    )
     highlights = StreamField(
-        [("highlight", blocks.StructBlock([
-            ("title", blocks.CharBlock(label=_("title"))),
-            ("text", blocks.TextBlock(label=_("text"))),
-        ], icon="pick"))],
-        blank=True, use_json_field=True, verbose_name=_("highlights"),
+        [
+            (
+                "highlight",
+                blocks.StructBlock(
+                    [
+                        ("title", blocks.CharBlock(label=_("title"))),
+                        ("text", blocks.TextBlock(label=_("text"))),
+                    ],
+                    icon="pick",
+                ),
+            )
+        ],
+        blank=True,
+        use_json_field=True,
+        verbose_name=_("highlights"),
     )
 
-    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body"),
-                      FieldPanel("highlights")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("body"),
+        FieldPanel("highlights"),
+    ]
     max_count_per_parent = 1
     subpage_types = ["courses.CourseIndexPage", "cms.ContentPage"]
 

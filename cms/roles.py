@@ -11,8 +11,12 @@ logger = logging.getLogger(__name__)
 
 ADMIN_ACCESS = "wagtailadmin.access_admin"
 MEDIA_PERMISSIONS = [
-    "wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image",
-    "wagtaildocs.add_document", "wagtaildocs.change_document", "wagtaildocs.choose_document",
+    "wagtailimages.add_image",
+    "wagtailimages.change_image",
+    "wagtailimages.choose_image",
+    "wagtaildocs.add_document",
+    "wagtaildocs.change_document",
+    "wagtaildocs.choose_document",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -32,12 +36,22 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     roles.SITE_ADMIN: [
         ADMIN_ACCESS,
         "accounts.view_programme_reports",
-        "accounts.add_user", "accounts.change_user", "accounts.view_user",
-        "auth.add_group", "auth.change_group", "auth.view_group",
-        "accounts.add_sector", "accounts.change_sector", "accounts.delete_sector",
-        "accounts.add_region", "accounts.change_region", "accounts.delete_region",
-        "wagtailcore.add_site", "wagtailcore.change_site",
-        "wagtailredirects.add_redirect", "wagtailredirects.change_redirect",
+        "accounts.add_user",
+        "accounts.change_user",
+        "accounts.view_user",
+        "auth.add_group",
+        "auth.change_group",
+        "auth.view_group",
+        "accounts.add_sector",
+        "accounts.change_sector",
+        "accounts.delete_sector",
+        "accounts.add_region",
+        "accounts.change_region",
+        "accounts.delete_region",
+        "wagtailcore.add_site",
+        "wagtailcore.change_site",
+        "wagtailredirects.add_redirect",
+        "wagtailredirects.change_redirect",
         "wagtailredirects.delete_redirect",
         *MEDIA_PERMISSIONS,
     ],
@@ -75,7 +89,9 @@ def grant_course_editing(*, page: Page) -> None:
     """Course editors may edit, publish and add pages below `page` (a course catalogue)."""
     group, _ = Group.objects.get_or_create(name=roles.COURSE_EDITOR)
     for codename in COURSE_PAGE_PERMISSIONS:
-        permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+        permission = Permission.objects.get(
+            content_type__app_label="wagtailcore", codename=codename
+        )
         GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)
 
 
@@ -83,7 +99,9 @@ def grant_site_editing(*, page: Page) -> None:
     """Site admins manage the whole page tree."""
     group, _ = Group.objects.get_or_create(name=roles.SITE_ADMIN)
     for codename in [*COURSE_PAGE_PERMISSIONS, "delete_page"]:
-        permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+        permission = Permission.objects.get(
+            content_type__app_label="wagtailcore", codename=codename
+        )
         GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)
 
 

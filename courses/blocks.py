@@ -17,8 +17,11 @@ QUESTION_TYPES = (*GRADED_TYPES, "scenario")
 
 class ImageBlock(blocks.StructBlock):
     image = ImageChooserBlock(label=_("image"))
-    alt = blocks.CharBlock(label=_("alternative text"), max_length=250,
-                           help_text=_("Describe what the image shows for people who cannot see it."))
+    alt = blocks.CharBlock(
+        label=_("alternative text"),
+        max_length=250,
+        help_text=_("Describe what the image shows for people who cannot see it."),
+    )
     caption = blocks.CharBlock(label=_("caption"), required=False)
 
     class Meta:
@@ -83,7 +86,9 @@ class MeldrouteBlock(blocks.StructBlock):
 class OptionBlock(blocks.StructBlock):
     text = blocks.CharBlock(label=_("option"))
     correct = blocks.BooleanBlock(label=_("correct"), required=False)
-    feedback = blocks.TextBlock(label=_("feedback"), help_text=_("Why this option is right or wrong."))
+    feedback = blocks.TextBlock(
+        label=_("feedback"), help_text=_("Why this option is right or wrong.")
+    )
 
 
 class ChoiceQuestionBlock(blocks.StructBlock):
@@ -142,8 +147,9 @@ class TrueFalseBlock(blocks.StructBlock):
 
 class OrderingBlock(blocks.StructBlock):
     question = blocks.TextBlock(label=_("question"))
-    items = blocks.ListBlock(blocks.CharBlock(label=_("item")), min_num=3,
-                             label=_("items in the correct order"))
+    items = blocks.ListBlock(
+        blocks.CharBlock(label=_("item")), min_num=3, label=_("items in the correct order")
+    )
     explanation = blocks.RichTextBlock(label=_("explanation"), features=RICH, required=False)
 
     class Meta:
@@ -156,13 +162,19 @@ class ScenarioOptionBlock(blocks.StructBlock):
     text = blocks.CharBlock(label=_("choice"))
     recommended = blocks.BooleanBlock(label=_("recommended choice"), required=False)
     feedback = blocks.TextBlock(label=_("feedback"), help_text=_("The consequence, and why."))
-    next = blocks.CharBlock(label=_("next scene key"), required=False,
-                            help_text=_("Leave empty when the scenario ends after this choice."))
+    next = blocks.CharBlock(
+        label=_("next scene key"),
+        required=False,
+        help_text=_("Leave empty when the scenario ends after this choice."),
+    )
 
 
 class ScenarioSceneBlock(blocks.StructBlock):
-    key = blocks.RegexBlock(regex=r"^[a-z0-9-]+$", label=_("scene key"),
-                            error_messages={"invalid": _("Use lower-case letters, digits, -.")})
+    key = blocks.RegexBlock(
+        regex=r"^[a-z0-9-]+$",
+        label=_("scene key"),
+        error_messages={"invalid": _("Use lower-case letters, digits, -.")},
+    )
     text = blocks.RichTextBlock(label=_("situation"), features=RICH)
     options = blocks.ListBlock(ScenarioOptionBlock(), min_num=2, label=_("choices"))
 
@@ -180,8 +192,12 @@ def scenario_graph_errors(start: str, scenes: list[dict]) -> list[str]:
     for key, targets in graph.items():
         for target in targets:
             if target not in graph:
-                errors.append(str(_("Scene '%(key)s' leads to unknown scene '%(target)s'.")
-                                  % {"key": key, "target": target}))
+                errors.append(
+                    str(
+                        _("Scene '%(key)s' leads to unknown scene '%(target)s'.")
+                        % {"key": key, "target": target}
+                    )
+                )
     if errors:
         return errors
     visiting: set[str] = set()
@@ -225,8 +241,9 @@ class ScenarioBlock(blocks.StructBlock):
 
 
 class LessonStreamBlock(blocks.StreamBlock):
-    text = blocks.RichTextBlock(label=_("Text"), features=RICH, icon="doc-full",
-                                template="courses/blocks/text.html")
+    text = blocks.RichTextBlock(
+        label=_("Text"), features=RICH, icon="doc-full", template="courses/blocks/text.html"
+    )
     image = ImageBlock()
     video = VideoBlock()
     scene = SceneBlock()

@@ -59,34 +59,47 @@ class CoursePage(Page):
         _("pass mark (%)"), default=70, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
     validity_months = models.PositiveSmallIntegerField(
-        _("certificate validity (months)"), null=True, blank=True,
+        _("certificate validity (months)"),
+        null=True,
+        blank=True,
         help_text=_("Leave empty when the certificate does not expire."),
     )
     counts_for_reporting = models.BooleanField(
-        _("counts toward a programme target"), default=True,
+        _("counts toward a programme target"),
+        default=True,
         help_text=_("Passes are counted on the programme dashboard (see the targets)."),
     )
     prerequisites = ParentalManyToManyField(
-        "courses.CoursePage", blank=True, verbose_name=_("prerequisites"),
+        "courses.CoursePage",
+        blank=True,
+        verbose_name=_("prerequisites"),
         help_text=_("Courses a learner must have passed before enrolling."),
     )
     max_attempts = models.PositiveSmallIntegerField(
-        _("maximum attempts"), null=True, blank=True,
+        _("maximum attempts"),
+        null=True,
+        blank=True,
         help_text=_("Leave empty for unlimited retakes."),
     )
     retake_cooldown_hours = models.PositiveSmallIntegerField(
-        _("hours between attempts"), default=0,
+        _("hours between attempts"),
+        default=0,
     )
     learning_objectives = StreamField(
         [("objective", blocks.CharBlock(label=_("objective")))],
-        blank=True, use_json_field=True, verbose_name=_("learning objectives"),
+        blank=True,
+        use_json_field=True,
+        verbose_name=_("learning objectives"),
     )
     storyline_prompt = models.CharField(
-        _("storyline question"), max_length=200, blank=True,
+        _("storyline question"),
+        max_length=200,
+        blank=True,
         help_text=_("Shown when the learner chooses a storyline, e.g. 'Kies een verhaallijn'."),
     )
     sources = models.TextField(
-        _("sources (editors only)"), blank=True,
+        _("sources (editors only)"),
+        blank=True,
         help_text=_("Where each factual claim comes from. Never shown to learners."),
     )
 
@@ -95,19 +108,33 @@ class CoursePage(Page):
         *Page.content_panels,
         FieldPanel("summary"),
         FieldPanel("learning_objectives"),
-        MultiFieldPanel([
-            FieldPanel("audience"), FieldPanel("sectors"), FieldPanel("estimated_minutes"),
-        ], heading=_("Audience")),
-        MultiFieldPanel([
-            FieldPanel("pass_mark"), FieldPanel("max_attempts"), FieldPanel("retake_cooldown_hours"),
-            FieldPanel("validity_months"), FieldPanel("counts_for_reporting"),
-            FieldPanel("prerequisites"),
-        ], heading=_("Assessment and certificate")),
+        MultiFieldPanel(
+            [
+                FieldPanel("audience"),
+                FieldPanel("sectors"),
+                FieldPanel("estimated_minutes"),
+            ],
+            heading=_("Audience"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("pass_mark"),
+                FieldPanel("max_attempts"),
+                FieldPanel("retake_cooldown_hours"),
+                FieldPanel("validity_months"),
+                FieldPanel("counts_for_reporting"),
+                FieldPanel("prerequisites"),
+            ],
+            heading=_("Assessment and certificate"),
+        ),
         FieldPanel("storyline_prompt"),
-        MultiFieldPanel([
-            HelpPanel(_("Editor-only: list each claim and the document it comes from.")),
-            FieldPanel("sources"),
-        ], heading=_("Sources")),
+        MultiFieldPanel(
+            [
+                HelpPanel(_("Editor-only: list each claim and the document it comes from.")),
+                FieldPanel("sources"),
+            ],
+            heading=_("Sources"),
+        ),
     ]
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.LessonPage", "courses.StorylinePage"]

@@ -37,7 +37,9 @@ def catalogue(*, index_page: CourseIndexPage, params: QueryDict) -> dict[str, An
         courses = courses.filter(sectors__slug=sector)
     courses = courses.distinct().prefetch_related("sectors")
     languages_by_key: dict[Any, list[str]] = {}
-    for key, code in CoursePage.objects.live().values_list("translation_key", "locale__language_code"):
+    for key, code in CoursePage.objects.live().values_list(
+        "translation_key", "locale__language_code"
+    ):
         languages_by_key.setdefault(key, []).append(code)
     return {
         "courses": [(c, sorted(languages_by_key.get(c.translation_key, []))) for c in courses],
@@ -70,7 +72,7 @@ class CourseOutline:
         return next((s for s, _ in self.storylines if s.pk == storyline_id), None)
 
     def all_lessons(self) -> list[LessonPage]:
-        return [*self.intro, *(l for _, ls in self.storylines for l in ls), *self.closing]
+        return [*self.intro, *(les for _, ls in self.storylines for les in ls), *self.closing]
 
 
 def course_outline(*, course: CoursePage, live_only: bool = True) -> CourseOutline:
@@ -104,8 +106,11 @@ def block_questions(lesson: LessonPage) -> list[dict[str, Any]]:
     questions = []
     for block in lesson.body:
         if block.block_type in GRADED_TYPES or block.block_type == "scenario":
-            questions.append(question_data(block_type=block.block_type, block_id=block.id,
-                                           value=block.value, lesson=lesson))
+            questions.append(
+                question_data(
+                    block_type=block.block_type, block_id=block.id, value=block.value, lesson=lesson
+                )
+            )
     return questions
 
 
@@ -145,8 +150,13 @@ def question_data(*, block_type: str, block_id: str, value, lesson: LessonPage) 
                 "key": scene["key"],
                 "text": str(scene["text"]),
                 "options": [
-                    {"id": oid, "text": o["text"], "recommended": bool(o["recommended"]),
-                     "feedback": o["feedback"], "next": o["next"] or None}
+                    {
+                        "id": oid,
+                        "text": o["text"],
+                        "recommended": bool(o["recommended"]),
+                        "feedback": o["feedback"],
+                        "next": o["next"] or None,
+                    }
                     for oid, o in _list_items(scene["options"])
                 ],
             }

@@ -70,8 +70,13 @@ def feedback(question: dict[str, Any], response: dict[str, Any]) -> dict[str, An
     }
     if kind in ("single_choice", "multiple_choice"):
         result["options"] = [
-            {"id": o["id"], "text": o["text"], "correct": o["correct"], "feedback": o["feedback"],
-             "chosen": o["id"] in response["option_ids"]}
+            {
+                "id": o["id"],
+                "text": o["text"],
+                "correct": o["correct"],
+                "feedback": o["feedback"],
+                "chosen": o["id"] in response["option_ids"],
+            }
             for o in question["options"]
         ]
     elif kind == "true_false":

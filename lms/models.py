@@ -11,15 +11,19 @@ from django.utils.translation import gettext_lazy as _
 class Enrolment(models.Model):
     """A learner taking one language version of a course."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="enrolments")
-    course = models.ForeignKey("courses.CoursePage", on_delete=models.PROTECT,
-                               related_name="enrolments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
+    )
+    course = models.ForeignKey(
+        "courses.CoursePage", on_delete=models.PROTECT, related_name="enrolments"
+    )
     course_key = models.UUIDField(db_index=True, help_text="translation_key of the course")
-    storyline = models.ForeignKey("courses.StorylinePage", null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="+")
-    last_lesson = models.ForeignKey("courses.LessonPage", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    storyline = models.ForeignKey(
+        "courses.StorylinePage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_lesson = models.ForeignKey(
+        "courses.LessonPage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     enrolled_at = models.DateTimeField(auto_now_add=True)
     last_activity_at = models.DateTimeField(auto_now=True)
 
@@ -46,6 +50,9 @@ class LessonProgress(models.Model):
             models.UniqueConstraint(fields=["enrolment", "lesson"], name="unique_lesson_progress"),
         ]
 
+    def __str__(self) -> str:
+        return f"lesson {self.lesson_id} of enrolment {self.enrolment_id}"
+
 
 class Attempt(models.Model):
     """One try at a course's assessment. Questions and answers are snapshotted at the start so a
@@ -57,11 +64,13 @@ class Attempt(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="attempts")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="attempts")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts"
+    )
     course = models.ForeignKey("courses.CoursePage", on_delete=models.PROTECT, related_name="+")
-    storyline = models.ForeignKey("courses.StorylinePage", null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="+")
+    storyline = models.ForeignKey(
+        "courses.StorylinePage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     number = models.PositiveSmallIntegerField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
     course_revision_id = models.BigIntegerField(null=True, blank=True)
@@ -79,8 +88,9 @@ class Attempt(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["enrolment", "number"], name="unique_attempt_number"),
             # at most one open attempt per enrolment
-            models.UniqueConstraint(fields=["enrolment"], condition=Q(status="in_progress"),
-                                    name="one_open_attempt"),
+            models.UniqueConstraint(
+                fields=["enrolment"], condition=Q(status="in_progress"), name="one_open_attempt"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -110,15 +120,23 @@ class Answer(models.Model):
             models.UniqueConstraint(fields=["attempt", "question_id"], name="unique_answer"),
         ]
 
+    def __str__(self) -> str:
+        return f"answer to {self.question_id} in attempt {self.attempt_id}"
+
 
 class Completion(models.Model):
     """A learner passed a course. One per learner per course (all languages) per certification
     cycle; a renewal after (or near) expiry opens the next cycle."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                             related_name="completions")
-    course = models.ForeignKey("courses.CoursePage", on_delete=models.PROTECT, related_name="+",
-                               help_text="the language version that was taken")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="completions"
+    )
+    course = models.ForeignKey(
+        "courses.CoursePage",
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="the language version that was taken",
+    )
     course_key = models.UUIDField(db_index=True)
     cycle = models.PositiveSmallIntegerField(default=1)
     attempt = models.OneToOneField(Attempt, on_delete=models.PROTECT, related_name="completion")
@@ -131,8 +149,9 @@ class Completion(models.Model):
         verbose_name = _("completion")
         verbose_name_plural = _("completions")
         constraints = [
-            models.UniqueConstraint(fields=["user", "course_key", "cycle"],
-                                    name="one_completion_per_cycle"),
+            models.UniqueConstraint(
+                fields=["user", "course_key", "cycle"], name="one_completion_per_cycle"
+            ),
         ]
         indexes = [models.Index(fields=["course_key", "completed_at"])]
 

@@ -36,29 +36,54 @@ def learner_completions(*, user):
 def learner_personal_data(user) -> dict[str, Any]:
     return {
         "enrolments": [
-            {"course": e.course.title, "language": e.course.locale.language_code,
-             "enrolled_at": e.enrolled_at.isoformat(),
-             "storyline": e.storyline.title if e.storyline else None,
-             "lessons": [{"lesson_id": p.lesson_id, "seconds_spent": p.seconds_spent,
-                          "completed_at": p.completed_at.isoformat() if p.completed_at else None}
-                         for p in e.progress.all()]}
-            for e in Enrolment.objects.filter(user=user).select_related("course__locale",
-                                                                         "storyline")
+            {
+                "course": e.course.title,
+                "language": e.course.locale.language_code,
+                "enrolled_at": e.enrolled_at.isoformat(),
+                "storyline": e.storyline.title if e.storyline else None,
+                "lessons": [
+                    {
+                        "lesson_id": p.lesson_id,
+                        "seconds_spent": p.seconds_spent,
+                        "completed_at": p.completed_at.isoformat() if p.completed_at else None,
+                    }
+                    for p in e.progress.all()
+                ],
+            }
+            for e in Enrolment.objects.filter(user=user).select_related(
+                "course__locale", "storyline"
+            )
         ],
         "attempts": [
-            {"course": a.course.title, "number": a.number, "status": a.status,
-             "started_at": a.started_at.isoformat(),
-             "submitted_at": a.submitted_at.isoformat() if a.submitted_at else None,
-             "score": str(a.score) if a.score is not None else None, "passed": a.passed,
-             "answers": [{"question_id": ans.question_id, "response": ans.response,
-                          "correct": ans.is_correct} for ans in a.answers.all()]}
-            for a in Attempt.objects.filter(user=user).select_related("course")
+            {
+                "course": a.course.title,
+                "number": a.number,
+                "status": a.status,
+                "started_at": a.started_at.isoformat(),
+                "submitted_at": a.submitted_at.isoformat() if a.submitted_at else None,
+                "score": str(a.score) if a.score is not None else None,
+                "passed": a.passed,
+                "answers": [
+                    {
+                        "question_id": ans.question_id,
+                        "response": ans.response,
+                        "correct": ans.is_correct,
+                    }
+                    for ans in a.answers.all()
+                ],
+            }
+            for a in Attempt.objects.filter(user=user)
+            .select_related("course")
             .prefetch_related("answers")
         ],
         "completions": [
-            {"course": c.course.title, "cycle": c.cycle, "score": str(c.score),
-             "completed_at": c.completed_at.isoformat(),
-             "valid_until": c.valid_until.isoformat() if c.valid_until else None}
+            {
+                "course": c.course.title,
+                "cycle": c.cycle,
+                "score": str(c.score),
+                "completed_at": c.completed_at.isoformat(),
+                "valid_until": c.valid_until.isoformat() if c.valid_until else None,
+            }
             for c in learner_completions(user=user)
         ],
     }

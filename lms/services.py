@@ -26,8 +26,23 @@ def _add_months(moment, months: int):
     month_index = moment.month - 1 + months
     year = moment.year + month_index // 12
     month = month_index % 12 + 1
-    day = min(moment.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
-                           31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1])
+    day = min(
+        moment.day,
+        [
+            31,
+            29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
+            31,
+            30,
+            31,
+            30,
+            31,
+            31,
+            30,
+            31,
+            30,
+            31,
+        ][month - 1],
+    )
     return moment.replace(year=year, month=month, day=day)
 
 
@@ -36,7 +51,8 @@ def enrolment_create(*, user, course: CoursePage) -> Enrolment:
     if not course.live:
         raise NotFound(_("This course does not exist."))
     missing = [
-        p for p in course.prerequisites.all()
+        p
+        for p in course.prerequisites.all()
         if not Completion.objects.filter(user=user, course_key=p.translation_key).exists()
     ]
     if missing:
@@ -50,8 +66,9 @@ def enrolment_create(*, user, course: CoursePage) -> Enrolment:
     return enrolment
 
 
-def lesson_visit(*, enrolment: Enrolment, lesson: LessonPage, seconds: int = 0,
-                 completed: bool = False) -> LessonProgress:
+def lesson_visit(
+    *, enrolment: Enrolment, lesson: LessonPage, seconds: int = 0, completed: bool = False
+) -> LessonProgress:
     """Record that the learner saw (or finished) a lesson, for progress, resume and time spent."""
     seconds = max(0, min(int(seconds), MAX_SECONDS_PER_VISIT))
     progress, _created = LessonProgress.objects.get_or_create(enrolment=enrolment, lesson=lesson)
@@ -64,24 +81,28 @@ def lesson_visit(*, enrolment: Enrolment, lesson: LessonPage, seconds: int = 0,
         fields.append("completed_at")
     if fields:
         progress.save(update_fields=fields)
-    Enrolment.objects.filter(pk=enrolment.pk).update(last_lesson=lesson,
-                                                     last_activity_at=timezone.now())
+    Enrolment.objects.filter(pk=enrolment.pk).update(
+        last_lesson=lesson, last_activity_at=timezone.now()
+    )
     return progress
 
 
 def _check_retake_rules(*, enrolment: Enrolment, course: CoursePage) -> None:
     submitted = enrolment.attempts.filter(status=Attempt.Status.SUBMITTED)
     if course.max_attempts and submitted.count() >= course.max_attempts:
-        raise NotAllowed(_("You have used all %(n)s attempts for this course.")
-                         % {"n": course.max_attempts}, code="no_attempts_left")
+        raise NotAllowed(
+            _("You have used all %(n)s attempts for this course.") % {"n": course.max_attempts},
+            code="no_attempts_left",
+        )
     last = submitted.order_by("-submitted_at").first()
-    if last and course.retake_cooldown_hours:
+    if last and last.submitted_at and course.retake_cooldown_hours:
         ready_at = last.submitted_at + timedelta(hours=course.retake_cooldown_hours)
         if timezone.now() < ready_at:
             raise NotAllowed(
                 _("You can start a new attempt from %(when)s.")
                 % {"when": timezone.localtime(ready_at).strftime("%d-%m-%Y %H:%M")},
-                code="cooldown", details={"available_at": ready_at.isoformat()},
+                code="cooldown",
+                details={"available_at": ready_at.isoformat()},
             )
 
 
@@ -95,8 +116,9 @@ def attempt_start(*, enrolment: Enrolment, storyline: StorylinePage | None = Non
         if storyline is None:
             raise LearningError(_("Choose a storyline first."), code="storyline_required")
         if outline.storyline(storyline.pk) is None:
-            raise LearningError(_("This storyline does not belong to the course."),
-                                code="unknown_storyline")
+            raise LearningError(
+                _("This storyline does not belong to the course."), code="unknown_storyline"
+            )
     elif storyline is not None:
         raise LearningError(_("This course has no storylines."), code="unknown_storyline")
 
@@ -118,15 +140,20 @@ def attempt_start(*, enrolment: Enrolment, storyline: StorylinePage | None = Non
         _check_retake_rules(enrolment=enrolment, course=course)
         lessons = outline.path(storyline)
         questions = path_questions(lessons=lessons)
-        number = (enrolment.attempts.order_by("-number").values_list("number", flat=True)
-                  .first() or 0) + 1
+        number = (
+            enrolment.attempts.order_by("-number").values_list("number", flat=True).first() or 0
+        ) + 1
         attempt = Attempt.objects.create(
-            enrolment=enrolment, user=enrolment.user, course=course, storyline=storyline,
-            number=number, course_revision_id=course.latest_revision_id,
+            enrolment=enrolment,
+            user=enrolment.user,
+            course=course,
+            storyline=storyline,
+            number=number,
+            course_revision_id=course.latest_revision_id,
             pass_mark=course.pass_mark,
             snapshot={
                 "lesson_ids": [lesson.pk for lesson in lessons],
-                "lesson_revisions": {str(l.pk): l.latest_revision_id for l in lessons},
+                "lesson_revisions": {str(les.pk): les.latest_revision_id for les in lessons},
                 "questions": questions,
             },
         )
@@ -137,9 +164,13 @@ def attempt_start(*, enrolment: Enrolment, storyline: StorylinePage | None = Non
 
 def public_question(attempt: Attempt, question: dict[str, Any]) -> dict[str, Any]:
     """A question as the learner may see it before answering: no correctness, no feedback."""
-    data: dict[str, Any] = {"id": question["id"], "type": question["type"],
-                            "lesson_id": question["lesson_id"], "question": question["question"],
-                            "graded": question["graded"]}
+    data: dict[str, Any] = {
+        "id": question["id"],
+        "type": question["type"],
+        "lesson_id": question["lesson_id"],
+        "question": question["question"],
+        "graded": question["graded"],
+    }
     if question["type"] in ("single_choice", "multiple_choice"):
         data["options"] = [{"id": o["id"], "text": o["text"]} for o in question["options"]]
     elif question["type"] == "ordering":
@@ -155,8 +186,11 @@ def public_question(attempt: Attempt, question: dict[str, Any]) -> dict[str, Any
         data["intro"] = question["intro"]
         data["start"] = question["start"]
         data["scenes"] = [
-            {"key": s["key"], "text": s["text"],
-             "options": [{"id": o["id"], "text": o["text"]} for o in s["options"]]}
+            {
+                "key": s["key"],
+                "text": s["text"],
+                "options": [{"id": o["id"], "text": o["text"]} for o in s["options"]],
+            }
             for s in question["scenes"]
         ]
     return data
@@ -173,8 +207,9 @@ def answer_submit(*, attempt: Attempt, question_id: str, response: Any) -> dict[
     """Grade one answer on the server and return the immediate feedback."""
     question = attempt.question(question_id)
     if question is None or not question["graded"]:
-        raise LearningError(_("This question is not part of your attempt."),
-                            code="unknown_question")
+        raise LearningError(
+            _("This question is not part of your attempt."), code="unknown_question"
+        )
     try:
         normalised = grading.normalise_response(question, response)
     except grading.InvalidResponse as exc:
@@ -184,11 +219,16 @@ def answer_submit(*, attempt: Attempt, question_id: str, response: Any) -> dict[
         _open_attempt_for_update(attempt)
         try:
             with transaction.atomic():
-                Answer.objects.create(attempt=attempt, question_id=question_id,
-                                      response=normalised, is_correct=correct)
+                Answer.objects.create(
+                    attempt=attempt,
+                    question_id=question_id,
+                    response=normalised,
+                    is_correct=correct,
+                )
         except IntegrityError as exc:
-            raise Conflict(_("You already answered this question."),
-                           code="already_answered") from exc
+            raise Conflict(
+                _("You already answered this question."), code="already_answered"
+            ) from exc
     return grading.feedback(question, normalised)
 
 
@@ -199,13 +239,15 @@ def answer_feedback(*, attempt: Attempt, answer: Answer) -> dict[str, Any] | Non
     return grading.feedback(question, answer.response)
 
 
-def scenario_choose(*, attempt: Attempt, scenario_id: str, scene_key: str,
-                    option_id: str) -> dict[str, Any]:
+def scenario_choose(
+    *, attempt: Attempt, scenario_id: str, scene_key: str, option_id: str
+) -> dict[str, Any]:
     """Record a decision in a branching scenario and return its feedback and the next scene."""
     scenario = attempt.question(scenario_id)
     if scenario is None or scenario["type"] != "scenario":
-        raise LearningError(_("This scenario is not part of your attempt."),
-                            code="unknown_question")
+        raise LearningError(
+            _("This scenario is not part of your attempt."), code="unknown_question"
+        )
     scene = next((s for s in scenario["scenes"] if s["key"] == scene_key), None)
     if scene is None:
         raise LearningError(_("Unknown scene."), code="unknown_scene")
@@ -215,7 +257,8 @@ def scenario_choose(*, attempt: Attempt, scenario_id: str, scene_key: str,
     with transaction.atomic():
         _open_attempt_for_update(attempt)
         Answer.objects.update_or_create(
-            attempt=attempt, question_id=f"{scenario_id}:{scene_key}",
+            attempt=attempt,
+            question_id=f"{scenario_id}:{scene_key}",
             defaults={"response": {"option_id": option_id}, "is_correct": None},
         )
     next_scene = next((s for s in scenario["scenes"] if s["key"] == option["next"]), None)
@@ -227,9 +270,13 @@ def scenario_choose(*, attempt: Attempt, scenario_id: str, scene_key: str,
             {"id": o["id"], "text": o["text"]} for o in scene["options"] if o["recommended"]
         ],
         "next_scene": (
-            {"key": next_scene["key"], "text": next_scene["text"],
-             "options": [{"id": o["id"], "text": o["text"]} for o in next_scene["options"]]}
-            if next_scene else None
+            {
+                "key": next_scene["key"],
+                "text": next_scene["text"],
+                "options": [{"id": o["id"], "text": o["text"]} for o in next_scene["options"]],
+            }
+            if next_scene
+            else None
         ),
         "ended": next_scene is None,
     }
@@ -241,16 +288,15 @@ def attempt_submit(*, attempt: Attempt) -> Attempt:
     with transaction.atomic():
         locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
         if locked.status != Attempt.Status.IN_PROGRESS:
-            raise Conflict(_("This attempt has already been submitted."),
-                           code="attempt_submitted")
+            raise Conflict(_("This attempt has already been submitted."), code="attempt_submitted")
         graded = locked.graded_questions
         answers = {a.question_id: a for a in locked.answers.all()}
         unanswered = [q["id"] for q in graded if q["id"] not in answers]
         if unanswered:
             raise LearningError(
-                _("Answer every question before you submit (%(n)s open).")
-                % {"n": len(unanswered)},
-                code="unanswered_questions", details={"unanswered": unanswered},
+                _("Answer every question before you submit (%(n)s open).") % {"n": len(unanswered)},
+                code="unanswered_questions",
+                details={"unanswered": unanswered},
             )
         correct = sum(1 for q in graded if answers[q["id"]].is_correct)
         locked.score = grading.score_percent(correct, len(graded))
@@ -273,14 +319,19 @@ def _completion_record(*, attempt: Attempt) -> Completion | None:
     Returns the completion only when it is new (so `course_passed` is sent once)."""
     course = attempt.course.specific
     course_key = attempt.enrolment.course_key
-    now = attempt.submitted_at
-    latest = (Completion.objects.select_for_update()
-              .filter(user=attempt.user, course_key=course_key).order_by("-cycle").first())
+    now, score = attempt.submitted_at, attempt.score
+    assert now is not None and score is not None, "only submitted attempts complete a course"
+    latest = (
+        Completion.objects.select_for_update()
+        .filter(user=attempt.user, course_key=course_key)
+        .order_by("-cycle")
+        .first()
+    )
     if latest is not None and not (
         latest.valid_until is not None and now >= latest.valid_until - RENEWAL_WINDOW
     ):
-        if attempt.score > latest.score:
-            latest.score = attempt.score
+        if score > latest.score:
+            latest.score = score
             latest.attempt = attempt
             latest.save(update_fields=["score", "attempt"])
         return None
@@ -288,9 +339,14 @@ def _completion_record(*, attempt: Attempt) -> Completion | None:
     try:
         with transaction.atomic():
             return Completion.objects.create(
-                user=attempt.user, course=course, course_key=course_key,
-                cycle=(latest.cycle + 1) if latest else 1, attempt=attempt,
-                score=attempt.score, completed_at=now, valid_until=valid_until,
+                user=attempt.user,
+                course=course,
+                course_key=course_key,
+                cycle=(latest.cycle + 1) if latest else 1,
+                attempt=attempt,
+                score=score,
+                completed_at=now,
+                valid_until=valid_until,
             )
     except IntegrityError:
         return None  # a concurrent submit of another attempt won the race for this cycle

@@ -54,10 +54,27 @@ def celery_worker_process(transactional_db):
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
     }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=WARNING",
-         "--concurrency=2", "-Q", queue, f"--hostname={queue}@%h", "--without-gossip",
-         "--without-mingle", "--without-heartbeat"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--loglevel=WARNING",
+            "--concurrency=2",
+            "-Q",
+            queue,
+            f"--hostname={queue}@%h",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     from config.celery import app
 
@@ -67,8 +84,9 @@ def celery_worker_process(transactional_db):
         while time.monotonic() < deadline:
             if proc.poll() is not None:
                 raise RuntimeError(f"celery worker exited: {proc.stdout.read()}")
-            replies = app.control.inspect(destination=[f"{queue}@{os.uname().nodename}"],
-                                          timeout=1).ping()
+            replies = app.control.inspect(
+                destination=[f"{queue}@{os.uname().nodename}"], timeout=1
+            ).ping()
             if replies:
                 break
         else:

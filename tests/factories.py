@@ -26,8 +26,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def verified(obj, create, extracted, **kwargs):
         if create and extracted is not False:
-            EmailAddress.objects.get_or_create(user=obj, email=obj.email,
-                                               defaults={"verified": True, "primary": True})
+            EmailAddress.objects.get_or_create(
+                user=obj, email=obj.email, defaults={"verified": True, "primary": True}
+            )
         obj.save()
 
     @factory.post_generation
@@ -54,12 +55,18 @@ def _id() -> str:
 
 def single_choice(question: str, options: list[tuple[str, bool]], qid: str | None = None):
     return {
-        "type": "single_choice", "id": qid or _id(),
+        "type": "single_choice",
+        "id": qid or _id(),
         "value": {
             "question": question,
-            "options": [{"type": "item", "id": _id(),
-                         "value": {"text": t, "correct": c, "feedback": f"feedback {t}"}}
-                        for t, c in options],
+            "options": [
+                {
+                    "type": "item",
+                    "id": _id(),
+                    "value": {"text": t, "correct": c, "feedback": f"feedback {t}"},
+                }
+                for t, c in options
+            ],
             "explanation": "<p>uitleg</p>",
         },
     }
@@ -72,34 +79,73 @@ def multiple_choice(question: str, options: list[tuple[str, bool]], qid: str | N
 
 
 def true_false(statement: str, correct: bool, qid: str | None = None):
-    return {"type": "true_false", "id": qid or _id(),
-            "value": {"statement": statement, "correct": correct, "feedback_true": "ft",
-                      "feedback_false": "ff", "explanation": ""}}
+    return {
+        "type": "true_false",
+        "id": qid or _id(),
+        "value": {
+            "statement": statement,
+            "correct": correct,
+            "feedback_true": "ft",
+            "feedback_false": "ff",
+            "explanation": "",
+        },
+    }
 
 
 def ordering(question: str, items: list[str], qid: str | None = None):
-    return {"type": "ordering", "id": qid or _id(),
-            "value": {"question": question,
-                      "items": [{"type": "item", "id": _id(), "value": t} for t in items],
-                      "explanation": ""}}
+    return {
+        "type": "ordering",
+        "id": qid or _id(),
+        "value": {
+            "question": question,
+            "items": [{"type": "item", "id": _id(), "value": t} for t in items],
+            "explanation": "",
+        },
+    }
 
 
 def scenario(qid: str | None = None):
     def option(text, recommended, nxt):
-        return {"type": "item", "id": _id(),
-                "value": {"text": text, "recommended": recommended, "feedback": f"fb {text}",
-                          "next": nxt or ""}}
+        return {
+            "type": "item",
+            "id": _id(),
+            "value": {
+                "text": text,
+                "recommended": recommended,
+                "feedback": f"fb {text}",
+                "next": nxt or "",
+            },
+        }
 
-    return {"type": "scenario", "id": qid or _id(), "value": {
-        "title": "Casus", "intro": "<p>situatie</p>", "start": "s1",
-        "scenes": [
-            {"type": "item", "id": _id(), "value": {
-                "key": "s1", "text": "<p>een</p>",
-                "options": [option("praten", True, "s2"), option("negeren", False, None)]}},
-            {"type": "item", "id": _id(), "value": {
-                "key": "s2", "text": "<p>twee</p>",
-                "options": [option("melden", True, None), option("wachten", False, None)]}},
-        ]}}
+    return {
+        "type": "scenario",
+        "id": qid or _id(),
+        "value": {
+            "title": "Casus",
+            "intro": "<p>situatie</p>",
+            "start": "s1",
+            "scenes": [
+                {
+                    "type": "item",
+                    "id": _id(),
+                    "value": {
+                        "key": "s1",
+                        "text": "<p>een</p>",
+                        "options": [option("praten", True, "s2"), option("negeren", False, None)],
+                    },
+                },
+                {
+                    "type": "item",
+                    "id": _id(),
+                    "value": {
+                        "key": "s2",
+                        "text": "<p>twee</p>",
+                        "options": [option("melden", True, None), option("wachten", False, None)],
+                    },
+                },
+            ],
+        },
+    }
 
 
 def text(html: str = "<p>tekst</p>"):
@@ -113,16 +159,28 @@ def lesson(parent: Page, title: str, body: list[dict]) -> LessonPage:
     return page
 
 
-def make_course(*, title: str = "Testmodule", storylines: bool = False, pass_mark: int = 70,
-                validity_months: int | None = 24, max_attempts: int | None = None,
-                retake_cooldown_hours: int = 0, questions_per_lesson: int = 2,
-                locale: str = "nl") -> CoursePage:
+def make_course(
+    *,
+    title: str = "Testmodule",
+    storylines: bool = False,
+    pass_mark: int = 70,
+    validity_months: int | None = 24,
+    max_attempts: int | None = None,
+    retake_cooldown_hours: int = 0,
+    questions_per_lesson: int = 2,
+    locale: str = "nl",
+) -> CoursePage:
     """A published course: intro lesson (+ two storylines) with single-choice questions whose
     correct option text is 'goed'."""
     course = CoursePage(
-        title=title, slug=f"module-{uuid.uuid4().hex[:8]}", summary="Samenvatting",
-        audience="professionals_children", pass_mark=pass_mark, validity_months=validity_months,
-        max_attempts=max_attempts, retake_cooldown_hours=retake_cooldown_hours,
+        title=title,
+        slug=f"module-{uuid.uuid4().hex[:8]}",
+        summary="Samenvatting",
+        audience="professionals_children",
+        pass_mark=pass_mark,
+        validity_months=validity_months,
+        max_attempts=max_attempts,
+        retake_cooldown_hours=retake_cooldown_hours,
         storyline_prompt="Kies een verhaallijn" if storylines else "",
         locale=Locale.objects.get(language_code=locale),
     )
@@ -130,8 +188,10 @@ def make_course(*, title: str = "Testmodule", storylines: bool = False, pass_mar
     course.save_revision().publish()
 
     def questions(prefix):
-        return [single_choice(f"{prefix} vraag {i}", [("goed", True), ("fout", False)])
-                for i in range(questions_per_lesson)]
+        return [
+            single_choice(f"{prefix} vraag {i}", [("goed", True), ("fout", False)])
+            for i in range(questions_per_lesson)
+        ]
 
     lesson(course, "Introductie", [text(), *questions("intro"), scenario()])
     if storylines:

@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 def answer_all(attempt, correct=True):
     for q in attempt.graded_questions:
         wanted = [o["id"] for o in q["options"] if o["correct"] == correct][:1]
-        services.answer_submit(attempt=attempt, question_id=q["id"], response={"option_ids": wanted})
+        services.answer_submit(
+            attempt=attempt, question_id=q["id"], response={"option_ids": wanted}
+        )
 
 
 def test_pass_creates_exactly_one_completion(user, django_capture_on_commit_callbacks):

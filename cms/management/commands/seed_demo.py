@@ -20,10 +20,14 @@ class Command(BaseCommand):
         if options["verbosity"]:
             self.stdout.write("")
             self.stdout.write(self.style.SUCCESS("Demo ready at http://127.0.0.1:8000/"))
-            self.stdout.write(f"  admin: http://127.0.0.1:8000/admin/   password for every "
-                              f"demo account: {DEMO_PASSWORD}")
+            self.stdout.write(
+                f"  admin: http://127.0.0.1:8000/admin/   password for every "
+                f"demo account: {DEMO_PASSWORD}"
+            )
             for account in accounts:
                 self.stdout.write(f"  {account.role:<22} {account.email}")
-            self.stdout.write("  (editors, programme staff and admins set up an authenticator "
-                              "app at first admin visit)")
+            self.stdout.write(
+                "  (editors, programme staff and admins set up an authenticator "
+                "app at first admin visit)"
+            )
             self.stdout.write("")

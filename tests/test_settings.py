@@ -1,0 +1,65 @@
+"""Settings guards: production refuses unsafe configuration; check --deploy is clean."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_manage(*args, **env):
+    base = {
+        k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DJANGO_SETTINGS_MODULE")
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**base, **env},
+    )
+
+
+PRODUCTION_ENV = {
+    "ALLOWED_HOSTS": "leren.example.org",
+    "SITE_URL": "https://leren.example.org",
+    "EMAIL_URL": "smtp://mail.example.org:587",
+    "DEFAULT_FROM_EMAIL": "noreply@example.org",
+}
+
+
+def test_production_refuses_missing_secret_key():
+    result = run_manage("check", "--settings=config.settings.production", **PRODUCTION_ENV)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_the_development_secret_key():
+    from config.settings.base import INSECURE_DEFAULT_SECRET_KEY
+
+    result = run_manage(
+        "check",
+        "--settings=config.settings.production",
+        SECRET_KEY=INSECURE_DEFAULT_SECRET_KEY,
+        **PRODUCTION_ENV,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_check_deploy_prints_no_warning():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        "--settings=config.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        **PRODUCTION_ENV,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "WARNING" not in result.stdout + result.stderr
+    assert "no issues" in result.stdout
