@@ -3,7 +3,16 @@
 import logging
 
 from django.contrib.auth.models import Group, Permission
-from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+from wagtail.models import (
+    Collection,
+    GroupApprovalTask,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Page,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
 
 from accounts import roles
 
@@ -93,6 +102,23 @@ def grant_course_editing(*, page: Page) -> None:
             content_type__app_label="wagtailcore", codename=codename
         )
         GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)
+
+
+REVIEW_WORKFLOW = "Inhoudelijke review"
+
+
+def ensure_course_review_workflow(*, page: Page) -> Workflow:
+    """Changes to courses are reviewed by a second course editor before they go live
+    (moderation via a Wagtail workflow assigned to the course catalogue)."""
+    group, _ = Group.objects.get_or_create(name=roles.COURSE_EDITOR)
+    workflow, _ = Workflow.objects.get_or_create(name=REVIEW_WORKFLOW)
+    task = GroupApprovalTask.objects.filter(name="Review door redactie").first()
+    if task is None:
+        task = GroupApprovalTask.objects.create(name="Review door redactie")
+        task.groups.set([group])
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    WorkflowPage.objects.update_or_create(page=page, defaults={"workflow": workflow})
+    return workflow
 
 
 def grant_site_editing(*, page: Page) -> None:
