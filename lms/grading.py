@@ -7,46 +7,51 @@ HUNDRED = Decimal(100)
 
 
 class InvalidResponse(ValueError):
-    """The response does not fit the question (unknown option, wrong shape)."""
+    """The response does not fit the question (unknown option, wrong shape). The argument is a
+    code; lms.services turns it into a translated message."""
+
+    @property
+    def code(self) -> str:
+        return str(self.args[0])
 
 
 def _ids(response: dict[str, Any], key: str) -> list[str]:
     value = response.get(key)
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise InvalidResponse(f"'{key}' must be a list of ids.")
+        raise InvalidResponse("not_a_list")
     return value
 
 
 def normalise_response(question: dict[str, Any], response: Any) -> dict[str, Any]:
     """Validate a learner's response against the question; return its canonical form."""
     if not isinstance(response, dict):
-        raise InvalidResponse("The answer must be an object.")
+        raise InvalidResponse("not_an_object")
     kind = question["type"]
     if kind in ("single_choice", "multiple_choice"):
         chosen = _ids(response, "option_ids")
         known = {o["id"] for o in question["options"]}
         if not chosen:
-            raise InvalidResponse("Choose an option.")
+            raise InvalidResponse("no_option")
         if len(set(chosen)) != len(chosen):
-            raise InvalidResponse("An option was chosen twice.")
+            raise InvalidResponse("duplicate_option")
         unknown = [c for c in chosen if c not in known]
         if unknown:
-            raise InvalidResponse("An option does not belong to this question.")
+            raise InvalidResponse("foreign_option")
         if kind == "single_choice" and len(chosen) != 1:
-            raise InvalidResponse("Choose exactly one option.")
+            raise InvalidResponse("exactly_one")
         return {"option_ids": sorted(chosen)}
     if kind == "true_false":
         value = response.get("value")
         if not isinstance(value, bool):
-            raise InvalidResponse("'value' must be true or false.")
+            raise InvalidResponse("not_boolean")
         return {"value": value}
     if kind == "ordering":
         order = _ids(response, "item_ids")
         expected = [i["id"] for i in question["items"]]
         if sorted(order) != sorted(expected):
-            raise InvalidResponse("Put every item in the order exactly once.")
+            raise InvalidResponse("incomplete_order")
         return {"item_ids": order}
-    raise InvalidResponse("This question cannot be answered this way.")
+    raise InvalidResponse("not_gradable")
 
 
 def is_correct(question: dict[str, Any], response: dict[str, Any]) -> bool:
@@ -58,7 +63,7 @@ def is_correct(question: dict[str, Any], response: dict[str, Any]) -> bool:
         return response["value"] == question["correct"]
     if kind == "ordering":
         return response["item_ids"] == [i["id"] for i in question["items"]]
-    raise InvalidResponse("Not a graded question.")
+    raise InvalidResponse("not_gradable")
 
 
 def feedback(question: dict[str, Any], response: dict[str, Any]) -> dict[str, Any]:

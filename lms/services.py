@@ -7,6 +7,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from courses.models import CoursePage, LessonPage, StorylinePage
 from courses.selectors import course_outline, path_questions
@@ -15,6 +16,18 @@ from . import grading
 from .errors import Conflict, LearningError, NotAllowed, NotFound
 from .models import Answer, Attempt, Completion, Enrolment, LessonProgress
 from .signals import course_passed
+
+INVALID_RESPONSE_MESSAGES = {
+    "not_an_object": _lazy("The answer must be an object."),
+    "not_a_list": _lazy("The answer must be a list of ids."),
+    "no_option": _lazy("Choose an option."),
+    "duplicate_option": _lazy("An option was chosen twice."),
+    "foreign_option": _lazy("An option does not belong to this question."),
+    "exactly_one": _lazy("Choose exactly one option."),
+    "not_boolean": _lazy("Answer true or false."),
+    "incomplete_order": _lazy("Put every item in the order exactly once."),
+    "not_gradable": _lazy("This question cannot be answered this way."),
+}
 
 #: A renewal opens a new certification cycle from this long before expiry.
 RENEWAL_WINDOW = timedelta(days=90)
@@ -213,7 +226,11 @@ def answer_submit(*, attempt: Attempt, question_id: str, response: Any) -> dict[
     try:
         normalised = grading.normalise_response(question, response)
     except grading.InvalidResponse as exc:
-        raise LearningError(str(exc), code="invalid_answer") from exc
+        raise LearningError(
+            str(INVALID_RESPONSE_MESSAGES.get(exc.code, INVALID_RESPONSE_MESSAGES["not_gradable"])),
+            code="invalid_answer",
+            details={"reason": exc.code},
+        ) from exc
     correct = grading.is_correct(question, normalised)
     with transaction.atomic():
         _open_attempt_for_update(attempt)

@@ -5,7 +5,14 @@ from django.db import transaction
 from accounts.models import Region, Sector
 from accounts.taxonomy import seed_taxonomies
 from cms.demo import DEMO_PASSWORD, ensure_demo_accounts
-from cms.roles import ensure_roles
+from cms.models import HomePage
+from cms.roles import (
+    ensure_course_review_workflow,
+    ensure_roles,
+    grant_course_editing,
+    grant_site_editing,
+)
+from courses.models import CourseIndexPage
 
 
 class Command(BaseCommand):
@@ -16,6 +23,11 @@ class Command(BaseCommand):
             seed_taxonomies(Sector, Region)
             ensure_roles()
             call_command("load_courses", verbosity=options["verbosity"])
+            for home in HomePage.objects.all():
+                grant_site_editing(page=home)
+            for index in CourseIndexPage.objects.all():
+                grant_course_editing(page=index)
+                ensure_course_review_workflow(page=index)
             accounts = ensure_demo_accounts()
         if options["verbosity"]:
             self.stdout.write("")
