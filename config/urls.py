@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.views import healthz
+from config.api import api
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -16,6 +17,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", api.urls),
 ]
 
 urlpatterns += i18n_patterns(

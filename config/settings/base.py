@@ -24,6 +24,8 @@ INSTALLED_APPS = [
     "courses",
     "lms",
     "certificates",
+    "organisations",
+    "reporting",
     "cms",
     # Wagtail
     "wagtail_localize",
