@@ -6,32 +6,43 @@ from hypothesis import strategies as st
 
 from lms import grading
 
-SINGLE = {"type": "single_choice", "options": [
-    {"id": "a", "text": "A", "correct": True, "feedback": "ja"},
-    {"id": "b", "text": "B", "correct": False, "feedback": "nee"},
-]}
-MULTI = {"type": "multiple_choice", "options": [
-    {"id": "a", "text": "A", "correct": True, "feedback": ""},
-    {"id": "b", "text": "B", "correct": True, "feedback": ""},
-    {"id": "c", "text": "C", "correct": False, "feedback": ""},
-]}
-ORDER = {"type": "ordering", "items": [{"id": "1", "text": "x"}, {"id": "2", "text": "y"},
-                                       {"id": "3", "text": "z"}]}
+SINGLE = {
+    "type": "single_choice",
+    "options": [
+        {"id": "a", "text": "A", "correct": True, "feedback": "ja"},
+        {"id": "b", "text": "B", "correct": False, "feedback": "nee"},
+    ],
+}
+MULTI = {
+    "type": "multiple_choice",
+    "options": [
+        {"id": "a", "text": "A", "correct": True, "feedback": ""},
+        {"id": "b", "text": "B", "correct": True, "feedback": ""},
+        {"id": "c", "text": "C", "correct": False, "feedback": ""},
+    ],
+}
+ORDER = {
+    "type": "ordering",
+    "items": [{"id": "1", "text": "x"}, {"id": "2", "text": "y"}, {"id": "3", "text": "z"}],
+}
 TF = {"type": "true_false", "correct": False, "feedback_true": "t", "feedback_false": "f"}
 
 
-@pytest.mark.parametrize(("question", "response", "code"), [
-    (SINGLE, [], "not_an_object"),
-    (SINGLE, {"option_ids": "a"}, "not_a_list"),
-    (SINGLE, {"option_ids": []}, "no_option"),
-    (SINGLE, {"option_ids": ["a", "a"]}, "duplicate_option"),
-    (SINGLE, {"option_ids": ["zzz"]}, "foreign_option"),
-    (SINGLE, {"option_ids": ["a", "b"]}, "exactly_one"),
-    (TF, {"value": "yes"}, "not_boolean"),
-    (ORDER, {"item_ids": ["1", "2"]}, "incomplete_order"),
-    (ORDER, {"item_ids": ["1", "2", "2"]}, "incomplete_order"),
-    ({"type": "scenario"}, {}, "not_gradable"),
-])
+@pytest.mark.parametrize(
+    ("question", "response", "code"),
+    [
+        (SINGLE, [], "not_an_object"),
+        (SINGLE, {"option_ids": "a"}, "not_a_list"),
+        (SINGLE, {"option_ids": []}, "no_option"),
+        (SINGLE, {"option_ids": ["a", "a"]}, "duplicate_option"),
+        (SINGLE, {"option_ids": ["zzz"]}, "foreign_option"),
+        (SINGLE, {"option_ids": ["a", "b"]}, "exactly_one"),
+        (TF, {"value": "yes"}, "not_boolean"),
+        (ORDER, {"item_ids": ["1", "2"]}, "incomplete_order"),
+        (ORDER, {"item_ids": ["1", "2", "2"]}, "incomplete_order"),
+        ({"type": "scenario"}, {}, "not_gradable"),
+    ],
+)
 def test_invalid_responses_are_refused_with_a_code(question, response, code):
     with pytest.raises(grading.InvalidResponse) as exc:
         grading.normalise_response(question, response)
