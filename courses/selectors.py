@@ -167,3 +167,9 @@ def question_data(*, block_type: str, block_id: str, value, lesson: LessonPage) 
 
 def path_questions(*, lessons: list[LessonPage]) -> list[dict[str, Any]]:
     return [q for lesson in lessons for q in block_questions(lesson)]
+
+
+def courses_editable_by(*, user) -> list[CoursePage]:
+    """The courses (every language version) the user may edit in Wagtail, in tree order."""
+    courses = CoursePage.objects.select_related("locale").order_by("path")
+    return [course for course in courses if course.permissions_for_user(user).can_edit()]

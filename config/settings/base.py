@@ -4,6 +4,7 @@ environment (12-factor); the defaults need no server (SQLite and a filesystem Ce
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
@@ -14,6 +15,8 @@ env = environ.Env()
 INSECURE_DEFAULT_SECRET_KEY = "django-insecure-dev-only-do-not-use-in-production"  # noqa: S105
 SECRET_KEY = env.str("SECRET_KEY", default=INSECURE_DEFAULT_SECRET_KEY)
 DEBUG = env.bool("DEBUG", default=False)
+# Demo accounts have a published password: `seed_demo` refuses to run where this is False.
+DEMO_DATA_ALLOWED = env.bool("DEMO_DATA_ALLOWED", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
@@ -153,6 +156,11 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = "Europe/Amsterdam"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {}
+# Organisations: re-apply the 60% rule nightly (expiries, ended grace periods).
+CELERY_BEAT_SCHEDULE["organisations-sweep"] = {
+    "task": "organisations.tasks.organisations_sweep",
+    "schedule": crontab(hour=3, minute=15),
+}
 
 # --- Cache ----------------------------------------------------------------------------------
 # Rate limits (allauth, verification) live in the cache: Redis when there is one, else a local
@@ -321,6 +329,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # Wagtail's per-save search/reference index tasks run inline; one line each is noise
+        "django_tasks": {"level": "WARNING"},
         # request lines carry e-mail addresses in query strings of some flows; keep them out
         "django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
@@ -328,6 +338,8 @@ LOGGING = {
 
 # --- Project --------------------------------------------------------------------------------
 PERSONAL_ACCESS_TOKEN_PREFIX = "stm_"  # noqa: S105 - a prefix, not a secret
+# Days an organisation stays "at risk" below 60% before its certificate lapses.
+ORGANISATION_GRACE_DAYS = env.int("ORGANISATION_GRACE_DAYS", default=90)
 
 # NL Design System (Utrecht) CSS from npm, collected as static files (ADR 0005).
 NODE_MODULES = BASE_DIR / "node_modules"

@@ -2,6 +2,7 @@ from .base import *  # noqa: F403
 from .base import DATABASES, env
 
 DEBUG = False
+DEMO_DATA_ALLOWED = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {

@@ -1,5 +1,6 @@
+from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import Region, Sector
@@ -19,6 +20,11 @@ class Command(BaseCommand):
     help = "Load the demo content and accounts (idempotent: a second run changes nothing)."
 
     def handle(self, *args, **options):
+        if not settings.DEMO_DATA_ALLOWED:
+            raise CommandError(
+                "seed_demo creates accounts with a published password and is refused here. "
+                "Set DEMO_DATA_ALLOWED=true only on a demo or test server."
+            )
         with transaction.atomic():
             seed_taxonomies(Sector, Region)
             ensure_roles()

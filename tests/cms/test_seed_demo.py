@@ -1,0 +1,43 @@
+"""`seed_demo` is idempotent and refuses to run where demo data is not allowed."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+from wagtail.models import GroupPagePermission, Page, Revision
+
+pytestmark = pytest.mark.django_db
+
+
+def state():
+    return (
+        Page.objects.count(),
+        Revision.objects.count(),
+        sorted(get_user_model().objects.values_list("email", "password")),
+        sorted(Group.objects.values_list("name", flat=True)),
+        GroupPagePermission.objects.count(),
+    )
+
+
+def seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_seed_demo_twice_changes_nothing():
+    output = seed()
+    assert "http://127.0.0.1:8000/" in output
+    assert get_user_model().objects.filter(email__endswith="@example.org").count() >= 4
+    before = state()
+    seed()
+    assert state() == before
+
+
+def test_seed_demo_is_refused_without_permission(settings):
+    settings.DEMO_DATA_ALLOWED = False
+    with pytest.raises(CommandError, match="DEMO_DATA_ALLOWED"):
+        call_command("seed_demo", stdout=StringIO())
+    assert not get_user_model().objects.exists()
