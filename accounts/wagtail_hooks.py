@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -19,7 +20,7 @@ class RegionViewSet(SnippetViewSet):
 
 
 class TaxonomyGroup(SnippetViewSetGroup):
-    menu_label = "Sectoren en regio's"
+    menu_label = _("Sectors and regions")
     menu_icon = "list-ul"
     items = (SectorViewSet, RegionViewSet)
 
