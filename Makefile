@@ -7,12 +7,13 @@ UV := uv
 MANAGE := $(UV) run --frozen python manage.py
 PYTEST_ARGS ?=
 
-.PHONY: help uv install system-check run seed test lint format messages clean
+.PHONY: help uv install system-check run seed test lint format messages screenshots clean
 
 help:
 	@echo "make run    install, migrate, load demo content, start web + Celery worker + beat"
 	@echo "make test   install and run the whole test suite"
 	@echo "make lint   ruff, djhtml, mypy, import-linter"
+	@echo "make screenshots  desktop and 375 px PNGs of the main pages into docs/screenshots/"
 
 uv:
 	@command -v uv >/dev/null 2>&1 || { echo "Installing uv (Python package manager) from PyPI..."; \
@@ -55,6 +56,9 @@ format: install
 messages: install
 	$(MANAGE) makemessages -l nl -l en --ignore=node_modules --ignore=.venv --ignore=var
 	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules
+
+screenshots: install
+	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(UV) run --frozen pytest tests/e2e/test_screenshots.py -q -p no:cacheprovider
 
 clean:
 	rm -rf var

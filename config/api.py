@@ -7,9 +7,22 @@ Authentication is per operation: a session cookie (CSRF checked) or a personal a
 
 from ninja import NinjaAPI
 
+from certificates.api import router as certificates_router
+from config import api_errors
+from courses.api import router as courses_router
+from lms.api import router as lms_router
+from organisations.api import organisations_router
+from reporting.api import router as reporting_router
+
 api = NinjaAPI(
     title="Samen tegen mensenhandel – leerplatform",
     version="1",
     urls_namespace="api-v1",
     docs_url="/docs",
 )
+api_errors.register(api)
+api.add_router("/reports", reporting_router)
+api.add_router("/courses", courses_router)
+api.add_router("", lms_router)  # /courses/{slug}/enrol, /attempts/..., /lessons/..., /me/...
+api.add_router("/organisations", organisations_router)
+api.add_router("/certificates", certificates_router)

@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.views import healthz
 from config.api import api
+from lms import views as lms_views
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -24,6 +25,10 @@ urlpatterns += i18n_patterns(
     path("account/", include("allauth.urls")),
     path("mijn-account/", include("accounts.urls")),
     path("leren/", include("lms.urls")),
+    path("catalogus/", lms_views.catalogue, name="courses_catalogue"),
+    path("organisaties/", include("organisations.urls")),
+    path("programma/", include("reporting.urls")),
+    path("", include("certificates.urls")),  # certificaten/... and verify/<code>
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

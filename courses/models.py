@@ -149,10 +149,12 @@ class CoursePage(Page):
         return self.translation_key
 
     def get_context(self, request, *args, **kwargs):
+        from .learner_context import context_for
         from .selectors import course_outline
 
         context = super().get_context(request, *args, **kwargs)
         context["outline"] = course_outline(course=self)
+        context.update(context_for(request=request, course=self))
         return context
 
 

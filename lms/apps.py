@@ -13,3 +13,9 @@ class LmsConfig(AppConfig):
         from .selectors import learner_personal_data
 
         personal_data.register("learning", learner_personal_data)
+
+        from courses import learner_context
+
+        from .selectors import course_learner_context
+
+        learner_context.register("learning", course_learner_context)

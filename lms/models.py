@@ -153,7 +153,13 @@ class Completion(models.Model):
                 fields=["user", "course_key", "cycle"], name="one_completion_per_cycle"
             ),
         ]
-        indexes = [models.Index(fields=["course_key", "completed_at"])]
+        indexes = [
+            models.Index(fields=["course_key", "completed_at"]),
+            # reporting: unique people per course and their first pass (an index-only scan)
+            models.Index(
+                fields=["course_key", "user", "completed_at"], name="completion_person_first"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"completion {self.pk} (cycle {self.cycle})"

@@ -1,11 +1,15 @@
 """Read queries over learning activity."""
 
+from datetime import timedelta
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Length, Substr
+from django.utils import timezone
+from wagtail.models import Page
 
 from .errors import NotFound
-from .models import Attempt, Completion, Enrolment
+from .models import Answer, Attempt, Completion, Enrolment, LessonProgress
 
 
 def attempt_for_learner(*, user, attempt_id) -> Attempt:
@@ -20,7 +24,7 @@ def attempt_for_learner(*, user, attempt_id) -> Attempt:
 def learner_enrolments(*, user):
     return (
         Enrolment.objects.filter(user=user)
-        .select_related("course", "storyline", "last_lesson")
+        .select_related("course__locale", "storyline", "last_lesson")
         .prefetch_related(
             "progress",
             Prefetch("attempts", queryset=Attempt.objects.order_by("-number")),
@@ -87,3 +91,232 @@ def learner_personal_data(user) -> dict[str, Any]:
             for c in learner_completions(user=user)
         ],
     }
+
+
+def current_attempt(*, enrolment: Enrolment) -> Attempt | None:
+    """The open attempt, else the latest submitted one (a new attempt always has the highest
+    number, so the latest number is the current one)."""
+    return enrolment.attempts.order_by("-number").first()
+
+
+def enrolment_for_lesson(*, user, lesson) -> Enrolment | None:
+    """The learner's enrolment in the course that holds `lesson` (its parent or grandparent)."""
+    ancestors = [lesson.path[: -Page.steplen * n] for n in (1, 2)]
+    return (
+        Enrolment.objects.select_related("course__locale")
+        .filter(user=user, course__path__in=ancestors)
+        .first()
+    )
+
+
+def lesson_state(*, user, lesson) -> tuple[Enrolment | None, Attempt | None]:
+    """The learner's enrolment in the course holding `lesson` and its current attempt, in one
+    query when there is an attempt (the lesson page has a query budget)."""
+    ancestors = [lesson.path[: -Page.steplen * n] for n in (1, 2)]
+    attempt = (
+        Attempt.objects.select_related("enrolment__course__locale")
+        .filter(user=user, enrolment__course__path__in=ancestors)
+        .order_by("-number")
+        .first()
+    )
+    if attempt is not None:
+        return attempt.enrolment, attempt
+    return enrolment_for_lesson(user=user, lesson=lesson), None
+
+
+def attempt_for_lesson(*, user, lesson_id: int) -> Attempt | None:
+    """The learner's current attempt in the course holding lesson `lesson_id` (its parent or
+    grandparent page), found in one query without loading the lesson first."""
+    lesson_path = Page.objects.filter(pk=lesson_id).values("path")[:1]
+    parent = Substr("lesson_path", 1, Length("lesson_path") - Page.steplen)
+    grandparent = Substr("lesson_path", 1, Length("lesson_path") - 2 * Page.steplen)
+    return (
+        Attempt.objects.select_related("enrolment__course__locale")
+        .annotate(lesson_path=Subquery(lesson_path))
+        .filter(user=user)
+        .filter(Q(enrolment__course__path=parent) | Q(enrolment__course__path=grandparent))
+        .order_by("-number")
+        .first()
+    )
+
+
+def path_lessons(*, enrolment: Enrolment, lesson_ids: list[int]) -> list:
+    """The live lessons of a learner's path in order, each annotated with `completed`, in one
+    query (the lesson page takes its lesson and its navigation from here)."""
+    from courses.models import LessonPage
+
+    completed = LessonProgress.objects.filter(
+        enrolment=enrolment, lesson_id=OuterRef("pk"), completed_at__isnull=False
+    )
+    lessons = {
+        lesson.pk: lesson
+        for lesson in LessonPage.objects.live()
+        .filter(pk__in=lesson_ids)
+        .annotate(completed=Exists(completed))
+    }
+    return [lessons[pk] for pk in lesson_ids if pk in lessons]
+
+
+def lesson_navigation(*, enrolment: Enrolment, lesson_ids: list[int]) -> list[dict[str, Any]]:
+    """The lessons of a learner's path in order, each with whether the learner completed it, in
+    one query."""
+    from courses.models import LessonPage
+
+    completed = LessonProgress.objects.filter(
+        enrolment=enrolment, lesson_id=OuterRef("pk"), completed_at__isnull=False
+    )
+    rows = {
+        row["pk"]: row
+        for row in LessonPage.objects.filter(pk__in=lesson_ids)
+        .annotate(completed=Exists(completed))
+        .values("pk", "title", "minutes", "completed")
+    }
+    return [rows[pk] for pk in lesson_ids if pk in rows]
+
+
+def scenario_walk(*, question: dict[str, Any], answers: dict[str, Answer]) -> dict[str, Any]:
+    """Follow the learner's recorded choices through a branching scenario.
+
+    Returns the scenes already decided (with the consequence of each choice, which the learner
+    has earned by choosing) and the scene to decide now, which carries no feedback."""
+    scenes = {scene["key"]: scene for scene in question["scenes"]}
+    steps: list[dict[str, Any]] = []
+    current = None
+    key = question["start"]
+    visited: set[str] = set()
+    while key and key in scenes and key not in visited:
+        visited.add(key)
+        scene = scenes[key]
+        answer = answers.get(f"{question['id']}:{key}")
+        chosen_id = answer.response.get("option_id") if answer else None
+        option = next((o for o in scene["options"] if o["id"] == chosen_id), None)
+        if option is None:
+            current = {
+                "key": key,
+                "text": scene["text"],
+                "options": [{"id": o["id"], "text": o["text"]} for o in scene["options"]],
+            }
+            break
+        steps.append(
+            {
+                "key": key,
+                "text": scene["text"],
+                "chosen": option["text"],
+                "recommended": option["recommended"],
+                "feedback": option["feedback"],
+                "recommended_options": [o["text"] for o in scene["options"] if o["recommended"]],
+            }
+        )
+        key = option["next"]
+    return {"steps": steps, "current": current, "ended": current is None}
+
+
+def retake_availability(*, enrolment: Enrolment, course) -> dict[str, Any]:
+    """Whether the learner may start another attempt: attempts left and the end of a cool-down.
+    `lms.services.attempt_start` enforces the same rules; this is what the pages show."""
+    submitted = [a for a in enrolment.attempts.all() if a.status == Attempt.Status.SUBMITTED]
+    attempts_left = max(0, course.max_attempts - len(submitted)) if course.max_attempts else None
+    available_at = None
+    last = max(submitted, key=lambda a: a.submitted_at or a.started_at, default=None)
+    if last is not None and last.submitted_at and course.retake_cooldown_hours:
+        ready_at = last.submitted_at + timedelta(hours=course.retake_cooldown_hours)
+        if timezone.now() < ready_at:
+            available_at = ready_at
+    return {
+        "attempts_used": len(submitted),
+        "max_attempts": course.max_attempts,
+        "attempts_left": attempts_left,
+        "available_at": available_at,
+        "can_start": attempts_left != 0 and available_at is None,
+    }
+
+
+def attempt_review(*, attempt: Attempt) -> dict[str, Any]:
+    """Per lesson of the attempt: questions answered wrongly and questions still open."""
+    from courses.models import LessonPage
+
+    answers = {a.question_id: a for a in attempt.answers.all()}
+    titles = dict(
+        LessonPage.objects.filter(pk__in=attempt.snapshot.get("lesson_ids", [])).values_list(
+            "pk", "title"
+        )
+    )
+    lessons: dict[int, dict[str, Any]] = {}
+    graded = attempt.graded_questions
+    for question in graded:
+        answer = answers.get(question["id"])
+        if answer is not None and answer.is_correct:
+            continue
+        entry = lessons.setdefault(
+            question["lesson_id"],
+            {
+                "lesson_id": question["lesson_id"],
+                "title": titles.get(question["lesson_id"], ""),
+                "wrong": [],
+                "open": [],
+            },
+        )
+        (entry["open"] if answer is None else entry["wrong"]).append(question["question"])
+    answered = sum(1 for q in graded if q["id"] in answers)
+    correct = sum(1 for q in graded if q["id"] in answers and answers[q["id"]].is_correct)
+    return {
+        "total": len(graded),
+        "answered": answered,
+        "correct": correct,
+        "open": len(graded) - answered,
+        "lessons": list(lessons.values()),
+        "answers": answers,
+    }
+
+
+def course_learner_context(*, request, course) -> dict[str, Any]:
+    """What a course page shows the learner: enrolment, current attempt, progress, time spent,
+    completion, retake rules and where to resume (registered in courses.learner_context)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"learning": None}
+    enrolment = (
+        Enrolment.objects.filter(user=user, course=course)
+        .select_related("storyline", "last_lesson")
+        .prefetch_related("progress", Prefetch("attempts", queryset=Attempt.objects.all()))
+        .first()
+    )
+    completion = (
+        Completion.objects.filter(user=user, course_key=course.translation_key)
+        .order_by("-cycle")
+        .first()
+    )
+    passed_keys = set(
+        Completion.objects.filter(
+            user=user, course_key__in=[p.translation_key for p in course.prerequisites.all()]
+        ).values_list("course_key", flat=True)
+    )
+    missing = [p for p in course.prerequisites.all() if p.translation_key not in passed_keys]
+    context: dict[str, Any] = {
+        "enrolment": enrolment,
+        "completion": completion,
+        "missing_prerequisites": missing,
+        "attempt": None,
+    }
+    if enrolment is not None:
+        attempts = sorted(enrolment.attempts.all(), key=lambda a: a.number, reverse=True)
+        attempt = attempts[0] if attempts else None
+        progress = list(enrolment.progress.all())
+        completed = {p.lesson_id for p in progress if p.completed_at}
+        path = attempt.snapshot.get("lesson_ids", []) if attempt else []
+        resume = None
+        if attempt is not None and attempt.status == Attempt.Status.IN_PROGRESS and path:
+            resume = enrolment.last_lesson_id if enrolment.last_lesson_id in path else path[0]
+        context.update(
+            {
+                "attempt": attempt,
+                "attempts": attempts,
+                "completed_lesson_ids": completed,
+                "path_completed": len([pk for pk in path if pk in completed]),
+                "path_total": len(path),
+                "minutes_spent": sum(p.seconds_spent for p in progress) // 60,
+                "resume_lesson_id": resume,
+                "retake": retake_availability(enrolment=enrolment, course=course),
+            }
+        )
+    return {"learning": context}

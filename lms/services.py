@@ -119,16 +119,31 @@ def _check_retake_rules(*, enrolment: Enrolment, course: CoursePage) -> None:
             )
 
 
-def attempt_start(*, enrolment: Enrolment, storyline: StorylinePage | None = None) -> Attempt:
-    """Start an attempt on the intro + chosen storyline, snapshotting questions and answers.
+def _snapshot_part(lessons: list[LessonPage]) -> dict[str, Any]:
+    return {
+        "lesson_ids": [lesson.pk for lesson in lessons],
+        "lesson_revisions": {str(les.pk): les.latest_revision_id for les in lessons},
+        "questions": path_questions(lessons=lessons),
+    }
 
-    Returns the open attempt if there is one for the same storyline."""
+
+def attempt_storyline_pending(attempt: Attempt) -> bool:
+    """True while the learner still has to choose a storyline (the attempt holds the intro)."""
+    return attempt.storyline_id is None and bool(attempt.snapshot.get("has_storylines"))
+
+
+def attempt_start(*, enrolment: Enrolment, storyline: StorylinePage | None = None) -> Attempt:
+    """Start an attempt, snapshotting the questions and their answers.
+
+    On a course with storylines, without `storyline` the attempt holds the shared introduction
+    only; the learner chooses the storyline after it (`attempt_storyline_choose`). With a
+    storyline (taking the other storyline later, or the API) it holds intro + storyline +
+    closing at once. Returns the open attempt if there is one for the same storyline (or, when
+    starting without one, any open attempt)."""
     course = enrolment.course.specific
     outline = course_outline(course=course)
     if outline.has_storylines:
-        if storyline is None:
-            raise LearningError(_("Choose a storyline first."), code="storyline_required")
-        if outline.storyline(storyline.pk) is None:
+        if storyline is not None and outline.storyline(storyline.pk) is None:
             raise LearningError(
                 _("This storyline does not belong to the course."), code="unknown_storyline"
             )
@@ -140,10 +155,14 @@ def attempt_start(*, enrolment: Enrolment, storyline: StorylinePage | None = Non
         enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
         open_attempt = enrolment.attempts.filter(status=Attempt.Status.IN_PROGRESS).first()
         if open_attempt is not None:
-            if open_attempt.storyline_id == (storyline.pk if storyline else None):
+            if storyline is None or open_attempt.storyline_id == storyline.pk:
                 return open_attempt
-            # Switching storyline abandons the unfinished attempt: it is submitted as it stands
-            # only if the learner asks; here it is discarded since nothing was graded yet.
+            if open_attempt.storyline_id is None:
+                # Chosen up front while the open attempt is still in the introduction: the
+                # answers given so far are kept.
+                return attempt_storyline_choose(attempt=open_attempt, storyline=storyline)
+            # Switching storyline abandons the unfinished attempt: it is discarded when nothing
+            # was answered yet.
             if open_attempt.answers.exists():
                 raise Conflict(
                     _("Finish or submit your current attempt before you switch storyline."),
@@ -151,8 +170,7 @@ def attempt_start(*, enrolment: Enrolment, storyline: StorylinePage | None = Non
                 )
             open_attempt.delete()
         _check_retake_rules(enrolment=enrolment, course=course)
-        lessons = outline.path(storyline)
-        questions = path_questions(lessons=lessons)
+        lessons = outline.path(storyline) if storyline is not None else list(outline.intro)
         number = (
             enrolment.attempts.order_by("-number").values_list("number", flat=True).first() or 0
         ) + 1
@@ -164,15 +182,55 @@ def attempt_start(*, enrolment: Enrolment, storyline: StorylinePage | None = Non
             number=number,
             course_revision_id=course.latest_revision_id,
             pass_mark=course.pass_mark,
-            snapshot={
-                "lesson_ids": [lesson.pk for lesson in lessons],
-                "lesson_revisions": {str(les.pk): les.latest_revision_id for les in lessons},
-                "questions": questions,
-            },
+            snapshot={**_snapshot_part(lessons), "has_storylines": outline.has_storylines},
         )
         enrolment.storyline = storyline
         enrolment.save(update_fields=["storyline", "last_activity_at"])
     return attempt
+
+
+def attempt_storyline_choose(*, attempt: Attempt, storyline: StorylinePage) -> Attempt:
+    """After the shared introduction: add the chosen storyline and the closing lessons (and
+    their questions) to the attempt's snapshot. Choosing the same storyline again changes
+    nothing; another one once chosen is refused."""
+    course = attempt.course.specific
+    outline = course_outline(course=course)
+    if not outline.has_storylines:
+        raise LearningError(_("This course has no storylines."), code="unknown_storyline")
+    if outline.storyline(storyline.pk) is None:
+        raise LearningError(
+            _("This storyline does not belong to the course."), code="unknown_storyline"
+        )
+    with transaction.atomic():
+        locked = _open_attempt_for_update(attempt)
+        if locked.storyline_id == storyline.pk:
+            return locked
+        if locked.storyline_id is not None:
+            raise Conflict(
+                _(
+                    "You already chose a storyline for this attempt. You can take the other "
+                    "storyline in a new attempt after you submit this one."
+                ),
+                code="storyline_chosen",
+            )
+        chosen = next(ls for s, ls in outline.storylines if s.pk == storyline.pk)
+        known = set(locked.snapshot.get("lesson_ids", []))
+        added = _snapshot_part([les for les in [*chosen, *outline.closing] if les.pk not in known])
+        snapshot = dict(locked.snapshot)
+        snapshot["lesson_ids"] = [*snapshot.get("lesson_ids", []), *added["lesson_ids"]]
+        snapshot["lesson_revisions"] = {
+            **snapshot.get("lesson_revisions", {}),
+            **added["lesson_revisions"],
+        }
+        snapshot["questions"] = [*snapshot.get("questions", []), *added["questions"]]
+        snapshot["has_storylines"] = True
+        locked.snapshot = snapshot
+        locked.storyline = storyline
+        locked.save(update_fields=["snapshot", "storyline"])
+        Enrolment.objects.filter(pk=locked.enrolment_id).update(
+            storyline=storyline, last_activity_at=timezone.now()
+        )
+    return locked
 
 
 def public_question(attempt: Attempt, question: dict[str, Any]) -> dict[str, Any]:
@@ -306,6 +364,13 @@ def attempt_submit(*, attempt: Attempt) -> Attempt:
         locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
         if locked.status != Attempt.Status.IN_PROGRESS:
             raise Conflict(_("This attempt has already been submitted."), code="attempt_submitted")
+        if attempt_storyline_pending(locked):
+            raise LearningError(
+                _(
+                    "Choose a storyline before you submit: the course needs one after the introduction."
+                ),
+                code="storyline_required",
+            )
         graded = locked.graded_questions
         answers = {a.question_id: a for a in locked.answers.all()}
         unanswered = [q["id"] for q in graded if q["id"] not in answers]

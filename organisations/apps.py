@@ -6,3 +6,25 @@ class OrganisationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "organisations"
     verbose_name = _("Organisations")
+
+    def ready(self) -> None:
+        # Information flows leftward only through signals and registries (ADR 0004).
+        from accounts import personal_data
+        from certificates import permissions, verification
+        from certificates.signals import certificate_status_changed
+        from lms.signals import course_passed
+
+        from . import receivers
+        from .selectors import (
+            manager_may_view_certificate,
+            membership_personal_data,
+            organisation_certificate_lookup,
+        )
+
+        course_passed.connect(receivers.on_course_passed, dispatch_uid="organisations_passed")
+        certificate_status_changed.connect(
+            receivers.on_certificate_status_changed, dispatch_uid="organisations_certificate"
+        )
+        verification.register_lookup(organisation_certificate_lookup)
+        permissions.register_viewer_check(manager_may_view_certificate)
+        personal_data.register("organisations", membership_personal_data)

@@ -18,6 +18,83 @@ def _media_root(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(scope="session")
+def _migrated_rows(django_db_setup, django_db_blocker) -> dict[str, str]:
+    """The rows migrations create (Wagtail root and home pages, locales, role groups), serialized
+    while the test database is still as migrate left it."""
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        rows = {
+            alias: getattr(connections[alias], "_test_serialized_contents", None)
+            or connections[alias].creation.serialize_db_to_string()
+            for alias in connections
+        }
+    _MIGRATED_ROWS.update(rows)
+    return rows
+
+
+#: filled by the `_migrated_rows` fixture; read by the teardown hook below
+_MIGRATED_ROWS: dict[str, str] = {}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test's flush, put the migrated rows back at once, so the tests that
+    follow on this process (pytest-xdist mixes files) never see an empty database."""
+    yield
+    if not _MIGRATED_ROWS or not _item_is_transactional(item):
+        return
+    from django.db import connections
+    from pytest_django.plugin import blocking_manager_key
+    from wagtail.models import Locale
+
+    with item.config.stash[blocking_manager_key].unblock():
+        if not Locale.objects.exists():
+            for alias, contents in _MIGRATED_ROWS.items():
+                connections[alias].creation.deserialize_db_from_string(contents)
+
+
+def _item_is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+    )
+
+
+def _is_transactional(request) -> bool:
+    return _item_is_transactional(request.node)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every transactional test uses serialized rollback (see below)."""
+    for item in items:
+        if _item_is_transactional(item):
+            marker = item.get_closest_marker("django_db")
+            kwargs = {**(marker.kwargs if marker else {}), "transaction": True}
+            kwargs["serialized_rollback"] = True
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
+@pytest.fixture(autouse=True)
+def _transactional_tests_start_migrated(request):
+    """A transactional test ends with a flush, which empties every table. Every transactional
+    test therefore uses serialized rollback (Django puts the migrated rows back and skips the
+    post_migrate handlers on the flush, whose re-created rows would collide with them); where
+    a test's connection has no serialized rows (live server under Playwright's event loop) they
+    are restored here. So every test starts from the migrated database whatever ran before."""
+    if not _is_transactional(request):
+        return
+    rows = request.getfixturevalue("_migrated_rows")
+    request.getfixturevalue("transactional_db")
+    from django.db import connections
+    from wagtail.models import Locale
+
+    if not Locale.objects.exists():
+        for alias, contents in rows.items():
+            connections[alias].creation.deserialize_db_from_string(contents)
+
+
 @pytest.fixture
 def user(db):
     return UserFactory()

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     # infrastructure
     "django_celery_results",
     "csp",
+    # serves the API docs' Swagger UI from our static files (the CDN version breaks the CSP)
+    "ninja",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -160,6 +162,15 @@ CELERY_BEAT_SCHEDULE: dict = {}
 CELERY_BEAT_SCHEDULE["organisations-sweep"] = {
     "task": "organisations.tasks.organisations_sweep",
     "schedule": crontab(hour=3, minute=15),
+}
+# Certificates: expire and send 60/14-day reminders nightly; re-enqueue missed issues hourly.
+CELERY_BEAT_SCHEDULE["certificates-expire"] = {
+    "task": "certificates.tasks.certificates_expire",
+    "schedule": crontab(hour=2, minute=45),
+}
+CELERY_BEAT_SCHEDULE["certificates-reconcile"] = {
+    "task": "certificates.tasks.certificates_reconcile",
+    "schedule": crontab(minute=20),
 }
 
 # --- Cache ----------------------------------------------------------------------------------

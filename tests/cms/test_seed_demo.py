@@ -8,6 +8,9 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from wagtail.models import GroupPagePermission, Page, Revision
 
+from organisations.models import Organisation, StaffMembership
+from reporting.models import Target
+
 pytestmark = pytest.mark.django_db
 
 
@@ -18,6 +21,9 @@ def state():
         sorted(get_user_model().objects.values_list("email", "password")),
         sorted(Group.objects.values_list("name", flat=True)),
         GroupPagePermission.objects.count(),
+        sorted(Organisation.objects.values_list("name", "declared_staff")),
+        StaffMembership.objects.count(),
+        sorted(Target.objects.values_list("code", "target_number")),
     )
 
 
@@ -31,6 +37,9 @@ def test_seed_demo_twice_changes_nothing():
     output = seed()
     assert "http://127.0.0.1:8000/" in output
     assert get_user_model().objects.filter(email__endswith="@example.org").count() >= 4
+    assert Organisation.objects.filter(managers__email="manager@example.org").exists()
+    assert Target.objects.count() >= 6
+    assert not Target.objects.filter(courses__isnull=True, unit="people_passed").exists()
     before = state()
     seed()
     assert state() == before

@@ -2,10 +2,12 @@ from decimal import Decimal
 
 import pytest
 
+from courses.selectors import course_outline
 from lms import services
 from lms.errors import Conflict, LearningError
 from lms.models import Completion
 from lms.signals import course_passed
+from tests import factories
 from tests.factories import make_course
 
 pytestmark = pytest.mark.django_db
@@ -22,8 +24,6 @@ def answer_all(attempt, correct=True):
 def test_pass_creates_exactly_one_completion(user, django_capture_on_commit_callbacks):
     course = make_course(storylines=True)
     enrolment = services.enrolment_create(user=user, course=course)
-    from courses.selectors import course_outline
-
     storyline = course_outline(course=course).storylines[0][0]
     attempt = services.attempt_start(enrolment=enrolment, storyline=storyline)
     assert len(attempt.graded_questions) == 4  # intro 2 + storyline 2
@@ -40,8 +40,173 @@ def test_pass_creates_exactly_one_completion(user, django_capture_on_commit_call
     assert Completion.objects.filter(user=user).count() == 1
 
 
-def test_storyline_required(user):
+def storyline_course_with_closing():
+    """Intro, two storylines, and a closing lesson after them."""
+    course = make_course(storylines=True)
+    factories.lesson(
+        course,
+        "Afsluiting",
+        [factories.single_choice("slot vraag", [("goed", True), ("fout", False)])],
+    )
+    course.refresh_from_db()
+    return course
+
+
+def test_start_without_storyline_holds_the_introduction_only(user):
+    course = storyline_course_with_closing()
+    outline = course_outline(course=course)
+    enrolment = services.enrolment_create(user=user, course=course)
+    attempt = services.attempt_start(enrolment=enrolment)
+    intro_ids = [lesson.pk for lesson in outline.intro]
+    assert attempt.storyline is None
+    assert attempt.snapshot["lesson_ids"] == intro_ids
+    assert set(attempt.snapshot["lesson_revisions"]) == {str(pk) for pk in intro_ids}
+    assert {q["lesson_id"] for q in attempt.questions} == set(intro_ids)
+    assert len(attempt.graded_questions) == 2
+    assert services.attempt_storyline_pending(attempt)
+    # Starting again returns the same open attempt.
+    assert services.attempt_start(enrolment=enrolment).pk == attempt.pk
+
+
+def test_choosing_a_storyline_appends_its_lessons_and_the_closing(user):
+    course = storyline_course_with_closing()
+    outline = course_outline(course=course)
+    (first, first_lessons), (second, _lessons) = outline.storylines
+    enrolment = services.enrolment_create(user=user, course=course)
+    attempt = services.attempt_start(enrolment=enrolment)
+    intro_question = attempt.graded_questions[0]
+    services.answer_submit(
+        attempt=attempt,
+        question_id=intro_question["id"],
+        response={"option_ids": [intro_question["options"][0]["id"]]},
+    )
+
+    chosen = services.attempt_storyline_choose(attempt=attempt, storyline=second)
+    path = [*outline.intro, *outline.storylines[1][1], *outline.closing]
+    assert chosen.snapshot["lesson_ids"] == [lesson.pk for lesson in path]
+    assert set(chosen.snapshot["lesson_revisions"]) == {str(lesson.pk) for lesson in path}
+    assert len(chosen.graded_questions) == 2 + 2 + 1  # intro + storyline + closing
+    assert [q["question"] for q in chosen.graded_questions[2:]] == [
+        "Criminele uitbuiting vraag 0",
+        "Criminele uitbuiting vraag 1",
+        "slot vraag",
+    ]
+    # The intro questions (and the answer already given) are kept.
+    assert chosen.graded_questions[0] == intro_question
+    assert chosen.answers.count() == 1
+    chosen.refresh_from_db()
+    enrolment.refresh_from_db()
+    assert chosen.storyline_id == second.pk and enrolment.storyline_id == second.pk
+    assert not services.attempt_storyline_pending(chosen)
+
+    # The same choice again changes nothing; another one is a conflict.
+    again = services.attempt_storyline_choose(attempt=chosen, storyline=second)
+    assert again.snapshot == chosen.snapshot
+    with pytest.raises(Conflict) as refused:
+        services.attempt_storyline_choose(attempt=chosen, storyline=first)
+    assert refused.value.code == "storyline_chosen"
+    assert refused.value.status == 409
+    chosen.refresh_from_db()
+    assert chosen.storyline_id == second.pk
+    assert first_lessons[0].pk not in chosen.snapshot["lesson_ids"]
+
+
+def test_storyline_of_another_course_is_refused(user):
+    course = make_course(storylines=True)
+    other = make_course(title="Andere", storylines=True)
+    enrolment = services.enrolment_create(user=user, course=course)
+    attempt = services.attempt_start(enrolment=enrolment)
+    foreign = course_outline(course=other).storylines[0][0]
+    with pytest.raises(LearningError) as refused:
+        services.attempt_storyline_choose(attempt=attempt, storyline=foreign)
+    assert refused.value.code == "unknown_storyline"
+    with pytest.raises(LearningError):
+        services.attempt_start(enrolment=enrolment, storyline=foreign)
+
+
+def test_no_storyline_choice_on_a_course_without_storylines(user):
+    course = make_course()
+    storyline = course_outline(course=make_course(storylines=True)).storylines[0][0]
+    enrolment = services.enrolment_create(user=user, course=course)
+    attempt = services.attempt_start(enrolment=enrolment)
+    assert not services.attempt_storyline_pending(attempt)
+    with pytest.raises(LearningError) as refused:
+        services.attempt_storyline_choose(attempt=attempt, storyline=storyline)
+    assert refused.value.code == "unknown_storyline"
+
+
+def test_submit_without_a_storyline_is_refused(user):
     course = make_course(storylines=True)
     enrolment = services.enrolment_create(user=user, course=course)
-    with pytest.raises(LearningError):
-        services.attempt_start(enrolment=enrolment)
+    attempt = services.attempt_start(enrolment=enrolment)
+    answer_all(attempt)  # every intro question, correctly
+    with pytest.raises(LearningError) as refused:
+        services.attempt_submit(attempt=attempt)
+    assert refused.value.code == "storyline_required"
+    attempt.refresh_from_db()
+    assert attempt.status == attempt.Status.IN_PROGRESS
+    assert not Completion.objects.filter(user=user).exists()
+
+
+def test_completion_needs_the_introduction_and_the_chosen_storyline(user):
+    course = make_course(storylines=True)
+    storyline = course_outline(course=course).storylines[0][0]
+    enrolment = services.enrolment_create(user=user, course=course)
+    attempt = services.attempt_start(enrolment=enrolment)
+    answer_all(attempt)
+    attempt = services.attempt_storyline_choose(attempt=attempt, storyline=storyline)
+    # The storyline's questions are still open.
+    with pytest.raises(LearningError) as refused:
+        services.attempt_submit(attempt=attempt)
+    assert refused.value.code == "unanswered_questions"
+    assert len(refused.value.details["unanswered"]) == 2
+    for q in attempt.graded_questions[2:]:
+        services.answer_submit(
+            attempt=attempt,
+            question_id=q["id"],
+            response={"option_ids": [o["id"] for o in q["options"] if o["correct"]]},
+        )
+    result = services.attempt_submit(attempt=attempt)
+    assert result.passed and result.score == Decimal("100.00")
+    completion = Completion.objects.get(user=user)
+    assert completion.attempt_id == attempt.pk
+
+
+def test_choosing_on_a_submitted_attempt_is_a_conflict(user):
+    course = make_course(storylines=True)
+    storylines = [s for s, _lessons in course_outline(course=course).storylines]
+    enrolment = services.enrolment_create(user=user, course=course)
+    attempt = services.attempt_start(enrolment=enrolment, storyline=storylines[0])
+    answer_all(attempt)
+    services.attempt_submit(attempt=attempt)
+    with pytest.raises(Conflict) as refused:
+        services.attempt_storyline_choose(attempt=attempt, storyline=storylines[1])
+    assert refused.value.code == "attempt_submitted"
+
+
+def test_the_other_storyline_later_in_a_new_attempt(user):
+    course = make_course(storylines=True)
+    outline = course_outline(course=course)
+    (first, _l1), (second, second_lessons) = outline.storylines
+    enrolment = services.enrolment_create(user=user, course=course)
+    attempt = services.attempt_start(enrolment=enrolment)
+    services.attempt_storyline_choose(attempt=attempt, storyline=first)
+    attempt.refresh_from_db()
+    answer_all(attempt)
+    services.attempt_submit(attempt=attempt)
+    later = services.attempt_start(enrolment=enrolment, storyline=second)
+    assert later.number == 2 and later.storyline_id == second.pk
+    assert later.snapshot["lesson_ids"] == [
+        lesson.pk for lesson in [*outline.intro, *second_lessons]
+    ]
+    assert not services.attempt_storyline_pending(later)
+
+
+def test_choosing_up_front_while_in_the_introduction_keeps_the_attempt(user):
+    course = make_course(storylines=True)
+    storyline = course_outline(course=course).storylines[0][0]
+    enrolment = services.enrolment_create(user=user, course=course)
+    attempt = services.attempt_start(enrolment=enrolment)
+    started = services.attempt_start(enrolment=enrolment, storyline=storyline)
+    assert started.pk == attempt.pk and started.storyline_id == storyline.pk
+    assert len(started.graded_questions) == 4

@@ -14,6 +14,8 @@ from cms.roles import (
     grant_site_editing,
 )
 from courses.models import CourseIndexPage
+from organisations.demo import demo_organisation_ensure
+from reporting.demo import targets_ensure
 
 
 class Command(BaseCommand):
@@ -35,6 +37,8 @@ class Command(BaseCommand):
                 grant_course_editing(page=index)
                 ensure_course_review_workflow(page=index)
             accounts = ensure_demo_accounts()
+            hotel = demo_organisation_ensure(staff_password=DEMO_PASSWORD)
+            targets_ensure()
         if options["verbosity"]:
             self.stdout.write("")
             self.stdout.write(self.style.SUCCESS("Demo ready at http://127.0.0.1:8000/"))
@@ -44,6 +48,8 @@ class Command(BaseCommand):
             )
             for account in accounts:
                 self.stdout.write(f"  {account.role:<22} {account.email}")
+            if hotel is not None:
+                self.stdout.write(f"  demo hotel managed by the organisation manager: {hotel.name}")
             self.stdout.write(
                 "  (editors, programme staff and admins set up an authenticator "
                 "app at first admin visit)"

@@ -1,0 +1,110 @@
+"""Authentication for the JSON API (/api/v1/).
+
+Two ways in, tried in this order:
+
+1. ``Authorization: Bearer stm_…``: a personal access token (for integrations). Wrong tokens are
+   counted per client address; after ``TOKEN_FAILURE_LIMIT`` failures in ``TOKEN_FAILURE_WINDOW``
+   seconds that address gets 429 until the window has passed, so tokens cannot be guessed.
+2. The site's session cookie (for the site's own pages). Unsafe methods (POST, PUT, PATCH,
+   DELETE) must carry the CSRF token (``X-CSRFToken`` header), exactly as Django forms do.
+
+Routers use ``auth=AUTH``. Both classes also set ``request.user``, so operations read the person
+from ``request.user`` whichever way they came in. ``ErrorOut`` is the error body every router
+declares for its 4xx answers (config/api_errors.py produces it).
+"""
+
+from typing import Any
+
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Schema
+from ninja.errors import HttpError
+from ninja.security import HttpBearer
+from ninja.security.session import SessionAuth
+from ninja.utils import check_csrf
+
+from .services import access_token_authenticate
+
+#: Wrong tokens allowed per client address per window before it is refused with 429.
+TOKEN_FAILURE_LIMIT = 10
+TOKEN_FAILURE_WINDOW = 60  # seconds
+
+
+def _failure_key(request: HttpRequest) -> str:
+    return f"api-token-failures:{request.META.get('REMOTE_ADDR', 'unknown')}"
+
+
+class AuthRefused(HttpError):
+    """A refusal with a stable `code` for the error body (config/api_errors.py)."""
+
+    def __init__(self, status_code: int, message: str, *, code: str) -> None:
+        super().__init__(status_code, message)
+        self.code = code
+
+
+class TooManyTokenFailures(AuthRefused):
+    def __init__(self) -> None:
+        super().__init__(
+            429,
+            _("Too many invalid access tokens from your address. Try again in a minute."),
+            code="too_many_token_failures",
+        )
+
+
+class PersonalAccessTokenAuth(HttpBearer):
+    """``Authorization: Bearer <personal access token>``; tokens are stored hashed."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        key = _failure_key(request)
+        if (cache.get(key) or 0) >= TOKEN_FAILURE_LIMIT:
+            raise TooManyTokenFailures()
+        user = access_token_authenticate(raw=token.strip()) if token.strip() else None
+        if user is None:
+            # add() starts the window; incr() keeps its expiry.
+            if not cache.add(key, 1, TOKEN_FAILURE_WINDOW):
+                try:
+                    cache.incr(key)
+                except ValueError:  # expired between add() and incr()
+                    cache.add(key, 1, TOKEN_FAILURE_WINDOW)
+            return None
+        request.user = user
+        return user
+
+
+class CsrfSessionAuth(SessionAuth):
+    """The site's session cookie. The CSRF check runs only for a logged-in person, so an
+    anonymous caller gets 401 (not a confusing CSRF error)."""
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        return request.COOKIES.get(self.param_name)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        if self.csrf and check_csrf(request) is not None:
+            raise AuthRefused(
+                403,
+                _("CSRF check failed: send the X-CSRFToken header with the csrftoken cookie."),
+                code="csrf_failed",
+            )
+        return user
+
+
+token_auth = PersonalAccessTokenAuth()
+session_auth = CsrfSessionAuth()
+
+
+class ErrorOut(Schema):
+    """The API's one error format (see config/api_errors.py)."""
+
+    detail: str
+    code: str
+    details: dict | None = None
+    errors: list[dict] | None = None
+    fields: dict | None = None
+
+
+#: For routers and operations: ``Router(auth=AUTH)``.
+AUTH = [token_auth, session_auth]

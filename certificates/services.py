@@ -1,0 +1,569 @@
+"""Everything that changes a personal certificate: issue, render, e-mail, expire, revoke,
+correct the name, reissue. Each step is idempotent so a task may run twice."""
+
+import io
+import logging
+import secrets
+import zipfile
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from lms.models import Completion
+
+from .codes import code_display, code_generate, code_normalise
+from .errors import CertificateError
+from .models import (
+    TEMPLATE_VERSION,
+    Certificate,
+    CertificateArchive,
+    CertificateEvent,
+    ReissueJob,
+)
+from .pdf import pdf_render
+from .permissions import PROGRAMME_PERMISSION, can_view
+from .qr import qr_svg
+from .signals import certificate_status_changed
+
+logger = logging.getLogger(__name__)
+
+PDF_TEMPLATE = "certificates/pdf/certificate.html"
+PDF_STYLESHEET = "certificates/certificate.css"
+REMINDER_DAYS = (60, 14)
+HOLDER_NAME_MAX = 200
+REASON_MAX = 1000
+
+
+def _language(user, course) -> str:
+    languages = {code for code, _name in settings.LANGUAGES}
+    for candidate in (getattr(user, "preferred_language", ""), course.locale.language_code):
+        if candidate in languages:
+            return candidate
+    return settings.LANGUAGE_CODE
+
+
+def _holder_name(user) -> str:
+    """The name on the certificate; an anonymised account has none (the learner can correct
+    it on the certificate page when the account had no full name)."""
+    if getattr(user, "anonymised_at", None):
+        return ""
+    return (user.full_name or user.get_full_name() or "").strip()[:HOLDER_NAME_MAX]
+
+
+def _send_status_changed(certificate: Certificate, cause: str) -> None:
+    transaction.on_commit(
+        lambda: certificate_status_changed.send(
+            sender=Certificate, certificate=certificate, cause=cause
+        )
+    )
+
+
+def _event(certificate: Certificate, kind: str, *, actor=None, reason: str = "") -> None:
+    CertificateEvent.objects.create(certificate=certificate, kind=kind, actor=actor, reason=reason)
+
+
+def absolute_url(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def verify_url(certificate: Certificate) -> str:
+    """The public verification address printed on the certificate and encoded in its QR code
+    (language neutral: /verify/<code> serves the default language)."""
+    return absolute_url(f"/verify/{certificate.code}")
+
+
+def certificate_url(certificate: Certificate, language: str | None = None) -> str:
+    with translation.override(language or certificate.language):
+        return absolute_url(reverse("certificate_detail", args=[certificate.code]))
+
+
+def certificate_create(*, completion: Completion) -> Certificate:
+    """The certificate of `completion`, created once (the unique completion makes a second call,
+    or a concurrent one, return the same row). A newer cycle supersedes the older certificate of
+    the same person and course."""
+    existing = Certificate.objects.filter(completion=completion).first()
+    if existing is not None:
+        return existing
+    course = completion.course.specific
+    user = completion.user
+    try:
+        with transaction.atomic():
+            certificate = Certificate.objects.create(
+                code=code_generate(),
+                user=user,
+                completion=completion,
+                course=course,
+                course_key=completion.course_key,
+                course_title=course.title,
+                holder_name=_holder_name(user),
+                language=_language(user, course),
+                score=completion.score,
+                issued_at=completion.completed_at,
+                expires_at=completion.valid_until,
+                status=Certificate.Status.VALID,
+                status_changed_at=timezone.now(),
+                template_version=TEMPLATE_VERSION,
+            )
+            _event(certificate, CertificateEvent.Kind.ISSUED)
+            _supersede_older(user_id=user.pk, course_key=completion.course_key)
+            certificate.refresh_from_db()
+            if certificate.status == Certificate.Status.VALID:
+                _send_status_changed(certificate, CertificateEvent.Kind.ISSUED)
+    except IntegrityError:
+        # a concurrent run created it first (unique completion); that row is the certificate
+        return Certificate.objects.get(completion=completion)
+    return certificate
+
+
+def _supersede_older(*, user_id: int, course_key) -> None:
+    """Of one person's certificates for one course, only the newest cycle stays valid."""
+    rows = list(
+        Certificate.objects.select_for_update()
+        .filter(user_id=user_id, course_key=course_key)
+        .select_related("completion")
+        .order_by("-completion__cycle", "-issued_at")
+    )
+    if len(rows) < 2:
+        return
+    newest, now = rows[0], timezone.now()
+    for older in rows[1:]:
+        if older.status != Certificate.Status.VALID:
+            continue
+        older.status = Certificate.Status.SUPERSEDED
+        older.superseded_by = newest
+        older.status_changed_at = now
+        older.save(update_fields=["status", "superseded_by", "status_changed_at"])
+        _event(older, CertificateEvent.Kind.SUPERSEDED)
+        _send_status_changed(older, CertificateEvent.Kind.SUPERSEDED)
+
+
+def certificate_pdf_bytes(*, certificate: Certificate) -> bytes:
+    """The certificate as a PDF (not stored)."""
+    url = verify_url(certificate)
+    return pdf_render(
+        template_name=PDF_TEMPLATE,
+        context={
+            "certificate": certificate,
+            "verify_url": url,
+            "qr_svg": qr_svg(url),
+            "name_size": name_font_size(certificate.holder_name),
+        },
+        language=certificate.language,
+        stylesheets=(PDF_STYLESHEET,),
+    )
+
+
+def name_font_size(name: str, *, largest: float = 30.0, unit: str = "pt") -> str:
+    """A long name shrinks so it always fits one line of the certificate (A4 landscape): up to
+    36 characters print at `largest`, longer names proportionally smaller (the stylesheet
+    still wraps and clips a pathological name, so it can never leave the page)."""
+    length = len(name)
+    if length <= 36:
+        return f"{largest:g}{unit}"
+    size = max(largest * 0.2, largest * 36 / length)
+    return f"{size:.2f}{unit}"
+
+
+def name_size_class(name: str) -> str:
+    """The web page's step-down class for a long name (inline styles are not allowed there)."""
+    length = len(name)
+    if length <= 36:
+        return ""
+    if length <= 60:
+        return "long"
+    if length <= 100:
+        return "longer"
+    return "longest"
+
+
+def certificate_pdf_render(*, certificate: Certificate, force: bool = False) -> Certificate:
+    """Render and store the PDF unless the stored one is already current."""
+    if certificate.pdf and not force and certificate.template_version == TEMPLATE_VERSION:
+        return certificate
+    content = certificate_pdf_bytes(certificate=certificate)
+    old_name = certificate.pdf.name if certificate.pdf else ""
+    # a random part keeps the file name from being guessed from the public code
+    name = f"certificates/{certificate.code}-{secrets.token_hex(8)}.pdf"
+    saved = default_storage.save(name, ContentFile(content))
+    now = timezone.now()
+    unchanged = Q(pdf=old_name) if old_name else Q(pdf__isnull=True) | Q(pdf="")
+    with transaction.atomic():
+        # compare-and-set: of two concurrent renders only the first is kept
+        updated = (
+            Certificate.objects.filter(pk=certificate.pk)
+            .filter(unchanged)
+            .update(pdf=saved, pdf_rendered_at=now, template_version=TEMPLATE_VERSION)
+        )
+        if updated:
+            _event(certificate, CertificateEvent.Kind.PDF_RENDERED)
+    if not updated:
+        default_storage.delete(saved)
+        return Certificate.objects.get(pk=certificate.pk)
+    if old_name and old_name != saved:
+        transaction.on_commit(lambda: default_storage.delete(old_name))
+    certificate.pdf.name = saved
+    certificate.pdf_rendered_at = now
+    certificate.template_version = TEMPLATE_VERSION
+    return certificate
+
+
+def _send_templated(*, user, language: str, template: str, context: dict) -> None:
+    with translation.override(language):
+        subject = render_to_string(f"certificates/email/{template}_subject.txt", context)
+        body = render_to_string(f"certificates/email/{template}_body.txt", context)
+    send_mail(
+        subject=" ".join(subject.split()),
+        message=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[user.email],
+    )
+
+
+def _email_language(user, fallback: str) -> str:
+    languages = {code for code, _name in settings.LANGUAGES}
+    preferred = getattr(user, "preferred_language", "")
+    return preferred if preferred in languages else fallback
+
+
+def _may_email(user) -> bool:
+    return bool(user.is_active and user.email and user.anonymised_at is None)
+
+
+def certificate_email_send(*, certificate: Certificate) -> bool:
+    """E-mail the learner the link to their certificate, once. The row lock makes a concurrent
+    second run wait and then find it sent."""
+    with transaction.atomic():
+        locked = (
+            Certificate.objects.select_for_update().select_related("user").get(pk=certificate.pk)
+        )
+        if locked.email_sent_at is not None or locked.status != Certificate.Status.VALID:
+            return False
+        user = locked.user
+        if not _may_email(user):
+            return False
+        language = _email_language(user, locked.language)
+        _send_templated(
+            user=user,
+            language=language,
+            template="issued",
+            context={
+                "certificate": locked,
+                "certificate_url": certificate_url(locked, language),
+                "verify_url": verify_url(locked),
+            },
+        )
+        locked.email_sent_at = timezone.now()
+        locked.save(update_fields=["email_sent_at"])
+        _event(locked, CertificateEvent.Kind.EMAILED)
+    certificate.email_sent_at = locked.email_sent_at
+    return True
+
+
+def certificate_issue(*, completion: Completion) -> Certificate:
+    """Issue the certificate for a completion: the row, the stored PDF and the learner's e-mail.
+    Safe to call again: every step that is already done is skipped."""
+    certificate = certificate_create(completion=completion)
+    if certificate.status in (Certificate.Status.REVOKED,):
+        return certificate
+    certificate = certificate_pdf_render(certificate=certificate)
+    certificate_email_send(certificate=certificate)
+    return certificate
+
+
+def completions_without_certificate():
+    return Completion.objects.filter(certificate__isnull=True).order_by("pk")
+
+
+def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certificate:
+    """Programme staff revoke a certificate with a reason (kept in the audit log)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise CertificateError(_("Give a reason for revoking this certificate."), code="reason")
+    if len(reason) > REASON_MAX:
+        raise CertificateError(
+            _("Keep the reason under %(n)s characters.") % {"n": REASON_MAX}, code="reason"
+        )
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if locked.status == Certificate.Status.REVOKED:
+            raise CertificateError(_("This certificate is already revoked."), code="revoked")
+        now = timezone.now()
+        locked.status = Certificate.Status.REVOKED
+        locked.revoked_at = now
+        locked.revoked_reason = reason
+        locked.status_changed_at = now
+        locked.save(update_fields=["status", "revoked_at", "revoked_reason", "status_changed_at"])
+        _event(locked, CertificateEvent.Kind.REVOKED, actor=actor, reason=reason)
+        _send_status_changed(locked, CertificateEvent.Kind.REVOKED)
+    return locked
+
+
+def _programme_staff_emails() -> list[str]:
+    User = get_user_model()
+    app_label, codename = PROGRAMME_PERMISSION.split(".")
+    permission = Q(
+        groups__permissions__codename=codename,
+        groups__permissions__content_type__app_label=app_label,
+    ) | Q(
+        user_permissions__codename=codename,
+        user_permissions__content_type__app_label=app_label,
+    )
+    return sorted(
+        set(
+            User.objects.filter(is_active=True)
+            .filter(permission | Q(is_superuser=True))
+            .values_list("email", flat=True)
+        )
+    )
+
+
+def certificate_name_correct(*, certificate: Certificate, actor, name: str) -> Certificate:
+    """The learner corrects the name on their certificate: same code, new PDF, audit-logged,
+    programme staff notified. The names themselves stay out of the log."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise CertificateError(_("Enter the name to print on the certificate."), code="name")
+    if len(name) > HOLDER_NAME_MAX:
+        raise CertificateError(
+            _("Keep the name under %(n)s characters.") % {"n": HOLDER_NAME_MAX}, code="name"
+        )
+    if certificate.status == Certificate.Status.REVOKED:
+        raise CertificateError(_("A revoked certificate cannot be changed."), code="revoked")
+    if name == certificate.holder_name:
+        return certificate
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        locked.holder_name = name
+        locked.save(update_fields=["holder_name"])
+        _event(locked, CertificateEvent.Kind.NAME_CORRECTED, actor=actor)
+        recipients = _programme_staff_emails()
+        if recipients:
+            context = {
+                "certificate": locked,
+                "admin_url": absolute_url(reverse("certificates_admin_detail", args=[locked.code])),
+            }
+            with translation.override(settings.LANGUAGE_CODE):
+                subject = render_to_string("certificates/email/name_corrected_subject.txt", context)
+                body = render_to_string("certificates/email/name_corrected_body.txt", context)
+            transaction.on_commit(
+                lambda: send_mail(
+                    subject=" ".join(subject.split()),
+                    message=body,
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    recipient_list=recipients,
+                )
+            )
+    # same code, new PDF: rendered now so the download never shows the old name
+    return certificate_reissue(certificate=locked)
+
+
+def certificate_reissue(*, certificate: Certificate) -> Certificate:
+    """Render the PDF again (same code), e.g. after a name correction or a template change."""
+    certificate = certificate_pdf_render(certificate=certificate, force=True)
+    _event(certificate, CertificateEvent.Kind.REISSUED)
+    _send_status_changed(certificate, CertificateEvent.Kind.REISSUED)
+    return certificate
+
+
+def certificates_expire(*, now=None) -> int:
+    """Mark certificates past their date as expired (once; a second run finds none)."""
+    now = now or timezone.now()
+    expired = 0
+    due = Certificate.objects.filter(status=Certificate.Status.VALID, expires_at__lte=now)
+    for pk in due.values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            row = (
+                Certificate.objects.select_for_update()
+                .filter(pk=pk, status=Certificate.Status.VALID, expires_at__lte=now)
+                .first()
+            )
+            if row is None:
+                continue
+            row.status = Certificate.Status.EXPIRED
+            row.status_changed_at = now
+            row.save(update_fields=["status", "status_changed_at"])
+            _event(row, CertificateEvent.Kind.EXPIRED)
+            _send_status_changed(row, CertificateEvent.Kind.EXPIRED)
+            expired += 1
+    return expired
+
+
+def certificates_remind(*, now=None) -> int:
+    """E-mail reminders 60 and 14 days before expiry, each at most once per certificate. A
+    certificate already renewed (superseded) gets none."""
+    now = now or timezone.now()
+    sent = 0
+    for days in REMINDER_DAYS:
+        field = f"reminder_{days}_sent_at"
+        due = Certificate.objects.filter(
+            status=Certificate.Status.VALID,
+            expires_at__gt=now,
+            expires_at__lte=now + timedelta(days=days),
+            **{f"{field}__isnull": True},
+        )
+        if days == 60:
+            # inside 14 days the 14-day reminder is the one to send
+            due = due.filter(expires_at__gt=now + timedelta(days=14))
+        for pk in due.values_list("pk", flat=True).iterator():
+            with transaction.atomic():
+                row = (
+                    Certificate.objects.select_for_update()
+                    .select_related("user")
+                    .filter(pk=pk, **{f"{field}__isnull": True})
+                    .first()
+                )
+                if row is None:
+                    continue
+                setattr(row, field, now)
+                row.save(update_fields=[field])
+                if not _may_email(row.user):
+                    continue
+                language = _email_language(row.user, row.language)
+                _send_templated(
+                    user=row.user,
+                    language=language,
+                    template="reminder",
+                    context={
+                        "certificate": row,
+                        "days": days,
+                        "certificate_url": certificate_url(row, language),
+                    },
+                )
+                _event(row, CertificateEvent.Kind.REMINDED, reason=f"{days} days")
+                sent += 1
+    return sent
+
+
+def reissue_job_create(*, actor) -> ReissueJob:
+    """Start a bulk reissue of every PDF rendered with an older template version."""
+    outdated = Certificate.objects.filter(pdf__isnull=False).exclude(pdf="")
+    outdated = outdated.exclude(template_version=TEMPLATE_VERSION)
+    job = ReissueJob.objects.create(
+        template_version=TEMPLATE_VERSION, requested_by=actor, total=outdated.count()
+    )
+    from .tasks import certificates_reissue
+
+    transaction.on_commit(lambda: certificates_reissue.delay(job.pk))
+    return job
+
+
+def reissue_job_run(*, job: ReissueJob, batch: int = 50) -> ReissueJob:
+    """Re-render every outdated PDF, counting progress on the job. Rerunnable: certificates
+    already at the current version are skipped."""
+    ReissueJob.objects.filter(pk=job.pk).update(status=ReissueJob.Status.RUNNING)
+    outdated = (
+        Certificate.objects.filter(pdf__isnull=False)
+        .exclude(pdf="")
+        .exclude(template_version=job.template_version)
+        .order_by("pk")
+    )
+    done = failed = 0
+    last_pk = 0
+    while True:
+        chunk = list(outdated.filter(pk__gt=last_pk)[:batch])
+        if not chunk:
+            break
+        for certificate in chunk:
+            last_pk = certificate.pk
+            try:
+                certificate_reissue(certificate=certificate)
+                done += 1
+            except Exception:
+                logger.exception("reissue of certificate %s failed", certificate.pk)
+                failed += 1
+        ReissueJob.objects.filter(pk=job.pk).update(done=done, failed=failed)
+    ReissueJob.objects.filter(pk=job.pk).update(
+        done=done,
+        failed=failed,
+        total=max(job.total, done + failed),
+        status=ReissueJob.Status.DONE if not failed else ReissueJob.Status.FAILED,
+        finished_at=timezone.now(),
+    )
+    job.refresh_from_db()
+    return job
+
+
+def certificates_anonymise(*, user) -> int:
+    """After an account is deleted: the certificates stay (counts) but carry no name."""
+    return Certificate.objects.filter(user=user).update(holder_name="")
+
+
+def certificates_personal_data(user) -> dict:
+    """Registered with accounts.personal_data."""
+    return {
+        "certificates": [
+            {
+                "code": c.display_code,
+                "holder_name": c.holder_name,
+                "course": c.course_title,
+                "language": c.language,
+                "score": str(c.score),
+                "status": c.status,
+                "issued_at": c.issued_at.isoformat(),
+                "expires_at": c.expires_at.isoformat() if c.expires_at else None,
+                "revoked_at": c.revoked_at.isoformat() if c.revoked_at else None,
+            }
+            for c in Certificate.objects.filter(user=user).order_by("issued_at")
+        ]
+    }
+
+
+#: Most certificates in one ZIP (a large organisation; the programme exports in batches).
+ARCHIVE_MAX = 500
+
+
+def archive_create(*, user, codes: list[str]) -> CertificateArchive:
+    """A ZIP of the selected certificates that `user` may view, built by a task. Codes the person
+    may not see are left out exactly like unknown ones (no hint that they exist)."""
+    normalised = {code_normalise(c) for c in codes if c}
+    normalised.discard("")
+    if not normalised:
+        raise CertificateError(_("Select at least one certificate."), code="empty")
+    if len(normalised) > ARCHIVE_MAX:
+        raise CertificateError(
+            _("Select at most %(n)s certificates at a time.") % {"n": ARCHIVE_MAX}, code="too_many"
+        )
+    allowed = [
+        c
+        for c in Certificate.objects.filter(code__in=normalised).select_related("user")
+        if can_view(user, c)
+    ]
+    if not allowed:
+        raise CertificateError(_("None of these certificates can be found."), code="not_found")
+    archive = CertificateArchive.objects.create(requested_by=user)
+    archive.certificates.set(allowed)
+    from .tasks import certificate_archive_build
+
+    transaction.on_commit(lambda: certificate_archive_build.delay(archive.pk))
+    return archive
+
+
+def archive_build(*, archive: CertificateArchive) -> CertificateArchive:
+    """Write the ZIP (rendering PDFs that do not exist yet). Rerunnable: a finished archive is
+    left alone."""
+    if archive.status == CertificateArchive.Status.DONE:
+        return archive
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as bundle:
+        for certificate in archive.certificates.order_by("holder_name", "pk"):
+            certificate = certificate_pdf_render(certificate=certificate)
+            with default_storage.open(str(certificate.pdf.name), "rb") as handle:
+                bundle.writestr(f"certificate-{code_display(certificate.code)}.pdf", handle.read())
+    saved = default_storage.save(
+        f"certificate-archives/{archive.public_id}.zip", ContentFile(buffer.getvalue())
+    )
+    CertificateArchive.objects.filter(pk=archive.pk).update(
+        file=saved, status=CertificateArchive.Status.DONE, finished_at=timezone.now()
+    )
+    archive.refresh_from_db()
+    return archive

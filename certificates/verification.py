@@ -1,0 +1,68 @@
+"""Public verification: one lookup for every kind of certificate behind /verify/<code>.
+
+Personal certificates are looked up first; apps to the left (organisations) register their own
+lookup here, so this app never imports them."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+
+from .codes import MAX_RAW_LENGTH, code_display, code_normalise
+
+#: Verification look-ups allowed per client address per window (HTML and JSON together);
+#: enough for a person or a front desk, too few to enumerate codes.
+RATE_LIMIT = 30
+RATE_WINDOW = 60  # seconds
+
+__all__ = ["code_display", "lookup", "rate_limit_exceeded", "register_lookup"]
+
+Lookup = Callable[[str], Any]
+_lookups: list[Lookup] = []
+
+
+def register_lookup(fn: Lookup) -> Lookup:
+    """Register `fn(code_normalised) -> result | None`. Idempotent; usable as a decorator."""
+    if fn not in _lookups:
+        _lookups.append(fn)
+    return fn
+
+
+def lookup(code: str) -> Any | None:
+    """The verification result for a raw code (any case, with or without separators), or None.
+
+    A personal certificate gives a dict with kind="personal" (see
+    selectors.certificate_verification); registered lookups give their own result."""
+    from . import selectors
+
+    if not code or len(code) > MAX_RAW_LENGTH:
+        return None
+    normalised = code_normalise(code)
+    if not normalised:
+        return None
+    result = selectors.certificate_verification(code=normalised)
+    if result is not None:
+        return result
+    for fn in _lookups:
+        result = fn(normalised)
+        if result is not None:
+            return result
+    return None
+
+
+def rate_limit_exceeded(request) -> bool:
+    """Count one look-up for the client's address; True once it is over the limit in this
+    window. Uses the shared cache, so every web process counts together."""
+    limit = getattr(settings, "CERTIFICATE_VERIFY_RATE_LIMIT", RATE_LIMIT)
+    address = request.META.get("REMOTE_ADDR", "unknown")
+    key = f"certificate-verify:{address}"
+    if cache.add(key, 1, timeout=RATE_WINDOW):
+        count = 1
+    else:
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=RATE_WINDOW)
+            count = 1
+    return count > limit

@@ -1,0 +1,616 @@
+"""Learning in the JSON API: enrol, take attempts, answer with immediate feedback, submit, see
+progress, export completions as xAPI statements. Mounted at the API root (/api/v1/).
+
+Every operation needs a login (session cookie with CSRF, or a personal access token). Grading is
+done by lms.services on the server: an attempt's questions are sent without correctness, and
+feedback for a question is sent only once that question was answered. Another learner's attempt
+is "not found" (404), so attempt ids are never confirmed."""
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+from ninja.responses import codes_4xx
+from pydantic import Field
+
+from accounts.api_auth import AUTH, ErrorOut
+from courses.api import PageQuery, course_for_slug
+from courses.models import CoursePage, LessonPage, StorylinePage
+from courses.selectors import course_outline
+
+from . import services
+from .errors import Conflict, LearningError, NotFound
+from .models import Attempt, Enrolment
+from .selectors import enrolment_for_lesson, learner_completions, learner_enrolments
+
+router = Router(tags=["learning"], auth=AUTH)
+
+#: Namespace for xAPI statement ids: the same completion always yields the same statement id, so
+#: a learning record store that ingests the export twice keeps one statement.
+XAPI_NAMESPACE = uuid.UUID("0f8d6b7e-6a52-4d1e-9a43-2f1c3e7b9d10")
+XAPI_VERSION = "1.0.3"
+
+
+# ----------------------------------------------------------------------------- schemas
+
+
+class CourseRefOut(Schema):
+    slug: str
+    title: str
+    language: str
+    course_key: UUID
+
+
+class StorylineRefOut(Schema):
+    id: int
+    slug: str
+    title: str
+
+
+class LessonRefOut(Schema):
+    id: int
+    title: str
+
+
+class OptionOut(Schema):
+    id: str
+    text: str
+
+
+class SceneOut(Schema):
+    key: str
+    text: str
+    options: list[OptionOut]
+
+
+class QuestionOut(Schema):
+    """A question as the learner sees it before answering: never correctness or feedback."""
+
+    id: str
+    type: str
+    lesson_id: int
+    question: str
+    graded: bool
+    options: list[OptionOut] | None = None
+    items: list[OptionOut] | None = Field(None, description="ordering: the items, shuffled")
+    intro: str | None = Field(None, description="scenario: the situation")
+    start: str | None = Field(None, description="scenario: key of the first scene")
+    scenes: list[SceneOut] | None = None
+
+
+class OptionFeedbackOut(Schema):
+    id: str
+    text: str
+    correct: bool
+    feedback: str
+    chosen: bool
+
+
+class FeedbackOut(Schema):
+    """Feedback on one answered question."""
+
+    question_id: str
+    correct: bool
+    explanation: str
+    options: list[OptionFeedbackOut] | None = None
+    correct_value: bool | None = None
+    feedback: str | None = None
+    correct_order: list[OptionOut] | None = None
+
+
+class ScenarioChoiceOut(Schema):
+    scenario_id: str
+    scene_key: str
+    option_id: str
+    recommended: bool
+    feedback: str
+
+
+class ReviewOut(Schema):
+    question_id: str
+    question: str
+    lesson: LessonRefOut | None
+
+
+class AttemptOut(Schema):
+    id: UUID
+    number: int
+    status: str
+    course: CourseRefOut
+    storyline: StorylineRefOut | None
+    storyline_required: bool = Field(
+        description=(
+            "true while the learner still has to choose a storyline "
+            "(POST /attempts/{id}/storyline) after the shared introduction"
+        )
+    )
+    started_at: datetime
+    submitted_at: datetime | None
+    pass_mark: int
+    score: Decimal | None
+    passed: bool | None
+    question_count: int
+    answered_count: int
+    questions: list[QuestionOut]
+    answers: list[FeedbackOut] = Field(description="feedback on the questions answered so far")
+    scenario_choices: list[ScenarioChoiceOut]
+    review: list[ReviewOut] = Field(
+        description="after submitting: the questions answered wrongly, with their lesson"
+    )
+
+
+class AttemptStartIn(Schema):
+    storyline: int | str | None = Field(
+        None, description="id or slug of the chosen storyline (courses with storylines)"
+    )
+
+
+class StorylineChoiceIn(Schema):
+    storyline: int | str = Field(description="id or slug of the chosen storyline")
+
+
+class AnswerIn(Schema):
+    question_id: str = Field(max_length=100)
+    response: Any = Field(
+        description=(
+            'single/multiple choice: {"option_ids": [..]}; true/false: {"value": true}; '
+            'ordering: {"item_ids": [..]} in the chosen order'
+        )
+    )
+
+
+class ScenarioChoiceIn(Schema):
+    scenario_id: str = Field(max_length=100)
+    scene_key: str = Field(max_length=100)
+    option_id: str = Field(max_length=100)
+
+
+class ScenarioStepOut(Schema):
+    option_id: str
+    recommended: bool
+    feedback: str
+    recommended_options: list[OptionOut]
+    next_scene: SceneOut | None
+    ended: bool
+
+
+class LessonVisitIn(Schema):
+    seconds: int = Field(0, ge=0, le=24 * 3600, description="time spent since the last visit")
+    completed: bool = False
+
+
+class LessonProgressOut(Schema):
+    lesson_id: int
+    seconds_spent: int
+    completed_at: datetime | None
+
+
+class CompletionOut(Schema):
+    cycle: int
+    score: Decimal
+    completed_at: datetime
+    valid_until: datetime | None
+
+
+class ProgressOut(Schema):
+    course: CourseRefOut
+    enrolled_at: datetime
+    last_activity_at: datetime
+    storyline: StorylineRefOut | None
+    resume_lesson: LessonRefOut | None
+    lessons_completed: int
+    lessons_total: int
+    percent: int
+    seconds_spent: int
+    attempts: int
+    open_attempt: UUID | None
+    best_score: Decimal | None
+    completion: CompletionOut | None
+
+
+class ProgressPageOut(Schema):
+    items: list[ProgressOut]
+    count: int
+    page: int
+    page_size: int
+
+
+class EnrolmentOut(Schema):
+    course: CourseRefOut
+    enrolled_at: datetime
+    storyline: StorylineRefOut | None
+
+
+# ----------------------------------------------------------------------------- data
+
+
+def _course_ref(course: CoursePage) -> dict:
+    return {
+        "slug": course.slug,
+        "title": course.title,
+        "language": course.locale.language_code,
+        "course_key": course.translation_key,
+    }
+
+
+def _storyline_ref(storyline: StorylinePage | None) -> dict | None:
+    if storyline is None:
+        return None
+    return {"id": storyline.pk, "slug": storyline.slug, "title": storyline.title}
+
+
+def _attempt_for(request: HttpRequest, attempt_id: str) -> Attempt:
+    """The caller's own attempt; anything else (another learner's, malformed) is 404."""
+    user = request.user
+    try:
+        public_id = UUID(attempt_id)
+    except ValueError:
+        public_id = None
+    attempt = None
+    if public_id is not None and user.is_authenticated:
+        attempt = (
+            Attempt.objects.select_related("course__locale", "storyline")
+            .filter(user=user, public_id=public_id)
+            .first()
+        )
+    if attempt is None:
+        raise NotFound(_("Attempt not found."))
+    return attempt
+
+
+def _scenario_choice(attempt: Attempt, question_id: str, response: dict) -> dict | None:
+    scenario_id, _sep, scene_key = question_id.partition(":")
+    scenario = attempt.question(scenario_id)
+    if scenario is None or scenario["type"] != "scenario":
+        return None
+    scene = next((s for s in scenario["scenes"] if s["key"] == scene_key), None)
+    option = scene and next(
+        (o for o in scene["options"] if o["id"] == response.get("option_id")), None
+    )
+    if option is None:
+        return None
+    return {
+        "scenario_id": scenario_id,
+        "scene_key": scene_key,
+        "option_id": option["id"],
+        "recommended": option["recommended"],
+        "feedback": option["feedback"],
+    }
+
+
+def _attempt_data(attempt: Attempt) -> dict:
+    answers = list(attempt.answers.order_by("answered_at", "pk"))
+    graded_ids = {q["id"] for q in attempt.graded_questions}
+    feedback, choices, wrong = [], [], []
+    for answer in answers:
+        if answer.question_id in graded_ids:
+            data = services.answer_feedback(attempt=attempt, answer=answer)
+            if data is not None:
+                feedback.append({"question_id": answer.question_id, **data})
+                if not answer.is_correct:
+                    wrong.append(answer.question_id)
+        else:
+            choice = _scenario_choice(attempt, answer.question_id, answer.response)
+            if choice is not None:
+                choices.append(choice)
+    review = []
+    if attempt.status == Attempt.Status.SUBMITTED and wrong:
+        questions = {q["id"]: q for q in attempt.graded_questions}
+        lessons = {
+            lesson.pk: lesson
+            for lesson in LessonPage.objects.filter(
+                pk__in={questions[qid]["lesson_id"] for qid in wrong}
+            ).only("pk", "title")
+        }
+        for qid in wrong:
+            lesson = lessons.get(questions[qid]["lesson_id"])
+            review.append(
+                {
+                    "question_id": qid,
+                    "question": questions[qid]["question"],
+                    "lesson": {"id": lesson.pk, "title": lesson.title} if lesson else None,
+                }
+            )
+    return {
+        "id": attempt.public_id,
+        "number": attempt.number,
+        "status": attempt.status,
+        "course": _course_ref(attempt.course),
+        "storyline": _storyline_ref(attempt.storyline),
+        "storyline_required": services.attempt_storyline_pending(attempt),
+        "started_at": attempt.started_at,
+        "submitted_at": attempt.submitted_at,
+        "pass_mark": attempt.pass_mark,
+        "score": attempt.score,
+        "passed": attempt.passed,
+        "question_count": len(graded_ids),
+        "answered_count": len(feedback),
+        "questions": [services.public_question(attempt, q) for q in attempt.questions],
+        "answers": feedback,
+        "scenario_choices": choices,
+        "review": review,
+    }
+
+
+def _enrolment_data(enrolment: Enrolment) -> dict:
+    return {
+        "course": _course_ref(enrolment.course),
+        "enrolled_at": enrolment.enrolled_at,
+        "storyline": _storyline_ref(enrolment.storyline),
+    }
+
+
+# ----------------------------------------------------------------------------- enrol, attempts
+
+
+@router.post(
+    "/courses/{slug}/enrol",
+    response={200: EnrolmentOut, codes_4xx: ErrorOut},
+    summary="Enrol in a course (free; enrolling again returns the same enrolment)",
+)
+def enrol(request: HttpRequest, slug: str, language: str | None = None):
+    course = course_for_slug(slug=slug, language=language)
+    enrolment = services.enrolment_create(user=request.user, course=course)
+    enrolment = Enrolment.objects.select_related("course__locale", "storyline").get(pk=enrolment.pk)
+    return _enrolment_data(enrolment)
+
+
+@router.post(
+    "/courses/{slug}/attempts",
+    response={201: AttemptOut, codes_4xx: ErrorOut},
+    summary="Start an attempt (enrols if needed); returns the questions without correctness",
+)
+def start_attempt(
+    request: HttpRequest,
+    slug: str,
+    payload: AttemptStartIn | None = None,
+    language: str | None = None,
+):
+    course = course_for_slug(slug=slug, language=language)
+    enrolment = services.enrolment_create(user=request.user, course=course)
+    choice = str(payload.storyline) if payload and payload.storyline is not None else ""
+    storyline = _storyline_of(course, choice) if choice else None
+    attempt = services.attempt_start(enrolment=enrolment, storyline=storyline)
+    return Status(201, _attempt_data(_attempt_for(request, str(attempt.public_id))))
+
+
+def _storyline_of(course: CoursePage, choice: str) -> StorylinePage:
+    """The course's live storyline with this id or slug, or a 400."""
+    storylines = StorylinePage.objects.child_of(course).live()
+    storyline = (
+        storylines.filter(pk=int(choice)).first()
+        if choice.isdigit()
+        else storylines.filter(slug=choice).first()
+    )
+    if storyline is None:
+        raise LearningError(
+            _("This storyline does not belong to the course."), code="unknown_storyline"
+        )
+    return storyline
+
+
+@router.post(
+    "/attempts/{attempt_id}/storyline",
+    response={200: AttemptOut, codes_4xx: ErrorOut},
+    summary="Choose the storyline after the shared introduction; adds its questions",
+)
+def choose_storyline(request: HttpRequest, attempt_id: str, payload: StorylineChoiceIn):
+    attempt = _attempt_for(request, attempt_id)
+    storyline = _storyline_of(attempt.course, str(payload.storyline))
+    services.attempt_storyline_choose(attempt=attempt, storyline=storyline)
+    return _attempt_data(_attempt_for(request, attempt_id))
+
+
+@router.get(
+    "/attempts/{attempt_id}",
+    response={200: AttemptOut, codes_4xx: ErrorOut},
+    summary="An attempt: its questions, the feedback on answered ones, and the result",
+)
+def get_attempt(request: HttpRequest, attempt_id: str):
+    return _attempt_data(_attempt_for(request, attempt_id))
+
+
+@router.post(
+    "/attempts/{attempt_id}/answers",
+    response={200: FeedbackOut, codes_4xx: ErrorOut},
+    exclude_none=True,
+    summary="Answer one question; returns the feedback for that question only",
+)
+def answer(request: HttpRequest, attempt_id: str, payload: AnswerIn):
+    attempt = _attempt_for(request, attempt_id)
+    feedback = services.answer_submit(
+        attempt=attempt, question_id=payload.question_id, response=payload.response
+    )
+    return {"question_id": payload.question_id, **feedback}
+
+
+@router.post(
+    "/attempts/{attempt_id}/scenario-choices",
+    response={200: ScenarioStepOut, codes_4xx: ErrorOut},
+    summary="Choose an option in a scenario scene; returns its feedback and the next scene",
+)
+def choose(request: HttpRequest, attempt_id: str, payload: ScenarioChoiceIn):
+    attempt = _attempt_for(request, attempt_id)
+    return services.scenario_choose(
+        attempt=attempt,
+        scenario_id=payload.scenario_id,
+        scene_key=payload.scene_key,
+        option_id=payload.option_id,
+    )
+
+
+@router.post(
+    "/attempts/{attempt_id}/submit",
+    response={200: AttemptOut, codes_4xx: ErrorOut},
+    summary="Submit the attempt for grading; returns score, pass/fail and what to review",
+)
+def submit(request: HttpRequest, attempt_id: str):
+    attempt = _attempt_for(request, attempt_id)
+    services.attempt_submit(attempt=attempt)
+    return _attempt_data(_attempt_for(request, attempt_id))
+
+
+# ----------------------------------------------------------------------------- lessons, progress
+
+
+@router.post(
+    "/lessons/{lesson_id}/visit",
+    response={200: LessonProgressOut, codes_4xx: ErrorOut},
+    summary="Record time spent on a lesson and, optionally, that it was finished",
+)
+def visit_lesson(request: HttpRequest, lesson_id: int, payload: LessonVisitIn):
+    lesson = LessonPage.objects.live().filter(pk=lesson_id).first()
+    if lesson is None:
+        raise NotFound(_("This lesson does not exist."))
+    enrolment = enrolment_for_lesson(user=request.user, lesson=lesson)
+    if enrolment is None:
+        raise Conflict(_("Enrol in the course first."), code="not_enrolled")
+    progress = services.lesson_visit(
+        enrolment=enrolment, lesson=lesson, seconds=payload.seconds, completed=payload.completed
+    )
+    return {
+        "lesson_id": lesson.pk,
+        "seconds_spent": progress.seconds_spent,
+        "completed_at": progress.completed_at,
+    }
+
+
+@router.get(
+    "/me/progress",
+    response={200: ProgressPageOut, codes_4xx: ErrorOut},
+    summary="My enrolments with progress, resume point, attempts and completion",
+)
+def my_progress(request: HttpRequest, paging: Query[PageQuery]):
+    enrolments = learner_enrolments(user=request.user).select_related("course__locale")
+    count = enrolments.count()
+    start = (paging.page - 1) * paging.page_size
+    page = list(enrolments[start : start + paging.page_size])
+    completions: dict = {}
+    for completion in learner_completions(user=request.user).order_by("cycle"):
+        completions[completion.course_key] = completion  # the latest cycle wins
+    items = []
+    for enrolment in page:
+        outline = course_outline(course=enrolment.course)
+        path = {lesson.pk for lesson in outline.path(enrolment.storyline)}
+        progress = list(enrolment.progress.all())
+        attempts = list(enrolment.attempts.all())
+        completed = sum(1 for p in progress if p.completed_at and p.lesson_id in path)
+        scores = [a.score for a in attempts if a.score is not None]
+        completion = completions.get(enrolment.course_key)
+        items.append(
+            {
+                **_enrolment_data(enrolment),
+                "last_activity_at": enrolment.last_activity_at,
+                "resume_lesson": (
+                    {"id": enrolment.last_lesson.pk, "title": enrolment.last_lesson.title}
+                    if enrolment.last_lesson
+                    else None
+                ),
+                "lessons_completed": completed,
+                "lessons_total": len(path),
+                "percent": round(100 * completed / len(path)) if path else 0,
+                "seconds_spent": sum(p.seconds_spent for p in progress),
+                "attempts": sum(1 for a in attempts if a.status == Attempt.Status.SUBMITTED),
+                "open_attempt": next(
+                    (a.public_id for a in attempts if a.status == Attempt.Status.IN_PROGRESS),
+                    None,
+                ),
+                "best_score": max(scores) if scores else None,
+                "completion": (
+                    {
+                        "cycle": completion.cycle,
+                        "score": completion.score,
+                        "completed_at": completion.completed_at,
+                        "valid_until": completion.valid_until,
+                    }
+                    if completion
+                    else None
+                ),
+            }
+        )
+    return {"items": items, "count": count, "page": paging.page, "page_size": paging.page_size}
+
+
+# ----------------------------------------------------------------------------- xAPI
+
+
+def _duration(seconds: float) -> str:
+    return f"PT{max(0, round(seconds))}S"
+
+
+def xapi_statement(completion) -> dict[str, Any]:
+    """One completion as an xAPI 1.0.3 statement (verb 'passed', result with scaled score)."""
+    course, user, attempt = completion.course, completion.user, completion.attempt
+    language = course.locale.language_code
+    activity_id = f"{settings.SITE_URL}/xapi/activities/course/{completion.course_key}"
+    definition: dict[str, Any] = {
+        "name": {language: course.title},
+        "description": {language: course.summary},
+        "type": "http://adlnet.gov/expapi/activities/course",
+    }
+    if course.full_url:
+        definition["moreInfo"] = course.full_url
+    result: dict[str, Any] = {
+        "score": {
+            "scaled": float(completion.score / 100),
+            "raw": float(completion.score),
+            "min": 0,
+            "max": 100,
+        },
+        "success": True,
+        "completion": True,
+    }
+    if attempt.submitted_at:
+        result["duration"] = _duration((attempt.submitted_at - attempt.started_at).total_seconds())
+    actor: dict[str, Any] = {
+        "objectType": "Agent",
+        "account": {"homePage": settings.SITE_URL, "name": str(user.pk)},
+    }
+    if user.full_name:
+        actor["name"] = user.full_name
+    return {
+        "id": str(uuid.uuid5(XAPI_NAMESPACE, f"completion:{completion.pk}")),
+        "actor": actor,
+        "verb": {
+            "id": "http://adlnet.gov/expapi/verbs/passed",
+            "display": {"en-US": "passed", "nl-NL": "geslaagd"},
+        },
+        "object": {"objectType": "Activity", "id": activity_id, "definition": definition},
+        "result": result,
+        "context": {
+            "registration": str(attempt.public_id),
+            "platform": "Samen tegen mensenhandel",
+            "language": language,
+        },
+        "timestamp": completion.completed_at.isoformat(),
+        "version": XAPI_VERSION,
+    }
+
+
+class XapiResultOut(Schema):
+    statements: list[dict[str, Any]]
+    more: str = Field(description="URL of the next page, empty when there is none")
+
+
+@router.get(
+    "/me/xapi",
+    response={200: XapiResultOut, codes_4xx: ErrorOut},
+    summary="My completions as xAPI 1.0.3 statements (a StatementResult)",
+)
+def my_xapi(request: HttpRequest, paging: Query[PageQuery]):
+    completions = learner_completions(user=request.user).select_related(
+        "course__locale", "user", "attempt"
+    )
+    start = (paging.page - 1) * paging.page_size
+    page = list(completions[start : start + paging.page_size + 1])
+    more = ""
+    if len(page) > paging.page_size:
+        page = page[: paging.page_size]
+        more = f"{request.path}?page={paging.page + 1}&page_size={paging.page_size}"
+    return {"statements": [xapi_statement(c) for c in page], "more": more}

@@ -1,0 +1,299 @@
+"""Organisations in the JSON API (/api/v1/organisations). A manager reaches only their own
+organisations (other ids are 404); programme staff reach all."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.responses import codes_4xx
+from pydantic import Field
+
+from accounts.api_auth import AUTH
+from accounts.models import Region
+
+from . import selectors, services
+from .errors import ImportRejected, OrganisationError
+from .models import Organisation
+
+organisations_router = Router(tags=["organisations"], auth=AUTH)
+
+
+class ErrorOut(Schema):
+    detail: str
+    code: str
+    errors: list[dict] | None = None
+    fields: dict | None = None
+
+
+class OrganisationIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    kind: Organisation.Kind = Organisation.Kind.HOTEL
+    address: str = Field("", max_length=250)
+    municipality: str = Field(min_length=1, max_length=120)
+    region: str | None = Field(None, description="region code (slug), e.g. 'utrecht'")
+    kvk_number: str = Field("", max_length=8)
+    declared_staff: int = Field(0, ge=0, le=1_000_000)
+    public_listing: bool = False
+
+
+class OrganisationPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    kind: Organisation.Kind | None = None
+    address: str | None = Field(None, max_length=250)
+    municipality: str | None = Field(None, min_length=1, max_length=120)
+    region: str | None = None
+    kvk_number: str | None = Field(None, max_length=8)
+    declared_staff: int | None = Field(None, ge=0, le=1_000_000)
+    public_listing: bool | None = None
+
+
+class OrganisationOut(Schema):
+    id: int
+    name: str
+    kind: str
+    address: str
+    municipality: str
+    region: str | None
+    kvk_number: str
+    declared_staff: int
+    public_listing: bool
+    certification_status: str
+    counting_course_keys: list[str]
+
+    @staticmethod
+    def resolve_region(obj) -> str | None:
+        return obj.region.slug if obj.region_id else None
+
+    @staticmethod
+    def resolve_counting_course_keys(obj) -> list[str]:
+        return [str(key) for key in selectors.counting_course_keys(organisation=obj)]
+
+
+class MemberOut(Schema):
+    id: int
+    name: str
+    email: str
+    role: str
+    joined_at: datetime
+    status: str
+
+    @staticmethod
+    def resolve_name(obj) -> str:
+        return obj.user.full_name
+
+    @staticmethod
+    def resolve_email(obj) -> str:
+        return obj.user.email
+
+    @staticmethod
+    def resolve_status(obj) -> str:
+        return obj.member_status
+
+
+class InvitationIn(Schema):
+    email: str = Field(max_length=254)
+    full_name: str = Field("", max_length=150)
+    role: str = "other"
+
+
+class InvitationOut(Schema):
+    id: int
+    email: str
+    full_name: str
+    role: str
+    created_at: datetime
+    accepted: bool
+
+
+class ImportOut(Schema):
+    invited: int
+    already_invited: int
+    already_member: int
+
+
+class HistoryOut(Schema):
+    from_status: str
+    to_status: str
+    cause: str
+    passed_count: int
+    staff_count: int
+    created_at: datetime
+
+
+class CertificateOut(Schema):
+    code: str
+    period: int
+    awarded_at: datetime
+    valid_until: datetime
+    status: str
+
+
+class CertificationOut(Schema):
+    declared_staff: int
+    members: int
+    passed: int
+    staff_count: int
+    rate: Decimal
+    qualifies: bool
+    certified: bool
+    needed: int
+    status: str
+    certificate: CertificateOut | None
+    history: list[HistoryOut]
+
+
+def _error(exc: OrganisationError):
+    body: dict[str, object] = {"detail": exc.message, "code": exc.code}
+    if isinstance(exc, ImportRejected):
+        body["errors"] = exc.errors
+    elif "fields" in exc.details:
+        body["fields"] = exc.details["fields"]
+    return Status(exc.status, body)
+
+
+def _region(slug: str | None):
+    if not slug:
+        return None
+    region = Region.objects.filter(slug=slug).first()
+    if region is None:
+        raise OrganisationError(_("Unknown region."), code="invalid_region")
+    return region
+
+
+def _organisation(request: HttpRequest, organisation_id: int, *, manage: bool = False):
+    return selectors.organisation_for_user(
+        user=request.user, organisation_id=organisation_id, manage=manage
+    )
+
+
+@organisations_router.post("", response={201: OrganisationOut, codes_4xx: ErrorOut})
+def organisation_create(request: HttpRequest, payload: OrganisationIn):
+    try:
+        data = payload.dict()
+        data["region"] = _region(data["region"])
+        organisation = services.organisation_register(user=request.user, **data)
+    except OrganisationError as exc:
+        return _error(exc)
+    return Status(201, organisation)
+
+
+@organisations_router.get(
+    "/{int:organisation_id}", response={200: OrganisationOut, codes_4xx: ErrorOut}
+)
+def organisation_detail(request: HttpRequest, organisation_id: int):
+    try:
+        return Status(200, _organisation(request, organisation_id))
+    except OrganisationError as exc:
+        return _error(exc)
+
+
+@organisations_router.patch(
+    "/{int:organisation_id}", response={200: OrganisationOut, codes_4xx: ErrorOut}
+)
+def organisation_patch(request: HttpRequest, organisation_id: int, payload: OrganisationPatch):
+    try:
+        organisation = _organisation(request, organisation_id, manage=True)
+        data = payload.dict(exclude_unset=True)
+        if "region" in data:
+            data["region"] = _region(data["region"])
+        for field in ("name", "kind", "municipality", "declared_staff", "public_listing"):
+            if field in data and data[field] is None:
+                raise OrganisationError(
+                    _("%(field)s cannot be empty.") % {"field": field}, code="invalid"
+                )
+        for field in ("address", "kvk_number"):
+            if field in data and data[field] is None:
+                data[field] = ""
+        return Status(200, services.organisation_update(organisation=organisation, data=data))
+    except OrganisationError as exc:
+        return _error(exc)
+
+
+@organisations_router.get(
+    "/{int:organisation_id}/members", response={200: list[MemberOut], codes_4xx: ErrorOut}
+)
+def organisation_member_list(request: HttpRequest, organisation_id: int):
+    try:
+        organisation = _organisation(request, organisation_id)
+    except OrganisationError as exc:
+        return _error(exc)
+    return Status(200, selectors.organisation_members(organisation=organisation))
+
+
+@organisations_router.post(
+    "/{int:organisation_id}/invitations", response={201: InvitationOut, codes_4xx: ErrorOut}
+)
+def organisation_invite(request: HttpRequest, organisation_id: int, payload: InvitationIn):
+    try:
+        organisation = _organisation(request, organisation_id, manage=True)
+        invitation = services.staff_invite(
+            organisation=organisation, invited_by=request.user, **payload.dict()
+        )
+    except OrganisationError as exc:
+        return _error(exc)
+    return Status(201, invitation)
+
+
+@organisations_router.post(
+    "/{int:organisation_id}/members/import", response={200: ImportOut, codes_4xx: ErrorOut}
+)
+def organisation_members_import(
+    request: HttpRequest,
+    organisation_id: int,
+    file: UploadedFile | None = File(None),  # noqa: B008 - ninja declares parameters this way
+):
+    """Upload a CSV (name, email, role) as multipart field `file`, or send it as the body with
+    `Content-Type: text/csv`. One bad row rejects the file; `errors` lists every bad row."""
+    try:
+        organisation = _organisation(request, organisation_id, manage=True)
+        if file is not None:
+            content = file.read(services.MAX_IMPORT_BYTES + 1)
+        elif (request.content_type or "").startswith("multipart/"):
+            raise OrganisationError(
+                _("Send the CSV in the form field “file”."), code="file_missing"
+            )
+        else:
+            content = request.body
+        result = services.members_import(
+            organisation=organisation, content=content, invited_by=request.user
+        )
+    except OrganisationError as exc:
+        return _error(exc)
+    return Status(
+        200,
+        {
+            "invited": result.invited,
+            "already_invited": result.already_invited,
+            "already_member": result.already_member,
+        },
+    )
+
+
+@organisations_router.get(
+    "/{int:organisation_id}/certification", response={200: CertificationOut, codes_4xx: ErrorOut}
+)
+def organisation_certification(request: HttpRequest, organisation_id: int):
+    try:
+        organisation = _organisation(request, organisation_id)
+    except OrganisationError as exc:
+        return _error(exc)
+    summary = selectors.certification_summary(organisation=organisation)
+    return Status(
+        200,
+        {
+            "declared_staff": summary.declared_staff,
+            "members": summary.members,
+            "passed": summary.passed,
+            "staff_count": summary.staff_count,
+            "rate": summary.rate.quantize(Decimal("0.0001")),
+            "qualifies": summary.qualifies,
+            "certified": summary.certificate is not None,
+            "needed": summary.needed,
+            "status": summary.status,
+            "certificate": summary.certificate,
+            "history": list(selectors.certification_history(organisation=organisation)[:100]),
+        },
+    )

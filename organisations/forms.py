@@ -1,0 +1,73 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Location, Organisation, StaffMembership
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "kind",
+            "address",
+            "municipality",
+            "region",
+            "kvk_number",
+            "declared_staff",
+            "public_listing",
+        ]
+        widgets = {"kind": forms.RadioSelect}
+        help_texts = {
+            "kvk_number": _("8 digits, from the Chamber of Commerce register."),
+            "public_listing": _(
+                "Once certified, your establishment appears in the public list with a link to "
+                "verify the certificate."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = Organisation.Kind.choices
+        self.fields["region"].empty_label = _("(choose the region)")
+
+
+class InviteForm(forms.Form):
+    full_name = forms.CharField(label=_("Name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("E-mail address"))
+    role = forms.ChoiceField(label=_("Role"), choices=StaffMembership.Role.choices, initial="other")
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Columns: name, email, role (reception, housekeeping, technical, food_beverage, "
+            "management, other). Nothing is imported if one row is wrong."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+
+class JoinForm(forms.Form):
+    role = forms.ChoiceField(
+        label=_("What is your role?"),
+        choices=StaffMembership.Role.choices,
+        widget=forms.RadioSelect,
+        initial="other",
+    )
+
+
+class PublicSearchForm(forms.Form):
+    q = forms.CharField(label=_("Name"), max_length=100, required=False)
+    municipality = forms.CharField(label=_("Municipality"), max_length=100, required=False)
+
+
+class LocationForm(forms.ModelForm):
+    class Meta:
+        model = Location
+        fields = ["name", "address", "municipality"]
+
+
+class ManagerForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address of the new manager"))

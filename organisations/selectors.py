@@ -1,0 +1,375 @@
+"""Read queries over organisations: visibility, the certification figures, member statuses."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from allauth.account.models import EmailAddress
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext as _
+
+from certificates import rules
+from certificates.codes import code_display
+from certificates.models import Certificate
+from courses.models import CoursePage
+from lms.models import Enrolment
+
+from .errors import Forbidden, NotFound
+from .models import (
+    CertificationStatusChange,
+    Location,
+    Organisation,
+    OrganisationCertificate,
+    StaffMembership,
+)
+
+#: The slug every language version of the hotel staff course has (courses/content/hotel*.yaml).
+HOTEL_COURSE_SLUG = "hotelpersoneel-herken-seksuele-uitbuiting"
+PROGRAMME_PERMISSION = "accounts.view_programme_reports"
+
+
+def organisations_visible_to(*, user) -> QuerySet[Organisation]:
+    """Programme staff see every organisation; a manager only the ones they manage."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    if user.has_perm(PROGRAMME_PERMISSION):
+        return Organisation.objects.all()
+    return Organisation.objects.filter(managers=user)
+
+
+def email_verified(*, user) -> bool:
+    """Registering an organisation needs a verified e-mail address (allauth)."""
+    return EmailAddress.objects.filter(user=user, verified=True).exists()
+
+
+def user_manages(*, user, organisation: Organisation) -> bool:
+    """Managers (and site admins) change an organisation; programme staff only look."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or organisation.managers.filter(pk=user.pk).exists()
+
+
+def organisation_for_user(*, user, organisation_id, manage: bool = False) -> Organisation:
+    """One organisation the user may see (or, with `manage`, change). An organisation the user
+    may not see is 'not found' (ids are not confirmed); one they may only see is 'forbidden'."""
+    try:
+        organisation = organisations_visible_to(user=user).get(pk=int(organisation_id))
+    except (Organisation.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound(_("Organisation not found.")) from exc
+    if manage and not user_manages(user=user, organisation=organisation):
+        raise Forbidden(_("Only the managers of this organisation can change it."))
+    return organisation
+
+
+def default_counting_course_keys() -> list[uuid.UUID]:
+    """The hotel staff course (every language version shares one translation key)."""
+    key = (
+        CoursePage.objects.filter(slug=HOTEL_COURSE_SLUG)
+        .values_list("translation_key", flat=True)
+        .first()
+    )
+    return [key] if key else []
+
+
+def counting_course_keys(*, organisation: Organisation) -> list[uuid.UUID]:
+    if organisation.counting_course_keys:
+        return [uuid.UUID(str(key)) for key in organisation.counting_course_keys]
+    return default_counting_course_keys()
+
+
+def counting_course_page(*, organisation: Organisation, language: str) -> CoursePage | None:
+    """The live counting course in `language`, else in any language (for links in e-mails)."""
+    keys = counting_course_keys(organisation=organisation)
+    pages = CoursePage.objects.live().filter(translation_key__in=keys).order_by("pk")
+    return pages.filter(locale__language_code=language).first() or pages.first()
+
+
+def current_memberships(*, organisation: Organisation) -> QuerySet[StaffMembership]:
+    return StaffMembership.objects.filter(organisation=organisation, left_at__isnull=True)
+
+
+def _valid_certificate_exists(keys: list[uuid.UUID]) -> Exists:
+    return Exists(
+        Certificate.objects.currently_valid().filter(
+            user_id=OuterRef("user_id"), course_key__in=keys
+        )
+    )
+
+
+@dataclass(frozen=True)
+class CertificationCounts:
+    members: int
+    passed: int
+
+
+def certification_counts(*, organisation: Organisation) -> CertificationCounts:
+    """Current members and how many of them hold a valid certificate for a counting course, in
+    ONE aggregate query (no Python loop over members)."""
+    keys = counting_course_keys(organisation=organisation)
+    result = current_memberships(organisation=organisation).aggregate(
+        members=Count("pk"),
+        passed=Count("pk", filter=Q(_valid_certificate_exists(keys))),
+    )
+    return CertificationCounts(members=result["members"], passed=result["passed"])
+
+
+def organisations_to_evaluate(*, now: datetime) -> list[int]:
+    """Ids of the organisations whose certification may change now, for the nightly sweep.
+
+    The members and passed counts of every organisation come from one grouped query per set of
+    counting courses (usually one set); an organisation whose state already matches the rule
+    (certified with a current certificate and qualifying, or not certified/lapsed and not
+    qualifying) is left alone. `organisation_evaluate` decides again under the row lock, so this
+    only saves work and never decides anything itself."""
+    valid_certificate = OrganisationCertificate.objects.filter(
+        organisation=OuterRef("pk"), status=OrganisationCertificate.Status.VALID
+    )
+    organisations = list(
+        Organisation.objects.annotate(
+            valid_until=Subquery(valid_certificate.values("valid_until")[:1])
+        ).values(
+            "pk", "declared_staff", "certification_status", "counting_course_keys", "valid_until"
+        )
+    )
+    default_keys = default_counting_course_keys()
+    by_keys: dict[tuple[str, ...], list[int]] = {}
+    for row in organisations:
+        keys = tuple(sorted(str(k) for k in (row["counting_course_keys"] or default_keys)))
+        by_keys.setdefault(keys, []).append(row["pk"])
+    counts: dict[int, CertificationCounts] = {}
+    for keys, ids in by_keys.items():
+        rows = (
+            StaffMembership.objects.filter(left_at__isnull=True, organisation_id__in=ids)
+            .values("organisation_id")
+            .annotate(
+                members=Count("pk"),
+                passed=Count(
+                    "pk", filter=Q(_valid_certificate_exists([uuid.UUID(k) for k in keys]))
+                ),
+            )
+            .order_by()
+        )
+        for group in rows:
+            counts[group["organisation_id"]] = CertificationCounts(
+                group["members"], group["passed"]
+            )
+    due = []
+    for row in organisations:
+        count = counts.get(row["pk"], CertificationCounts(0, 0))
+        staff = staff_count(declared_staff=row["declared_staff"], members=count.members)
+        qualifies = rules.organisation_qualifies(staff_count=staff, passed_count=count.passed)
+        status, valid_until = row["certification_status"], row["valid_until"]
+        certificate_current = valid_until is not None and valid_until > now
+        settled = (
+            qualifies
+            and status == Organisation.CertificationStatus.CERTIFIED
+            and certificate_current
+        ) or (
+            not qualifies
+            and valid_until is None
+            and status
+            in (
+                Organisation.CertificationStatus.NOT_CERTIFIED,
+                Organisation.CertificationStatus.LAPSED,
+            )
+        )
+        if not settled:
+            due.append(row["pk"])
+    return due
+
+
+def staff_count(*, declared_staff: int, members: int) -> int:
+    """The denominator: the declared staff, or the members when more have joined than declared.
+    An organisation that declared no staff has not been set up and is never certified."""
+    if declared_staff == 0:
+        return 0
+    return max(declared_staff, members)
+
+
+@dataclass(frozen=True)
+class CertificationSummary:
+    declared_staff: int
+    members: int
+    passed: int
+    staff_count: int
+    rate: Decimal
+    qualifies: bool
+    needed: int
+    status: str
+    status_label: str
+    certificate: OrganisationCertificate | None
+
+    @property
+    def percent(self) -> int:
+        return int(self.rate * 100)
+
+    @property
+    def required(self) -> int:
+        return self.passed + self.needed
+
+
+def certification_summary(*, organisation: Organisation) -> CertificationSummary:
+    counts = certification_counts(organisation=organisation)
+    denominator = staff_count(declared_staff=organisation.declared_staff, members=counts.members)
+    return CertificationSummary(
+        declared_staff=organisation.declared_staff,
+        members=counts.members,
+        passed=counts.passed,
+        staff_count=denominator,
+        rate=rules.pass_rate(staff_count=denominator, passed_count=counts.passed),
+        qualifies=rules.organisation_qualifies(staff_count=denominator, passed_count=counts.passed),
+        needed=rules.passes_needed(staff_count=denominator, passed_count=counts.passed),
+        status=organisation.certification_status,
+        status_label=str(organisation.get_certification_status_display()),
+        certificate=current_certificate(organisation=organisation),
+    )
+
+
+def current_certificate(*, organisation: Organisation) -> OrganisationCertificate | None:
+    return organisation.certificates.filter(status=OrganisationCertificate.Status.VALID).first()
+
+
+def latest_certificate(*, organisation: Organisation) -> OrganisationCertificate | None:
+    return organisation.certificates.order_by("-period").first()
+
+
+def certification_history(*, organisation: Organisation) -> QuerySet[CertificationStatusChange]:
+    return organisation.status_changes.select_related("certificate").order_by("-created_at", "-pk")
+
+
+class MemberStatus:
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    PASSED = "passed"
+    EXPIRED = "expired"
+
+
+def member_status_label(status: str) -> str:
+    labels = {
+        MemberStatus.NOT_STARTED: _("not started"),
+        MemberStatus.IN_PROGRESS: _("in progress"),
+        MemberStatus.PASSED: _("passed"),
+        MemberStatus.EXPIRED: _("expired"),
+    }
+    return labels[status]
+
+
+def organisation_members(*, organisation: Organisation) -> list[StaffMembership]:
+    """Current members with `member_status` (not started, in progress, passed, expired), in one
+    query: a valid certificate beats an old one, which beats an enrolment."""
+    keys = counting_course_keys(organisation=organisation)
+    rows = (
+        current_memberships(organisation=organisation)
+        .select_related("user")
+        .annotate(
+            has_valid=_valid_certificate_exists(keys),
+            has_any=Exists(
+                Certificate.objects.filter(user_id=OuterRef("user_id"), course_key__in=keys)
+            ),
+            has_enrolment=Exists(
+                Enrolment.objects.filter(user_id=OuterRef("user_id"), course_key__in=keys)
+            ),
+        )
+        .order_by("user__full_name", "user__email")
+    )
+    members: list[StaffMembership] = list(rows)
+    for member in members:
+        if member.has_valid:  # type: ignore[attr-defined]
+            member.member_status = MemberStatus.PASSED
+        elif member.has_any:  # type: ignore[attr-defined]
+            member.member_status = MemberStatus.EXPIRED
+        elif member.has_enrolment:  # type: ignore[attr-defined]
+            member.member_status = MemberStatus.IN_PROGRESS
+        else:
+            member.member_status = MemberStatus.NOT_STARTED
+        member.member_status_label = member_status_label(member.member_status)
+    return members
+
+
+def public_certified_organisations(*, query: str = "", municipality: str = ""):
+    """Opt-in listing of organisations that hold a valid certificate, searchable by name and
+    municipality (also the municipality of a further location)."""
+    valid_code = OrganisationCertificate.objects.filter(
+        organisation=OuterRef("pk"), status=OrganisationCertificate.Status.VALID
+    ).values("code")[:1]
+    qs = (
+        Organisation.objects.filter(public_listing=True)
+        .annotate(certificate_code=Subquery(valid_code))
+        .filter(certificate_code__isnull=False)
+        .prefetch_related("locations")
+        .order_by("name")
+    )
+    if query:
+        qs = qs.filter(name__icontains=query.strip())
+    if municipality:
+        place = municipality.strip()
+        qs = qs.filter(
+            Q(municipality__icontains=place)
+            | Exists(
+                Location.objects.filter(organisation=OuterRef("pk"), municipality__icontains=place)
+            )
+        )
+    return qs
+
+
+def organisations_for_member(*, user) -> QuerySet[Organisation]:
+    """Organisations the user currently works for."""
+    return Organisation.objects.filter(
+        memberships__user=user, memberships__left_at__isnull=True
+    ).distinct()
+
+
+def manager_may_view_certificate(user, certificate) -> bool:
+    """Registered with certificates.permissions: a manager may see the personal certificates of
+    people who currently work for one of their organisations."""
+    if not user.is_authenticated:
+        return False
+    return StaffMembership.objects.filter(
+        user_id=certificate.user_id,
+        left_at__isnull=True,
+        organisation__managers=user,
+    ).exists()
+
+
+def organisation_certificate_lookup(code: str) -> dict | None:
+    """Registered with certificates.verification: /verify/<code> also finds organisation
+    certificates. `code` is already normalised. Only public facts about the establishment."""
+    certificate = (
+        OrganisationCertificate.objects.select_related("organisation").filter(code=code).first()
+    )
+    if certificate is None:
+        return None
+    organisation = certificate.organisation
+    return {
+        "kind": "organisation",
+        "organisation_certificate": certificate,
+        "code": certificate.code,
+        "display_code": code_display(certificate.code),
+        "organisation": organisation,
+        "holder_name": organisation.name,
+        "municipality": organisation.municipality,
+        "course_title": _("No Room for Sex Trafficking: certified establishment"),
+        "status": certificate.status,
+        "status_label": certificate.get_status_display(),
+        "issued_on": certificate.awarded_at,
+        "expires_on": certificate.valid_until,
+        "status_changed_at": certificate.status_changed_at,
+        "is_valid": certificate.status == OrganisationCertificate.Status.VALID,
+    }
+
+
+def membership_personal_data(user) -> dict:
+    """Registered with accounts.personal_data: where the person works and what they manage."""
+    return {
+        "memberships": [
+            {
+                "organisation": m.organisation.name,
+                "role": m.role,
+                "joined_at": m.joined_at.isoformat(),
+                "left_at": m.left_at.isoformat() if m.left_at else None,
+            }
+            for m in StaffMembership.objects.filter(user=user).select_related("organisation")
+        ],
+        "manages": list(user.managed_organisations.values_list("name", flat=True)),
+    }

@@ -1,0 +1,746 @@
+"""Everything that changes organisations. Views, the API, tasks and signal handlers call these."""
+
+import calendar
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts import roles
+from certificates import rules
+from certificates.codes import code_generate, code_normalise
+
+from . import tasks
+from .errors import Conflict, ImportRejected, OrganisationError
+from .models import (
+    CertificationStatusChange,
+    Invitation,
+    Location,
+    Organisation,
+    OrganisationCertificate,
+    ReminderLog,
+    StaffMembership,
+)
+from .selectors import (
+    MemberStatus,
+    certification_counts,
+    counting_course_page,
+    current_memberships,
+    default_counting_course_keys,
+    email_verified,
+    organisation_members,
+    organisations_to_evaluate,
+    staff_count,
+)
+
+Status = Organisation.CertificationStatus
+Cause = CertificationStatusChange.Cause
+
+#: An organisation certificate is valid this long; then the organisation is evaluated again.
+CERTIFICATION_PERIOD_MONTHS = 12
+#: A member who has not finished gets at most one reminder in this period.
+REMINDER_INTERVAL = timedelta(days=7)
+MAX_IMPORT_BYTES = 1_000_000
+MAX_IMPORT_ROWS = 5_000
+EDITABLE_FIELDS = {
+    "name",
+    "kind",
+    "address",
+    "municipality",
+    "region",
+    "kvk_number",
+    "declared_staff",
+    "public_listing",
+}
+#: Spreadsheet programs run cells starting with these as formulas (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _add_months(moment: datetime, months: int) -> datetime:
+    index = moment.month - 1 + months
+    year, month = moment.year + index // 12, index % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+def _validated(organisation: Organisation) -> None:
+    try:
+        organisation.full_clean(exclude=["managers", "counting_course_keys"])
+    except ValidationError as exc:
+        fields = {name: [str(m) for m in messages] for name, messages in exc.message_dict.items()}
+        first = next(iter(fields.values()))[0]
+        raise OrganisationError(first, code="invalid", details={"fields": fields}) from exc
+
+
+def _evaluate_on_commit(organisation_id: int, cause: str) -> None:
+    tasks.organisation_evaluate.delay_on_commit(organisation_id, cause)
+
+
+def absolute_url(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def _page_url(page) -> str:
+    url = page.get_url() or "/"
+    return absolute_url(url) if url.startswith("/") else url
+
+
+# --- Registration and details -----------------------------------------------------------------
+
+
+def organisation_register(
+    *,
+    user,
+    name: str,
+    municipality: str,
+    kind: str = Organisation.Kind.HOTEL,
+    address: str = "",
+    region=None,
+    kvk_number: str = "",
+    declared_staff: int = 0,
+    public_listing: bool = False,
+) -> Organisation:
+    """Register an establishment (free). The person registering must have a verified e-mail
+    address; they become its manager and get the organisation manager role."""
+    if not email_verified(user=user):
+        raise OrganisationError(
+            _("Verify your e-mail address before you register an organisation."),
+            code="email_not_verified",
+            status=403,
+        )
+    organisation = Organisation(
+        name=name.strip(),
+        kind=kind,
+        address=address.strip(),
+        municipality=municipality.strip(),
+        region=region,
+        kvk_number=(kvk_number or "").strip(),
+        declared_staff=declared_staff,
+        public_listing=public_listing,
+        counting_course_keys=[str(key) for key in default_counting_course_keys()],
+    )
+    _validated(organisation)
+    with transaction.atomic():
+        organisation.save()
+        organisation.managers.add(user)
+        user.groups.add(Group.objects.get_or_create(name=roles.ORGANISATION_MANAGER)[0])
+    return organisation
+
+
+def organisation_update(*, organisation: Organisation, data: dict) -> Organisation:
+    """Change an organisation's details. The declared staff can never go below the people who
+    have joined: they are staff too, and the 60% would otherwise be computed over too few."""
+    unknown = set(data) - EDITABLE_FIELDS
+    if unknown:
+        raise OrganisationError(
+            _("These fields cannot be changed: %(fields)s.")
+            % {"fields": ", ".join(sorted(unknown))},
+            code="invalid",
+        )
+    with transaction.atomic():
+        locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        previous_staff = locked.declared_staff
+        for field, value in data.items():
+            setattr(locked, field, value.strip() if isinstance(value, str) else value)
+        _validated(locked)
+        if locked.declared_staff != previous_staff:
+            members = current_memberships(organisation=locked).count()
+            if locked.declared_staff < members:
+                raise OrganisationError(
+                    _(
+                        "The number of staff cannot be lower than the %(members)s people who "
+                        "have joined. Remove people who no longer work here first."
+                    )
+                    % {"members": members},
+                    code="declared_staff_below_members",
+                    details={"members": members, "declared_staff": locked.declared_staff},
+                )
+            _evaluate_on_commit(locked.pk, Cause.DECLARED_STAFF_CHANGED)
+        locked.save()
+    return locked
+
+
+def manager_add(*, organisation: Organisation, email: str):
+    """Make the person with this e-mail address a manager too. They need an account with a
+    verified address first (the person registering had to verify theirs as well)."""
+    User = get_user_model()
+    user = User.objects.filter(email__iexact=(email or "").strip()).first()
+    if user is None or not email_verified(user=user):
+        raise OrganisationError(
+            _(
+                "There is no account with this verified e-mail address. Ask the person to "
+                "create an account and verify their address first."
+            ),
+            code="unknown_user",
+        )
+    with transaction.atomic():
+        organisation.managers.add(user)
+        user.groups.add(Group.objects.get_or_create(name=roles.ORGANISATION_MANAGER)[0])
+    return user
+
+
+def manager_remove(*, organisation: Organisation, user) -> None:
+    """Remove a manager; an organisation always keeps at least one."""
+    with transaction.atomic():
+        Organisation.objects.select_for_update().get(pk=organisation.pk)
+        if not organisation.managers.filter(pk=user.pk).exists():
+            return
+        if organisation.managers.count() == 1:
+            raise Conflict(_("An organisation needs at least one manager."), code="last_manager")
+        organisation.managers.remove(user)
+
+
+def location_add(*, organisation: Organisation, name: str, municipality: str, address: str = ""):
+    """A further site certified together with the organisation (ADR 0011)."""
+    location = Location(
+        organisation=organisation,
+        name=name.strip(),
+        address=address.strip(),
+        municipality=municipality.strip(),
+    )
+    try:
+        location.full_clean()
+    except ValidationError as exc:
+        fields = {field: [str(m) for m in msgs] for field, msgs in exc.message_dict.items()}
+        first = next(iter(fields.values()))[0]
+        raise OrganisationError(first, code="invalid", details={"fields": fields}) from exc
+    location.save()
+    return location
+
+
+def location_remove(*, location) -> None:
+    location.delete()
+
+
+# --- Staff ------------------------------------------------------------------------------------
+
+
+def _membership_start(*, organisation: Organisation, user, role: str) -> StaffMembership:
+    existing = current_memberships(organisation=organisation).filter(user=user).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            membership = StaffMembership.objects.create(
+                organisation=organisation, user=user, role=role, joined_at=timezone.now()
+            )
+    except IntegrityError:  # a concurrent join of the same person won
+        return current_memberships(organisation=organisation).get(user=user)
+    _evaluate_on_commit(organisation.pk, Cause.MEMBER_JOINED)
+    return membership
+
+
+def _checked_role(role: str | None) -> str:
+    role = role or StaffMembership.Role.OTHER
+    if role not in StaffMembership.Role.values:
+        raise OrganisationError(_("Unknown role."), code="invalid_role")
+    return role
+
+
+def organisation_join(*, organisation: Organisation, user, role: str | None = None):
+    """Join as staff through the organisation's join link (idempotent)."""
+    with transaction.atomic():
+        return _membership_start(organisation=organisation, user=user, role=_checked_role(role))
+
+
+def membership_end(*, membership: StaffMembership, now: datetime | None = None) -> StaffMembership:
+    """The person no longer works here (kept as history, no longer counted)."""
+    if membership.left_at is None:
+        membership.left_at = now or timezone.now()
+        membership.save(update_fields=["left_at"])
+        _evaluate_on_commit(membership.organisation_id, Cause.MEMBER_LEFT)
+    return membership
+
+
+def _normalised_email(email: str) -> str:
+    email = (email or "").strip().lower()
+    validate_email(email)
+    return email
+
+
+def staff_invite(
+    *,
+    organisation: Organisation,
+    email: str,
+    full_name: str = "",
+    role: str | None = None,
+    invited_by=None,
+) -> Invitation:
+    """Invite someone by e-mail. Inviting an address with an open invitation returns that one."""
+    try:
+        email = _normalised_email(email)
+    except ValidationError as exc:
+        raise OrganisationError(_("Enter a valid e-mail address."), code="invalid_email") from exc
+    role = _checked_role(role)
+    if current_memberships(organisation=organisation).filter(user__email__iexact=email).exists():
+        raise Conflict(_("This person already works here."), code="already_member")
+    with transaction.atomic():
+        invitation = organisation.invitations.filter(email=email, accepted=False).first()
+        if invitation is not None:
+            return invitation
+        try:
+            with transaction.atomic():
+                invitation = Invitation.objects.create(
+                    organisation=organisation,
+                    email=email,
+                    full_name=full_name.strip()[:150],
+                    role=role,
+                    invited_by=invited_by,
+                )
+        except IntegrityError:
+            return organisation.invitations.get(email=email, accepted=False)
+        tasks.invitation_send.delay_on_commit(invitation.pk)
+    return invitation
+
+
+def invitation_email_send(*, invitation: Invitation) -> None:
+    """Send (or resend) the invitation e-mail with its personal link."""
+    if invitation.accepted:
+        return
+    context = {
+        "invitation": invitation,
+        "organisation": invitation.organisation,
+        "accept_url": absolute_url(
+            reverse("organisations:invitation_accept", args=[invitation.token])
+        ),
+    }
+    _send(
+        to=invitation.email,
+        language=settings.LANGUAGE_CODE,
+        template="invitation",
+        context=context,
+    )
+    Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
+
+
+def invitation_accept(*, invitation: Invitation, user) -> StaffMembership:
+    """Accept an invitation: the user becomes a member. A used invitation cannot be reused by
+    someone else; accepting twice is harmless."""
+    with transaction.atomic():
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if locked.accepted and locked.accepted_by_id != user.pk:
+            raise Conflict(_("This invitation has already been used."), code="invitation_used")
+        membership = _membership_start(
+            organisation=locked.organisation, user=user, role=locked.role
+        )
+        if not locked.accepted:
+            locked.accepted = True
+            locked.accepted_at = timezone.now()
+            locked.accepted_by = user
+            locked.save(update_fields=["accepted", "accepted_at", "accepted_by"])
+    return membership
+
+
+# --- CSV import and export --------------------------------------------------------------------
+
+HEADER_ALIASES = {
+    "name": "name",
+    "naam": "name",
+    "full name": "name",
+    "email": "email",
+    "e-mail": "email",
+    "e-mailadres": "email",
+    "emailadres": "email",
+    "email address": "email",
+    "e-mail address": "email",
+    "role": "role",
+    "rol": "role",
+    "functie": "role",
+}
+
+
+#: Words managers use in their own staff lists (Dutch), besides the role codes and labels.
+ROLE_WORDS = {
+    "receptie": "reception",
+    "front office": "reception",
+    "huishouding": "housekeeping",
+    "schoonmaak": "housekeeping",
+    "technische dienst": "technical",
+    "techniek": "technical",
+    "onderhoud": "technical",
+    "f&b": "food_beverage",
+    "horeca": "food_beverage",
+    "keuken": "food_beverage",
+    "bediening": "food_beverage",
+    "food & beverage": "food_beverage",
+    "directie": "management",
+    "leidinggevende": "management",
+    "overig": "other",
+    "anders": "other",
+}
+
+
+def _role_aliases() -> dict[str, str]:
+    aliases = dict(ROLE_WORDS)
+    for value, label in StaffMembership.Role.choices:
+        aliases[value] = value
+        for language in ("en", "nl"):
+            with translation.override(language):
+                aliases[str(label).strip().lower()] = value
+    return aliases
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    line: int
+    name: str
+    email: str
+    role: str
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    invited: int
+    already_invited: int
+    already_member: int
+
+    @property
+    def rows(self) -> int:
+        return self.invited + self.already_invited + self.already_member
+
+
+def _rejected(line: int, message: str) -> ImportRejected:
+    return ImportRejected(
+        _("The file was not imported."), errors=[{"line": line, "errors": [message]}]
+    )
+
+
+def members_csv_parse(*, content: bytes | str) -> list[ImportRow]:
+    """Read a CSV with the columns name, email, role (Dutch headers too; comma or semicolon).
+    Any invalid row rejects the whole file with a report of every bad row."""
+    if isinstance(content, bytes):
+        if len(content) > MAX_IMPORT_BYTES:
+            raise _rejected(0, _("The file is larger than 1 MB."))
+        try:
+            content = content.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise _rejected(0, _("Save the file as CSV in UTF-8.")) from exc
+    lines = content.splitlines()
+    if not lines or not lines[0].strip():
+        raise _rejected(1, _("The file is empty."))
+    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
+    reader = csv.reader(io.StringIO(content), delimiter=delimiter)
+    header = [HEADER_ALIASES.get(cell.strip().lower(), "") for cell in next(reader)]
+    if "email" not in header:
+        raise _rejected(1, _("The first row must name the columns: name, email, role."))
+    roles_by_alias = _role_aliases()
+    rows: list[ImportRow] = []
+    errors: list[dict] = []
+    seen: dict[str, int] = {}
+    for line, cells in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(rows) + len(errors) >= MAX_IMPORT_ROWS:
+            raise _rejected(line, _("A file can have at most 5000 rows."))
+        record = {
+            column: cell.strip() for column, cell in zip(header, cells, strict=False) if column
+        }
+        problems = []
+        email = record.get("email", "").lower()
+        try:
+            validate_email(email)
+        except ValidationError:
+            problems.append(_("“%(value)s” is not a valid e-mail address.") % {"value": email})
+        else:
+            if email in seen:
+                problems.append(
+                    _("This e-mail address is also on line %(line)s.") % {"line": seen[email]}
+                )
+            seen.setdefault(email, line)
+        role_text = record.get("role", "")
+        role = roles_by_alias.get(role_text.lower()) if role_text else StaffMembership.Role.OTHER
+        if role is None:
+            problems.append(
+                _("Unknown role “%(value)s”; use one of: %(roles)s.")
+                % {"value": role_text, "roles": ", ".join(StaffMembership.Role.values)}
+            )
+        name = record.get("name", "")
+        if len(name) > 150:
+            problems.append(_("The name is longer than 150 characters."))
+        if problems:
+            errors.append({"line": line, "email": email, "errors": problems})
+        else:
+            rows.append(ImportRow(line=line, name=name, email=email, role=role or "other"))
+    if errors:
+        raise ImportRejected(_("The file was not imported."), errors=errors)
+    if not rows:
+        raise _rejected(2, _("The file has no people in it."))
+    return rows
+
+
+def members_import(*, organisation: Organisation, content: bytes | str, invited_by) -> ImportResult:
+    """Invite everyone in the CSV, all or nothing. People who already work here or already have
+    an open invitation are skipped, so importing the same file twice creates no duplicates."""
+    rows = members_csv_parse(content=content)
+    with transaction.atomic():
+        Organisation.objects.select_for_update().get(pk=organisation.pk)
+        members = {
+            email.lower()
+            for email in current_memberships(organisation=organisation).values_list(
+                "user__email", flat=True
+            )
+        }
+        open_invitations = set(
+            organisation.invitations.filter(accepted=False).values_list("email", flat=True)
+        )
+        created = Invitation.objects.bulk_create(
+            [
+                Invitation(
+                    organisation=organisation,
+                    email=row.email,
+                    full_name=row.name,
+                    role=row.role,
+                    invited_by=invited_by,
+                )
+                for row in rows
+                if row.email not in members and row.email not in open_invitations
+            ]
+        )
+        ids = [
+            pk
+            for pk in organisation.invitations.filter(
+                email__in=[i.email for i in created], accepted=False
+            ).values_list("pk", flat=True)
+        ]
+        transaction.on_commit(lambda: [tasks.invitation_send.delay(pk) for pk in ids])
+    already_member = sum(1 for row in rows if row.email in members)
+    return ImportResult(
+        invited=len(created),
+        already_invited=len(rows) - len(created) - already_member,
+        already_member=already_member,
+    )
+
+
+def csv_cell(value) -> str:
+    """A cell that spreadsheet programs show as text, never run as a formula."""
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_PREFIXES):
+        return "'" + text
+    return text
+
+
+def members_export_csv(*, organisation: Organisation) -> str:
+    """The member list as CSV (same columns as the import, plus status and dates)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["name", "email", "role", "joined_at", "status"])
+    for member in organisation_members(organisation=organisation):
+        writer.writerow(
+            [
+                csv_cell(member.user.full_name),
+                csv_cell(member.user.email),
+                csv_cell(member.role),
+                csv_cell(timezone.localtime(member.joined_at).date().isoformat()),
+                csv_cell(member.member_status),
+            ]
+        )
+    return out.getvalue()
+
+
+# --- Certification ----------------------------------------------------------------------------
+
+
+def _certificate_award(
+    *, organisation: Organisation, passed: int, staff: int, now: datetime
+) -> OrganisationCertificate:
+    last_period = organisation.certificates.aggregate(last=Max("period"))["last"] or 0
+    return OrganisationCertificate.objects.create(
+        organisation=organisation,
+        period=last_period + 1,
+        code=code_normalise(code_generate()),
+        awarded_at=now,
+        valid_until=_add_months(now, CERTIFICATION_PERIOD_MONTHS),
+        passed_count=passed,
+        staff_count=staff,
+    )
+
+
+def _certificate_end(certificate: OrganisationCertificate, status: str, now: datetime) -> None:
+    certificate.status = status
+    certificate.status_changed_at = now
+    certificate.save(update_fields=["status", "status_changed_at"])
+
+
+def organisation_evaluate(
+    *, organisation: Organisation, cause: str = Cause.MANUAL, now: datetime | None = None
+) -> Organisation:
+    """Apply the 60% rule to the organisation now and record any status change with its cause.
+
+    Reaching 60% awards an OrganisationCertificate exactly once per period: the organisation row
+    is locked for the evaluation (concurrent evaluations queue behind it) and the database allows
+    one certificate per period and one valid certificate at a time. Dropping below 60% while
+    certified makes the organisation 'at risk' (managers are e-mailed); after the grace period
+    (settings.ORGANISATION_GRACE_DAYS) it lapses. At the end of the 12 months the certificate
+    expires and a new one is awarded if the organisation still qualifies."""
+    now = now or timezone.now()
+    grace = timedelta(days=settings.ORGANISATION_GRACE_DAYS)
+    with transaction.atomic():
+        org = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        counts = certification_counts(organisation=org)
+        staff = staff_count(declared_staff=org.declared_staff, members=counts.members)
+        qualifies = rules.organisation_qualifies(staff_count=staff, passed_count=counts.passed)
+        previous = org.certification_status
+        current = org.certificates.filter(status=OrganisationCertificate.Status.VALID).first()
+        touched: OrganisationCertificate | None = None
+        if current is not None and current.valid_until <= now:
+            _certificate_end(current, OrganisationCertificate.Status.EXPIRED, now)
+            touched, current, cause = current, None, Cause.PERIOD_ENDED
+        if qualifies:
+            if current is None:
+                current = touched = _certificate_award(
+                    organisation=org, passed=counts.passed, staff=staff, now=now
+                )
+            new_status = Status.CERTIFIED
+        elif current is not None:
+            if previous != Status.AT_RISK or org.at_risk_since is None:
+                new_status = Status.AT_RISK
+            elif now >= org.at_risk_since + grace:
+                _certificate_end(current, OrganisationCertificate.Status.LAPSED, now)
+                touched, cause, new_status = current, Cause.GRACE_ENDED, Status.LAPSED
+            else:
+                new_status = Status.AT_RISK
+        else:
+            new_status = Status.NOT_CERTIFIED if previous == Status.NOT_CERTIFIED else Status.LAPSED
+
+        fields = ["certification_status", "at_risk_since", "last_evaluated_at"]
+        if new_status == Status.AT_RISK and previous != Status.AT_RISK:
+            org.at_risk_since = now
+        elif new_status != Status.AT_RISK:
+            org.at_risk_since = None
+        org.last_evaluated_at = now
+        if new_status != previous or touched is not None:
+            CertificationStatusChange.objects.create(
+                organisation=org,
+                from_status=previous,
+                to_status=new_status,
+                cause=cause,
+                passed_count=counts.passed,
+                staff_count=staff,
+                certificate=touched,
+                created_at=now,
+            )
+            _notify_on_commit(org, previous=previous, new_status=new_status, awarded=touched)
+        org.certification_status = new_status
+        org.save(update_fields=fields)
+    return org
+
+
+def _notify_on_commit(org: Organisation, *, previous, new_status, awarded) -> None:
+    """E-mail the managers about a change that concerns them, from a task after the commit (a
+    slow mail server never holds the row lock or fails the evaluation)."""
+    if new_status == Status.AT_RISK and previous != Status.AT_RISK:
+        template = "at_risk"
+    elif new_status == Status.LAPSED and previous != Status.LAPSED:
+        template = "lapsed"
+    elif (
+        awarded is not None
+        and awarded.status == OrganisationCertificate.Status.VALID
+        and new_status == Status.CERTIFIED
+    ):
+        template = "certified"
+    else:
+        return
+    tasks.managers_email.delay_on_commit(org.pk, template)
+
+
+MANAGER_EMAILS = ("at_risk", "lapsed", "certified")
+
+
+def managers_email(*, organisation: Organisation, template: str) -> int:
+    """E-mail every manager about the organisation's certification (in their language)."""
+    if template not in MANAGER_EMAILS:
+        raise ValueError(f"unknown manager e-mail {template!r}")
+    summary_url = absolute_url(reverse("organisations:dashboard", args=[organisation.pk]))
+    counts = certification_counts(organisation=organisation)
+    staff = staff_count(declared_staff=organisation.declared_staff, members=counts.members)
+    context = {
+        "organisation": organisation,
+        "dashboard_url": summary_url,
+        "passed": counts.passed,
+        "staff": staff,
+        "needed": rules.passes_needed(staff_count=staff, passed_count=counts.passed),
+        "grace_days": settings.ORGANISATION_GRACE_DAYS,
+    }
+    sent = 0
+    for manager in organisation.managers.filter(is_active=True):
+        _send(
+            to=manager.email,
+            language=manager.preferred_language,
+            template=template,
+            context={**context, "recipient": manager},
+        )
+        sent += 1
+    return sent
+
+
+def organisations_sweep(*, now: datetime | None = None) -> int:
+    """The nightly check: catches what no event announces (the end of a certificate's 12
+    months, the end of a grace period, personal certificates that passed their date before
+    their expiry was recorded). Every organisation is counted in a few grouped queries; those
+    whose state may change are evaluated, each in its own short transaction. Returns how many
+    were evaluated."""
+    now = now or timezone.now()
+    due = organisations_to_evaluate(now=now)
+    for organisation_id in due:
+        organisation_evaluate(
+            organisation=Organisation(pk=organisation_id), cause=Cause.SWEEP, now=now
+        )
+    return len(due)
+
+
+# --- Reminders --------------------------------------------------------------------------------
+
+
+def organisation_reminders_send(*, organisation: Organisation, now: datetime | None = None) -> int:
+    """E-mail members who have not passed yet, at most once per member per 7 days."""
+    now = now or timezone.now()
+    sent = 0
+    with transaction.atomic():
+        # one reminder run per organisation at a time, so two clicks never send twice
+        Organisation.objects.select_for_update().get(pk=organisation.pk)
+        recent = set(
+            ReminderLog.objects.filter(
+                membership__organisation=organisation, sent_at__gt=now - REMINDER_INTERVAL
+            ).values_list("membership_id", flat=True)
+        )
+        for member in organisation_members(organisation=organisation):
+            if member.member_status == MemberStatus.PASSED or member.pk in recent:
+                continue
+            ReminderLog.objects.create(membership=member, sent_at=now)
+            language = member.user.preferred_language or settings.LANGUAGE_CODE
+            course = counting_course_page(organisation=organisation, language=language)
+            _send(
+                to=member.user.email,
+                language=language,
+                template="reminder",
+                context={
+                    "organisation": organisation,
+                    "member": member,
+                    "learning_url": _page_url(course) if course else absolute_url("/"),
+                },
+            )
+            sent += 1
+    return sent
+
+
+# --- E-mail -----------------------------------------------------------------------------------
+
+
+def _send(*, to: str, language: str, template: str, context: dict) -> None:
+    with translation.override(language or settings.LANGUAGE_CODE):
+        subject = render_to_string(f"organisations/email/{template}_subject.txt", context)
+        body = render_to_string(f"organisations/email/{template}_body.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [to])

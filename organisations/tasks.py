@@ -1,0 +1,61 @@
+"""Thin Celery tasks: take ids, load fresh rows, call one service. Safe to run twice."""
+
+from celery import shared_task
+
+TASK_OPTIONS = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "serializer": "json",
+    "time_limit": 120,
+    "soft_time_limit": 100,
+}
+
+
+@shared_task(**TASK_OPTIONS)
+def organisation_evaluate(organisation_id: int, cause: str = "manual") -> str | None:
+    from .models import Organisation
+    from .services import organisation_evaluate as evaluate
+
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None:
+        return None
+    return evaluate(organisation=organisation, cause=cause).certification_status
+
+
+@shared_task(**{**TASK_OPTIONS, "time_limit": 3600, "soft_time_limit": 3500})
+def organisations_sweep() -> int:
+    from .services import organisations_sweep as sweep
+
+    return sweep()
+
+
+@shared_task(**TASK_OPTIONS)
+def organisation_reminders_send(organisation_id: int) -> int:
+    from .models import Organisation
+    from .services import organisation_reminders_send as send
+
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    return send(organisation=organisation) if organisation else 0
+
+
+@shared_task(**TASK_OPTIONS)
+def invitation_send(invitation_id: int) -> bool:
+    from .models import Invitation
+    from .services import invitation_email_send
+
+    invitation = Invitation.objects.filter(
+        pk=invitation_id, accepted=False, sent_at__isnull=True
+    ).first()
+    if invitation is None:
+        return False
+    invitation_email_send(invitation=invitation)
+    return True
+
+
+@shared_task(**TASK_OPTIONS)
+def managers_email(organisation_id: int, template: str) -> int:
+    from .models import Organisation
+    from .services import managers_email as send
+
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    return send(organisation=organisation, template=template) if organisation else 0

@@ -1,0 +1,408 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language, override
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from certificates.codes import code_display
+from certificates.pdf import pdf_render
+from certificates.qr import qr_svg
+
+from . import selectors, services, tasks
+from .errors import Forbidden, ImportRejected, NotFound, OrganisationError
+from .forms import (
+    ImportForm,
+    InviteForm,
+    JoinForm,
+    LocationForm,
+    ManagerForm,
+    OrganisationForm,
+    PublicSearchForm,
+)
+from .models import Invitation, Location, Organisation, StaffMembership
+
+
+def _organisation(request, pk: int, *, manage: bool = False) -> Organisation:
+    try:
+        return selectors.organisation_for_user(user=request.user, organisation_id=pk, manage=manage)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except Forbidden as exc:
+        raise PermissionDenied(exc.message) from exc
+
+
+def _verify_url(code: str) -> str:
+    # language neutral, like the personal certificates: /verify/<code> serves the default language
+    with override(settings.LANGUAGE_CODE):
+        return services.absolute_url(reverse("verify", args=[code]))
+
+
+def join_url(organisation: Organisation) -> str:
+    return services.absolute_url(reverse("organisations:join", args=[organisation.join_token]))
+
+
+@login_required
+def organisation_list(request):
+    sees_all = request.user.has_perm(selectors.PROGRAMME_PERMISSION)
+    return render(
+        request,
+        "organisations/list.html",
+        {
+            "managed": request.user.managed_organisations.select_related("region"),
+            "all_organisations": (
+                selectors.organisations_visible_to(user=request.user).select_related("region")
+                if sees_all
+                else None
+            ),
+            "member_of": selectors.organisations_for_member(user=request.user),
+        },
+    )
+
+
+@login_required
+def organisation_register(request):
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.organisation_register(user=request.user, **form.cleaned_data)
+        except OrganisationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Your organisation has been registered."))
+            return redirect("organisations:dashboard", pk=organisation.pk)
+    return render(
+        request,
+        "organisations/register.html",
+        {"form": form, "email_verified": selectors.email_verified(user=request.user)},
+        status=400 if form.errors else 200,
+    )
+
+
+def _dashboard_context(request, organisation: Organisation, **extra) -> dict:
+    return {
+        "organisation": organisation,
+        "summary": selectors.certification_summary(organisation=organisation),
+        "members": selectors.organisation_members(organisation=organisation),
+        "invitations": organisation.invitations.filter(accepted=False),
+        "history": selectors.certification_history(organisation=organisation)[:20],
+        "invite_form": InviteForm(),
+        "import_form": ImportForm(),
+        "join_url": join_url(organisation),
+        "locations": organisation.locations.all(),
+        "can_manage": selectors.user_manages(user=request.user, organisation=organisation),
+        **extra,
+    }
+
+
+@login_required
+def dashboard(request, pk: int):
+    organisation = _organisation(request, pk)
+    return render(
+        request, "organisations/dashboard.html", _dashboard_context(request, organisation)
+    )
+
+
+@login_required
+def organisation_edit(request, pk: int):
+    organisation = _organisation(request, pk, manage=True)
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_update(
+                organisation=organisation,
+                data={field: form.cleaned_data[field] for field in form.changed_data},
+            )
+        except OrganisationError as exc:
+            form.add_error("declared_staff" if "members" in exc.details else None, exc.message)
+        else:
+            messages.success(request, _("The details have been saved."))
+            return redirect("organisations:dashboard", pk=pk)
+    return _edit_page(request, organisation, form=form)
+
+
+def _edit_page(request, organisation, *, form=None, location_form=None, manager_form=None):
+    form = form or OrganisationForm(instance=organisation)
+    manager_form = manager_form or ManagerForm(prefix="manager")
+    location_form = location_form or LocationForm(prefix="location")
+    return render(
+        request,
+        "organisations/edit.html",
+        {
+            "form": form,
+            "organisation": organisation,
+            "location_form": location_form,
+            "locations": organisation.locations.all(),
+            "manager_form": manager_form,
+            "managers": organisation.managers.order_by("full_name", "email"),
+        },
+        status=400 if form.errors or location_form.errors or manager_form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def manager_add(request, pk: int):
+    organisation = _organisation(request, pk, manage=True)
+    form = ManagerForm(request.POST, prefix="manager")
+    if form.is_valid():
+        try:
+            user = services.manager_add(organisation=organisation, email=form.cleaned_data["email"])
+        except OrganisationError as exc:
+            form.add_error("email", exc.message)
+        else:
+            messages.success(request, _("%(name)s is now a manager.") % {"name": user})
+            return redirect("organisations:edit", pk=pk)
+    return _edit_page(request, organisation, manager_form=form)
+
+
+@login_required
+@require_POST
+def manager_remove(request, pk: int, user_id: int):
+    organisation = _organisation(request, pk, manage=True)
+    user = get_object_or_404(organisation.managers, pk=user_id)
+    try:
+        services.manager_remove(organisation=organisation, user=user)
+    except OrganisationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(name)s is no longer a manager.") % {"name": user})
+    if user == request.user and not selectors.user_manages(
+        user=request.user, organisation=organisation
+    ):
+        return redirect("organisations:list")
+    return redirect("organisations:edit", pk=pk)
+
+
+@login_required
+@require_POST
+def location_add(request, pk: int):
+    organisation = _organisation(request, pk, manage=True)
+    form = LocationForm(request.POST, prefix="location")
+    if form.is_valid():
+        try:
+            services.location_add(organisation=organisation, **form.cleaned_data)
+        except OrganisationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The location has been added."))
+            return redirect("organisations:edit", pk=pk)
+    return _edit_page(request, organisation, location_form=form)
+
+
+@login_required
+@require_POST
+def location_remove(request, pk: int, location_id: int):
+    organisation = _organisation(request, pk, manage=True)
+    location = get_object_or_404(Location, pk=location_id, organisation=organisation)
+    services.location_remove(location=location)
+    messages.success(request, _("The location has been removed."))
+    return redirect("organisations:edit", pk=pk)
+
+
+@login_required
+@require_POST
+def invite(request, pk: int):
+    organisation = _organisation(request, pk, manage=True)
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.staff_invite(
+                organisation=organisation, invited_by=request.user, **form.cleaned_data
+            )
+        except OrganisationError as exc:
+            form.add_error("email", exc.message)
+        else:
+            messages.success(request, _("The invitation has been sent."))
+            return redirect("organisations:dashboard", pk=pk)
+    return render(
+        request,
+        "organisations/dashboard.html",
+        _dashboard_context(request, organisation, invite_form=form),
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def members_import(request, pk: int):
+    organisation = _organisation(request, pk, manage=True)
+    form = ImportForm(request.POST, request.FILES)
+    import_errors = None
+    if form.is_valid():
+        try:
+            result = services.members_import(
+                organisation=organisation,
+                content=form.cleaned_data["file"].read(services.MAX_IMPORT_BYTES + 1),
+                invited_by=request.user,
+            )
+        except ImportRejected as exc:
+            import_errors = exc.errors
+            form.add_error("file", exc.message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "%(invited)s invited; %(invited_before)s already had an invitation; "
+                    "%(members)s already work here."
+                )
+                % {
+                    "invited": result.invited,
+                    "invited_before": result.already_invited,
+                    "members": result.already_member,
+                },
+            )
+            return redirect("organisations:dashboard", pk=pk)
+    return render(
+        request,
+        "organisations/dashboard.html",
+        _dashboard_context(request, organisation, import_form=form, import_errors=import_errors),
+        status=400,
+    )
+
+
+@login_required
+@require_GET
+def members_export(request, pk: int):
+    organisation = _organisation(request, pk)
+    response = HttpResponse(
+        services.members_export_csv(organisation=organisation),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="personeel-{organisation.pk}.csv"'
+    return response
+
+
+@login_required
+@require_POST
+def member_remove(request, pk: int, membership_id: int):
+    organisation = _organisation(request, pk, manage=True)
+    membership = get_object_or_404(
+        StaffMembership, pk=membership_id, organisation=organisation, left_at__isnull=True
+    )
+    services.membership_end(membership=membership)
+    messages.success(request, _("%(name)s no longer counts as staff.") % {"name": membership.user})
+    return redirect("organisations:dashboard", pk=pk)
+
+
+@login_required
+@require_POST
+def reminders_send(request, pk: int):
+    organisation = _organisation(request, pk, manage=True)
+    tasks.organisation_reminders_send.delay_on_commit(organisation.pk)
+    messages.success(
+        request,
+        _(
+            "Reminders are being sent to everyone who has not finished "
+            "(at most one per person per week)."
+        ),
+    )
+    return redirect("organisations:dashboard", pk=pk)
+
+
+def _certificate_pdf(request, pk: int, *, template: str, filename: str):
+    organisation = _organisation(request, pk)
+    certificate = selectors.current_certificate(organisation=organisation)
+    if certificate is None:
+        raise Http404(_("This organisation has no valid certificate."))
+    verify_url = _verify_url(certificate.code)
+    pdf = pdf_render(
+        template_name=template,
+        context={
+            "organisation": organisation,
+            "certificate": certificate,
+            "verify_url": verify_url,
+            "display_code": code_display(certificate.code),
+            "qr_svg": qr_svg(verify_url),
+        },
+        language=get_language() or "nl",
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}-{organisation.pk}.pdf"'
+    return response
+
+
+@login_required
+@require_GET
+def certificate_pdf(request, pk: int):
+    return _certificate_pdf(
+        request, pk, template="organisations/pdf/certificate.html", filename="certificaat"
+    )
+
+
+@login_required
+@require_GET
+def sticker_pdf(request, pk: int):
+    return _certificate_pdf(
+        request, pk, template="organisations/pdf/sticker.html", filename="raamsticker"
+    )
+
+
+@login_required
+@require_GET
+def join_poster(request, pk: int):
+    """A printable page for the staff room: join link and QR code."""
+    organisation = _organisation(request, pk)
+    url = join_url(organisation)
+    return render(
+        request,
+        "organisations/join_poster.html",
+        {"organisation": organisation, "join_url": url, "qr_svg": qr_svg(url)},
+    )
+
+
+@login_required
+def join(request, token: str):
+    organisation = get_object_or_404(Organisation, join_token=token)
+    form = JoinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.organisation_join(
+            organisation=organisation, user=request.user, role=form.cleaned_data["role"]
+        )
+        messages.success(
+            request, _("You now work for %(name)s on this platform.") % {"name": organisation}
+        )
+        return redirect("organisations:list")
+    return render(request, "organisations/join.html", {"organisation": organisation, "form": form})
+
+
+@login_required
+def invitation_accept(request, token: str):
+    invitation = get_object_or_404(Invitation.objects.select_related("organisation"), token=token)
+    if request.method == "POST":
+        try:
+            services.invitation_accept(invitation=invitation, user=request.user)
+        except OrganisationError as exc:
+            messages.error(request, exc.message)
+            return render(
+                request, "organisations/invitation.html", {"invitation": invitation}, status=409
+            )
+        messages.success(
+            request,
+            _("You now work for %(name)s on this platform.") % {"name": invitation.organisation},
+        )
+        return redirect("organisations:list")
+    return render(request, "organisations/invitation.html", {"invitation": invitation})
+
+
+@require_GET
+def public_list(request):
+    form = PublicSearchForm(request.GET or None)
+    query = municipality = ""
+    if form.is_valid():
+        query = form.cleaned_data["q"]
+        municipality = form.cleaned_data["municipality"]
+    organisations = list(
+        selectors.public_certified_organisations(query=query, municipality=municipality)[:200]
+    )
+    for organisation in organisations:
+        organisation.verify_url = reverse("verify", args=[organisation.certificate_code])
+    return render(
+        request,
+        "organisations/public_list.html",
+        {"form": form, "organisations": organisations},
+    )

@@ -1,0 +1,176 @@
+"""JSON API for the programme figures: /api/v1/reports/... (programme staff only; a personal
+access token or the session cookie, see accounts.api_auth).
+
+Small cells are suppressed exactly as on the dashboard: a monthly count is a number, "<5" or
+"≥5"; a cumulative figure is a number or "x" (withheld, ADR 0012)."""
+
+from datetime import date
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+
+from accounts.api_auth import AUTH
+from accounts.models import Region, Sector
+
+from .selectors import (
+    ReportFilters,
+    target_course_keys,
+    target_trend,
+    targets_overview,
+    targets_queryset,
+)
+
+PERMISSION = "accounts.view_programme_reports"
+
+# a personal access token (integrations) or the session cookie (the site itself)
+router = Router(tags=["reports"], auth=AUTH)
+
+
+def _require_programme_staff(request) -> None:
+    if not request.user.has_perm(PERMISSION):
+        raise HttpError(403, _("Only programme staff can see the programme figures."))
+
+
+class ReferencePointOut(Schema):
+    measure: str
+    value: int
+    on_date: date
+    source: str
+    platform_value: int | None
+
+
+class OrganisationFiguresOut(Schema):
+    registered: int
+    ever_certified: int
+    currently_certified: int
+
+
+class TargetOut(Schema):
+    id: int
+    code: str
+    title: str
+    unit: str
+    course_keys: list[str]
+    period_start: date
+    period_end: date
+    goal: int | None
+    achieved: int
+    percentage: float | None
+    required_monthly_rate: float | None
+    actual_monthly_rate: float | None
+    forecast_date: date | None
+    status: str
+    as_of: date
+    source_note: str
+    reference_points: list[ReferencePointOut]
+    organisations: OrganisationFiguresOut | None = None
+
+
+class MonthOut(Schema):
+    month: str
+    count: int | str
+    cumulative: int | str
+
+
+class TimeseriesOut(Schema):
+    target_id: int
+    date_from: date | None
+    date_to: date | None
+    region: str | None
+    sector: str | None
+    months: list[MonthOut]
+
+
+class TimeseriesFilters(Schema):
+    date_from: date | None = None
+    date_to: date | None = None
+    region: str | None = None
+    sector: str | None = None
+
+
+def _float(value):
+    return None if value is None else round(float(value), 2)
+
+
+@router.get("/targets", response=list[TargetOut], summary="Every target with its progress")
+def list_targets(request):
+    _require_programme_staff(request)
+    result = []
+    for p in targets_overview(as_of=timezone.localdate()):
+        f, t = p.forecast, p.target
+        result.append(
+            {
+                "id": t.pk,
+                "code": t.code,
+                "title": t.title,
+                "unit": t.unit,
+                "course_keys": [str(k) for k in target_course_keys(t)],
+                "period_start": t.period_start,
+                "period_end": t.period_end,
+                "goal": f.goal,
+                "achieved": f.achieved,
+                "percentage": _float(f.percentage),
+                "required_monthly_rate": _float(f.required_rate),
+                "actual_monthly_rate": _float(f.actual_rate),
+                "forecast_date": f.forecast_date,
+                "status": f.status,
+                "as_of": p.as_of,
+                "source_note": t.source_note,
+                "reference_points": [
+                    {
+                        "measure": point.measure,
+                        "value": point.value,
+                        "on_date": point.on_date,
+                        "source": point.source_note,
+                        "platform_value": own,
+                    }
+                    for point, own in p.reference_rows
+                ],
+                "organisations": vars(p.organisations) if p.organisations else None,
+            }
+        )
+    return result
+
+
+@router.get(
+    "/targets/{target_id}/timeseries",
+    response=TimeseriesOut,
+    summary="People (or organisations) per month and cumulative, small cells suppressed",
+)
+def target_timeseries(request, target_id: int, filters: Query[TimeseriesFilters]):
+    _require_programme_staff(request)
+    target = get_object_or_404(targets_queryset(), pk=target_id)
+    if filters.date_from and filters.date_to and filters.date_to < filters.date_from:
+        raise HttpError(400, _("date_to cannot be before date_from."))
+    region = sector = None
+    if filters.region:
+        region = Region.objects.filter(slug=filters.region).first()
+        if region is None:
+            raise HttpError(400, _("Unknown region: give a region code such as 'utrecht'."))
+    if filters.sector:
+        sector = Sector.objects.filter(slug=filters.sector).first()
+        if sector is None:
+            raise HttpError(400, _("Unknown sector: give a sector code such as 'onderwijs'."))
+    trend = target_trend(
+        target=target,
+        filters=ReportFilters(
+            date_from=filters.date_from,
+            date_to=filters.date_to,
+            region_id=region.pk if region else None,
+            sector_id=sector.pk if sector else None,
+        ),
+    )
+    return {
+        "target_id": target.pk,
+        "date_from": filters.date_from,
+        "date_to": filters.date_to,
+        "region": filters.region,
+        "sector": filters.sector,
+        "months": [
+            {"month": month, "count": count, "cumulative": cumulative}
+            for month, count, cumulative in trend.rows
+        ],
+    }

@@ -1,0 +1,169 @@
+"""The six targets of the action plan (seed 001) and the NPST reference figures (seed 000/002),
+as editable rows. Idempotent: a second run adds what is missing and never overwrites an edit."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from courses.models import CoursePage
+
+from .models import OrganisationScope, ReferencePoint, Target, TargetCourse
+
+ACTION_PLAN = "Actieplan Samen tegen mensenhandel, versterkt 21 december 2023"
+
+
+@dataclass(frozen=True)
+class SeedTarget:
+    code: str
+    title: str
+    description: str
+    unit: str
+    goal: str
+    target_number: int | None
+    period_start: date
+    period_end: date
+    source_note: str
+    course_slugs: tuple[str, ...] = ()
+    organisation_scope: str = OrganisationScope.ALL
+    reference_points: tuple[tuple[str, int, date, str], ...] = field(default=())
+
+
+SEED_TARGETS = [
+    SeedTarget(
+        code="module-1-basiskennis",
+        title="20.000 professionals die werken met kinderen hebben basiskennis",
+        description=(
+            "Eind 2026 hebben 20.000 professionals die werken met kinderen basiskennis over "
+            "signalering en melden van (seksuele en criminele) uitbuiting van minderjarigen."
+        ),
+        unit=Target.Unit.PEOPLE_PASSED,
+        goal=Target.Goal.NUMBER,
+        target_number=20000,
+        period_start=date(2024, 1, 1),
+        period_end=date(2026, 12, 31),
+        source_note=f"{ACTION_PLAN}, actielijn minderjarigen.",
+        course_slugs=("signaleren-uitbuiting-minderjarigen",),
+    ),
+    SeedTarget(
+        code="module-2-verdieping",
+        title="1.500 professionals met de verdiepende training",
+        description=(
+            "Eind 2026 hebben 1.500 professionals die werken met kinderen een verdiepende "
+            "training gevolgd en kunnen zij optreden als contactpersoon mensenhandel "
+            "minderjarigen."
+        ),
+        unit=Target.Unit.PEOPLE_PASSED,
+        goal=Target.Goal.NUMBER,
+        target_number=1500,
+        period_start=date(2024, 1, 1),
+        period_end=date(2026, 12, 31),
+        source_note=f"{ACTION_PLAN}, actielijn minderjarigen.",
+        course_slugs=("verdiepende-training-mensenhandel-minderjarigen",),
+    ),
+    SeedTarget(
+        code="module-3-reclassering",
+        title="Minimaal 250 reclasseringsmedewerkers getraind in 2025 en 2026",
+        description=(
+            "In 2025 en 2026 worden minimaal 250 reclasseringsmedewerkers door middel van de "
+            "e-learning getraind."
+        ),
+        unit=Target.Unit.PEOPLE_PASSED,
+        goal=Target.Goal.NUMBER,
+        target_number=250,
+        period_start=date(2025, 1, 1),
+        period_end=date(2026, 12, 31),
+        source_note=f"{ACTION_PLAN}, operationeel doel reclassering.",
+        course_slugs=("mensenhandel-herkennen-reclassering",),
+    ),
+    SeedTarget(
+        code="module-4-aandachtsfunctionarissen",
+        title="Alle aandachtsfunctionarissen getraind in 2026",
+        description="In 2026 zijn alle aandachtsfunctionarissen getraind.",
+        unit=Target.Unit.PEOPLE_PASSED,
+        goal=Target.Goal.ALL_OF_N,
+        target_number=None,
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 12, 31),
+        source_note=f"{ACTION_PLAN}, actie 31. N (het aantal aandachtsfunctionarissen) vult het programmabureau in.",
+        course_slugs=("basistraining-aandachtsfunctionaris-mensenhandel",),
+    ),
+    SeedTarget(
+        code="module-5-ketenregisseurs",
+        title="Alle ketenregisseurs volgen dezelfde basistraining in 2026",
+        description="In 2026 volgen alle ketenregisseurs dezelfde basistraining.",
+        unit=Target.Unit.PEOPLE_PASSED,
+        goal=Target.Goal.ALL_OF_N,
+        target_number=None,
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 12, 31),
+        source_note=f"{ACTION_PLAN}, actie 35. N (het aantal ketenregisseurs) vult het programmabureau in.",
+        course_slugs=("basistraining-ketenregisseur-mensenhandel",),
+    ),
+    SeedTarget(
+        code="hotels-vakantieparken-gecertificeerd",
+        title="Hotels en vakantieparken: ingeschreven en gecertificeerd",
+        description=(
+            "Hotels en vakantieparken die meedoen aan No Place for Sex Trafficking en een "
+            "certificaat behalen (60% van het personeel getraind)."
+        ),
+        unit=Target.Unit.ORGANISATIONS_CERTIFIED,
+        goal=Target.Goal.ALL_OF_N,
+        target_number=None,
+        period_start=date(2024, 1, 1),
+        period_end=date(2026, 12, 31),
+        source_note=(
+            "Eindrapportage no regret-middelen (CoMensha, NPST). N (het aantal ingeschreven "
+            "hotels en vakantieparken) vult het programmabureau in."
+        ),
+        course_slugs=("hotelpersoneel-herken-seksuele-uitbuiting",),
+        organisation_scope=OrganisationScope.HOTELS_AND_HOLIDAY_PARKS,
+        reference_points=(
+            (
+                ReferencePoint.Measure.ORGANISATIONS_REGISTERED,
+                351,
+                date(2024, 7, 15),
+                "NPST, peildatum 15 juli 2024: 351 hotels ingeschreven",
+            ),
+            (
+                ReferencePoint.Measure.ORGANISATIONS_CERTIFIED,
+                172,
+                date(2024, 7, 15),
+                "NPST, peildatum 15 juli 2024: 172 hotels met een certificaat",
+            ),
+        ),
+    ),
+]
+
+
+def targets_ensure() -> list[Target]:
+    """Create the seeded targets that do not exist yet; link courses that have been loaded since
+    (a target that has no counting course yet gets its seeded ones)."""
+    targets = []
+    for order, seed in enumerate(SEED_TARGETS):
+        target, created = Target.objects.get_or_create(
+            code=seed.code,
+            defaults={
+                "title": seed.title,
+                "description": seed.description,
+                "unit": seed.unit,
+                "goal": seed.goal,
+                "target_number": seed.target_number,
+                "period_start": seed.period_start,
+                "period_end": seed.period_end,
+                "source_note": seed.source_note,
+                "organisation_scope": seed.organisation_scope,
+                "sort_order": order,
+            },
+        )
+        if created:
+            for measure, value, on_date, note in seed.reference_points:
+                ReferencePoint.objects.create(
+                    target=target, measure=measure, value=value, on_date=on_date, source_note=note
+                )
+        if not target.courses.exists():
+            for position, slug in enumerate(seed.course_slugs):
+                # any language version: they share the translation key that is counted
+                course = CoursePage.objects.filter(slug=slug).order_by("pk").first()
+                if course is not None:
+                    TargetCourse(target=target, course=course, sort_order=position).save()
+        targets.append(target)
+    return targets

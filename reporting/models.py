@@ -1,0 +1,237 @@
+"""Programme targets: editable data (Wagtail snippets), never constants in code."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import Orderable
+
+from organisations.models import Organisation
+
+_KIND = Organisation.Kind
+
+
+class OrganisationScope(models.TextChoices):
+    ALL = "", _("all organisations")
+    HOTELS_AND_HOLIDAY_PARKS = "hotel_vakantiepark", _("hotels and holiday parks")
+    HOTELS = "hotel", _("hotels")
+    HOLIDAY_PARKS = "vakantiepark", _("holiday parks")
+    OTHER = "other", _("other organisations")
+
+
+#: Which organisation kinds an organisation target counts.
+ORGANISATION_SCOPES: dict[str, list[str]] = {
+    OrganisationScope.ALL: list(_KIND.values),
+    OrganisationScope.HOTELS_AND_HOLIDAY_PARKS: [_KIND.HOTEL, _KIND.HOLIDAY_PARK],
+    OrganisationScope.HOTELS: [_KIND.HOTEL],
+    OrganisationScope.HOLIDAY_PARKS: [_KIND.HOLIDAY_PARK],
+    OrganisationScope.OTHER: [_KIND.OTHER],
+}
+
+
+class TargetAdminForm(WagtailAdminModelForm):
+    """Refuses a course chosen twice (or two language versions of one course) with a form error,
+    instead of letting the unique constraint on (target, course_key) fail on save."""
+
+    def clean(self):
+        cleaned = super().clean()
+        formset = self.formsets.get("courses")
+        if formset is None or not formset.is_valid():
+            return cleaned
+        seen = set()
+        for form in formset.forms:
+            if form in formset.deleted_forms:
+                continue
+            course = form.cleaned_data.get("course")
+            if course is None:
+                continue
+            if course.translation_key in seen:
+                message = _("This course, or another language version of it, is already chosen.")
+                form.add_error("course", message)
+                self.add_error(None, message)
+            seen.add(course.translation_key)
+        return cleaned
+
+
+class Target(ClusterableModel):
+    """A target of the action plan, e.g. 20.000 professionals trained in module 1 by 31-12-2026."""
+
+    class Unit(models.TextChoices):
+        PEOPLE_PASSED = "people_passed", _("unique people who passed")
+        ORGANISATIONS_CERTIFIED = "organisations_certified", _("certified organisations")
+        ORGANISATIONS_REGISTERED = "organisations_registered", _("registered organisations")
+
+    class Goal(models.TextChoices):
+        NUMBER = "number", _("a number")
+        ALL_OF_N = "all_of_n", _("all of N (N entered by the programme)")
+
+    code = models.SlugField(
+        _("code"),
+        max_length=60,
+        unique=True,
+        help_text=_("Stable identifier used in URLs and exports, e.g. 'module-1'."),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    unit = models.CharField(_("what is counted"), max_length=30, choices=Unit.choices)
+    sectors = ParentalManyToManyField(
+        "accounts.Sector",
+        blank=True,
+        verbose_name=_("only people in these sectors"),
+        help_text=_("Leave empty to count people of every sector (and people without a sector)."),
+    )
+    organisation_scope = models.CharField(
+        _("which organisations"),
+        max_length=30,
+        blank=True,
+        default=OrganisationScope.ALL,
+        choices=OrganisationScope.choices,
+        help_text=_("For targets that count organisations."),
+    )
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(
+        _("period end"), help_text=_("Inclusive: passes on this day (Dutch time) count.")
+    )
+    goal = models.CharField(_("target type"), max_length=10, choices=Goal.choices)
+    target_number = models.PositiveIntegerField(
+        _("target number"), null=True, blank=True, help_text=_("For a target of type 'a number'.")
+    )
+    population = models.PositiveIntegerField(
+        _("N (size of the whole group)"),
+        null=True,
+        blank=True,
+        help_text=_("For 'all of N': how many people or organisations make up the whole group."),
+    )
+    source_note = models.TextField(
+        _("source"), blank=True, help_text=_("Where the target comes from (document, page).")
+    )
+    sort_order = models.PositiveIntegerField(_("sort order"), default=0)
+
+    base_form_class = TargetAdminForm
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("code"),
+        FieldPanel("description"),
+        MultiFieldPanel(
+            [
+                FieldPanel("unit"),
+                InlinePanel("courses", label=_("counting courses")),
+                FieldPanel("sectors"),
+                FieldPanel("organisation_scope"),
+            ],
+            heading=_("What counts"),
+        ),
+        FieldRowPanel([FieldPanel("period_start"), FieldPanel("period_end")], heading=_("Period")),
+        MultiFieldPanel(
+            [FieldPanel("goal"), FieldPanel("target_number"), FieldPanel("population")],
+            heading=_("Target"),
+        ),
+        FieldPanel("source_note"),
+        InlinePanel("reference_points", label=_("reference points")),
+        FieldPanel("sort_order"),
+    ]
+
+    class Meta:
+        ordering = ["sort_order", "period_end", "title"]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="target_period_not_reversed",
+            ),
+            models.CheckConstraint(
+                condition=Q(goal="all_of_n") | Q(target_number__isnull=False),
+                name="target_number_given",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            errors["period_end"] = _("The period cannot end before it starts.")
+        if self.goal == self.Goal.NUMBER and self.target_number is None:
+            errors["target_number"] = _("Enter the target number.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def goal_value(self) -> int | None:
+        """The number to reach; None while N of an 'all of N' target is not entered yet."""
+        if self.goal == self.Goal.ALL_OF_N:
+            return self.population
+        return self.target_number
+
+    @property
+    def counts_people(self) -> bool:
+        return self.unit == self.Unit.PEOPLE_PASSED
+
+
+class TargetCourse(Orderable):
+    """A course whose passes count toward a target, in all its language versions."""
+
+    target = ParentalKey(Target, on_delete=models.CASCADE, related_name="courses")
+    course = models.ForeignKey(
+        "courses.CoursePage",
+        verbose_name=_("course (any language version)"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Copied from the chosen page so counting survives deleting that language version.
+    course_key = models.UUIDField(editable=False, db_index=True)
+
+    panels = [FieldPanel("course")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("counting course")
+        verbose_name_plural = _("counting courses")
+        constraints = [
+            models.UniqueConstraint(fields=["target", "course_key"], name="unique_target_course")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.course) if self.course_id else str(self.course_key)
+
+    def save(self, *args, **kwargs):
+        if self.course_id:
+            self.course_key = self.course.translation_key
+        super().save(*args, **kwargs)
+
+
+class ReferencePoint(Orderable):
+    """A figure from outside the platform (e.g. 351 hotels registered on 15 July 2024), shown
+    next to the platform's own figure."""
+
+    class Measure(models.TextChoices):
+        PEOPLE_PASSED = "people_passed", _("people trained")
+        ORGANISATIONS_REGISTERED = "organisations_registered", _("organisations registered")
+        ORGANISATIONS_CERTIFIED = "organisations_certified", _("organisations certified")
+
+    target = ParentalKey(Target, on_delete=models.CASCADE, related_name="reference_points")
+    measure = models.CharField(_("measure"), max_length=30, choices=Measure.choices)
+    value = models.PositiveIntegerField(_("value"))
+    on_date = models.DateField(_("reference date"))
+    source_note = models.CharField(_("source"), max_length=300, blank=True)
+
+    panels = [
+        FieldPanel("measure"),
+        FieldPanel("value"),
+        FieldPanel("on_date"),
+        FieldPanel("source_note"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("reference point")
+        verbose_name_plural = _("reference points")
+
+    def __str__(self) -> str:
+        return f"{self.value} {self.get_measure_display()} ({self.on_date:%d-%m-%Y})"

@@ -1,0 +1,36 @@
+"""The quarterly report as PDF, rendered by certificates.pdf.pdf_render (WeasyPrint, PDF/A-3b,
+a fetcher that reaches only the project's static files). The template is self-contained: inline
+CSS and inline SVG charts."""
+
+from datetime import date
+
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from certificates.pdf import pdf_render
+
+from .selectors import overview_table, target_report, targets_queryset
+
+
+def quarterly_report_context(*, quarter: str, start: date, end: date) -> dict:
+    """Every target's figures up to the end of the quarter (or today, inside the quarter)."""
+    today = timezone.localdate()
+    as_of = min(end, today)
+    reports = [target_report(target=t, as_of=as_of) for t in targets_queryset()]
+    return {
+        "quarter": quarter,
+        "quarter_start": start,
+        "quarter_end": end,
+        "as_of": as_of,
+        "generated_on": today,
+        "reports": reports,
+        "overview": overview_table([r.progress for r in reports]),
+    }
+
+
+def quarterly_report_pdf(*, quarter: str, start: date, end: date) -> bytes:
+    return pdf_render(
+        template_name="reporting/quarterly_report.html",
+        context=quarterly_report_context(quarter=quarter, start=start, end=end),
+        language=get_language() or "nl",
+    )

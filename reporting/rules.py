@@ -1,0 +1,223 @@
+"""Pure reporting rules (no Django): forecast arithmetic and small-cell suppression.
+
+Rates are "per month" with a month of 365.2425 / 12 days, so a rate and a forecast date do not
+depend on which calendar months happen to be involved."""
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+#: A cell with fewer people than this (but more than none) is shown as "<5".
+SMALL_CELL_THRESHOLD = 5
+SUPPRESSED = "<5"
+#: Shown instead of a second cell that would otherwise let a "<5" be derived from the total.
+SUPPRESSED_COMPLEMENT = "≥5"
+#: Shown instead of a cumulative figure that would let a "<5" month be derived (CBS uses "x"
+#: for a figure withheld for confidentiality).
+SUPPRESSED_CUMULATIVE = "x"
+#: The actual rate is measured over this many complete calendar months before today's month.
+RATE_WINDOW_MONTHS = 3
+DAYS_PER_MONTH = Decimal("365.2425") / 12
+
+Cell = int | str
+
+
+class Status:
+    NO_GOAL = "no_goal"
+    NOT_STARTED = "not_started"
+    REACHED = "reached"
+    ON_TRACK = "on_track"
+    BEHIND = "behind"
+    MISSED = "missed"
+
+
+@dataclass(frozen=True)
+class Forecast:
+    achieved: int
+    goal: int | None
+    percentage: Decimal | None
+    required_rate: Decimal | None
+    actual_rate: Decimal | None
+    forecast_date: date | None
+    status: str
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def add_months(first_of_month: date, months: int) -> date:
+    index = first_of_month.year * 12 + first_of_month.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def months_between(start: date, end: date) -> Decimal:
+    """Length of [start, end) in average months (negative when end is before start)."""
+    return Decimal((end - start).days) / DAYS_PER_MONTH
+
+
+def percentage(*, achieved: int, goal: int | None) -> Decimal | None:
+    """Share of the goal reached, in percent with one decimal (may exceed 100)."""
+    if not goal:
+        return None
+    return (Decimal(achieved) * 100 / Decimal(goal)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def required_monthly_rate(
+    *, achieved: int, goal: int | None, today: date, period_end: date
+) -> Decimal | None:
+    """People per month needed from today to reach the goal by the end of `period_end`
+    (inclusive). 0 when reached; None without a goal or when no time is left."""
+    if goal is None:
+        return None
+    remaining = goal - achieved
+    if remaining <= 0:
+        return Decimal(0)
+    months_left = months_between(today, period_end + timedelta(days=1))
+    if months_left <= 0:
+        return None
+    return Decimal(remaining) / months_left
+
+
+def rate_window(*, today: date) -> tuple[date, date]:
+    """[first, end) of the complete calendar months the actual rate is measured over."""
+    end = month_start(today)
+    return add_months(end, -RATE_WINDOW_MONTHS), end
+
+
+def actual_monthly_rate(
+    *, monthly_counts: Mapping[date, int], today: date, period_start: date
+) -> Decimal | None:
+    """Average people per month over the last complete months (at most RATE_WINDOW_MONTHS)
+    that lie in the period. `monthly_counts` maps the first day of a month to its count.
+    None when the period has no complete month yet."""
+    first, end = rate_window(today=today)
+    first = max(first, month_start(period_start))
+    months = []
+    month = first
+    while month < end:
+        months.append(month)
+        month = add_months(month, 1)
+    if not months:
+        return None
+    total = sum(monthly_counts.get(m, 0) for m in months)
+    return Decimal(total) / len(months)
+
+
+def forecast_date(
+    *, achieved: int, goal: int | None, rate: Decimal | None, today: date
+) -> date | None:
+    """The day the goal is reached at `rate` people per month; None without a goal, when it is
+    already reached or when nothing is happening (rate 0 or unknown)."""
+    if goal is None or achieved >= goal or not rate or rate <= 0:
+        return None
+    months = Decimal(goal - achieved) / rate
+    return today + timedelta(days=math.ceil(months * DAYS_PER_MONTH))
+
+
+def status(
+    *,
+    achieved: int,
+    goal: int | None,
+    forecast: date | None,
+    today: date,
+    period_start: date,
+    period_end: date,
+) -> str:
+    if goal is None:
+        return Status.NO_GOAL
+    if achieved >= goal:
+        return Status.REACHED
+    if today > period_end:
+        return Status.MISSED
+    if today < period_start:
+        return Status.NOT_STARTED
+    if forecast is not None and forecast <= period_end:
+        return Status.ON_TRACK
+    return Status.BEHIND
+
+
+def forecast(
+    *,
+    achieved: int,
+    goal: int | None,
+    monthly_counts: Mapping[date, int],
+    today: date,
+    period_start: date,
+    period_end: date,
+) -> Forecast:
+    """Everything the dashboard shows about one target's progress."""
+    required = required_monthly_rate(
+        achieved=achieved, goal=goal, today=today, period_end=period_end
+    )
+    actual = actual_monthly_rate(
+        monthly_counts=monthly_counts, today=today, period_start=period_start
+    )
+    when = forecast_date(achieved=achieved, goal=goal, rate=actual, today=today)
+    return Forecast(
+        achieved=achieved,
+        goal=goal,
+        percentage=percentage(achieved=achieved, goal=goal),
+        required_rate=required,
+        actual_rate=actual,
+        forecast_date=when,
+        status=status(
+            achieved=achieved,
+            goal=goal,
+            forecast=when,
+            today=today,
+            period_start=period_start,
+            period_end=period_end,
+        ),
+    )
+
+
+def suppress(count: int) -> Cell:
+    """A single figure about people: 1 to 4 becomes "<5" (0 says nothing about anyone)."""
+    if 0 < count < SMALL_CELL_THRESHOLD:
+        return SUPPRESSED
+    return count
+
+
+def suppress_cells(counts: Sequence[int]) -> list[Cell]:
+    """Suppress the cells of one breakdown whose total is shown.
+
+    When exactly one cell is "<5", it could be derived from the total minus the others, so the
+    smallest other cell of 5 or more is hidden as well ("≥5")."""
+    cells: list[Cell] = [suppress(c) for c in counts]
+    small = [i for i, c in enumerate(cells) if c == SUPPRESSED]
+    if len(small) == 1:
+        candidates = [i for i, c in enumerate(counts) if c >= SMALL_CELL_THRESHOLD]
+        if candidates:
+            smallest = min(candidates, key=lambda i: counts[i])
+            cells[smallest] = SUPPRESSED_COMPLEMENT
+    return cells
+
+
+def suppress_series(counts: Sequence[int]) -> list[tuple[Cell, Cell]]:
+    """(month, cumulative) cells of a monthly series.
+
+    Months of 1 to 4 are "<5". A cumulative figure is shown only when the hidden months since the
+    last shown cumulative add up to 0 or at least 5, so the difference of two shown cumulative
+    figures never gives away fewer than 5 people; the others are "x". So that one small month
+    does not hide the cumulative column for good, the next month of 5 or more after it is hidden
+    as well ("≥5"), as in a breakdown."""
+    cells: list[tuple[Cell, Cell]] = []
+    cumulative = 0
+    hidden = 0  # people in hidden months since the last shown cumulative figure
+    for count in counts:
+        cumulative += count
+        month = suppress(count)
+        if month == SUPPRESSED:
+            hidden += count
+        elif hidden and count >= SMALL_CELL_THRESHOLD:
+            month = SUPPRESSED_COMPLEMENT
+            hidden += count
+        if hidden == 0 or hidden >= SMALL_CELL_THRESHOLD:
+            cells.append((month, cumulative))
+            hidden = 0
+        else:
+            cells.append((month, SUPPRESSED_CUMULATIVE))
+    return cells

@@ -1,0 +1,197 @@
+"""Programme dashboard, exports and the quarterly report: programme staff only.
+
+Anonymous visitors are sent to the login page; anyone else without the permission gets 403."""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from . import charts
+from .exports import tables_csv, tables_xlsx
+from .forms import ReportFilterForm, parse_quarter, recent_quarters
+from .pdf import quarterly_report_pdf
+from .selectors import (
+    overview_table,
+    target_report,
+    targets_overview,
+    targets_queryset,
+)
+
+PERMISSION = "accounts.view_programme_reports"
+FORMATS = {
+    "csv": ("text/csv; charset=utf-8", tables_csv),
+    "xlsx": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        tables_xlsx,
+    ),
+}
+
+
+def programme_staff_required(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.has_perm(PERMISSION):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _format(fmt: str):
+    if fmt not in FORMATS:
+        raise Http404
+    return FORMATS[fmt]
+
+
+@programme_staff_required
+def dashboard(request):
+    today = timezone.localdate()
+    form = ReportFilterForm(request.GET)
+    context = {"form": form, "as_of": today, "quarters": recent_quarters()}
+    if not form.is_valid():
+        return render(request, "reporting/dashboard.html", context, status=400)
+    filters = form.filters()
+    context.update(
+        progress_list=targets_overview(as_of=today, filters=filters),
+        filters=filters,
+        query=urlencode(request_params(form)),
+    )
+    return render(request, "reporting/dashboard.html", context)
+
+
+def _target_and_filters(request, pk: int):
+    target = get_object_or_404(targets_queryset(), pk=pk)
+    form = ReportFilterForm(request.GET)
+    return target, form
+
+
+@programme_staff_required
+def target_detail(request, pk: int):
+    target, form = _target_and_filters(request, pk)
+    if not form.is_valid():
+        return render(
+            request, "reporting/target_detail.html", {"target": target, "form": form}, status=400
+        )
+    filters = form.filters()
+    report = target_report(target=target, filters=filters)
+    query = urlencode(request_params(form))
+    sections = [
+        {
+            "table": table,
+            "chart": charts.breakdown_chart(table.rows),
+        }
+        for table in report.tables
+    ]
+    return render(
+        request,
+        "reporting/target_detail.html",
+        {
+            "target": target,
+            "form": form,
+            "report": report,
+            "progress": report.progress,
+            "trend_chart": charts.trend_chart(report.trend.rows),
+            "sections": sections,
+            "query": query,
+        },
+    )
+
+
+def request_params(form: ReportFilterForm) -> dict[str, str]:
+    """The valid filters as URL parameters (slugs for region and sector)."""
+    data = form.cleaned_data
+    params = {}
+    if data.get("date_from"):
+        params["from"] = data["date_from"].isoformat()
+    if data.get("date_to"):
+        params["to"] = data["date_to"].isoformat()
+    if data.get("region"):
+        params["region"] = data["region"].slug
+    if data.get("sector"):
+        params["sector"] = data["sector"].slug
+    return params
+
+
+@programme_staff_required
+def table_export(request, pk: int, table: str, fmt: str):
+    content_type, render_tables = _format(fmt)
+    target, form = _target_and_filters(request, pk)
+    if not form.is_valid():
+        return _bad_filters(form)
+    report = target_report(target=target, filters=form.filters())
+    tables = {t.key: t for t in report.all_tables}
+    if table == "all":
+        chosen = report.all_tables
+    elif table in tables:
+        chosen = [tables[table]]
+    else:
+        raise Http404
+    content = render_tables([(target.title, t) for t in chosen])
+    return _download(content, content_type, f"{target.code}-{table}.{fmt}")
+
+
+def _bad_filters(form: ReportFilterForm) -> HttpResponse:
+    return HttpResponse(
+        "; ".join(str(e) for errors in form.errors.values() for e in errors),
+        status=400,
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+@programme_staff_required
+def overview_export(request, fmt: str):
+    content_type, render_tables = _format(fmt)
+    form = ReportFilterForm(request.GET)
+    if not form.is_valid():
+        return _bad_filters(form)
+    filters = form.filters()
+    table = overview_table(targets_overview(filters=filters), filters)
+    return _download(render_tables([(_("Targets"), table)]), content_type, f"targets.{fmt}")
+
+
+@programme_staff_required
+def full_export(request, fmt: str):
+    """Every table of every target (the full breakdown) in one file."""
+    content_type, render_tables = _format(fmt)
+    form = ReportFilterForm(request.GET)
+    if not form.is_valid():
+        return _bad_filters(form)
+    filters = form.filters()
+    reports = [target_report(target=t, filters=filters) for t in targets_queryset()]
+    progress_list = [r.progress for r in reports]
+    for report in reports:
+        report.progress.selection = report.selection_total
+    sections = [(_("Targets"), overview_table(progress_list, filters))]
+    for report in reports:
+        sections.extend((report.progress.target.title, t) for t in report.all_tables)
+    stamp = timezone.localdate().isoformat()
+    return _download(render_tables(sections), content_type, f"programme-report-{stamp}.{fmt}")
+
+
+@programme_staff_required
+def quarterly_report(request):
+    quarter = request.GET.get("quarter", "")
+    try:
+        start, end = parse_quarter(quarter)
+    except ValidationError as exc:
+        return HttpResponse(
+            " ".join(exc.messages), status=400, content_type="text/plain; charset=utf-8"
+        )
+    label = quarter or f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+    content = quarterly_report_pdf(quarter=label, start=start, end=end)
+    return _download(content, "application/pdf", f"kwartaalrapportage-{label}.pdf")

@@ -1,0 +1,109 @@
+"""config/api_errors.py: every domain error becomes a JSON 4xx {"detail", "code", ...}."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.test import Client
+from ninja import NinjaAPI, Router
+from ninja.testing import TestClient
+
+from config import api_errors
+from lms.errors import Conflict, LearningError
+
+router = Router()
+
+
+@router.get("/model-invalid")
+def model_invalid(request):
+    raise ValidationError({"name": ["This field cannot be blank."]})
+
+
+@router.get("/plain-invalid")
+def plain_invalid(request):
+    raise ValidationError("Wrong.")
+
+
+@router.get("/denied")
+def denied(request):
+    raise PermissionDenied
+
+
+@router.get("/missing")
+def missing(request):
+    raise Http404("internal detail")
+
+
+@router.get("/conflict")
+def conflict(request):
+    raise Conflict("Already done.", code="done", details={"id": 1})
+
+
+@router.get("/learning")
+def learning(request):
+    raise LearningError("Bad.")
+
+
+@router.get("/number")
+def number(request, n: int):
+    return {"n": n}
+
+
+def make_client() -> TestClient:
+    api = NinjaAPI(urls_namespace="errors-test")
+    api_errors.register(api)
+    api.add_router("", router)
+    return TestClient(api)
+
+
+@pytest.fixture(scope="module")
+def client():
+    return make_client()
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "body"),
+    [
+        (
+            "/model-invalid",
+            400,
+            {
+                "detail": "This field cannot be blank.",
+                "code": "invalid",
+                "fields": {"name": ["This field cannot be blank."]},
+            },
+        ),
+        ("/plain-invalid", 400, {"detail": "Wrong.", "code": "invalid"}),
+        (
+            "/denied",
+            403,
+            {"detail": "You are not allowed to do this.", "code": "permission_denied"},
+        ),
+        ("/missing", 404, {"detail": "Not found.", "code": "not_found"}),
+        ("/conflict", 409, {"detail": "Already done.", "code": "done", "details": {"id": 1}}),
+        ("/learning", 400, {"detail": "Bad.", "code": "invalid"}),
+    ],
+)
+def test_domain_errors_become_json_4xx(client, path, status, body):
+    response = client.get(path, headers={"Accept-Language": "en"})
+    assert response.status_code == status
+    assert response.json() == body
+
+
+def test_request_validation_error_has_a_sentence_and_the_details(client):
+    response = client.get("/number?n=abc", headers={"Accept-Language": "en"})
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "invalid_request"
+    assert body["detail"].startswith("The request is not valid: n: ")
+    assert body["errors"][0]["loc"] == ["query", "n"]
+
+
+@pytest.mark.django_db
+def test_answers_follow_the_callers_language():
+    english = Client(HTTP_ACCEPT_LANGUAGE="en").get("/api/v1/me/progress")
+    dutch = Client(HTTP_ACCEPT_LANGUAGE="nl").get("/api/v1/me/progress")
+    default = Client().get("/api/v1/me/progress")
+    assert english["Content-Language"] == "en"
+    assert dutch["Content-Language"] == "nl"
+    assert default["Content-Language"] == "nl"  # Dutch first
+    assert english.json()["code"] == dutch.json()["code"] == "not_authenticated"

@@ -1,0 +1,126 @@
+import io
+import shutil
+import subprocess
+
+import pypdf
+import pytest
+
+from certificates import services
+from certificates.models import Certificate
+from certificates.pdf import pdf_render
+
+pytestmark = pytest.mark.django_db
+
+
+def _text(content: bytes) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(content))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_certificate_pdf_has_metadata_name_code_and_is_a4_landscape(completion):
+    certificate = services.certificate_create(completion=completion)
+    content = services.certificate_pdf_bytes(certificate=certificate)
+    reader = pypdf.PdfReader(io.BytesIO(content))
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (842, 595)  # A4 landscape
+    assert reader.metadata.title == "Certificate: BUIT voor professionals"
+    assert reader.metadata.author == "Samen tegen mensenhandel"
+    assert reader.trailer["/Root"]["/Lang"] == "nl"
+    # PDF/A-3b identification in the XMP metadata
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert "pdfaid:part" in xmp and "3" in xmp
+    text = _text(content)
+    assert certificate.holder_name in text
+    assert certificate.display_code in text
+    assert f"/verify/{certificate.code}" in text
+
+
+def test_pdf_is_rendered_in_the_learners_language(user, course):
+    from tests.certificates.conftest import pass_course
+
+    user.preferred_language = "en"
+    user.save(update_fields=["preferred_language"])
+    certificate = services.certificate_create(completion=pass_course(user, course))
+    assert certificate.language == "en"
+    content = services.certificate_pdf_bytes(certificate=certificate)
+    reader = pypdf.PdfReader(io.BytesIO(content))
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+    assert "has successfully completed the e-learning" in _text(content)
+
+
+@pytest.mark.skipif(shutil.which("qpdf") is None, reason="qpdf is not installed")
+def test_qpdf_finds_the_pdf_clean(completion, tmp_path):
+    certificate = services.certificate_create(completion=completion)
+    path = tmp_path / "c.pdf"
+    path.write_bytes(services.certificate_pdf_bytes(certificate=certificate))
+    result = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No syntax or stream encoding errors" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "name",
+    ['<img src=x onerror="alert(1)">', "</style><h1>Groot</h1>", "Anna & Bob <b>vet</b>"],
+)
+def test_user_text_prints_literally(completion, name):
+    certificate = services.certificate_create(completion=completion)
+    Certificate.objects.filter(pk=certificate.pk).update(holder_name=name)
+    certificate.refresh_from_db()
+    text = _text(services.certificate_pdf_bytes(certificate=certificate))
+    assert name in text.replace("\n", "")
+
+
+def test_a_very_long_name_shrinks_and_stays_on_one_page(completion):
+    certificate = services.certificate_create(completion=completion)
+    name = "Maximiliaan-Alexander " * 9  # about 200 characters
+    Certificate.objects.filter(pk=certificate.pk).update(holder_name=name.strip())
+    certificate.refresh_from_db()
+    content = services.certificate_pdf_bytes(certificate=certificate)
+    reader = pypdf.PdfReader(io.BytesIO(content))
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    assert certificate.display_code in text
+    assert "Maximiliaan-Alexander" in text
+    assert services.name_font_size(name) != services.name_font_size("Jan Jansen")
+
+
+def test_name_font_size_shrinks_with_length():
+    assert services.name_font_size("Jan Jansen") == "30pt"
+    assert float(services.name_font_size("x" * 72)[:-2]) == pytest.approx(15.0)
+    assert float(services.name_font_size("x" * 1000)[:-2]) == pytest.approx(6.0)
+
+
+def test_the_fetcher_refuses_files_and_remote_urls(settings, tmp_path):
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"not an image")
+    for url in (f"file://{secret}", "https://example.org/x.png", "http://127.0.0.1:1/x.css"):
+        from certificates.pdf import _fetcher_class
+
+        with pytest.raises(ValueError):
+            _fetcher_class()().fetch(url)
+
+
+def test_the_fetcher_serves_project_static_files(settings):
+    from certificates.pdf import _fetcher_class
+
+    response = _fetcher_class()().fetch(
+        f"{settings.SITE_URL}{settings.STATIC_URL}certificates/certificate.css"
+    )
+    assert b".certificate-sheet" in response.read()
+    with pytest.raises(ValueError):
+        _fetcher_class()().fetch(f"{settings.SITE_URL}{settings.STATIC_URL}../settings.py")
+
+
+def test_pdf_render_sets_language_and_default_metadata(tmp_path, settings):
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
+    ]
+    (tmp_path / "bare.html").write_text(
+        '<html><body><img src="file:///etc/hostname"><p>{{ word }}</p></body></html>'
+    )
+    content = pdf_render(template_name="bare.html", context={"word": "hallo"}, language="en")
+    reader = pypdf.PdfReader(io.BytesIO(content))
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+    assert reader.metadata.author == "Samen tegen mensenhandel"
+    assert "hallo" in reader.pages[0].extract_text()

@@ -1,0 +1,50 @@
+import re
+
+import segno
+
+from certificates.qr import qr_svg
+
+
+def _modules(svg: str) -> set[tuple[int, int]]:
+    """The dark modules drawn by segno's single-path SVG (relative h/m moves, one row per y)."""
+    path = re.search(r' d="([^"]+)"', svg).group(1)
+    dark, x, y = set(), 0.0, 0.0
+    for command, a, b in re.findall(r"([Mmh])(-?[\d.]+)(?:[ ,](-?[\d.]+))?", path):
+        if command == "M":
+            x, y = float(a), float(b)
+        elif command == "m":
+            x, y = x + float(a), y + float(b)
+        else:
+            for i in range(int(float(a))):
+                dark.add((int(x) + i, int(y - 0.5)))
+            x += float(a)
+    return dark
+
+
+def test_svg_is_accessible_inline_markup():
+    svg = qr_svg("http://testserver/verify/ABCD")
+    assert svg.startswith("<svg ")
+    assert 'role="img"' in svg
+    assert 'aria-label="QR code linking to http://testserver/verify/ABCD"' in svg
+    assert "<title>" in svg
+    assert "<?xml" not in svg
+
+
+def test_svg_draws_the_qr_code_of_the_url():
+    url = "http://testserver/verify/K7Q49XAB"
+    svg = qr_svg(url)
+    reference = segno.make(url, error="m")
+    border = 2
+    expected = {
+        (col + border, row + border)
+        for row, line in enumerate(reference.matrix)
+        for col, value in enumerate(line)
+        if value
+    }
+    assert _modules(svg) == expected
+
+
+def test_label_is_escaped():
+    svg = qr_svg('http://testserver/verify/"><script>')
+    assert "<script>" not in svg
+    assert "&lt;script&gt;" in svg

@@ -1,0 +1,318 @@
+import io
+from datetime import timedelta
+
+import pypdf
+import pytest
+from django.core import mail
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from accounts.personal_data import exporters
+from accounts.services import user_anonymise
+from certificates import services
+from certificates.errors import CertificateError
+from certificates.models import TEMPLATE_VERSION, Certificate, CertificateEvent, ReissueJob
+from certificates.signals import certificate_status_changed
+from lms.models import Completion
+from tests.certificates.conftest import pass_course
+from tests.factories import UserFactory, make_course
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def status_changes():
+    received = []
+
+    def receiver(certificate, cause, **kwargs):
+        received.append((certificate.pk, cause))
+
+    certificate_status_changed.connect(receiver, weak=False, dispatch_uid="test-status")
+    yield received
+    certificate_status_changed.disconnect(dispatch_uid="test-status")
+
+
+def _text(certificate) -> str:
+    with default_storage.open(certificate.pdf.name, "rb") as handle:
+        reader = pypdf.PdfReader(io.BytesIO(handle.read()))
+    return reader.pages[0].extract_text()
+
+
+def test_issue_creates_certificate_pdf_and_email_once(
+    user, completion, status_changes, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate = services.certificate_issue(completion=completion)
+    assert certificate.status == Certificate.Status.VALID
+    assert certificate.user == user
+    assert certificate.course_key == completion.course_key
+    assert certificate.holder_name == user.full_name
+    assert certificate.score == completion.score
+    assert certificate.issued_at == completion.completed_at
+    assert certificate.expires_at == completion.valid_until
+    assert certificate.template_version == TEMPLATE_VERSION
+    assert certificate.pdf and default_storage.exists(certificate.pdf.name)
+    assert certificate.code not in certificate.pdf.name.split("/")[-1][-20:]  # random suffix
+    assert user.full_name in _text(certificate)
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [user.email]
+    assert "BUIT voor professionals" in message.subject
+    assert f"/certificaten/{certificate.code}/" in message.body
+    assert f"/verify/{certificate.code}" in message.body
+    assert status_changes == [(certificate.pk, "issued")]
+
+    # a second run (a redelivered task) changes nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        again = services.certificate_issue(completion=completion)
+    assert again.pk == certificate.pk
+    assert Certificate.objects.count() == 1
+    assert len(mail.outbox) == 1
+    assert again.pdf.name == certificate.pdf.name
+    assert status_changes == [(certificate.pk, "issued")]
+    kinds = list(certificate.events.values_list("kind", flat=True))
+    assert kinds == ["issued", "pdf_rendered", "emailed"]
+
+
+def test_email_follows_the_users_language(user, course):
+    user.preferred_language = "en"
+    user.save(update_fields=["preferred_language"])
+    certificate = services.certificate_issue(completion=pass_course(user, course))
+    assert "/en/certificaten/" in mail.outbox[0].body
+    assert mail.outbox[0].subject.startswith("Your certificate for")
+    assert certificate.language == "en"
+
+
+def test_no_email_to_an_anonymised_account(user, completion):
+    user_anonymise(user=user)
+    completion.refresh_from_db()
+    certificate = services.certificate_issue(completion=completion)
+    assert certificate.holder_name == ""
+    assert mail.outbox == []
+
+
+def test_renewal_supersedes_the_older_certificate(
+    user, course, status_changes, django_capture_on_commit_callbacks
+):
+    first = services.certificate_create(completion=pass_course(user, course))
+    # a later cycle (the renewal window opened): a second completion for the same course
+    Completion.objects.filter(pk=first.completion_id).update(
+        valid_until=timezone.now() + timedelta(days=10)
+    )
+    second_completion = pass_course(user, course)
+    assert second_completion is not None and second_completion.cycle == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        second = services.certificate_create(completion=second_completion)
+    first.refresh_from_db()
+    assert first.status == Certificate.Status.SUPERSEDED
+    assert first.superseded_by == second
+    assert second.status == Certificate.Status.VALID
+    assert list(Certificate.objects.currently_valid().filter(user=user)) == [second]
+    assert (first.pk, "superseded") in status_changes
+
+
+def test_an_older_cycle_issued_late_is_superseded_at_once(user, course):
+    from tests.reporting.data import passed
+
+    now = timezone.now()
+    old = passed(user, course, now - timedelta(days=800), cycle=1)
+    new = passed(user, course, now - timedelta(days=10), cycle=2)
+    newest = services.certificate_create(completion=new)
+    late = services.certificate_create(completion=old)
+    late.refresh_from_db()
+    assert late.status == Certificate.Status.SUPERSEDED
+    assert late.superseded_by == newest
+    newest.refresh_from_db()
+    assert newest.status == Certificate.Status.VALID
+
+
+def test_currently_valid_excludes_past_expiry_before_the_task_ran(user, completion):
+    certificate = services.certificate_create(completion=completion)
+    assert Certificate.objects.currently_valid().count() == 1
+    Certificate.objects.filter(pk=certificate.pk).update(
+        issued_at=timezone.now() - timedelta(days=30), expires_at=timezone.now() - timedelta(days=1)
+    )
+    assert Certificate.objects.currently_valid().count() == 0
+    certificate.refresh_from_db()
+    assert certificate.effective_status == Certificate.Status.EXPIRED
+
+
+def _age(certificate, *, expires_in: timedelta):
+    now = timezone.now()
+    Certificate.objects.filter(pk=certificate.pk).update(
+        issued_at=now - timedelta(days=700), expires_at=now + expires_in
+    )
+    certificate.refresh_from_db()
+    return certificate
+
+
+def test_expire_marks_once_and_signals(
+    user, completion, status_changes, django_capture_on_commit_callbacks
+):
+    certificate = _age(
+        services.certificate_create(completion=completion), expires_in=-timedelta(hours=1)
+    )
+    status_changes.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.certificates_expire() == 1
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.Status.EXPIRED
+    assert status_changes == [(certificate.pk, "expired")]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.certificates_expire() == 0
+    assert status_changes == [(certificate.pk, "expired")]
+
+
+def test_reminders_60_and_14_days_before_expiry_once_each(user, completion):
+    certificate = _age(
+        services.certificate_create(completion=completion), expires_in=timedelta(days=59)
+    )
+    assert services.certificates_remind() == 1
+    assert services.certificates_remind() == 0
+    assert len(mail.outbox) == 1
+    assert "expires" in mail.outbox[0].subject
+    certificate.refresh_from_db()
+    assert certificate.reminder_60_sent_at is not None and certificate.reminder_14_sent_at is None
+    # 45 days later
+    later = timezone.now() + timedelta(days=46)
+    assert services.certificates_remind(now=later) == 1
+    assert services.certificates_remind(now=later) == 0
+    assert len(mail.outbox) == 2
+    certificate.refresh_from_db()
+    assert certificate.reminder_14_sent_at is not None
+
+
+def test_inside_14_days_only_the_14_day_reminder_is_sent(user, completion):
+    certificate = _age(
+        services.certificate_create(completion=completion), expires_in=timedelta(days=5)
+    )
+    assert services.certificates_remind() == 1
+    certificate.refresh_from_db()
+    assert certificate.reminder_60_sent_at is None
+    assert certificate.reminder_14_sent_at is not None
+
+
+def test_no_reminder_for_a_renewed_or_far_away_certificate(user, completion):
+    certificate = _age(
+        services.certificate_create(completion=completion), expires_in=timedelta(days=200)
+    )
+    assert services.certificates_remind() == 0
+    Certificate.objects.filter(pk=certificate.pk).update(
+        status=Certificate.Status.SUPERSEDED, expires_at=timezone.now() + timedelta(days=10)
+    )
+    assert services.certificates_remind() == 0
+    assert mail.outbox == []
+
+
+def test_revoke_needs_a_reason_and_is_audited(
+    completion, programme_user, status_changes, django_capture_on_commit_callbacks
+):
+    certificate = services.certificate_create(completion=completion)
+    with pytest.raises(CertificateError):
+        services.certificate_revoke(certificate=certificate, actor=programme_user, reason="  ")
+    with django_capture_on_commit_callbacks(execute=True):
+        revoked = services.certificate_revoke(
+            certificate=certificate, actor=programme_user, reason="Fraude bij de toets"
+        )
+    assert revoked.status == Certificate.Status.REVOKED and revoked.revoked_at
+    event = certificate.events.get(kind=CertificateEvent.Kind.REVOKED)
+    assert event.actor == programme_user and event.reason == "Fraude bij de toets"
+    assert (certificate.pk, "revoked") in status_changes
+    assert not Certificate.objects.currently_valid().exists()
+    with pytest.raises(CertificateError):
+        services.certificate_revoke(certificate=revoked, actor=programme_user, reason="nogmaals")
+
+
+def test_name_correction_keeps_the_code_reissues_and_notifies_staff(
+    user, completion, programme_user, django_capture_on_commit_callbacks
+):
+    certificate = services.certificate_issue(completion=completion)
+    mail.outbox.clear()
+    old_pdf = certificate.pdf.name
+    with django_capture_on_commit_callbacks(execute=True):
+        corrected = services.certificate_name_correct(
+            certificate=certificate, actor=user, name="  Fatima   el Amrani "
+        )
+    assert corrected.code == certificate.code
+    assert corrected.holder_name == "Fatima el Amrani"
+    assert corrected.pdf.name != old_pdf
+    assert not default_storage.exists(old_pdf)
+    assert "Fatima el Amrani" in _text(corrected)
+    event = corrected.events.get(kind=CertificateEvent.Kind.NAME_CORRECTED)
+    assert event.actor == user
+    assert "Fatima" not in event.reason  # no names in the audit log
+    assert [m.to for m in mail.outbox] == [[programme_user.email]]
+    assert certificate.display_code in mail.outbox[0].subject
+    assert "Fatima" not in mail.outbox[0].body
+
+
+@pytest.mark.parametrize("name", ["", "   ", "x" * 201])
+def test_name_correction_refuses_empty_or_too_long(user, completion, name):
+    certificate = services.certificate_create(completion=completion)
+    with pytest.raises(CertificateError):
+        services.certificate_name_correct(certificate=certificate, actor=user, name=name)
+
+
+def test_bulk_reissue_renders_outdated_pdfs_with_progress(user, course, programme_user):
+    certificates = [
+        services.certificate_issue(completion=pass_course(UserFactory(), course)) for _ in range(3)
+    ]
+    Certificate.objects.filter(pk__in=[c.pk for c in certificates[:2]]).update(
+        template_version=TEMPLATE_VERSION - 1
+    )
+    old_names = {c.pk: c.pdf.name for c in certificates}
+    job = ReissueJob.objects.create(template_version=TEMPLATE_VERSION, total=2)
+    job = services.reissue_job_run(job=job, batch=1)
+    assert job.status == ReissueJob.Status.DONE
+    assert (job.done, job.failed, job.percent) == (2, 0, 100)
+    for certificate in certificates:
+        certificate.refresh_from_db()
+        assert certificate.template_version == TEMPLATE_VERSION
+    changed = {c.pk for c in certificates if c.pdf.name != old_names[c.pk]}
+    assert changed == {certificates[0].pk, certificates[1].pk}
+    # a second run finds nothing left to do
+    again = services.reissue_job_run(
+        job=ReissueJob.objects.create(template_version=TEMPLATE_VERSION), batch=1
+    )
+    assert again.done == 0
+
+
+def test_personal_data_export_and_anonymisation(user, completion):
+    certificate = services.certificate_create(completion=completion)
+    exported = exporters()["certificates"](user)
+    assert exported["certificates"][0]["code"] == certificate.display_code
+    assert exported["certificates"][0]["holder_name"] == user.full_name
+    user_anonymise(user=user)
+    certificate.refresh_from_db()
+    assert certificate.holder_name == ""
+    assert Certificate.objects.filter(user=user).count() == 1  # still counted
+
+
+def test_completions_without_certificate(user, course):
+    completion = pass_course(user, course)
+    other = pass_course(UserFactory(), make_course(title="Tweede"))
+    services.certificate_create(completion=completion)
+    assert list(services.completions_without_certificate()) == [other]
+
+
+def test_archive_holds_only_certificates_the_person_may_see(user, course, programme_user):
+    import zipfile
+
+    from certificates.models import CertificateArchive
+
+    mine = services.certificate_create(completion=pass_course(user, course))
+    other = services.certificate_create(completion=pass_course(UserFactory(), course))
+    archive = services.archive_create(user=user, codes=[mine.display_code.lower(), other.code])
+    assert list(archive.certificates.all()) == [mine]
+    archive = services.archive_build(archive=archive)
+    assert archive.status == CertificateArchive.Status.DONE
+    with default_storage.open(archive.file.name, "rb") as handle:
+        names = zipfile.ZipFile(io.BytesIO(handle.read())).namelist()
+    assert names == [f"certificate-{mine.display_code}.pdf"]
+    # programme staff may bundle anyone's
+    staff_archive = services.archive_create(user=programme_user, codes=[mine.code, other.code])
+    assert staff_archive.certificates.count() == 2
+    with pytest.raises(CertificateError):
+        services.archive_create(user=user, codes=[other.code])
+    with pytest.raises(CertificateError):
+        services.archive_create(user=user, codes=["", " "])

@@ -1,0 +1,202 @@
+import pytest
+
+from organisations import services
+from organisations.models import Invitation, Organisation
+from tests.factories import UserFactory
+from tests.organisations.conftest import add_member, certify, make_organisation
+
+pytestmark = pytest.mark.django_db
+BASE = "/api/v1/organisations"
+
+
+@pytest.fixture
+def api(client, manager):
+    client.force_login(manager)
+    return client
+
+
+def test_create_organisation(api, manager, hotel_course):
+    response = api.post(
+        BASE,
+        {
+            "name": "Hotel API",
+            "kind": "vakantiepark",
+            "municipality": "Ede",
+            "kvk_number": "87654321",
+            "declared_staff": 10,
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert data["kind"] == "vakantiepark" and data["certification_status"] == "not_certified"
+    assert Organisation.objects.get(pk=data["id"]).managers.get() == manager
+
+
+def test_create_validates_input(api):
+    response = api.post(
+        BASE,
+        {"name": "Hotel", "municipality": "Ede", "kvk_number": "1234"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "kvk_number" in response.json()["fields"]
+    response = api.post(
+        BASE,
+        {"name": "Hotel", "municipality": "Ede", "region": "atlantis"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert api.post(BASE, "not json", content_type="application/json").status_code in (400, 422)
+
+
+def test_anonymous_is_refused(client, organisation):
+    assert client.get(f"{BASE}/{organisation.pk}").status_code == 401
+
+
+def test_get_and_patch(api, organisation):
+    assert api.get(f"{BASE}/{organisation.pk}").json()["name"] == organisation.name
+    response = api.patch(
+        f"{BASE}/{organisation.pk}",
+        {"declared_staff": 7, "public_listing": True},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert response.json()["declared_staff"] == 7
+
+
+def test_patch_refuses_fewer_staff_than_members(api, organisation):
+    for _ in range(3):
+        add_member(organisation)
+    response = api.patch(
+        f"{BASE}/{organisation.pk}", {"declared_staff": 2}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "declared_staff_below_members"
+
+
+def test_other_managers_organisations_are_404(client, organisation, hotel_course):
+    stranger = UserFactory()
+    make_organisation(manager=stranger, course=hotel_course, name="Eigen Hotel")
+    client.force_login(stranger)
+    for path in ("", "/members", "/certification"):
+        assert client.get(f"{BASE}/{organisation.pk}{path}").status_code == 404, path
+    assert (
+        client.patch(
+            f"{BASE}/{organisation.pk}", {"name": "x"}, content_type="application/json"
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            f"{BASE}/{organisation.pk}/invitations",
+            {"email": "a@example.org"},
+            content_type="application/json",
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            f"{BASE}/{organisation.pk}/members/import", "name,email\n", content_type="text/csv"
+        ).status_code
+        == 404
+    )
+
+
+def test_programme_staff_reach_every_organisation(client, organisation, programme_user):
+    client.force_login(programme_user)
+    assert client.get(f"{BASE}/{organisation.pk}/certification").status_code == 200
+
+
+def test_members_and_invitations(api, organisation, hotel_course):
+    member = add_member(organisation, user=UserFactory(full_name="Ana"))
+    certify(member.user, hotel_course)
+    rows = api.get(f"{BASE}/{organisation.pk}/members").json()
+    assert [(r["name"], r["status"], r["role"]) for r in rows] == [("Ana", "passed", "reception")]
+    response = api.post(
+        f"{BASE}/{organisation.pk}/invitations",
+        {"email": "bo@example.org", "role": "technical"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    assert response.json()["role"] == "technical"
+    response = api.post(
+        f"{BASE}/{organisation.pk}/invitations",
+        {"email": member.user.email},
+        content_type="application/json",
+    )
+    assert response.status_code == 409
+
+
+def test_import_csv_body_and_multipart(api, organisation):
+    good = "name,email,role\nAna,ana@example.org,reception\n"
+    response = api.post(f"{BASE}/{organisation.pk}/members/import", good, content_type="text/csv")
+    assert response.status_code == 200, response.content
+    assert response.json() == {"invited": 1, "already_invited": 0, "already_member": 0}
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = api.post(
+        f"{BASE}/{organisation.pk}/members/import",
+        {"file": SimpleUploadedFile("s.csv", good.encode(), content_type="text/csv")},
+    )
+    assert response.json() == {"invited": 0, "already_invited": 1, "already_member": 0}
+    bad = "name,email,role\nAna,ana@example.org,reception\nBo,,reception\n"
+    response = api.post(f"{BASE}/{organisation.pk}/members/import", bad, content_type="text/csv")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["line"] == 3
+    assert Invitation.objects.count() == 1
+
+
+def test_certification(api, organisation, hotel_course):
+    for _ in range(3):
+        certify(add_member(organisation).user, hotel_course)
+    add_member(organisation)
+    services.organisation_evaluate(organisation=organisation)
+    data = api.get(f"{BASE}/{organisation.pk}/certification").json()
+    assert data["declared_staff"] == 5
+    assert data["members"] == 4
+    assert data["passed"] == 3
+    assert data["rate"] == "0.6000" or float(data["rate"]) == 0.6
+    assert data["certified"] is True and data["qualifies"] is True
+    assert data["needed"] == 0
+    assert data["status"] == "certified"
+    assert data["certificate"]["period"] == 1
+    assert [h["to_status"] for h in data["history"]] == ["certified"]
+
+
+def test_programme_staff_read_but_do_not_change(client, organisation, programme_user):
+    client.force_login(programme_user)
+    assert client.get(f"{BASE}/{organisation.pk}/members").status_code == 200
+    response = client.patch(
+        f"{BASE}/{organisation.pk}", {"declared_staff": 9}, content_type="application/json"
+    )
+    assert response.status_code == 403
+    assert response.json()["code"] == "forbidden"
+    organisation.refresh_from_db()
+    assert organisation.declared_staff == 5
+
+
+def test_unverified_email_cannot_register(client):
+    from allauth.account.models import EmailAddress
+
+    user = UserFactory()
+    EmailAddress.objects.filter(user=user).update(verified=False)
+    client.force_login(user)
+    response = client.post(
+        BASE, {"name": "Hotel", "municipality": "Ede"}, content_type="application/json"
+    )
+    assert response.status_code == 403
+    assert response.json()["code"] == "email_not_verified"
+
+
+def test_the_operations_are_documented(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for path in (
+        "/api/v1/organisations",
+        "/api/v1/organisations/{organisation_id}",
+        "/api/v1/organisations/{organisation_id}/members",
+        "/api/v1/organisations/{organisation_id}/invitations",
+        "/api/v1/organisations/{organisation_id}/members/import",
+        "/api/v1/organisations/{organisation_id}/certification",
+    ):
+        assert path in paths, path

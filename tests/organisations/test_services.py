@@ -1,0 +1,523 @@
+from datetime import timedelta
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core import mail
+from django.utils import timezone
+
+from accounts import roles
+from organisations import selectors, services
+from organisations.errors import Conflict, ImportRejected, OrganisationError
+from organisations.models import (
+    CertificationStatusChange,
+    Invitation,
+    Organisation,
+    OrganisationCertificate,
+    StaffMembership,
+)
+from tests.factories import UserFactory, make_course
+from tests.organisations.conftest import add_member, certify, make_organisation
+
+pytestmark = pytest.mark.django_db
+Status = Organisation.CertificationStatus
+Cause = CertificationStatusChange.Cause
+
+
+def staff(organisation, course, *, passed: int, unfinished: int = 0):
+    members = []
+    for _ in range(passed):
+        membership = add_member(organisation)
+        certify(membership.user, course)
+        members.append(membership)
+    for _ in range(unfinished):
+        members.append(add_member(organisation))
+    return members
+
+
+# --- registration and details ----------------------------------------------------------------
+
+
+def test_register_makes_the_user_a_manager(hotel_course):
+    user = UserFactory()
+    organisation = services.organisation_register(
+        user=user, name=" Hotel Zee ", municipality="Zandvoort", declared_staff=12
+    )
+    assert organisation.name == "Hotel Zee"
+    assert list(organisation.managers.all()) == [user]
+    assert user.groups.filter(name=roles.ORGANISATION_MANAGER).exists()
+    assert organisation.certification_status == Status.NOT_CERTIFIED
+
+
+def test_register_counts_the_hotel_course_by_its_slug_in_any_language():
+    course = make_course(title="Hotel")
+    course.slug = selectors.HOTEL_COURSE_SLUG
+    course.save()
+    organisation = services.organisation_register(
+        user=UserFactory(), name="Hotel", municipality="Ede", declared_staff=3
+    )
+    assert organisation.counting_course_keys == [str(course.translation_key)]
+
+
+def test_register_needs_a_verified_email_address():
+    user = UserFactory(verified=False)
+    EmailAddress.objects.filter(user=user).delete()
+    with pytest.raises(OrganisationError) as exc:
+        services.organisation_register(user=user, name="Hotel", municipality="Ede")
+    assert exc.value.status == 403
+    assert not Organisation.objects.exists()
+
+
+@pytest.mark.parametrize("kvk", ["1234567", "123456789", "1234567a"])
+def test_kvk_number_must_have_eight_digits(manager, kvk):
+    with pytest.raises(OrganisationError) as exc:
+        services.organisation_register(user=manager, name="H", municipality="Ede", kvk_number=kvk)
+    assert "kvk_number" in exc.value.details["fields"]
+
+
+def test_declared_staff_cannot_go_below_current_members(organisation):
+    for _ in range(3):
+        add_member(organisation)
+    with pytest.raises(OrganisationError) as exc:
+        services.organisation_update(organisation=organisation, data={"declared_staff": 2})
+    assert exc.value.code == "declared_staff_below_members"
+    assert exc.value.details["members"] == 3
+    organisation.refresh_from_db()
+    assert organisation.declared_staff == 5
+    services.organisation_update(organisation=organisation, data={"declared_staff": 3})
+    organisation.refresh_from_db()
+    assert organisation.declared_staff == 3
+
+
+def test_declared_staff_change_enqueues_an_evaluation(
+    organisation, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.organisation_update(organisation=organisation, data={"declared_staff": 8})
+    assert len(callbacks) == 1
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.organisation_update(organisation=organisation, data={"name": "Nieuwe naam"})
+    assert callbacks == []
+
+
+def test_unknown_fields_cannot_be_changed(organisation):
+    with pytest.raises(OrganisationError):
+        services.organisation_update(organisation=organisation, data={"join_token": "x"})
+
+
+# --- the 60% rule ----------------------------------------------------------------------------
+
+
+def test_exactly_sixty_percent_is_certified(organisation, hotel_course):
+    staff(organisation, hotel_course, passed=3, unfinished=2)
+    services.organisation_evaluate(organisation=organisation, cause=Cause.MEMBER_PASSED)
+    organisation.refresh_from_db()
+    assert organisation.certification_status == Status.CERTIFIED
+    certificate = OrganisationCertificate.objects.get(organisation=organisation)
+    assert certificate.status == OrganisationCertificate.Status.VALID
+    assert certificate.period == 1
+    assert (certificate.passed_count, certificate.staff_count) == (3, 5)
+    assert certificate.valid_until.year == certificate.awarded_at.year + 1
+    change = organisation.status_changes.get()
+    assert (change.from_status, change.to_status, change.cause) == (
+        Status.NOT_CERTIFIED,
+        Status.CERTIFIED,
+        Cause.MEMBER_PASSED,
+    )
+
+
+def test_below_sixty_percent_is_not_certified(organisation, hotel_course):
+    staff(organisation, hotel_course, passed=2, unfinished=3)
+    services.organisation_evaluate(organisation=organisation)
+    organisation.refresh_from_db()
+    assert organisation.certification_status == Status.NOT_CERTIFIED
+    assert not OrganisationCertificate.objects.exists()
+    summary = selectors.certification_summary(organisation=organisation)
+    assert (summary.passed, summary.staff_count, summary.needed) == (2, 5, 1)
+
+
+def test_declared_staff_zero_is_never_certified(manager, hotel_course):
+    organisation = make_organisation(manager=manager, course=hotel_course, declared_staff=0)
+    staff(organisation, hotel_course, passed=2)
+    services.organisation_evaluate(organisation=organisation)
+    organisation.refresh_from_db()
+    assert organisation.certification_status == Status.NOT_CERTIFIED
+    assert not OrganisationCertificate.objects.exists()
+
+
+def test_more_members_than_declared_count_the_members(organisation, hotel_course):
+    staff(organisation, hotel_course, passed=4, unfinished=3)  # 7 joined, 5 declared
+    summary = selectors.certification_summary(organisation=organisation)
+    assert (summary.staff_count, summary.passed, summary.qualifies) == (7, 4, False)
+
+
+def test_award_happens_exactly_once(organisation, hotel_course):
+    staff(organisation, hotel_course, passed=5)
+    for _ in range(3):
+        services.organisation_evaluate(organisation=organisation)
+    assert OrganisationCertificate.objects.filter(organisation=organisation).count() == 1
+    assert organisation.status_changes.count() == 1
+
+
+def test_only_current_members_with_a_counting_course_count(organisation, hotel_course):
+    other_course = make_course(title="Andere module")
+    left = add_member(organisation)
+    certify(left.user, hotel_course)
+    services.membership_end(membership=left)
+    wrong_course = add_member(organisation)
+    certify(wrong_course.user, other_course)
+    elsewhere = UserFactory()
+    certify(elsewhere, hotel_course)
+    passed = add_member(organisation)
+    certify(passed.user, hotel_course)
+    counts = selectors.certification_counts(organisation=organisation)
+    assert (counts.members, counts.passed) == (2, 1)
+
+
+def test_certification_counts_is_one_query(organisation, hotel_course, django_assert_num_queries):
+    staff(organisation, hotel_course, passed=3, unfinished=2)
+    with django_assert_num_queries(1):
+        counts = selectors.certification_counts(organisation=organisation)
+    assert (counts.members, counts.passed) == (5, 3)
+
+
+def test_at_risk_then_lapsed_after_the_grace_period(
+    organisation, hotel_course, settings, django_capture_on_commit_callbacks
+):
+    settings.ORGANISATION_GRACE_DAYS = 30
+    members = staff(organisation, hotel_course, passed=3, unfinished=2)
+    start = timezone.now()
+    services.organisation_evaluate(organisation=organisation, now=start)
+    mail.outbox.clear()
+
+    services.membership_end(membership=members[0])
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.organisation_evaluate(
+            organisation=organisation, cause=Cause.MEMBER_LEFT, now=start + timedelta(days=1)
+        )
+    assert len(callbacks) == 1  # the managers' e-mail task
+    organisation.refresh_from_db()
+    assert organisation.certification_status == Status.AT_RISK
+    assert OrganisationCertificate.objects.get().status == OrganisationCertificate.Status.VALID
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.organisation_evaluate(organisation=organisation, now=start + timedelta(days=2))
+    assert callbacks == []  # still at risk: no second e-mail
+    services.organisation_evaluate(organisation=organisation, now=start + timedelta(days=30))
+    organisation.refresh_from_db()
+    assert organisation.certification_status == Status.AT_RISK
+
+    services.organisation_evaluate(organisation=organisation, now=start + timedelta(days=31))
+    organisation.refresh_from_db()
+    assert organisation.certification_status == Status.LAPSED
+    assert OrganisationCertificate.objects.get().status == OrganisationCertificate.Status.LAPSED
+    history = list(organisation.status_changes.order_by("created_at", "pk"))
+    assert [(c.to_status, c.cause) for c in history] == [
+        (Status.CERTIFIED, Cause.MANUAL),
+        (Status.AT_RISK, Cause.MEMBER_LEFT),
+        (Status.LAPSED, Cause.GRACE_ENDED),
+    ]
+    assert history[1].passed_count == 2
+
+
+@pytest.mark.parametrize(
+    ("template", "words"),
+    [("at_risk", "30 days"), ("lapsed", "lapsed"), ("certified", "certified")],
+)
+def test_managers_are_emailed_in_their_language(manager, hotel_course, settings, template, words):
+    settings.ORGANISATION_GRACE_DAYS = 30
+    manager.preferred_language = "en"
+    manager.save()
+    organisation = make_organisation(manager=manager, course=hotel_course, name="Hotel B&B")
+    co_manager = UserFactory(preferred_language="en")
+    organisation.managers.add(co_manager)
+    assert services.managers_email(organisation=organisation, template=template) == 2
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([manager.email, co_manager.email])
+    message = mail.outbox[0]
+    assert "Hotel B&B" in message.subject and "&amp;" not in message.body
+    assert words in message.body
+    assert f"/organisaties/{organisation.pk}/" in message.body
+
+
+def test_recovering_while_at_risk_keeps_the_certificate(organisation, hotel_course):
+    members = staff(organisation, hotel_course, passed=3, unfinished=2)
+    services.organisation_evaluate(organisation=organisation)
+    services.membership_end(membership=members[0])
+    services.organisation_evaluate(organisation=organisation)
+    certify(members[-1].user, hotel_course)
+    services.organisation_evaluate(organisation=organisation)
+    organisation.refresh_from_db()
+    assert organisation.certification_status == Status.CERTIFIED
+    assert organisation.at_risk_since is None
+    assert OrganisationCertificate.objects.count() == 1
+
+
+def test_lapsed_organisation_is_certified_again_with_a_new_period(
+    organisation, hotel_course, settings
+):
+    settings.ORGANISATION_GRACE_DAYS = 0
+    members = staff(organisation, hotel_course, passed=3, unfinished=2)
+    services.organisation_evaluate(organisation=organisation)
+    services.membership_end(membership=members[0])
+    services.organisation_evaluate(organisation=organisation)
+    services.organisation_evaluate(organisation=organisation)
+    organisation.refresh_from_db()
+    assert organisation.certification_status == Status.LAPSED
+    certify(members[-1].user, hotel_course)
+    services.organisation_evaluate(organisation=organisation)
+    organisation.refresh_from_db()
+    assert organisation.certification_status == Status.CERTIFIED
+    assert list(organisation.certificates.order_by("period").values_list("period", "status")) == [
+        (1, OrganisationCertificate.Status.LAPSED),
+        (2, OrganisationCertificate.Status.VALID),
+    ]
+
+
+def test_after_twelve_months_a_qualifying_organisation_gets_the_next_certificate(
+    organisation, hotel_course
+):
+    staff(organisation, hotel_course, passed=3)
+    services.organisation_evaluate(organisation=organisation)
+    first = OrganisationCertificate.objects.get()
+    services.organisation_evaluate(
+        organisation=organisation, cause=Cause.SWEEP, now=first.valid_until + timedelta(hours=1)
+    )
+    first.refresh_from_db()
+    assert first.status == OrganisationCertificate.Status.EXPIRED
+    second = organisation.certificates.get(status=OrganisationCertificate.Status.VALID)
+    assert second.period == 2
+    assert organisation.status_changes.first().cause == Cause.PERIOD_ENDED
+
+
+def test_sweep_evaluates_the_organisations_whose_state_may_change(
+    organisation, hotel_course, manager
+):
+    other = make_organisation(manager=manager, course=hotel_course, name="Hotel Twee")
+    staff(other, hotel_course, passed=5)
+    assert services.organisations_sweep() == 1  # `organisation` has nobody: nothing to do
+    other.refresh_from_db()
+    assert other.certification_status == Status.CERTIFIED
+    assert not organisation.status_changes.exists()
+    assert services.organisations_sweep() == 0  # settled: a second run changes nothing
+    assert other.status_changes.count() == 1
+
+
+def test_sweep_catches_the_end_of_the_period_and_of_the_grace(organisation, hotel_course, settings):
+    settings.ORGANISATION_GRACE_DAYS = 10
+    members = staff(organisation, hotel_course, passed=3, unfinished=2)
+    services.organisation_evaluate(organisation=organisation)
+    first = OrganisationCertificate.objects.get()
+    renewed_at = first.valid_until + timedelta(hours=1)
+    assert services.organisations_sweep(now=renewed_at) == 1
+    assert organisation.certificates.get(status=OrganisationCertificate.Status.VALID).period == 2
+    services.membership_end(membership=members[0])
+    services.organisation_evaluate(organisation=organisation, now=renewed_at)
+    organisation.refresh_from_db()
+    assert organisation.certification_status == Status.AT_RISK
+    assert services.organisations_sweep(now=renewed_at + timedelta(days=11)) == 1
+    organisation.refresh_from_db()
+    assert organisation.certification_status == Status.LAPSED
+    assert organisation.status_changes.first().cause == Cause.GRACE_ENDED
+    assert services.organisations_sweep(now=renewed_at + timedelta(days=12)) == 0
+
+
+def test_a_revoked_personal_certificate_puts_the_organisation_at_risk(
+    organisation, hotel_course, django_capture_on_commit_callbacks
+):
+    from certificates import services as certificate_services
+
+    staff(organisation, hotel_course, passed=3, unfinished=2)
+    services.organisation_evaluate(organisation=organisation)
+    certificate = certify(add_member(organisation).user, hotel_course)
+    services.organisation_update(organisation=organisation, data={"declared_staff": 6})
+    services.organisation_evaluate(organisation=organisation)
+    certificate_services.certificate_revoke(
+        certificate=certificate, actor=None, reason="issued by mistake"
+    )
+    certificate_services.certificate_revoke(
+        certificate=organisation.memberships.first().user.certificates.get(),
+        actor=None,
+        reason="issued by mistake",
+    )
+    services.organisation_evaluate(organisation=organisation, cause=Cause.CERTIFICATE_CHANGED)
+    organisation.refresh_from_db()
+    assert organisation.certification_status == Status.AT_RISK
+    assert organisation.status_changes.first().cause == Cause.CERTIFICATE_CHANGED
+
+
+# --- staff ------------------------------------------------------------------------------------
+
+
+def test_invite_is_idempotent_and_refuses_members(organisation, manager):
+    first = services.staff_invite(
+        organisation=organisation, email="Ana@Example.org", role="housekeeping"
+    )
+    again = services.staff_invite(organisation=organisation, email="ana@example.org")
+    assert first.pk == again.pk
+    assert first.email == "ana@example.org"
+    member = add_member(organisation)
+    with pytest.raises(Conflict):
+        services.staff_invite(organisation=organisation, email=member.user.email.upper())
+    with pytest.raises(OrganisationError):
+        services.staff_invite(organisation=organisation, email="not an address")
+    with pytest.raises(OrganisationError):
+        services.staff_invite(organisation=organisation, email="x@example.org", role="boss")
+
+
+def test_invitation_email_has_the_accept_link(organisation):
+    invitation = services.staff_invite(organisation=organisation, email="ana@example.org")
+    services.invitation_email_send(invitation=invitation)
+    assert len(mail.outbox) == 1
+    assert invitation.token in mail.outbox[0].body
+    assert organisation.name in mail.outbox[0].subject
+    invitation.refresh_from_db()
+    assert invitation.sent_at is not None
+
+
+def test_invitation_accept_creates_one_membership(organisation):
+    invitation = services.staff_invite(
+        organisation=organisation, email="ana@example.org", role="technical"
+    )
+    user = UserFactory(email="ana@example.org")
+    membership = services.invitation_accept(invitation=invitation, user=user)
+    assert membership.role == "technical"
+    assert services.invitation_accept(invitation=invitation, user=user).pk == membership.pk
+    with pytest.raises(Conflict):
+        services.invitation_accept(invitation=invitation, user=UserFactory())
+    assert StaffMembership.objects.filter(organisation=organisation).count() == 1
+
+
+def test_joining_twice_is_one_membership_and_rejoining_after_leaving_is_new(organisation):
+    user = UserFactory()
+    first = services.organisation_join(organisation=organisation, user=user, role="reception")
+    assert services.organisation_join(organisation=organisation, user=user).pk == first.pk
+    services.membership_end(membership=first)
+    second = services.organisation_join(organisation=organisation, user=user)
+    assert second.pk != first.pk
+    assert selectors.current_memberships(organisation=organisation).count() == 1
+
+
+def test_member_statuses(organisation, hotel_course):
+    from lms import services as lms_services
+
+    not_started = add_member(organisation)
+    in_progress = add_member(organisation)
+    lms_services.enrolment_create(user=in_progress.user, course=hotel_course)
+    passed = add_member(organisation)
+    certify(passed.user, hotel_course)
+    expired = add_member(organisation)
+    certify(expired.user, hotel_course, valid=False)
+    statuses = {
+        m.pk: m.member_status for m in selectors.organisation_members(organisation=organisation)
+    }
+    assert statuses == {
+        not_started.pk: "not_started",
+        in_progress.pk: "in_progress",
+        passed.pk: "passed",
+        expired.pk: "expired",
+    }
+
+
+# --- CSV --------------------------------------------------------------------------------------
+
+GOOD_CSV = (
+    "name,email,role\n"
+    "Ana de Vries,ana@example.org,reception\n"
+    "Bo Jansen,BO@example.org,Housekeeping\n"
+    "Cem Yilmaz,cem@example.org,\n"
+)
+
+
+def test_import_invites_everyone_and_reimport_creates_no_duplicates(organisation, manager):
+    result = services.members_import(
+        organisation=organisation, content=GOOD_CSV.encode(), invited_by=manager
+    )
+    assert (result.invited, result.already_invited, result.already_member) == (3, 0, 0)
+    roles_by_email = dict(organisation.invitations.values_list("email", "role"))
+    assert roles_by_email == {
+        "ana@example.org": "reception",
+        "bo@example.org": "housekeeping",
+        "cem@example.org": "other",
+    }
+    services.invitation_accept(
+        invitation=organisation.invitations.get(email="ana@example.org"),
+        user=UserFactory(email="ana@example.org"),
+    )
+    again = services.members_import(organisation=organisation, content=GOOD_CSV, invited_by=manager)
+    assert (again.invited, again.already_invited, again.already_member) == (0, 2, 1)
+    assert Invitation.objects.filter(organisation=organisation).count() == 3
+
+
+def test_import_understands_dutch_headers_and_semicolons(organisation, manager):
+    content = "\ufeffNaam;E-mail;Rol\nAna;ana@example.org;receptie\n".encode()
+    result = services.members_import(organisation=organisation, content=content, invited_by=manager)
+    assert result.invited == 1
+    assert organisation.invitations.get().role == "reception"
+
+
+def test_one_bad_row_rejects_the_whole_file_with_a_row_report(organisation, manager):
+    content = (
+        "name,email,role\n"
+        "Ana,ana@example.org,reception\n"
+        "Bo,not-an-email,reception\n"
+        "Cem,cem@example.org,boss\n"
+        "Dirk,ana@example.org,other\n"
+    )
+    with pytest.raises(ImportRejected) as exc:
+        services.members_import(organisation=organisation, content=content, invited_by=manager)
+    assert [row["line"] for row in exc.value.errors] == [3, 4, 5]
+    assert "boss" in exc.value.errors[1]["errors"][0]
+    assert "2" in exc.value.errors[2]["errors"][0]  # duplicate of line 2
+    assert not Invitation.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"\xff\xfe\x00garbage", b"naam\nAna\n", b"name,email,role\n"],
+)
+def test_unreadable_files_are_rejected(organisation, manager, content):
+    with pytest.raises(ImportRejected):
+        services.members_import(organisation=organisation, content=content, invited_by=manager)
+    assert not Invitation.objects.exists()
+
+
+def test_export_neutralises_formulas(organisation):
+    for name in ('=HYPERLINK("http://x")', "+31 6", "-1", "@SUM(A1)", "Gewone Naam"):
+        add_member(organisation, user=UserFactory(full_name=name))
+    exported = services.members_export_csv(organisation=organisation)
+    lines = exported.splitlines()
+    assert lines[0] == "name,email,role,joined_at,status"
+    names = sorted(line.split(",")[0] for line in lines[1:])
+    assert "'+31 6" in names and "'-1" in names and "'@SUM(A1)" in names
+    assert "Gewone Naam" in names
+    assert any(n.startswith("\"'=HYPERLINK") for n in names)
+    assert not any(n[:1] in "=+-@" for n in names)
+
+
+# --- reminders --------------------------------------------------------------------------------
+
+
+def test_reminders_go_to_unfinished_members_at_most_once_a_week(organisation, hotel_course):
+    staff(organisation, hotel_course, passed=1, unfinished=2)
+    now = timezone.now()
+    assert services.organisation_reminders_send(organisation=organisation, now=now) == 2
+    assert len(mail.outbox) == 2
+    assert (
+        services.organisation_reminders_send(organisation=organisation, now=now + timedelta(days=6))
+        == 0
+    )
+    assert (
+        services.organisation_reminders_send(
+            organisation=organisation, now=now + timedelta(days=7, minutes=1)
+        )
+        == 2
+    )
+    assert len(mail.outbox) == 4
+
+
+def test_personal_data_export_lists_memberships_and_managed_organisations(organisation, manager):
+    from accounts.personal_data import exporters
+
+    member = add_member(organisation)
+    export = exporters()["organisations"]
+    assert [m["organisation"] for m in export(member.user)["memberships"]] == [organisation.name]
+    assert export(manager)["manages"] == [organisation.name]

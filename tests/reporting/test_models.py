@@ -1,0 +1,85 @@
+"""Targets are edited as Wagtail snippets: the admin form through the real admin views."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from wagtail.models import Locale
+
+from reporting.models import Target
+from tests.factories import UserFactory, make_course
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client, settings):
+    settings.ADMIN_TWO_FACTOR_REQUIRED = False
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    return client
+
+
+def _post_data(*course_ids, **overrides):
+    data = {
+        "title": "Test target",
+        "code": "test-target",
+        "description": "",
+        "unit": "people_passed",
+        "organisation_scope": "",
+        "period_start": "2026-01-01",
+        "period_end": "2026-12-31",
+        "goal": "number",
+        "target_number": "100",
+        "population": "",
+        "source_note": "Actieplan",
+        "sort_order": "0",
+        "courses-TOTAL_FORMS": str(len(course_ids)),
+        "courses-INITIAL_FORMS": "0",
+        "courses-MIN_NUM_FORMS": "0",
+        "courses-MAX_NUM_FORMS": "1000",
+        "reference_points-TOTAL_FORMS": "0",
+        "reference_points-INITIAL_FORMS": "0",
+        "reference_points-MIN_NUM_FORMS": "0",
+        "reference_points-MAX_NUM_FORMS": "1000",
+    }
+    for i, course_id in enumerate(course_ids):
+        data[f"courses-{i}-course"] = str(course_id)
+        data[f"courses-{i}-id"] = ""
+        data[f"courses-{i}-ORDER"] = str(i + 1)
+        data[f"courses-{i}-DELETE"] = ""
+    data.update(overrides)
+    return data
+
+
+def test_a_target_is_created_in_the_admin_with_the_course_key(admin_client):
+    course = make_course()
+    url = reverse("wagtailsnippets_reporting_target:add")
+    response = admin_client.post(url, _post_data(course.pk))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    target = Target.objects.get(code="test-target")
+    assert [c.course_key for c in target.courses.all()] == [course.translation_key]
+    assert target.goal_value == 100
+    assert target.period_end == date(2026, 12, 31)
+
+
+def test_two_language_versions_of_one_course_are_refused(admin_client):
+    course = make_course()
+    english = course.copy_for_translation(
+        Locale.objects.get_or_create(language_code="en")[0], copy_parents=True
+    )
+    url = reverse("wagtailsnippets_reporting_target:add")
+    response = admin_client.post(url, _post_data(course.pk, english.pk))
+    assert response.status_code == 200
+    assert "already chosen" in response.content.decode()
+    assert not Target.objects.exists()
+
+
+def test_a_number_target_needs_its_number_and_a_period_in_order(admin_client):
+    url = reverse("wagtailsnippets_reporting_target:add")
+    response = admin_client.post(url, _post_data(target_number=""))
+    assert response.status_code == 200
+    assert "Enter the target number." in response.content.decode()
+    response = admin_client.post(url, _post_data(period_end="2025-12-31"))
+    assert response.status_code == 200
+    assert "The period cannot end before it starts." in response.content.decode()
+    assert not Target.objects.exists()

@@ -1,0 +1,182 @@
+import itertools
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reporting import rules
+from reporting.rules import Status
+
+
+def test_required_rate_spreads_the_rest_over_the_months_left():
+    # 1 July to 31 December inclusive = 184 days = 184 / 30.436875 months
+    rate = rules.required_monthly_rate(
+        achieved=8000, goal=20000, today=date(2026, 7, 1), period_end=date(2026, 12, 31)
+    )
+    assert rate == Decimal(12000) / (Decimal(184) / (Decimal("365.2425") / 12))
+    assert round(rate, 1) == Decimal("1985.0")
+
+
+def test_required_rate_edges():
+    assert rules.required_monthly_rate(
+        achieved=30, goal=20, today=date(2026, 1, 1), period_end=date(2026, 12, 31)
+    ) == Decimal(0)
+    assert (
+        rules.required_monthly_rate(
+            achieved=1, goal=20, today=date(2027, 1, 1), period_end=date(2026, 12, 31)
+        )
+        is None
+    )
+    assert (
+        rules.required_monthly_rate(
+            achieved=1, goal=None, today=date(2026, 1, 1), period_end=date(2026, 12, 31)
+        )
+        is None
+    )
+
+
+def test_actual_rate_uses_the_last_three_complete_months():
+    counts = {
+        date(2026, 4, 1): 100,  # too old
+        date(2026, 5, 1): 30,
+        date(2026, 6, 1): 60,
+        date(2026, 7, 1): 90,
+        date(2026, 8, 1): 500,  # the current, incomplete month
+    }
+    rate = rules.actual_monthly_rate(
+        monthly_counts=counts, today=date(2026, 8, 20), period_start=date(2024, 1, 1)
+    )
+    assert rate == Decimal(60)
+
+
+def test_actual_rate_early_in_the_period_uses_the_months_there_are():
+    counts = {date(2026, 1, 1): 40, date(2026, 2, 1): 20}
+    assert rules.actual_monthly_rate(
+        monthly_counts=counts, today=date(2026, 3, 5), period_start=date(2026, 1, 1)
+    ) == Decimal(30)
+    assert (
+        rules.actual_monthly_rate(
+            monthly_counts=counts, today=date(2026, 1, 20), period_start=date(2026, 1, 1)
+        )
+        is None
+    )
+
+
+def test_forecast_date_and_status():
+    f = rules.forecast(
+        achieved=8000,
+        goal=20000,
+        monthly_counts={date(2026, 4, 1): 1000, date(2026, 5, 1): 1000, date(2026, 6, 1): 1000},
+        today=date(2026, 7, 1),
+        period_start=date(2024, 1, 1),
+        period_end=date(2026, 12, 31),
+    )
+    # 12000 left at 1000 a month = 12 months = ceil(365.2425) = 366 days
+    assert f.actual_rate == Decimal(1000)
+    assert f.forecast_date == date(2027, 7, 2)
+    assert f.status == Status.BEHIND
+    assert f.percentage == Decimal("40.0")
+
+    fast = rules.forecast(
+        achieved=8000,
+        goal=20000,
+        monthly_counts={date(2026, 4, 1): 3000, date(2026, 5, 1): 3000, date(2026, 6, 1): 3000},
+        today=date(2026, 7, 1),
+        period_start=date(2024, 1, 1),
+        period_end=date(2026, 12, 31),
+    )
+    assert fast.forecast_date == date(2026, 10, 31)  # 4 months = ceil(121.7475) = 122 days
+    assert fast.status == Status.ON_TRACK
+
+
+@pytest.mark.parametrize(
+    ("achieved", "goal", "today", "expected"),
+    [
+        (5, None, date(2026, 6, 1), Status.NO_GOAL),
+        (20, 20, date(2026, 6, 1), Status.REACHED),
+        (19, 20, date(2027, 1, 1), Status.MISSED),
+        (0, 20, date(2025, 12, 31), Status.NOT_STARTED),
+        (0, 20, date(2026, 6, 1), Status.BEHIND),  # nothing happening: no forecast
+    ],
+)
+def test_status(achieved, goal, today, expected):
+    f = rules.forecast(
+        achieved=achieved,
+        goal=goal,
+        monthly_counts={},
+        today=today,
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 12, 31),
+    )
+    assert f.status == expected
+
+
+def test_suppression_of_small_cells():
+    assert [rules.suppress(n) for n in (0, 1, 4, 5, 120)] == [0, "<5", "<5", 5, 120]
+
+
+def test_a_single_small_cell_gets_a_complement():
+    assert rules.suppress_cells([12, 3, 7, 0]) == [12, "<5", "≥5", 0]
+    assert rules.suppress_cells([12, 3, 2, 7]) == [12, "<5", "<5", 7]
+    assert rules.suppress_cells([3, 0]) == ["<5", 0]
+    assert rules.suppress_cells([8, 9]) == [8, 9]
+
+
+@given(st.lists(st.integers(min_value=0, max_value=50), max_size=12))
+def test_no_cell_below_five_is_ever_shown(counts):
+    cells = rules.suppress_cells(counts)
+    assert all(c == 0 or c == "≥5" or c == "<5" or c >= 5 for c in cells)
+    shown = zip(cells, counts, strict=True)
+    assert all(cell == count for cell, count in shown if cell not in ("<5", "≥5"))
+    # a lone "<5" can never be derived as the (shown) total minus the shown cells
+    if cells.count("<5") == 1:
+        assert "≥5" in cells or rules.suppress(sum(counts)) == "<5"
+
+
+def test_percentage():
+    assert rules.percentage(achieved=172, goal=351) == Decimal("49.0")
+    assert rules.percentage(achieved=3, goal=0) is None
+
+
+def test_a_cumulative_figure_never_gives_a_small_month_away():
+    assert rules.suppress_series([6, 0, 2, 0, 3, 7, 1]) == [
+        (6, 6),
+        (0, 6),
+        ("<5", "x"),  # 8 - 6 would reveal the 2
+        (0, "x"),
+        ("<5", 11),  # 11 - 6 = 5: only the two hidden months together, 5 or more
+        (7, 18),
+        ("<5", "x"),
+    ]
+    # one small month does not hide the cumulative column for good: a complement is hidden too
+    assert rules.suppress_series([3, 0, 9, 6]) == [
+        ("<5", "x"),
+        (0, "x"),
+        ("≥5", 12),
+        (6, 18),
+    ]
+    assert rules.suppress_series([]) == []
+    assert rules.suppress_series([0, 12]) == [(0, 0), (12, 12)]
+
+
+@given(st.lists(st.integers(min_value=0, max_value=12), max_size=24))
+def test_shown_cumulative_figures_never_differ_by_a_small_hidden_amount(counts):
+    series = rules.suppress_series(counts)
+    months = [cell for cell, _cum in series]
+    for cell, n in zip(months, counts, strict=True):
+        assert cell == n or (cell == "<5" and 0 < n < 5) or (cell == "≥5" and n >= 5)
+    shown = [(-1, 0)] + [(i, cum) for i, (_c, cum) in enumerate(series) if cum != "x"]
+    for (a, cum_a), (b, cum_b) in itertools.pairwise(shown):
+        assert cum_b == sum(counts[: b + 1])
+        exact = sum(
+            n
+            for n, cell in zip(counts[a + 1 : b + 1], months[a + 1 : b + 1], strict=True)
+            if cell == n
+        )
+        hidden = cum_b - cum_a - exact
+        assert hidden == 0 or hidden >= rules.SMALL_CELL_THRESHOLD
+    # once any month of 5 or more follows, the cumulative column is shown again
+    if counts and counts[-1] >= 5:
+        assert series[-1][1] == sum(counts)

@@ -1,0 +1,261 @@
+import csv
+import io
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from accounts import roles
+from accounts.models import Region, Sector
+from reporting.demo import targets_ensure
+from reporting.models import Target, TargetCourse
+from tests.factories import UserFactory, make_course
+
+from .data import at, passed
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client):
+    client.force_login(UserFactory(role=roles.PROGRAMME_STAFF))
+    return client
+
+
+@pytest.fixture
+def seeded():
+    """The six seeded targets; module 1 has 9 known people in Utrecht/onderwijs and 3 elsewhere."""
+    course = make_course(title="Module 1")
+    course.slug = "signaleren-uitbuiting-minderjarigen"
+    course.save()
+    targets_ensure()
+    utrecht = Region.objects.get(slug="utrecht")
+    onderwijs = Sector.objects.get(slug="onderwijs")
+    today = timezone.localdate()
+    this_year = max(today.year, 2024)
+    for i in range(9):
+        passed(
+            UserFactory(region=utrecht, sector=onderwijs, full_name=f"Geheime Naam {i}"),
+            course,
+            at(min(this_year, 2026), 1, 10),
+        )
+    for _ in range(3):
+        passed(UserFactory(), course, at(2024, 6, 1))
+    return Target.objects.get(code="module-1-basiskennis")
+
+
+def urls(target):
+    return [
+        reverse("reporting:dashboard"),
+        reverse("reporting:target", args=[target.pk]),
+        reverse("reporting:table_export", args=[target.pk, "region", "csv"]),
+        reverse("reporting:table_export", args=[target.pk, "all", "xlsx"]),
+        reverse("reporting:overview_export", args=["csv"]),
+        reverse("reporting:full_export", args=["xlsx"]),
+        reverse("reporting:quarterly_report"),
+    ]
+
+
+@pytest.mark.parametrize("role", [roles.LEARNER, roles.ORGANISATION_MANAGER, roles.COURSE_EDITOR])
+def test_others_get_403(client, seeded, role):
+    client.force_login(UserFactory(role=role))
+    for url in urls(seeded):
+        assert client.get(url).status_code == 403, url
+    assert client.get("/api/v1/reports/targets").status_code == 403
+    assert client.get(f"/api/v1/reports/targets/{seeded.pk}/timeseries").status_code == 403
+
+
+def test_anonymous_goes_to_login(client, seeded):
+    for url in urls(seeded):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert "/account/login/" in response["Location"]
+    assert client.get("/api/v1/reports/targets").status_code == 401
+
+
+def test_nav_link_only_for_programme_staff(client, seeded):
+    dashboard = reverse("reporting:dashboard").encode()
+    client.force_login(UserFactory(role=roles.LEARNER))
+    assert dashboard not in client.get(reverse("accounts:settings")).content
+    client.force_login(UserFactory(role=roles.PROGRAMME_STAFF))
+    assert dashboard in client.get(reverse("accounts:settings")).content
+
+
+def test_dashboard_shows_every_seeded_target(staff_client, seeded, django_assert_max_num_queries):
+    with django_assert_max_num_queries(20):
+        response = staff_client.get(reverse("reporting:dashboard"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    for target in Target.objects.all():
+        assert target.title in page
+    assert 'max="20000"' in page and "<progress" in page
+    assert "Geheime Naam" not in page
+
+
+def test_dashboard_filters_show_the_selection(staff_client, seeded, django_assert_max_num_queries):
+    url = reverse("reporting:dashboard")
+    with django_assert_max_num_queries(20):
+        response = staff_client.get(url, {"region": "utrecht", "sector": "onderwijs"})
+    assert response.status_code == 200
+    by_code = {p.target.code: p for p in response.context["progress_list"]}
+    assert by_code["module-1-basiskennis"].selection == 9
+    assert by_code["module-1-basiskennis"].forecast.achieved == 12  # the headline stays national
+    assert by_code["module-2-verdieping"].selection == 0
+    # organisations have no sector: the filter does not apply to them
+    assert by_code["hotels-vakantieparken-gecertificeerd"].selection is None
+    page = response.content.decode()
+    assert "?region=utrecht&amp;sector=onderwijs" in page
+    assert staff_client.get(url, {"sector": "geen"}).status_code == 400
+    only_period = staff_client.get(url, {"from": "2024-01-01", "to": "2024-12-31"})
+    by_code = {p.target.code: p for p in only_period.context["progress_list"]}
+    assert by_code["module-1-basiskennis"].selection == "<5"
+
+
+def test_filtered_overview_export_has_the_selection_column(staff_client, seeded):
+    with translation.override("en"):
+        response = staff_client.get(
+            reverse("reporting:overview_export", args=["csv"]), {"region": "utrecht"}
+        )
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][-1] == "In selection"
+    by_title = {r[0]: r for r in rows[1:]}
+    assert by_title[seeded.title][-1] == "9"
+    assert by_title[seeded.title][1] == "12"
+    workbook = load_workbook(
+        io.BytesIO(
+            staff_client.get(
+                reverse("reporting:full_export", args=["xlsx"]), {"region": "utrecht"}
+            ).content
+        )
+    )
+    first = [c for row in workbook.worksheets[0].iter_rows(values_only=True) for c in row if c]
+    assert any(str(c).startswith("Selection:") or str(c).startswith("Selectie:") for c in first)
+    assert (
+        staff_client.get(
+            reverse("reporting:full_export", args=["csv"]), {"from": "nope"}
+        ).status_code
+        == 400
+    )
+
+
+def test_target_page_with_filters(staff_client, seeded, django_assert_max_num_queries):
+    url = reverse("reporting:target", args=[seeded.pk])
+    with django_assert_max_num_queries(20):
+        response = staff_client.get(url, {"region": "utrecht", "sector": "onderwijs"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<svg" in page and 'role="img"' in page
+    assert response.context["report"].selection_total == 9
+    assert response.context["query"] == "region=utrecht&sector=onderwijs"
+    assert "table_export" not in page
+    assert "?region=utrecht&amp;sector=onderwijs" in page
+
+
+def test_bad_filters_are_a_400(staff_client, seeded):
+    url = reverse("reporting:target", args=[seeded.pk])
+    assert staff_client.get(url, {"from": "gisteren"}).status_code == 400
+    assert staff_client.get(url, {"region": "atlantis"}).status_code == 400
+    assert staff_client.get(url, {"from": "2026-05-01", "to": "2026-01-01"}).status_code == 400
+    export = reverse("reporting:table_export", args=[seeded.pk, "region", "csv"])
+    assert staff_client.get(export, {"to": "x"}).status_code == 400
+    assert (
+        staff_client.get(reverse("reporting:quarterly_report"), {"quarter": "Q9"}).status_code
+        == 400
+    )
+    bad_table = reverse("reporting:table_export", args=[seeded.pk, "names", "csv"])
+    assert staff_client.get(bad_table).status_code == 404
+    assert staff_client.get(reverse("reporting:overview_export", args=["exe"])).status_code == 404
+    assert staff_client.get(reverse("reporting:target", args=[99999])).status_code == 404
+
+
+def test_csv_export_parses_and_suppresses(staff_client, seeded):
+    with translation.override("en"):
+        url = reverse("reporting:table_export", args=[seeded.pk, "region", "csv"])
+        response = staff_client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('.csv"')
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == ["Region", "Number"]
+    body = {r[0]: r[1] for r in rows[1:]}
+    assert body == {"Utrecht": "9", "Unknown": "<5", "Total": "12"} or body == {
+        "Utrecht": "≥5",
+        "Unknown": "<5",
+        "Total": "12",
+    }
+    assert "@example.org" not in response.content.decode("utf-8-sig")
+
+
+def test_xlsx_exports_open_in_openpyxl(staff_client, seeded):
+    for url in (
+        reverse("reporting:table_export", args=[seeded.pk, "all", "xlsx"]),
+        reverse("reporting:full_export", args=["xlsx"]),
+        reverse("reporting:overview_export", args=["xlsx"]),
+    ):
+        response = staff_client.get(url)
+        assert response.status_code == 200
+        workbook = load_workbook(io.BytesIO(response.content))
+        values = [
+            str(cell)
+            for sheet in workbook.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for cell in row
+            if cell is not None
+        ]
+        assert not any("@" in v and "example.org" in v for v in values)
+        assert not any("Geheime Naam" in v for v in values)
+    full = load_workbook(io.BytesIO(staff_client.get(urls(seeded)[5]).content))
+    # overview + (trend, region, sector, kind) for five people targets + (trend, region, kind)
+    assert len(full.worksheets) == 1 + 5 * 4 + 3
+
+
+def test_full_csv_export_long_format(staff_client, seeded):
+    response = staff_client.get(reverse("reporting:full_export", args=["csv"]))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert set(rows[0]) == {"section", "table", "row", "column", "value"}
+    assert {r["table"] for r in rows} == {"targets", "trend", "region", "sector", "kind"}
+
+
+def test_a_formula_in_a_title_is_not_run_by_a_spreadsheet(staff_client, seeded):
+    Target.objects.filter(pk=seeded.pk).update(title='=HYPERLINK("http://evil")')
+    response = staff_client.get(reverse("reporting:overview_export", args=["csv"]))
+    assert "'=HYPERLINK" in response.content.decode("utf-8-sig")
+
+
+def test_quarterly_report_pdf(staff_client, seeded):
+    response = staff_client.get(reverse("reporting:quarterly_report"), {"quarter": "2026-Q1"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "2026-Q1" in text
+    assert "20.000" in text or "20,000" in text
+    assert "Geheime Naam" not in text
+
+
+def test_a_learner_passing_through_the_lms_appears_on_the_dashboard(staff_client):
+    from lms import services
+
+    course = make_course(questions_per_lesson=1)
+    today = timezone.localdate()
+    target = Target.objects.create(
+        code="live",
+        title="Live",
+        unit=Target.Unit.PEOPLE_PASSED,
+        goal=Target.Goal.NUMBER,
+        target_number=10,
+        period_start=date(today.year, 1, 1),
+        period_end=date(today.year, 12, 31),
+    )
+    TargetCourse(target=target, course=course).save()
+    learner = UserFactory()
+    attempt = services.attempt_start(
+        enrolment=services.enrolment_create(user=learner, course=course)
+    )
+    for q in attempt.graded_questions:
+        right = [o["id"] for o in q["options"] if o["correct"]][:1]
+        services.answer_submit(attempt=attempt, question_id=q["id"], response={"option_ids": right})
+    services.attempt_submit(attempt=attempt)
+    response = staff_client.get(reverse("reporting:dashboard"))
+    assert response.context["progress_list"][0].forecast.achieved == 1
