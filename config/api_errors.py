@@ -50,19 +50,36 @@ def request_language(view):
     return wrapper
 
 
+def _in_request_language(handler):
+    """Exception handlers run outside the operation (and its language): give them the same."""
+
+    @wraps(handler)
+    def wrapper(request, exc):
+        language = translation.get_language_from_request(request, check_path=False)
+        with translation.override(language):
+            response = handler(request, exc)
+        response.headers.setdefault("Content-Language", language)
+        return response
+
+    return wrapper
+
+
 def register(api: NinjaAPI) -> None:
     """Install the handlers on `api` (they replace django-ninja's defaults for these types) and
     make every operation, its errors included, answer in the caller's language."""
     api.add_decorator(request_language, mode="view")
 
-    @api.exception_handler(LearningError)
+    def on(exc_type):
+        return lambda handler: api.exception_handler(exc_type)(_in_request_language(handler))
+
+    @on(LearningError)
     def learning_error(request, exc: LearningError):
         body: dict[str, object] = {"detail": str(exc.message), "code": exc.code}
         if exc.details:
             body["details"] = exc.details
         return _respond(api, request, exc.status, **body)
 
-    @api.exception_handler(NinjaValidationError)
+    @on(NinjaValidationError)
     def request_invalid(request, exc: NinjaValidationError):
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e.get('loc', ())[1:]) or e.get('loc', ('body',))[0]}: "
@@ -78,14 +95,14 @@ def register(api: NinjaAPI) -> None:
             errors=exc.errors,
         )
 
-    @api.exception_handler(DjangoValidationError)
+    @on(DjangoValidationError)
     def model_invalid(request, exc: DjangoValidationError):
         body: dict[str, object] = {"detail": " ".join(exc.messages), "code": "invalid"}
         if hasattr(exc, "error_dict"):
             body["fields"] = exc.message_dict
         return _respond(api, request, 400, **body)
 
-    @api.exception_handler(PermissionDenied)
+    @on(PermissionDenied)
     def permission_denied(request, exc: PermissionDenied):
         return _respond(
             api,
@@ -95,11 +112,11 @@ def register(api: NinjaAPI) -> None:
             code="permission_denied",
         )
 
-    @api.exception_handler(Http404)
+    @on(Http404)
     def not_found(request, exc: Http404):
         return _respond(api, request, 404, detail=_("Not found."), code="not_found")
 
-    @api.exception_handler(HttpError)
+    @on(HttpError)
     def http_error(request, exc: HttpError):
         if isinstance(exc, AuthenticationError):
             response = _respond(

@@ -11,7 +11,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def run_manage(*args, **env):
     base = {
-        k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DJANGO_SETTINGS_MODULE")
+        k: v
+        for k, v in os.environ.items()
+        # the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; a deployment has not
+        if k not in ("SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],

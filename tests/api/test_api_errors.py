@@ -48,6 +48,10 @@ def number(request, n: int):
     return {"n": n}
 
 
+# ninja's TestClient copies header names into META as given: upper-case gives HTTP_ACCEPT_LANGUAGE
+ENGLISH = {"ACCEPT-LANGUAGE": "en"}
+
+
 def make_client() -> TestClient:
     api = NinjaAPI(urls_namespace="errors-test")
     api_errors.register(api)
@@ -84,13 +88,13 @@ def client():
     ],
 )
 def test_domain_errors_become_json_4xx(client, path, status, body):
-    response = client.get(path, headers={"Accept-Language": "en"})
+    response = client.get(path, headers=ENGLISH)
     assert response.status_code == status
     assert response.json() == body
 
 
 def test_request_validation_error_has_a_sentence_and_the_details(client):
-    response = client.get("/number?n=abc", headers={"Accept-Language": "en"})
+    response = client.get("/number?n=abc", headers=ENGLISH)
     assert response.status_code == 422
     body = response.json()
     assert body["code"] == "invalid_request"

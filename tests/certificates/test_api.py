@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from certificates import services, verification
 from certificates.models import Certificate
@@ -57,7 +58,7 @@ def test_expired_and_revoked(client, certificate, programme_user):
 def test_unknown_code_is_404_with_message(client, db):
     response = client.get(URL + "ABCD-EFGH")
     assert response.status_code == 404
-    assert response.json()["detail"] == "No certificate has this code."
+    assert response.json()["detail"] == _("No certificate has this code.")
 
 
 def test_rate_limited(client, certificate, settings):
@@ -66,7 +67,9 @@ def test_rate_limited(client, certificate, settings):
     assert client.get(URL + "unknown").status_code == 404  # misses count too
     response = client.get(URL + certificate.code)
     assert response.status_code == 429
-    assert "Try again in a minute" in response.json()["detail"]
+    assert response.json()["detail"] == _(
+        "Too many look-ups from your address. Try again in a minute."
+    )
 
 
 def test_registered_lookups_are_tried_after_personal_certificates(client, certificate):

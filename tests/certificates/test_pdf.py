@@ -4,6 +4,7 @@ import subprocess
 
 import pypdf
 import pytest
+from django.utils.translation import gettext as _
 
 from certificates import services
 from certificates.models import Certificate
@@ -24,7 +25,9 @@ def test_certificate_pdf_has_metadata_name_code_and_is_a4_landscape(completion):
     assert len(reader.pages) == 1
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (842, 595)  # A4 landscape
-    assert reader.metadata.title == "Certificate: BUIT voor professionals"
+    assert reader.metadata.title == _("Certificate: %(course)s") % {
+        "course": "BUIT voor professionals"
+    }
     assert reader.metadata.author == "Samen tegen mensenhandel"
     assert reader.trailer["/Root"]["/Lang"] == "nl"
     # PDF/A-3b identification in the XMP metadata

@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.personal_data import exporters
 from accounts.services import user_anonymise
@@ -170,7 +171,9 @@ def test_reminders_60_and_14_days_before_expiry_once_each(user, completion):
     assert services.certificates_remind() == 1
     assert services.certificates_remind() == 0
     assert len(mail.outbox) == 1
-    assert "expires" in mail.outbox[0].subject
+    assert mail.outbox[0].subject == _("Your certificate for %(course)s expires soon") % {
+        "course": certificate.course_title
+    }
     certificate.refresh_from_db()
     assert certificate.reminder_60_sent_at is not None and certificate.reminder_14_sent_at is None
     # 45 days later

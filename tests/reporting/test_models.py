@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from wagtail.models import Locale
 
 from reporting.models import Target
@@ -70,7 +71,9 @@ def test_two_language_versions_of_one_course_are_refused(admin_client):
     url = reverse("wagtailsnippets_reporting_target:add")
     response = admin_client.post(url, _post_data(course.pk, english.pk))
     assert response.status_code == 200
-    assert "already chosen" in response.content.decode()
+    assert _("This course, or another language version of it, is already chosen.") in (
+        response.content.decode()
+    )
     assert not Target.objects.exists()
 
 
@@ -78,8 +81,8 @@ def test_a_number_target_needs_its_number_and_a_period_in_order(admin_client):
     url = reverse("wagtailsnippets_reporting_target:add")
     response = admin_client.post(url, _post_data(target_number=""))
     assert response.status_code == 200
-    assert "Enter the target number." in response.content.decode()
+    assert _("Enter the target number.") in response.content.decode()
     response = admin_client.post(url, _post_data(period_end="2025-12-31"))
     assert response.status_code == 200
-    assert "The period cannot end before it starts." in response.content.decode()
+    assert _("The period cannot end before it starts.") in response.content.decode()
     assert not Target.objects.exists()
