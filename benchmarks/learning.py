@@ -29,41 +29,13 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.scratch import scratch_database_url, setup_django  # noqa: E402
+
 QUESTIONS_PER_LESSON = 6
-
-
-def scratch_database_url(url: str, fresh: bool) -> str:
-    import psycopg
-
-    parts = urlparse(url)
-    if not parts.scheme.startswith("postgres"):
-        sys.exit("benchmarks/learning.py needs PostgreSQL: set DATABASE_URL=postgres://...")
-    name = parts.path.lstrip("/") + "_bench_learning"
-    admin = urlunparse(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if exists and fresh:
-            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-            exists = None
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    return urlunparse(parts._replace(path=f"/{name}"))
-
-
-def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def seed(learners: int):
@@ -230,9 +202,11 @@ def main() -> None:
     args = parser.parse_args()
 
     url = scratch_database_url(
-        os.environ.get("DATABASE_URL", "postgres://stm:stm@127.0.0.1:5432/stm"), args.fresh
+        os.environ.get("DATABASE_URL", "postgres://stm:stm@127.0.0.1:5432/stm"),
+        args.fresh,
+        suffix="learning",
     )
-    setup_django(url)
+    setup_django(url, migrate=True)
     print(f"seeding a course and {args.learners} learners ...")
     _course, rows = seed(args.learners)
     queries = lesson_queries(rows[0][0])

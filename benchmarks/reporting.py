@@ -19,10 +19,11 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.scratch import scratch_database_url, setup_django  # noqa: E402
 
 LEARNERS = 100_000
 COMPLETIONS = 300_000
@@ -30,32 +31,6 @@ ORGANISATIONS = 2_000
 BATCH = 5_000
 SEED = 20261231
 RUNS = 7
-
-
-def scratch_database_url(url: str, fresh: bool) -> str:
-    import psycopg
-
-    parts = urlparse(url)
-    if not parts.scheme.startswith("postgres"):
-        sys.exit("benchmarks/reporting.py needs PostgreSQL: set DATABASE_URL=postgres://...")
-    name = parts.path.lstrip("/") + "_bench_reporting"
-    admin = urlunparse(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if exists and fresh:
-            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-            exists = None
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    return urlunparse(parts._replace(path=f"/{name}"))
-
-
-def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    import django
-
-    django.setup()
 
 
 def make_courses():
@@ -304,7 +279,7 @@ def main() -> None:
     parser.add_argument("--fresh", action="store_true", help="drop and regenerate the data")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
-    setup_django(scratch_database_url(url, args.fresh))
+    setup_django(scratch_database_url(url, args.fresh, suffix="reporting"))
     from django.core.management import call_command
 
     from lms.models import Completion

@@ -127,3 +127,20 @@ def test_pdf_render_sets_language_and_default_metadata(tmp_path, settings):
     assert reader.trailer["/Root"]["/Lang"] == "en"
     assert reader.metadata.author == "Samen tegen mensenhandel"
     assert "hallo" in reader.pages[0].extract_text()
+
+
+@pytest.mark.skipif(not shutil.which("pdftoppm"), reason="needs poppler-utils (pdftoppm)")
+def test_the_qr_code_in_the_pdf_decodes_to_the_verify_url(completion, tmp_path, settings):
+    """Rasterise the PDF as a phone camera would see it and decode the QR code with ZXing."""
+    import zxingcpp
+    from PIL import Image
+
+    certificate = services.certificate_create(completion=completion)
+    pdf = tmp_path / "certificate.pdf"
+    pdf.write_bytes(services.certificate_pdf_bytes(certificate=certificate))
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "150", "-singlefile", str(pdf), str(tmp_path / "page")],
+        check=True,
+    )
+    results = zxingcpp.read_barcodes(Image.open(tmp_path / "page.png"))
+    assert [r.text for r in results] == [f"{settings.SITE_URL}/verify/{certificate.code}"]

@@ -1,0 +1,37 @@
+"""Shared set-up of the benchmark scripts: a scratch PostgreSQL database next to DATABASE_URL."""
+
+import os
+import sys
+from urllib.parse import urlparse, urlunparse
+
+
+def scratch_database_url(url: str, fresh: bool, *, suffix: str) -> str:
+    """The URL of `<name>_bench_<suffix>` next to `url`'s database, created when missing (and
+    dropped first with `fresh`), so the generated data is reused by later runs."""
+    import psycopg
+
+    parts = urlparse(url)
+    if not parts.scheme.startswith("postgres"):
+        sys.exit(f"benchmarks/{suffix}.py needs PostgreSQL: set DATABASE_URL=postgres://...")
+    name = parts.path.lstrip("/") + f"_bench_{suffix}"
+    admin = urlunparse(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists and fresh:
+            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            exists = None
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return urlunparse(parts._replace(path=f"/{name}"))
+
+
+def setup_django(url: str, *, migrate: bool = False) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    import django
+
+    django.setup()
+    if migrate:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
