@@ -354,7 +354,12 @@ ORGANISATION_GRACE_DAYS = env.int("ORGANISATION_GRACE_DAYS", default=90)
 
 # NL Design System (Utrecht) CSS from npm, collected as static files (ADR 0005).
 NODE_MODULES = BASE_DIR / "node_modules"
-STATICFILES_DIRS += [
-    ("utrecht", NODE_MODULES / "@utrecht" / "component-library-css" / "dist"),
-    ("utrecht-tokens", NODE_MODULES / "@utrecht" / "design-tokens" / "dist"),
+NPM_STATIC_FILES = {
+    "utrecht/index.css": NODE_MODULES / "@utrecht/component-library-css/dist/index.css",
+    "utrecht-tokens/index.css": NODE_MODULES / "@utrecht/design-tokens/dist/index.css",
+}
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "config.staticfinders.NpmFilesFinder",
 ]
