@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "wagtail.contrib.settings.context_processors.settings",
                 "csp.context_processors.nonce",
+                "cms.context_processors.navigation",
             ],
         },
     },
