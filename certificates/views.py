@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -271,6 +272,12 @@ def archive_create(request):
         archive = services.archive_create(user=request.user, codes=request.POST.getlist("code"))
     except CertificateError as exc:
         messages.error(request, exc.message)
+        # Back to the page the selection came from (e.g. a manager's staff list).
+        back = request.POST.get("next", "")
+        if back and url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return redirect(back)
         return redirect("certificate_list")
     return redirect("certificate_archive", public_id=archive.public_id)
 

@@ -270,6 +270,13 @@ def organisation_members(*, organisation: Organisation) -> list[StaffMembership]
             has_enrolment=Exists(
                 Enrolment.objects.filter(user_id=OuterRef("user_id"), course_key__in=keys)
             ),
+            # The member's latest certificate that is not revoked, for the ZIP download.
+            certificate_code=Subquery(
+                Certificate.objects.filter(user_id=OuterRef("user_id"), course_key__in=keys)
+                .exclude(status=Certificate.Status.REVOKED)
+                .order_by("-issued_at", "-pk")
+                .values("code")[:1]
+            ),
         )
         .order_by("user__full_name", "user__email")
     )

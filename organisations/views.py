@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from certificates.codes import code_display
 from certificates.pdf import pdf_render
 from certificates.qr import qr_svg
+from certificates.services import ARCHIVE_MAX
 
 from . import selectors, services, tasks
 from .errors import Forbidden, ImportRejected, NotFound, OrganisationError
@@ -84,10 +85,15 @@ def organisation_register(request):
 
 
 def _dashboard_context(request, organisation: Organisation, **extra) -> dict:
+    members = selectors.organisation_members(organisation=organisation)
+    codes = [m.certificate_code for m in members if m.certificate_code]  # type: ignore[attr-defined]
     return {
         "organisation": organisation,
         "summary": selectors.certification_summary(organisation=organisation),
-        "members": selectors.organisation_members(organisation=organisation),
+        "members": members,
+        # The staff's certificates for a ZIP download (one archive holds at most ARCHIVE_MAX).
+        "certificate_codes": codes,
+        "all_codes_fit": len(codes) <= ARCHIVE_MAX,
         "invitations": organisation.invitations.filter(accepted=False),
         "history": selectors.certification_history(organisation=organisation)[:20],
         "invite_form": InviteForm(),

@@ -401,3 +401,40 @@ def test_dashboard_queries_do_not_grow_with_the_staff(
         add_member(organisation)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url("dashboard", organisation.pk)).status_code == 200
+
+
+def test_a_manager_downloads_selected_staff_certificates_as_a_zip(
+    client, organisation, hotel_course, manager
+):
+    from certificates.models import CertificateArchive
+
+    ana = certify(add_member(organisation, user=UserFactory(full_name="Ana")).user, hotel_course)
+    bo = certify(add_member(organisation, user=UserFactory(full_name="Bo")).user, hotel_course)
+    revoked = certify(add_member(organisation).user, hotel_course, valid=False)
+    outsider = certify(UserFactory(), hotel_course)
+    client.force_login(manager)
+    body = client.get(url("dashboard", organisation.pk)).content.decode()
+    # Each certified member can be selected; a revoked certificate cannot.
+    assert f'value="{ana.code}" form="certificates-zip"' in body
+    assert f'value="{bo.code}" form="certificates-zip"' in body
+    assert revoked.code not in body
+    response = client.post(
+        reverse("certificate_archive_create"),
+        {"code": [ana.code, outsider.code], "next": url("dashboard", organisation.pk)},
+    )
+    archive = CertificateArchive.objects.get(requested_by=manager)
+    assert response.status_code == 302
+    # Only the organisation's own staff: a code of someone else is dropped.
+    assert list(archive.certificates.all()) == [ana]
+
+
+def test_an_empty_zip_selection_returns_to_the_dashboard_with_a_message(
+    client, organisation, hotel_course, manager
+):
+    certify(add_member(organisation).user, hotel_course)
+    client.force_login(manager)
+    dashboard = url("dashboard", organisation.pk)
+    response = client.post(reverse("certificate_archive_create"), {"next": dashboard})
+    assert response.status_code == 302 and response.url == dashboard
+    response = client.post(reverse("certificate_archive_create"), {"next": "https://evil.example/"})
+    assert response.url == reverse("certificate_list")
