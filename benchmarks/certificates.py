@@ -9,9 +9,10 @@ In one warm process (shared FontConfiguration, stylesheet parsed once, static fi
 - the median time of rendering the same HTML template without PDF, and the ratio of the two;
 - the growth of the process's resident memory over --memory-renders renders, goal <= 20 MB.
 
-No database is needed: the certificate is an unsaved model instance. Not measured here (see
-docs/decisions/0009-certificates.md): 20,000 certificates through Redis and two worker
-processes, and pass → stored PDF latency under a burst.
+No database is needed: the certificate is an unsaved model instance. The queue side of issue 7
+(20,000 certificates through Redis and two worker processes, their memory over 5,000 renders,
+pass → stored PDF latency when idle and under a burst of 300) is measured by
+benchmarks/certificate_queue.py, which needs PostgreSQL and Redis.
 """
 
 import argparse

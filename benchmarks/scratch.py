@@ -25,9 +25,11 @@ def scratch_database_url(url: str, fresh: bool, *, suffix: str) -> str:
     return urlunparse(parts._replace(path=f"/{name}"))
 
 
-def setup_django(url: str, *, migrate: bool = False) -> None:
+def setup_django(
+    url: str, *, migrate: bool = False, settings: str = "config.settings.test"
+) -> None:
     os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    os.environ["DJANGO_SETTINGS_MODULE"] = settings
     import django
 
     django.setup()

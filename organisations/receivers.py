@@ -14,6 +14,7 @@ def _evaluate_organisations_of(user_id: int, cause: str) -> None:
     def enqueue():
         for organisation_id in (
             StaffMembership.objects.filter(user_id=user_id, left_at__isnull=True)
+            .order_by()  # the default ordering would leak into DISTINCT
             .values_list("organisation_id", flat=True)
             .distinct()
         ):

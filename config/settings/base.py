@@ -153,6 +153,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fixup closes the database connection around every task unless this is set;
+# a new PostgreSQL connection per task halved the certificate throughput
+# (benchmarks/certificate_queue.py). With it, a worker process keeps its connection for up to
+# this many tasks, and config/celery.py still drops broken or CONN_MAX_AGE-old ones per task.
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=100)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Workers log through Django's LOGGING (JSON, personal data scrubbed).
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
@@ -343,6 +348,9 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # Wagtail's per-save search/reference index tasks run inline; one line each is noise
         "django_tasks": {"level": "WARNING"},
+        # WeasyPrint logs several progress lines per PDF at INFO
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
         # request lines carry e-mail addresses in query strings of some flows; keep them out
         "django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },

@@ -1,0 +1,660 @@
+"""Benchmark of personal certificates through Redis and real Celery workers (issue 7).
+
+    DATABASE_URL=postgres://stm:stm@127.0.0.1:5432/stm REDIS_URL=redis://127.0.0.1:6379/9 \\
+        uv run --frozen python benchmarks/certificate_queue.py [--count 20000] [--burst 300]
+
+Starts one worker as the Procfile does, `celery -A config worker --pool prefork --concurrency 2`
+(two pool processes do the work on a 2-core machine; the main process only talks to the
+broker), on a queue of its own, with the production settings (config.settings.production with
+a throwaway SECRET_KEY: JSON logs at INFO into a log file, Redis cache, django-db results,
+acks_late, prefetch 1). E-mails are rendered but go to Django's dummy backend. The data goes into
+a scratch database next to DATABASE_URL (<name>_bench_certificate_queue, created and migrated
+when missing, reused by later runs; --fresh drops it first); every run adds its own course and
+learners. PDFs (MEDIA_ROOT), VAR_DIR and the worker log go to a temporary folder that is removed
+at the end (--keep-files keeps it). The worker is stopped on exit, on Ctrl-C and on errors.
+
+Prints, in this order:
+
+- references measured in the same run: a trivial task (Celery's built-in celery.accumulate)
+  through the same broker, worker and result backend; PDF renders/s in one process (two
+  processes can do at most twice that);
+- throughput: --count passing completions (bulk inserted), certificate_issue enqueued for each,
+  time from the first enqueue until every one has a certificate with a stored PDF (the last
+  pdf_rendered_at); goal 20,000 in <= 15 min, >= 23/s; and its ratio to both references;
+- worker memory: RSS of the two pool processes after the warm-up, after --memory-renders
+  renders (both processes together) and at the end; goal delta <= 20 MB over 5,000 renders;
+- latency when idle: --passes sequential passes through lms.services.attempt_submit (its
+  course_passed signal and the on_commit enqueue run as on the site), each timed from the pass
+  (the completion's completed_at, set in the submit transaction) to the PDF in storage
+  (pdf_rendered_at, set once the file is saved); p50/p95, goal p95 <= 2 s;
+- burst: --burst passes committed in one transaction, time from the commit until all their
+  PDFs are stored (goal <= 60 s for 300) and the p50/p95 of each pass's latency.
+
+Asserts nothing: the figures are for people (the machine is often shared, so they are noisy).
+"""
+
+import argparse
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.scratch import scratch_database_url, setup_django  # noqa: E402
+
+GOAL_RATE = 23.0  # certificates/s, as issue 7 puts it (20,000 in 15 minutes is 22.2/s)
+GOAL_COUNT = 20_000
+GOAL_MEMORY_MB = 20.0
+GOAL_MEMORY_RENDERS = 5_000
+GOAL_IDLE_P95 = 2.0  # seconds
+GOAL_BURST = 300
+GOAL_BURST_SECONDS = 60.0
+CONCURRENCY = 2
+BATCH = 5_000
+PAGE_MB = os.sysconf("SC_PAGE_SIZE") / 1024 / 1024
+
+
+# --- the worker -----------------------------------------------------------------------------
+
+
+def _die_with_parent() -> None:
+    """In the worker before exec: SIGTERM when this script dies, even by SIGKILL."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def worker_start(*, queue: str, env: dict[str, str], log: Path) -> subprocess.Popen:
+    """The worker of the Procfile, on this run's queue; returns once it answers a ping."""
+    from config.celery import app
+
+    hostname = f"{queue}@{socket.gethostname()}"
+    with open(log, "ab") as handle:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--loglevel=INFO",
+                "--pool=prefork",
+                f"--concurrency={CONCURRENCY}",
+                "-Q",
+                queue,
+                f"--hostname={hostname}",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            # its own process group: Ctrl-C reaches this script, which stops the worker cleanly
+            start_new_session=True,
+            preexec_fn=_die_with_parent,
+        )
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        worker_check(proc, log)
+        if app.control.inspect(destination=[hostname], timeout=1).ping():
+            return proc
+    worker_stop(proc)
+    sys.exit(f"the Celery worker did not answer a ping within 90 s; see {log}")
+
+
+def worker_check(proc: subprocess.Popen, log: Path) -> None:
+    if proc.poll() is not None:
+        tail = log.read_text(errors="replace")[-3000:]
+        sys.exit(f"the Celery worker exited with {proc.returncode}:\n{tail}")
+
+
+def worker_stop(proc: subprocess.Popen) -> None:
+    """Warm shutdown (SIGTERM to the main process, which stops its pool); SIGKILL to the whole
+    process group after 30 s."""
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+
+
+def pool_processes(parent: int) -> list[int]:
+    """The pids of the worker's pool processes (its children), from /proc."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == parent:
+            children.append(int(stat.parent.name))
+    return sorted(children)
+
+
+def rss_mb(pid: int) -> float | None:
+    try:
+        with open(f"/proc/{pid}/statm") as handle:
+            return int(handle.read().split()[1]) * PAGE_MB
+    except OSError:
+        return None
+
+
+def memory_sample(proc: subprocess.Popen) -> dict[int, float | None]:
+    return {pid: rss_mb(pid) for pid in pool_processes(proc.pid)}
+
+
+def queue_delete(queue: str) -> None:
+    """Drop this run's queue, with whatever an interrupted run left in it, and its bindings from
+    Redis (every key holding the queue's name, which is unique to the run)."""
+    import redis
+
+    try:
+        client = redis.Redis.from_url(os.environ["REDIS_URL"])
+        keys = list(client.scan_iter(match=f"*{queue}*"))
+        if keys:
+            client.delete(*keys)
+    except redis.RedisError as exc:
+        print(f"could not delete the Redis queue {queue}: {exc}")
+
+
+# --- data -----------------------------------------------------------------------------------
+
+
+def course_create(tag: str):
+    from tests.factories import make_course
+
+    return make_course(title=f"Benchmark certificaten {tag}", validity_months=24)
+
+
+def learners_create(tag: str, n: int, offset: int = 0) -> list:
+    from django.contrib.auth.hashers import make_password
+
+    from accounts.models import User
+
+    password = make_password(None)
+    users = [
+        User(
+            email=f"bench-{tag}-{i}@example.invalid",
+            full_name=f"Deelnemer {i} Benchmark",
+            password=password,
+        )
+        for i in range(offset, offset + n)
+    ]
+    return User.objects.bulk_create(users, batch_size=BATCH)
+
+
+def completions_create(course, tag: str, n: int, offset: int) -> list[int]:
+    """`n` passes of `course` by new learners, bulk inserted (no signal, no task); returns the
+    completion ids in insertion order."""
+    from django.utils import timezone
+
+    from lms.models import Attempt, Completion, Enrolment
+
+    now = timezone.now()
+    users = learners_create(tag, n, offset)
+    enrolments = Enrolment.objects.bulk_create(
+        [Enrolment(user=u, course=course, course_key=course.translation_key) for u in users],
+        batch_size=BATCH,
+    )
+    attempts = Attempt.objects.bulk_create(
+        [
+            Attempt(
+                enrolment=e,
+                user_id=e.user_id,
+                course=course,
+                number=1,
+                status=Attempt.Status.SUBMITTED,
+                snapshot={"questions": []},
+                pass_mark=course.pass_mark,
+                submitted_at=now,
+                score=Decimal("100.00"),
+                passed=True,
+            )
+            for e in enrolments
+        ],
+        batch_size=BATCH,
+    )
+    completions = Completion.objects.bulk_create(
+        [
+            Completion(
+                user_id=a.user_id,
+                course=course,
+                course_key=course.translation_key,
+                cycle=1,
+                attempt=a,
+                score=a.score,
+                completed_at=now,
+                valid_until=now + timedelta(days=730),
+            )
+            for a in attempts
+        ],
+        batch_size=BATCH,
+    )
+    return [c.pk for c in completions]
+
+
+def open_attempts_create(course, tag: str, n: int, offset: int) -> list:
+    """`n` new learners with an attempt whose every question is answered right, through the
+    lms services, so only attempt_submit is left."""
+    from lms import services
+
+    attempts = []
+    for user in learners_create(tag, n, offset):
+        enrolment = services.enrolment_create(user=user, course=course)
+        attempt = services.attempt_start(enrolment=enrolment)
+        for question in attempt.graded_questions:
+            right = [o["id"] for o in question["options"] if o["correct"]][:1]
+            services.answer_submit(
+                attempt=attempt, question_id=question["id"], response={"option_ids": right}
+            )
+        attempts.append(attempt)
+    return attempts
+
+
+def certificates_of(completion_ids: list[int]):
+    """The certificates of one batch of completions: bulk inserted, so one id range, and of the
+    run's own course (another run on the same scratch database may interleave its ids)."""
+    from certificates.models import Certificate
+    from lms.models import Completion
+
+    course_id = Completion.objects.filter(pk=completion_ids[0]).values_list("course_id").get()[0]
+    return Certificate.objects.filter(
+        course_id=course_id,
+        completion_id__gte=min(completion_ids),
+        completion_id__lte=max(completion_ids),
+    )
+
+
+def wait_for_pdfs(
+    completion_ids: list[int],
+    *,
+    worker: subprocess.Popen,
+    log: Path,
+    timeout: float,
+    interval: float = 0.25,
+    every=None,
+) -> None:
+    """Poll until every completion in `completion_ids` has a stored PDF; `every` is called with
+    the count after each poll."""
+    total = len(completion_ids)
+    stored = certificates_of(completion_ids).filter(pdf__gt="")
+    deadline = time.monotonic() + timeout
+    while True:
+        done = stored.count()
+        if every is not None:
+            every(done)
+        if done >= total:
+            return
+        worker_check(worker, log)
+        if time.monotonic() > deadline:
+            sys.exit(f"timed out after {timeout:.0f} s with {done}/{total} PDFs stored; see {log}")
+        time.sleep(interval)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[int(q * (len(ordered) - 1))]
+
+
+# --- measurements ---------------------------------------------------------------------------
+
+
+def trivial_rate(queue: str, n: int, *, worker, log) -> float:
+    """Tasks/s of Celery's built-in celery.accumulate (returns its argument) through the same
+    broker, pool and django-db result backend: the ceiling the queue itself allows."""
+    from django_celery_results.models import TaskResult
+
+    from config.celery import app
+
+    start = time.perf_counter()
+    ids = [app.send_task("celery.accumulate", args=[i], queue=queue).id for i in range(n)]
+    deadline = time.monotonic() + 300
+    while TaskResult.objects.filter(task_id__in=ids, status="SUCCESS").count() < n:
+        worker_check(worker, log)
+        if time.monotonic() > deadline:
+            sys.exit(f"the trivial tasks did not finish within 300 s; see {log}")
+        time.sleep(0.1)
+    return n / (time.perf_counter() - start)
+
+
+def render_rate(completion_ids: list[int], renders: int) -> float:
+    """PDF renders/s in this process (warm), of already issued certificates."""
+    from certificates.models import Certificate
+    from certificates.services import certificate_pdf_bytes
+
+    certificates = list(Certificate.objects.filter(completion_id__in=completion_ids))
+    for certificate in certificates[:3]:
+        certificate_pdf_bytes(certificate=certificate)
+    start = time.perf_counter()
+    for i in range(renders):
+        certificate_pdf_bytes(certificate=certificates[i % len(certificates)])
+    return renders / (time.perf_counter() - start)
+
+
+def throughput(ids: list[int], *, worker, log, memory_renders: int, timeout: float) -> dict:
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from certificates.tasks import certificate_issue
+
+    samples: dict[str, dict] = {}
+    last_report = [time.monotonic()]
+    started_at = timezone.now()
+    start = time.perf_counter()
+    for completion_id in ids:
+        certificate_issue.delay(completion_id)
+    enqueue_seconds = time.perf_counter() - start
+    print(f"  enqueued {len(ids)} tasks in {enqueue_seconds:.1f} s", flush=True)
+
+    def every(done: int) -> None:
+        if "mark" not in samples and done >= min(memory_renders, len(ids)):
+            samples["mark"] = {"renders": done, "rss": memory_sample(worker)}
+        if time.monotonic() - last_report[0] >= 15:
+            last_report[0] = time.monotonic()
+            elapsed = time.perf_counter() - start
+            print(f"  {done}/{len(ids)} stored after {elapsed:.0f} s", flush=True)
+
+    wait_for_pdfs(ids, worker=worker, log=log, timeout=timeout, every=every)
+    rows = certificates_of(ids)
+    last = rows.aggregate(last=Max("pdf_rendered_at"))["last"]
+    seconds = (last - started_at).total_seconds()
+    return {
+        "n": len(ids),
+        "seconds": seconds,
+        "rate": len(ids) / seconds,
+        "enqueue_seconds": enqueue_seconds,
+        "mark": samples["mark"],
+        "files": files_check(rows),
+    }
+
+
+def files_check(rows) -> tuple[int, int, float]:
+    """(certificates, PDF files found in storage, their total size in MB)."""
+    from django.core.files.storage import default_storage
+
+    names = list(rows.values_list("pdf", flat=True))
+    found = size = 0
+    for name in names:
+        if name and default_storage.exists(name):
+            found += 1
+            size += default_storage.size(name)
+    return len(names), found, size / 1024 / 1024
+
+
+def latencies(completions) -> list[float]:
+    """For (completion, start) pairs: seconds from the start to the stored PDF
+    (pdf_rendered_at, stamped by the worker once the file is saved)."""
+    from certificates.models import Certificate
+
+    rendered = dict(
+        Certificate.objects.filter(completion__in=[c for c, _start in completions]).values_list(
+            "completion_id", "pdf_rendered_at"
+        )
+    )
+    return [(rendered[c.pk] - begin).total_seconds() for c, begin in completions]
+
+
+def idle_latency(attempts: list, *, worker, log) -> list[float]:
+    from certificates.models import Certificate
+    from lms import services
+    from lms.models import Completion
+
+    done = []
+    for attempt in attempts:
+        services.attempt_submit(attempt=attempt)  # course_passed → on_commit → delay
+        completion = Completion.objects.get(attempt=attempt)
+        deadline = time.monotonic() + 60
+        while not Certificate.objects.filter(completion=completion, pdf__gt="").exists():
+            worker_check(worker, log)
+            if time.monotonic() > deadline:
+                sys.exit(f"no PDF for a pass within 60 s; see {log}")
+            time.sleep(0.01)
+        done.append((completion, completion.completed_at))
+        time.sleep(0.3)  # the task still sends its e-mail; let the pool go idle again
+    return latencies(done)
+
+
+def burst(attempts: list, *, worker, log) -> dict:
+    from django.db import transaction
+    from django.utils import timezone
+
+    from lms import services
+    from lms.models import Completion
+
+    committed = []
+    with transaction.atomic():
+        # runs first after the commit, before the course_passed handlers enqueue the tasks
+        transaction.on_commit(lambda: committed.append(timezone.now()))
+        for attempt in attempts:
+            services.attempt_submit(attempt=attempt)
+    completions = list(Completion.objects.filter(attempt__in=attempts).order_by("pk"))
+    ids = [c.pk for c in completions]
+    wait_for_pdfs(ids, worker=worker, log=log, timeout=600)
+    values = latencies([(c, committed[0]) for c in completions])
+    return {"n": len(values), "all": max(values), "latencies": values}
+
+
+# --- the run --------------------------------------------------------------------------------
+
+
+def settings_environment(files: Path) -> dict[str, str]:
+    """The production settings for this run, for this process and the worker alike."""
+    return {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(64),  # throwaway, lives as long as this run
+        "ALLOWED_HOSTS": "localhost,127.0.0.1",
+        "EMAIL_URL": "dummymail://",
+        "MEDIA_ROOT": str(files / "media"),
+        "VAR_DIR": str(files / "var"),
+        "AWS_STORAGE_BUCKET_NAME": "",  # PDFs on the local disk, never a configured bucket
+    }
+
+
+def _interrupt(*_args) -> None:
+    raise KeyboardInterrupt
+
+
+def verdict(ok: bool) -> str:
+    return "ok" if ok else "MISSED"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        epilog="Needs DATABASE_URL (PostgreSQL) and REDIS_URL (use a Redis database of your own).",
+    )
+    parser.add_argument("--count", type=int, default=GOAL_COUNT, help="certificates (0: skip)")
+    parser.add_argument("--passes", type=int, default=50, help="idle passes (0: skip)")
+    parser.add_argument("--burst", type=int, default=GOAL_BURST, help="burst passes (0: skip)")
+    parser.add_argument("--memory-renders", type=int, default=GOAL_MEMORY_RENDERS)
+    parser.add_argument("--warmup", type=int, default=100, help="certificates before measuring")
+    parser.add_argument("--reference-tasks", type=int, default=2000)
+    parser.add_argument("--reference-renders", type=int, default=50)
+    parser.add_argument("--timeout", type=float, help="seconds for the throughput run")
+    parser.add_argument("--fresh", action="store_true", help="drop the scratch database first")
+    parser.add_argument("--keep-files", action="store_true", help="keep PDFs and the worker log")
+    args = parser.parse_args()
+    if not os.environ.get("REDIS_URL", "").startswith("redis"):
+        sys.exit("benchmarks/certificate_queue.py needs Redis: set REDIS_URL=redis://...")
+    warmup = max(args.warmup, CONCURRENCY)
+
+    url = scratch_database_url(
+        os.environ.get("DATABASE_URL", "postgres://stm:stm@127.0.0.1:5432/stm"),
+        args.fresh,
+        suffix="certificate_queue",
+    )
+    files = Path(tempfile.mkdtemp(prefix="stm-certificate-queue-"))
+    tag = uuid.uuid4().hex[:8]
+    queue = f"bench-certificates-{tag}"
+    log = files / "worker.log"
+    os.environ.update(settings_environment(files))
+    os.environ["LOG_LEVEL"] = "WARNING"  # this process: figures only
+    worker_env = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "INFO"}
+    # SIGTERM (e.g. from a CI timeout) unwinds like Ctrl-C, so the cleanup below runs
+    signal.signal(signal.SIGTERM, _interrupt)
+    worker = None
+    keep_files = args.keep_files
+    try:
+        print(f"scratch database {url.rsplit('/', 1)[1]}, files in {files}", flush=True)
+        setup_django(url, migrate=True, settings="config.settings.production")
+        import logging
+
+        logging.getLogger("weasyprint").setLevel(logging.ERROR)
+        logging.getLogger("fontTools").setLevel(logging.ERROR)
+        from config.celery import app
+
+        app.conf.task_default_queue = queue  # certificate_issue.delay() from lms goes here
+
+        print("seeding ...", flush=True)
+        course = course_create(tag)
+        warmup_ids = completions_create(course, tag, warmup, 0)
+        ids = completions_create(course, tag, args.count, warmup) if args.count else []
+        offset = warmup + args.count
+        idle_attempts = open_attempts_create(course, tag, args.passes, offset)
+        burst_attempts = open_attempts_create(course, tag, args.burst, offset + args.passes)
+
+        print("starting the worker ...", flush=True)
+        worker = worker_start(queue=queue, env=worker_env, log=log)
+        trivial = trivial_rate(queue, args.reference_tasks, worker=worker, log=log)
+        print(f"  trivial task: {trivial:.0f}/s", flush=True)
+
+        from certificates.tasks import certificate_issue
+
+        for completion_id in warmup_ids:
+            certificate_issue.delay(completion_id)
+        wait_for_pdfs(warmup_ids, worker=worker, log=log, timeout=600)
+        time.sleep(1)
+        rss_warm = memory_sample(worker)
+        renders = render_rate(warmup_ids, args.reference_renders)
+        print(f"  one process renders {renders:.1f} PDFs/s", flush=True)
+
+        result, rss_end = None, {}
+        if ids:
+            print(f"throughput: {len(ids)} certificates ...", flush=True)
+            timeout = args.timeout or 300 + len(ids) / 5
+            result = throughput(
+                ids, worker=worker, log=log, memory_renders=args.memory_renders, timeout=timeout
+            )
+            rss_end = memory_sample(worker)
+            time.sleep(2)  # the last tasks send their e-mails
+
+        idle = []
+        if idle_attempts:
+            print(f"latency: {len(idle_attempts)} passes one at a time ...", flush=True)
+            idle = idle_latency(idle_attempts, worker=worker, log=log)
+            time.sleep(1)
+        crowd = None
+        if burst_attempts:
+            print(f"burst: {len(burst_attempts)} passes at once ...", flush=True)
+            crowd = burst(burst_attempts, worker=worker, log=log)
+    except BaseException as exc:
+        # a failure (timeout, the worker died, an error) keeps the worker log to look at
+        keep_files = keep_files or not isinstance(exc, KeyboardInterrupt)
+        raise
+    finally:
+        # a second Ctrl-C (the shell and uv both deliver one) must not cut the cleanup short
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        if worker is not None:
+            worker_stop(worker)
+        queue_delete(queue)
+        if keep_files:
+            print(f"kept {files} (PDFs, worker.log)")
+        else:
+            shutil.rmtree(files, ignore_errors=True)
+
+    print(
+        f"\none worker `celery -A config worker --pool prefork --concurrency {CONCURRENCY}`"
+        f" ({CONCURRENCY} pool processes), config.settings.production, Redis broker,"
+        f" PostgreSQL, {os.cpu_count()} CPUs"
+    )
+    print(
+        f"reference: trivial task through the same broker/pool/results: {trivial:.0f}/s;"
+        f" PDF render in one process: {renders:.1f}/s (x{CONCURRENCY} = {renders * CONCURRENCY:.1f}/s)"
+    )
+    if result is not None:
+        minutes_for_goal = GOAL_COUNT / result["rate"] / 60
+        print(
+            f"throughput: {result['n']} certificates with a stored PDF in {result['seconds']:.1f} s"
+            f" = {result['rate']:.1f}/s (enqueueing took {result['enqueue_seconds']:.1f} s);"
+            f" 20,000 would take {minutes_for_goal:.1f} min;"
+            f" goal >= {GOAL_RATE:.0f}/s (issue 7's margin on 20,000 in <= 15 min):"
+            f" {verdict(result['rate'] >= GOAL_RATE)}"
+        )
+        print(
+            f"  ratio to the trivial task {result['rate'] / trivial:.3f},"
+            f" to {CONCURRENCY} processes rendering without the queue"
+            f" {result['rate'] / (renders * CONCURRENCY):.2f}"
+        )
+        n, found, size = result["files"]
+        print(f"  PDFs in storage: {found}/{n}, {size:.1f} MB")
+        mark = result["mark"]
+        deltas = []
+        print(
+            f"worker memory (RSS of the pool processes, MB), {mark['renders']} renders at the mark:"
+        )
+        for pid in sorted(set(rss_warm) | set(mark["rss"]) | set(rss_end)):
+            warm, at_mark, end = rss_warm.get(pid), mark["rss"].get(pid), rss_end.get(pid)
+            if warm is not None and at_mark is not None:
+                deltas.append(at_mark - warm)
+            print(
+                f"  pid {pid}: after warm-up {_mb(warm)}, after {mark['renders']} renders"
+                f" {_mb(at_mark)}, at the end ({result['n']}) {_mb(end)}"
+            )
+        if set(rss_warm) != set(rss_end):
+            print("  the pool processes changed during the run (a process was replaced)")
+        if deltas:
+            growth = max(deltas)
+            note = (
+                ""
+                if mark["renders"] >= GOAL_MEMORY_RENDERS
+                else f" (only {mark['renders']} renders; the goal is over {GOAL_MEMORY_RENDERS})"
+            )
+            print(
+                f"  largest delta {growth:+.1f} MB; goal <= {GOAL_MEMORY_MB:.0f} MB:"
+                f" {verdict(growth <= GOAL_MEMORY_MB)}{note}"
+            )
+    if idle:
+        p95 = percentile(idle, 0.95)
+        print(
+            f"latency idle, pass → stored PDF: {len(idle)} passes, p50 {percentile(idle, 0.5):.2f} s,"
+            f" p95 {p95:.2f} s, max {max(idle):.2f} s; goal p95 <= {GOAL_IDLE_P95:.0f} s:"
+            f" {verdict(p95 <= GOAL_IDLE_P95)}"
+        )
+    if crowd is not None:
+        values = crowd["latencies"]
+        note = "" if crowd["n"] == GOAL_BURST else f" (the goal is for {GOAL_BURST})"
+        print(
+            f"burst: {crowd['n']} passes committed at once, all PDFs stored after"
+            f" {crowd['all']:.1f} s (p50 {percentile(values, 0.5):.2f} s, p95"
+            f" {percentile(values, 0.95):.2f} s); goal <= {GOAL_BURST_SECONDS:.0f} s:"
+            f" {verdict(crowd['all'] <= GOAL_BURST_SECONDS)}{note}"
+        )
+
+
+def _mb(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except KeyboardInterrupt:
+        sys.exit("interrupted: the worker was stopped and the temporary files removed")
