@@ -54,7 +54,7 @@ format: install
 	$(UV) run --frozen djhtml $$(git ls-files '*.html')
 
 messages: install
-	$(MANAGE) makemessages -l nl -l en --ignore=node_modules --ignore=.venv --ignore=var
+	$(MANAGE) makemessages -l nl --ignore=node_modules --ignore=.venv --ignore=var
 	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules
 
 screenshots: install

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Region, Sector, User
+from .models import ProfessionalRole, Region, Sector, User
 
 
 class SignupForm(forms.Form):
@@ -19,6 +19,13 @@ class SignupForm(forms.Form):
         required=False,
         empty_label=_("(choose your sector)"),
     )
+    professional_role = forms.ModelChoiceField(
+        label=_("Professional role"),
+        queryset=ProfessionalRole.objects.all(),
+        required=False,
+        empty_label=_("(choose your role)"),
+        help_text=User._meta.get_field("professional_role").help_text,
+    )
     region = forms.ModelChoiceField(
         label=_("Region"),
         queryset=Region.objects.all(),
@@ -26,11 +33,20 @@ class SignupForm(forms.Form):
         empty_label=_("(choose your region)"),
     )
 
-    field_order = ["full_name", "email", "password1", "password2", "sector", "region"]
+    field_order = [
+        "full_name",
+        "email",
+        "password1",
+        "password2",
+        "sector",
+        "professional_role",
+        "region",
+    ]
 
     def signup(self, request, user: User) -> None:
         user.full_name = self.cleaned_data["full_name"].strip()
         user.sector = self.cleaned_data.get("sector")
+        user.professional_role = self.cleaned_data.get("professional_role")
         user.region = self.cleaned_data.get("region")
         user.preferred_language = (request.LANGUAGE_CODE or "nl")[:2]
         if user.preferred_language not in ("nl", "en"):
@@ -41,7 +57,7 @@ class SignupForm(forms.Form):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["full_name", "preferred_language", "sector", "region"]
+        fields = ["full_name", "preferred_language", "sector", "professional_role", "region"]
 
     def clean_full_name(self) -> str:
         name = self.cleaned_data["full_name"].strip()

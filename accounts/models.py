@@ -1,4 +1,4 @@
-"""People and the taxonomies used to count them (sector, region)."""
+"""People and the taxonomies used to count them (sector, region, professional role)."""
 
 import hashlib
 import secrets
@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Taxonomy(models.Model):
-    """A short editable list (sectors, regions) used for reporting breakdowns."""
+    """A short editable list (sectors, regions, roles) used for reporting."""
 
     slug = models.SlugField(_("code"), max_length=60, unique=True)
     name = models.CharField(_("name (Dutch)"), max_length=120)
@@ -40,6 +40,15 @@ class Region(Taxonomy):
     class Meta(Taxonomy.Meta):
         verbose_name = _("region (veiligheidsregio)")
         verbose_name_plural = _("regions (veiligheidsregio's)")
+
+
+class ProfessionalRole(Taxonomy):
+    """What a person does in the approach to human trafficking (aandachtsfunctionaris,
+    ketenregisseur, ...): targets such as "all aandachtsfunctionarissen trained" count by it."""
+
+    class Meta(Taxonomy.Meta):
+        verbose_name = _("professional role")
+        verbose_name_plural = _("professional roles")
 
 
 class UserManager(BaseUserManager["User"]):
@@ -95,6 +104,18 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+    )
+    professional_role = models.ForeignKey(
+        ProfessionalRole,
+        verbose_name=_("professional role"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "Used only for the programme's anonymous figures, such as how many "
+            "aandachtsfunctionarissen have been trained."
+        ),
     )
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)

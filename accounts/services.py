@@ -21,6 +21,7 @@ def user_personal_data(*, user: User) -> dict[str, Any]:
             "full_name": user.full_name,
             "preferred_language": user.preferred_language,
             "sector": user.sector.slug if user.sector else None,
+            "professional_role": user.professional_role.slug if user.professional_role else None,
             "region": user.region.slug if user.region else None,
             "date_joined": user.date_joined.isoformat(),
             "last_login": user.last_login.isoformat() if user.last_login else None,

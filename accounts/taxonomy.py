@@ -1,4 +1,5 @@
-"""The seed lists for sectors and the 25 veiligheidsregio's (editable afterwards as snippets)."""
+"""The seed lists for sectors, the 25 veiligheidsregio's and professional roles (editable afterwards
+as snippets)."""
 
 SECTORS = [
     ("onderwijs", "Onderwijs", "Education"),
@@ -13,6 +14,39 @@ SECTORS = [
     ("hotel", "Hotel", "Hotel"),
     ("vakantiepark", "Vakantiepark", "Holiday park"),
     ("overig", "Overig", "Other"),
+]
+
+#: The roles of the action plan and the people the courses are written for (DOMAIN.md, seed 003).
+PROFESSIONAL_ROLES = [
+    (
+        "aandachtsfunctionaris-mensenhandel",
+        "Aandachtsfunctionaris mensenhandel",
+        "Human trafficking focal point (municipality)",
+    ),
+    (
+        "ketenregisseur-mensenhandel",
+        "Ketenregisseur mensenhandel",
+        "Regional chain director (human trafficking)",
+    ),
+    (
+        "zorgcoordinator-mensenhandel",
+        "Zorgcoördinator mensenhandel",
+        "Care coordinator (human trafficking)",
+    ),
+    (
+        "contactpersoon-mensenhandel-minderjarigen",
+        "Contactpersoon mensenhandel minderjarigen",
+        "Contact person for trafficking in minors",
+    ),
+    ("reclasseringsmedewerker", "Reclasseringsmedewerker", "Probation officer"),
+    ("leerkracht", "Leerkracht of docent", "Teacher"),
+    ("jongerenwerker", "Jongerenwerker", "Youth worker"),
+    ("zorgprofessional", "Zorgprofessional", "Care professional"),
+    ("politiemedewerker", "Politiemedewerker", "Police officer"),
+    ("jeugdverpleegkundige", "Jeugd- of schoolverpleegkundige", "Youth or school nurse"),
+    ("hotelmedewerker", "Medewerker hotel of vakantiepark", "Hotel or holiday park staff"),
+    ("manager-hotel", "Manager hotel of vakantiepark", "Hotel or holiday park manager"),
+    ("overig", "Andere functie", "Other role"),
 ]
 
 REGIONS = [
@@ -53,4 +87,12 @@ def seed_taxonomies(sector_model, region_model) -> None:
     for order, (slug, name) in enumerate(REGIONS):
         region_model.objects.get_or_create(
             slug=slug, defaults={"name": name, "name_en": name, "sort_order": order}
+        )
+
+
+def seed_professional_roles(role_model) -> None:
+    """Create the professional roles that are missing; never overwrite an editor's change."""
+    for order, (slug, name, name_en) in enumerate(PROFESSIONAL_ROLES):
+        role_model.objects.get_or_create(
+            slug=slug, defaults={"name": name, "name_en": name_en, "sort_order": order}
         )

@@ -1,4 +1,5 @@
-"""Benchmark of the programme dashboard on PostgreSQL: 100,000 learners, 300,000 completions.
+"""Benchmark of the programme dashboard on PostgreSQL: 100,000 learners, 300,000 completions
+(each with its certificate; 1 in 200 revoked, renewed ones superseded).
 
     DATABASE_URL=postgres://stm:stm@127.0.0.1:5432/stm uv run python benchmarks/reporting.py
 
@@ -63,7 +64,8 @@ def generate() -> None:
     from django.contrib.auth.hashers import make_password
     from django.db import connection
 
-    from accounts.models import Region, Sector, User
+    from accounts.models import ProfessionalRole, Region, Sector, User
+    from certificates.models import Certificate
     from lms.models import Attempt, Completion, Enrolment
     from organisations.models import Organisation, OrganisationCertificate, StaffMembership
 
@@ -73,6 +75,7 @@ def generate() -> None:
     weights = [50, 10, 8, 6, 6, 20]
     sectors = [*Sector.objects.values_list("pk", flat=True), None]
     regions = [*Region.objects.values_list("pk", flat=True), None]
+    professional_roles = [*ProfessionalRole.objects.values_list("pk", flat=True), None, None]
     start = datetime(2024, 1, 1, tzinfo=UTC)
     span = (datetime(2026, 11, 20, tzinfo=UTC) - start).total_seconds()
     password = make_password(None)
@@ -84,6 +87,7 @@ def generate() -> None:
             password=password,
             sector_id=rng.choice(sectors),
             region_id=rng.choice(regions),
+            professional_role_id=rng.choice(professional_roles),
             anonymised_at=start if i % 50 == 0 else None,
         )
         for i in range(LEARNERS)
@@ -147,6 +151,31 @@ def generate() -> None:
             )
         )
     Completion.objects.bulk_create(completions, batch_size=BATCH)
+    renewed = {(uid, c) for uid, c, cycle in plan if cycle == 2}
+    certificates = []
+    for (uid, c, cycle), completion in zip(plan, completions, strict=True):
+        status, revoked_at = Certificate.Status.VALID, None
+        if rng.random() < 0.005:
+            status, revoked_at = Certificate.Status.REVOKED, completion.completed_at
+        elif cycle == 1 and (uid, c) in renewed:
+            status = Certificate.Status.SUPERSEDED
+        certificates.append(
+            Certificate(
+                code=uuid.UUID(int=rng.getrandbits(128)).hex[:28].upper(),
+                user_id=uid,
+                completion_id=completion.pk,
+                course_id=courses[c].pk,
+                course_key=courses[c].translation_key,
+                course_title=courses[c].title,
+                holder_name="",
+                language="nl",
+                score=90,
+                issued_at=completion.completed_at,
+                status=status,
+                revoked_at=revoked_at,
+            )
+        )
+    Certificate.objects.bulk_create(certificates, batch_size=BATCH)
 
     kinds = ["hotel"] * 6 + ["vakantiepark"] * 3 + ["other"]
     organisations = Organisation.objects.bulk_create(
@@ -189,7 +218,8 @@ def generate() -> None:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(
-        f"generated {len(user_ids):,} learners, {len(completions):,} completions, "
+        f"generated {len(user_ids):,} learners, {len(completions):,} completions and "
+        f"certificates, "
         f"{len(organisations):,} organisations in {time.perf_counter() - t0:.1f} s"
     )
 

@@ -54,6 +54,9 @@ class TargetOut(Schema):
     title: str
     unit: str
     course_keys: list[str]
+    #: codes of the sectors and professional roles counted; empty: everyone who passed
+    sectors: list[str]
+    professional_roles: list[str]
     period_start: date
     period_end: date
     goal: int | None
@@ -108,6 +111,8 @@ def list_targets(request):
                 "title": t.title,
                 "unit": t.unit,
                 "course_keys": [str(k) for k in target_course_keys(t)],
+                "sectors": [s.slug for s in t.sectors.all()],
+                "professional_roles": [r.slug for r in t.professional_roles.all()],
                 "period_start": t.period_start,
                 "period_end": t.period_end,
                 "goal": f.goal,

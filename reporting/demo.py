@@ -4,6 +4,7 @@ as editable rows. Idempotent: a second run adds what is missing and never overwr
 from dataclasses import dataclass, field
 from datetime import date
 
+from accounts.models import ProfessionalRole
 from courses.models import CoursePage
 
 from .models import OrganisationScope, ReferencePoint, Target, TargetCourse
@@ -24,6 +25,8 @@ class SeedTarget:
     source_note: str
     course_slugs: tuple[str, ...] = ()
     organisation_scope: str = OrganisationScope.ALL
+    #: "all of N" targets where N is the number of people in a role count only that role
+    professional_roles: tuple[str, ...] = ()
     reference_points: tuple[tuple[str, int, date, str], ...] = field(default=())
 
 
@@ -85,6 +88,7 @@ SEED_TARGETS = [
         period_end=date(2026, 12, 31),
         source_note=f"{ACTION_PLAN}, actie 31. N (het aantal aandachtsfunctionarissen) vult het programmabureau in.",
         course_slugs=("basistraining-aandachtsfunctionaris-mensenhandel",),
+        professional_roles=("aandachtsfunctionaris-mensenhandel",),
     ),
     SeedTarget(
         code="module-5-ketenregisseurs",
@@ -97,6 +101,7 @@ SEED_TARGETS = [
         period_end=date(2026, 12, 31),
         source_note=f"{ACTION_PLAN}, actie 35. N (het aantal ketenregisseurs) vult het programmabureau in.",
         course_slugs=("basistraining-ketenregisseur-mensenhandel",),
+        professional_roles=("ketenregisseur-mensenhandel",),
     ),
     SeedTarget(
         code="hotels-vakantieparken-gecertificeerd",
@@ -135,8 +140,9 @@ SEED_TARGETS = [
 
 
 def targets_ensure() -> list[Target]:
-    """Create the seeded targets that do not exist yet; link courses that have been loaded since
-    (a target that has no counting course yet gets its seeded ones)."""
+    """Create the seeded targets that do not exist yet (with their role filter); link courses
+    that have been loaded since (a target that has no counting course yet gets its seeded ones).
+    An edited role filter is left alone, also when an editor emptied it."""
     targets = []
     for order, seed in enumerate(SEED_TARGETS):
         target, created = Target.objects.get_or_create(
@@ -155,6 +161,10 @@ def targets_ensure() -> list[Target]:
             },
         )
         if created:
+            target.professional_roles.set(
+                ProfessionalRole.objects.filter(slug__in=seed.professional_roles)
+            )
+            target.save()  # a ParentalManyToManyField is written on save
             for measure, value, on_date, note in seed.reference_points:
                 ReferencePoint.objects.create(
                     target=target, measure=measure, value=value, on_date=on_date, source_note=note

@@ -83,6 +83,15 @@ class Target(ClusterableModel):
         verbose_name=_("only people in these sectors"),
         help_text=_("Leave empty to count people of every sector (and people without a sector)."),
     )
+    professional_roles = ParentalManyToManyField(
+        "accounts.ProfessionalRole",
+        blank=True,
+        verbose_name=_("only people in these professional roles"),
+        help_text=_(
+            "Leave empty to count people of every role (and people without a role). With roles "
+            "chosen, only people who gave one of them in their profile count."
+        ),
+    )
     organisation_scope = models.CharField(
         _("which organisations"),
         max_length=30,
@@ -120,6 +129,7 @@ class Target(ClusterableModel):
                 FieldPanel("unit"),
                 InlinePanel("courses", label=_("counting courses")),
                 FieldPanel("sectors"),
+                FieldPanel("professional_roles"),
                 FieldPanel("organisation_scope"),
             ],
             heading=_("What counts"),

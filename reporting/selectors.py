@@ -2,7 +2,9 @@
 
 A person counts once per target: in the month and period of their FIRST pass of any of the
 target's courses (all language versions share a course_key; renewals and retakes are later rows
-of the same person). Anonymised accounts keep their rows and stay counted.
+of the same person). A pass whose certificate was revoked is no pass: it is left out before the
+first pass is taken. Anonymised accounts keep their rows and stay counted. A target's sector and
+professional role filters match the person's current profile.
 
 Every count is one GROUP BY query: an inner query with one row per person (or organisation) and
 the moment that counts, wrapped in an outer GROUP BY over the wanted dimensions (month, region,
@@ -35,6 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Region, Sector
+from certificates.models import Certificate
 from lms.models import Completion
 from organisations.models import Organisation, OrganisationCertificate, StaffMembership
 
@@ -100,6 +103,7 @@ def targets_queryset() -> QuerySet[Target]:
     return Target.objects.prefetch_related(
         Prefetch("courses", queryset=TargetCourse.objects.order_by("sort_order")),
         "sectors",
+        "professional_roles",
         Prefetch("reference_points", queryset=ReferencePoint.objects.order_by("on_date", "pk")),
     )
 
@@ -129,15 +133,34 @@ def _grouped_counts(inner: QuerySet, dims: Iterable[str]) -> list[tuple]:
         return list(cursor.fetchall())
 
 
-def _people_first_passes(
-    *, target: Target, filters: ReportFilters, window: tuple[date, date], dims: Iterable[str]
-) -> QuerySet:
-    """One row per person whose first pass of the target's courses lies in `window`."""
-    dims = set(dims)
-    completions = Completion.objects.filter(course_key__in=target_course_keys(target))
+def counting_completions(*, target: Target) -> QuerySet[Completion]:
+    """The passes that count toward a people target: its courses (every language version), not
+    revoked, by people in its sectors and professional roles (when it names any).
+
+    A revoked certificate means the pass is void (ADR 0012): its completion is left out before
+    anyone's first pass is taken. Expired and superseded certificates, and completions whose
+    certificate is not issued yet, still count: the person was trained."""
+    revoked = Certificate.objects.filter(
+        completion=OuterRef("pk"), status=Certificate.Status.REVOKED
+    )
+    completions = Completion.objects.filter(course_key__in=target_course_keys(target)).exclude(
+        Exists(revoked)
+    )
     sector_ids = [s.pk for s in target.sectors.all()]
     if sector_ids:
         completions = completions.filter(user__sector_id__in=sector_ids)
+    role_ids = [r.pk for r in target.professional_roles.all()]
+    if role_ids:
+        completions = completions.filter(user__professional_role_id__in=role_ids)
+    return completions
+
+
+def _people_first_passes(
+    *, target: Target, filters: ReportFilters, window: tuple[date, date], dims: Iterable[str]
+) -> QuerySet:
+    """One row per person whose first counting pass of the target's courses lies in `window`."""
+    dims = set(dims)
+    completions = counting_completions(target=target)
     if filters.region_id:
         completions = completions.filter(user__region_id=filters.region_id)
     if filters.sector_id:
@@ -266,6 +289,10 @@ class TargetProgress:
     @property
     def status_label(self) -> str:
         return status_label(self.forecast.status)
+
+    @property
+    def scope_note(self) -> str:
+        return target_scope_note(self.target)
 
     @property
     def reference_rows(self) -> list[tuple[ReferencePoint, int | None]]:
@@ -456,6 +483,7 @@ def target_report(
         target=target, as_of=as_of, monthly=None if filters.active else dict(monthly)
     )
     regions = {r.pk: str(r) for r in Region.objects.all()}
+    sectors: dict[int, str] = {}
     kind_labels = {k: str(label) for k, label in Organisation.Kind.choices}
     tables = [
         _breakdown_table(
@@ -511,7 +539,7 @@ def target_report(
     applies = people or filters.sector_id is None  # organisations have no sector
     selection_total = rules.suppress(sum(monthly.values())) if filters.active and applies else None
     trend = _trend_table(target=target, monthly=dict(monthly), window=window)
-    description = filters_description(filters)
+    description = filters_description(filters, region_names=regions, sector_names=sectors)
     if description:
         # an exported table says which selection it shows
         for table in (trend, *tables):
@@ -570,8 +598,14 @@ def overview_table(
     )
 
 
-def filters_description(filters: ReportFilters) -> str:
-    """The filters in words, for the note under an exported table ("" without filters)."""
+def filters_description(
+    filters: ReportFilters,
+    *,
+    region_names: dict[int, str] | None = None,
+    sector_names: dict[int, str] | None = None,
+) -> str:
+    """The filters in words, for the note under an exported table ("" without filters).
+    `region_names` and `sector_names`: labels the caller has loaded already (no query)."""
     if not filters.active:
         return ""
     parts = []
@@ -582,12 +616,30 @@ def filters_description(filters: ReportFilters) -> str:
             _("up to and including %(date)s") % {"date": filters.date_to.strftime("%d-%m-%Y")}
         )
     if filters.region_id:
-        region = Region.objects.filter(pk=filters.region_id).first()
+        region = (region_names or {}).get(filters.region_id) or Region.objects.filter(
+            pk=filters.region_id
+        ).first()
         parts.append(_("region %(name)s") % {"name": region})
     if filters.sector_id:
-        sector = Sector.objects.filter(pk=filters.sector_id).first()
+        sector = (sector_names or {}).get(filters.sector_id) or Sector.objects.filter(
+            pk=filters.sector_id
+        ).first()
         parts.append(_("sector %(name)s") % {"name": sector})
     return _("Selection: %(filters)s.") % {"filters": ", ".join(parts)}
+
+
+def target_scope_note(target: Target) -> str:
+    """Whom a people target counts, in words ("" when it counts everyone who passed)."""
+    if not target.counts_people:
+        return ""
+    parts = []
+    sectors = ", ".join(str(s) for s in target.sectors.all())
+    if sectors:
+        parts.append(_("Only people in these sectors: %(names)s.") % {"names": sectors})
+    roles = ", ".join(str(r) for r in target.professional_roles.all())
+    if roles:
+        parts.append(_("Only people in these professional roles: %(names)s.") % {"names": roles})
+    return " ".join(parts)
 
 
 def _rate(value) -> str:

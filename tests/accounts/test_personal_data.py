@@ -31,6 +31,7 @@ def test_export_contains_account_and_learning(client, user):
     data = json.loads(response.content)
     assert data["account"]["email"] == user.email
     assert data["account"]["full_name"] == user.full_name
+    assert data["account"]["professional_role"] is None
     assert len(data["learning"]["completions"]) == 1
     assert data["learning"]["attempts"][0]["passed"] is True
 

@@ -38,6 +38,33 @@ def test_registration_requires_email_verification(client):
     assert client.get(reverse("accounts:settings")).status_code == 200
 
 
+def test_registration_keeps_the_optional_sector_role_and_region(client):
+    from accounts.models import ProfessionalRole, Region, Sector
+
+    form = client.get(reverse("account_signup")).content.decode()
+    assert 'name="professional_role"' in form
+    role = ProfessionalRole.objects.get(slug="aandachtsfunctionaris-mensenhandel")
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "full_name": "Sanne Bakker",
+            "email": "sanne@example.org",
+            "password1": "een-lang-wachtwoord-42",
+            "password2": "een-lang-wachtwoord-42",
+            "sector": Sector.objects.get(slug="gemeente").pk,
+            "professional_role": role.pk,
+            "region": Region.objects.get(slug="utrecht").pk,
+        },
+    )
+    assert response.status_code == 302
+    user = get_user_model().objects.get(email="sanne@example.org")
+    assert (user.sector.slug, user.professional_role, user.region.slug) == (
+        "gemeente",
+        role,
+        "utrecht",
+    )
+
+
 def test_registration_rejects_bad_input_with_form_errors(client):
     UserFactory(email="taken@example.org")
     response = client.post(

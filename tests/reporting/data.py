@@ -51,6 +51,7 @@ def people_target(
     number=100,
     code="test-target",
     sectors=(),
+    professional_roles=(),
 ) -> Target:
     target = Target.objects.create(
         code=code,
@@ -65,4 +66,8 @@ def people_target(
         TargetCourse(target=target, course=course, sort_order=i).save()
     if sectors:
         target.sectors.set(sectors)
-    return target
+    if professional_roles:
+        target.professional_roles.set(professional_roles)
+    target.save()  # a ParentalManyToManyField is written on save
+    # a fresh row, as the views load it: filters come from the database, not from memory
+    return Target.objects.get(pk=target.pk)

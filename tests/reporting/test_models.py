@@ -86,3 +86,22 @@ def test_a_number_target_needs_its_number_and_a_period_in_order(admin_client):
     assert response.status_code == 200
     assert _("The period cannot end before it starts.") in response.content.decode()
     assert not Target.objects.exists()
+
+
+def test_the_admin_form_saves_the_sector_and_role_filters(admin_client):
+    from accounts.models import ProfessionalRole, Sector
+
+    course = make_course()
+    focal = ProfessionalRole.objects.get(slug="aandachtsfunctionaris-mensenhandel")
+    gemeente = Sector.objects.get(slug="gemeente")
+    url = reverse("wagtailsnippets_reporting_target:add")
+    form = admin_client.get(url).content.decode()
+    assert 'name="professional_roles"' in form
+    response = admin_client.post(
+        url,
+        _post_data(course.pk, sectors=[str(gemeente.pk)], professional_roles=[str(focal.pk)]),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    target = Target.objects.get(code="test-target")
+    assert list(target.professional_roles.all()) == [focal]
+    assert list(target.sectors.all()) == [gemeente]

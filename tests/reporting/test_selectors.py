@@ -1,11 +1,15 @@
+import importlib
 from datetime import date, timedelta
 
 import pytest
 from django.utils import translation
 from wagtail.models import Locale
 
-from accounts.models import Region, Sector
+from accounts.models import ProfessionalRole, Region, Sector
 from accounts.services import user_anonymise
+from certificates.models import Certificate
+from certificates.services import certificate_create, certificate_revoke, certificates_expire
+from lms.models import Completion
 from organisations.models import Organisation, OrganisationCertificate, StaffMembership
 from reporting import selectors
 from reporting.demo import SEED_TARGETS, targets_ensure
@@ -102,6 +106,99 @@ def test_target_sector_filter_and_courses_outside_the_target():
     passed(UserFactory(), course, at(2025, 3, 1))  # no sector
     passed(UserFactory(sector=zorg), other, at(2025, 3, 1))
     assert achieved(target) == 1
+
+
+def test_target_role_filter_counts_only_people_in_those_roles():
+    course = make_course()
+    focal = ProfessionalRole.objects.get(slug="aandachtsfunctionaris-mensenhandel")
+    director = ProfessionalRole.objects.get(slug="ketenregisseur-mensenhandel")
+    gemeente = Sector.objects.get(slug="gemeente")
+    for _ in range(6):
+        passed(UserFactory(professional_role=focal, sector=gemeente), course, at(2025, 3, 1))
+    passed(UserFactory(professional_role=focal), course, at(2025, 4, 1))  # no sector
+    passed(UserFactory(professional_role=director, sector=gemeente), course, at(2025, 3, 1))
+    passed(UserFactory(sector=gemeente), course, at(2025, 3, 1))  # no role given
+    deleted = UserFactory(professional_role=focal)
+    passed(deleted, course, at(2025, 5, 1))
+    user_anonymise(user=deleted)  # the role stays on the row: still counted
+
+    only_focal = people_target(course, code="focal", professional_roles=[focal])
+    assert achieved(only_focal) == 8
+    both_roles = people_target(course, code="both", professional_roles=[focal, director])
+    assert achieved(both_roles) == 9
+    with_sector = people_target(
+        course, code="focal-gemeente", sectors=[gemeente], professional_roles=[focal]
+    )
+    assert achieved(with_sector) == 6
+    assert achieved(people_target(course, code="everyone")) == 10
+
+    # the breakdowns, the kind table and the dashboard's selection use the same filter
+    report = target_report(target=only_focal, as_of=AS_OF)
+    region, sector, kind = report.tables
+    assert region.rows[-1] == ["Total", 8]
+    assert rows(sector) == {"Municipality": "≥5", "Unknown": "<5", "Total": 8}
+    assert rows(kind) == {"No organisation": 8, "Total": 8}
+    assert achieved(only_focal, filters=ReportFilters(sector_id=gemeente.pk)) == 6
+    assert (
+        selectors.selection_count(
+            target=only_focal, filters=ReportFilters(date_from=date(2025, 4, 1)), as_of=AS_OF
+        )
+        == 2
+    )
+    assert selectors.target_scope_note(with_sector) == (
+        "Only people in these sectors: Municipality. Only people in these professional roles: "
+        "Human trafficking focal point (municipality)."
+    )
+    assert selectors.target_scope_note(people_target(course, code="plain")) == ""
+
+
+def _revoke(completion: Completion) -> Certificate:
+    return certificate_revoke(
+        certificate=certificate_create(completion=completion),
+        actor=UserFactory(),
+        reason="Toets door iemand anders gemaakt",
+    )
+
+
+def test_a_revoked_certificate_takes_its_pass_out_of_the_counts():
+    course, second = make_course(), make_course()
+    target = people_target(course, second)
+    march = date(2025, 3, 1)
+
+    certificate_create(completion=passed(UserFactory(), course, at(2025, 3, 1)))  # valid
+    passed(UserFactory(), course, at(2025, 3, 1))  # no certificate yet: counts
+    expiring = passed(UserFactory(), course, at(2025, 3, 1))
+    Completion.objects.filter(pk=expiring.pk).update(valid_until=at(2026, 3, 1))
+    expiring.refresh_from_db()
+    certificate_create(completion=expiring)
+    assert certificates_expire(now=at(2026, 3, 2)) == 1  # expired: still trained, counts
+
+    # a renewal supersedes the first certificate and is then revoked: the first pass counts
+    renewer = UserFactory()
+    first = certificate_create(completion=passed(renewer, course, at(2025, 3, 1)))
+    _revoke(passed(renewer, course, at(2026, 2, 1)))
+    first.refresh_from_db()
+    assert first.status == Certificate.Status.SUPERSEDED
+
+    # the only pass is revoked: the person does not count at all
+    _revoke(passed(UserFactory(), course, at(2025, 3, 1)))
+    # the first pass is revoked, a later one is not: counts from the later pass
+    again = UserFactory()
+    _revoke(passed(again, course, at(2025, 3, 1)))
+    passed(again, course, at(2026, 4, 1))
+    # revoked for one course of the target, passed another: counts from that other pass
+    other = UserFactory()
+    _revoke(passed(other, course, at(2025, 3, 1)))
+    passed(other, second, at(2026, 5, 1))
+
+    progress = target_progress(target=target, as_of=AS_OF)
+    assert progress.monthly == {march: 4, date(2026, 4, 1): 1, date(2026, 5, 1): 1}
+    assert progress.forecast.achieved == 6
+    report = target_report(target=target, as_of=AS_OF)
+    assert [table.rows[-1] for table in report.tables] == [["Total", 6]] * 3
+    # a target that starts in 2026 counts the two whose first valid pass lies in 2026
+    in_2026 = people_target(course, second, code="in-2026", start=date(2026, 1, 1))
+    assert achieved(in_2026) == 2
 
 
 def test_several_courses_count_a_person_once_at_the_first_pass():
@@ -286,3 +383,51 @@ def test_targets_ensure_links_courses_loaded_later_and_counts_every_language():
     passed(UserFactory(), course, at(2025, 9, 2))
     module_3 = selectors.targets_queryset().get(pk=module_3.pk)
     assert target_progress(target=module_3, as_of=AS_OF).forecast.achieved == 2
+
+
+def test_targets_ensure_gives_the_all_of_n_role_targets_their_role_once():
+    targets_ensure()
+    roles = {
+        t.code: sorted(r.slug for r in t.professional_roles.all()) for t in Target.objects.all()
+    }
+    assert roles == {
+        "module-1-basiskennis": [],
+        "module-2-verdieping": [],
+        "module-3-reclassering": [],
+        "module-4-aandachtsfunctionarissen": ["aandachtsfunctionaris-mensenhandel"],
+        "module-5-ketenregisseurs": ["ketenregisseur-mensenhandel"],
+        "hotels-vakantieparken-gecertificeerd": [],
+    }
+    # an editor empties the filter: a later run leaves that choice alone
+    module_4 = Target.objects.get(code="module-4-aandachtsfunctionarissen")
+    module_4.professional_roles.set([])
+    module_4.save()
+    targets_ensure()
+    assert not Target.objects.get(pk=module_4.pk).professional_roles.exists()
+
+
+def test_migration_adds_the_role_filter_to_seeded_targets_made_before_it():
+    from django.apps import apps
+
+    migration = importlib.import_module("reporting.migrations.0003_seeded_target_role_filters")
+    targets_ensure()
+    for target in Target.objects.all():  # as they were before the field existed
+        target.professional_roles.set([])
+        target.save()
+    module_5 = Target.objects.get(code="module-5-ketenregisseurs")
+    module_5.professional_roles.set(
+        [ProfessionalRole.objects.get(slug="zorgcoordinator-mensenhandel")]
+    )
+    module_5.save()  # a role already chosen is never replaced
+    migration.add_role_filters(apps, None)
+    migration.add_role_filters(apps, None)
+    assert [
+        r.slug
+        for r in Target.objects.get(
+            code="module-4-aandachtsfunctionarissen"
+        ).professional_roles.all()
+    ] == ["aandachtsfunctionaris-mensenhandel"]
+    assert [r.slug for r in Target.objects.get(pk=module_5.pk).professional_roles.all()] == [
+        "zorgcoordinator-mensenhandel"
+    ]
+    assert not Target.objects.get(code="module-1-basiskennis").professional_roles.exists()

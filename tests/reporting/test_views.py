@@ -5,11 +5,13 @@ from datetime import date
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from accounts import roles
-from accounts.models import Region, Sector
+from accounts.models import ProfessionalRole, Region, Sector
+from certificates.services import certificate_create, certificate_revoke
 from reporting.demo import targets_ensure
 from reporting.models import Target, TargetCourse
 from tests.factories import UserFactory, make_course
@@ -45,6 +47,34 @@ def seeded():
     for _ in range(3):
         passed(UserFactory(), course, at(2024, 6, 1))
     return Target.objects.get(code="module-1-basiskennis")
+
+
+@pytest.fixture
+def focal_points():
+    """Module 4 ("all aandachtsfunctionarissen") counts that role only: 6 aandachtsfunctionarissen
+    in Utrecht passed, one of whom had the certificate revoked; 2 ketenregisseurs and 3 people
+    without a role passed the same course."""
+    course = make_course(title="Module 4")
+    course.slug = "basistraining-aandachtsfunctionaris-mensenhandel"
+    course.save()
+    targets_ensure()
+    focal = ProfessionalRole.objects.get(slug="aandachtsfunctionaris-mensenhandel")
+    director = ProfessionalRole.objects.get(slug="ketenregisseur-mensenhandel")
+    utrecht = Region.objects.get(slug="utrecht")
+    completions = [
+        passed(UserFactory(professional_role=focal, region=utrecht), course, at(2026, 1, 10))
+        for _ in range(6)
+    ]
+    certificate_revoke(
+        certificate=certificate_create(completion=completions[0]),
+        actor=UserFactory(role=roles.PROGRAMME_STAFF),
+        reason="Toets door iemand anders gemaakt",
+    )
+    for _ in range(2):
+        passed(UserFactory(professional_role=director), course, at(2026, 1, 10))
+    for _ in range(3):
+        passed(UserFactory(), course, at(2026, 1, 10))
+    return Target.objects.get(code="module-4-aandachtsfunctionarissen")
 
 
 def urls(target):
@@ -259,3 +289,37 @@ def test_a_learner_passing_through_the_lms_appears_on_the_dashboard(staff_client
     services.attempt_submit(attempt=attempt)
     response = staff_client.get(reverse("reporting:dashboard"))
     assert response.context["progress_list"][0].forecast.achieved == 1
+
+
+def test_the_role_filter_and_a_revocation_reach_every_report(staff_client, focal_points):
+    target = focal_points
+    response = staff_client.get(reverse("reporting:dashboard"))
+    by_code = {p.target.code: p for p in response.context["progress_list"]}
+    assert by_code[target.code].forecast.achieved == 5
+    page = response.content.decode()
+    assert "Aandachtsfunctionaris mensenhandel" in page  # whom the target counts
+    revoked_rule = gettext(
+        "A pass whose certificate has been revoked does not count (someone who passed again "
+        "later counts from that pass); an expired or renewed certificate still counts."
+    )
+    assert revoked_rule in page
+
+    detail = staff_client.get(reverse("reporting:target", args=[target.pk]))
+    assert detail.context["progress"].scope_note in detail.content.decode()
+    region = {t.key: t for t in detail.context["report"].tables}["region"]
+    assert {row[0]: row[1] for row in region.rows} == {"Utrecht": 5, gettext("Total"): 5}
+
+    overview = staff_client.get(reverse("reporting:overview_export", args=["csv"]))
+    rows = list(csv.reader(io.StringIO(overview.content.decode("utf-8-sig"))))
+    assert {r[0]: r[1] for r in rows[1:]}[target.title] == "5"
+
+    [item] = [i for i in staff_client.get("/api/v1/reports/targets").json() if i["id"] == target.pk]
+    assert item["achieved"] == 5
+    assert item["professional_roles"] == ["aandachtsfunctionaris-mensenhandel"]
+    assert item["sectors"] == []
+    months = staff_client.get(f"/api/v1/reports/targets/{target.pk}/timeseries").json()["months"]
+    assert months[0] == {"month": "2026-01", "count": 5, "cumulative": 5}
+
+    pdf = staff_client.get(reverse("reporting:quarterly_report"), {"quarter": "2026-Q1"})
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Aandachtsfunctionaris mensenhandel" in " ".join(text.split())

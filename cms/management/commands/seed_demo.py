@@ -3,8 +3,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from accounts.models import Region, Sector
-from accounts.taxonomy import seed_taxonomies
+from accounts.models import ProfessionalRole, Region, Sector
+from accounts.taxonomy import seed_professional_roles, seed_taxonomies
 from cms.demo import DEMO_PASSWORD, ensure_demo_accounts
 from cms.models import HomePage
 from cms.roles import (
@@ -29,6 +29,7 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             seed_taxonomies(Sector, Region)
+            seed_professional_roles(ProfessionalRole)
             ensure_roles()
             call_command("load_courses", verbosity=options["verbosity"])
             for home in HomePage.objects.all():
