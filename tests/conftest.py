@@ -43,7 +43,9 @@ def pytest_runtest_teardown(item, nextitem):
     """After a transactional test's flush, put the migrated rows back at once, so the tests that
     follow on this process (pytest-xdist mixes files) never see an empty database."""
     yield
-    if not _MIGRATED_ROWS or not _item_is_transactional(item):
+    # Without a next test the session ends: the test database is gone by now and the connection
+    # points at the real one again, which must not be touched.
+    if nextitem is None or not _MIGRATED_ROWS or not _item_is_transactional(item):
         return
     from django.db import connections
     from pytest_django.plugin import blocking_manager_key
