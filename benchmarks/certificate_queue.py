@@ -44,7 +44,6 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -205,47 +204,11 @@ def completions_create(course, tag: str, n: int, offset: int) -> list[int]:
     completion ids in insertion order."""
     from django.utils import timezone
 
-    from lms.models import Attempt, Completion, Enrolment
+    from benchmarks.scratch import bulk_passes
 
-    now = timezone.now()
     users = learners_create(tag, n, offset)
-    enrolments = Enrolment.objects.bulk_create(
-        [Enrolment(user=u, course=course, course_key=course.translation_key) for u in users],
-        batch_size=BATCH,
-    )
-    attempts = Attempt.objects.bulk_create(
-        [
-            Attempt(
-                enrolment=e,
-                user_id=e.user_id,
-                course=course,
-                number=1,
-                status=Attempt.Status.SUBMITTED,
-                snapshot={"questions": []},
-                pass_mark=course.pass_mark,
-                submitted_at=now,
-                score=Decimal("100.00"),
-                passed=True,
-            )
-            for e in enrolments
-        ],
-        batch_size=BATCH,
-    )
-    completions = Completion.objects.bulk_create(
-        [
-            Completion(
-                user_id=a.user_id,
-                course=course,
-                course_key=course.translation_key,
-                cycle=1,
-                attempt=a,
-                score=a.score,
-                completed_at=now,
-                valid_until=now + timedelta(days=730),
-            )
-            for a in attempts
-        ],
-        batch_size=BATCH,
+    completions = bulk_passes(
+        course=course, users=users, at=timezone.now(), score=Decimal("100.00"), batch_size=BATCH
     )
     return [c.pk for c in completions]
 
@@ -254,16 +217,13 @@ def open_attempts_create(course, tag: str, n: int, offset: int) -> list:
     """`n` new learners with an attempt whose every question is answered right, through the
     lms services, so only attempt_submit is left."""
     from lms import services
+    from tests.factories import answer_all_right
 
     attempts = []
     for user in learners_create(tag, n, offset):
         enrolment = services.enrolment_create(user=user, course=course)
         attempt = services.attempt_start(enrolment=enrolment)
-        for question in attempt.graded_questions:
-            right = [o["id"] for o in question["options"] if o["correct"]][:1]
-            services.answer_submit(
-                attempt=attempt, question_id=question["id"], response={"option_ids": right}
-            )
+        answer_all_right(attempt)
         attempts.append(attempt)
     return attempts
 

@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.scratch import scratch_database_url, setup_django  # noqa: E402
+from benchmarks.scratch import bulk_passes, scratch_database_url, setup_django  # noqa: E402
 
 BIG_MEMBERS = 2_000
 SMALL_ORGANISATIONS = 5_000
@@ -68,7 +68,6 @@ def generate() -> None:
     from accounts.models import User
     from certificates.codes import code_generate
     from certificates.models import Certificate
-    from lms.models import Attempt, Completion, Enrolment
     from organisations.models import Organisation, StaffMembership
 
     rng = random.Random(SEED)
@@ -124,43 +123,7 @@ def generate() -> None:
         batch_size=BATCH,
     )
     finishers = [user for user in users if rng.random() < 0.7]
-    enrolments = Enrolment.objects.bulk_create(
-        [Enrolment(user=user, course=course, course_key=key) for user in finishers],
-        batch_size=BATCH,
-    )
-    attempts = Attempt.objects.bulk_create(
-        [
-            Attempt(
-                enrolment=enrolment,
-                user_id=enrolment.user_id,
-                course=course,
-                number=1,
-                status="submitted",
-                snapshot={"questions": []},
-                pass_mark=70,
-                submitted_at=start,
-                score=90,
-                passed=True,
-            )
-            for enrolment in enrolments
-        ],
-        batch_size=BATCH,
-    )
-    completions = Completion.objects.bulk_create(
-        [
-            Completion(
-                user_id=attempt.user_id,
-                course=course,
-                course_key=key,
-                attempt=attempt,
-                score=90,
-                completed_at=start,
-                valid_until=start + timedelta(days=730),
-            )
-            for attempt in attempts
-        ],
-        batch_size=BATCH,
-    )
+    completions = bulk_passes(course=course, users=finishers, at=start, score=90, batch_size=BATCH)
     certificates = []
     for completion in completions:
         roll = rng.random()

@@ -37,3 +37,50 @@ def setup_django(
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
+
+
+def bulk_passes(*, course, users, at, score, batch_size: int = 5_000) -> list:
+    """An enrolment, a submitted passing attempt and a completion of `course` for each of
+    `users`, bulk inserted (no signal, no task). Returns the completions in the users' order."""
+    from datetime import timedelta
+
+    from lms.models import Attempt, Completion, Enrolment
+
+    enrolments = Enrolment.objects.bulk_create(
+        [Enrolment(user=u, course=course, course_key=course.translation_key) for u in users],
+        batch_size=batch_size,
+    )
+    attempts = Attempt.objects.bulk_create(
+        [
+            Attempt(
+                enrolment=e,
+                user_id=e.user_id,
+                course=course,
+                number=1,
+                status=Attempt.Status.SUBMITTED,
+                snapshot={"questions": []},
+                pass_mark=course.pass_mark,
+                submitted_at=at,
+                score=score,
+                passed=True,
+            )
+            for e in enrolments
+        ],
+        batch_size=batch_size,
+    )
+    return Completion.objects.bulk_create(
+        [
+            Completion(
+                user_id=a.user_id,
+                course=course,
+                course_key=course.translation_key,
+                cycle=1,
+                attempt=a,
+                score=score,
+                completed_at=at,
+                valid_until=at + timedelta(days=730),
+            )
+            for a in attempts
+        ],
+        batch_size=batch_size,
+    )

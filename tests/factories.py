@@ -202,3 +202,15 @@ def make_course(
             lesson(storyline, f"{name} les", [text(), *questions(name)])
     course.refresh_from_db()
     return course
+
+
+def answer_all_right(attempt) -> None:
+    """Answer every graded question of `attempt` with its (first) right option, through the
+    learning services, as a learner who knows the answers would."""
+    from lms import services
+
+    for question in attempt.graded_questions:
+        right = [o["id"] for o in question["options"] if o["correct"]][:1]
+        services.answer_submit(
+            attempt=attempt, question_id=question["id"], response={"option_ids": right}
+        )

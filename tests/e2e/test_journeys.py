@@ -26,7 +26,7 @@ from organisations.selectors import HOTEL_COURSE_SLUG
 from reporting.models import Target, TargetCourse
 from tests.conftest import wait_for
 from tests.e2e.checks import axe_violations
-from tests.factories import PASSWORD, UserFactory, make_course
+from tests.factories import PASSWORD, UserFactory, answer_all_right, make_course
 
 
 def press(locator, key: str = "Enter") -> None:
@@ -247,11 +247,7 @@ def _pass_through_services(user, course) -> None:
     enrolment = lms_services.enrolment_create(user=user, course=course)
     storyline = course.get_children().live().type(StorylinePage).first()
     attempt = lms_services.attempt_start(enrolment=enrolment, storyline=storyline.specific)
-    for question in attempt.graded_questions:
-        right = [o["id"] for o in question["options"] if o["correct"]][:1]
-        lms_services.answer_submit(
-            attempt=attempt, question_id=question["id"], response={"option_ids": right}
-        )
+    answer_all_right(attempt)
     lms_services.attempt_submit(attempt=attempt)
 
 

@@ -4,7 +4,7 @@ from accounts import roles
 from lms import services as lms_services
 from organisations import services
 from organisations.models import StaffMembership
-from tests.factories import UserFactory, make_course
+from tests.factories import UserFactory, answer_all_right, make_course
 
 
 @pytest.fixture
@@ -52,11 +52,7 @@ def pass_course(user, course):
     """The learner passes `course` through the learning services; returns the Completion."""
     enrolment = lms_services.enrolment_create(user=user, course=course)
     attempt = lms_services.attempt_start(enrolment=enrolment)
-    for question in attempt.graded_questions:
-        right = [o["id"] for o in question["options"] if o["correct"]][:1]
-        lms_services.answer_submit(
-            attempt=attempt, question_id=question["id"], response={"option_ids": right}
-        )
+    answer_all_right(attempt)
     lms_services.attempt_submit(attempt=attempt)
     return attempt.completion
 

@@ -14,7 +14,7 @@ from accounts.models import ProfessionalRole, Region, Sector
 from certificates.services import certificate_create, certificate_revoke
 from reporting.demo import targets_ensure
 from reporting.models import Target, TargetCourse
-from tests.factories import UserFactory, make_course
+from tests.factories import UserFactory, answer_all_right, make_course
 
 from .data import at, passed
 
@@ -283,9 +283,7 @@ def test_a_learner_passing_through_the_lms_appears_on_the_dashboard(staff_client
     attempt = services.attempt_start(
         enrolment=services.enrolment_create(user=learner, course=course)
     )
-    for q in attempt.graded_questions:
-        right = [o["id"] for o in q["options"] if o["correct"]][:1]
-        services.answer_submit(attempt=attempt, question_id=q["id"], response={"option_ids": right})
+    answer_all_right(attempt)
     services.attempt_submit(attempt=attempt)
     response = staff_client.get(reverse("reporting:dashboard"))
     assert response.context["progress_list"][0].forecast.achieved == 1
