@@ -41,9 +41,10 @@ QUESTIONS_PER_LESSON = 6
 def seed(learners: int):
     """A course with storylines and `learners` learners, each with an open attempt and a
     session. Returns the course, the attempts and each learner's session key."""
+    from importlib import import_module
+
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
 
     from courses.selectors import course_outline
     from lms import services
@@ -59,7 +60,7 @@ def seed(learners: int):
         user = factories.UserFactory(email=f"bench-{uuid.uuid4().hex}@example.org")
         enrolment = services.enrolment_create(user=user, course=course)
         attempt = services.attempt_start(enrolment=enrolment, storyline=storyline)
-        session = SessionStore()
+        session = import_module(settings.SESSION_ENGINE).SessionStore()
         session[SESSION_KEY] = str(user.pk)
         session[BACKEND_SESSION_KEY] = backend
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()

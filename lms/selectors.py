@@ -12,11 +12,14 @@ from .errors import NotFound
 from .models import Answer, Attempt, Completion, Enrolment, LessonProgress
 
 
-def attempt_for_learner(*, user, attempt_id) -> Attempt:
-    """The learner's own attempt; another learner's id is 'not found' so ids are not confirmed."""
+def attempt_for_learner(*, user, attempt_id, with_course: bool = True) -> Attempt:
+    """The learner's own attempt; another learner's id is 'not found' so ids are not confirmed.
+    `with_course=False` leaves the course to load when asked for (answering a question does not
+    need it, and joining the page tables is most of the query's cost)."""
     lookup = {"public_id": attempt_id} if not str(attempt_id).isdigit() else {"pk": attempt_id}
+    related = ("course", "enrolment") if with_course else ("enrolment",)
     try:
-        return Attempt.objects.select_related("course", "enrolment").get(user=user, **lookup)
+        return Attempt.objects.select_related(*related).get(user=user, **lookup)
     except (Attempt.DoesNotExist, ValueError, TypeError) as exc:
         raise NotFound("Attempt not found.") from exc
 

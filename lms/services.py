@@ -274,6 +274,14 @@ def _open_attempt_for_update(attempt: Attempt) -> Attempt:
     return locked
 
 
+def _lock_open_attempt(attempt: Attempt) -> None:
+    """Lock the attempt's row until the transaction ends and check it is still open, reading
+    its status only (an answer needs no fresh copy of the snapshot)."""
+    status = Attempt.objects.select_for_update().values_list("status", flat=True).get(pk=attempt.pk)
+    if status != Attempt.Status.IN_PROGRESS:
+        raise Conflict(_("This attempt has already been submitted."), code="attempt_submitted")
+
+
 def answer_submit(*, attempt: Attempt, question_id: str, response: Any) -> dict[str, Any]:
     """Grade one answer on the server and return the immediate feedback."""
     question = attempt.question(question_id)
@@ -291,7 +299,7 @@ def answer_submit(*, attempt: Attempt, question_id: str, response: Any) -> dict[
         ) from exc
     correct = grading.is_correct(question, normalised)
     with transaction.atomic():
-        _open_attempt_for_update(attempt)
+        _lock_open_attempt(attempt)
         try:
             with transaction.atomic():
                 Answer.objects.create(
@@ -330,7 +338,7 @@ def scenario_choose(
     if option is None:
         raise LearningError(_("This choice does not belong to the scene."), code="unknown_option")
     with transaction.atomic():
-        _open_attempt_for_update(attempt)
+        _lock_open_attempt(attempt)
         Answer.objects.update_or_create(
             attempt=attempt,
             question_id=f"{scenario_id}:{scene_key}",

@@ -5,7 +5,7 @@ JavaScript; `static/lms/player.js` only swaps in the server-rendered feedback wi
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +17,7 @@ from courses.blocks import QUESTION_TYPES
 from courses.models import CourseIndexPage, CoursePage, LessonPage
 from courses.selectors import course_outline
 
-from . import selectors, services
+from . import fragments, selectors, services
 from .errors import LearningError
 from .forms import AnswerForm, AttemptStartForm, LessonDoneForm, ScenarioChoiceForm
 from .models import Attempt, Enrolment
@@ -35,9 +35,11 @@ def _course_or_404(course_id: int) -> CoursePage:
     return get_object_or_404(CoursePage.objects.live().select_related("locale"), pk=course_id)
 
 
-def _attempt_or_404(request, attempt_id) -> Attempt:
+def _attempt_or_404(request, attempt_id, *, with_course: bool = True) -> Attempt:
     try:
-        return selectors.attempt_for_learner(user=request.user, attempt_id=attempt_id)
+        return selectors.attempt_for_learner(
+            user=request.user, attempt_id=attempt_id, with_course=with_course
+        )
     except LearningError as exc:
         raise Http404(exc.message) from exc
 
@@ -282,15 +284,18 @@ def _render_lesson(
     position = next((i for i, row in enumerate(navigation) if row["pk"] == lesson.pk), 0)
     course = enrolment.course
     content_lang = course.locale.language_code
+    foreign = content_lang != get_language()
+    items = _lesson_items(
+        lesson=lesson, attempt=attempt, answers=answers, errors=errors, posted=posted
+    )
+    fragments.render_items(request, items, content_lang=content_lang, foreign=foreign)
     context = {
         "page": lesson,
         "lesson": lesson,
         "course": course,
         "enrolment": enrolment,
         "attempt": attempt,
-        "items": _lesson_items(
-            lesson=lesson, attempt=attempt, answers=answers, errors=errors, posted=posted
-        ),
+        "items": items,
         "navigation": navigation,
         "position": position + 1,
         "previous": navigation[position - 1] if position > 0 else None,
@@ -305,7 +310,7 @@ def _render_lesson(
             }
         ),
         "content_lang": content_lang,
-        "foreign": content_lang != get_language(),
+        "foreign": foreign,
     }
     return render(request, "lms/lesson.html", context, status=status)
 
@@ -396,6 +401,10 @@ def lesson_done(request, lesson_id: int):
 
 
 def _question_response(request, *, attempt, question, errors=None, status=200):
+    if not errors and not _wants_fragment(request):
+        # Without JavaScript the learner goes back to the question on the lesson page.
+        url = reverse("lms:lesson", kwargs={"lesson_id": question["lesson_id"]})
+        return HttpResponseRedirect(f"{url}#q-{question['id']}", status=303)
     lesson = get_object_or_404(LessonPage.objects.all(), pk=question["lesson_id"])
     if _wants_fragment(request):
         answers = {a.question_id: a for a in attempt.answers.all()}
@@ -408,40 +417,26 @@ def _question_response(request, *, attempt, question, errors=None, status=200):
             posted=request.POST if errors else None,
             only=question["id"],
         )
-        template = (
-            "lms/includes/scenario.html"
-            if items[0]["kind"] == "scenario"
-            else ("lms/includes/question.html")
-        )
         content_lang = course.locale.language_code
-        return render(
-            request,
-            template,
-            {
-                "item": items[0],
-                "content_lang": content_lang,
-                "foreign": content_lang != get_language(),
-            },
-            status=status,
+        fragments.render_items(
+            request, items, content_lang=content_lang, foreign=content_lang != get_language()
         )
-    if errors:
-        return _render_lesson(
-            request,
-            lesson=lesson,
-            enrolment=attempt.enrolment,
-            attempt=attempt,
-            errors={question["id"]: errors},
-            status=status,
-        )
-    url = reverse("lms:lesson", kwargs={"lesson_id": lesson.pk})
-    return HttpResponseRedirect(f"{url}#q-{question['id']}", status=303)
+        return HttpResponse(items[0]["html"], status=status)
+    return _render_lesson(
+        request,
+        lesson=lesson,
+        enrolment=attempt.enrolment,
+        attempt=attempt,
+        errors={question["id"]: errors},
+        status=status,
+    )
 
 
 @login_required
 @require_POST
 def answer(request, attempt_id, question_id: str):
     """Grade one answer on the server; the feedback is shown right away."""
-    attempt = _attempt_or_404(request, attempt_id)
+    attempt = _attempt_or_404(request, attempt_id, with_course=_wants_fragment(request))
     question = attempt.question(question_id)
     if question is None or not question["graded"]:
         raise Http404(_("This question is not part of your attempt."))

@@ -122,6 +122,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Parameters bound on the server and statements prepared after a few runs on a connection, so
+    # PostgreSQL plans the hot queries (lesson page, answer) once per connection, not per request.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "server_side_binding": env.bool("DB_SERVER_SIDE_BINDING", default=True),
+            "prepare_threshold": env.int("DB_PREPARE_THRESHOLD", default=5),
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Celery ---------------------------------------------------------------------------------
@@ -193,6 +201,16 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
+# Rendered question fragments (lms/fragments.py): content-addressed, so each process keeps its
+# own and nothing needs invalidating.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "lms-fragments",
+    "OPTIONS": {"MAX_ENTRIES": env.int("FRAGMENT_CACHE_ENTRIES", default=5000)},
+}
+# Sessions are written through to the database and read from the cache: a signed-in page
+# reads its session without a query.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -1,5 +1,5 @@
 from .base import *  # noqa: F403
-from .base import DATABASES, env
+from .base import CACHES, DATABASES, env
 
 DEBUG = False
 DEMO_DATA_ALLOWED = True
@@ -9,7 +9,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "fragments": CACHES["fragments"],
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not env.str(
     "DATABASE_URL", default=""
 ):

@@ -505,6 +505,58 @@ def test_lesson_page_query_budget(client, user, django_assert_max_num_queries):
     assert Enrolment.objects.get(user=user).last_lesson_id == attempt.snapshot["lesson_ids"][0]
 
 
+def test_learners_share_question_renders_but_get_their_own_forms_and_feedback(
+    client, user, other_user
+):
+    """The question HTML is rendered once and shared (lms/fragments.py): each learner's page
+    still posts to their own attempt with a working CSRF token, and one learner's answer and
+    feedback never show on another learner's page."""
+    from django.test import Client
+
+    from lms import fragments
+
+    course = make_quiz_course()
+    mine = enrolled(client, user, course)
+    other_client = Client(enforce_csrf_checks=True)
+    theirs = enrolled(other_client, other_user, course)
+    services.answer_submit(
+        attempt=mine,
+        question_id="q-single",
+        response={"option_ids": [option_id(mine, "q-single", "Niemand")]},
+    )
+    client.get(lesson_url(mine))
+    html = other_client.get(lesson_url(theirs)).content.decode()
+    assert str(fragments.ATTEMPT_PLACEHOLDER) not in html
+    assert fragments.CSRF_PLACEHOLDER not in html
+    assert str(mine.public_id) not in html
+    assert answer_url(theirs, "q-single") in html and answer_url(theirs, "q-multi") in html
+    assert SECRET not in html
+    # The token in the shared question form is this learner's and is accepted.
+    form = html[html.index(answer_url(theirs, "q-tf")) :]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    response = other_client.post(
+        answer_url(theirs, "q-tf"), {"value": "false", "csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 303
+    assert Answer.objects.get(attempt=theirs, question_id="q-tf").is_correct is True
+    # Each page now shows its own learner's feedback only.
+    mine_html = client.get(lesson_url(mine)).content.decode()
+    theirs_html = other_client.get(lesson_url(theirs)).content.decode()
+    assert f"{SECRET}-fb-Niemand" in mine_html and f"{SECRET}-tf-false" not in mine_html
+    assert f"{SECRET}-tf-false" in theirs_html and f"{SECRET}-fb-Niemand" not in theirs_html
+
+
+def test_question_renders_follow_the_language(client, user):
+    course = make_quiz_course()
+    attempt = enrolled(client, user, course)
+    dutch = client.get(lesson_url(attempt)).content.decode()
+    with translation.override("en"):
+        url = lesson_url(attempt)
+    english = client.get(url, headers={"Accept-Language": "en"}).content.decode()
+    assert shown("Check answer") in dutch
+    assert "Check answer" in english and shown("Check answer") not in english
+
+
 def test_answer_is_graded_on_the_server_with_immediate_feedback(client, user):
     course = make_quiz_course()
     attempt = enrolled(client, user, course)
