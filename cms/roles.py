@@ -41,6 +41,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.view_programme_reports",
         "certificates.revoke_certificate",
         "certificates.view_certificate",
+        "organisations.change_counting_courses",
         "reporting.add_target",
         "reporting.change_target",
         "reporting.view_target",
@@ -48,6 +49,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     roles.SITE_ADMIN: [
         ADMIN_ACCESS,
         "accounts.view_programme_reports",
+        "organisations.change_counting_courses",
         "accounts.add_user",
         "accounts.change_user",
         "accounts.view_user",

@@ -15,7 +15,7 @@ from accounts.api_auth import AUTH
 from accounts.models import Region
 
 from . import selectors, services
-from .errors import ImportRejected, OrganisationError
+from .errors import Forbidden, ImportRejected, OrganisationError
 from .models import Organisation
 
 organisations_router = Router(tags=["organisations"], auth=AUTH)
@@ -70,6 +70,17 @@ class OrganisationOut(Schema):
     @staticmethod
     def resolve_counting_course_keys(obj) -> list[str]:
         return [str(key) for key in selectors.counting_course_keys(organisation=obj)]
+
+
+class CountingCoursesIn(Schema):
+    course_keys: list[str] = Field(
+        description="translation keys of the courses (each counts in all its languages)",
+        max_length=100,
+    )
+
+
+class JoinLinkOut(Schema):
+    url: str
 
 
 class MemberOut(Schema):
@@ -297,3 +308,49 @@ def organisation_certification(request: HttpRequest, organisation_id: int):
             "history": list(selectors.certification_history(organisation=organisation)[:100]),
         },
     )
+
+
+@organisations_router.put(
+    "/{int:organisation_id}/counting-courses", response={200: OrganisationOut, codes_4xx: ErrorOut}
+)
+def organisation_counting_courses(
+    request: HttpRequest, organisation_id: int, payload: CountingCoursesIn
+):
+    """Programme staff choose the courses whose certificates count toward the 60%."""
+    try:
+        organisation = _organisation(request, organisation_id)
+        if not request.user.has_perm(selectors.COUNTING_COURSES_PERMISSION):
+            raise Forbidden(_("Only programme staff choose the courses that count."))
+        return Status(
+            200,
+            services.counting_courses_set(
+                organisation=organisation, course_keys=payload.course_keys
+            ),
+        )
+    except OrganisationError as exc:
+        return _error(exc)
+
+
+@organisations_router.get(
+    "/{int:organisation_id}/join-link", response={200: JoinLinkOut, codes_4xx: ErrorOut}
+)
+def organisation_join_link(request: HttpRequest, organisation_id: int):
+    """The link (and QR code target) through which staff join."""
+    try:
+        organisation = _organisation(request, organisation_id)
+    except OrganisationError as exc:
+        return _error(exc)
+    return Status(200, {"url": services.join_url(organisation)})
+
+
+@organisations_router.post(
+    "/{int:organisation_id}/join-link", response={200: JoinLinkOut, codes_4xx: ErrorOut}
+)
+def organisation_join_link_rotate(request: HttpRequest, organisation_id: int):
+    """A new join link; the old one stops working. Managers only."""
+    try:
+        organisation = _organisation(request, organisation_id, manage=True)
+    except OrganisationError as exc:
+        return _error(exc)
+    services.join_link_rotate(organisation=organisation)
+    return Status(200, {"url": services.join_url(organisation)})

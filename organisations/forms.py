@@ -71,3 +71,19 @@ class LocationForm(forms.ModelForm):
 
 class ManagerForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address of the new manager"))
+
+
+class CountingCoursesForm(forms.Form):
+    courses = forms.MultipleChoiceField(
+        label=_("Courses that count for certification"),
+        help_text=_(
+            "A member counts toward the 60% with a valid certificate for one of these courses, "
+            "in any language."
+        ),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one course.")},
+    )
+
+    def __init__(self, *args, choices: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["courses"].choices = choices

@@ -14,8 +14,13 @@ kvk_validator = RegexValidator(
 )
 
 
-def _token() -> str:
+def new_token() -> str:
+    """An unguessable token for join links and invitations."""
     return secrets.token_urlsafe(32)
+
+
+def _token() -> str:  # the fields' default; migrations refer to it by this name
+    return new_token()
 
 
 class Organisation(models.Model):
@@ -83,6 +88,9 @@ class Organisation(models.Model):
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+        permissions = [
+            ("change_counting_courses", _("Can choose the courses that count for certification")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kvk_number="") | Q(kvk_number__regex=r"^[0-9]{8}$"),
@@ -251,6 +259,7 @@ class CertificationStatusChange(models.Model):
         MEMBER_LEFT = "member_left", _("a member left")
         CERTIFICATE_CHANGED = "certificate_changed", _("a member's certificate changed")
         DECLARED_STAFF_CHANGED = "declared_staff_changed", _("the number of staff changed")
+        COUNTING_COURSES_CHANGED = "counting_courses_changed", _("the courses that count changed")
         PERIOD_ENDED = "period_ended", _("the certification period ended")
         GRACE_ENDED = "grace_ended", _("the grace period ended")
         SWEEP = "sweep", _("nightly check")

@@ -6,6 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
@@ -27,6 +28,9 @@ from .models import (
 #: The slug every language version of the hotel staff course has (courses/content/hotel*.yaml).
 HOTEL_COURSE_SLUG = "hotelpersoneel-herken-seksuele-uitbuiting"
 PROGRAMME_PERMISSION = "accounts.view_programme_reports"
+#: Programme staff (and site admins) choose which courses count for an organisation's
+#: certification; a manager cannot, or they could pick an easier course.
+COUNTING_COURSES_PERMISSION = "organisations.change_counting_courses"
 
 
 def organisations_visible_to(*, user) -> QuerySet[Organisation]:
@@ -76,6 +80,37 @@ def counting_course_keys(*, organisation: Organisation) -> list[uuid.UUID]:
     if organisation.counting_course_keys:
         return [uuid.UUID(str(key)) for key in organisation.counting_course_keys]
     return default_counting_course_keys()
+
+
+def course_choices(*, language: str) -> list[tuple[str, str]]:
+    """One (translation key, title) per live course: all language versions share a key. The
+    title is the one in `language`, else in the default language, else any."""
+    titles: dict[str, dict[str, str]] = {}
+    for key, title, lang in (
+        CoursePage.objects.live()
+        .order_by("title")
+        .values_list("translation_key", "title", "locale__language_code")
+    ):
+        titles.setdefault(str(key), {})[lang] = title
+    choices = [
+        (
+            key,
+            by_language.get(language)
+            or by_language.get(settings.LANGUAGE_CODE)
+            or next(iter(by_language.values())),
+        )
+        for key, by_language in titles.items()
+    ]
+    return sorted(choices, key=lambda choice: choice[1].casefold())
+
+
+def live_course_keys(*, keys: list[uuid.UUID]) -> set[uuid.UUID]:
+    """Those of `keys` that belong to a live course (in any language)."""
+    return set(
+        CoursePage.objects.live()
+        .filter(translation_key__in=keys)
+        .values_list("translation_key", flat=True)
+    )
 
 
 def counting_course_page(*, organisation: Organisation, language: str) -> CoursePage | None:

@@ -3,6 +3,7 @@
 import calendar
 import csv
 import io
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -33,14 +34,17 @@ from .models import (
     OrganisationCertificate,
     ReminderLog,
     StaffMembership,
+    new_token,
 )
 from .selectors import (
     MemberStatus,
     certification_counts,
+    counting_course_keys,
     counting_course_page,
     current_memberships,
     default_counting_course_keys,
     email_verified,
+    live_course_keys,
     organisation_members,
     organisations_to_evaluate,
     staff_count,
@@ -91,6 +95,10 @@ def _evaluate_on_commit(organisation_id: int, cause: str) -> None:
 
 def absolute_url(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
+
+
+def join_url(organisation: Organisation) -> str:
+    return absolute_url(reverse("organisations:join", args=[organisation.join_token]))
 
 
 def _page_url(page) -> str:
@@ -171,6 +179,48 @@ def organisation_update(*, organisation: Organisation, data: dict) -> Organisati
             _evaluate_on_commit(locked.pk, Cause.DECLARED_STAFF_CHANGED)
         locked.save()
     return locked
+
+
+def counting_courses_set(*, organisation: Organisation, course_keys: list) -> Organisation:
+    """Choose the courses (each in all its language versions) whose certificates count toward
+    the organisation's 60%. The organisation is evaluated again when the choice changed."""
+    keys: list[uuid.UUID] = []
+    for value in course_keys:
+        try:
+            key = value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+        except ValueError as exc:
+            raise OrganisationError(
+                _("“%(value)s” is not a course key.") % {"value": str(value)[:60]},
+                code="invalid_course",
+            ) from exc
+        if key not in keys:
+            keys.append(key)
+    if not keys:
+        raise OrganisationError(_("Choose at least one course."), code="no_course")
+    live = live_course_keys(keys=keys)
+    unknown = [key for key in keys if key not in live]
+    if unknown:
+        raise OrganisationError(
+            _("There is no published course with key %(keys)s.")
+            % {"keys": ", ".join(str(key) for key in unknown)},
+            code="invalid_course",
+        )
+    with transaction.atomic():
+        locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        if sorted(map(str, keys)) == sorted(map(str, counting_course_keys(organisation=locked))):
+            return locked
+        locked.counting_course_keys = [str(key) for key in keys]
+        locked.save(update_fields=["counting_course_keys"])
+        _evaluate_on_commit(locked.pk, Cause.COUNTING_COURSES_CHANGED)
+    return locked
+
+
+def join_link_rotate(*, organisation: Organisation) -> Organisation:
+    """A new join link: the old link and the QR codes printed with it stop working (for a link
+    that was shared beyond the staff). People who already joined stay members."""
+    organisation.join_token = new_token()
+    organisation.save(update_fields=["join_token"])
+    return organisation
 
 
 def manager_add(*, organisation: Organisation, email: str):

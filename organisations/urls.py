@@ -36,4 +36,6 @@ urlpatterns = [
     path("<int:pk>/certificaat.pdf", views.certificate_pdf, name="certificate_pdf"),
     path("<int:pk>/raamsticker.pdf", views.sticker_pdf, name="sticker_pdf"),
     path("<int:pk>/aansluiten/", views.join_poster, name="join_poster"),
+    path("<int:pk>/aansluiten/vernieuwen/", views.join_link_rotate, name="join_link_rotate"),
+    path("<int:pk>/cursussen/", views.counting_courses, name="counting_courses"),
 ]

@@ -17,6 +17,7 @@ from certificates.services import ARCHIVE_MAX
 from . import selectors, services, tasks
 from .errors import Forbidden, ImportRejected, NotFound, OrganisationError
 from .forms import (
+    CountingCoursesForm,
     ImportForm,
     InviteForm,
     JoinForm,
@@ -41,10 +42,6 @@ def _verify_url(code: str) -> str:
     # language neutral, like the personal certificates: /verify/<code> serves the default language
     with override(settings.LANGUAGE_CODE):
         return services.absolute_url(reverse("verify", args=[code]))
-
-
-def join_url(organisation: Organisation) -> str:
-    return services.absolute_url(reverse("organisations:join", args=[organisation.join_token]))
 
 
 @login_required
@@ -98,11 +95,19 @@ def _dashboard_context(request, organisation: Organisation, **extra) -> dict:
         "history": selectors.certification_history(organisation=organisation)[:20],
         "invite_form": InviteForm(),
         "import_form": ImportForm(),
-        "join_url": join_url(organisation),
+        "join_url": services.join_url(organisation),
         "locations": organisation.locations.all(),
         "can_manage": selectors.user_manages(user=request.user, organisation=organisation),
+        "counting_courses": _counting_course_titles(organisation),
+        "can_choose_courses": request.user.has_perm(selectors.COUNTING_COURSES_PERMISSION),
         **extra,
     }
+
+
+def _counting_course_titles(organisation: Organisation) -> list[str]:
+    titles = dict(selectors.course_choices(language=get_language()))
+    keys = selectors.counting_course_keys(organisation=organisation)
+    return [titles.get(str(key), _("(course no longer published)")) for key in keys]
 
 
 @login_required
@@ -353,11 +358,62 @@ def sticker_pdf(request, pk: int):
 def join_poster(request, pk: int):
     """A printable page for the staff room: join link and QR code."""
     organisation = _organisation(request, pk)
-    url = join_url(organisation)
+    url = services.join_url(organisation)
     return render(
         request,
         "organisations/join_poster.html",
-        {"organisation": organisation, "join_url": url, "qr_svg": qr_svg(url)},
+        {
+            "organisation": organisation,
+            "join_url": url,
+            "qr_svg": qr_svg(url),
+            "can_manage": selectors.user_manages(user=request.user, organisation=organisation),
+        },
+    )
+
+
+@login_required
+@require_POST
+def join_link_rotate(request, pk: int):
+    organisation = _organisation(request, pk, manage=True)
+    services.join_link_rotate(organisation=organisation)
+    messages.success(
+        request,
+        _(
+            "There is a new join link. The old link and the QR codes printed with it no longer "
+            "work: print this page again."
+        ),
+    )
+    return redirect("organisations:join_poster", pk=pk)
+
+
+@login_required
+def counting_courses(request, pk: int):
+    """Programme staff choose the courses whose certificates count toward the 60%."""
+    organisation = _organisation(request, pk)
+    if not request.user.has_perm(selectors.COUNTING_COURSES_PERMISSION):
+        raise PermissionDenied(_("Only programme staff choose the courses that count."))
+    form = CountingCoursesForm(
+        request.POST if request.method == "POST" else None,
+        choices=selectors.course_choices(language=get_language()),
+        initial={
+            "courses": [str(k) for k in selectors.counting_course_keys(organisation=organisation)]
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.counting_courses_set(
+                organisation=organisation, course_keys=form.cleaned_data["courses"]
+            )
+        except OrganisationError as exc:
+            form.add_error("courses", exc.message)
+        else:
+            messages.success(request, _("The courses that count have been saved."))
+            return redirect("organisations:dashboard", pk=pk)
+    return render(
+        request,
+        "organisations/counting_courses.html",
+        {"organisation": organisation, "form": form},
+        status=400 if form.errors else 200,
     )
 
 

@@ -200,3 +200,43 @@ def test_the_operations_are_documented(client):
         "/api/v1/organisations/{organisation_id}/certification",
     ):
         assert path in paths, path
+
+
+def test_join_link_is_read_and_renewed_by_managers(api, organisation, programme_user, client):
+    link = api.get(f"{BASE}/{organisation.pk}/join-link")
+    assert link.status_code == 200 and organisation.join_token in link.json()["url"]
+    renewed = api.post(f"{BASE}/{organisation.pk}/join-link")
+    assert renewed.status_code == 200
+    organisation.refresh_from_db()
+    assert renewed.json()["url"].endswith(f"/{organisation.join_token}/")
+    assert renewed.json()["url"] != link.json()["url"]
+
+    client.force_login(programme_user)
+    assert client.get(f"{BASE}/{organisation.pk}/join-link").status_code == 200
+    assert client.post(f"{BASE}/{organisation.pk}/join-link").status_code == 403
+    client.force_login(UserFactory())
+    assert client.get(f"{BASE}/{organisation.pk}/join-link").status_code == 404
+
+
+def test_programme_staff_set_the_courses_that_count(
+    api, client, organisation, programme_user, hotel_course
+):
+    from tests.factories import make_course
+
+    other = make_course(title="Vakantieparkpersoneel")
+    path = f"{BASE}/{organisation.pk}/counting-courses"
+    body = {"course_keys": [str(other.translation_key)]}
+    refused = api.put(path, body, content_type="application/json")
+    assert refused.status_code == 403 and refused.json()["code"]
+
+    client.force_login(programme_user)
+    for bad in ([], ["nonsense"], ["0f0f0f0f-0000-4000-8000-000000000000"]):
+        response = client.put(path, {"course_keys": bad}, content_type="application/json")
+        assert response.status_code == 400, bad
+        assert response.json()["detail"]
+    organisation.refresh_from_db()
+    assert organisation.counting_course_keys == [str(hotel_course.translation_key)]
+
+    response = client.put(path, body, content_type="application/json")
+    assert response.status_code == 200
+    assert response.json()["counting_course_keys"] == [str(other.translation_key)]

@@ -1,3 +1,4 @@
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -521,3 +522,48 @@ def test_personal_data_export_lists_memberships_and_managed_organisations(organi
     export = exporters()["organisations"]
     assert [m["organisation"] for m in export(member.user)["memberships"]] == [organisation.name]
     assert export(manager)["manages"] == [organisation.name]
+
+
+def test_programme_chooses_the_courses_that_count(
+    organisation, hotel_course, django_capture_on_commit_callbacks
+):
+    other = make_course(title="Vakantieparkpersoneel")
+    certify(add_member(organisation).user, hotel_course)
+    assert selectors.certification_counts(organisation=organisation).passed == 1
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.counting_courses_set(
+            organisation=organisation, course_keys=[str(other.translation_key)] * 2
+        )
+    assert len(callbacks) == 1  # evaluated again
+    organisation.refresh_from_db()
+    assert organisation.counting_course_keys == [str(other.translation_key)]
+    assert selectors.certification_counts(organisation=organisation).passed == 0
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.counting_courses_set(
+            organisation=organisation, course_keys=[other.translation_key]
+        )
+    assert callbacks == []  # nothing changed
+
+
+@pytest.mark.parametrize(
+    ("keys", "code"),
+    [([], "no_course"), (["nonsense"], "invalid_course"), ([str(uuid.uuid4())], "invalid_course")],
+)
+def test_counting_courses_must_be_published_courses(organisation, hotel_course, keys, code):
+    with pytest.raises(OrganisationError) as raised:
+        services.counting_courses_set(organisation=organisation, course_keys=keys)
+    assert raised.value.code == code
+    organisation.refresh_from_db()
+    assert organisation.counting_course_keys == [str(hotel_course.translation_key)]
+
+
+def test_a_new_join_link_replaces_the_old_one(organisation):
+    member = add_member(organisation)
+    old = organisation.join_token
+    services.join_link_rotate(organisation=organisation)
+    organisation.refresh_from_db()
+    assert organisation.join_token != old and len(organisation.join_token) >= 40
+    assert not Organisation.objects.filter(join_token=old).exists()
+    assert selectors.current_memberships(organisation=organisation).get() == member

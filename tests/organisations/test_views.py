@@ -2,9 +2,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from accounts import roles
 from organisations import services
 from organisations.models import Invitation, Organisation, StaffMembership
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_course
 from tests.organisations.conftest import add_member, certify, make_organisation
 
 pytestmark = pytest.mark.django_db
@@ -438,3 +439,63 @@ def test_an_empty_zip_selection_returns_to_the_dashboard_with_a_message(
     assert response.status_code == 302 and response.url == dashboard
     response = client.post(reverse("certificate_archive_create"), {"next": "https://evil.example/"})
     assert response.url == reverse("certificate_list")
+
+
+def test_a_manager_makes_a_new_join_link(client, organisation, manager, programme_user):
+    old_link = url("join", organisation.join_token)
+    joiner = UserFactory()
+    client.force_login(joiner)
+    assert client.get(old_link).status_code == 200
+
+    client.force_login(manager)
+    poster = client.get(url("join_poster", organisation.pk)).content.decode()
+    assert url("join_link_rotate", organisation.pk) in poster
+    assert client.get(url("join_link_rotate", organisation.pk)).status_code == 405
+    response = client.post(url("join_link_rotate", organisation.pk), follow=True)
+    organisation.refresh_from_db()
+    new_link = url("join", organisation.join_token)
+    assert new_link != old_link and new_link in response.content.decode()
+
+    client.force_login(joiner)
+    assert client.get(old_link).status_code == 404
+    assert client.get(new_link).status_code == 200
+
+    # programme staff look but do not rotate; another organisation's manager is not told it exists
+    client.force_login(programme_user)
+    assert (
+        url("join_link_rotate", organisation.pk)
+        not in client.get(url("join_poster", organisation.pk)).content.decode()
+    )
+    assert client.post(url("join_link_rotate", organisation.pk)).status_code == 403
+    client.force_login(UserFactory(role=roles.ORGANISATION_MANAGER))
+    assert client.post(url("join_link_rotate", organisation.pk)).status_code == 404
+    assert Organisation.objects.get(pk=organisation.pk).join_token == organisation.join_token
+
+
+def test_programme_staff_choose_the_courses_that_count(
+    client, organisation, manager, programme_user, hotel_course
+):
+    other = make_course(title="Vakantieparkpersoneel")
+    choose = url("counting_courses", organisation.pk)
+
+    client.force_login(manager)
+    dashboard = client.get(url("dashboard", organisation.pk)).content.decode()
+    assert hotel_course.title in dashboard and choose not in dashboard
+    assert client.get(choose).status_code == 403
+    assert client.post(choose, {"courses": [str(other.translation_key)]}).status_code == 403
+
+    client.force_login(programme_user)
+    assert choose in client.get(url("dashboard", organisation.pk)).content.decode()
+    page = client.get(choose)
+    assert page.status_code == 200
+    assert str(other.translation_key) in page.content.decode()
+    assert client.post(choose, {}).status_code == 400
+    assert client.post(choose, {"courses": ["nonsense"]}).status_code == 400
+    organisation.refresh_from_db()
+    assert organisation.counting_course_keys == [str(hotel_course.translation_key)]
+
+    response = client.post(choose, {"courses": [str(other.translation_key)]})
+    assert response.status_code == 302
+    organisation.refresh_from_db()
+    assert organisation.counting_course_keys == [str(other.translation_key)]
+    assert other.title in client.get(url("dashboard", organisation.pk)).content.decode()
