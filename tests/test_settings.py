@@ -66,3 +66,35 @@ def test_check_deploy_prints_no_warning():
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNING" not in result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def _database_options(**env):
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.DATABASES['default']['OPTIONS'])"
+    )
+    base = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={
+            **base,
+            "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+            "DATABASE_URL": "postgres://u:p@db.invalid/stm",
+            **env,
+        },
+    )
+
+
+def test_prepared_statements_can_be_turned_off_for_a_pooler():
+    default = _database_options()
+    assert "'prepare_threshold': 5" in default.stdout, default.stderr
+    assert "'server_side_binding': True" in default.stdout
+    off = _database_options(DB_PREPARE_THRESHOLD="off", DB_SERVER_SIDE_BINDING="false")
+    assert "'prepare_threshold': None" in off.stdout, off.stderr
+    assert "'server_side_binding': False" in off.stdout
+    wrong = _database_options(DB_PREPARE_THRESHOLD="often")
+    assert wrong.returncode != 0 and "DB_PREPARE_THRESHOLD" in wrong.stderr

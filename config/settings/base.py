@@ -5,6 +5,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
@@ -122,12 +123,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # "off" turns prepared statements off (e.g. behind a pooler that cannot keep them, ADR 0013).
+    _prepare_threshold_text = env.str("DB_PREPARE_THRESHOLD", default="5").strip().lower()
+    if _prepare_threshold_text in ("", "off", "none"):
+        _prepare_threshold = None
+    elif _prepare_threshold_text.isdigit():
+        _prepare_threshold = int(_prepare_threshold_text)
+    else:
+        raise ImproperlyConfigured("DB_PREPARE_THRESHOLD must be a number of runs or 'off'.")
     # Parameters bound on the server and statements prepared after a few runs on a connection, so
     # PostgreSQL plans the hot queries (lesson page, answer) once per connection, not per request.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "server_side_binding": env.bool("DB_SERVER_SIDE_BINDING", default=True),
-            "prepare_threshold": env.int("DB_PREPARE_THRESHOLD", default=5),
+            "prepare_threshold": _prepare_threshold,
         }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
