@@ -15,7 +15,7 @@ from accounts.api_auth import AUTH
 from accounts.models import Region
 
 from . import selectors, services
-from .errors import Forbidden, ImportRejected, OrganisationError
+from .errors import ImportRejected, OrganisationError
 from .models import Organisation
 
 organisations_router = Router(tags=["organisations"], auth=AUTH)
@@ -318,9 +318,9 @@ def organisation_counting_courses(
 ):
     """Programme staff choose the courses whose certificates count toward the 60%."""
     try:
-        organisation = _organisation(request, organisation_id)
-        if not request.user.has_perm(selectors.COUNTING_COURSES_PERMISSION):
-            raise Forbidden(_("Only programme staff choose the courses that count."))
+        organisation = selectors.organisation_for_course_choice(
+            user=request.user, organisation_id=organisation_id
+        )
         return Status(
             200,
             services.counting_courses_set(

@@ -66,6 +66,14 @@ def organisation_for_user(*, user, organisation_id, manage: bool = False) -> Org
     return organisation
 
 
+def organisation_for_course_choice(*, user, organisation_id) -> Organisation:
+    """The organisation, if `user` may choose its counting courses (programme staff)."""
+    organisation = organisation_for_user(user=user, organisation_id=organisation_id)
+    if not user.has_perm(COUNTING_COURSES_PERMISSION):
+        raise Forbidden(_("Only programme staff choose the courses that count."))
+    return organisation
+
+
 def default_counting_course_keys() -> list[uuid.UUID]:
     """The hotel staff course (every language version shares one translation key)."""
     key = (

@@ -29,8 +29,12 @@ from .forms import (
 from .models import Invitation, Location, Organisation, StaffMembership
 
 
-def _organisation(request, pk: int, *, manage: bool = False) -> Organisation:
+def _organisation(
+    request, pk: int, *, manage: bool = False, course_choice: bool = False
+) -> Organisation:
     try:
+        if course_choice:
+            return selectors.organisation_for_course_choice(user=request.user, organisation_id=pk)
         return selectors.organisation_for_user(user=request.user, organisation_id=pk, manage=manage)
     except NotFound as exc:
         raise Http404(exc.message) from exc
@@ -389,9 +393,7 @@ def join_link_rotate(request, pk: int):
 @login_required
 def counting_courses(request, pk: int):
     """Programme staff choose the courses whose certificates count toward the 60%."""
-    organisation = _organisation(request, pk)
-    if not request.user.has_perm(selectors.COUNTING_COURSES_PERMISSION):
-        raise PermissionDenied(_("Only programme staff choose the courses that count."))
+    organisation = _organisation(request, pk, course_choice=True)
     form = CountingCoursesForm(
         request.POST if request.method == "POST" else None,
         choices=selectors.course_choices(language=get_language()),
