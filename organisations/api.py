@@ -174,9 +174,9 @@ def _region(slug: str | None):
     return region
 
 
-def _organisation(request: HttpRequest, organisation_id: int, *, manage: bool = False):
+def _organisation(request: HttpRequest, organisation_id: int, **rights):
     return selectors.organisation_for_user(
-        user=request.user, organisation_id=organisation_id, manage=manage
+        user=request.user, organisation_id=organisation_id, **rights
     )
 
 
@@ -318,9 +318,7 @@ def organisation_counting_courses(
 ):
     """Programme staff choose the courses whose certificates count toward the 60%."""
     try:
-        organisation = selectors.organisation_for_course_choice(
-            user=request.user, organisation_id=organisation_id
-        )
+        organisation = _organisation(request, organisation_id, choose_courses=True)
         return Status(
             200,
             services.counting_courses_set(

@@ -14,13 +14,8 @@ kvk_validator = RegexValidator(
 )
 
 
-def new_token() -> str:
-    """An unguessable token for join links and invitations."""
+def _token() -> str:
     return secrets.token_urlsafe(32)
-
-
-def _token() -> str:  # the fields' default; migrations refer to it by this name
-    return new_token()
 
 
 class Organisation(models.Model):

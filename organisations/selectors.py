@@ -54,22 +54,24 @@ def user_manages(*, user, organisation: Organisation) -> bool:
     return user.is_superuser or organisation.managers.filter(pk=user.pk).exists()
 
 
-def organisation_for_user(*, user, organisation_id, manage: bool = False) -> Organisation:
-    """One organisation the user may see (or, with `manage`, change). An organisation the user
-    may not see is 'not found' (ids are not confirmed); one they may only see is 'forbidden'."""
+def user_chooses_courses(*, user) -> bool:
+    """Programme staff (and site admins) choose the courses that count for certification."""
+    return user.has_perm(COUNTING_COURSES_PERMISSION)
+
+
+def organisation_for_user(
+    *, user, organisation_id, manage: bool = False, choose_courses: bool = False
+) -> Organisation:
+    """One organisation the user may see (or, with `manage`, change; with `choose_courses`,
+    choose its counting courses). An organisation the user may not see is 'not found' (ids are
+    not confirmed); one they may only see is 'forbidden'."""
     try:
         organisation = organisations_visible_to(user=user).get(pk=int(organisation_id))
     except (Organisation.DoesNotExist, ValueError, TypeError) as exc:
         raise NotFound(_("Organisation not found.")) from exc
     if manage and not user_manages(user=user, organisation=organisation):
         raise Forbidden(_("Only the managers of this organisation can change it."))
-    return organisation
-
-
-def organisation_for_course_choice(*, user, organisation_id) -> Organisation:
-    """The organisation, if `user` may choose its counting courses (programme staff)."""
-    organisation = organisation_for_user(user=user, organisation_id=organisation_id)
-    if not user.has_perm(COUNTING_COURSES_PERMISSION):
+    if choose_courses and not user_chooses_courses(user=user):
         raise Forbidden(_("Only programme staff choose the courses that count."))
     return organisation
 
@@ -90,35 +92,28 @@ def counting_course_keys(*, organisation: Organisation) -> list[uuid.UUID]:
     return default_counting_course_keys()
 
 
+def course_titles(*, language: str, keys: list[uuid.UUID] | None = None) -> dict[str, str]:
+    """The title of each live course (of `keys` only, when given) by its translation key, which
+    all its language versions share: the title in `language`, else in the default language,
+    else in any."""
+    pages = CoursePage.objects.live()
+    if keys is not None:
+        pages = pages.filter(translation_key__in=keys)
+    by_key: dict[str, dict[str, str]] = {}
+    for key, title, lang in pages.values_list("translation_key", "title", "locale__language_code"):
+        by_key.setdefault(str(key), {})[lang] = title
+    return {
+        key: titles.get(language)
+        or titles.get(settings.LANGUAGE_CODE)
+        or next(iter(titles.values()))
+        for key, titles in by_key.items()
+    }
+
+
 def course_choices(*, language: str) -> list[tuple[str, str]]:
-    """One (translation key, title) per live course: all language versions share a key. The
-    title is the one in `language`, else in the default language, else any."""
-    titles: dict[str, dict[str, str]] = {}
-    for key, title, lang in (
-        CoursePage.objects.live()
-        .order_by("title")
-        .values_list("translation_key", "title", "locale__language_code")
-    ):
-        titles.setdefault(str(key), {})[lang] = title
-    choices = [
-        (
-            key,
-            by_language.get(language)
-            or by_language.get(settings.LANGUAGE_CODE)
-            or next(iter(by_language.values())),
-        )
-        for key, by_language in titles.items()
-    ]
-    return sorted(choices, key=lambda choice: choice[1].casefold())
-
-
-def live_course_keys(*, keys: list[uuid.UUID]) -> set[uuid.UUID]:
-    """Those of `keys` that belong to a live course (in any language)."""
-    return set(
-        CoursePage.objects.live()
-        .filter(translation_key__in=keys)
-        .values_list("translation_key", flat=True)
-    )
+    """(translation key, title) of every live course, by title."""
+    titles = course_titles(language=language)
+    return sorted(titles.items(), key=lambda choice: choice[1].casefold())
 
 
 def counting_course_page(*, organisation: Organisation, language: str) -> CoursePage | None:

@@ -34,17 +34,16 @@ from .models import (
     OrganisationCertificate,
     ReminderLog,
     StaffMembership,
-    new_token,
 )
 from .selectors import (
     MemberStatus,
     certification_counts,
     counting_course_keys,
     counting_course_page,
+    course_titles,
     current_memberships,
     default_counting_course_keys,
     email_verified,
-    live_course_keys,
     organisation_members,
     organisations_to_evaluate,
     staff_count,
@@ -197,8 +196,8 @@ def counting_courses_set(*, organisation: Organisation, course_keys: list) -> Or
             keys.append(key)
     if not keys:
         raise OrganisationError(_("Choose at least one course."), code="no_course")
-    live = live_course_keys(keys=keys)
-    unknown = [key for key in keys if key not in live]
+    live = course_titles(language=translation.get_language(), keys=keys)
+    unknown = [key for key in keys if str(key) not in live]
     if unknown:
         raise OrganisationError(
             _("There is no published course with key %(keys)s.")
@@ -218,7 +217,7 @@ def counting_courses_set(*, organisation: Organisation, course_keys: list) -> Or
 def join_link_rotate(*, organisation: Organisation) -> Organisation:
     """A new join link: the old link and the QR codes printed with it stop working (for a link
     that was shared beyond the staff). People who already joined stay members."""
-    organisation.join_token = new_token()
+    organisation.join_token = Organisation._meta.get_field("join_token").get_default()
     organisation.save(update_fields=["join_token"])
     return organisation
 

@@ -29,13 +29,11 @@ from .forms import (
 from .models import Invitation, Location, Organisation, StaffMembership
 
 
-def _organisation(
-    request, pk: int, *, manage: bool = False, course_choice: bool = False
-) -> Organisation:
+def _organisation(request, pk: int, **rights) -> Organisation:
+    """The organisation `pk` if the user may see it (and has the `rights` of
+    `selectors.organisation_for_user`); 404 or 403 otherwise."""
     try:
-        if course_choice:
-            return selectors.organisation_for_course_choice(user=request.user, organisation_id=pk)
-        return selectors.organisation_for_user(user=request.user, organisation_id=pk, manage=manage)
+        return selectors.organisation_for_user(user=request.user, organisation_id=pk, **rights)
     except NotFound as exc:
         raise Http404(exc.message) from exc
     except Forbidden as exc:
@@ -103,14 +101,14 @@ def _dashboard_context(request, organisation: Organisation, **extra) -> dict:
         "locations": organisation.locations.all(),
         "can_manage": selectors.user_manages(user=request.user, organisation=organisation),
         "counting_courses": _counting_course_titles(organisation),
-        "can_choose_courses": request.user.has_perm(selectors.COUNTING_COURSES_PERMISSION),
+        "can_choose_courses": selectors.user_chooses_courses(user=request.user),
         **extra,
     }
 
 
 def _counting_course_titles(organisation: Organisation) -> list[str]:
-    titles = dict(selectors.course_choices(language=get_language()))
     keys = selectors.counting_course_keys(organisation=organisation)
+    titles = selectors.course_titles(language=get_language(), keys=keys)
     return [titles.get(str(key), _("(course no longer published)")) for key in keys]
 
 
@@ -393,7 +391,7 @@ def join_link_rotate(request, pk: int):
 @login_required
 def counting_courses(request, pk: int):
     """Programme staff choose the courses whose certificates count toward the 60%."""
-    organisation = _organisation(request, pk, course_choice=True)
+    organisation = _organisation(request, pk, choose_courses=True)
     form = CountingCoursesForm(
         request.POST if request.method == "POST" else None,
         choices=selectors.course_choices(language=get_language()),

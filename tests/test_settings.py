@@ -69,23 +69,14 @@ def test_check_deploy_prints_no_warning():
 
 
 def _database_options(**env):
-    code = (
-        "import django; django.setup(); from django.conf import settings; "
-        "print(settings.DATABASES['default']['OPTIONS'])"
-    )
-    base = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={
-            **base,
-            "DJANGO_SETTINGS_MODULE": "config.settings.dev",
-            "DATABASE_URL": "postgres://u:p@db.invalid/stm",
-            **env,
-        },
+    code = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
+    return run_manage(
+        "shell",
+        "-c",
+        code,
+        DJANGO_SETTINGS_MODULE="config.settings.dev",
+        DATABASE_URL="postgres://u:p@db.invalid/stm",
+        **env,
     )
 
 
