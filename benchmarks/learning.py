@@ -1,4 +1,5 @@
-"""Benchmark of the lesson player on PostgreSQL behind gunicorn (2 workers, as in the Procfile).
+"""Benchmark of the lesson player on PostgreSQL behind gunicorn (workers and threads as in the
+Procfile: 2 x 2).
 
     DATABASE_URL=postgres://stm:stm@127.0.0.1:5432/stm uv run python benchmarks/learning.py
 
@@ -95,8 +96,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def procfile_web() -> dict[str, str]:
+    """The web process's --workers and --threads from the Procfile, so the benchmark measures
+    the server as deployed."""
+    line = next(
+        line for line in (ROOT / "Procfile").read_text().splitlines() if line.startswith("web:")
+    )
+    return dict(re.findall(r"--(workers|threads) (\d+)", line))
+
+
 def start_server(url: str, port: int) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    web = procfile_web()
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -106,9 +117,9 @@ def start_server(url: str, port: int) -> subprocess.Popen:
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            "2",
+            web["workers"],
             "--threads",
-            "4",
+            web["threads"],
             "--log-level",
             "warning",
         ],
@@ -198,7 +209,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--learners", type=int, default=40)
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--requests", type=int, default=400, help="GETs per page measured")
+    parser.add_argument("--requests", type=int, default=2000, help="GETs per page measured")
     parser.add_argument("--fresh", action="store_true", help="drop the scratch database first")
     args = parser.parse_args()
 
@@ -248,7 +259,11 @@ def main() -> None:
         server.wait(timeout=20)
 
     reference = results["trivial view (reference)"]["rps"]
-    print(f"\ngunicorn 2 workers x 4 threads, {args.concurrency} concurrent clients, PostgreSQL")
+    web = procfile_web()
+    print(
+        f"\ngunicorn {web['workers']} workers x {web['threads']} threads (Procfile), "
+        f"{args.concurrency} concurrent clients, PostgreSQL"
+    )
     print(f"{'':28} {'n':>5} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'vs ref':>7}")
     for name, row in results.items():
         print(

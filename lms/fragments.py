@@ -1,4 +1,4 @@
-"""The HTML of one question or scenario on the lesson page, rendered once and shared.
+"""Rendered once and shared: a question or scenario on the lesson page, and the lesson page itself.
 
 What a question looks like depends on the question as the learner may see it, their answer and
 its feedback, the language and the course's content language, but not on who the learner is,
@@ -9,16 +9,28 @@ revision reuse one render (the templates were most of a lesson page's CPU time).
 The cache key is a digest of everything the template reads, so an entry can never be stale and
 nothing has to be invalidated when an editor publishes: a changed question has another key. A
 question with form errors (it shows what the learner posted) is rendered every time.
+
+The whole lesson page follows the same rule (`shared_page`): the view hands over everything the
+page shows as the key's material and the values that belong to the request alone; the layout's
+own request-dependent parts come from `settings.SHARED_PAGE_VARY`. Page entries expire after
+`PAGE_TIMEOUT`, since an image or document replaced in the library keeps its id.
 """
 
+import functools
 import hashlib
 import json
+import re
 import uuid
+from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
+from django.contrib import messages
 from django.core.cache import caches
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.utils.html import escape
+from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -62,9 +74,13 @@ def _render(item, *, template: str, content_lang: str, foreign: bool, csrf_token
     )
 
 
-def render_items(request, items: list[dict], *, content_lang: str, foreign: bool) -> None:
-    """Set `html` on each question and scenario item of `items` (a lesson's, in order)."""
+def render_items(
+    request, items: list[dict], *, content_lang: str, foreign: bool, token: str | None = None
+) -> None:
+    """Set `html` on each question and scenario item of `items` (a lesson's, in order); forms get
+    CSRF token `token` (a new one when not given)."""
     cache = caches["fragments"]
+    token = token or get_token(request)
     pending: dict[str, list[dict]] = {}
     for item in items:
         template = TEMPLATES.get(item["kind"])
@@ -76,7 +92,7 @@ def render_items(request, items: list[dict], *, content_lang: str, foreign: bool
                 template=template,
                 content_lang=content_lang,
                 foreign=foreign,
-                csrf_token=get_token(request),
+                csrf_token=token,
             )
             continue
         key = _key(item, template=template, content_lang=content_lang, foreign=foreign)
@@ -97,7 +113,6 @@ def render_items(request, items: list[dict], *, content_lang: str, foreign: bool
             )
     if missing:
         cache.set_many(missing, timeout=None)
-    token = get_token(request)
     for key, group in pending.items():
         for item in group:
             html = (
@@ -107,3 +122,67 @@ def render_items(request, items: list[dict], *, content_lang: str, foreign: bool
             )
             # Escaped by the template engine; the two values put in are a UUID and a token.
             item["html"] = mark_safe(html)
+
+
+#: How long a shared page stays: its key covers the page's rows, but not files behind them (an
+#: image an editor replaced in the library keeps its id).
+PAGE_TIMEOUT = 300
+_PERSONAL = re.compile(r"[A-Za-z0-9:_-]{16,}")
+
+
+def _marker(name: str) -> str:
+    return f"lmspagepersonal{name}placeholder"
+
+
+def _shows_who(user, html: str) -> bool:
+    """Whether `html` holds the person's e-mail address or name: a guard against a template
+    change that starts showing them on a shared page (then the page is not shared)."""
+    names = (getattr(user, "email", ""), user.get_full_name() if user.is_authenticated else "")
+    return any(len(name) >= 3 and escape(name) in html for name in names)
+
+
+@functools.cache
+def _page_vary() -> list[Callable]:
+    return [import_string(path) for path in settings.SHARED_PAGE_VARY]
+
+
+def shared_page(
+    request, *, material: list, render: Callable[[], str], personal: dict[str, str]
+) -> str:
+    """The HTML `render()` returns, shared between requests with the same `material`.
+
+    `material` is everything the page shows apart from `personal`: the values that belong to
+    this request only (the attempt id, the CSRF token, a signed timestamp). The shared copy holds
+    a marker in their place, and each request gets its own values back. A value is put in as is,
+    so only values that HTML escaping leaves unchanged are accepted; anything else renders the
+    page for this request alone. What the site's layout shows around every page comes into the
+    key from `settings.SHARED_PAGE_VARY` (the language, address and messages are added here): a
+    page with messages is never shared."""
+    if not all(_PERSONAL.fullmatch(value) for value in personal.values()) or len(
+        messages.get_messages(request)
+    ):
+        return render()
+    material = [
+        get_language(),
+        request.get_full_path(),
+        [vary(request) for vary in _page_vary()],
+        material,
+    ]
+    cache = caches["fragments"]
+    digest = hashlib.sha256(
+        json.dumps([VERSION, material], sort_keys=True, default=_json_default).encode()
+    ).hexdigest()
+    key = f"lms-page:{digest}"
+    shared = cache.get(key)
+    if shared is None:
+        html = render()
+        if _shows_who(request.user, html):
+            return html  # a template showed the person: never hand this to anyone else
+        shared = html
+        for name, value in personal.items():
+            shared = shared.replace(value, _marker(name))
+        cache.set(key, shared, timeout=PAGE_TIMEOUT)
+        return html
+    for name, value in personal.items():
+        shared = shared.replace(_marker(name), value)
+    return shared

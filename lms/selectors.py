@@ -1,13 +1,17 @@
 """Read queries over learning activity."""
 
-from datetime import timedelta
-from typing import Any
+import functools
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
-from django.db import connection
+from django.core.exceptions import ValidationError
+from django.db import connection, models
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 from wagtail.models import Page
 
+from . import sql as sql_rows
 from .errors import NotFound
 from .models import Answer, Attempt, Completion, Enrolment, LessonProgress
 
@@ -15,13 +19,49 @@ from .models import Answer, Attempt, Completion, Enrolment, LessonProgress
 def attempt_for_learner(*, user, attempt_id, with_course: bool = True) -> Attempt:
     """The learner's own attempt; another learner's id is 'not found' so ids are not confirmed.
     `with_course=False` leaves the course to load when asked for (answering a question does not
-    need it, and joining the page tables is most of the query's cost)."""
+    need it) and reads the attempt and its enrolment in one plain statement (answering runs it
+    on every question, ADR 0013)."""
     lookup = {"public_id": attempt_id} if not str(attempt_id).isdigit() else {"pk": attempt_id}
-    related = ("course", "enrolment") if with_course else ("enrolment",)
+    if not with_course:
+        return _attempt_with_enrolment(user=user, **lookup)
     try:
-        return Attempt.objects.select_related(*related).get(user=user, **lookup)
+        return Attempt.objects.select_related("course", "enrolment").get(user=user, **lookup)
     except (Attempt.DoesNotExist, ValueError, TypeError) as exc:
         raise NotFound("Attempt not found.") from exc
+
+
+@functools.cache
+def _attempt_with_enrolment_sql(column: str) -> str:
+    # Only names from the models' metadata are formatted in; values are parameters.
+    return (
+        f"SELECT {sql_rows.columns('a', Attempt)}, {sql_rows.columns('e', Enrolment)} "  # noqa: S608
+        f"FROM {Attempt._meta.db_table} a JOIN {Enrolment._meta.db_table} e "
+        f"ON e.id = a.enrolment_id WHERE a.{column} = %s AND a.user_id = %s"
+    )
+
+
+def _attempt_with_enrolment(*, user, pk=None, public_id=None) -> Attempt:
+    column, field = ("id", "pk") if pk is not None else ("public_id", "public_id")
+    try:
+        value = cast(models.Field, Attempt._meta.get_field(field)).get_db_prep_value(
+            pk if pk is not None else public_id, connection
+        )
+    except (ValidationError, ValueError, TypeError) as exc:
+        raise NotFound("Attempt not found.") from exc
+    if pk is not None:
+        low, high = connection.ops.integer_field_range(Attempt._meta.pk.get_internal_type())
+        if not low <= value <= high:  # the database would refuse the number
+            raise NotFound("Attempt not found.")
+    with connection.cursor() as cursor:
+        cursor.execute(_attempt_with_enrolment_sql(column), [value, user.pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise NotFound("Attempt not found.")
+    values = iter(row)
+    attempt = sql_rows.load(Attempt, values)
+    attempt.enrolment = sql_rows.load(Enrolment, values)
+    attempt.user = attempt.enrolment.user = user
+    return attempt
 
 
 def learner_enrolments(*, user):
@@ -127,49 +167,141 @@ def lesson_state(*, user, lesson) -> tuple[Enrolment | None, Attempt | None]:
     return enrolment_for_lesson(user=user, lesson=lesson), None
 
 
-def attempt_for_lesson(*, user, lesson_id: int) -> Attempt | None:
-    """The learner's current attempt in the course holding lesson `lesson_id` (its parent or
-    grandparent page), found without loading the lesson first."""
-    attempt_id = _attempt_id_for_lesson(user_id=user.pk, lesson_id=lesson_id)
-    if attempt_id is None:
-        return None
-    # The course's page row is wide; the lesson page shows its title and link only.
-    return (
-        Attempt.objects.select_related("enrolment__course__locale")
-        .only(
-            *(f.name for f in Attempt._meta.concrete_fields),
-            *(f"enrolment__{f.name}" for f in Enrolment._meta.concrete_fields),
-            "enrolment__course__title",
-            "enrolment__course__url_path",
-            "enrolment__course__locale__language_code",
-        )
-        .get(pk=attempt_id)
-    )
+#: What the lesson page shows of the course (the rest is deferred, as with `.only()`).
+_COURSE_FIELDS = ("title", "url_path", "locale")
 
 
-def _attempt_id_for_lesson(*, user_id: int, lesson_id: int) -> int | None:
-    """The id only, in one plain statement: it runs on every lesson page, and the ORM's compiling
-    of the same query (a subquery and path arithmetic) cost more CPU than everything the
-    database did for it."""
-    attempt, enrolment, page = (
+@functools.cache
+def _attempt_for_lesson_sql() -> str:
+    from wagtail.models import Locale
+
+    from courses.models import CoursePage
+
+    attempt, enrolment, page, locale = (
         Attempt._meta.db_table,
         Enrolment._meta.db_table,
         Page._meta.db_table,
+        Locale._meta.db_table,
     )
-    # Only table names from the models' metadata are formatted in; values are parameters.
-    sql = (
-        f"SELECT a.id FROM {attempt} a "  # noqa: S608
+    # Only names from the models' metadata are formatted in; values are parameters.
+    return (
+        f"SELECT {sql_rows.columns('a', Attempt)}, {sql_rows.columns('e', Enrolment)}, "  # noqa: S608
+        f"{sql_rows.columns('c', CoursePage, _COURSE_FIELDS)}, "
+        f"{sql_rows.columns('o', Locale, ('language_code',))}, {_answers_column()} "
+        f"FROM {attempt} a "
         f"JOIN {enrolment} e ON e.id = a.enrolment_id "
         f"JOIN {page} c ON c.id = e.course_id "
+        f"JOIN {locale} o ON o.id = c.locale_id "
         f"JOIN {page} l ON l.id = %s "
         "WHERE a.user_id = %s AND (c.path = SUBSTR(l.path, 1, LENGTH(l.path) - %s) "
         "OR c.path = SUBSTR(l.path, 1, LENGTH(l.path) - %s)) "
         "ORDER BY a.number DESC LIMIT 1"
     )
+
+
+def attempt_for_lesson(*, user, lesson_id: int) -> Attempt | None:
+    """The learner's current attempt in the course holding lesson `lesson_id` (its parent or
+    grandparent page), found without loading the lesson first, with its enrolment and the
+    course's title, address and language (the lesson page shows no more of the course).
+
+    One plain statement: it runs on every lesson page, and the ORM's compiling of the same query
+    (a subquery, path arithmetic and three joins) cost more CPU than everything the database
+    did for it."""
+    from wagtail.models import Locale
+
+    from courses.models import CoursePage
+
+    sql = _attempt_for_lesson_sql()
     with connection.cursor() as cursor:
-        cursor.execute(sql, [lesson_id, user_id, Page.steplen, 2 * Page.steplen])
+        cursor.execute(sql, [lesson_id, user.pk, Page.steplen, 2 * Page.steplen])
         row = cursor.fetchone()
-    return row[0] if row else None
+    if row is None:
+        return None
+    values = iter(row)
+    found = sql_rows.load(Attempt, values)
+    found.enrolment = sql_rows.load(Enrolment, values)
+    found.enrolment.course = sql_rows.load(CoursePage, values, _COURSE_FIELDS)
+    found.enrolment.course.locale = sql_rows.load(Locale, values, ("language_code",))
+    found.user = found.enrolment.user = user
+    # As prefetch_related leaves them: `found.answers.all()` reads no more.
+    found._prefetched_objects_cache = {"answers": _answers_from_json(found, next(values))}
+    return found
+
+
+def _answers_column() -> str:
+    """The attempt's (alias `a`) answers as one JSON array of [id, question id, response,
+    correct, answered at], so the lesson page reads them with the attempt."""
+    table = Answer._meta.db_table
+    if connection.vendor == "postgresql":
+        row = "json_build_array(x.id, x.question_id, x.response, x.is_correct, x.answered_at)"
+        rows = f"COALESCE(json_agg({row}), '[]'::json)"
+    else:  # SQLite, the other database the project runs on (ADR 0002)
+        row = "json_array(x.id, x.question_id, json(x.response), x.is_correct, x.answered_at)"
+        rows = f"json_group_array({row})"
+    # Only the table's name is formatted in.
+    return f"(SELECT {rows} FROM {table} x WHERE x.attempt_id = a.id)"  # noqa: S608
+
+
+def _answers_from_json(attempt: Attempt, value) -> list[Answer]:
+    rows = json.loads(value) if isinstance(value, str | bytes) else value
+    answers = []
+    for pk, question_id, response, is_correct, answered_at in rows:
+        at = datetime.fromisoformat(answered_at)
+        if timezone.is_naive(at):  # SQLite keeps UTC without an offset
+            at = at.replace(tzinfo=UTC)
+        data = {
+            "id": pk,
+            "attempt_id": attempt.pk,
+            "question_id": question_id,
+            "response": response,
+            "is_correct": None if is_correct is None else bool(is_correct),
+            "answered_at": at,
+        }
+        answer = Answer.from_db(
+            connection.alias, list(data), [data[f.attname] for f in Answer._meta.concrete_fields]
+        )
+        answer.attempt = attempt
+        answers.append(answer)
+    return answers
+
+
+#: What the lesson page reads of its lessons (the rest is deferred, as with `.only()`).
+PATH_LESSON_FIELDS = (
+    "title",
+    "draft_title",
+    "slug",
+    "path",
+    "depth",
+    "url_path",
+    "live",
+    "locale",
+    "content_type",
+    "latest_revision",
+    "live_revision",
+    "last_published_at",
+    "minutes",
+    "body",
+)
+
+
+@functools.cache
+def _path_lessons_sql(count: int) -> str:
+    from courses.models import LessonPage
+
+    page, lesson, progress = (
+        Page._meta.db_table,
+        LessonPage._meta.db_table,
+        LessonProgress._meta.db_table,
+    )
+    placeholders = ", ".join(["%s"] * count)
+    selected = sql_rows.columns({Page: "p", LessonPage: "l"}, LessonPage, PATH_LESSON_FIELDS)
+    # Only names from the models' metadata and placeholders are formatted in.
+    return (
+        f"SELECT {selected}, EXISTS (SELECT 1 FROM {progress} g "  # noqa: S608
+        "WHERE g.enrolment_id = %s AND g.lesson_id = p.id AND g.completed_at IS NOT NULL"
+        f") FROM {page} p JOIN {lesson} l ON l.page_ptr_id = p.id "
+        f"WHERE p.live AND p.id IN ({placeholders})"
+    )
 
 
 def path_lessons(*, enrolment: Enrolment, lesson_ids: list[int]) -> list:
@@ -180,22 +312,16 @@ def path_lessons(*, enrolment: Enrolment, lesson_ids: list[int]) -> list:
 
     if not lesson_ids:
         return []
-    page, lesson, progress = (
-        Page._meta.db_table,
-        LessonPage._meta.db_table,
-        LessonProgress._meta.db_table,
-    )
-    placeholders = ", ".join(["%s"] * len(lesson_ids))
-    # Only table names from the models' metadata and placeholders are formatted in.
-    sql = (
-        f"SELECT p.*, l.*, EXISTS (SELECT 1 FROM {progress} g "  # noqa: S608
-        "WHERE g.enrolment_id = %s AND g.lesson_id = p.id AND g.completed_at IS NOT NULL"
-        f") AS completed FROM {page} p JOIN {lesson} l ON l.page_ptr_id = p.id "
-        f"WHERE p.live AND p.id IN ({placeholders})"
-    )
-    lessons = {les.pk: les for les in LessonPage.objects.raw(sql, [enrolment.pk, *lesson_ids])}
-    for les in lessons.values():
-        les.completed = bool(les.completed)  # SQLite answers 0 or 1
+    sql = _path_lessons_sql(len(lesson_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [enrolment.pk, *lesson_ids])
+        rows = cursor.fetchall()
+    lessons = {}
+    for row in rows:
+        values = iter(row)
+        found = sql_rows.load(LessonPage, values, PATH_LESSON_FIELDS)
+        found.completed = bool(next(values))  # SQLite answers 0 or 1
+        lessons[found.pk] = found
     return [lessons[pk] for pk in lesson_ids if pk in lessons]
 
 

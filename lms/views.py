@@ -6,7 +6,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -274,8 +276,11 @@ def _lesson_items(*, lesson, attempt, answers, errors=None, posted=None, only=No
 
 
 def _render_lesson(
-    request, *, lesson, enrolment, attempt, navigation=None, errors=None, status=200
+    request, *, lesson, enrolment, attempt, navigation=None, errors=None, status=200, share=False
 ):
+    """The lesson page. With `share` (a plain view, no form errors) the page is rendered once per
+    state and shared (`fragments.shared_page`): the key holds everything the page shows except
+    the attempt id, the CSRF token and the signed time the page was shown."""
     posted = request.POST if errors else None
     answers = {a.question_id: a for a in attempt.answers.all()}
     path = attempt.snapshot.get("lesson_ids", [])
@@ -285,34 +290,62 @@ def _render_lesson(
     course = enrolment.course
     content_lang = course.locale.language_code
     foreign = content_lang != get_language()
-    items = _lesson_items(
-        lesson=lesson, attempt=attempt, answers=answers, errors=errors, posted=posted
+    storyline_pending = services.attempt_storyline_pending(attempt)
+    token = get_token(request)
+    shown = signing.dumps(
+        {"lesson": lesson.pk, "at": int(timezone.now().timestamp())}, salt=_SHOWN_SALT
     )
-    fragments.render_items(request, items, content_lang=content_lang, foreign=foreign)
-    context = {
-        "page": lesson,
-        "lesson": lesson,
-        "course": course,
-        "enrolment": enrolment,
-        "attempt": attempt,
-        "items": items,
-        "navigation": navigation,
-        "position": position + 1,
-        "previous": navigation[position - 1] if position > 0 else None,
-        "next": navigation[position + 1] if position + 1 < len(navigation) else None,
-        "completed_count": sum(1 for row in navigation if row["completed"]),
-        "storyline_pending": services.attempt_storyline_pending(attempt),
-        "done_form": LessonDoneForm(
-            initial={
-                "shown": signing.dumps(
-                    {"lesson": lesson.pk, "at": int(timezone.now().timestamp())}, salt=_SHOWN_SALT
-                )
-            }
+
+    def render_page() -> str:
+        items = _lesson_items(
+            lesson=lesson, attempt=attempt, answers=answers, errors=errors, posted=posted
+        )
+        fragments.render_items(
+            request, items, content_lang=content_lang, foreign=foreign, token=token
+        )
+        context = {
+            "page": lesson,
+            "lesson": lesson,
+            "course": course,
+            "enrolment": enrolment,
+            "attempt": attempt,
+            "items": items,
+            "navigation": navigation,
+            "position": position + 1,
+            "previous": navigation[position - 1] if position > 0 else None,
+            "next": navigation[position + 1] if position + 1 < len(navigation) else None,
+            "completed_count": sum(1 for row in navigation if row["completed"]),
+            "storyline_pending": storyline_pending,
+            "shown": shown,
+            "csrf_token": token,
+            "content_lang": content_lang,
+            "foreign": foreign,
+        }
+        return render_to_string("lms/lesson.html", context, request)
+
+    if not share or errors:
+        return HttpResponse(render_page(), status=status)
+    questions = [q for q in attempt.questions if q["lesson_id"] == lesson.pk]
+    asked = {q["id"] for q in questions}
+    material = [
+        "lesson",
+        [lesson.pk, lesson.title, lesson.minutes, list(lesson.body.raw_data)],
+        [course.pk, course.title, course.url_path, content_lang],
+        [attempt.status, storyline_pending, questions],
+        sorted(
+            [a.question_id, a.response, a.is_correct]
+            for a in answers.values()
+            if a.question_id.split(":")[0] in asked
         ),
-        "content_lang": content_lang,
-        "foreign": foreign,
-    }
-    return render(request, "lms/lesson.html", context, status=status)
+        navigation,
+    ]
+    html = fragments.shared_page(
+        request,
+        material=material,
+        render=render_page,
+        personal={"attempt": str(attempt.public_id), "csrf": token, "shown": shown},
+    )
+    return HttpResponse(html, status=status)
 
 
 def _lesson_in_attempt(request, *, lesson_id):
@@ -365,9 +398,14 @@ def lesson(request, lesson_id: int):
         ]
     # A reload of the lesson the learner is on changes nothing worth a write.
     if attempt.status == Attempt.Status.IN_PROGRESS and enrolment.last_lesson_id != lesson.pk:
-        services.lesson_visit(enrolment=enrolment, lesson=lesson)
+        services.lesson_seen(enrolment=enrolment, lesson_id=lesson.pk)
     return _render_lesson(
-        request, lesson=lesson, enrolment=enrolment, attempt=attempt, navigation=navigation
+        request,
+        lesson=lesson,
+        enrolment=enrolment,
+        attempt=attempt,
+        navigation=navigation,
+        share=True,
     )
 
 

@@ -1,7 +1,7 @@
 """The main navigation shows the role links to the people who can use them (one query)."""
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from accounts import roles
@@ -13,8 +13,11 @@ pytestmark = pytest.mark.django_db
 DASHBOARD = "Programmadashboard"
 
 
-def nav_html(client, user):
-    client.force_login(user)
+def nav_html(client, user=None):
+    """The main navigation on a page; with `user`, signed in as them first (a sign-in saves
+    the user, which starts the kept role links afresh, so later steps pass no user)."""
+    if user is not None:
+        client.force_login(user)
     response = client.get(reverse("certificate_list"))
     assert response.status_code == 200
     html = response.content.decode()
@@ -55,3 +58,49 @@ def test_a_manager_sees_organisations_only(client):
 def test_a_superuser_sees_the_dashboard(client):
     user = UserFactory(is_superuser=True)
     assert reverse("reporting:dashboard") in nav_html(client, user)
+
+
+def test_the_role_links_are_kept_between_requests(client, django_assert_num_queries):
+    user = UserFactory(role=roles.LEARNER)
+    nav_html(client, user)
+    with django_assert_num_queries(0):
+        # Once kept, reading them again asks the database nothing.
+        from django.test import RequestFactory
+
+        from cms.context_processors import navigation_flags
+
+        request = RequestFactory().get("/")
+        request.user = user
+        assert navigation_flags(request) == {"reports": False, "organisations": False}
+
+
+def test_a_role_given_later_shows_on_the_next_page(client):
+    user = UserFactory(role=roles.LEARNER)
+    assert reverse("reporting:dashboard") not in nav_html(client, user)
+    user.groups.add(Group.objects.get(name=roles.PROGRAMME_STAFF))
+    assert reverse("reporting:dashboard") in nav_html(client)
+    user.groups.clear()
+    assert reverse("reporting:dashboard") not in nav_html(client)
+
+
+def test_becoming_a_manager_shows_organisations_on_the_next_page(client):
+    user = UserFactory(role=roles.LEARNER)
+    assert reverse("organisations:list") not in nav_html(client, user)
+    organisation = Organisation.objects.create(name="Hotel Later", declared_staff=5)
+    organisation.managers.add(user)
+    assert reverse("organisations:list") in nav_html(client)
+    organisation.delete()
+    assert reverse("organisations:list") not in nav_html(client)
+
+
+def test_a_permission_given_to_a_role_shows_for_its_members(client):
+    user = UserFactory(role=roles.LEARNER)
+    group = Group.objects.create(name="Analysts")
+    user.groups.add(group)
+    assert reverse("reporting:dashboard") not in nav_html(client, user)
+    group.permissions.add(
+        Permission.objects.get(
+            content_type__app_label="accounts", codename="view_programme_reports"
+        )
+    )
+    assert reverse("reporting:dashboard") in nav_html(client)
