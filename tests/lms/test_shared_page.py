@@ -23,6 +23,7 @@ from lms.models import Answer, Enrolment, LessonProgress
 from tests import factories
 from tests.lms.test_views import (
     answer_url,
+    answered_one,
     enrolled,
     lesson_url,
     make_quiz_course,
@@ -136,51 +137,49 @@ def _request(user):
     return request
 
 
-def test_a_page_with_messages_or_odd_personal_values_is_rendered_for_the_request_only(user):
-    renders = []
+PLAIN = {"csrf": "token-1234567890abcdef"}
 
-    def render():
+
+def _counting(html: str):
+    """A render function for `shared_page` that counts its calls."""
+    renders: list[int] = []
+
+    def render() -> str:
         renders.append(1)
-        return f"<p>page {len(renders)} token-1234567890abcdef</p>"
+        return html
 
-    plain = {"csrf": "token-1234567890abcdef"}
-    fragments.shared_page(_request(user), material=["m"], render=render, personal=plain)
-    assert fragments.shared_page(_request(user), material=["m"], render=render, personal=plain) == (
-        "<p>page 1 token-1234567890abcdef</p>"
-    )
+    return render, renders
+
+
+def _share(request, render, personal=PLAIN) -> str:
+    return fragments.shared_page(request, material=["m"], render=render, personal=personal)
+
+
+def test_a_page_with_messages_or_odd_personal_values_is_rendered_for_the_request_only(user):
+    render, renders = _counting("<p>page token-1234567890abcdef</p>")
+    _share(_request(user), render)
+    assert _share(_request(user), render) == "<p>page token-1234567890abcdef</p>"
     assert len(renders) == 1
 
     with_message = _request(user)
     messages.info(with_message, "Kies eerst een verhaallijn.")
-    fragments.shared_page(with_message, material=["m"], render=render, personal=plain)
+    _share(with_message, render)
     assert len(renders) == 2
 
-    odd = {"csrf": 'token"><script>1234567890'}
-    fragments.shared_page(_request(user), material=["m"], render=render, personal=odd)
+    _share(_request(user), render, personal={"csrf": 'token"><script>1234567890'})
     assert len(renders) == 3
 
 
 def test_a_page_that_shows_who_the_learner_is_is_never_shared(user, other_user):
-    renders = []
-
-    def render():
-        renders.append(1)
-        return f"<p>Welkom {user.full_name}</p>"
-
-    plain = {"csrf": "token-1234567890abcdef"}
-    fragments.shared_page(_request(user), material=["m"], render=render, personal=plain)
-    fragments.shared_page(_request(other_user), material=["m"], render=render, personal=plain)
+    render, renders = _counting(f"<p>Welkom {user.full_name}</p>")
+    _share(_request(user), render)
+    _share(_request(other_user), render)
     assert len(renders) == 2  # rendered again, not handed on
 
 
 def test_the_lesson_state_comes_in_one_statement(client, user, django_assert_num_queries):
-    course = make_quiz_course()
-    attempt = enrolled(client, user, course)
-    services.answer_submit(
-        attempt=attempt,
-        question_id="q-single",
-        response={"option_ids": [option_id(attempt, "q-single", "Veilig Thuis")]},
-    )
+    attempt = answered_one(client, user)
+    course = attempt.course
     lesson_id = attempt.snapshot["lesson_ids"][0]
     with django_assert_num_queries(1):
         found = selectors.attempt_for_lesson(user=user, lesson_id=lesson_id)

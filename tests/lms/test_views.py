@@ -488,14 +488,19 @@ def test_lesson_markup_uses_fieldsets_and_headings_in_order(client, user):
     assert html.count('id="q-q-single-feedback"') == 1
 
 
-def test_lesson_page_query_budget(client, user, django_assert_max_num_queries):
-    course = make_quiz_course()
-    attempt = enrolled(client, user, course)
+def answered_one(client, user) -> Attempt:
+    """An attempt at a new quiz course with 'q-single' answered (correctly)."""
+    attempt = enrolled(client, user, make_quiz_course())
     services.answer_submit(
         attempt=attempt,
         question_id="q-single",
         response={"option_ids": [option_id(attempt, "q-single", "Veilig Thuis")]},
     )
+    return attempt
+
+
+def test_lesson_page_query_budget(client, user, django_assert_max_num_queries):
+    attempt = answered_one(client, user)
     client.get(lesson_url(attempt))  # first visits create the progress rows
     client.get(lesson_url(attempt, 1))
     # Coming back records the visit (resume point) and renders every question type.
