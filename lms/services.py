@@ -7,8 +7,10 @@ from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
 from courses.models import CoursePage, LessonPage, StorylinePage
 from courses.selectors import course_outline, path_questions
@@ -137,7 +139,12 @@ def _check_retake_rules(*, enrolment: Enrolment, course: CoursePage) -> None:
     submitted = enrolment.attempts.filter(status=Attempt.Status.SUBMITTED)
     if course.max_attempts and submitted.count() >= course.max_attempts:
         raise NotAllowed(
-            _("You have used all %(n)s attempts for this course.") % {"n": course.max_attempts},
+            ngettext(
+                "You have used the %(n)s attempt allowed for this course.",
+                "You have used all %(n)s attempts allowed for this course.",
+                course.max_attempts,
+            )
+            % {"n": course.max_attempts},
             code="no_attempts_left",
         )
     last = submitted.order_by("-submitted_at").first()
@@ -146,7 +153,7 @@ def _check_retake_rules(*, enrolment: Enrolment, course: CoursePage) -> None:
         if timezone.now() < ready_at:
             raise NotAllowed(
                 _("You can start a new attempt from %(when)s.")
-                % {"when": timezone.localtime(ready_at).strftime("%d-%m-%Y %H:%M")},
+                % {"when": date_format(timezone.localtime(ready_at), "DATETIME_FORMAT")},
                 code="cooldown",
                 details={"available_at": ready_at.isoformat()},
             )
