@@ -76,7 +76,8 @@ class PreferredLanguageMiddleware:
         if (here.func, here.args, here.kwargs) != (there.func, there.args, there.kwargs):
             return None
         query = request.META.get("QUERY_STRING", "")
-        return f"{request.script_name}/{wanted}{path}" + (f"?{query}" if query else "")
+        script_prefix = request.path[: len(request.path) - len(path)]
+        return f"{script_prefix}/{wanted}{path}" + (f"?{query}" if query else "")
 
 
 @require_POST
@@ -86,6 +87,12 @@ def language_switch(request: HttpRequest) -> HttpResponse:
     pages are shown) it goes to that page's version in the chosen language, because a course
     version's pages always speak the course's language. Without such a version it goes to the
     catalogue in the chosen language and says why."""
+    # set_language translates `next` only from the active language, and LocaleMiddleware
+    # makes /i18n/setlang/ (no prefix) Dutch: speak the language of the page the visitor was
+    # on, so leaving /pl/... for Dutch lands on the Dutch address of the same page.
+    next_language = translation.get_language_from_path(request.POST.get("next", ""))
+    if next_language:
+        translation.activate(next_language)
     response = set_language(request)
     language = request.POST.get("language", "")
     key = request.POST.get("page", "")
