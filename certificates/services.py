@@ -78,7 +78,7 @@ def absolute_url(path: str) -> str:
 
 def verify_url(certificate: Certificate) -> str:
     """The public verification address printed on the certificate and encoded in its QR code
-    (language neutral: /verify/<code> serves the default language)."""
+    (language neutral: a visitor of /verify/<code> is sent to their own language, ADR 0015)."""
     return absolute_url(f"/verify/{certificate.code}")
 
 

@@ -23,6 +23,8 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 from wagtail.models import Page
 
+from courses.models import CoursePage
+
 
 def site_languages() -> set[str]:
     return {code for code, _name in settings.LANGUAGES}
@@ -85,8 +87,8 @@ def language_switch(request: HttpRequest) -> HttpResponse:
     """Django's set_language (validates the language, sets the cookie, goes to the same address
     in that language), plus: with `page` (a page's translation key, e.g. of the course whose
     pages are shown) it goes to that page's version in the chosen language, because a course
-    version's pages always speak the course's language. Without such a version it goes to the
-    catalogue in the chosen language and says why."""
+    version's pages always speak the course's language. A course without a version in that
+    language sends the visitor to the catalogue in the chosen language, saying why."""
     # set_language translates `next` only from the active language, and LocaleMiddleware
     # makes /i18n/setlang/ (no prefix) Dutch: speak the language of the page the visitor was
     # on, so leaving /pl/... for Dutch lands on the Dutch address of the same page.
@@ -114,7 +116,10 @@ def language_switch(request: HttpRequest) -> HttpResponse:
                 response["Location"] = url
                 return response
         source = Page.objects.live().filter(translation_key=translation_key).first()
-        if source is None:
+        # Other pages without a version in that language are shown from the Dutch tree in
+        # the chosen interface language (set_language's address); a course page would speak
+        # its own language there, so the visitor goes to the courses of the chosen language.
+        if source is None or not issubclass(source.specific_class or Page, CoursePage):
             return response
         name = translation.get_language_info(language)["name_local"]
         messages.info(

@@ -32,7 +32,9 @@ def test_catalogue_is_complete(language):
     untranslated = [e.msgid for e in catalogue.untranslated_entries()]
     fuzzy = [e.msgid for e in catalogue.fuzzy_entries()]
     obsolete = [e.msgid for e in catalogue.obsolete_entries()]
-    assert untranslated == [], f"{language}: {len(untranslated)} untranslated, e.g. {untranslated[:3]}"
+    assert untranslated == [], (
+        f"{language}: {len(untranslated)} untranslated, e.g. {untranslated[:3]}"
+    )
     assert fuzzy == [], f"{language}: fuzzy entries {fuzzy[:3]}"
     assert obsolete == [], f"{language}: obsolete entries {obsolete[:3]}"
     assert not catalogue.metadata_is_fuzzy

@@ -61,7 +61,9 @@ def dutch_interface_strings_in(text: str, language: str) -> list[str]:
 
 
 def test_a_polish_browser_is_sent_to_the_polish_address(client):
-    response = client.get("/catalogus/?doelgroep=hotel_staff", HTTP_ACCEPT_LANGUAGE="pl-PL,pl;q=0.9")
+    response = client.get(
+        "/catalogus/?doelgroep=hotel_staff", HTTP_ACCEPT_LANGUAGE="pl-PL,pl;q=0.9"
+    )
     assert response.status_code == 302
     assert response["Location"] == "/pl/catalogus/?doelgroep=hotel_staff"
     assert "Accept-Language" in response["Vary"]
@@ -115,6 +117,13 @@ def test_the_language_switch_keeps_the_page(client):
     # back to Dutch from a Polish address
     response = client.post(reverse("set_language"), {"language": "nl", "next": "/pl/leren/"})
     assert response["Location"] == "/leren/"
+    # a page without a Spanish version (the home page) is shown at its Spanish address
+    home = factories.home_page()
+    response = client.post(
+        reverse("set_language"),
+        {"language": "es", "next": "/", "page": str(home.translation_key)},
+    )
+    assert response["Location"] == "/es/"
 
 
 def test_the_language_switch_on_a_course_goes_to_that_courses_version(client):
@@ -198,9 +207,7 @@ def test_a_dutch_course_stays_dutch_on_a_polish_address(client, user):
 # --- messages from Django and allauth ----------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "language", [code for code, _name in settings.LANGUAGES if code != "en"]
-)
+@pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES if code != "en"])
 def test_password_messages_are_translated_in_every_language(language, user):
     def messages(password: str) -> list[str]:
         with pytest.raises(ValidationError) as raised:
