@@ -32,6 +32,18 @@ def shown(msgid: str, **values) -> str:
     return escape(text % values if values else text)
 
 
+USED_ATTEMPTS = (
+    "You have used %(used)s of %(max)s attempt.",
+    "You have used %(used)s of %(max)s attempts.",
+)
+
+
+def shown_plural(msgids: tuple[str, str], n: int, **values) -> str:
+    """The plural form for `n` of `msgids` as the (Dutch) page shows it."""
+    with translation.override("nl"):
+        return escape(translation.ngettext(*msgids, n) % values)
+
+
 def shown_prefix(msgid: str) -> str:
     """The fixed text before the first placeholder of `msgid`, as the page shows it."""
     with translation.override("nl"):
@@ -551,14 +563,18 @@ def test_learners_share_question_renders_but_get_their_own_forms_and_feedback(
     assert f"{SECRET}-tf-false" in theirs_html and f"{SECRET}-fb-Niemand" not in theirs_html
 
 
-def test_question_renders_follow_the_language(client, user):
+def test_question_renders_follow_the_course_language(client, user):
+    """ADR 0015: a Dutch course's lesson is Dutch, also on an English address."""
     course = make_quiz_course()
     attempt = enrolled(client, user, course)
     dutch = client.get(lesson_url(attempt)).content.decode()
     with translation.override("en"):  # also undoes the request's activation afterwards
-        english = client.get(lesson_url(attempt)).content.decode()
+        url = lesson_url(attempt)
+        on_english_address = client.get(url).content.decode()
+    assert url.startswith("/en/")
     assert shown("Check answer") in dutch
-    assert "Check answer" in english and shown("Check answer") not in english
+    assert shown("Check answer") in on_english_address
+    assert "Check answer" not in on_english_address
 
 
 def test_answer_is_graded_on_the_server_with_immediate_feedback(client, user):
@@ -807,7 +823,7 @@ def test_failing_shows_what_to_review_and_retake_rules(client, user):
     assert "0%" in html and "70%" in html
     assert shown("What to review") in html and "Wie bel je?" in html
     assert reverse("lms:lesson", kwargs={"lesson_id": attempt.snapshot["lesson_ids"][0]}) in html
-    assert shown("You have used %(used)s of %(max)s attempts.", used=1, max=2) in html
+    assert shown_plural(USED_ATTEMPTS, 2, used=1, max=2) in html
     assert shown_prefix("You can start a new attempt from %(when)s.") in html
     # Starting now is refused with the reason, as a 403.
     response = client.post(reverse("lms:start", kwargs={"course_id": course.pk}))
@@ -875,7 +891,9 @@ def test_my_learning_needs_login(client):
     assert response.status_code == 302
 
 
-def test_foreign_language_course_marks_its_fragments(client, user):
+def test_a_course_in_another_language_speaks_that_language_throughout(client, user):
+    """ADR 0015: the lesson player of an English course is English, also from a Dutch address;
+    nothing is a foreign fragment any more."""
     english = CoursePage(
         title="Signals at the front desk",
         slug="signals",
@@ -887,10 +905,15 @@ def test_foreign_language_course_marks_its_fragments(client, user):
     english.save_revision().publish()
     factories.lesson(english, "Towels", every_question_body())
     attempt = enrolled(client, user, english)
-    html = client.get(lesson_url(attempt)).content.decode()
-    assert '<html lang="nl"' in html
-    assert re.search(r'<h1[^>]*lang="en"[^>]*>Towels</h1>', html)
-    assert re.search(r'<legend[^>]*lang="en"[^>]*>Wie bel je\?</legend>', html)
+    with translation.override("nl"):
+        url = lesson_url(attempt)
+    html = client.get(url).content.decode()
+    assert '<html lang="en"' in html
+    assert re.search(r"<h1[^>]*>Towels</h1>", html)
+    assert not re.search(r'<h1[^>]*lang="en"', html)
+    assert "Check answer" in html
+    with translation.override("nl"):
+        assert translation.gettext("Check answer") not in html
 
 
 def content_blocks() -> list[dict]:
@@ -1028,7 +1051,7 @@ def test_course_page_shows_storylines_and_the_learners_result(client, user):
     assert shown("Passed") in html
     assert reverse("lms:attempt", kwargs={"attempt_id": attempt.public_id}) in html
     assert reverse("lms:start", kwargs={"course_id": course.pk}) in html
-    assert shown("You have used %(used)s of %(max)s attempts.", used=1, max=3) in html
+    assert shown_plural(USED_ATTEMPTS, 3, used=1, max=3) in html
 
 
 def test_refused_answer_keeps_what_the_learner_chose(client, user):
