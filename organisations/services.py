@@ -21,6 +21,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts import roles
+from accounts.plain_text import MESSAGE as PLAIN_TEXT_MESSAGE
+from accounts.plain_text import has_forbidden_characters
 from certificates import rules
 from certificates.codes import code_generate, code_normalise
 
@@ -467,6 +469,17 @@ def _rejected(line: int, message: str) -> ImportRejected:
     )
 
 
+def _csv_rows(reader):
+    """(line number, cells) from the second row on; a file the csv module cannot read (e.g. an
+    unclosed quote at the end) is rejected like any bad file."""
+    line = 1
+    try:
+        for line, cells in enumerate(reader, start=2):
+            yield line, cells
+    except csv.Error as exc:
+        raise _rejected(line + 1, _("The file is not a valid CSV file.")) from exc
+
+
 def members_csv_parse(*, content: bytes | str) -> list[ImportRow]:
     """Read a CSV with the columns name, email, role (Dutch headers too; comma or semicolon).
     Any invalid row rejects the whole file with a report of every bad row."""
@@ -482,14 +495,18 @@ def members_csv_parse(*, content: bytes | str) -> list[ImportRow]:
         raise _rejected(1, _("The file is empty."))
     delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
     reader = csv.reader(io.StringIO(content), delimiter=delimiter)
-    header = [HEADER_ALIASES.get(cell.strip().lower(), "") for cell in next(reader)]
+    try:
+        first = next(reader)
+    except csv.Error as exc:
+        raise _rejected(1, _("The file is not a valid CSV file.")) from exc
+    header = [HEADER_ALIASES.get(cell.strip().lower(), "") for cell in first]
     if "email" not in header:
         raise _rejected(1, _("The first row must name the columns: name, email, role."))
     roles_by_alias = _role_aliases()
     rows: list[ImportRow] = []
     errors: list[dict] = []
     seen: dict[str, int] = {}
-    for line, cells in enumerate(reader, start=2):
+    for line, cells in _csv_rows(reader):
         if not any(cell.strip() for cell in cells):
             continue
         if len(rows) + len(errors) >= MAX_IMPORT_ROWS:
@@ -519,6 +536,8 @@ def members_csv_parse(*, content: bytes | str) -> list[ImportRow]:
         name = record.get("name", "")
         if len(name) > 150:
             problems.append(_("The name is longer than 150 characters."))
+        if has_forbidden_characters(name) or has_forbidden_characters(role_text):
+            problems.append(str(PLAIN_TEXT_MESSAGE))
         if problems:
             errors.append({"line": line, "email": email, "errors": problems})
         else:

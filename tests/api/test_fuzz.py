@@ -1,0 +1,104 @@
+"""Schemathesis fuzzes the API's own OpenAPI schema, per role, against the WSGI app (issue 18).
+
+For every operation and every role (anonymous, learner, manager, programme staff) it generates
+requests from the schema and checks that the answer is never a 5xx, that its status code is one
+the schema documents, that its content type is the documented one and that its body fits the
+documented schema. The examples are derandomized, so a run is repeatable.
+
+`FUZZ_EXAMPLES` sets the examples per operation and role (a few in the normal suite; `make fuzz`
+runs many and prints the figures: operations, examples, failures, time)."""
+
+import os
+import time
+from collections import Counter
+
+import pytest
+import schemathesis
+from django.core.cache import cache
+from django.core.handlers.wsgi import WSGIHandler
+from hypothesis import HealthCheck, Phase
+from hypothesis import settings as hypothesis_settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from accounts import roles
+from accounts.services import access_token_create
+from organisations import services as organisation_services
+from tests.factories import UserFactory
+
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
+ROLES = ["anonymous", "learner", "manager", "programme_staff"]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+
+#: figures for the report at the end of the module (printed with `pytest -s`, as `make fuzz` does)
+FIGURES: Counter = Counter()
+OPERATIONS: set[str] = set()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _figures():
+    started = time.monotonic()
+    yield
+    if FIGURES["examples"]:
+        print(
+            f"\nschemathesis: {len(OPERATIONS)} operations x {len(ROLES)} roles, "
+            f"{FIGURES['examples']} examples ({EXAMPLES} per operation and role asked), "
+            f"{FIGURES['failures']} failing examples, {time.monotonic() - started:.1f} s"
+        )
+
+
+@pytest.fixture
+def api_schema(db):
+    cache.clear()  # rate-limit counters of earlier tests
+    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WSGIHandler())
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+@pytest.fixture(params=ROLES)
+def role_headers(request, db) -> dict[str, str]:
+    """An account of the role with a personal access token (docs/api.md), and what it owns:
+    the manager an organisation, so ids 1, 2, … hit real rows as well as missing ones."""
+    if request.param == "anonymous":
+        return {}
+    if request.param == "programme_staff":
+        from cms.roles import ensure_roles
+
+        ensure_roles()
+    role = {"manager": roles.ORGANISATION_MANAGER, "programme_staff": roles.PROGRAMME_STAFF}
+    user = UserFactory(**({"role": role[request.param]} if request.param in role else {}))
+    if request.param == "manager":
+        organisation_services.organisation_register(
+            user=user, name="Hotel Fuzz", municipality="Utrecht", declared_staff=3
+        )
+    _token, raw = access_token_create(user=user, name="fuzz")
+    return {"Authorization": f"Bearer {raw}"}
+
+
+@schema.parametrize()
+@hypothesis_settings(
+    max_examples=EXAMPLES,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+def test_the_api_keeps_its_contract(case, role_headers):
+    OPERATIONS.add(case.operation.label)
+    FIGURES["examples"] += 1
+    try:
+        case.call_and_validate(headers=role_headers, checks=CHECKS)
+    except Exception:
+        FIGURES["failures"] += 1
+        raise
