@@ -112,6 +112,14 @@ class InvitationIn(BodyIn):
     role: PlainStr = Field("other", max_length=50)
 
 
+class ManagerInvitationIn(BodyIn):
+    email: PlainStr = Field(max_length=254)
+
+
+class AcceptedOut(Schema):
+    detail: str
+
+
 class InvitationOut(Schema):
     id: int
     email: str
@@ -246,6 +254,33 @@ def organisation_invite(request: HttpRequest, organisation_id: Id64, payload: In
     except OrganisationError as exc:
         return _error(exc)
     return Status(201, invitation)
+
+
+@organisations_router.post(
+    "/{organisation_id}/managers", response=responses({202: AcceptedOut}, *WRITE)
+)
+def organisation_manager_invite(
+    request: HttpRequest, organisation_id: Id64, payload: ManagerInvitationIn
+):
+    """Invite a co-manager by e-mail. The answer is the same whether or not the address has an
+    account; the person becomes a manager only by accepting the e-mailed invitation."""
+    try:
+        organisation = _organisation(request, organisation_id, manage=True)
+        services.manager_invite(
+            organisation=organisation, email=payload.email, invited_by=request.user
+        )
+    except OrganisationError as exc:
+        return _error(exc)
+    return Status(
+        202,
+        {
+            "detail": _(
+                "We sent an invitation to %(email)s. The person becomes a manager after "
+                "accepting it with that e-mail address."
+            )
+            % {"email": payload.email.strip().lower()}
+        },
+    )
 
 
 @organisations_router.post(
