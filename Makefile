@@ -45,7 +45,7 @@ test: install
 # The API's OpenAPI schema fuzzed per role with many examples (ADR 0018); prints the figures.
 FUZZ_EXAMPLES ?= 100
 fuzz: install
-	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(UV) run --frozen pytest tests/api/test_fuzz.py -q -s -p no:cacheprovider $(PYTEST_ARGS)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_COVERAGE=1 $(UV) run --frozen pytest tests/api/test_fuzz.py -q -s -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: install
 	$(UV) run --frozen ruff check .
