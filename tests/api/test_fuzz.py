@@ -17,8 +17,10 @@ from collections import Counter
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
@@ -70,6 +72,18 @@ def _figures():
 
 #: The schema the app serves (fetching it touches no database, so it can load at collection).
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WSGIHandler())
+
+
+@pytest.fixture(autouse=True)
+def _connections_stay_open():
+    """Django's test client keeps the test's database connection open across requests; the
+    WSGI handler schemathesis calls would close it at the end of each request (inside the
+    test's transaction on PostgreSQL). Do what the test client does."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
