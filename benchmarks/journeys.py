@@ -495,6 +495,8 @@ def query_counts(rush: dict, fresh_user, course) -> dict[str, int]:
     with CaptureQueriesContext(connection) as lesson:
         response = client.get(first, secure=True)
     assert response.status_code == 200, response.status_code
+    # read now: captured_queries is a slice of the connection's log, which is reset below
+    counts = {"lesson page": len(lesson)}
 
     from courses.selectors import course_outline
 
@@ -511,7 +513,6 @@ def query_counts(rush: dict, fresh_user, course) -> dict[str, int]:
     client = Client()
     client.force_login(fresh_user)
     client.get(f"/leren/les/{questions[0]['lesson_id']}/", secure=True)
-    counts = {"lesson page": len(lesson)}
     for name, question, headers in (
         ("answer (JavaScript)", questions[0], {"HTTP_X_LMS_FRAGMENT": "1"}),
         ("answer (form, no JavaScript)", questions[1], {}),
