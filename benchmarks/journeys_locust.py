@@ -70,22 +70,23 @@ def _write(**_kwargs):
 class Browser(HttpUser):
     """A browser behind the site's TLS proxy: the session and CSRF cookies are Secure, so they
     are kept here by hand (requests would not send them over the benchmark's plain HTTP) and
-    every request carries X-Forwarded-Proto: https, as the proxy in front of gunicorn adds."""
+    every request carries X-Forwarded-Proto: https, as the proxy in front of gunicorn adds
+    (the plan's `behind_proxy`: false for a server without the production settings)."""
 
     abstract = True
 
     def on_start(self):
         self.cookies: dict[str, str] = {}
-        self.origin = self.host.replace("http://", "https://")
+        self.proxied = PLAN.get("behind_proxy", True)
+        self.origin = self.host.replace("http://", "https://") if self.proxied else self.host
 
     def login(self, session_key: str) -> None:
         self.cookies["sessionid"] = session_key
 
     def call(self, method, path, *, name, expect, data=None, fragment=False):
-        headers = {
-            "X-Forwarded-Proto": "https",
-            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
-        }
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        if self.proxied:
+            headers["X-Forwarded-Proto"] = "https"
         if method == "POST":
             headers["Origin"] = self.origin
             headers["Referer"] = self.origin + path
@@ -133,8 +134,10 @@ class Learner(Browser):
     @task
     def module(self):
         if not self.courses:
+            if PLAN.get("quit_when_done"):  # the smoke test: one walk, then the run ends
+                self.environment.runner.quit()
             # Every module done: the learner stays signed in but leaves the site alone.
-            self.wait()
+            time.sleep(max(THINK[1], 1.0))
             return
         course = self.courses.pop(0)
         page = self.call("GET", course["url"], name="course page", expect=OK_GET)
