@@ -210,26 +210,24 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
-# Rendered question fragments (lms/fragments.py): content-addressed, so each process keeps its
-# own and nothing needs invalidating.
+# What the lesson page shares between learners (lms/fragments.py): a lesson's rendered body per
+# live revision and language, and the markup of a question as the learner may see it (keyed by
+# its content). Neither holds anything of a learner, and neither needs invalidating, so each
+# process keeps its own.
 CACHES["fragments"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "lms-fragments",
     "OPTIONS": {"MAX_ENTRIES": env.int("FRAGMENT_CACHE_ENTRIES", default=5000)},
 }
-# What the layout around every page shows that depends on the request (beyond the language, the
-# address and messages): part of the key of a shared lesson page (lms/fragments.shared_page).
-SHARED_PAGE_VARY = ["cms.context_processors.navigation_flags"]
 # Sessions are written through to the database and read from the cache: a signed-in page
 # reads its session without a query.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-# Django's and allauth's backends, with the signed-in user read in one plain statement.
 AUTHENTICATION_BACKENDS = [
-    "accounts.backends.ModelBackend",
-    "accounts.backends.AuthenticationBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
