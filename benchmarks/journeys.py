@@ -618,6 +618,7 @@ def table(requests: list) -> dict[str, dict]:
             "n": len(group),
             "5xx": sum(1 for r in group if r[2] >= 500),
             "other errors": sum(1 for r in group if r[3] and r[2] < 500),
+            "examples": sorted({f"{r[2]}: {r[3]}" for r in group if r[3]})[:3],
             "p50": percentile(times, 0.50),
             "p95": percentile(times, 0.95),
             "p99": percentile(times, 0.99),
@@ -900,6 +901,9 @@ def main() -> None:
         f"{args.think_min:g}-{args.think_max:g} s, {args.run_time})",
         journeys,
     )
+    for name, row in sorted(journeys.items()):
+        for example in row["examples"]:
+            print(f"  error on {name}: {example}")
     errors_5xx = sum(r["5xx"] for r in journeys.values())
     errors_other = sum(r["other errors"] for r in journeys.values())
     slow = [name for name, r in journeys.items() if r["p95"] >= GOAL_P95_MS]

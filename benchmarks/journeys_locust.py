@@ -54,7 +54,13 @@ rush_sessions = cycle(PLAN["readers"] or [r["session"] for r in PLAN["rush_learn
 def _record(request_type, name, response_time, response, exception, **_kwargs):
     status = getattr(response, "status_code", 0) or 0
     requests_log.append(
-        [name, round(response_time, 2), status, bool(exception), round(time.time(), 3)]
+        [
+            name,
+            round(response_time, 2),
+            status,
+            str(exception)[:200] if exception else "",  # what went wrong, for the report
+            round(time.time(), 3),
+        ]
     )
 
 
