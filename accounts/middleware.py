@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 
 from .roles import requires_two_factor
 
-
 CSP_HEADER = "Content-Security-Policy"
 
 

@@ -418,8 +418,10 @@ def _course_version(request: HttpRequest, *, slug: str, language: str | None) ->
     versions = list(CoursePage.objects.live().public().filter(slug=slug).select_related("locale"))
     if not versions:
         raise NotFound(_("This course does not exist."))
+    user = request.user
+    assert user.is_authenticated  # the router's AUTH lets only signed-in callers in
     enrolment = (
-        Enrolment.objects.filter(user=request.user, course__in=versions)
+        Enrolment.objects.filter(user=user, course__in=versions)
         .order_by("-last_activity_at")
         .first()
     )

@@ -20,12 +20,16 @@ def test_without_language_the_enrolments_version_is_started(user, course):
     english = _english(course)
     assert english.slug == course.slug
     dutch_speaking = _client(user, "nl")
-    response = dutch_speaking.post(f"/api/v1/courses/{course.slug}/attempts?language=en")
+    response = dutch_speaking.post(
+        f"/api/v1/courses/{course.slug}/attempts?language=en", content_type="application/json"
+    )
     assert response.status_code == 201
     assert response.json()["course"]["language"] == "en"
     first = response.json()["id"]
     # Again without a language: the English enrolment, not a Dutch one.
-    response = dutch_speaking.post(f"/api/v1/courses/{course.slug}/attempts")
+    response = dutch_speaking.post(
+        f"/api/v1/courses/{course.slug}/attempts", content_type="application/json"
+    )
     assert response.status_code == 201
     assert response.json()["course"]["language"] == "en"
     assert response.json()["id"] == first  # the open attempt
@@ -35,20 +39,31 @@ def test_without_language_the_enrolments_version_is_started(user, course):
 def test_starting_in_another_language_is_explicit(user, course):
     _english(course)
     client = _client(user, "nl")
-    assert client.post(f"/api/v1/courses/{course.slug}/attempts?language=en").status_code == 201
-    response = client.post(f"/api/v1/courses/{course.slug}/attempts?language=nl")
+    assert (
+        client.post(
+            f"/api/v1/courses/{course.slug}/attempts?language=en", content_type="application/json"
+        ).status_code
+        == 201
+    )
+    response = client.post(
+        f"/api/v1/courses/{course.slug}/attempts?language=nl", content_type="application/json"
+    )
     assert response.status_code == 201
     assert response.json()["course"]["language"] == "nl"
 
 
 def test_a_language_without_a_version_is_not_found(user, course):
-    response = _client(user, "nl").post(f"/api/v1/courses/{course.slug}/attempts?language=pl")
+    response = _client(user, "nl").post(
+        f"/api/v1/courses/{course.slug}/attempts?language=pl", content_type="application/json"
+    )
     assert response.status_code == 404
 
 
 def test_no_enrolment_and_no_version_in_the_requests_language_asks_for_one(user, course):
     _english(course)
-    response = _client(user, "pl").post(f"/api/v1/courses/{course.slug}/attempts")
+    response = _client(user, "pl").post(
+        f"/api/v1/courses/{course.slug}/attempts", content_type="application/json"
+    )
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "language_required"
@@ -57,7 +72,7 @@ def test_no_enrolment_and_no_version_in_the_requests_language_asks_for_one(user,
 
 def test_progress_shows_attempts_left_and_passed(user, course):
     client = _client(user, "en")
-    client.post(f"/api/v1/courses/{course.slug}/attempts")
+    client.post(f"/api/v1/courses/{course.slug}/attempts", content_type="application/json")
     (item,) = client.get("/api/v1/me/progress").json()["items"]
     assert item["attempts"] == 0 and item["passed"] is False
     assert item["attempts_left"] is None and item["available_at"] is None
