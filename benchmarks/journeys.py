@@ -712,7 +712,7 @@ def _interrupt(*_args) -> None:
 
 def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        description=__doc__.splitlines()[0],
+        description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="Needs DATABASE_URL (PostgreSQL; a scratch database is made next to it), "
         "redis-server on the PATH and the Locust dev dependency. Quick run while developing: "
