@@ -81,6 +81,8 @@ GOAL_LESSON_QUERIES = 10
 GOAL_ANSWER_QUERIES = 6
 PLAIN_SLUG = "journeys-reference"
 CORES = os.cpu_count() or 1
+# a busy shared machine takes minutes to import and start the web and worker processes
+STARTUP_SECONDS = 300
 
 
 # --- the stack ------------------------------------------------------------------------------
@@ -174,7 +176,7 @@ class Stack:
         command = replace_option(procfile_command("web"), "bind", f"127.0.0.1:{self.port}")
         command = [sys.executable, "-m", *command]  # gunicorn of this environment
         self.spawn("web", command, env)
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + STARTUP_SECONDS
         while time.monotonic() < deadline:
             self.check()
             try:
@@ -182,12 +184,12 @@ class Stack:
                     f"http://127.0.0.1:{self.port}/healthz",
                     headers={"X-Forwarded-Proto": "https"},
                 )
-                with urllib.request.urlopen(request, timeout=2) as response:
+                with urllib.request.urlopen(request, timeout=15) as response:
                     if response.status == 200:
                         return command
             except (OSError, urllib.error.URLError):
                 time.sleep(0.3)
-        raise RuntimeError("gunicorn did not answer /healthz within 90 s")
+        raise RuntimeError(f"gunicorn did not answer /healthz within {STARTUP_SECONDS} s")
 
     def worker_start(self, env: dict[str, str], tag: str) -> list[str]:
         hostname = f"journeys-{tag}@{socket.gethostname()}"
@@ -196,12 +198,12 @@ class Stack:
         self.spawn("worker", command, env)
         from config.celery import app
 
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + STARTUP_SECONDS
         while time.monotonic() < deadline:
             self.check()
             if app.control.inspect(destination=[hostname], timeout=1).ping():
                 return command
-        raise RuntimeError("the Celery worker did not answer a ping within 90 s")
+        raise RuntimeError(f"the Celery worker did not answer a ping within {STARTUP_SECONDS} s")
 
     def stop(self) -> None:
         # web first (no new tasks), then the worker (finishes its task), redis last
