@@ -6,8 +6,10 @@ from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
 from courses.models import CoursePage, LessonPage, StorylinePage
 from courses.selectors import course_outline, path_questions
@@ -129,13 +131,18 @@ def _check_retake_rules(*, enrolment: Enrolment, course: CoursePage) -> None:
     )
     if state.attempts_left == 0:
         raise NotAllowed(
-            _("You have used all %(n)s attempts for this course.") % {"n": course.max_attempts},
+            ngettext(
+                "You have used the %(n)s attempt allowed for this course.",
+                "You have used all %(n)s attempts allowed for this course.",
+                course.max_attempts,
+            )
+            % {"n": course.max_attempts},
             code="no_attempts_left",
         )
     if state.available_at is not None:
         raise NotAllowed(
             _("You can start a new attempt from %(when)s.")
-            % {"when": timezone.localtime(state.available_at).strftime("%d-%m-%Y %H:%M")},
+            % {"when": date_format(timezone.localtime(state.available_at), "DATETIME_FORMAT")},
             code="cooldown",
             details={"available_at": state.available_at.isoformat()},
         )

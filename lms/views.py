@@ -70,6 +70,7 @@ def enrol(request, course_id: int):
     """One-click enrolment from the course page: the course starts at once at its first lesson
     (on a course with storylines, the shared introduction; the storyline is chosen after it)."""
     course = _course_or_404(course_id)
+    course.activate_language(request)
     if request.method != "POST":
         return redirect(course.get_url(request))
     try:
@@ -124,6 +125,7 @@ def start(request, course_id: int):
     one later); otherwise the attempt starts with the shared introduction and the storyline is
     chosen after it (`storyline_choose`)."""
     course = _course_or_404(course_id)
+    course.activate_language(request)
     enrolment = Enrolment.objects.filter(user=request.user, course=course).first()
     if enrolment is None:
         messages.info(request, _("Enrol in the course first."))
@@ -177,6 +179,7 @@ def storyline_choose(request, attempt_id):
     if not services.attempt_storyline_pending(attempt):
         return _resume(enrolment, attempt)
     course = attempt.course.specific
+    course.activate_language(request)
     outline = course_outline(course=course)
     form = AttemptStartForm(
         request.POST if request.method == "POST" else None,
@@ -313,6 +316,7 @@ def _render_lesson(
         navigation = selectors.lesson_navigation(enrolment=enrolment, lesson_ids=path)
     position = next((i for i, row in enumerate(navigation) if row["pk"] == lesson.pk), 0)
     course = enrolment.course
+    course.activate_language(request)
     content_lang = course.locale.language_code
     foreign = content_lang != get_language()
     items = _lesson_items(
@@ -424,7 +428,9 @@ def _question_response(request, *, attempt, question, errors=None, status=200):
     )
     if _wants_fragment(request):
         answers = {a.question_id: a for a in attempt.answers.all()}
-        content_lang = attempt.enrolment.course.locale.language_code
+        course = attempt.enrolment.course
+        course.activate_language(request)
+        content_lang = course.locale.language_code
         foreign = content_lang != get_language()
         items = _lesson_items(
             lesson=lesson,
@@ -503,6 +509,7 @@ def scenario_choice(request, attempt_id, question_id: str):
 
 def _render_attempt(request, attempt, *, error="", status=200):
     course = attempt.course.specific
+    course.activate_language(request)
     outline = course_outline(course=course)
     review = selectors.attempt_review(attempt=attempt)
     completion = getattr(attempt, "completion", None) if attempt.passed else None
