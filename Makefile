@@ -7,12 +7,13 @@ UV := uv
 MANAGE := $(UV) run --frozen python manage.py
 PYTEST_ARGS ?=
 
-.PHONY: help uv install system-check run seed test lint format messages screenshots clean
+.PHONY: help uv install system-check run seed test fuzz lint format messages screenshots clean
 
 help:
 	@echo "make run    install, migrate, load demo content, start web + Celery worker + beat"
 	@echo "make test   install and run the whole test suite"
 	@echo "make lint   ruff, djhtml, mypy, import-linter"
+	@echo "make fuzz   schemathesis: the API schema fuzzed per role, many examples, with figures"
 	@echo "make screenshots  desktop and 375 px PNGs of the main pages into docs/screenshots/"
 
 uv:
@@ -40,6 +41,11 @@ seed: install
 test: install
 	@set +e; $(UV) run --frozen pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing on purpose"; exit 1; fi; exit $$rc
+
+# The API's OpenAPI schema fuzzed per role with many examples (ADR 0018); prints the figures.
+FUZZ_EXAMPLES ?= 100
+fuzz: install
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_COVERAGE=1 $(UV) run --frozen pytest tests/api/test_fuzz.py -q -s -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: install
 	$(UV) run --frozen ruff check .

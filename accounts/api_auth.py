@@ -3,8 +3,8 @@
 Two ways in, tried in this order:
 
 1. ``Authorization: Bearer stm_…``: a personal access token (for integrations). Wrong tokens are
-   counted per client address; after ``TOKEN_FAILURE_LIMIT`` failures in ``TOKEN_FAILURE_WINDOW``
-   seconds that address gets 429 until the window has passed, so tokens cannot be guessed.
+   counted per client address; after ``TOKEN_FAILURES.limit`` failures in one clock minute
+   that address gets 429 for the rest of that minute, so tokens cannot be guessed.
 2. The site's session cookie (for the site's own pages). Unsafe methods (POST, PUT, PATCH,
    DELETE) must carry the CSRF token (``X-CSRFToken`` header), exactly as Django forms do.
 
@@ -15,24 +15,22 @@ declares for its 4xx answers (config/api_errors.py produces it).
 
 from typing import Any
 
-from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Schema
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 from ninja.security.session import SessionAuth
 from ninja.utils import check_csrf
 
+from .api_schema import ErrorOut
+from .rate_limits import FixedWindow, client_address
 from .services import access_token_authenticate
 
-#: Wrong tokens allowed per client address per window before it is refused with 429.
-TOKEN_FAILURE_LIMIT = 10
-TOKEN_FAILURE_WINDOW = 60  # seconds
+__all__ = ["AUTH", "CsrfSessionAuth", "ErrorOut", "PersonalAccessTokenAuth"]
 
-
-def _failure_key(request: HttpRequest) -> str:
-    return f"api-token-failures:{request.META.get('REMOTE_ADDR', 'unknown')}"
+#: Wrong tokens allowed per client address per clock minute; after that the address gets 429
+#: for the rest of that minute (accounts.rate_limits: fixed windows on every cache backend).
+TOKEN_FAILURES = FixedWindow("api-token-failures", default_limit=10, default_seconds=60)
 
 
 class AuthRefused(HttpError):
@@ -56,17 +54,12 @@ class PersonalAccessTokenAuth(HttpBearer):
     """``Authorization: Bearer <personal access token>``; tokens are stored hashed."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        key = _failure_key(request)
-        if (cache.get(key) or 0) >= TOKEN_FAILURE_LIMIT:
+        address = client_address(request)
+        if TOKEN_FAILURES.exceeded(address):
             raise TooManyTokenFailures()
         user = access_token_authenticate(raw=token.strip()) if token.strip() else None
         if user is None:
-            # add() starts the window; incr() keeps its expiry.
-            if not cache.add(key, 1, TOKEN_FAILURE_WINDOW):
-                try:
-                    cache.incr(key)
-                except ValueError:  # expired between add() and incr()
-                    cache.add(key, 1, TOKEN_FAILURE_WINDOW)
+            TOKEN_FAILURES.hit(address)
             return None
         request.user = user
         return user
@@ -94,16 +87,6 @@ class CsrfSessionAuth(SessionAuth):
 
 token_auth = PersonalAccessTokenAuth()
 session_auth = CsrfSessionAuth()
-
-
-class ErrorOut(Schema):
-    """The API's one error format (see config/api_errors.py)."""
-
-    detail: str
-    code: str
-    details: dict | None = None
-    errors: list[dict] | None = None
-    fields: dict | None = None
 
 
 #: For routers and operations: ``Router(auth=AUTH)``.

@@ -1,10 +1,14 @@
-"""Admin guards: two-factor authentication for privileged roles, and the admin's CSP."""
+"""Admin guards (two-factor authentication for privileged roles, the admin's CSP) and the guard
+on what the site's forms receive."""
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from .plain_text import MESSAGE as PLAIN_TEXT_MESSAGE
+from .plain_text import has_forbidden_characters
 from .roles import requires_two_factor
 
 CSP_HEADER = "Content-Security-Policy"
@@ -66,3 +70,54 @@ class AdminContentSecurityPolicyMiddleware:
         else:
             response._csp_config = settings.ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"]
         return response
+
+
+class FormInputGuardMiddleware:
+    """One guard for every form the site's pages receive (ADR 0018): a POST whose values hold
+    control or text-direction characters (accounts.plain_text), a value longer than
+    ``MAX_VALUE_LENGTH`` characters, or a body over DATA_UPLOAD_MAX_MEMORY_SIZE is answered
+    with a page that says what is wrong (400, or 413 for the size), before any view stores
+    anything. Forms still check their own lengths and formats (a form error on the page).
+
+    Not here: /api/ (its schemas refuse such values with a JSON 422, config/api_errors.py) and
+    the Wagtail admin /admin/ (editors' content is checked by Wagtail's forms)."""
+
+    #: Longer than any field the site's own forms take (their limits are far lower).
+    MAX_VALUE_LENGTH = 10_000
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ("POST", "PUT", "PATCH") and not request.path_info.startswith(
+            ("/api/", "/admin/")
+        ):
+            refusal = self._refusal(request)
+            if refusal is not None:
+                return refusal
+        return self.get_response(request)
+
+    def _refusal(self, request):
+        try:
+            values = [value for _key, items in request.POST.lists() for value in items]
+        except RequestDataTooBig:
+            return self._page(request, 413, _("What you sent is too large."))
+        except SuspiciousOperation:  # too many fields, malformed multipart
+            return self._page(request, 400, _("What you sent could not be read."))
+        for value in values:
+            if len(value) > self.MAX_VALUE_LENGTH:
+                return self._page(
+                    request,
+                    400,
+                    _("A field is too long: at most %(count)s characters.")
+                    % {"count": self.MAX_VALUE_LENGTH},
+                )
+            if has_forbidden_characters(value):
+                return self._page(request, 400, str(PLAIN_TEXT_MESSAGE))
+        return None
+
+    @staticmethod
+    def _page(request, status: int, message: str):
+        return render(
+            request, "input_rejected.html", {"message": message, "status": status}, status=status
+        )

@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from accounts.api_schema import PlainStr, responses
+
 from . import verification
 
 router = Router(tags=["certificates"])
@@ -25,10 +27,6 @@ class VerificationOut(Schema):
     revoked_on: date | None
 
 
-class ErrorOut(Schema):
-    detail: str
-
-
 def _day(value) -> date | None:
     if value is None:
         return None
@@ -39,13 +37,13 @@ def _day(value) -> date | None:
 
 @router.get(
     "/{code}",
-    response={200: VerificationOut, 404: ErrorOut, 429: ErrorOut},
+    response=responses({200: VerificationOut}, 400, 404, 422, 429),
     auth=None,
     summary="Verify a certificate",
 )
-def certificate_verify(request, code: str):
+def certificate_verify(request, code: PlainStr):
     """Case-insensitive; dashes and spaces in the code are ignored."""
-    if verification.rate_limit_exceeded(request):
+    if verification.rate_limit_exceeded(request, channel="api"):
         raise HttpError(429, _("Too many look-ups from your address. Try again in a minute."))
     result = verification.lookup(code)
     if result is None:

@@ -6,15 +6,17 @@ lookup here, so this app never imports them."""
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
-from django.core.cache import cache
+from accounts.rate_limits import FixedWindow, client_address
 
 from .codes import MAX_RAW_LENGTH, code_display, code_normalise
 
-#: Verification look-ups allowed per client address per window (HTML and JSON together);
-#: enough for a person or a front desk, too few to enumerate codes.
-RATE_LIMIT = 30
-RATE_WINDOW = 60  # seconds
+#: Verification look-ups allowed per client address per clock minute, counted separately for
+#: the HTML page and the JSON API: enough for a person or a front desk, too few to enumerate
+#: codes. Fixed windows (accounts.rate_limits) behave the same on every cache backend.
+RATE_LIMITS = {
+    "page": FixedWindow("certificate-verify-page", default_limit=30, default_seconds=60),
+    "api": FixedWindow("certificate-verify-api", default_limit=30, default_seconds=60),
+}
 
 __all__ = ["code_display", "lookup", "rate_limit_exceeded", "register_lookup"]
 
@@ -51,18 +53,8 @@ def lookup(code: str) -> Any | None:
     return None
 
 
-def rate_limit_exceeded(request) -> bool:
-    """Count one look-up for the client's address; True once it is over the limit in this
-    window. Uses the shared cache, so every web process counts together."""
-    limit = getattr(settings, "CERTIFICATE_VERIFY_RATE_LIMIT", RATE_LIMIT)
-    address = request.META.get("REMOTE_ADDR", "unknown")
-    key = f"certificate-verify:{address}"
-    if cache.add(key, 1, timeout=RATE_WINDOW):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=RATE_WINDOW)
-            count = 1
-    return count > limit
+def rate_limit_exceeded(request, *, channel: str) -> bool:
+    """Count one look-up for the client's address on `channel` ("page" or "api"); True once it
+    is over the limit in this clock minute. The page and the API count separately, so a
+    browser's look-ups do not use up an integration's (and the other way round)."""
+    return RATE_LIMITS[channel].hit(client_address(request)) > RATE_LIMITS[channel].limit

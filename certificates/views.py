@@ -134,9 +134,9 @@ def certificate_name_correct(request, code: str):
 
 
 def _rate_limited(request) -> HttpResponse | None:
-    if verification.rate_limit_exceeded(request):
+    if verification.rate_limit_exceeded(request, channel="page"):
         response = render(request, "certificates/verify_rate_limited.html", status=429)
-        response["Retry-After"] = str(verification.RATE_WINDOW)
+        response["Retry-After"] = str(verification.RATE_LIMITS["page"].seconds)
         return response
     return None
 

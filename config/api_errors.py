@@ -1,17 +1,34 @@
-"""One error format for the whole API: every refusal is a JSON 4xx, never a 500.
+"""One error format for the whole API: every refusal is a JSON 4xx, never a traceback.
 
     {"detail": "<translated sentence>", "code": "<stable machine code>", ...}
 
 Optional keys: ``errors`` (request validation, as django-ninja reports it), ``fields``
-(model validation, per field) and ``details`` (extra data of a learning error, e.g. the ids of
-unanswered questions). The sentence follows the request's language (Accept-Language).
+(model validation, per field), ``details`` (extra data of a learning error, e.g. the ids of
+unanswered questions) and ``error_id`` (a 500: the id under which the failure was logged).
+The sentence follows the request's language (Accept-Language).
+
+Two layers make sure nothing else leaves /api/ (ADR 0018):
+
+- the exception handlers below, for everything raised inside an operation (its parameters,
+  authentication and body included): a body over DATA_UPLOAD_MAX_MEMORY_SIZE is 413, a path id
+  that is not an id is 400, anything unexpected a 500 with an error id, also with DEBUG on;
+- ``ApiErrorMiddleware``, outermost, for what Django answers before or around the API (an unknown
+  path, a method the path does not take, an error in another middleware): any error response
+  under /api/ that is not JSON is replaced by the same JSON shape.
 """
 
+import logging
+import traceback
+import uuid
 from functools import wraps
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -27,6 +44,39 @@ _NINJA_MESSAGES = {
         lambda: _("The request body is not valid JSON."),
     ),
 }
+
+
+logger = logging.getLogger("config.api")
+
+API_PREFIX = "/api/"
+
+
+def _log_server_error(request: HttpRequest, exc: BaseException) -> str:
+    """Log an unexpected failure under a new error id and return the id. Only the exception's
+    type and stack (files, lines, functions) are logged: its message and the request's query,
+    body and headers can hold personal data."""
+    error_id = uuid.uuid4().hex[:12]
+    logger.error(
+        "API server error %s: %s on %s %s\n%s",
+        error_id,
+        type(exc).__name__,
+        request.method,
+        request.path,
+        "".join(traceback.format_tb(exc.__traceback__)),
+    )
+    return error_id
+
+
+def _server_error_body(error_id: str) -> dict[str, str]:
+    return {
+        "detail": _(
+            "Something went wrong on our side. If it keeps happening, contact us and mention "
+            "error %(error_id)s."
+        )
+        % {"error_id": error_id},
+        "code": "server_error",
+        "error_id": error_id,
+    }
 
 
 def _respond(api: NinjaAPI, request: HttpRequest, status: int, **body) -> HttpResponse:
@@ -81,6 +131,16 @@ def register(api: NinjaAPI) -> None:
 
     @on(NinjaValidationError)
     def request_invalid(request, exc: NinjaValidationError):
+        if exc.errors and all(tuple(e.get("loc", ()))[:1] == ("path",) for e in exc.errors):
+            # /organisations/false/…: the path names no object at all
+            return _respond(
+                api,
+                request,
+                400,
+                detail=_("The address contains an id that is not valid."),
+                code="malformed_id",
+                errors=exc.errors,
+            )
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e.get('loc', ())[1:]) or e.get('loc', ('body',))[0]}: "
             f"{e.get('msg', '')}"
@@ -116,6 +176,26 @@ def register(api: NinjaAPI) -> None:
     def not_found(request, exc: Http404):
         return _respond(api, request, 404, detail=_("Not found."), code="not_found")
 
+    @on(RequestDataTooBig)
+    def too_large(request, exc: RequestDataTooBig):
+        return _respond(
+            api,
+            request,
+            413,
+            detail=_("The request is too large."),
+            code="request_too_large",
+        )
+
+    @on(SuspiciousOperation)
+    def suspicious(request, exc: SuspiciousOperation):
+        return _respond(
+            api, request, 400, detail=_("The request is not valid."), code="bad_request"
+        )
+
+    @on(Exception)
+    def server_error(request, exc: Exception):
+        return _respond(api, request, 500, **_server_error_body(_log_server_error(request, exc)))
+
     @on(HttpError)
     def http_error(request, exc: HttpError):
         if isinstance(exc, AuthenticationError):
@@ -144,3 +224,69 @@ def register(api: NinjaAPI) -> None:
             429: "throttled",
         }.get(exc.status_code, "invalid")
         return _respond(api, request, exc.status_code, detail=str(exc), code=code)
+
+
+def _fallback_body(status: int) -> dict[str, str]:
+    if status == 404:
+        return {"detail": _("Not found."), "code": "not_found"}
+    if status == 405:
+        return {
+            "detail": _("This address does not accept this method."),
+            "code": "method_not_allowed",
+        }
+    if status == 413:
+        return {"detail": _("The request is too large."), "code": "request_too_large"}
+    if status == 403:
+        return {"detail": _("You are not allowed to do this."), "code": "permission_denied"}
+    if status == 401:
+        return {"detail": _("Authentication required."), "code": "not_authenticated"}
+    return {"detail": _("The request is not valid."), "code": "bad_request"}
+
+
+class ApiErrorMiddleware:
+    """Outermost middleware: under /api/, an error Django answered with HTML (or nothing) is
+    answered with the API's JSON error shape instead, in the caller's language."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path_info.startswith(API_PREFIX):
+            return self.get_response(request)
+        try:
+            response = self.get_response(request)
+        except Exception as exc:  # Django converts exceptions; this is the very last resort
+            return self._json(request, 500, _server_error_body(_log_server_error(request, exc)))
+        if response.status_code < 400 or response.get("Content-Type", "").startswith(
+            "application/json"
+        ):
+            return response
+        if response.status_code >= 500:
+            error_id = getattr(request, "_api_error_id", None) or uuid.uuid4().hex[:12]
+            converted = self._json(request, response.status_code, _server_error_body(error_id))
+        else:
+            converted = self._json(request, response.status_code, None)
+        if "Allow" in response:
+            converted["Allow"] = response["Allow"]
+        return converted
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        """An exception in a view outside the API's operations (none today): log it with an
+        error id; __call__ then answers the JSON 500 that carries the same id."""
+        if request.path_info.startswith(API_PREFIX):
+            request._api_error_id = _log_server_error(request, exception)  # type: ignore[attr-defined]
+            return self._json(request, 500, _server_error_body(request._api_error_id))
+        return None
+
+    @staticmethod
+    def _json(request: HttpRequest, status: int, body: dict | None) -> HttpResponse:
+        language = translation.get_language_from_request(request, check_path=False)
+        with translation.override(language):
+            response = JsonResponse(body or _fallback_body(status), status=status)
+        response["Content-Language"] = language
+        return response
+
+
+def unknown_api_path(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    """The view behind /api/ addresses that name no operation."""
+    return ApiErrorMiddleware._json(request, 404, None)

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.language import language_switch
 from cms.views import healthz
+from config import api_errors
 from config.api import api
 from lms import views as lms_views
 
@@ -19,6 +20,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", language_switch, name="set_language"),
     path("api/v1/", api.urls),
+    # Any other /api/ address: a JSON 404 (and no slash-appending redirect to the site's pages).
+    re_path(r"^api/", api_errors.unknown_api_path),
 ]
 
 urlpatterns += i18n_patterns(

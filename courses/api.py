@@ -4,6 +4,8 @@ Only what the public catalogue shows: titles, summaries, audience, the outline o
 storylines. Question content, correct answers and feedback are never part of these answers; a
 learner gets questions (without correctness) only from an attempt (lms.api)."""
 
+from enum import StrEnum
+from typing import Annotated
 from uuid import UUID
 
 from django.http import HttpRequest
@@ -11,10 +13,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.responses import codes_4xx
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
-from accounts.api_auth import ErrorOut
+from accounts.api_schema import PLAIN_TEXT_PATTERN, Page, SectorCode, responses
 from accounts.models import Sector
 
 from .blocks import GRADED_TYPES
@@ -25,6 +26,14 @@ router = Router(tags=["courses"])
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+
+#: The audience codes, fixed in code (courses.models.AUDIENCE_CHOICES).
+AudienceCode = StrEnum("AudienceCode", [(code, code) for code, _label in AUDIENCE_CHOICES])  # type: ignore[misc]
+
+#: A page slug in the path (any letters; no control characters).
+Slug = Annotated[str, StringConstraints(min_length=1, max_length=255, pattern=PLAIN_TEXT_PATTERN)]
+#: A language code such as "nl" or "en".
+LanguageCode = Annotated[str, StringConstraints(max_length=10, pattern=PLAIN_TEXT_PATTERN)]
 
 
 def course_for_slug(*, slug: str, language: str | None = None) -> CoursePage:
@@ -44,14 +53,14 @@ def course_for_slug(*, slug: str, language: str | None = None) -> CoursePage:
 
 
 class PageQuery(Schema):
-    page: int = Field(1, ge=1)
+    page: Page = 1
     page_size: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
 
 
 class CatalogueFilters(PageQuery):
-    audience: str | None = Field(None, description="audience code, e.g. 'hotel_staff'")
-    sector: str | None = Field(None, description="sector code (slug), e.g. 'onderwijs'")
-    language: str | None = Field(None, description="language code, e.g. 'nl' or 'en'")
+    audience: AudienceCode | None = Field(None, description="audience code, e.g. 'hotel_staff'")
+    sector: SectorCode | None = Field(None, description="sector code, e.g. 'onderwijs'")
+    language: LanguageCode | None = Field(None, description="language code, e.g. 'nl' or 'en'")
 
 
 class CourseOut(Schema):
@@ -157,20 +166,19 @@ def _lesson_data(lesson: LessonPage) -> dict:
 
 @router.get(
     "",
-    response={200: CoursePageOut, codes_4xx: ErrorOut},
+    response=responses({200: CoursePageOut}, 400, 422),
     auth=None,
     summary="The catalogue: live courses, filterable by audience, sector and language",
 )
 def list_courses(request: HttpRequest, filters: Query[CatalogueFilters]):
     courses = CoursePage.objects.live().public().select_related("locale").order_by("path")
     if filters.audience:
-        if filters.audience not in dict(AUDIENCE_CHOICES):
-            raise HttpError(400, _("Unknown audience."))
-        courses = courses.filter(audience=filters.audience)
+        courses = courses.filter(audience=filters.audience.value)
     if filters.sector:
-        if not Sector.objects.filter(slug=filters.sector).exists():
+        # a seed code whose row an editor removed
+        if not Sector.objects.filter(slug=filters.sector.value).exists():
             raise HttpError(400, _("Unknown sector."))
-        courses = courses.filter(sectors__slug=filters.sector)
+        courses = courses.filter(sectors__slug=filters.sector.value)
     if filters.language:
         courses = courses.filter(locale__language_code=filters.language)
     courses = courses.distinct()
@@ -188,11 +196,11 @@ def list_courses(request: HttpRequest, filters: Query[CatalogueFilters]):
 
 @router.get(
     "/{slug}",
-    response={200: CourseDetailOut, codes_4xx: ErrorOut},
+    response=responses({200: CourseDetailOut}, 400, 404, 422),
     auth=None,
     summary="One course with its outline (lessons and storylines, never answers)",
 )
-def get_course(request: HttpRequest, slug: str, language: str | None = None):
+def get_course(request: HttpRequest, slug: Slug, language: LanguageCode | None = None):
     course = course_for_slug(slug=slug, language=language)
     outline = course_outline(course=course)
     data = _course_data(

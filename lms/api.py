@@ -9,7 +9,7 @@ is "not found" (404), so attempt ids are never confirmed."""
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from django.conf import settings
@@ -17,11 +17,20 @@ from django.http import HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from ninja.responses import codes_4xx
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
-from accounts.api_auth import AUTH, ErrorOut
-from courses.api import PageQuery, course_for_slug
+from accounts.api_auth import AUTH
+from accounts.api_schema import (
+    AUTHENTICATED,
+    MAX_ID,
+    PLAIN_TEXT_PATTERN,
+    WITH_BODY,
+    BodyIn,
+    Id64,
+    PlainStr,
+    responses,
+)
+from courses.api import LanguageCode, PageQuery, Slug, course_for_slug
 from courses.models import CoursePage, LessonPage, StorylinePage
 
 from . import services
@@ -35,6 +44,19 @@ from .selectors import (
 )
 
 router = Router(tags=["learning"], auth=AUTH)
+
+#: An attempt id in the path: any text (a malformed id is "not found", like another learner's).
+AttemptId = Annotated[str, StringConstraints(max_length=100, pattern=PLAIN_TEXT_PATTERN)]
+#: A storyline's id or slug.
+StorylineChoice = (
+    Id64
+    | Annotated[str, StringConstraints(min_length=1, max_length=255, pattern=PLAIN_TEXT_PATTERN)]
+)
+#: What every operation here can answer besides success: a path id that is not one (400), no
+#: login (401), not allowed (403), not found (404), a conflict with the state (409), the
+#: request does not fit the schema (422), too many wrong tokens (429).
+READ = (400, *AUTHENTICATED, 404, 422)
+WRITE = (*WITH_BODY, *AUTHENTICATED, 404, 409)
 
 #: Namespace for xAPI statement ids: the same completion always yields the same statement id, so
 #: a learning record store that ingests the export twice keeps one statement.
@@ -150,18 +172,18 @@ class AttemptOut(Schema):
     )
 
 
-class AttemptStartIn(Schema):
-    storyline: int | str | None = Field(
+class AttemptStartIn(BodyIn):
+    storyline: StorylineChoice | None = Field(
         None, description="id or slug of the chosen storyline (courses with storylines)"
     )
 
 
-class StorylineChoiceIn(Schema):
-    storyline: int | str = Field(description="id or slug of the chosen storyline")
+class StorylineChoiceIn(BodyIn):
+    storyline: StorylineChoice = Field(description="id or slug of the chosen storyline")
 
 
-class AnswerIn(Schema):
-    question_id: str = Field(max_length=100)
+class AnswerIn(BodyIn):
+    question_id: PlainStr = Field(max_length=100)
     response: Any = Field(
         description=(
             'single/multiple choice: {"option_ids": [..]}; true/false: {"value": true}; '
@@ -170,10 +192,10 @@ class AnswerIn(Schema):
     )
 
 
-class ScenarioChoiceIn(Schema):
-    scenario_id: str = Field(max_length=100)
-    scene_key: str = Field(max_length=100)
-    option_id: str = Field(max_length=100)
+class ScenarioChoiceIn(BodyIn):
+    scenario_id: PlainStr = Field(max_length=100)
+    scene_key: PlainStr = Field(max_length=100)
+    option_id: PlainStr = Field(max_length=100)
 
 
 class ScenarioStepOut(Schema):
@@ -185,7 +207,7 @@ class ScenarioStepOut(Schema):
     ended: bool
 
 
-class LessonVisitIn(Schema):
+class LessonVisitIn(BodyIn):
     seconds: int = Field(0, ge=0, le=24 * 3600, description="time spent since the last visit")
     completed: bool = False
 
@@ -360,21 +382,25 @@ def _enrolment_data(enrolment: Enrolment) -> dict:
 # ----------------------------------------------------------------------------- enrol, attempts
 
 
+#: The `?language=` of enrolling and starting: which language version (documented in docs/api.md).
+_LANGUAGE_QUERY = Query(
+    None,
+    description=(
+        "language version (nl, en, pl, es); without it: the version you are enrolled in, "
+        "else the request's language, else the only version"
+    ),
+)
+
+
 @router.post(
     "/courses/{slug}/enrol",
-    response={200: EnrolmentOut, codes_4xx: ErrorOut},
+    response=responses({200: EnrolmentOut}, *READ),
     summary="Enrol in a course (free; enrolling again returns the same enrolment)",
 )
 def enrol(
     request: HttpRequest,
-    slug: str,
-    language: str | None = Query(
-        None,
-        description=(
-            "language version (nl, en, pl, es); without it: the version you are enrolled in, "
-            "else the request's language, else the only version"
-        ),
-    ),
+    slug: Slug,
+    language: LanguageCode | None = _LANGUAGE_QUERY,
 ):
     course = _course_version(request, slug=slug, language=language)
     enrolment = services.enrolment_create(user=request.user, course=course)
@@ -384,20 +410,14 @@ def enrol(
 
 @router.post(
     "/courses/{slug}/attempts",
-    response={201: AttemptOut, codes_4xx: ErrorOut},
+    response=responses({201: AttemptOut}, *WRITE),
     summary="Start an attempt (enrols if needed); returns the questions without correctness",
 )
 def start_attempt(
     request: HttpRequest,
-    slug: str,
+    slug: Slug,
     payload: AttemptStartIn | None = None,
-    language: str | None = Query(
-        None,
-        description=(
-            "language version (nl, en, pl, es); without it: the version you are enrolled in, "
-            "else the request's language, else the only version"
-        ),
-    ),
+    language: LanguageCode | None = _LANGUAGE_QUERY,
 ):
     course = _course_version(request, slug=slug, language=language)
     enrolment = services.enrolment_create(user=request.user, course=course)
@@ -445,10 +465,11 @@ def _course_version(request: HttpRequest, *, slug: str, language: str | None) ->
 def _storyline_of(course: CoursePage, choice: str) -> StorylinePage:
     """The course's live storyline with this id or slug, or a 400."""
     storylines = StorylinePage.objects.child_of(course).live()
+    is_id = choice.isascii() and choice.isdigit() and int(choice) <= MAX_ID
     storyline = (
         storylines.filter(pk=int(choice)).first()
-        if choice.isdigit()
-        else storylines.filter(slug=choice).first()
+        if is_id
+        else storylines.filter(slug=choice[:255]).first()
     )
     if storyline is None:
         raise LearningError(
@@ -459,10 +480,10 @@ def _storyline_of(course: CoursePage, choice: str) -> StorylinePage:
 
 @router.post(
     "/attempts/{attempt_id}/storyline",
-    response={200: AttemptOut, codes_4xx: ErrorOut},
+    response=responses({200: AttemptOut}, *WRITE),
     summary="Choose the storyline after the shared introduction; adds its questions",
 )
-def choose_storyline(request: HttpRequest, attempt_id: str, payload: StorylineChoiceIn):
+def choose_storyline(request: HttpRequest, attempt_id: AttemptId, payload: StorylineChoiceIn):
     attempt = _attempt_for(request, attempt_id)
     storyline = _storyline_of(attempt.course, str(payload.storyline))
     services.attempt_storyline_choose(attempt=attempt, storyline=storyline)
@@ -471,20 +492,20 @@ def choose_storyline(request: HttpRequest, attempt_id: str, payload: StorylineCh
 
 @router.get(
     "/attempts/{attempt_id}",
-    response={200: AttemptOut, codes_4xx: ErrorOut},
+    response=responses({200: AttemptOut}, *READ),
     summary="An attempt: its questions, the feedback on answered ones, and the result",
 )
-def get_attempt(request: HttpRequest, attempt_id: str):
+def get_attempt(request: HttpRequest, attempt_id: AttemptId):
     return _attempt_data(_attempt_for(request, attempt_id))
 
 
 @router.post(
     "/attempts/{attempt_id}/answers",
-    response={200: FeedbackOut, codes_4xx: ErrorOut},
+    response=responses({200: FeedbackOut}, *WRITE),
     exclude_none=True,
     summary="Answer one question; returns the feedback for that question only",
 )
-def answer(request: HttpRequest, attempt_id: str, payload: AnswerIn):
+def answer(request: HttpRequest, attempt_id: AttemptId, payload: AnswerIn):
     attempt = _attempt_for(request, attempt_id)
     feedback = services.answer_submit(
         attempt=attempt, question_id=payload.question_id, response=payload.response
@@ -494,10 +515,10 @@ def answer(request: HttpRequest, attempt_id: str, payload: AnswerIn):
 
 @router.post(
     "/attempts/{attempt_id}/scenario-choices",
-    response={200: ScenarioStepOut, codes_4xx: ErrorOut},
+    response=responses({200: ScenarioStepOut}, *WRITE),
     summary="Choose an option in a scenario scene; returns its feedback and the next scene",
 )
-def choose(request: HttpRequest, attempt_id: str, payload: ScenarioChoiceIn):
+def choose(request: HttpRequest, attempt_id: AttemptId, payload: ScenarioChoiceIn):
     attempt = _attempt_for(request, attempt_id)
     return services.scenario_choose(
         attempt=attempt,
@@ -509,10 +530,10 @@ def choose(request: HttpRequest, attempt_id: str, payload: ScenarioChoiceIn):
 
 @router.post(
     "/attempts/{attempt_id}/submit",
-    response={200: AttemptOut, codes_4xx: ErrorOut},
+    response=responses({200: AttemptOut}, *READ, 409),
     summary="Submit the attempt for grading; returns score, pass/fail and what to review",
 )
-def submit(request: HttpRequest, attempt_id: str):
+def submit(request: HttpRequest, attempt_id: AttemptId):
     attempt = _attempt_for(request, attempt_id)
     services.attempt_submit(attempt=attempt)
     return _attempt_data(_attempt_for(request, attempt_id))
@@ -523,10 +544,10 @@ def submit(request: HttpRequest, attempt_id: str):
 
 @router.post(
     "/lessons/{lesson_id}/visit",
-    response={200: LessonProgressOut, codes_4xx: ErrorOut},
+    response=responses({200: LessonProgressOut}, *WRITE),
     summary="Record time spent on a lesson and, optionally, that it was finished",
 )
-def visit_lesson(request: HttpRequest, lesson_id: int, payload: LessonVisitIn):
+def visit_lesson(request: HttpRequest, lesson_id: Id64, payload: LessonVisitIn):
     lesson = LessonPage.objects.live().filter(pk=lesson_id).first()
     if lesson is None:
         raise NotFound(_("This lesson does not exist."))
@@ -545,7 +566,7 @@ def visit_lesson(request: HttpRequest, lesson_id: int, payload: LessonVisitIn):
 
 @router.get(
     "/me/progress",
-    response={200: ProgressPageOut, codes_4xx: ErrorOut},
+    response=responses({200: ProgressPageOut}, *READ),
     summary="My enrolments with progress, resume point, attempts and completion",
 )
 def my_progress(request: HttpRequest, paging: Query[PageQuery]):
@@ -663,7 +684,7 @@ class XapiResultOut(Schema):
 
 @router.get(
     "/me/xapi",
-    response={200: XapiResultOut, codes_4xx: ErrorOut},
+    response=responses({200: XapiResultOut}, *READ),
     summary="My completions as xAPI 1.0.3 statements (a StatementResult)",
 )
 def my_xapi(request: HttpRequest, paging: Query[PageQuery]):

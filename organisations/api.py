@@ -8,10 +8,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.responses import codes_4xx
 from pydantic import Field
 
 from accounts.api_auth import AUTH
+from accounts.api_schema import AUTHENTICATED, WITH_BODY, BodyIn, Id64, PlainStr, responses
 from accounts.models import Region
 
 from . import selectors, services
@@ -21,31 +21,33 @@ from .models import Organisation
 organisations_router = Router(tags=["organisations"], auth=AUTH)
 
 
-class ErrorOut(Schema):
-    detail: str
-    code: str
-    errors: list[dict] | None = None
-    fields: dict | None = None
+#: Besides success: a path id that is not one (400), no login (401), not allowed (403), an
+#: organisation the caller may not see (404), the request does not fit (422), wrong tokens (429).
+READ = (400, *AUTHENTICATED, 404, 422)
+#: … and with a body: not JSON (400), too large (413), a conflict (409).
+WRITE = (*READ, *WITH_BODY, 409)
 
 
-class OrganisationIn(Schema):
-    name: str = Field(min_length=1, max_length=200)
+class OrganisationIn(BodyIn):
+    name: PlainStr = Field(min_length=1, max_length=200)
     kind: Organisation.Kind = Organisation.Kind.HOTEL
-    address: str = Field("", max_length=250)
-    municipality: str = Field(min_length=1, max_length=120)
-    region: str | None = Field(None, description="region code (slug), e.g. 'utrecht'")
-    kvk_number: str = Field("", max_length=8)
+    address: PlainStr = Field("", max_length=250)
+    municipality: PlainStr = Field(min_length=1, max_length=120)
+    region: PlainStr | None = Field(
+        None, max_length=100, description="region code (slug), e.g. 'utrecht'"
+    )
+    kvk_number: PlainStr = Field("", max_length=8)
     declared_staff: int = Field(0, ge=0, le=1_000_000)
     public_listing: bool = False
 
 
-class OrganisationPatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=200)
+class OrganisationPatch(BodyIn):
+    name: PlainStr | None = Field(None, min_length=1, max_length=200)
     kind: Organisation.Kind | None = None
-    address: str | None = Field(None, max_length=250)
-    municipality: str | None = Field(None, min_length=1, max_length=120)
-    region: str | None = None
-    kvk_number: str | None = Field(None, max_length=8)
+    address: PlainStr | None = Field(None, max_length=250)
+    municipality: PlainStr | None = Field(None, min_length=1, max_length=120)
+    region: PlainStr | None = Field(None, max_length=100)
+    kvk_number: PlainStr | None = Field(None, max_length=8)
     declared_staff: int | None = Field(None, ge=0, le=1_000_000)
     public_listing: bool | None = None
 
@@ -72,8 +74,8 @@ class OrganisationOut(Schema):
         return [str(key) for key in selectors.counting_course_keys(organisation=obj)]
 
 
-class CountingCoursesIn(Schema):
-    course_keys: list[str] = Field(
+class CountingCoursesIn(BodyIn):
+    course_keys: list[PlainStr] = Field(
         description="translation keys of the courses (each counts in all its languages)",
         max_length=100,
     )
@@ -104,10 +106,18 @@ class MemberOut(Schema):
         return obj.member_status
 
 
-class InvitationIn(Schema):
-    email: str = Field(max_length=254)
-    full_name: str = Field("", max_length=150)
-    role: str = "other"
+class InvitationIn(BodyIn):
+    email: PlainStr = Field(max_length=254)
+    full_name: PlainStr = Field("", max_length=150)
+    role: PlainStr = Field("other", max_length=50)
+
+
+class ManagerInvitationIn(BodyIn):
+    email: PlainStr = Field(max_length=254)
+
+
+class AcceptedOut(Schema):
+    detail: str
 
 
 class InvitationOut(Schema):
@@ -180,7 +190,7 @@ def _organisation(request: HttpRequest, organisation_id: int, **rights):
     )
 
 
-@organisations_router.post("", response={201: OrganisationOut, codes_4xx: ErrorOut})
+@organisations_router.post("", response=responses({201: OrganisationOut}, *WRITE))
 def organisation_create(request: HttpRequest, payload: OrganisationIn):
     try:
         data = payload.dict()
@@ -191,10 +201,8 @@ def organisation_create(request: HttpRequest, payload: OrganisationIn):
     return Status(201, organisation)
 
 
-@organisations_router.get(
-    "/{int:organisation_id}", response={200: OrganisationOut, codes_4xx: ErrorOut}
-)
-def organisation_detail(request: HttpRequest, organisation_id: int):
+@organisations_router.get("/{organisation_id}", response=responses({200: OrganisationOut}, *READ))
+def organisation_detail(request: HttpRequest, organisation_id: Id64):
     try:
         return Status(200, _organisation(request, organisation_id))
     except OrganisationError as exc:
@@ -202,9 +210,9 @@ def organisation_detail(request: HttpRequest, organisation_id: int):
 
 
 @organisations_router.patch(
-    "/{int:organisation_id}", response={200: OrganisationOut, codes_4xx: ErrorOut}
+    "/{organisation_id}", response=responses({200: OrganisationOut}, *WRITE)
 )
-def organisation_patch(request: HttpRequest, organisation_id: int, payload: OrganisationPatch):
+def organisation_patch(request: HttpRequest, organisation_id: Id64, payload: OrganisationPatch):
     try:
         organisation = _organisation(request, organisation_id, manage=True)
         data = payload.dict(exclude_unset=True)
@@ -224,9 +232,9 @@ def organisation_patch(request: HttpRequest, organisation_id: int, payload: Orga
 
 
 @organisations_router.get(
-    "/{int:organisation_id}/members", response={200: list[MemberOut], codes_4xx: ErrorOut}
+    "/{organisation_id}/members", response=responses({200: list[MemberOut]}, *READ)
 )
-def organisation_member_list(request: HttpRequest, organisation_id: int):
+def organisation_member_list(request: HttpRequest, organisation_id: Id64):
     try:
         organisation = _organisation(request, organisation_id)
     except OrganisationError as exc:
@@ -235,9 +243,9 @@ def organisation_member_list(request: HttpRequest, organisation_id: int):
 
 
 @organisations_router.post(
-    "/{int:organisation_id}/invitations", response={201: InvitationOut, codes_4xx: ErrorOut}
+    "/{organisation_id}/invitations", response=responses({201: InvitationOut}, *WRITE)
 )
-def organisation_invite(request: HttpRequest, organisation_id: int, payload: InvitationIn):
+def organisation_invite(request: HttpRequest, organisation_id: Id64, payload: InvitationIn):
     try:
         organisation = _organisation(request, organisation_id, manage=True)
         invitation = services.staff_invite(
@@ -249,11 +257,38 @@ def organisation_invite(request: HttpRequest, organisation_id: int, payload: Inv
 
 
 @organisations_router.post(
-    "/{int:organisation_id}/members/import", response={200: ImportOut, codes_4xx: ErrorOut}
+    "/{organisation_id}/managers", response=responses({202: AcceptedOut}, *WRITE)
+)
+def organisation_manager_invite(
+    request: HttpRequest, organisation_id: Id64, payload: ManagerInvitationIn
+):
+    """Invite a co-manager by e-mail. The answer is the same whether or not the address has an
+    account; the person becomes a manager only by accepting the e-mailed invitation."""
+    try:
+        organisation = _organisation(request, organisation_id, manage=True)
+        services.manager_invite(
+            organisation=organisation, email=payload.email, invited_by=request.user
+        )
+    except OrganisationError as exc:
+        return _error(exc)
+    return Status(
+        202,
+        {
+            "detail": _(
+                "We sent an invitation to %(email)s. The person becomes a manager after "
+                "accepting it with that e-mail address."
+            )
+            % {"email": payload.email.strip().lower()}
+        },
+    )
+
+
+@organisations_router.post(
+    "/{organisation_id}/members/import", response=responses({200: ImportOut}, *WRITE)
 )
 def organisation_members_import(
     request: HttpRequest,
-    organisation_id: int,
+    organisation_id: Id64,
     file: UploadedFile | None = File(None),  # noqa: B008 - ninja declares parameters this way
 ):
     """Upload a CSV (name, email, role) as multipart field `file`, or send it as the body with
@@ -284,9 +319,9 @@ def organisation_members_import(
 
 
 @organisations_router.get(
-    "/{int:organisation_id}/certification", response={200: CertificationOut, codes_4xx: ErrorOut}
+    "/{organisation_id}/certification", response=responses({200: CertificationOut}, *READ)
 )
-def organisation_certification(request: HttpRequest, organisation_id: int):
+def organisation_certification(request: HttpRequest, organisation_id: Id64):
     try:
         organisation = _organisation(request, organisation_id)
     except OrganisationError as exc:
@@ -311,10 +346,10 @@ def organisation_certification(request: HttpRequest, organisation_id: int):
 
 
 @organisations_router.put(
-    "/{int:organisation_id}/counting-courses", response={200: OrganisationOut, codes_4xx: ErrorOut}
+    "/{organisation_id}/counting-courses", response=responses({200: OrganisationOut}, *WRITE)
 )
 def organisation_counting_courses(
-    request: HttpRequest, organisation_id: int, payload: CountingCoursesIn
+    request: HttpRequest, organisation_id: Id64, payload: CountingCoursesIn
 ):
     """Programme staff choose the courses whose certificates count toward the 60%."""
     try:
@@ -330,9 +365,9 @@ def organisation_counting_courses(
 
 
 @organisations_router.get(
-    "/{int:organisation_id}/join-link", response={200: JoinLinkOut, codes_4xx: ErrorOut}
+    "/{organisation_id}/join-link", response=responses({200: JoinLinkOut}, *READ)
 )
-def organisation_join_link(request: HttpRequest, organisation_id: int):
+def organisation_join_link(request: HttpRequest, organisation_id: Id64):
     """The link (and QR code target) through which staff join."""
     try:
         organisation = _organisation(request, organisation_id)
@@ -342,9 +377,9 @@ def organisation_join_link(request: HttpRequest, organisation_id: int):
 
 
 @organisations_router.post(
-    "/{int:organisation_id}/join-link", response={200: JoinLinkOut, codes_4xx: ErrorOut}
+    "/{organisation_id}/join-link", response=responses({200: JoinLinkOut}, *READ)
 )
-def organisation_join_link_rotate(request: HttpRequest, organisation_id: int):
+def organisation_join_link_rotate(request: HttpRequest, organisation_id: Id64):
     """A new join link; the old one stops working. Managers only."""
     try:
         organisation = _organisation(request, organisation_id, manage=True)

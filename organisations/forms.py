@@ -70,7 +70,10 @@ class LocationForm(forms.ModelForm):
 
 
 class ManagerForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail address of the new manager"))
+    email = forms.EmailField(
+        label=_("E-mail address of the new manager"),
+        help_text=_("They get an invitation by e-mail and become a manager once they accept it."),
+    )
 
 
 class CountingCoursesForm(forms.Form):

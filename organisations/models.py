@@ -201,6 +201,46 @@ class Invitation(models.Model):
         return f"invitation {self.pk} to {self.organisation_id}"
 
 
+class ManagerInvitation(models.Model):
+    """An invitation to become a co-manager. The person becomes a manager only by accepting it,
+    signed in with the invited address (ADR 0018): no one is made a manager without consent, and
+    inviting says nothing about whether the address has an account."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="manager_invitations"
+    )
+    email = models.EmailField(_("e-mail address"))
+    token = models.CharField(max_length=64, unique=True, default=_token, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("manager invitation")
+        verbose_name_plural = _("manager invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "email"],
+                condition=Q(accepted_at__isnull=True),
+                name="one_open_manager_invitation_per_email",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"manager invitation {self.pk} to {self.organisation_id}"
+
+
 class OrganisationCertificate(models.Model):
     """The organisation's certificate for one certification period (12 months)."""
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -21,15 +20,18 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts import roles
+from accounts.plain_text import MESSAGE as PLAIN_TEXT_MESSAGE
+from accounts.plain_text import has_forbidden_characters
 from certificates import rules
 from certificates.codes import code_generate, code_normalise
 
 from . import tasks
-from .errors import Conflict, ImportRejected, OrganisationError
+from .errors import Conflict, Forbidden, ImportRejected, OrganisationError
 from .models import (
     CertificationStatusChange,
     Invitation,
     Location,
+    ManagerInvitation,
     Organisation,
     OrganisationCertificate,
     ReminderLog,
@@ -222,23 +224,84 @@ def join_link_rotate(*, organisation: Organisation) -> Organisation:
     return organisation
 
 
-def manager_add(*, organisation: Organisation, email: str):
-    """Make the person with this e-mail address a manager too. They need an account with a
-    verified address first (the person registering had to verify theirs as well)."""
-    User = get_user_model()
-    user = User.objects.filter(email__iexact=(email or "").strip()).first()
-    if user is None or not email_verified(user=user):
-        raise OrganisationError(
-            _(
-                "There is no account with this verified e-mail address. Ask the person to "
-                "create an account and verify their address first."
+def manager_invite(
+    *, organisation: Organisation, email: str, invited_by=None
+) -> ManagerInvitation | None:
+    """Invite someone to become a co-manager: an e-mail with a personal link. The outcome is the
+    same whether or not the address has an account (no enumeration): the person becomes a
+    manager only by accepting, signed in with that address (`manager_invitation_accept`).
+    Inviting an address with an open invitation returns that one (its e-mail was sent); an
+    address that already manages the organisation gets nothing (None)."""
+    try:
+        email = _normalised_email(email)
+    except ValidationError as exc:
+        raise OrganisationError(_("Enter a valid e-mail address."), code="invalid_email") from exc
+    if organisation.managers.filter(email__iexact=email).exists():
+        return None
+    with transaction.atomic():
+        invitation = organisation.manager_invitations.filter(
+            email=email, accepted_at__isnull=True
+        ).first()
+        if invitation is None:
+            try:
+                with transaction.atomic():
+                    invitation = ManagerInvitation.objects.create(
+                        organisation=organisation, email=email, invited_by=invited_by
+                    )
+            except IntegrityError:
+                invitation = organisation.manager_invitations.get(
+                    email=email, accepted_at__isnull=True
+                )
+        pk = invitation.pk
+        transaction.on_commit(lambda: tasks.manager_invitation_send.delay(pk))
+    return invitation
+
+
+def manager_invitation_email_send(*, invitation: ManagerInvitation) -> None:
+    """Send the co-manager invitation with its personal link."""
+    if invitation.accepted_at is not None:
+        return
+    _send(
+        to=invitation.email,
+        language=settings.LANGUAGE_CODE,
+        template="manager_invitation",
+        context={
+            "invitation": invitation,
+            "organisation": invitation.organisation,
+            "accept_url": absolute_url(
+                reverse("organisations:manager_invitation_accept", args=[invitation.token])
             ),
-            code="unknown_user",
+        },
+    )
+    ManagerInvitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
+
+
+def manager_invitation_accept(*, invitation: ManagerInvitation, user) -> None:
+    """The invited person accepts and becomes a manager. Only the account with the invited,
+    verified address may accept; accepting twice is harmless."""
+    if (user.email or "").lower() != invitation.email.lower():
+        raise Forbidden(
+            _(
+                "This invitation is for another e-mail address. Log in with the address the "
+                "invitation was sent to, or create an account with it."
+            ),
+            code="wrong_account",
+        )
+    if not email_verified(user=user):
+        raise Forbidden(
+            _("Verify your e-mail address first (see the e-mail we sent you)."),
+            code="email_unverified",
         )
     with transaction.atomic():
-        organisation.managers.add(user)
+        locked = ManagerInvitation.objects.select_for_update().get(pk=invitation.pk)
+        if locked.accepted_at is not None and locked.accepted_by_id != user.pk:
+            raise Conflict(_("This invitation has already been used."), code="invitation_used")
+        locked.organisation.managers.add(user)
         user.groups.add(Group.objects.get_or_create(name=roles.ORGANISATION_MANAGER)[0])
-    return user
+        if locked.accepted_at is None:
+            locked.accepted_at = timezone.now()
+            locked.accepted_by = user
+            locked.save(update_fields=["accepted_at", "accepted_by"])
 
 
 def manager_remove(*, organisation: Organisation, user) -> None:
@@ -467,6 +530,17 @@ def _rejected(line: int, message: str) -> ImportRejected:
     )
 
 
+def _csv_rows(reader):
+    """(line number, cells) from the second row on; a file the csv module cannot read (e.g. an
+    unclosed quote at the end) is rejected like any bad file."""
+    line = 1
+    try:
+        for line, cells in enumerate(reader, start=2):
+            yield line, cells
+    except csv.Error as exc:
+        raise _rejected(line + 1, _("The file is not a valid CSV file.")) from exc
+
+
 def members_csv_parse(*, content: bytes | str) -> list[ImportRow]:
     """Read a CSV with the columns name, email, role (Dutch headers too; comma or semicolon).
     Any invalid row rejects the whole file with a report of every bad row."""
@@ -482,14 +556,18 @@ def members_csv_parse(*, content: bytes | str) -> list[ImportRow]:
         raise _rejected(1, _("The file is empty."))
     delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
     reader = csv.reader(io.StringIO(content), delimiter=delimiter)
-    header = [HEADER_ALIASES.get(cell.strip().lower(), "") for cell in next(reader)]
+    try:
+        first = next(reader)
+    except csv.Error as exc:
+        raise _rejected(1, _("The file is not a valid CSV file.")) from exc
+    header = [HEADER_ALIASES.get(cell.strip().lower(), "") for cell in first]
     if "email" not in header:
         raise _rejected(1, _("The first row must name the columns: name, email, role."))
     roles_by_alias = _role_aliases()
     rows: list[ImportRow] = []
     errors: list[dict] = []
     seen: dict[str, int] = {}
-    for line, cells in enumerate(reader, start=2):
+    for line, cells in _csv_rows(reader):
         if not any(cell.strip() for cell in cells):
             continue
         if len(rows) + len(errors) >= MAX_IMPORT_ROWS:
@@ -519,6 +597,8 @@ def members_csv_parse(*, content: bytes | str) -> list[ImportRow]:
         name = record.get("name", "")
         if len(name) > 150:
             problems.append(_("The name is longer than 150 characters."))
+        if has_forbidden_characters(name) or has_forbidden_characters(role_text):
+            problems.append(str(PLAIN_TEXT_MESSAGE))
         if problems:
             errors.append({"line": line, "email": email, "errors": problems})
         else:

@@ -10,6 +10,11 @@ urlpatterns = [
     path("gecertificeerd/", views.public_list, name="public_list"),
     path("aansluiten/<str:token>/", views.join, name="join"),
     path("uitnodiging/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path(
+        "beheer-uitnodiging/<str:token>/",
+        views.manager_invitation_accept,
+        name="manager_invitation_accept",
+    ),
     path("<int:pk>/", views.dashboard, name="dashboard"),
     path("<int:pk>/bewerken/", views.organisation_edit, name="edit"),
     path("<int:pk>/managers/", views.manager_add, name="manager_add"),

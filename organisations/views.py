@@ -26,7 +26,7 @@ from .forms import (
     OrganisationForm,
     PublicSearchForm,
 )
-from .models import Invitation, Location, Organisation, StaffMembership
+from .models import Invitation, Location, ManagerInvitation, Organisation, StaffMembership
 
 
 def _organisation(request, pk: int, **rights) -> Organisation:
@@ -163,12 +163,21 @@ def manager_add(request, pk: int):
     organisation = _organisation(request, pk, manage=True)
     form = ManagerForm(request.POST, prefix="manager")
     if form.is_valid():
+        email = form.cleaned_data["email"]
         try:
-            user = services.manager_add(organisation=organisation, email=form.cleaned_data["email"])
+            services.manager_invite(organisation=organisation, email=email, invited_by=request.user)
         except OrganisationError as exc:
             form.add_error("email", exc.message)
         else:
-            messages.success(request, _("%(name)s is now a manager.") % {"name": user})
+            # the same answer whether or not the address has an account (no enumeration)
+            messages.success(
+                request,
+                _(
+                    "We sent an invitation to %(email)s. The person becomes a manager after "
+                    "accepting it with that e-mail address."
+                )
+                % {"email": email},
+            )
             return redirect("organisations:edit", pk=pk)
     return _edit_page(request, organisation, manager_form=form)
 
@@ -449,6 +458,31 @@ def invitation_accept(request, token: str):
         )
         return redirect("organisations:list")
     return render(request, "organisations/invitation.html", {"invitation": invitation})
+
+
+@login_required
+def manager_invitation_accept(request, token: str):
+    """The invited person, signed in with the invited address (or after signing up with it),
+    accepts and becomes a manager."""
+    invitation = get_object_or_404(
+        ManagerInvitation.objects.select_related("organisation"), token=token
+    )
+    if request.method == "POST":
+        try:
+            services.manager_invitation_accept(invitation=invitation, user=request.user)
+        except OrganisationError as exc:
+            return render(
+                request,
+                "organisations/manager_invitation.html",
+                {"invitation": invitation, "error": exc.message},
+                status=exc.status,
+            )
+        messages.success(
+            request,
+            _("You are now a manager of %(name)s.") % {"name": invitation.organisation},
+        )
+        return redirect("organisations:dashboard", pk=invitation.organisation_id)
+    return render(request, "organisations/manager_invitation.html", {"invitation": invitation})
 
 
 @require_GET

@@ -11,8 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
+from pydantic import Field
 
 from accounts.api_auth import AUTH
+from accounts.api_schema import AUTHENTICATED, Id64, PlainStr, SectorCode, responses
 from accounts.models import Region, Sector
 
 from .selectors import (
@@ -90,15 +92,19 @@ class TimeseriesOut(Schema):
 class TimeseriesFilters(Schema):
     date_from: date | None = None
     date_to: date | None = None
-    region: str | None = None
-    sector: str | None = None
+    region: PlainStr | None = Field(None, max_length=100, description="region code, e.g. 'utrecht'")
+    sector: SectorCode | None = Field(None, description="sector code, e.g. 'onderwijs'")
 
 
 def _float(value):
     return None if value is None else round(float(value), 2)
 
 
-@router.get("/targets", response=list[TargetOut], summary="Every target with its progress")
+@router.get(
+    "/targets",
+    response=responses({200: list[TargetOut]}, *AUTHENTICATED),
+    summary="Every target with its progress",
+)
 def list_targets(request):
     _require_programme_staff(request)
     result = []
@@ -142,10 +148,10 @@ def list_targets(request):
 
 @router.get(
     "/targets/{target_id}/timeseries",
-    response=TimeseriesOut,
+    response=responses({200: TimeseriesOut}, 400, *AUTHENTICATED, 404, 422),
     summary="People (or organisations) per month and cumulative, small cells suppressed",
 )
-def target_timeseries(request, target_id: int, filters: Query[TimeseriesFilters]):
+def target_timeseries(request, target_id: Id64, filters: Query[TimeseriesFilters]):
     _require_programme_staff(request)
     target = get_object_or_404(targets_queryset(), pk=target_id)
     if filters.date_from and filters.date_to and filters.date_to < filters.date_from:
@@ -156,7 +162,7 @@ def target_timeseries(request, target_id: int, filters: Query[TimeseriesFilters]
         if region is None:
             raise HttpError(400, _("Unknown region: give a region code such as 'utrecht'."))
     if filters.sector:
-        sector = Sector.objects.filter(slug=filters.sector).first()
+        sector = Sector.objects.filter(slug=filters.sector.value).first()
         if sector is None:
             raise HttpError(400, _("Unknown sector: give a sector code such as 'onderwijs'."))
     trend = target_trend(
@@ -173,7 +179,7 @@ def target_timeseries(request, target_id: int, filters: Query[TimeseriesFilters]
         "date_from": filters.date_from,
         "date_to": filters.date_to,
         "region": filters.region,
-        "sector": filters.sector,
+        "sector": filters.sector.value if filters.sector else None,
         "months": [
             {"month": month, "count": count, "cumulative": cumulative}
             for month, count, cumulative in trend.rows

@@ -23,3 +23,9 @@ SITE_URL = "http://testserver"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 # A live test worker listens on its own queue (tests/conftest.py: celery_worker_process).
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TEST_QUEUE", default="celery")
+# Hour-long rate-limit windows (accounts.rate_limits): a test's hits never straddle two windows.
+RATE_LIMITS = {
+    "api-token-failures": (10, 3600),
+    "certificate-verify-page": (30, 3600),
+    "certificate-verify-api": (30, 3600),
+}

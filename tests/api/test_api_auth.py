@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from accounts.api_auth import TOKEN_FAILURE_LIMIT
+from accounts.api_auth import TOKEN_FAILURES
 from accounts.models import PersonalAccessToken
 from accounts.services import access_token_revoke
 
@@ -72,7 +72,7 @@ def test_invalid_token_falls_back_to_session(user, course):
 
 def test_repeated_bad_tokens_are_rate_limited(token):
     bad = Client(HTTP_AUTHORIZATION="Bearer stm_guess", HTTP_ACCEPT_LANGUAGE="en")
-    for _ in range(TOKEN_FAILURE_LIMIT):
+    for _ in range(TOKEN_FAILURES.limit):
         assert bad.get("/api/v1/me/progress").status_code == 401
     limited = bad.get("/api/v1/me/progress")
     assert limited.status_code == 429
@@ -85,5 +85,5 @@ def test_repeated_bad_tokens_are_rate_limited(token):
 
 def test_good_tokens_are_not_counted(token):
     good = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
-    for _ in range(TOKEN_FAILURE_LIMIT + 2):
+    for _ in range(TOKEN_FAILURES.limit + 2):
         assert good.get("/api/v1/me/progress").status_code == 200

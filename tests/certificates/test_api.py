@@ -62,7 +62,7 @@ def test_unknown_code_is_404_with_message(client, db):
 
 
 def test_rate_limited(client, certificate, settings):
-    settings.CERTIFICATE_VERIFY_RATE_LIMIT = 2
+    settings.RATE_LIMITS = {"certificate-verify-api": (2, 3600)}
     assert client.get(URL + certificate.code).status_code == 200
     assert client.get(URL + "unknown").status_code == 404  # misses count too
     response = client.get(URL + certificate.code)
@@ -94,3 +94,15 @@ def test_registered_lookups_are_tried_after_personal_certificates(client, certif
     finally:
         verification._lookups.remove(other_kind)
     assert client.get(URL + "xyz-1").status_code == 404
+
+
+def test_the_page_and_the_api_count_look_ups_separately(client, certificate, settings):
+    settings.RATE_LIMITS = {
+        "certificate-verify-page": (1, 3600),
+        "certificate-verify-api": (1, 3600),
+    }
+    assert client.get(f"/verify/{certificate.code}").status_code == 200
+    assert client.get(f"/verify/{certificate.code}").status_code == 429
+    # the page's look-ups did not use up the API's
+    assert client.get(URL + certificate.code).status_code == 200
+    assert client.get(URL + certificate.code).status_code == 429

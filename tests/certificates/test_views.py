@@ -185,7 +185,7 @@ def test_unknown_code_is_a_clear_404(client, db, code):
 
 
 def test_verify_is_rate_limited_per_address(client, certificate, settings):
-    settings.CERTIFICATE_VERIFY_RATE_LIMIT = 3
+    settings.RATE_LIMITS = {"certificate-verify-page": (3, 3600)}
     for _attempt in range(3):
         assert client.get(f"/verify/{certificate.code}").status_code == 200
     response = client.get(f"/verify/{certificate.code}")

@@ -1,0 +1,69 @@
+"""Fixed-window counters in the shared cache, the same on every cache backend (ADR 0018).
+
+A window is a slice of the clock (e.g. 12:03:00–12:03:59). The counter's cache key names its
+window, so a counter can never outlive it: backends whose ``incr`` rewrites the expiry (the file
+cache rewrites it to the default five minutes) cannot stretch a one-minute lock-out, and the
+next window always starts from zero. ``add`` + ``incr`` is atomic on Redis and the local-memory
+cache; the file cache (embedded default, one machine) may lose an increment when two requests
+from one address hit the same instant, which only ever errs toward letting one more through.
+"""
+
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+
+#: The counter lives a little longer than its window, so a late read never sees a missing key.
+_EXPIRY_MARGIN = 5
+
+
+@dataclass(frozen=True)
+class FixedWindow:
+    """At most `limit` hits per `seconds` (one window) per subject (e.g. a client address).
+
+    ``settings.RATE_LIMITS[name] = (limit, seconds)`` overrides the defaults (tests use long
+    windows, so a count never straddles two windows)."""
+
+    name: str
+    default_limit: int
+    default_seconds: int
+
+    @property
+    def limit(self) -> int:
+        return self._configured()[0]
+
+    @property
+    def seconds(self) -> int:
+        return self._configured()[1]
+
+    def _configured(self) -> tuple[int, int]:
+        override = getattr(settings, "RATE_LIMITS", {}).get(self.name)
+        return tuple(override) if override else (self.default_limit, self.default_seconds)  # type: ignore[return-value]
+
+    def _key(self, subject: str) -> str:
+        window = int(time.time()) // self.seconds
+        return f"rate:{self.name}:{self.seconds}:{window}:{subject}"
+
+    def count(self, subject: str) -> int:
+        """Hits in the current window."""
+        return int(cache.get(self._key(subject)) or 0)
+
+    def exceeded(self, subject: str) -> bool:
+        """The subject used up this window (without counting a hit)."""
+        return self.count(subject) >= self.limit
+
+    def hit(self, subject: str) -> int:
+        """Count one hit; the number of hits in this window, this one included."""
+        key, timeout = self._key(subject), self.seconds + _EXPIRY_MARGIN
+        cache.add(key, 0, timeout)
+        try:
+            return int(cache.incr(key))
+        except ValueError:  # evicted between add() and incr()
+            cache.add(key, 1, timeout)
+            return 1
+
+
+def client_address(request) -> str:
+    """The client's address (behind a proxy, REMOTE_ADDR must be set to it: docs/api.md)."""
+    return str(request.META.get("REMOTE_ADDR") or "unknown")

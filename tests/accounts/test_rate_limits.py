@@ -1,0 +1,84 @@
+"""accounts.rate_limits: fixed windows behave the same on the file, local-memory and Redis caches.
+
+The file cache's `incr` rewrites the entry with the default expiry (five minutes); a counter keyed
+by its window cannot be stretched by that, so a lock-out ends with its window on every backend.
+The tests wait for the window to pass (a condition with a generous deadline, no fixed sleep)."""
+
+import time
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.cache import caches
+from django.test import override_settings
+
+from accounts.rate_limits import FixedWindow
+
+DEADLINE = 30  # seconds; a window here lasts 1-2 s
+
+
+def _backends(tmp_path_factory):
+    backends = {
+        "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rl"},
+        "file": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path_factory.mktemp("rate-cache")),
+        },
+    }
+    return backends
+
+
+@pytest.fixture(params=["file", "locmem", pytest.param("redis", marks=pytest.mark.redis)])
+def cache_backend(request, tmp_path_factory):
+    if request.param == "redis":
+        if not django_settings.REDIS_URL:
+            pytest.skip("needs Redis (set REDIS_URL)")
+        config = {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": django_settings.REDIS_URL,
+        }
+    else:
+        config = _backends(tmp_path_factory)[request.param]
+    with override_settings(CACHES={"default": config}):
+        caches["default"].clear()
+        yield request.param
+        caches["default"].clear()
+
+
+def wait_until(condition) -> bool:
+    deadline = time.monotonic() + DEADLINE
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_a_lock_out_ends_with_its_window(cache_backend):
+    window = FixedWindow("test-lockout", default_limit=3, default_seconds=1)
+    # start just after a window began, so the three hits fall into one window
+    assert wait_until(lambda: time.time() % 1 < 0.5)
+    counts = [window.hit("10.0.0.1") for _ in range(3)]
+    assert counts == [1, 2, 3]
+    assert window.exceeded("10.0.0.1")
+    # more hits while locked do not stretch the lock-out (the file cache's incr used to)
+    window.hit("10.0.0.1")
+    assert wait_until(lambda: not window.exceeded("10.0.0.1"))
+    assert window.hit("10.0.0.1") == 1  # a new window counts from zero
+
+
+def test_subjects_and_names_count_separately(cache_backend):
+    page = FixedWindow("test-page", default_limit=2, default_seconds=3600)
+    api = FixedWindow("test-api", default_limit=2, default_seconds=3600)
+    page.hit("10.0.0.1")
+    page.hit("10.0.0.1")
+    assert page.exceeded("10.0.0.1")
+    assert not page.exceeded("10.0.0.2")
+    assert not api.exceeded("10.0.0.1")
+    assert api.hit("10.0.0.1") == 1
+
+
+def test_settings_override_limit_and_window(settings):
+    window = FixedWindow("test-settings", default_limit=10, default_seconds=60)
+    assert (window.limit, window.seconds) == (10, 60)
+    settings.RATE_LIMITS = {"test-settings": (2, 5)}
+    assert (window.limit, window.seconds) == (2, 5)
