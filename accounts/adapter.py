@@ -1,5 +1,10 @@
+from urllib.parse import urlencode
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django.urls import reverse
 from django.utils import translation
+
+from . import destinations
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -12,3 +17,14 @@ class AccountAdapter(DefaultAccountAdapter):
         language = getattr(user, "preferred_language", None) or translation.get_language()
         with translation.override(language):
             super().send_mail(template_prefix, email, context)
+
+    def get_email_verification_redirect_url(self, email_address) -> str:
+        # A link opened in another browser has no `next`: a registered destination (e.g. the
+        # course of the establishment the person signed up to join) still takes them there,
+        # through the login page when this browser is not logged in.
+        url = destinations.after_email_confirmation(email_address.user)
+        if url is None:
+            return super().get_email_verification_redirect_url(email_address)
+        if self.request.user.is_authenticated:
+            return url
+        return f"{reverse('account_login')}?{urlencode({'next': url})}"

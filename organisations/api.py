@@ -4,7 +4,9 @@ organisations (other ids are 404); programme staff reach all."""
 from datetime import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -81,6 +83,10 @@ class CountingCoursesIn(Schema):
 
 class JoinLinkOut(Schema):
     url: str
+    urls: dict[str, str] = Field(
+        default_factory=dict,
+        description="the join link in each language (the plain `url` follows the browser)",
+    )
 
 
 class MemberOut(Schema):
@@ -93,11 +99,12 @@ class MemberOut(Schema):
 
     @staticmethod
     def resolve_name(obj) -> str:
-        return obj.user.full_name
+        return selectors.member_display_name(user=obj.user)
 
     @staticmethod
     def resolve_email(obj) -> str:
-        return obj.user.email
+        # a deleted account's placeholder address is no address
+        return "" if selectors.account_deleted(user=obj.user) else obj.user.email
 
     @staticmethod
     def resolve_status(obj) -> str:
@@ -108,6 +115,12 @@ class InvitationIn(Schema):
     email: str = Field(max_length=254)
     full_name: str = Field("", max_length=150)
     role: str = "other"
+    language: str = Field(
+        "",
+        max_length=5,
+        description="language of the e-mail and the page it links to (nl, en, pl, es); "
+        "empty: the language of the request",
+    )
 
 
 class InvitationOut(Schema):
@@ -115,6 +128,7 @@ class InvitationOut(Schema):
     email: str
     full_name: str
     role: str
+    language: str
     created_at: datetime
     accepted: bool
 
@@ -240,8 +254,10 @@ def organisation_member_list(request: HttpRequest, organisation_id: int):
 def organisation_invite(request: HttpRequest, organisation_id: int, payload: InvitationIn):
     try:
         organisation = _organisation(request, organisation_id, manage=True)
+        data = payload.dict()
+        data["language"] = data["language"] or (get_language() or "")[:2]
         invitation = services.staff_invite(
-            organisation=organisation, invited_by=request.user, **payload.dict()
+            organisation=organisation, invited_by=request.user, **data
         )
     except OrganisationError as exc:
         return _error(exc)
@@ -256,8 +272,10 @@ def organisation_members_import(
     organisation_id: int,
     file: UploadedFile | None = File(None),  # noqa: B008 - ninja declares parameters this way
 ):
-    """Upload a CSV (name, email, role) as multipart field `file`, or send it as the body with
-    `Content-Type: text/csv`. One bad row rejects the file; `errors` lists every bad row."""
+    """Upload a CSV (name, email, role, language) as multipart field `file`, or send it as the
+    body with `Content-Type: text/csv`. Headers and role names may be in any interface language;
+    a row without a language is invited in the language of the request. One bad row rejects the
+    file; `errors` lists every bad row."""
     try:
         organisation = _organisation(request, organisation_id, manage=True)
         if file is not None:
@@ -269,7 +287,10 @@ def organisation_members_import(
         else:
             content = request.body
         result = services.members_import(
-            organisation=organisation, content=content, invited_by=request.user
+            organisation=organisation,
+            content=content,
+            invited_by=request.user,
+            default_language=(get_language() or "")[:2],
         )
     except OrganisationError as exc:
         return _error(exc)
@@ -338,7 +359,16 @@ def organisation_join_link(request: HttpRequest, organisation_id: int):
         organisation = _organisation(request, organisation_id)
     except OrganisationError as exc:
         return _error(exc)
-    return Status(200, {"url": services.join_url(organisation)})
+    return Status(200, _join_links(organisation))
+
+
+def _join_links(organisation: Organisation) -> dict:
+    return {
+        "url": services.join_url(organisation),
+        "urls": {
+            code: services.join_url(organisation, language=code) for code, _n in settings.LANGUAGES
+        },
+    }
 
 
 @organisations_router.post(
@@ -351,4 +381,4 @@ def organisation_join_link_rotate(request: HttpRequest, organisation_id: int):
     except OrganisationError as exc:
         return _error(exc)
     services.join_link_rotate(organisation=organisation)
-    return Status(200, {"url": services.join_url(organisation)})
+    return Status(200, _join_links(organisation))
