@@ -46,6 +46,7 @@ class InviteForm(forms.Form):
         label=_("Language of the invitation"),
         help_text=_("The e-mail and the page it links to are in this language."),
         choices=language_choices,
+        required=False,  # left out: the manager's language
     )
 
 
@@ -63,6 +64,7 @@ class ImportForm(forms.Form):
         label=_("Language of the invitations"),
         help_text=_("For rows that do not name a language."),
         choices=language_choices,
+        required=False,  # left out: the manager's language
     )
 
 

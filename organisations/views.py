@@ -253,7 +253,12 @@ def invite(request, pk: int):
     if form.is_valid():
         try:
             services.staff_invite(
-                organisation=organisation, invited_by=request.user, **form.cleaned_data
+                organisation=organisation,
+                invited_by=request.user,
+                **{
+                    **form.cleaned_data,
+                    "language": form.cleaned_data["language"] or _current_language(),
+                },
             )
         except OrganisationError as exc:
             form.add_error("email", exc.message)
@@ -280,7 +285,7 @@ def members_import(request, pk: int):
                 organisation=organisation,
                 content=form.cleaned_data["file"].read(services.MAX_IMPORT_BYTES + 1),
                 invited_by=request.user,
-                default_language=form.cleaned_data["language"],
+                default_language=form.cleaned_data["language"] or _current_language(),
             )
         except ImportRejected as exc:
             import_errors = exc.errors
@@ -506,7 +511,11 @@ def _browser_language_redirect(request, url_name: str, token: str, language: str
     """A link without a language prefix (the QR code of a multilingual poster, an old link)
     opens in the invitation's language, else in the browser's (its cookie or Accept-Language).
     `?taal=` marks a language the visitor chose on the page, which always wins."""
-    if request.GET.get("taal") or translation.get_language_from_path(request.path_info):
+    if (
+        request.method != "GET"
+        or request.GET.get("taal")
+        or translation.get_language_from_path(request.path_info)
+    ):
         return None
     wanted = language or translation.get_language_from_request(request)
     if wanted == settings.LANGUAGE_CODE or wanted not in dict(settings.LANGUAGES):

@@ -366,6 +366,7 @@ def test_locations_certified_together(client, organisation, hotel_course, manage
         ),
         hotel_course,
     )
+    approved(listed)
     services.location_add(organisation=listed, name="Keten Zeist", municipality="Zeist")
     body = client.get(url("public_list"), {"municipality": "zeist"}).content.decode()
     assert "Hotel Keten" in body
@@ -579,6 +580,7 @@ def test_sign_up_from_the_join_page_and_confirm_in_another_browser(
     client, organisation, hotel_course, mailoutbox
 ):
     from django.test import Client
+
     from organisations.models import JoinIntent
 
     polish_course = translate_course(hotel_course, "pl")
