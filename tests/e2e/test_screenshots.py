@@ -72,6 +72,9 @@ def test_polish_staff_pages_screenshots(new_page, e2e_content, tmp_path):
     polish_lesson = LessonPage.objects.get(
         locale__language_code="pl", translation_key=content.block_lesson.translation_key
     )
+    # the establishment's training is the hotel-staff module, so the join page presents it
+    content.organisation.counting_course_keys = [str(content.blocks_course.translation_key)]
+    content.organisation.save(update_fields=["counting_course_keys"])
     learner = UserFactory(full_name="Ola Kowalska", preferred_language="pl")
     certificate = certificate_create(
         completion=_pass(user=learner, course=polish_course).completion
