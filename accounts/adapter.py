@@ -2,7 +2,10 @@ from urllib.parse import urlencode
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.utils import get_next_redirect_url
+from django.urls import reverse
 from django.utils import translation
+
+from . import destinations
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -25,3 +28,14 @@ class AccountAdapter(DefaultAccountAdapter):
         if going_to:
             url = f"{url}{'&' if '?' in url else '?'}{urlencode({'next': going_to})}"
         return url
+
+    def get_email_verification_redirect_url(self, email_address) -> str:
+        # A link opened in another browser has no `next`: a registered destination (e.g. the
+        # course of the establishment the person signed up to join) still takes them there,
+        # through the login page when this browser is not logged in.
+        url = destinations.after_email_confirmation(email_address.user)
+        if url is None:
+            return super().get_email_verification_redirect_url(email_address)
+        if self.request.user.is_authenticated:
+            return url
+        return f"{reverse('account_login')}?{urlencode({'next': url})}"

@@ -49,8 +49,9 @@ class SignupForm(forms.Form):
         user.sector = self.cleaned_data.get("sector")
         user.professional_role = self.cleaned_data.get("professional_role")
         user.region = self.cleaned_data.get("region")
-        # The language the person signed up in: mails and certificates follow it.
-        language = (getattr(request, "LANGUAGE_CODE", "") or "").split("-")[0]
+        # The language the person signed up in (e.g. Polish from a join page): their e-mails,
+        # starting with the confirmation, and their certificates follow it (ADR 0016).
+        language = (getattr(request, "LANGUAGE_CODE", "") or settings.LANGUAGE_CODE)[:2]
         languages = {code for code, _name in settings.LANGUAGES}
         user.preferred_language = language if language in languages else settings.LANGUAGE_CODE
         user.save()

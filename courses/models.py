@@ -170,10 +170,11 @@ class CoursePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from .learner_context import context_for
-        from .selectors import course_outline
+        from .selectors import course_outline, course_versions
 
         context = super().get_context(request, *args, **kwargs)
         context["outline"] = course_outline(course=self)
+        context["other_versions"] = course_versions(course=self)
         context.update(context_for(request=request, course=self))
         return context
 

@@ -3,7 +3,9 @@
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.http import QueryDict
+from django.utils import translation
 from wagtail.models import Locale, Page
 
 from .blocks import GRADED_TYPES
@@ -17,32 +19,70 @@ def course_list(*, locale: Locale | None = None):
     return qs
 
 
+@dataclass
+class CourseVersion:
+    """One language version of a course, for links between the versions."""
+
+    code: str
+    name: str
+    url: str
+
+
+def _versions(pages: list[CoursePage]) -> list[CourseVersion]:
+    versions = []
+    for page in sorted(pages, key=lambda p: p.locale.language_code):
+        info = translation.get_language_info(page.locale.language_code)
+        versions.append(
+            CourseVersion(
+                code=page.locale.language_code, name=info["name_local"], url=page.url or ""
+            )
+        )
+    return versions
+
+
+def course_versions(*, course: CoursePage) -> list[CourseVersion]:
+    """The other live language versions of `course` (same translation key)."""
+    others = (
+        CoursePage.objects.live()
+        .public()
+        .filter(translation_key=course.translation_key)
+        .exclude(pk=course.pk)
+        .select_related("locale")
+    )
+    return _versions(list(others))
+
+
 def catalogue(*, index_page: CourseIndexPage, params: QueryDict) -> dict[str, Any]:
-    """The catalogue's course list with its filters (audience, sector, language)."""
+    """The catalogue's course list with its filters (audience, sector, language). The language
+    versions of one course are one entry: the version in the chosen language (else the page's
+    language, else the default language), with links to the others (ADR 0016)."""
     from accounts.models import Sector
 
     audience = params.get("doelgroep", "")
     sector = params.get("sector", "")
     language = params.get("taal", "")
     locales = {loc.language_code: loc for loc in Locale.objects.all()}
-    courses = CoursePage.objects.live().public().order_by("path")
-    if language and language in locales:
-        courses = courses.filter(locale=locales[language])
-    else:
+    if language not in locales:
         language = ""
-        courses = courses.filter(locale=index_page.locale)
+    courses = CoursePage.objects.live().public().select_related("locale").order_by("path")
     if audience:
         courses = courses.filter(audience=audience)
     if sector:
         courses = courses.filter(sectors__slug=sector)
-    courses = courses.distinct().prefetch_related("sectors")
-    languages_by_key: dict[Any, list[str]] = {}
-    for key, code in CoursePage.objects.live().values_list(
-        "translation_key", "locale__language_code"
-    ):
-        languages_by_key.setdefault(key, []).append(code)
+    by_key: dict[Any, list[CoursePage]] = {}
+    for course in courses.distinct().prefetch_related("sectors"):
+        by_key.setdefault(course.translation_key, []).append(course)
+    preferred = [language or index_page.locale.language_code, settings.LANGUAGE_CODE]
+    entries = []
+    for versions in by_key.values():
+        codes = {page.locale.language_code: page for page in versions}
+        if language and language not in codes:
+            continue
+        shown = next((codes[code] for code in preferred if code in codes), versions[0])
+        entries.append((shown, _versions([v for v in versions if v.pk != shown.pk])))
+    entries.sort(key=lambda entry: entry[0].path)
     return {
-        "courses": [(c, sorted(languages_by_key.get(c.translation_key, []))) for c in courses],
+        "courses": entries,
         "audiences": AUDIENCE_CHOICES,
         "sectors": Sector.objects.all(),
         "languages": sorted(locales),

@@ -4,7 +4,9 @@ organisations (other ids are 404); programme staff reach all."""
 from datetime import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -83,6 +85,10 @@ class CountingCoursesIn(BodyIn):
 
 class JoinLinkOut(Schema):
     url: str
+    urls: dict[str, str] = Field(
+        default_factory=dict,
+        description="the join link in each language (the plain `url` follows the browser)",
+    )
 
 
 class MemberOut(Schema):
@@ -95,11 +101,12 @@ class MemberOut(Schema):
 
     @staticmethod
     def resolve_name(obj) -> str:
-        return obj.user.full_name
+        return selectors.member_display_name(user=obj.user)
 
     @staticmethod
     def resolve_email(obj) -> str:
-        return obj.user.email
+        # a deleted account's placeholder address is no address
+        return "" if selectors.account_deleted(user=obj.user) else obj.user.email
 
     @staticmethod
     def resolve_status(obj) -> str:
@@ -110,6 +117,12 @@ class InvitationIn(BodyIn):
     email: PlainStr = Field(max_length=254)
     full_name: PlainStr = Field("", max_length=150)
     role: PlainStr = Field("other", max_length=50)
+    language: PlainStr = Field(
+        "",
+        max_length=5,
+        description="language of the e-mail and the page it links to (nl, en, pl, es); "
+        "empty: the language of the request",
+    )
 
 
 class ManagerInvitationIn(BodyIn):
@@ -125,6 +138,7 @@ class InvitationOut(Schema):
     email: str
     full_name: str
     role: str
+    language: str
     created_at: datetime
     accepted: bool
 
@@ -248,8 +262,10 @@ def organisation_member_list(request: HttpRequest, organisation_id: Id64):
 def organisation_invite(request: HttpRequest, organisation_id: Id64, payload: InvitationIn):
     try:
         organisation = _organisation(request, organisation_id, manage=True)
+        data = payload.dict()
+        data["language"] = data["language"] or (get_language() or "")[:2]
         invitation = services.staff_invite(
-            organisation=organisation, invited_by=request.user, **payload.dict()
+            organisation=organisation, invited_by=request.user, **data
         )
     except OrganisationError as exc:
         return _error(exc)
@@ -291,8 +307,10 @@ def organisation_members_import(
     organisation_id: Id64,
     file: UploadedFile | None = File(None),  # noqa: B008 - ninja declares parameters this way
 ):
-    """Upload a CSV (name, email, role) as multipart field `file`, or send it as the body with
-    `Content-Type: text/csv`. One bad row rejects the file; `errors` lists every bad row."""
+    """Upload a CSV (name, email, role, language) as multipart field `file`, or send it as the
+    body with `Content-Type: text/csv`. Headers and role names may be in any interface language;
+    a row without a language is invited in the language of the request. One bad row rejects the
+    file; `errors` lists every bad row."""
     try:
         organisation = _organisation(request, organisation_id, manage=True)
         if file is not None:
@@ -304,7 +322,10 @@ def organisation_members_import(
         else:
             content = request.body
         result = services.members_import(
-            organisation=organisation, content=content, invited_by=request.user
+            organisation=organisation,
+            content=content,
+            invited_by=request.user,
+            default_language=(get_language() or "")[:2],
         )
     except OrganisationError as exc:
         return _error(exc)
@@ -373,7 +394,16 @@ def organisation_join_link(request: HttpRequest, organisation_id: Id64):
         organisation = _organisation(request, organisation_id)
     except OrganisationError as exc:
         return _error(exc)
-    return Status(200, {"url": services.join_url(organisation)})
+    return Status(200, _join_links(organisation))
+
+
+def _join_links(organisation: Organisation) -> dict:
+    return {
+        "url": services.join_url(organisation),
+        "urls": {
+            code: services.join_url(organisation, language=code) for code, _n in settings.LANGUAGES
+        },
+    }
 
 
 @organisations_router.post(
@@ -386,4 +416,4 @@ def organisation_join_link_rotate(request: HttpRequest, organisation_id: Id64):
     except OrganisationError as exc:
         return _error(exc)
     services.join_link_rotate(organisation=organisation)
-    return Status(200, {"url": services.join_url(organisation)})
+    return Status(200, _join_links(organisation))

@@ -9,13 +9,16 @@ class OrganisationsConfig(AppConfig):
 
     def ready(self) -> None:
         # Information flows leftward only through signals and registries (ADR 0004).
-        from accounts import personal_data
+        from allauth.account.signals import email_confirmed, user_signed_up
+
+        from accounts import destinations, personal_data
         from certificates import permissions, verification
         from certificates.signals import certificate_status_changed
         from lms.signals import course_passed
 
         from . import receivers
         from .selectors import (
+            join_destination,
             manager_may_view_certificate,
             membership_personal_data,
             organisation_certificate_lookup,
@@ -28,3 +31,6 @@ class OrganisationsConfig(AppConfig):
         verification.register_lookup(organisation_certificate_lookup)
         permissions.register_viewer_check(manager_may_view_certificate)
         personal_data.register("organisations", membership_personal_data)
+        user_signed_up.connect(receivers.on_user_signed_up, dispatch_uid="organisations_signup")
+        email_confirmed.connect(receivers.on_email_confirmed, dispatch_uid="organisations_confirm")
+        destinations.register(join_destination)

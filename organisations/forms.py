@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .models import Location, Organisation, StaffMembership
@@ -32,20 +33,63 @@ class OrganisationForm(forms.ModelForm):
         self.fields["region"].empty_label = _("(choose the region)")
 
 
+def language_choices() -> list[tuple[str, str]]:
+    """The site's languages, each named in its own language (a reader finds their own)."""
+    return [(code, name) for code, name in settings.LANGUAGES]
+
+
 class InviteForm(forms.Form):
     full_name = forms.CharField(label=_("Name"), max_length=150, required=False)
     email = forms.EmailField(label=_("E-mail address"))
     role = forms.ChoiceField(label=_("Role"), choices=StaffMembership.Role.choices, initial="other")
+    language = forms.ChoiceField(
+        label=_("Language of the invitation"),
+        help_text=_("The e-mail and the page it links to are in this language."),
+        choices=language_choices,
+        required=False,  # left out: the manager's language
+    )
 
 
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_(
-            "Columns: name, email, role (reception, housekeeping, technical, food_beverage, "
-            "management, other). Nothing is imported if one row is wrong."
+            "Columns: name, e-mail address, role, language. Download the template for the "
+            "column names and roles. Rows without a language are invited in the language you "
+            "choose below. Nothing is imported if one row is wrong."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the invitations"),
+        help_text=_("For rows that do not name a language."),
+        choices=language_choices,
+        required=False,  # left out: the manager's language
+    )
+
+
+class MemberRemoveForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Yes, this person no longer works here"),
+        error_messages={"required": _("Tick the box to confirm.")},
+    )
+
+
+class RegistrationReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve")), ("reject", _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    kvk_checked = forms.BooleanField(
+        label=_("I checked this KvK number in the Chamber of Commerce register"),
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("Reason (required when you reject)"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

@@ -9,9 +9,16 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import language_choices
+
 kvk_validator = RegexValidator(
     r"^[0-9]{8}$", _("A KvK number has exactly 8 digits."), code="invalid_kvk"
 )
+
+
+def kvk_number_valid(value: str) -> bool:
+    """A KvK (Chamber of Commerce) number is exactly 8 digits."""
+    return bool(value) and len(value) == 8 and value.isascii() and value.isdigit()
 
 
 def _token() -> str:
@@ -25,6 +32,11 @@ class Organisation(models.Model):
         HOTEL = "hotel", _("hotel")
         HOLIDAY_PARK = "vakantiepark", _("holiday park")
         OTHER = "other", _("other")
+
+    class RegistrationStatus(models.TextChoices):
+        PENDING = "pending", _("waiting for approval")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
 
     class CertificationStatus(models.TextChoices):
         NOT_CERTIFIED = "not_certified", _("not certified")
@@ -61,6 +73,27 @@ class Organisation(models.Model):
     public_listing = models.BooleanField(
         _("show in the public list of certified establishments"), default=False
     )
+    registration_status = models.CharField(
+        _("registration"),
+        max_length=20,
+        choices=RegistrationStatus.choices,
+        default=RegistrationStatus.PENDING,
+        db_index=True,
+        help_text=_(
+            "Programme staff approve a self-registered establishment after checking its KvK "
+            "number; only approved establishments appear in the public list."
+        ),
+    )
+    registration_reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    registration_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    registration_note = models.CharField(_("reason"), max_length=300, blank=True)
     managers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         related_name="managed_organisations",
@@ -85,6 +118,7 @@ class Organisation(models.Model):
         verbose_name_plural = _("organisations")
         permissions = [
             ("change_counting_courses", _("Can choose the courses that count for certification")),
+            ("review_registration", _("Can approve or reject an establishment's registration")),
         ]
         constraints = [
             models.CheckConstraint(
@@ -168,6 +202,13 @@ class Invitation(models.Model):
         choices=StaffMembership.Role.choices,
         default=StaffMembership.Role.OTHER,
     )
+    language = models.CharField(
+        _("language"),
+        max_length=5,
+        choices=language_choices,  # a callable: adding a language needs no migration
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The invitation e-mail and the page it links to are in this language."),
+    )
     token = models.CharField(max_length=64, unique=True, default=_token, editable=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -239,6 +280,31 @@ class ManagerInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"manager invitation {self.pk} to {self.organisation_id}"
+
+
+class JoinIntent(models.Model):
+    """Someone who signed up from a join link or an invitation: once they confirm their e-mail
+    address (in any browser) they join, and they are sent on to the course (ADR 0016)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_intents"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="join_intents"
+    )
+    invitation = models.ForeignKey(
+        Invitation, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    role = models.CharField(max_length=20, choices=StaffMembership.Role.choices, default="other")
+    language = models.CharField(max_length=5, choices=language_choices, default="nl")
+    created_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"join intent {self.pk} of {self.user_id} for {self.organisation_id}"
 
 
 class OrganisationCertificate(models.Model):

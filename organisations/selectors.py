@@ -2,12 +2,14 @@
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from certificates import rules
@@ -19,6 +21,7 @@ from lms.models import Enrolment
 from .errors import Forbidden, NotFound
 from .models import (
     CertificationStatusChange,
+    JoinIntent,
     Location,
     Organisation,
     OrganisationCertificate,
@@ -28,6 +31,8 @@ from .models import (
 #: The slug every language version of the hotel staff course has (courses/content/hotel*.yaml).
 HOTEL_COURSE_SLUG = "hotelpersoneel-herken-seksuele-uitbuiting"
 PROGRAMME_PERMISSION = "accounts.view_programme_reports"
+#: How long after joining through sign-up the e-mail confirmation still leads to the course.
+JOIN_DESTINATION_WINDOW = timedelta(days=1)
 #: Programme staff (and site admins) choose which courses count for an organisation's
 #: certification; a manager cannot, or they could pick an easier course.
 COUNTING_COURSES_PERMISSION = "organisations.change_counting_courses"
@@ -52,6 +57,20 @@ def user_manages(*, user, organisation: Organisation) -> bool:
     if not user.is_authenticated:
         return False
     return user.is_superuser or organisation.managers.filter(pk=user.pk).exists()
+
+
+REVIEW_PERMISSION = "organisations.review_registration"
+
+
+def user_reviews_registrations(*, user) -> bool:
+    """Programme staff (and site admins) approve or reject self-registered establishments."""
+    return bool(user.is_authenticated and user.has_perm(REVIEW_PERMISSION))
+
+
+def registrations_to_review() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(
+        registration_status=Organisation.RegistrationStatus.PENDING
+    ).order_by("created_at")
 
 
 def user_chooses_courses(*, user) -> bool:
@@ -117,10 +136,15 @@ def course_choices(*, language: str) -> list[tuple[str, str]]:
 
 
 def counting_course_page(*, organisation: Organisation, language: str) -> CoursePage | None:
-    """The live counting course in `language`, else in any language (for links in e-mails)."""
+    """The live counting course in `language`, else in the default language, else in any (for
+    links in e-mails and where a new member lands)."""
     keys = counting_course_keys(organisation=organisation)
     pages = CoursePage.objects.live().filter(translation_key__in=keys).order_by("pk")
-    return pages.filter(locale__language_code=language).first() or pages.first()
+    return (
+        pages.filter(locale__language_code=language).first()
+        or pages.filter(locale__language_code=settings.LANGUAGE_CODE).first()
+        or pages.first()
+    )
 
 
 def current_memberships(*, organisation: Organisation) -> QuerySet[StaffMembership]:
@@ -264,6 +288,52 @@ def certification_summary(*, organisation: Organisation) -> CertificationSummary
     )
 
 
+@dataclass(frozen=True)
+class RemovalEffect:
+    """The 60% figure now and after one member stops counting."""
+
+    member_passed: bool
+    before: CertificationSummary
+    passed_after: int
+    staff_after: int
+    rate_after: Decimal
+    qualifies_after: bool
+
+    @property
+    def percent_after(self) -> int:
+        return int(self.rate_after * 100)
+
+    @property
+    def denominator_unchanged(self) -> bool:
+        return self.staff_after == self.before.staff_count
+
+
+def member_removal_effect(
+    *, organisation: Organisation, membership: StaffMembership
+) -> RemovalEffect:
+    """What 'no longer works here' does to the 60%: the member no longer counts as passed, and
+    the staff number is the declared number (which the manager may lower) or the members left."""
+    before = certification_summary(organisation=organisation)
+    keys = counting_course_keys(organisation=organisation)
+    member_passed = (
+        Certificate.objects.currently_valid()
+        .filter(user_id=membership.user_id, course_key__in=keys)
+        .exists()
+    )
+    passed_after = before.passed - (1 if member_passed else 0)
+    staff_after = staff_count(declared_staff=before.declared_staff, members=before.members - 1)
+    return RemovalEffect(
+        member_passed=member_passed,
+        before=before,
+        passed_after=passed_after,
+        staff_after=staff_after,
+        rate_after=rules.pass_rate(staff_count=staff_after, passed_count=passed_after),
+        qualifies_after=rules.organisation_qualifies(
+            staff_count=staff_after, passed_count=passed_after
+        ),
+    )
+
+
 def current_certificate(*, organisation: Organisation) -> OrganisationCertificate | None:
     return organisation.certificates.filter(status=OrganisationCertificate.Status.VALID).first()
 
@@ -281,6 +351,7 @@ class MemberStatus:
     IN_PROGRESS = "in_progress"
     PASSED = "passed"
     EXPIRED = "expired"
+    REVOKED = "revoked"
 
 
 def member_status_label(status: str) -> str:
@@ -289,8 +360,21 @@ def member_status_label(status: str) -> str:
         MemberStatus.IN_PROGRESS: _("in progress"),
         MemberStatus.PASSED: _("passed"),
         MemberStatus.EXPIRED: _("expired"),
+        MemberStatus.REVOKED: _("certificate revoked"),
     }
     return labels[status]
+
+
+def account_deleted(*, user) -> bool:
+    """The person deleted their account: the row stays (anonymised) so the counts hold."""
+    return user.anonymised_at is not None
+
+
+def member_display_name(*, user) -> str:
+    """How a member is shown to managers: a deleted account never as its placeholder address."""
+    if account_deleted(user=user):
+        return _("deleted account")
+    return user.full_name or user.email
 
 
 def organisation_members(*, organisation: Organisation) -> list[StaffMembership]:
@@ -304,6 +388,12 @@ def organisation_members(*, organisation: Organisation) -> list[StaffMembership]
             has_valid=_valid_certificate_exists(keys),
             has_any=Exists(
                 Certificate.objects.filter(user_id=OuterRef("user_id"), course_key__in=keys)
+            ),
+            # the latest certificate for a counting course was revoked (not merely expired)
+            latest_status=Subquery(
+                Certificate.objects.filter(user_id=OuterRef("user_id"), course_key__in=keys)
+                .order_by("-issued_at", "-pk")
+                .values("status")[:1]
             ),
             has_enrolment=Exists(
                 Enrolment.objects.filter(user_id=OuterRef("user_id"), course_key__in=keys)
@@ -322,6 +412,8 @@ def organisation_members(*, organisation: Organisation) -> list[StaffMembership]
     for member in members:
         if member.has_valid:  # type: ignore[attr-defined]
             member.member_status = MemberStatus.PASSED
+        elif member.latest_status == Certificate.Status.REVOKED:  # type: ignore[attr-defined]
+            member.member_status = MemberStatus.REVOKED
         elif member.has_any:  # type: ignore[attr-defined]
             member.member_status = MemberStatus.EXPIRED
         elif member.has_enrolment:  # type: ignore[attr-defined]
@@ -329,6 +421,8 @@ def organisation_members(*, organisation: Organisation) -> list[StaffMembership]
         else:
             member.member_status = MemberStatus.NOT_STARTED
         member.member_status_label = member_status_label(member.member_status)
+        member.display_name = member_display_name(user=member.user)
+        member.account_deleted = account_deleted(user=member.user)
     return members
 
 
@@ -339,7 +433,9 @@ def public_certified_organisations(*, query: str = "", municipality: str = ""):
         organisation=OuterRef("pk"), status=OrganisationCertificate.Status.VALID
     ).values("code")[:1]
     qs = (
-        Organisation.objects.filter(public_listing=True)
+        Organisation.objects.filter(
+            public_listing=True, registration_status=Organisation.RegistrationStatus.APPROVED
+        )
         .annotate(certificate_code=Subquery(valid_code))
         .filter(certificate_code__isnull=False)
         .prefetch_related("locations")
@@ -358,6 +454,27 @@ def public_certified_organisations(*, query: str = "", municipality: str = ""):
     return qs
 
 
+def join_destination(user) -> str | None:
+    """Registered with accounts.destinations: someone who signed up to join an establishment and
+    just confirmed their address goes to its counting course, in the language they signed up
+    in (also when they opened the confirmation link in another browser)."""
+    intent = (
+        JoinIntent.objects.filter(
+            user=user,
+            completed_at__gte=timezone.now() - JOIN_DESTINATION_WINDOW,
+        )
+        .select_related("organisation")
+        .order_by("-completed_at", "-pk")
+        .first()
+    )
+    if intent is None:
+        return None
+    course = counting_course_page(organisation=intent.organisation, language=intent.language)
+    with translation.override(intent.language):
+        url = course.get_url() if course is not None else None
+        return url or reverse("courses_catalogue")
+
+
 def organisations_for_member(*, user) -> QuerySet[Organisation]:
     """Organisations the user currently works for."""
     return Organisation.objects.filter(
@@ -366,15 +483,25 @@ def organisations_for_member(*, user) -> QuerySet[Organisation]:
 
 
 def manager_may_view_certificate(user, certificate) -> bool:
-    """Registered with certificates.permissions: a manager may see the personal certificates of
-    people who currently work for one of their organisations."""
+    """Registered with certificates.permissions: a manager may see a personal certificate of
+    someone who currently works for one of their organisations, and only one for a course that
+    counts for that organisation (not every certificate the person holds)."""
     if not user.is_authenticated:
         return False
-    return StaffMembership.objects.filter(
-        user_id=certificate.user_id,
-        left_at__isnull=True,
-        organisation__managers=user,
-    ).exists()
+    default_keys = None
+    for organisation in Organisation.objects.filter(
+        managers=user,
+        memberships__user_id=certificate.user_id,
+        memberships__left_at__isnull=True,
+    ).only("pk", "counting_course_keys"):
+        if organisation.counting_course_keys:
+            keys = {str(key) for key in organisation.counting_course_keys}
+        else:
+            default_keys = default_keys or {str(k) for k in default_counting_course_keys()}
+            keys = default_keys
+        if str(certificate.course_key) in keys:
+            return True
+    return False
 
 
 def organisation_certificate_lookup(code: str) -> dict | None:

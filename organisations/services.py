@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts import roles
 from accounts.plain_text import MESSAGE as PLAIN_TEXT_MESSAGE
@@ -30,15 +31,18 @@ from .errors import Conflict, Forbidden, ImportRejected, OrganisationError
 from .models import (
     CertificationStatusChange,
     Invitation,
+    JoinIntent,
     Location,
     ManagerInvitation,
     Organisation,
     OrganisationCertificate,
     ReminderLog,
     StaffMembership,
+    kvk_number_valid,
 )
 from .selectors import (
     MemberStatus,
+    account_deleted,
     certification_counts,
     counting_course_keys,
     counting_course_page,
@@ -46,6 +50,7 @@ from .selectors import (
     current_memberships,
     default_counting_course_keys,
     email_verified,
+    member_display_name,
     organisation_members,
     organisations_to_evaluate,
     staff_count,
@@ -59,6 +64,8 @@ CERTIFICATION_PERIOD_MONTHS = 12
 #: A member who has not finished gets at most one reminder in this period.
 REMINDER_INTERVAL = timedelta(days=7)
 MAX_IMPORT_BYTES = 1_000_000
+#: Session key: what a visitor chose to join before signing up or logging in (ADR 0016).
+JOIN_SESSION_KEY = "organisations.join"
 MAX_IMPORT_ROWS = 5_000
 EDITABLE_FIELDS = {
     "name",
@@ -98,8 +105,31 @@ def absolute_url(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def join_url(organisation: Organisation) -> str:
-    return absolute_url(reverse("organisations:join", args=[organisation.join_token]))
+def checked_language(language: str | None) -> str:
+    """One of the site's languages (settings.LANGUAGES); empty means the default language."""
+    language = (language or settings.LANGUAGE_CODE).strip().lower()
+    if language not in dict(settings.LANGUAGES):
+        raise OrganisationError(
+            _("Unknown language “%(value)s”; use one of: %(languages)s.")
+            % {
+                "value": language[:20],
+                "languages": ", ".join(code for code, _name in settings.LANGUAGES),
+            },
+            code="invalid_language",
+        )
+    return language
+
+
+def join_url(organisation: Organisation, *, language: str | None = None) -> str:
+    """The join link. Without a language it has no language prefix: the join page then follows
+    the visitor's browser (ADR 0016); with one it opens in that language."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return absolute_url(reverse("organisations:join", args=[organisation.join_token]))
+
+
+def invitation_url(invitation: Invitation) -> str:
+    with translation.override(invitation.language or settings.LANGUAGE_CODE):
+        return absolute_url(reverse("organisations:invitation_accept", args=[invitation.token]))
 
 
 def _page_url(page) -> str:
@@ -147,6 +177,52 @@ def organisation_register(
         organisation.managers.add(user)
         user.groups.add(Group.objects.get_or_create(name=roles.ORGANISATION_MANAGER)[0])
     return organisation
+
+
+def organisation_registration_review(
+    *, organisation: Organisation, reviewer, approve: bool, kvk_checked: bool, note: str = ""
+) -> Organisation:
+    """Programme staff approve or reject a self-registered establishment. Approving needs an
+    8-digit KvK number that the reviewer checked in the Chamber of Commerce register; only an
+    approved establishment appears in the public list of certified places (ADR 0016)."""
+    note = (note or "").strip()[:300]
+    with transaction.atomic():
+        locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        if approve:
+            if not kvk_number_valid(locked.kvk_number):
+                raise OrganisationError(
+                    _(
+                        "This establishment has no valid KvK number (8 digits). Ask the manager "
+                        "to enter it before you approve the registration."
+                    ),
+                    code="kvk_missing",
+                )
+            if not kvk_checked:
+                raise OrganisationError(
+                    _(
+                        "Confirm that you checked the KvK number in the Chamber of Commerce register."
+                    ),
+                    code="kvk_not_checked",
+                )
+            locked.registration_status = Organisation.RegistrationStatus.APPROVED
+        else:
+            if not note:
+                raise OrganisationError(
+                    _("Give the reason for rejecting the registration."), code="reason_missing"
+                )
+            locked.registration_status = Organisation.RegistrationStatus.REJECTED
+        locked.registration_reviewed_at = timezone.now()
+        locked.registration_reviewed_by = reviewer
+        locked.registration_note = note
+        locked.save(
+            update_fields=[
+                "registration_status",
+                "registration_reviewed_at",
+                "registration_reviewed_by",
+                "registration_note",
+            ]
+        )
+    return locked
 
 
 def organisation_update(*, organisation: Organisation, data: dict) -> Organisation:
@@ -389,14 +465,17 @@ def staff_invite(
     email: str,
     full_name: str = "",
     role: str | None = None,
+    language: str | None = None,
     invited_by=None,
 ) -> Invitation:
-    """Invite someone by e-mail. Inviting an address with an open invitation returns that one."""
+    """Invite someone by e-mail, in `language` (the e-mail and the page it links to). Inviting
+    an address with an open invitation returns that one."""
     try:
         email = _normalised_email(email)
     except ValidationError as exc:
         raise OrganisationError(_("Enter a valid e-mail address."), code="invalid_email") from exc
     role = _checked_role(role)
+    language = checked_language(language)
     if current_memberships(organisation=organisation).filter(user__email__iexact=email).exists():
         raise Conflict(_("This person already works here."), code="already_member")
     with transaction.atomic():
@@ -410,6 +489,7 @@ def staff_invite(
                     email=email,
                     full_name=full_name.strip()[:150],
                     role=role,
+                    language=language,
                     invited_by=invited_by,
                 )
         except IntegrityError:
@@ -419,22 +499,19 @@ def staff_invite(
 
 
 def invitation_email_send(*, invitation: Invitation) -> None:
-    """Send (or resend) the invitation e-mail with its personal link."""
+    """Send (or resend) the invitation e-mail with its personal link, in the invitation's
+    language; the link opens the invitation page in that language too."""
     if invitation.accepted:
         return
+    language = invitation.language or settings.LANGUAGE_CODE
+    course = counting_course_page(organisation=invitation.organisation, language=language)
     context = {
         "invitation": invitation,
         "organisation": invitation.organisation,
-        "accept_url": absolute_url(
-            reverse("organisations:invitation_accept", args=[invitation.token])
-        ),
+        "accept_url": invitation_url(invitation),
+        "course_title": course.title if course else "",
     }
-    _send(
-        to=invitation.email,
-        language=settings.LANGUAGE_CODE,
-        template="invitation",
-        context=context,
-    )
+    _send(to=invitation.email, language=language, template="invitation", context=context)
     Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
 
 
@@ -456,25 +533,115 @@ def invitation_accept(*, invitation: Invitation, user) -> StaffMembership:
     return membership
 
 
+# --- Joining through sign-up -----------------------------------------------------------------
+
+
+def join_intent_record(
+    *,
+    user,
+    organisation: Organisation,
+    invitation: Invitation | None = None,
+    role: str | None = None,
+    language: str | None = None,
+) -> JoinIntent:
+    """Remember that `user` signed up from a join link or an invitation, so the join completes
+    when they confirm their e-mail address, in whichever browser they open the link."""
+    return JoinIntent.objects.create(
+        user=user,
+        organisation=organisation,
+        invitation=invitation,
+        role=_checked_role(role or (invitation.role if invitation else None)),
+        language=checked_language(language),
+    )
+
+
+def join_intents_complete(*, user) -> JoinIntent | None:
+    """The person confirmed their e-mail address: every open join intent of theirs becomes a
+    membership (an invitation is accepted). Returns the latest one (where they go next), or
+    None. An invitation someone else used meanwhile is skipped, not an error."""
+    latest = None
+    with transaction.atomic():
+        intents = list(
+            JoinIntent.objects.select_for_update(of=("self",))
+            .filter(user=user, completed_at__isnull=True)
+            .select_related("organisation", "invitation")
+            .order_by("created_at", "pk")
+        )
+        for intent in intents:
+            if intent.invitation is not None:
+                try:
+                    invitation_accept(invitation=intent.invitation, user=user)
+                except Conflict:
+                    continue
+            else:
+                organisation_join(organisation=intent.organisation, user=user, role=intent.role)
+            intent.completed_at = timezone.now()
+            intent.save(update_fields=["completed_at"])
+            latest = intent
+    return latest
+
+
 # --- CSV import and export --------------------------------------------------------------------
 
-HEADER_ALIASES = {
+#: The CSV columns, in this order, in the template, the import and the export. The headers are
+#: written in the manager's language and read in every interface language (ADR 0016).
+CSV_COLUMNS = ("name", "email", "role", "language")
+EXPORT_COLUMNS = (*CSV_COLUMNS, "joined_at", "status")
+
+
+def _column_label(column: str) -> str:
+    labels = {
+        "name": pgettext("CSV column", "name"),
+        "email": pgettext("CSV column", "e-mail address"),
+        "role": pgettext("CSV column", "role"),
+        "language": pgettext("CSV column", "language"),
+        "joined_at": pgettext("CSV column", "joined on"),
+        "status": pgettext("CSV column", "training"),
+    }
+    return labels[column]
+
+
+#: Headers people type themselves, besides the translated column names.
+HEADER_WORDS = {
     "name": "name",
     "naam": "name",
     "full name": "name",
+    "imię i nazwisko": "name",
+    "nazwisko": "name",
+    "nombre": "name",
     "email": "email",
     "e-mail": "email",
     "e-mailadres": "email",
     "emailadres": "email",
     "email address": "email",
     "e-mail address": "email",
+    "adres e-mail": "email",
+    "correo": "email",
+    "correo electrónico": "email",
     "role": "role",
     "rol": "role",
     "functie": "role",
+    "rola": "role",
+    "stanowisko": "role",
+    "puesto": "role",
+    "language": "language",
+    "taal": "language",
+    "język": "language",
+    "idioma": "language",
 }
 
 
-#: Words managers use in their own staff lists (Dutch), besides the role codes and labels.
+def _header_aliases() -> dict[str, str]:
+    aliases = dict(HEADER_WORDS)
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for column in CSV_COLUMNS:
+                aliases[_column_label(column).strip().lower()] = column
+    return aliases
+
+
+#: Words managers use in their own staff lists, besides the role codes and the role names in
+#: every interface language (which come from the translation catalogues).
 ROLE_WORDS = {
     "receptie": "reception",
     "front office": "reception",
@@ -492,6 +659,22 @@ ROLE_WORDS = {
     "leidinggevende": "management",
     "overig": "other",
     "anders": "other",
+    "recepcja": "reception",
+    "sprzątanie": "housekeeping",
+    "dział techniczny": "technical",
+    "gastronomia": "food_beverage",
+    "kierownictwo": "management",
+    "inne": "other",
+    "recepción": "reception",
+    "limpieza": "housekeeping",
+    "pisos": "housekeeping",
+    "servicio técnico": "technical",
+    "mantenimiento": "technical",
+    "restauración": "food_beverage",
+    "alimentos y bebidas": "food_beverage",
+    "dirección": "management",
+    "otro": "other",
+    "otros": "other",
 }
 
 
@@ -499,10 +682,32 @@ def _role_aliases() -> dict[str, str]:
     aliases = dict(ROLE_WORDS)
     for value, label in StaffMembership.Role.choices:
         aliases[value] = value
-        for language in ("en", "nl"):
+        for language, _name in settings.LANGUAGES:
             with translation.override(language):
                 aliases[str(label).strip().lower()] = value
     return aliases
+
+
+def _language_aliases() -> dict[str, str]:
+    """A language by its code, its own name or its English name (nl, Nederlands, Dutch)."""
+    aliases = {}
+    for code, _name in settings.LANGUAGES:
+        info = translation.get_language_info(code)
+        for word in (code, info["name"], info["name_local"]):
+            aliases[word.strip().lower()] = code
+    return aliases
+
+
+def members_csv_template() -> str:
+    """The import template in the active language: the headers, then one row per role with only
+    the role filled in (rows without a name and an e-mail address are skipped on import)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_column_label(column) for column in CSV_COLUMNS])
+    language = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
+    for _value, label in StaffMembership.Role.choices:
+        writer.writerow(["", "", str(label), language])
+    return out.getvalue()
 
 
 @dataclass(frozen=True)
@@ -511,6 +716,7 @@ class ImportRow:
     name: str
     email: str
     role: str
+    language: str = settings.LANGUAGE_CODE
 
 
 @dataclass(frozen=True)
@@ -541,9 +747,11 @@ def _csv_rows(reader):
         raise _rejected(line + 1, _("The file is not a valid CSV file.")) from exc
 
 
-def members_csv_parse(*, content: bytes | str) -> list[ImportRow]:
-    """Read a CSV with the columns name, email, role (Dutch headers too; comma or semicolon).
-    Any invalid row rejects the whole file with a report of every bad row."""
+def members_csv_parse(*, content: bytes | str, default_language: str = "") -> list[ImportRow]:
+    """Read a CSV with the columns name, email, role and language (headers and role names in
+    any interface language; comma or semicolon). A row without a language gets
+    `default_language`. Any invalid row rejects the whole file with a report of every bad row."""
+    default_language = default_language or settings.LANGUAGE_CODE
     if isinstance(content, bytes):
         if len(content) > MAX_IMPORT_BYTES:
             raise _rejected(0, _("The file is larger than 1 MB."))
@@ -556,14 +764,20 @@ def members_csv_parse(*, content: bytes | str) -> list[ImportRow]:
         raise _rejected(1, _("The file is empty."))
     delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
     reader = csv.reader(io.StringIO(content), delimiter=delimiter)
+    header_aliases = _header_aliases()
     try:
         first = next(reader)
     except csv.Error as exc:
         raise _rejected(1, _("The file is not a valid CSV file.")) from exc
-    header = [HEADER_ALIASES.get(cell.strip().lower(), "") for cell in first]
+    header = [header_aliases.get(cell.strip().lower(), "") for cell in first]
     if "email" not in header:
-        raise _rejected(1, _("The first row must name the columns: name, email, role."))
+        raise _rejected(
+            1,
+            _("The first row must name the columns: %(columns)s.")
+            % {"columns": ", ".join(_column_label(column) for column in CSV_COLUMNS)},
+        )
     roles_by_alias = _role_aliases()
+    languages_by_alias = _language_aliases()
     rows: list[ImportRow] = []
     errors: list[dict] = []
     seen: dict[str, int] = {}
@@ -575,6 +789,8 @@ def members_csv_parse(*, content: bytes | str) -> list[ImportRow]:
         record = {
             column: cell.strip() for column, cell in zip(header, cells, strict=False) if column
         }
+        if not record.get("email") and not record.get("name"):
+            continue  # a role-only row left over from the template
         problems = []
         email = record.get("email", "").lower()
         try:
@@ -592,7 +808,22 @@ def members_csv_parse(*, content: bytes | str) -> list[ImportRow]:
         if role is None:
             problems.append(
                 _("Unknown role “%(value)s”; use one of: %(roles)s.")
-                % {"value": role_text, "roles": ", ".join(StaffMembership.Role.values)}
+                % {
+                    "value": role_text,
+                    "roles": ", ".join(str(label) for label in StaffMembership.Role.labels),
+                }
+            )
+        language_text = record.get("language", "")
+        language = (
+            languages_by_alias.get(language_text.lower()) if language_text else default_language
+        )
+        if language is None:
+            problems.append(
+                _("Unknown language “%(value)s”; use one of: %(languages)s.")
+                % {
+                    "value": language_text,
+                    "languages": ", ".join(code for code, _name in settings.LANGUAGES),
+                }
             )
         name = record.get("name", "")
         if len(name) > 150:
@@ -602,7 +833,15 @@ def members_csv_parse(*, content: bytes | str) -> list[ImportRow]:
         if problems:
             errors.append({"line": line, "email": email, "errors": problems})
         else:
-            rows.append(ImportRow(line=line, name=name, email=email, role=role or "other"))
+            rows.append(
+                ImportRow(
+                    line=line,
+                    name=name,
+                    email=email,
+                    role=role or "other",
+                    language=language or default_language,
+                )
+            )
     if errors:
         raise ImportRejected(_("The file was not imported."), errors=errors)
     if not rows:
@@ -610,10 +849,13 @@ def members_csv_parse(*, content: bytes | str) -> list[ImportRow]:
     return rows
 
 
-def members_import(*, organisation: Organisation, content: bytes | str, invited_by) -> ImportResult:
-    """Invite everyone in the CSV, all or nothing. People who already work here or already have
-    an open invitation are skipped, so importing the same file twice creates no duplicates."""
-    rows = members_csv_parse(content=content)
+def members_import(
+    *, organisation: Organisation, content: bytes | str, invited_by, default_language: str = ""
+) -> ImportResult:
+    """Invite everyone in the CSV, all or nothing, each in the row's language (else
+    `default_language`). People who already work here or already have an open invitation are
+    skipped, so importing the same file twice creates no duplicates."""
+    rows = members_csv_parse(content=content, default_language=default_language)
     with transaction.atomic():
         Organisation.objects.select_for_update().get(pk=organisation.pk)
         members = {
@@ -632,6 +874,7 @@ def members_import(*, organisation: Organisation, content: bytes | str, invited_
                     email=row.email,
                     full_name=row.name,
                     role=row.role,
+                    language=row.language,
                     invited_by=invited_by,
                 )
                 for row in rows
@@ -662,18 +905,20 @@ def csv_cell(value) -> str:
 
 
 def members_export_csv(*, organisation: Organisation) -> str:
-    """The member list as CSV (same columns as the import, plus status and dates)."""
+    """The member list as CSV in the active language: the import's columns and headers, plus
+    the date joined and the training status, so the file can be imported again."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["name", "email", "role", "joined_at", "status"])
+    writer.writerow([_column_label(column) for column in EXPORT_COLUMNS])
     for member in organisation_members(organisation=organisation):
         writer.writerow(
             [
-                csv_cell(member.user.full_name),
-                csv_cell(member.user.email),
-                csv_cell(member.role),
+                csv_cell(member_display_name(user=member.user)),
+                csv_cell("" if account_deleted(user=member.user) else member.user.email),
+                csv_cell(member.get_role_display()),
+                csv_cell(member.user.preferred_language),
                 csv_cell(timezone.localtime(member.joined_at).date().isoformat()),
-                csv_cell(member.member_status),
+                csv_cell(member.member_status_label),
             ]
         )
     return out.getvalue()

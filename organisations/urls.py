@@ -32,6 +32,8 @@ urlpatterns = [
     path("<int:pk>/uitnodigen/", views.invite, name="invite"),
     path("<int:pk>/importeren/", views.members_import, name="import"),
     path("<int:pk>/personeel.csv", views.members_export, name="export"),
+    path("<int:pk>/personeel-sjabloon.csv", views.members_template, name="import_template"),
+    path("<int:pk>/registratie/", views.registration_review, name="registration_review"),
     path("<int:pk>/herinneringen/", views.reminders_send, name="reminders"),
     path(
         "<int:pk>/personeel/<int:membership_id>/verwijderen/",

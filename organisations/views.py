@@ -5,6 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.http import urlencode
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -23,8 +25,10 @@ from .forms import (
     JoinForm,
     LocationForm,
     ManagerForm,
+    MemberRemoveForm,
     OrganisationForm,
     PublicSearchForm,
+    RegistrationReviewForm,
 )
 from .models import Invitation, Location, ManagerInvitation, Organisation, StaffMembership
 
@@ -60,6 +64,11 @@ def organisation_list(request):
                 else None
             ),
             "member_of": selectors.organisations_for_member(user=request.user),
+            "pending_registrations": (
+                selectors.registrations_to_review()
+                if selectors.user_reviews_registrations(user=request.user)
+                else None
+            ),
         },
     )
 
@@ -95,15 +104,34 @@ def _dashboard_context(request, organisation: Organisation, **extra) -> dict:
         "all_codes_fit": len(codes) <= ARCHIVE_MAX,
         "invitations": organisation.invitations.filter(accepted=False),
         "history": selectors.certification_history(organisation=organisation)[:20],
-        "invite_form": InviteForm(),
-        "import_form": ImportForm(),
+        "invite_form": InviteForm(initial={"language": _current_language()}),
+        "import_form": ImportForm(initial={"language": _current_language()}),
+        "poster_languages": _language_links(
+            lambda code: (
+                reverse("organisations:join_poster", args=[organisation.pk]) + f"?taal={code}"
+            )
+        ),
         "join_url": services.join_url(organisation),
         "locations": organisation.locations.all(),
         "can_manage": selectors.user_manages(user=request.user, organisation=organisation),
         "counting_courses": _counting_course_titles(organisation),
         "can_choose_courses": selectors.user_chooses_courses(user=request.user),
+        "can_review": selectors.user_reviews_registrations(user=request.user),
         **extra,
     }
+
+
+def _current_language() -> str:
+    code = (get_language() or settings.LANGUAGE_CODE)[:2]
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def _language_links(url_for) -> list[dict]:
+    """One entry per site language: its code, its own name and `url_for(code)`."""
+    return [
+        {"code": code, "name": name, "url": url_for(code), "current": code == _current_language()}
+        for code, name in settings.LANGUAGES
+    ]
 
 
 def _counting_course_titles(organisation: Organisation) -> list[str]:
@@ -234,7 +262,12 @@ def invite(request, pk: int):
     if form.is_valid():
         try:
             services.staff_invite(
-                organisation=organisation, invited_by=request.user, **form.cleaned_data
+                organisation=organisation,
+                invited_by=request.user,
+                **{
+                    **form.cleaned_data,
+                    "language": form.cleaned_data["language"] or _current_language(),
+                },
             )
         except OrganisationError as exc:
             form.add_error("email", exc.message)
@@ -261,6 +294,7 @@ def members_import(request, pk: int):
                 organisation=organisation,
                 content=form.cleaned_data["file"].read(services.MAX_IMPORT_BYTES + 1),
                 invited_by=request.user,
+                default_language=form.cleaned_data["language"] or _current_language(),
             )
         except ImportRejected as exc:
             import_errors = exc.errors
@@ -300,15 +334,49 @@ def members_export(request, pk: int):
 
 
 @login_required
-@require_POST
+@require_GET
+def members_template(request, pk: int):
+    """The import template: headers and role names in the manager's language."""
+    _organisation(request, pk, manage=True)
+    response = HttpResponse(services.members_csv_template(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="personeel-sjabloon-{pk}.csv"'
+    return response
+
+
+@login_required
 def member_remove(request, pk: int, membership_id: int):
+    """'No longer works here': a confirmation page (works without JavaScript) that says what
+    the change does to the 60% figure, then the change itself."""
     organisation = _organisation(request, pk, manage=True)
     membership = get_object_or_404(
-        StaffMembership, pk=membership_id, organisation=organisation, left_at__isnull=True
+        StaffMembership.objects.select_related("user"),
+        pk=membership_id,
+        organisation=organisation,
+        left_at__isnull=True,
     )
-    services.membership_end(membership=membership)
-    messages.success(request, _("%(name)s no longer counts as staff.") % {"name": membership.user})
-    return redirect("organisations:dashboard", pk=pk)
+    form = MemberRemoveForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.membership_end(membership=membership)
+        messages.success(
+            request,
+            _("%(name)s no longer counts as staff.")
+            % {"name": selectors.member_display_name(user=membership.user)},
+        )
+        return redirect("organisations:dashboard", pk=pk)
+    return render(
+        request,
+        "organisations/member_remove.html",
+        {
+            "organisation": organisation,
+            "membership": membership,
+            "name": selectors.member_display_name(user=membership.user),
+            "effect": selectors.member_removal_effect(
+                organisation=organisation, membership=membership
+            ),
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -367,9 +435,25 @@ def sticker_pdf(request, pk: int):
 @login_required
 @require_GET
 def join_poster(request, pk: int):
-    """A printable page for the staff room: join link and QR code."""
+    """A printable page for the staff room: join link and QR code, in one language
+    (`?taal=pl`) or in all of them (`?taal=all`, a QR code that follows the phone's language).
+    What only the manager needs (new link, back link) is not printed."""
     organisation = _organisation(request, pk)
-    url = services.join_url(organisation)
+    choice = request.GET.get("taal", "")
+    languages = [code for code, _name in settings.LANGUAGES]
+    if choice in languages:
+        url = services.join_url(organisation, language=choice)
+        poster_languages = [choice]
+    else:
+        choice = "all"
+        url = services.join_url(organisation)
+        poster_languages = languages
+    course_titles = {
+        code: getattr(
+            selectors.counting_course_page(organisation=organisation, language=code), "title", ""
+        )
+        for code in poster_languages
+    }
     return render(
         request,
         "organisations/join_poster.html",
@@ -377,6 +461,12 @@ def join_poster(request, pk: int):
             "organisation": organisation,
             "join_url": url,
             "qr_svg": qr_svg(url),
+            "choice": choice,
+            "poster_languages": [(code, course_titles[code]) for code in poster_languages],
+            "language_links": _language_links(
+                lambda code: reverse("organisations:join_poster", args=[pk]) + f"?taal={code}"
+            ),
+            "all_languages_url": reverse("organisations:join_poster", args=[pk]) + "?taal=all",
             "can_manage": selectors.user_manages(user=request.user, organisation=organisation),
         },
     )
@@ -426,38 +516,170 @@ def counting_courses(request, pk: int):
     )
 
 
-@login_required
+def _browser_language_redirect(request, url_name: str, token: str, language: str | None = None):
+    """A link without a language prefix (the QR code of a multilingual poster, an old link)
+    opens in the invitation's language, else in the browser's (its cookie or Accept-Language).
+    `?taal=` marks a language the visitor chose on the page, which always wins."""
+    if (
+        request.method != "GET"
+        or request.GET.get("taal")
+        or translation.get_language_from_path(request.path_info)
+    ):
+        return None
+    wanted = language or translation.get_language_from_request(request)
+    if wanted == settings.LANGUAGE_CODE or wanted not in dict(settings.LANGUAGES):
+        return None
+    with override(wanted):
+        return redirect(reverse(url_name, args=[token]))
+
+
+def _join_page_links(url_name: str, token: str) -> list[dict]:
+    def url_for(code: str) -> str:
+        with override(code):
+            return reverse(url_name, args=[token]) + f"?taal={code}"
+
+    return _language_links(url_for)
+
+
+def _landing_url(request, organisation: Organisation) -> str:
+    """Where a new member goes: the establishment's counting course in the language of the
+    page (else the default language), never the organisations overview."""
+    course = selectors.counting_course_page(organisation=organisation, language=_current_language())
+    url = course.get_url(request) if course is not None else None
+    return url or reverse("courses_catalogue")
+
+
+def _join_context(request, organisation: Organisation, url_name: str, token: str) -> dict:
+    return {
+        "organisation": organisation,
+        "course": selectors.counting_course_page(
+            organisation=organisation, language=_current_language()
+        ),
+        "language_links": _join_page_links(url_name, token),
+    }
+
+
+def _to_account_page(request, *, action: str, context: dict):
+    """Remember what the visitor came to join (for `organisations.receivers`, which turns it
+    into a JoinIntent at sign-up) and send them to sign up or log in, coming back here."""
+    request.session[services.JOIN_SESSION_KEY] = {**context, "language": _current_language()}
+    target = "account_login" if action == "login" else "account_signup"
+    return redirect(f"{reverse(target)}?{urlencode({'next': request.path})}")
+
+
 def join(request, token: str):
+    """The page behind the join link and the poster's QR code: who invites you and to what, in
+    your language; then sign up or log in, join, and go straight to the course."""
     organisation = get_object_or_404(Organisation, join_token=token)
+    if response := _browser_language_redirect(request, "organisations:join", token):
+        return response
+    pending = request.session.get(services.JOIN_SESSION_KEY) or {}
+    if request.user.is_authenticated:
+        if (
+            selectors.current_memberships(organisation=organisation)
+            .filter(user=request.user)
+            .exists()
+        ):
+            return redirect(_landing_url(request, organisation))
+        if pending.get("join_token") == token and request.method == "GET":
+            # They chose their role before logging in: join without asking again.
+            request.session.pop(services.JOIN_SESSION_KEY, None)
+            services.organisation_join(
+                organisation=organisation, user=request.user, role=pending.get("role")
+            )
+            messages.success(
+                request, _("You now work for %(name)s on this platform.") % {"name": organisation}
+            )
+            return redirect(_landing_url(request, organisation))
     form = JoinForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if not request.user.is_authenticated:
+            return _to_account_page(
+                request,
+                action=request.POST.get("action", "signup"),
+                context={"join_token": token, "role": form.cleaned_data["role"]},
+            )
         services.organisation_join(
             organisation=organisation, user=request.user, role=form.cleaned_data["role"]
         )
         messages.success(
             request, _("You now work for %(name)s on this platform.") % {"name": organisation}
         )
-        return redirect("organisations:list")
-    return render(request, "organisations/join.html", {"organisation": organisation, "form": form})
+        return redirect(_landing_url(request, organisation))
+    return render(
+        request,
+        "organisations/join.html",
+        {**_join_context(request, organisation, "organisations:join", token), "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
-@login_required
 def invitation_accept(request, token: str):
+    """The page behind an invitation's personal link, in the invitation's language."""
     invitation = get_object_or_404(Invitation.objects.select_related("organisation"), token=token)
-    if request.method == "POST":
+    organisation = invitation.organisation
+    if response := _browser_language_redirect(
+        request, "organisations:invitation_accept", token, language=invitation.language
+    ):
+        return response
+    context = {
+        **_join_context(request, organisation, "organisations:invitation_accept", token),
+        "invitation": invitation,
+    }
+    if request.user.is_authenticated and invitation.accepted_by_id == request.user.pk:
+        return redirect(_landing_url(request, organisation))
+    pending = request.session.get(services.JOIN_SESSION_KEY) or {}
+    # They chose to accept before logging in: accept without asking again.
+    accept_now = request.user.is_authenticated and pending.get("invitation_token") == token
+    if accept_now:
+        request.session.pop(services.JOIN_SESSION_KEY, None)
+    if request.method == "POST" or accept_now:
+        if not request.user.is_authenticated:
+            return _to_account_page(
+                request,
+                action=request.POST.get("action", "signup"),
+                context={"invitation_token": token},
+            )
         try:
             services.invitation_accept(invitation=invitation, user=request.user)
         except OrganisationError as exc:
             messages.error(request, exc.message)
-            return render(
-                request, "organisations/invitation.html", {"invitation": invitation}, status=409
-            )
+            return render(request, "organisations/invitation.html", context, status=409)
         messages.success(
-            request,
-            _("You now work for %(name)s on this platform.") % {"name": invitation.organisation},
+            request, _("You now work for %(name)s on this platform.") % {"name": organisation}
         )
-        return redirect("organisations:list")
-    return render(request, "organisations/invitation.html", {"invitation": invitation})
+        return redirect(_landing_url(request, organisation))
+    return render(request, "organisations/invitation.html", context)
+
+
+@login_required
+def registration_review(request, pk: int):
+    """Programme staff approve (KvK number checked) or reject a self-registered establishment;
+    only approved ones appear in the public list of certified places."""
+    organisation = _organisation(request, pk)
+    if not selectors.user_reviews_registrations(user=request.user):
+        raise PermissionDenied(_("Only programme staff review registrations."))
+    form = RegistrationReviewForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_registration_review(
+                organisation=organisation,
+                reviewer=request.user,
+                approve=form.cleaned_data["decision"] == "approve",
+                kvk_checked=form.cleaned_data["kvk_checked"],
+                note=form.cleaned_data["note"],
+            )
+        except OrganisationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The registration has been reviewed."))
+            return redirect("organisations:list")
+    return render(
+        request,
+        "organisations/registration_review.html",
+        {"organisation": organisation, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required

@@ -214,3 +214,22 @@ def answer_all_right(attempt) -> None:
         services.answer_submit(
             attempt=attempt, question_id=question["id"], response={"option_ids": right}
         )
+
+
+def translate_course(course, code: str):
+    """A published translation of `course` (and its lessons) in `code`, as wagtail-localize
+    makes one: same translation key, so it is the same course in another language."""
+    from wagtail.actions.copy_for_translation import CopyPageForTranslationAction
+    from wagtail.models import Locale, Page
+
+    from courses.models import CoursePage
+
+    translated = CopyPageForTranslationAction(
+        page=course,
+        locale=Locale.objects.get_or_create(language_code=code)[0],
+        copy_parents=True,
+        include_subtree=True,
+    ).execute(skip_permission_checks=True)
+    for page in Page.objects.filter(locale__language_code=code, live=False).order_by("path"):
+        page.specific.save_revision().publish()
+    return CoursePage.objects.get(pk=translated.pk)

@@ -59,6 +59,20 @@ PAGE_TYPES = {
         user="learner",
     ),
     "organisations": PageType(lambda c: reverse("organisations:list"), user="manager"),
+    # issue 16: the page behind the poster's QR code (here in Polish), the poster itself and
+    # the programme's approval of a registration
+    "join-pl": PageType(
+        lambda c: "/pl" + reverse("organisations:join", args=[c.organisation.join_token]),
+        lang="pl",
+    ),
+    "join-poster": PageType(
+        lambda c: reverse("organisations:join_poster", args=[c.organisation.pk]) + "?taal=all",
+        user="manager",
+    ),
+    "registration-review": PageType(
+        lambda c: reverse("organisations:registration_review", args=[c.organisation.pk]),
+        user="programme_staff",
+    ),
     "certified-establishments": PageType(lambda c: reverse("organisations:public_list")),
     "programme-dashboard": PageType(
         lambda c: reverse("reporting:dashboard"), user="programme_staff"

@@ -21,6 +21,7 @@ from accounts import roles
 from certificates.models import Certificate
 from courses.models import CoursePage, StorylinePage
 from lms import services as lms_services
+from organisations import services as organisation_services
 from organisations.models import Invitation, Organisation
 from organisations.selectors import HOTEL_COURSE_SLUG
 from reporting.models import Target, TargetCourse
@@ -238,7 +239,19 @@ def test_manager_certifies_a_hotel_when_three_of_five_staff_pass_in_three_langua
     progress = page.locator("section[aria-labelledby=progress-heading]").inner_text()
     assert re.search(r"\b3\D+5\b", progress), progress
     assert axe_violations(page) == []
+    # Certified, but listed publicly only once programme staff approved the registration.
     visitor = new_page()
+    visitor.goto(reverse("organisations:public_list"))
+    assert "Hotel De Brug" not in visitor.locator("main").inner_text()
+    organisation_services.organisation_update(
+        organisation=organisation, data={"kvk_number": "12345678"}
+    )
+    organisation_services.organisation_registration_review(
+        organisation=organisation,
+        reviewer=UserFactory(role=roles.PROGRAMME_STAFF),
+        approve=True,
+        kvk_checked=True,
+    )
     visitor.goto(reverse("organisations:public_list"))
     assert "Hotel De Brug" in visitor.locator("main").inner_text()
 

@@ -1071,3 +1071,28 @@ def test_answering_a_submitted_attempt_is_a_conflict(client, user):
     assert response.status_code == 409
     assert shown("This attempt has already been submitted.") in response.content.decode()
     assert client.post(reverse("lms:lesson_done", kwargs={"lesson_id": 999999})).status_code == 404
+
+
+def test_catalogue_shows_the_language_versions_of_a_course_as_one_entry(client):
+    hotel = make_quiz_course()
+    polish = factories.translate_course(hotel, "pl")
+    spanish = factories.translate_course(hotel, "es")
+    index = factories.course_index()
+    html = client.get(index.url).content.decode()
+    # one entry, in the site's language, with links to the other versions
+    assert html.count(f'href="{hotel.url}"') == 1
+    assert f'href="{polish.url}"' in html and f'href="{spanish.url}"' in html
+    assert 'hreflang="pl"' in html
+    assert client.get(index.url).context["courses"][0][0].pk == hotel.pk
+    assert len(client.get(index.url).context["courses"]) == 1
+    # filtered on Polish, the entry is the Polish version
+    entries = client.get(index.url, {"taal": "pl"}).context["courses"]
+    assert [course.pk for course, _others in entries] == [polish.pk]
+
+
+def test_course_page_links_to_its_other_language_versions(client):
+    hotel = make_quiz_course()
+    polish = factories.translate_course(hotel, "pl")
+    html = client.get(hotel.url).content.decode()
+    assert f'href="{polish.url}"' in html and 'lang="pl"' in html
+    assert f'href="{hotel.url}"' in client.get(polish.url).content.decode()

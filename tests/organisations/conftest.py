@@ -4,7 +4,7 @@ from accounts import roles
 from lms import services as lms_services
 from organisations import services
 from organisations.models import StaffMembership
-from tests.factories import UserFactory, answer_all_right, make_course
+from tests.factories import UserFactory, answer_all_right, make_course, translate_course  # noqa: F401
 
 
 @pytest.fixture
@@ -33,8 +33,9 @@ def make_organisation(*, manager, course, declared_staff=5, **extra):
         declared_staff=declared_staff,
         **extra,
     )
-    organisation.counting_course_keys = [str(course.translation_key)]
-    organisation.save(update_fields=["counting_course_keys"])
+    if course is not None:
+        organisation.counting_course_keys = [str(course.translation_key)]
+        organisation.save(update_fields=["counting_course_keys"])
     return organisation
 
 

@@ -4,9 +4,10 @@ from datetime import timedelta
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts import roles
+from certificates.models import Certificate
 from organisations import selectors, services
 from organisations.errors import Conflict, ImportRejected, OrganisationError
 from organisations.models import (
@@ -405,8 +406,11 @@ def test_member_statuses(organisation, hotel_course):
     lms_services.enrolment_create(user=in_progress.user, course=hotel_course)
     passed = add_member(organisation)
     certify(passed.user, hotel_course)
+    revoked = add_member(organisation)
+    certify(revoked.user, hotel_course, valid=False)
     expired = add_member(organisation)
-    certify(expired.user, hotel_course, valid=False)
+    certificate = certify(expired.user, hotel_course)
+    Certificate.objects.filter(pk=certificate.pk).update(status=Certificate.Status.EXPIRED)
     statuses = {
         m.pk: m.member_status for m in selectors.organisation_members(organisation=organisation)
     }
@@ -414,6 +418,7 @@ def test_member_statuses(organisation, hotel_course):
         not_started.pk: "not_started",
         in_progress.pk: "in_progress",
         passed.pk: "passed",
+        revoked.pk: "revoked",  # a revoked certificate is not shown as expired
         expired.pk: "expired",
     }
 
@@ -484,9 +489,11 @@ def test_unreadable_files_are_rejected(organisation, manager, content):
 def test_export_neutralises_formulas(organisation):
     for name in ('=HYPERLINK("http://x")', "+31 6", "-1", "@SUM(A1)", "Gewone Naam"):
         add_member(organisation, user=UserFactory(full_name=name))
-    exported = services.members_export_csv(organisation=organisation)
+    with translation.override("en"):
+        exported = services.members_export_csv(organisation=organisation)
     lines = exported.splitlines()
-    assert lines[0] == "name,email,role,joined_at,status"
+    # the import's columns (so the file can be imported again), then the date and the status
+    assert lines[0] == "name,e-mail address,role,language,joined on,training"
     names = sorted(line.split(",")[0] for line in lines[1:])
     assert "'+31 6" in names and "'-1" in names and "'@SUM(A1)" in names
     assert "Gewone Naam" in names
@@ -567,3 +574,133 @@ def test_a_new_join_link_replaces_the_old_one(organisation):
     assert organisation.join_token != old and len(organisation.join_token) >= 40
     assert not Organisation.objects.filter(join_token=old).exists()
     assert selectors.current_memberships(organisation=organisation).get() == member
+
+
+# --- Languages, joining through sign-up, approval (ADR 0016) -----------------------------------
+
+
+def test_the_invitation_email_is_in_the_invitation_language(organisation, mailoutbox):
+    for email, language in (("ana@example.org", "nl"), ("sam@example.org", "en")):
+        invitation = services.staff_invite(
+            organisation=organisation, email=email, language=language
+        )
+        services.invitation_email_send(invitation=invitation)
+    dutch, english = mailoutbox[-2], mailoutbox[-1]
+    assert "invites you to take the free training" in english.body
+    assert "invites you to take the free training" not in dutch.body
+    assert "/en/organisaties/uitnodiging/" in english.body
+    assert "/en/" not in dutch.body
+
+
+def test_an_invitation_in_an_unknown_language_is_refused(organisation):
+    with pytest.raises(OrganisationError) as error:
+        services.staff_invite(organisation=organisation, email="a@example.org", language="xx")
+    assert error.value.code == "invalid_language"
+    assert not Invitation.objects.exists()
+
+
+def test_import_accepts_role_names_and_headers_in_every_language(organisation, manager):
+    content = (
+        "imię i nazwisko;adres e-mail;stanowisko;język\n"
+        "Ola;ola@example.org;sprzątanie;pl\n"
+        "Maria;maria@example.org;limpieza;Español\n"
+        "Sam;sam@example.org;housekeeping;\n"
+    )
+    result = services.members_import(
+        organisation=organisation, content=content, invited_by=manager, default_language="en"
+    )
+    assert result.invited == 3
+    rows = {i.email: (i.role, i.language) for i in Invitation.objects.all()}
+    assert rows == {
+        "ola@example.org": ("housekeeping", "pl"),
+        "maria@example.org": ("housekeeping", "es"),
+        "sam@example.org": ("housekeeping", "en"),
+    }
+
+
+def test_import_reports_an_unknown_language(organisation, manager):
+    with pytest.raises(ImportRejected) as error:
+        services.members_import(
+            organisation=organisation,
+            content="name,email,role,language\nAna,ana@example.org,reception,klingon\n",
+            invited_by=manager,
+        )
+    assert error.value.errors[0]["line"] == 2
+    assert not Invitation.objects.exists()
+
+
+def test_the_template_and_the_export_share_headers_and_import_again(organisation, manager):
+    add_member(organisation, user=UserFactory(full_name="Ana", email="ana@example.org"))
+    with translation.override("en"):
+        template = services.members_csv_template()
+        exported = services.members_export_csv(organisation=organisation)
+    assert exported.splitlines()[0].startswith(template.splitlines()[0])
+    # the template's role rows have no person in them: importing it alone invites nobody
+    with pytest.raises(ImportRejected):
+        services.members_import(organisation=organisation, content=template, invited_by=manager)
+    other = make_organisation(manager=manager, course=None, name="Hotel Twee")
+    result = services.members_import(organisation=other, content=exported, invited_by=manager)
+    assert result.invited == 1
+
+
+def test_approval_needs_a_checked_8_digit_kvk_number_and_rejection_a_reason(organisation):
+    reviewer = UserFactory()
+    for kvk, checked, code in (("", True, "kvk_missing"), ("12345678", False, "kvk_not_checked")):
+        organisation.kvk_number = kvk
+        organisation.save(update_fields=["kvk_number"])
+        with pytest.raises(OrganisationError) as error:
+            services.organisation_registration_review(
+                organisation=organisation, reviewer=reviewer, approve=True, kvk_checked=checked
+            )
+        assert error.value.code == code
+    with pytest.raises(OrganisationError):
+        services.organisation_registration_review(
+            organisation=organisation, reviewer=reviewer, approve=False, kvk_checked=False
+        )
+    rejected = services.organisation_registration_review(
+        organisation=organisation,
+        reviewer=reviewer,
+        approve=False,
+        kvk_checked=False,
+        note="KvK number belongs to another company",
+    )
+    assert rejected.registration_status == Organisation.RegistrationStatus.REJECTED
+    approved = services.organisation_registration_review(
+        organisation=organisation, reviewer=reviewer, approve=True, kvk_checked=True
+    )
+    assert approved.registration_status == Organisation.RegistrationStatus.APPROVED
+    assert approved.registration_reviewed_by == reviewer
+
+
+def test_join_intents_complete_on_confirmation_and_lead_to_the_course(organisation, hotel_course):
+    from organisations.models import JoinIntent
+    from tests.organisations.conftest import translate_course
+
+    polish = translate_course(hotel_course, "pl")
+    user = UserFactory()
+    invitation = services.staff_invite(
+        organisation=organisation, email=user.email, role="technical", language="pl"
+    )
+    services.join_intent_record(
+        user=user, organisation=organisation, invitation=invitation, language="pl"
+    )
+    assert selectors.join_destination(user) is None  # nothing completed yet
+    intent = services.join_intents_complete(user=user)
+    assert intent is not None
+    membership = StaffMembership.objects.get(user=user)
+    assert membership.role == "technical"
+    invitation.refresh_from_db()
+    assert invitation.accepted and invitation.accepted_by == user
+    assert selectors.join_destination(user) == polish.url
+    # completing again changes nothing
+    assert services.join_intents_complete(user=user) is None
+    assert JoinIntent.objects.filter(user=user, completed_at__isnull=True).count() == 0
+
+
+def test_a_manager_sees_certificates_for_counting_courses_only(organisation, hotel_course, manager):
+    other_course = make_course(title="BUIT voor professionals")
+    member = add_member(organisation)
+    counting = certify(member.user, hotel_course)
+    unrelated = certify(member.user, other_course)
+    assert selectors.manager_may_view_certificate(manager, counting)
+    assert not selectors.manager_may_view_certificate(manager, unrelated)

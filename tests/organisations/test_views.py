@@ -1,18 +1,26 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from accounts import roles
 from organisations import services
 from organisations.models import Invitation, Organisation, StaffMembership
 from tests.factories import UserFactory, make_course
-from tests.organisations.conftest import add_member, certify, make_organisation
+from tests.organisations.conftest import (
+    add_member,
+    certify,
+    make_organisation,
+    translate_course,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-def url(name, *args):
-    return reverse(f"organisations:{name}", args=args)
+def url(name, *args, language="nl"):
+    # A request leaves its language active in the test's thread; say which one the URL is in.
+    with translation.override(language):
+        return reverse(f"organisations:{name}", args=args)
 
 
 def certified(organisation, course, passed=3):
@@ -172,23 +180,43 @@ def test_declared_staff_below_members_is_a_form_error(client, organisation, mana
     assert organisation.declared_staff == 5
 
 
-def test_member_remove(client, organisation, manager):
+def test_member_remove_asks_for_confirmation_and_shows_the_effect_on_the_60_percent(
+    client, organisation, manager, hotel_course
+):
+    for _ in range(2):
+        certify(add_member(organisation).user, hotel_course)
     member = add_member(organisation)
+    certify(member.user, hotel_course)
     client.force_login(manager)
-    response = client.post(url("member_remove", organisation.pk, member.pk))
-    assert response.status_code == 302
+    remove = url("member_remove", organisation.pk, member.pk)
+    page = client.get(remove)
+    assert page.status_code == 200
+    effect = page.context["effect"]
+    # 3 of the 5 declared staff passed (60%); without this member 2 of 5 (40%)
+    assert (effect.before.passed, effect.before.staff_count, effect.before.percent) == (3, 5, 60)
+    assert (effect.passed_after, effect.staff_after, effect.percent_after) == (2, 5, 40)
+    assert effect.before.qualifies and not effect.qualifies_after
+    # the dashboard only links to this page; a POST without the confirmation changes nothing
+    assert client.post(remove).status_code == 400
+    member.refresh_from_db()
+    assert member.left_at is None
+    assert client.post(remove, {"confirm": "on"}).status_code == 302
     member.refresh_from_db()
     assert member.left_at is not None
 
 
-def test_join_through_the_link(client, organisation):
+def test_join_through_the_link_leads_to_the_course(client, organisation, hotel_course):
     user = UserFactory()
     client.force_login(user)
     join = url("join", organisation.join_token)
     assert client.get(join).status_code == 200
-    assert client.post(join, {"role": "housekeeping"}).status_code == 302
+    response = client.post(join, {"role": "housekeeping"})
+    assert response.status_code == 302
+    assert response["Location"] == hotel_course.url  # never the organisations overview
     membership = StaffMembership.objects.get(user=user)
     assert membership.organisation == organisation and membership.role == "housekeeping"
+    # a member who opens the link again goes straight to the course
+    assert client.get(join)["Location"] == hotel_course.url
     assert client.get(url("join", "not-a-token")).status_code == 404
 
 
@@ -223,6 +251,14 @@ def test_certificate_and_sticker_pdf(client, organisation, hotel_course, manager
         assert response.content.startswith(b"%PDF")
 
 
+def approved(organisation):
+    organisation.kvk_number = "12345678"
+    organisation.save(update_fields=["kvk_number"])
+    return services.organisation_registration_review(
+        organisation=organisation, reviewer=None, approve=True, kvk_checked=True
+    )
+
+
 def test_public_list_shows_only_opted_in_certified_establishments(client, hotel_course):
     manager = UserFactory()
     listed = certified(
@@ -235,15 +271,26 @@ def test_public_list_shows_only_opted_in_certified_establishments(client, hotel_
         ),
         hotel_course,
     )
+    approved(listed)
     certified(
         make_organisation(manager=manager, course=hotel_course, name="Hotel Stil"), hotel_course
     )
-    make_organisation(
-        manager=manager, course=hotel_course, name="Hotel Nog Niet", public_listing=True
+    approved(
+        make_organisation(
+            manager=manager, course=hotel_course, name="Hotel Nog Niet", public_listing=True
+        )
+    )
+    # certified and opted in, but programme staff have not approved the registration yet
+    certified(
+        make_organisation(
+            manager=manager, course=hotel_course, name="Park Ongekeurd", public_listing=True
+        ),
+        hotel_course,
     )
     body = client.get(url("public_list")).content.decode()
     assert "Hotel Zichtbaar" in body
     assert "Hotel Stil" not in body and "Hotel Nog Niet" not in body
+    assert "Park Ongekeurd" not in body
     code = listed.certificates.get().code
     assert f"/verify/{code}" in body
     assert (
@@ -319,6 +366,7 @@ def test_locations_certified_together(client, organisation, hotel_course, manage
         ),
         hotel_course,
     )
+    approved(listed)
     services.location_add(organisation=listed, name="Keten Zeist", municipality="Zeist")
     body = client.get(url("public_list"), {"municipality": "zeist"}).content.decode()
     assert "Hotel Keten" in body
@@ -504,3 +552,216 @@ def test_programme_staff_choose_the_courses_that_count(
     organisation.refresh_from_db()
     assert organisation.counting_course_keys == [str(other.translation_key)]
     assert other.title in client.get(url("dashboard", organisation.pk)).content.decode()
+
+
+# --- The journey in the visitor's language (ADR 0016) ------------------------------------------
+
+
+def test_an_unprefixed_join_link_follows_the_browser_language(client, organisation, hotel_course):
+    translate_course(hotel_course, "pl")
+    plain = url("join", organisation.join_token)
+    response = client.get(plain, HTTP_ACCEPT_LANGUAGE="pl-PL,pl;q=0.9")
+    polish = url("join", organisation.join_token, language="pl")
+    assert polish.startswith("/pl/")
+    assert response.status_code == 302 and response["Location"] == polish
+    # a language chosen on the page wins over the browser
+    assert client.get(plain + "?taal=nl", HTTP_ACCEPT_LANGUAGE="pl").status_code == 200
+    page = client.get(polish)
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert organisation.name in body
+    assert page.context["course"].locale.language_code == "pl"  # the training in Polish
+    assert 'hreflang="es"' in body and 'hreflang="en"' in body  # a visible language choice
+
+
+def _confirmation_path(message) -> str:
+    import re
+    from urllib.parse import urlparse
+
+    return urlparse(re.search(r"https?://\S+/confirm-email/\S+", message.body).group(0)).path
+
+
+def test_sign_up_from_the_join_page_and_confirm_in_another_browser(
+    client, organisation, hotel_course, mailoutbox
+):
+    from django.test import Client
+
+    from organisations.models import JoinIntent
+
+    polish_course = translate_course(hotel_course, "pl")
+    join = url("join", organisation.join_token, language="pl")
+    with translation.override("pl"):
+        signup = reverse("account_signup")
+    response = client.post(join, {"role": "housekeeping", "action": "signup"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(signup + "?next=")
+    signed_up = client.post(
+        response["Location"],
+        {
+            "full_name": "Ola Kowalska",
+            "email": "ola@example.org",
+            "password1": "correct-horse-battery",
+            "password2": "correct-horse-battery",
+            "next": join,
+        },
+    )
+    assert signed_up.status_code == 302
+    intent = JoinIntent.objects.get(user__email="ola@example.org")
+    assert (intent.organisation, intent.role, intent.language) == (
+        organisation,
+        "housekeeping",
+        "pl",
+    )
+    confirm = _confirmation_path(mailoutbox[-1])
+    assert confirm.startswith("/pl/")  # the confirmation keeps the language
+
+    other_browser = Client()
+    confirmed = other_browser.post(confirm)
+    membership = StaffMembership.objects.get(user__email="ola@example.org")
+    assert membership.organisation == organisation and membership.role == "housekeeping"
+    # not logged in in this browser: log in, then straight into the Polish course
+    assert confirmed.status_code == 302
+    location = confirmed["Location"]
+    assert "/login/" in location and "next=" in location
+    logged_in = other_browser.post(
+        location, {"login": "ola@example.org", "password": "correct-horse-battery"}
+    )
+    assert logged_in["Location"] == polish_course.url
+
+
+def test_sign_up_and_confirm_in_the_same_browser_lands_in_the_course(
+    client, organisation, hotel_course, mailoutbox
+):
+    english_course = translate_course(hotel_course, "en")
+    join = url("join", organisation.join_token, language="en")
+    location = client.post(join, {"role": "reception", "action": "signup"})["Location"]
+    client.post(
+        location,
+        {
+            "full_name": "Sam Smith",
+            "email": "sam@example.org",
+            "password1": "correct-horse-battery",
+            "password2": "correct-horse-battery",
+            "next": join,
+        },
+    )
+    confirmed = client.post(_confirmation_path(mailoutbox[-1]))
+    assert confirmed.status_code == 302
+    assert client.get(confirmed["Location"])["Location"] == english_course.url
+    assert StaffMembership.objects.filter(user__email="sam@example.org").exists()
+
+
+def test_an_existing_account_logs_in_from_the_join_page_and_joins_with_its_role(
+    client, organisation, hotel_course
+):
+    user = UserFactory(email="ana@example.org")
+    join = url("join", organisation.join_token)
+    location = client.post(join, {"role": "technical", "action": "login"})["Location"]
+    with translation.override("nl"):
+        assert location.startswith(reverse("account_login"))
+    after_login = client.post(location, {"login": user.email, "password": "correct-horse-battery"})
+    assert after_login["Location"] == join
+    assert client.get(join)["Location"] == hotel_course.url
+    assert StaffMembership.objects.get(user=user).role == "technical"
+
+
+def test_an_invitation_link_opens_in_the_invitation_language(client, organisation, hotel_course):
+    invitation = services.staff_invite(
+        organisation=organisation, email="maria@example.org", language="es"
+    )
+    response = client.get(url("invitation_accept", invitation.token))
+    spanish = url("invitation_accept", invitation.token, language="es")
+    assert response.status_code == 302 and response["Location"] == spanish
+    assert organisation.name in client.get(spanish).content.decode()
+
+
+def test_accepting_an_invitation_leads_to_the_course_in_that_language(
+    client, organisation, hotel_course
+):
+    spanish_course = translate_course(hotel_course, "es")
+    invitation = services.staff_invite(
+        organisation=organisation, email="maria@example.org", language="es"
+    )
+    client.force_login(UserFactory(email="maria@example.org"))
+    accept = url("invitation_accept", invitation.token, language="es")
+    assert client.post(accept)["Location"] == spanish_course.url
+
+
+def test_invite_form_and_csv_upload_take_a_language(client, organisation, manager, mailoutbox):
+    client.force_login(manager)
+    response = client.post(
+        url("invite", organisation.pk),
+        {"email": "ola@example.org", "role": "housekeeping", "language": "pl"},
+    )
+    assert response.status_code == 302
+    assert Invitation.objects.get(email="ola@example.org").language == "pl"
+    upload = SimpleUploadedFile(
+        "staff.csv",
+        "naam,e-mailadres,rol,taal\nJan,jan@example.org,receptie,\nAna,ana@example.org,recepción,es\n".encode(),
+        content_type="text/csv",
+    )
+    response = client.post(url("import", organisation.pk), {"file": upload, "language": "en"})
+    assert response.status_code == 302
+    languages = dict(Invitation.objects.values_list("email", "language"))
+    assert languages["jan@example.org"] == "en" and languages["ana@example.org"] == "es"
+
+
+def test_the_import_template_is_in_the_managers_language(client, organisation, manager):
+    client.force_login(manager)
+    response = client.get(url("import_template", organisation.pk), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "name,e-mail address,role,language"
+    assert "housekeeping" in response.content.decode()
+
+
+def test_poster_per_language_carries_no_manager_text_in_print(client, organisation, manager):
+    client.force_login(manager)
+    response = client.get(url("join_poster", organisation.pk) + "?taal=pl")
+    body = response.content.decode()
+    polish_link = url("join", organisation.join_token, language="pl")
+    assert polish_link in body
+    sheet = body[body.index('class="join-poster__sheet"') :]
+    sheet = sheet[: sheet.index("</section>")]
+    assert 'lang="pl"' in sheet
+    assert "join_link_rotate" not in sheet and "nieuwe" not in sheet.lower()
+    assert url("join_link_rotate", organisation.pk) not in sheet
+    everyone = client.get(url("join_poster", organisation.pk) + "?taal=all").content.decode()
+    assert all(f'lang="{code}"' in everyone for code in ("nl", "en", "pl", "es"))
+
+
+def test_a_deleted_account_is_shown_as_deleted(client, organisation, manager):
+    from accounts.services import user_anonymise
+
+    member = add_member(organisation)
+    user_anonymise(user=member.user)
+    client.force_login(manager)
+    body = client.get(url("dashboard", organisation.pk)).content.decode()
+    assert "@invalid.invalid" not in body
+    assert "deleted account" in body or "verwijderd account" in body
+    export = client.get(url("export", organisation.pk)).content.decode()
+    assert "@invalid.invalid" not in export
+
+
+def test_programme_staff_approve_a_registration_after_checking_the_kvk_number(
+    client, hotel_course, programme_user
+):
+    manager = UserFactory()
+    organisation = make_organisation(manager=manager, course=hotel_course, public_listing=True)
+    assert organisation.registration_status == "pending"
+    review = url("registration_review", organisation.pk)
+    client.force_login(manager)
+    assert client.get(review).status_code == 403  # a manager cannot approve their own
+    client.force_login(programme_user)
+    assert organisation.name in client.get(url("list")).content.decode()
+    # no KvK number yet: approving is refused with a clear message
+    response = client.post(review, {"decision": "approve", "kvk_checked": "on"})
+    assert response.status_code == 400
+    organisation.kvk_number = "12345678"
+    organisation.save(update_fields=["kvk_number"])
+    # the reviewer must confirm they checked it
+    assert client.post(review, {"decision": "approve"}).status_code == 400
+    assert client.post(review, {"decision": "approve", "kvk_checked": "on"}).status_code == 302
+    organisation.refresh_from_db()
+    assert organisation.registration_status == "approved"
+    assert organisation.registration_reviewed_by == programme_user
