@@ -46,7 +46,8 @@ REASON_MAX = 1000
 
 def _language(user, course) -> str:
     languages = {code for code, _name in settings.LANGUAGES}
-    for candidate in (getattr(user, "preferred_language", ""), course.locale.language_code):
+    course_language = course.locale.language_code if course is not None else ""
+    for candidate in (getattr(user, "preferred_language", ""), course_language):
         if candidate in languages:
             return candidate
     return settings.LANGUAGE_CODE
@@ -94,7 +95,8 @@ def certificate_create(*, completion: Completion) -> Certificate:
     existing = Certificate.objects.filter(completion=completion).first()
     if existing is not None:
         return existing
-    course = completion.course.specific
+    # a training on location has no course page, only the title it was completed for
+    course = completion.course.specific if completion.course_id else None
     user = completion.user
     try:
         with transaction.atomic():
@@ -104,7 +106,7 @@ def certificate_create(*, completion: Completion) -> Certificate:
                 completion=completion,
                 course=course,
                 course_key=completion.course_key,
-                course_title=course.title,
+                course_title=course.title if course is not None else completion.title,
                 holder_name=_holder_name(user),
                 language=_language(user, course),
                 score=completion.score,
@@ -507,7 +509,7 @@ def certificates_personal_data(user) -> dict:
                 "holder_name": c.holder_name,
                 "course": c.course_title,
                 "language": c.language,
-                "score": str(c.score),
+                "score": str(c.score) if c.score is not None else None,
                 "status": c.status,
                 "issued_at": c.issued_at.isoformat(),
                 "expires_at": c.expires_at.isoformat() if c.expires_at else None,
