@@ -7,6 +7,10 @@ ORGANISATION_MANAGER = "organisation manager"
 COURSE_EDITOR = "course editor"
 PROGRAMME_STAFF = "programme staff"
 SITE_ADMIN = "site admin"
+#: plans sessions of the training formats they organise (in Wagtail) and sees their registrations
+TRAINING_ORGANISER = "training organiser"
+#: records attendance of the sessions they give (on the site, no admin access)
+TRAINER = "trainer"
 
 ROLE_LABELS = {
     LEARNER: _("Learner"),
@@ -14,9 +18,11 @@ ROLE_LABELS = {
     COURSE_EDITOR: _("Course editor"),
     PROGRAMME_STAFF: _("Programme staff"),
     SITE_ADMIN: _("Site admin"),
+    TRAINING_ORGANISER: _("Training organiser"),
+    TRAINER: _("Trainer"),
 }
 
-TWO_FACTOR_ROLES = {COURSE_EDITOR, PROGRAMME_STAFF, SITE_ADMIN}
+TWO_FACTOR_ROLES = {COURSE_EDITOR, PROGRAMME_STAFF, SITE_ADMIN, TRAINING_ORGANISER}
 
 
 def has_role(user, role: str) -> bool:

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import TranslatableMixin
 
@@ -148,8 +149,22 @@ def _invitation_token() -> str:
     return secrets.token_urlsafe(16)
 
 
+class TrainingSessionAdminForm(WagtailAdminModelForm):
+    """Organisers plan sessions of their own formats only."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.for_user
+        field = self.fields.get("training_format")
+        if field is None or user is None or user.has_perm("trainings.manage_all_sessions"):
+            return
+        field.queryset = field.queryset.filter(organisers=user)
+
+
 class TrainingSession(models.Model):
     """One date of a training format, on location (address and region) or online."""
+
+    base_form_class = TrainingSessionAdminForm
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     training_format = models.ForeignKey(
@@ -214,6 +229,7 @@ class TrainingSession(models.Model):
         ordering = ["starts_at", "pk"]
         verbose_name = _("training session")
         verbose_name_plural = _("training sessions")
+        permissions = [("manage_all_sessions", _("Can manage every training session"))]
         indexes = [models.Index(fields=["is_published", "starts_at"])]
         constraints = [
             models.CheckConstraint(

@@ -12,7 +12,7 @@ from accounts.models import Region
 from .models import Registration, TrainingFormat, TrainingSession
 
 #: programme staff may manage every session
-MANAGE_ALL_PERMISSION = "trainings.change_trainingsession"
+MANAGE_ALL_PERMISSION = "trainings.manage_all_sessions"
 
 
 def sessions_listed(
