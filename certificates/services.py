@@ -96,7 +96,7 @@ def certificate_create(*, completion: Completion) -> Certificate:
     if existing is not None:
         return existing
     # a training on location has no course page, only the title it was completed for
-    course = completion.course.specific if completion.course_id else None
+    course = completion.course.specific if completion.course is not None else None
     user = completion.user
     try:
         with transaction.atomic():

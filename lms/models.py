@@ -194,4 +194,4 @@ class Completion(models.Model):
 
     @property
     def display_title(self) -> str:
-        return self.course.title if self.course_id else self.title
+        return self.course.title if self.course is not None else self.title

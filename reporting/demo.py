@@ -216,7 +216,10 @@ def training_targets_ensure(*, awareness, in_depth) -> None:
             "sort_order": len(SEED_TARGETS),
         },
     )
-    links = [(reach, awareness), (Target.objects.filter(code="module-2-verdieping").first(), in_depth)]
+    links = [
+        (reach, awareness),
+        (Target.objects.filter(code="module-2-verdieping").first(), in_depth),
+    ]
     for target, training in links:
         if target is None or target.courses.filter(course_key=training.translation_key).exists():
             continue

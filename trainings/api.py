@@ -73,7 +73,9 @@ class ParticipantOut(Schema):
 class AttendanceIn(Schema):
     registration: int
     status: Attendance.Status
-    left_at: datetime | None = Field(None, description="when the participant left (status 'partial')")
+    left_at: datetime | None = Field(
+        None, description="when the participant left (status 'partial')"
+    )
 
 
 class AttendanceOut(Schema):
@@ -108,7 +110,7 @@ def _session_out(session: TrainingSession, places_taken: int | None = None) -> d
         "ends_at": session.ends_at,
         "venue": session.venue,
         "address": session.address,
-        "region": session.region.slug if session.region_id else None,
+        "region": session.region.slug if session.region is not None else None,
         "capacity": session.capacity,
         "places_taken": places_taken,
         "prerequisite_course_key": prerequisite.translation_key if prerequisite else None,
@@ -250,4 +252,3 @@ def attendance_mark(request: HttpRequest, session_id: UUID, body: AttendanceIn):
         "left_at": attendance.left_at,
         "method": attendance.method,
     }
-

@@ -45,7 +45,9 @@ def _at(days_ahead: int, start: time) -> datetime:
     return datetime.combine(day, start, tzinfo=LOCAL)
 
 
-def training_demo_ensure(*, organiser_email: str = "", trainer_email: str = "") -> list[TrainingFormat]:
+def training_demo_ensure(
+    *, organiser_email: str = "", trainer_email: str = ""
+) -> list[TrainingFormat]:
     """The awareness meeting (CoMensha with ESSM) and the Kind en Uitbuiting training, each with
     a few sessions in the coming weeks."""
     locale = Locale.get_default()
@@ -85,11 +87,32 @@ def training_demo_ensure(*, organiser_email: str = "", trainer_email: str = "") 
     )
     plans = {
         awareness: [
-            (14, time(13, 30), rotterdam, "Stadhuis Rotterdam", "Coolsingel 40, 3011 AD Rotterdam", 60),
-            (28, time(9, 30), utrecht, "Stadskantoor Utrecht", "Stadsplateau 1, 3521 AZ Utrecht", 40),
+            (
+                14,
+                time(13, 30),
+                rotterdam,
+                "Stadhuis Rotterdam",
+                "Coolsingel 40, 3011 AD Rotterdam",
+                60,
+            ),
+            (
+                28,
+                time(9, 30),
+                utrecht,
+                "Stadskantoor Utrecht",
+                "Stadsplateau 1, 3521 AZ Utrecht",
+                40,
+            ),
         ],
         kind: [
-            (21, time(9, 0), utrecht, "Jaarbeurs Meeting Center", "Jaarbeursplein 6, 3521 AL Utrecht", 60),
+            (
+                21,
+                time(9, 0),
+                utrecht,
+                "Jaarbeurs Meeting Center",
+                "Jaarbeursplein 6, 3521 AL Utrecht",
+                60,
+            ),
         ],
     }
     for fmt, sessions in plans.items():

@@ -253,9 +253,9 @@ class TrainingSession(models.Model):
             if delivery != Delivery.ON_LOCATION and not self.online_url:
                 errors["online_url"] = _("Enter the link of the online meeting.")
             if self.capacity and self.capacity > self.training_format.max_group_size:
-                errors["capacity"] = _(
-                    "This training takes at most %(max)s participants."
-                ) % {"max": self.training_format.max_group_size}
+                errors["capacity"] = _("This training takes at most %(max)s participants.") % {
+                    "max": self.training_format.max_group_size
+                }
         if errors:
             raise ValidationError(errors)
 

@@ -68,7 +68,9 @@ def registration_create(
             invitation_token or "", locked.invitation_token
         ):
             raise TrainingError(
-                _("This session is for an invited group only."), code="invitation_required", status=403
+                _("This session is for an invited group only."),
+                code="invitation_required",
+                status=403,
             )
         if locked.starts_at <= now:
             raise TrainingError(
@@ -249,12 +251,18 @@ def registrations_remind(*, now: datetime | None = None) -> int:
 # ----------------------------------------------------------------------------- attendance
 
 
-def attendance_code_issue(*, session: TrainingSession, now: datetime | None = None) -> TrainingSession:
+def attendance_code_issue(
+    *, session: TrainingSession, now: datetime | None = None
+) -> TrainingSession:
     """A new short code for participants to scan or type; the previous one stops working."""
     now = now or timezone.now()
-    if not rules.attendance_window_open(now=now, starts_at=session.starts_at, ends_at=session.ends_at):
+    if not rules.attendance_window_open(
+        now=now, starts_at=session.starts_at, ends_at=session.ends_at
+    ):
         raise TrainingError(
-            _("Attendance can be recorded from half an hour before the start until a week after the end."),
+            _(
+                "Attendance can be recorded from half an hour before the start until a week after the end."
+            ),
             code="attendance_closed",
             status=403,
         )
@@ -278,7 +286,9 @@ def attendance_check_in(*, user, code: str, now: datetime | None = None) -> Atte
     )
     if not sessions:
         raise TrainingError(
-            _("This attendance code is unknown or has expired. Ask the trainer for the current code."),
+            _(
+                "This attendance code is unknown or has expired. Ask the trainer for the current code."
+            ),
             code="invalid_code",
             status=400,
         )
@@ -323,9 +333,13 @@ def attendance_mark(
             code="not_registered",
             status=409,
         )
-    if not rules.attendance_window_open(now=now, starts_at=session.starts_at, ends_at=session.ends_at):
+    if not rules.attendance_window_open(
+        now=now, starts_at=session.starts_at, ends_at=session.ends_at
+    ):
         raise TrainingError(
-            _("Attendance can be recorded from half an hour before the start until a week after the end."),
+            _(
+                "Attendance can be recorded from half an hour before the start until a week after the end."
+            ),
             code="attendance_closed",
             status=403,
         )
@@ -336,7 +350,9 @@ def attendance_mark(
             )
         if not session.starts_at <= left_at <= session.ends_at:
             raise TrainingError(
-                _("The time of leaving must lie within the session."), code="invalid_left_at", status=400
+                _("The time of leaving must lie within the session."),
+                code="invalid_left_at",
+                status=400,
             )
     else:
         left_at = None
@@ -344,7 +360,9 @@ def attendance_mark(
         locked = Registration.objects.select_for_update().get(pk=registration.pk)
         if locked.status != Status.REGISTERED:
             raise TrainingError(
-                _("This person is not registered for the session, so attendance cannot be recorded."),
+                _(
+                    "This person is not registered for the session, so attendance cannot be recorded."
+                ),
                 code="not_registered",
                 status=409,
             )
@@ -352,20 +370,29 @@ def attendance_mark(
             if status == Attendance.Status.PRESENT:
                 return locked.attendance
             raise TrainingError(
-                _("This participant's training is completed and certified; programme staff can revoke the certificate if it was recorded by mistake."),
+                _(
+                    "This participant's training is completed and certified; programme staff can revoke the certificate if it was recorded by mistake."
+                ),
                 code="completed",
                 status=409,
             )
         attendance, _created = Attendance.objects.update_or_create(
             registration=locked,
-            defaults={"status": status, "left_at": left_at, "method": method, "marked_by": marked_by},
+            defaults={
+                "status": status,
+                "left_at": left_at,
+                "method": method,
+                "marked_by": marked_by,
+            },
         )
         if status == Attendance.Status.PRESENT:
             training_complete(registration=locked, now=now)
     return attendance
 
 
-def training_complete(*, registration: Registration, now: datetime | None = None) -> Completion | None:
+def training_complete(
+    *, registration: Registration, now: datetime | None = None
+) -> Completion | None:
     """Create the person's Completion for the format (once per person and format, whatever
     session they attended) and announce it with lms's `course_passed`, so certificates issues
     it on the worker exactly as for an e-learning pass. None when the format gives no

@@ -87,7 +87,9 @@ def _session_page(request, session: TrainingSession, *, error: TrainingError | N
 
 def _visible_session(request, public_id) -> TrainingSession:
     token = request.GET.get(INVITATION_PARAM, "") or request.POST.get("invitation", "")
-    return selectors.session_visible_to(user=request.user, public_id=public_id, invitation_token=token)
+    return selectors.session_visible_to(
+        user=request.user, public_id=public_id, invitation_token=token
+    )
 
 
 @require_GET
@@ -110,7 +112,9 @@ def session_register(request, public_id):
     else:
         messages.info(
             request,
-            _("The session is full: you are on the waiting list. We will e-mail you when a place becomes free."),
+            _(
+                "The session is full: you are on the waiting list. We will e-mail you when a place becomes free."
+            ),
         )
     return redirect(_session_url(session, request.POST.get("invitation", "")))
 
@@ -189,9 +193,7 @@ def _attendance_context(request, session: TrainingSession, **extra) -> dict:
     check_in_url = ""
     if code_valid:
         check_in_url = (
-            settings.SITE_URL
-            + reverse("trainings:check_in")
-            + f"?code={session.attendance_code}"
+            settings.SITE_URL + reverse("trainings:check_in") + f"?code={session.attendance_code}"
         )
     return {
         "session": session,
@@ -221,7 +223,9 @@ def attendance(request, public_id):
         except TrainingError as exc:
             error = exc
     else:
-        registration = session.registrations.filter(pk=request.POST.get("registration") or 0).first()
+        registration = session.registrations.filter(
+            pk=request.POST.get("registration") or 0
+        ).first()
         status = request.POST.get("status", "")
         left_at = None
         if status == Attendance.Status.PARTIAL:
@@ -233,7 +237,9 @@ def attendance(request, public_id):
                 )
         if registration is None:
             error = TrainingError(
-                _("This person is not registered for the session, so attendance cannot be recorded."),
+                _(
+                    "This person is not registered for the session, so attendance cannot be recorded."
+                ),
                 code="not_registered",
                 status=409,
             )

@@ -1,9 +1,7 @@
 import json
-from datetime import timedelta
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from accounts.services import access_token_create
 from lms.models import Completion
@@ -22,7 +20,12 @@ def client_for(user) -> Client:
 
 
 def test_list_is_public_and_filters_by_region(session):
-    other = make_session(region=None, address="", training_format=make_format(delivery="online"), online_url="https://meet.example.org/x")
+    other = make_session(
+        region=None,
+        address="",
+        training_format=make_format(delivery="online"),
+        online_url="https://meet.example.org/x",
+    )
     make_session(is_published=False)
     make_session(is_closed=True)
     page = Client().get(BASE).json()
@@ -82,11 +85,23 @@ def test_attendance_only_for_trainers(trainer, user):
     registration = Registration.objects.create(session=session, user=user, status="registered")
     body = json.dumps({"registration": registration.pk, "status": "present"})
     outsider = client_for(UserFactory())
-    assert outsider.put(f"{BASE}/{session.public_id}/attendance", body, content_type="application/json").status_code == 404
+    assert (
+        outsider.put(
+            f"{BASE}/{session.public_id}/attendance", body, content_type="application/json"
+        ).status_code
+        == 404
+    )
     assert client_for(user).get(f"{BASE}/{session.public_id}/participants").status_code == 404
     api = client_for(trainer)
-    assert api.get(f"{BASE}/{session.public_id}/participants", {"q": user.full_name}).json()[0]["registration"] == registration.pk
-    answer = api.put(f"{BASE}/{session.public_id}/attendance", body, content_type="application/json")
+    assert (
+        api.get(f"{BASE}/{session.public_id}/participants", {"q": user.full_name}).json()[0][
+            "registration"
+        ]
+        == registration.pk
+    )
+    answer = api.put(
+        f"{BASE}/{session.public_id}/attendance", body, content_type="application/json"
+    )
     assert answer.status_code == 200 and answer.json()["status"] == "present"
     assert Completion.objects.filter(user=user, source="training").exists()
 
@@ -101,10 +116,17 @@ def test_attendance_of_someone_not_registered_is_409(trainer):
     api = client_for(trainer)
     for registration in (waiting, other_session):
         body = json.dumps({"registration": registration.pk, "status": "present"})
-        answer = api.put(f"{BASE}/{session.public_id}/attendance", body, content_type="application/json")
+        answer = api.put(
+            f"{BASE}/{session.public_id}/attendance", body, content_type="application/json"
+        )
         assert answer.status_code == 409 and answer.json()["code"] == "not_registered"
     partial = json.dumps({"registration": waiting.pk, "status": "left"})
-    assert api.put(f"{BASE}/{session.public_id}/attendance", partial, content_type="application/json").status_code == 422
+    assert (
+        api.put(
+            f"{BASE}/{session.public_id}/attendance", partial, content_type="application/json"
+        ).status_code
+        == 422
+    )
 
 
 def test_openapi_documents_the_trainings_operations():

@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db
 
 def test_registration_fills_places_then_the_waiting_list():
     session = make_session(capacity=2)
-    statuses = [services.registration_create(session=session, user=UserFactory()).status for _ in range(3)]
+    statuses = [
+        services.registration_create(session=session, user=UserFactory()).status for _ in range(3)
+    ]
     assert statuses == ["registered", "registered", "waiting"]
 
 
@@ -52,9 +54,12 @@ def test_unpublished_closed_and_started_sessions_are_refused(user):
     with pytest.raises(TrainingError) as exc:
         services.registration_create(session=closed, user=user, invitation_token="wrong")
     assert exc.value.code == "invitation_required"
-    assert services.registration_create(
-        session=closed, user=user, invitation_token=closed.invitation_token
-    ).status == "registered"
+    assert (
+        services.registration_create(
+            session=closed, user=user, invitation_token=closed.invitation_token
+        ).status
+        == "registered"
+    )
     started = make_session(days=-1)
     with pytest.raises(TrainingError) as exc:
         services.registration_create(session=started, user=UserFactory())
@@ -125,7 +130,9 @@ def _attending(user=None, days=-1, **session_kwargs):
     )
 
 
-def test_full_attendance_completes_through_the_certificate_path(trainer, django_capture_on_commit_callbacks):
+def test_full_attendance_completes_through_the_certificate_path(
+    trainer, django_capture_on_commit_callbacks
+):
     registration = _attending()
     with django_capture_on_commit_callbacks() as callbacks:
         attendance = services.attendance_mark(

@@ -67,7 +67,9 @@ def test_session_calendar_file(session):
 
 def test_region_feed_lists_only_that_region(session):
     make_session(region=None, address="", venue="Elders")
-    feed = Calendar.from_ical(Client().get(reverse("trainings:region_ics", args=["utrecht"])).content)
+    feed = Calendar.from_ical(
+        Client().get(reverse("trainings:region_ics", args=["utrecht"])).content
+    )
     assert len(feed.walk("VEVENT")) == 1
     assert Client().get(reverse("trainings:region_ics", args=["atlantis"])).status_code == 404
 
@@ -96,7 +98,9 @@ def test_trainer_marks_attendance_with_search(trainer):
     bram_registration.refresh_from_db()
     assert bram_registration.attendance.status == "partial"
     assert not Completion.objects.filter(user=bram).exists()
-    stranger = Registration.objects.create(session=make_session(), user=UserFactory(), status="registered")
+    stranger = Registration.objects.create(
+        session=make_session(), user=UserFactory(), status="registered"
+    )
     answer = client.post(url, {"registration": stranger.pk, "status": "present"})
     assert answer.status_code == 409
 
