@@ -78,6 +78,15 @@ class TrainingFormat(TranslatableMixin, models.Model):
     cancellation_hours = models.PositiveSmallIntegerField(
         _("cancellation possible until (hours before the start)"), default=48
     )
+    trainer_training = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("train-the-trainer"),
+        help_text=_("Trainers of this training must have completed this train-the-trainer."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     panels = [
@@ -103,6 +112,7 @@ class TrainingFormat(TranslatableMixin, models.Model):
             ],
             heading=_("Registration and completion"),
         ),
+        FieldPanel("trainer_training"),
     ]
 
     class Meta(TranslatableMixin.Meta):
@@ -159,6 +169,21 @@ class TrainingSessionAdminForm(WagtailAdminModelForm):
         if field is None or user is None or user.has_perm("trainings.manage_all_sessions"):
             return
         field.queryset = field.queryset.filter(organisers=user)
+
+    def clean(self):
+        cleaned = super().clean()
+        fmt, trainers = cleaned.get("training_format"), cleaned.get("trainers")
+        if fmt is not None and trainers:
+            from .selectors import trainers_not_eligible
+
+            missing = trainers_not_eligible(training_format=fmt, trainers=list(trainers))
+            if missing:
+                self.add_error(
+                    "trainers",
+                    _("Not eligible as trainer (train-the-trainer not completed): %(names)s")
+                    % {"names": ", ".join(p.full_name or p.email for p in missing)},
+                )
+        return cleaned
 
 
 class TrainingSession(models.Model):
@@ -365,3 +390,60 @@ class TrainingCompletion(models.Model):
 
     def __str__(self) -> str:
         return f"training completion {self.completion_id}"
+
+
+class GroupRequest(models.Model):
+    """An organisation asks for a training for its own group. The organiser accepts it (a closed
+    session with an invitation link is created), proposes another date, or declines it.
+
+    The organisation is named in text: trainings and organisations are independent siblings
+    (ADR 0017), and not every requesting organisation (a school, a youth care team) is registered
+    as one."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for the organiser")
+        PROPOSED = "proposed", _("other date proposed")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+
+    training_format = models.ForeignKey(
+        TrainingFormat,
+        on_delete=models.PROTECT,
+        related_name="group_requests",
+        verbose_name=_("training"),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="training_group_requests"
+    )
+    organisation_name = models.CharField(_("organisation"), max_length=200)
+    group_size = models.PositiveSmallIntegerField(_("number of participants"))
+    region = models.ForeignKey(
+        "accounts.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region")
+    )
+    preferred_dates = models.CharField(
+        _("preferred dates"), max_length=300, help_text=_("For example: Tuesday mornings in March.")
+    )
+    message = models.TextField(_("message"), blank=True, max_length=2000)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    proposed_starts_at = models.DateTimeField(null=True, blank=True)
+    response = models.TextField(blank=True, max_length=2000)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    session = models.OneToOneField(
+        TrainingSession,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="group_request",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("group request")
+        verbose_name_plural = _("group requests")
+
+    def __str__(self) -> str:
+        return f"{self.organisation_name} ({self.status})"

@@ -8,8 +8,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Region
+from lms.models import Completion
 
-from .models import Registration, TrainingFormat, TrainingSession
+from .models import GroupRequest, Registration, TrainingFormat, TrainingSession
 
 #: programme staff may manage every session
 MANAGE_ALL_PERMISSION = "trainings.manage_all_sessions"
@@ -74,6 +75,16 @@ def may_manage(*, user, session: TrainingSession) -> bool:
     return session.training_format.organisers.filter(pk=user.pk).exists()
 
 
+def sessions_for_admin(*, user) -> QuerySet[TrainingSession]:
+    """The sessions a person may edit in Wagtail: all for programme staff, else those of the
+    formats they organise."""
+    if user.has_perm(MANAGE_ALL_PERMISSION):
+        return TrainingSession.objects.all()
+    return TrainingSession.objects.filter(
+        pk__in=TrainingSession.objects.filter(training_format__organisers=user).values("pk")
+    )
+
+
 def session_for_trainer(*, user, public_id) -> TrainingSession:
     """The session if `user` may record its attendance; 404 otherwise (ids are not confirmed)."""
     session = (
@@ -122,8 +133,39 @@ def registration_of(*, user, session: TrainingSession) -> Registration | None:
     )
 
 
+def trainers_not_eligible(*, training_format: TrainingFormat, trainers: list) -> list:
+    """Of `trainers`, those who have not completed the format's train-the-trainer (none when the
+    format asks for none). Completing the train-the-trainer is its Completion, any session."""
+    required = training_format.trainer_training
+    if required is None:
+        return []
+    done = set(
+        Completion.objects.filter(
+            course_key=required.translation_key, user__in=trainers
+        ).values_list("user_id", flat=True)
+    )
+    return [person for person in trainers if person.pk not in done]
+
+
 def formats_listed() -> QuerySet[TrainingFormat]:
     """The formats that have listed sessions (for the filter)."""
     return TrainingFormat.objects.filter(
         pk__in=TrainingSession.objects.listed().values("training_format")
+    )
+
+
+def group_requests_for(*, user) -> QuerySet[GroupRequest]:
+    """Requests the person made, plus those for the formats they organise (all for staff)."""
+    requests = GroupRequest.objects.select_related("training_format", "region", "session")
+    if user.has_perm(MANAGE_ALL_PERMISSION):
+        return requests
+    return requests.filter(
+        Q(requested_by=user)
+        | Q(pk__in=GroupRequest.objects.filter(training_format__organisers=user).values("pk"))
+    )
+
+
+def may_decide(*, user, request: GroupRequest) -> bool:
+    return user.has_perm(MANAGE_ALL_PERMISSION) or (
+        request.training_format.organisers.filter(pk=user.pk).exists()
     )

@@ -25,6 +25,7 @@ from .models import (
     ATTENDANCE_CODE_ALPHABET,
     ATTENDANCE_CODE_LENGTH,
     Attendance,
+    GroupRequest,
     Registration,
     TrainingCompletion,
     TrainingFormat,
@@ -430,3 +431,167 @@ def training_complete(
         return None  # a concurrent check-in of the same person won
     transaction.on_commit(lambda: course_passed.send(sender=Completion, completion=completion))
     return completion
+
+
+# ----------------------------------------------------------------------------- group requests
+
+
+def group_request_create(
+    *,
+    user,
+    training_format: TrainingFormat,
+    organisation_name: str,
+    group_size: int,
+    region,
+    preferred_dates: str,
+    message: str = "",
+) -> GroupRequest:
+    """An organisation asks for a training for its group; the size must fit the format."""
+    if not training_format.min_group_size <= group_size <= training_format.max_group_size:
+        raise TrainingError(
+            _("This training is given to groups of %(min)s to %(max)s participants.")
+            % {"min": training_format.min_group_size, "max": training_format.max_group_size},
+            code="group_size",
+            status=400,
+        )
+    request = GroupRequest.objects.create(
+        training_format=training_format,
+        requested_by=user,
+        organisation_name=organisation_name.strip(),
+        group_size=group_size,
+        region=region,
+        preferred_dates=preferred_dates.strip(),
+        message=message.strip(),
+    )
+    return request
+
+
+def _decide(request: GroupRequest, *, by, status: str, response: str) -> GroupRequest:
+    locked = GroupRequest.objects.select_for_update().get(pk=request.pk)
+    if locked.status in (GroupRequest.Status.ACCEPTED, GroupRequest.Status.DECLINED):
+        raise TrainingError(
+            _("This request has already been answered."), code="already_decided", status=409
+        )
+    locked.status = status
+    locked.response = response.strip()
+    locked.decided_by = by
+    locked.decided_at = timezone.now()
+    return locked
+
+
+def group_request_accept(
+    *,
+    request: GroupRequest,
+    by,
+    starts_at: datetime,
+    venue: str,
+    address: str,
+    online_url: str = "",
+    response: str = "",
+) -> GroupRequest:
+    """Accept: a closed, published session for the group (capacity = group size) whose
+    invitation link the requester shares with the group."""
+    if starts_at <= timezone.now():
+        raise TrainingError(_("Choose a date in the future."), code="date_in_past", status=400)
+    with transaction.atomic():
+        locked = _decide(request, by=by, status=GroupRequest.Status.ACCEPTED, response=response)
+        fmt = locked.training_format
+        session = TrainingSession.objects.create(
+            training_format=fmt,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(minutes=fmt.duration_minutes),
+            venue=venue.strip(),
+            address=address.strip(),
+            region=locked.region,
+            online_url=online_url.strip(),
+            capacity=locked.group_size,
+            is_published=True,
+            is_closed=True,
+        )
+        locked.session = session
+        locked.save()
+        _enqueue_group_request_email(locked.pk)
+    return locked
+
+
+def group_request_propose(
+    *, request: GroupRequest, by, starts_at: datetime, response: str = ""
+) -> GroupRequest:
+    """Propose another date; the organiser accepts once the requester agrees."""
+    if starts_at <= timezone.now():
+        raise TrainingError(_("Choose a date in the future."), code="date_in_past", status=400)
+    with transaction.atomic():
+        locked = _decide(request, by=by, status=GroupRequest.Status.PROPOSED, response=response)
+        locked.proposed_starts_at = starts_at
+        locked.save()
+        _enqueue_group_request_email(locked.pk)
+    return locked
+
+
+def group_request_decline(*, request: GroupRequest, by, response: str) -> GroupRequest:
+    if not response.strip():
+        raise TrainingError(
+            _("Tell the requester why the request is declined."), code="reason_required", status=400
+        )
+    with transaction.atomic():
+        locked = _decide(request, by=by, status=GroupRequest.Status.DECLINED, response=response)
+        locked.save()
+        _enqueue_group_request_email(locked.pk)
+    return locked
+
+
+def group_request_agree(*, request: GroupRequest, user) -> GroupRequest:
+    """The requester agrees to the proposed date: the request waits for the organiser again,
+    now with that date, and the organiser accepts it."""
+    with transaction.atomic():
+        locked = GroupRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.requested_by_id != user.pk:
+            raise TrainingError(_("This request does not exist."), code="not_found", status=404)
+        if locked.status != GroupRequest.Status.PROPOSED or locked.proposed_starts_at is None:
+            raise TrainingError(
+                _("There is no proposed date to agree to."), code="nothing_proposed", status=409
+            )
+        local = timezone.localtime(locked.proposed_starts_at)
+        locked.preferred_dates = _("Agreed: %(date)s") % {"date": f"{local:%d-%m-%Y %H:%M}"}
+        locked.status = GroupRequest.Status.PENDING
+        locked.save(update_fields=["preferred_dates", "status"])
+    return locked
+
+
+def _enqueue_group_request_email(request_id: int) -> None:
+    from . import tasks
+
+    transaction.on_commit(lambda: tasks.group_request_email.delay(request_id))
+
+
+def group_request_email_send(*, request: GroupRequest) -> bool:
+    """Tell the requester the organiser's answer, in their language."""
+    user = request.requested_by
+    if not (user.is_active and user.email and user.anonymised_at is None):
+        return False
+    if request.status == GroupRequest.Status.PENDING:
+        return False
+    with translation.override(_language(user)):
+        invitation_url = ""
+        if request.session is not None:
+            invitation_url = (
+                settings.SITE_URL
+                + reverse("trainings:session", args=[request.session.public_id])
+                + f"?uitnodiging={request.session.invitation_token}"
+            )
+        context = {
+            "request": request,
+            "training": request.training_format.localized,
+            "invitation_url": invitation_url,
+            "request_url": settings.SITE_URL
+            + reverse("trainings:group_request", args=[request.pk]),
+        }
+        subject = render_to_string("trainings/email/group_request_subject.txt", context)
+        body = render_to_string("trainings/email/group_request_body.txt", context)
+    send_mail(
+        subject=" ".join(subject.split()),
+        message=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[user.email],
+    )
+    return True

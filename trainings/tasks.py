@@ -29,3 +29,19 @@ def registrations_remind() -> int:
     from .services import registrations_remind as remind
 
     return remind()
+
+
+@shared_task(**TASK_OPTIONS, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def group_request_email(request_id: int) -> bool:
+    """The organiser's answer to a group request, to the requester."""
+    from .models import GroupRequest
+    from .services import group_request_email_send
+
+    request = (
+        GroupRequest.objects.select_related("requested_by", "session", "training_format")
+        .filter(pk=request_id)
+        .first()
+    )
+    if request is None:
+        return False
+    return group_request_email_send(request=request)

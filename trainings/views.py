@@ -4,6 +4,7 @@ file), my trainings, the trainer's attendance list (375 px first) and the attend
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +18,7 @@ from certificates.qr import qr_svg
 
 from . import calendar, rules, selectors, services
 from .errors import TrainingError
+from .forms import AcceptForm, DeclineForm, GroupRequestForm, ProposeForm
 from .models import Attendance, Delivery, Registration, TrainingSession
 
 INVITATION_PARAM = "uitnodiging"
@@ -282,4 +284,99 @@ def check_in(request):
         request,
         "trainings/check_in.html",
         {"done": True, "session": result.registration.session},
+    )
+
+
+# ----------------------------------------------------------------------------- group requests
+
+
+@login_required
+def group_request_new(request):
+    form = GroupRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.group_request_create(user=request.user, **form.cleaned_data)
+        except TrainingError as exc:
+            form.add_error("group_size", exc.message)
+        else:
+            messages.success(request, _("Your request has been sent to the organiser."))
+            return redirect("trainings:group_request", pk=created.pk)
+    return render(
+        request,
+        "trainings/group_request_new.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def group_requests(request):
+    return render(
+        request,
+        "trainings/group_requests.html",
+        {"requests": selectors.group_requests_for(user=request.user)},
+    )
+
+
+@login_required
+def group_request_detail(request, pk: int):
+    group_request = get_object_or_404(selectors.group_requests_for(user=request.user), pk=pk)
+    may_decide = selectors.may_decide(user=request.user, request=group_request)
+    forms_by_action = {
+        "accept": AcceptForm(prefix="accept"),
+        "propose": ProposeForm(prefix="propose"),
+        "decline": DeclineForm(prefix="decline"),
+    }
+    error = None
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    if action == "agree":
+        try:
+            services.group_request_agree(request=group_request, user=request.user)
+        except TrainingError as exc:
+            error = exc
+        else:
+            messages.success(request, _("You agreed to the proposed date."))
+            return redirect("trainings:group_request", pk=pk)
+    elif action in forms_by_action:
+        if not may_decide:
+            raise PermissionDenied
+        form = {"accept": AcceptForm, "propose": ProposeForm, "decline": DeclineForm}[action](
+            request.POST, prefix=action
+        )
+        forms_by_action[action] = form
+        if form.is_valid():
+            try:
+                if action == "accept":
+                    services.group_request_accept(
+                        request=group_request, by=request.user, **form.cleaned_data
+                    )
+                elif action == "propose":
+                    services.group_request_propose(
+                        request=group_request, by=request.user, **form.cleaned_data
+                    )
+                else:
+                    services.group_request_decline(
+                        request=group_request, by=request.user, **form.cleaned_data
+                    )
+            except TrainingError as exc:
+                error = exc
+            else:
+                messages.success(request, _("Your answer has been sent to the requester."))
+                return redirect("trainings:group_request", pk=pk)
+    elif request.method == "POST":
+        error = TrainingError(_("Unknown action."), code="invalid", status=400)
+    invalid = any(f.is_bound and f.errors for f in forms_by_action.values())
+    status = error.status if error else (400 if invalid else 200)
+    return render(
+        request,
+        "trainings/group_request_detail.html",
+        {
+            "group_request": group_request,
+            "may_decide": may_decide,
+            "is_requester": group_request.requested_by_id == request.user.pk,
+            "forms": forms_by_action,
+            "error": error,
+        },
+        status=status,
     )

@@ -1,10 +1,21 @@
-from django.db.models import Q
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
 
 from .models import TrainingFormat, TrainingSession
-from .selectors import MANAGE_ALL_PERMISSION
+from .selectors import sessions_for_admin
+
+
+class TrainingSessionEditView(EditView):
+    """Wagtail checks the change permission per model; an organiser may only open the sessions
+    of their own formats (others: 404, so ids are not confirmed)."""
+
+    def get_object(self, queryset=None):
+        session = super().get_object(queryset)
+        if not sessions_for_admin(user=self.request.user).filter(pk=session.pk).exists():
+            raise Http404
+        return session
 
 
 class TrainingFormatViewSet(SnippetViewSet):
@@ -22,15 +33,11 @@ class TrainingSessionViewSet(SnippetViewSet):
     list_display = ["__str__", "region", "capacity", "is_published", "is_closed"]
     list_filter = ["is_published", "is_closed", "region"]
     ordering = ["-starts_at"]
+    edit_view_class = TrainingSessionEditView
 
     def get_queryset(self, request):
-        """Organisers see (and so edit) the sessions of their own formats only."""
-        sessions = TrainingSession.objects.select_related("training_format", "region")
-        if request.user.has_perm(MANAGE_ALL_PERMISSION):
-            return sessions
-        return sessions.filter(
-            Q(training_format__organisers=request.user) | Q(trainers=request.user)
-        ).distinct()
+        """Organisers see the sessions of their own formats only."""
+        return sessions_for_admin(user=request.user).select_related("training_format", "region")
 
 
 class TrainingsGroup(SnippetViewSetGroup):
