@@ -53,9 +53,11 @@ format: install
 	$(UV) run --frozen ruff check --fix .
 	$(UV) run --frozen djhtml $$(git ls-files '*.html')
 
+# Every language of settings.LANGUAGES (SITE_LANGUAGES): a new language gets its catalogue here.
 messages: install
-	$(MANAGE) makemessages -l nl --ignore=node_modules --ignore=.venv --ignore=var
-	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules
+	$(MANAGE) makemessages $$($(MANAGE) shell -v 0 -c 'from django.conf import settings; print(" ".join("-l " + code for code, _name in settings.LANGUAGES))') \
+	  --no-obsolete --ignore=node_modules --ignore=.venv --ignore=var
+	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules --ignore=var
 
 screenshots: install
 	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(UV) run --frozen pytest tests/e2e/test_screenshots.py -q -p no:cacheprovider

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .models import ProfessionalRole, Region, Sector, User
@@ -48,9 +49,10 @@ class SignupForm(forms.Form):
         user.sector = self.cleaned_data.get("sector")
         user.professional_role = self.cleaned_data.get("professional_role")
         user.region = self.cleaned_data.get("region")
-        user.preferred_language = (request.LANGUAGE_CODE or "nl")[:2]
-        if user.preferred_language not in ("nl", "en"):
-            user.preferred_language = "nl"
+        # The language the person signed up in: mails and certificates follow it.
+        language = (getattr(request, "LANGUAGE_CODE", "") or "").split("-")[0]
+        languages = {code for code, _name in settings.LANGUAGES}
+        user.preferred_language = language if language in languages else settings.LANGUAGE_CODE
         user.save()
 
 

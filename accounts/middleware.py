@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 
 from .roles import requires_two_factor
 
+CSP_HEADER = "Content-Security-Policy"
+
 
 def _is_admin_path(path: str) -> bool:
     return path.startswith("/admin/")
@@ -42,13 +44,25 @@ class AdminAccessMiddleware:
 class AdminContentSecurityPolicyMiddleware:
     """The Wagtail admin needs inline scripts; relax the policy for /admin/ only.
 
-    Must sit after csp.middleware.CSPMiddleware so it marks the response first."""
+    Must sit after csp.middleware.CSPMiddleware so it marks the response first.
+
+    A preview (the editor's preview panel frames it) is rendered by Wagtail through the site's
+    own middleware, so it comes back with the site's policy already set, which refuses every
+    frame (`frame-ancestors 'none'`) and would leave the panel empty. There, and only there,
+    the admin may frame it: same origin (Wagtail sets `X-Frame-Options: SAMEORIGIN` too)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if _is_admin_path(request.path):
+        if not _is_admin_path(request.path):
+            return response
+        policy = response.get(CSP_HEADER)
+        if policy is not None:
+            response[CSP_HEADER] = policy.replace(
+                "frame-ancestors 'none'", "frame-ancestors 'self'"
+            )
+        else:
             response._csp_config = settings.ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"]
         return response

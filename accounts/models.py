@@ -12,6 +12,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
+def language_choices() -> list[tuple[str, str]]:
+    """The site's languages (settings.LANGUAGES), each named in itself."""
+    return list(settings.LANGUAGES)
+
+
 class Taxonomy(models.Model):
     """A short editable list (sectors, regions, roles) used for reporting."""
 
@@ -25,7 +30,10 @@ class Taxonomy(models.Model):
         ordering = ["sort_order", "name"]
 
     def __str__(self) -> str:
-        if (get_language() or "nl").startswith("en") and self.name_en:
+        # Names exist in Dutch and English only: every other interface language shows the
+        # English one, which more of its readers understand than the Dutch (ADR 0015).
+        language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+        if language != settings.LANGUAGE_CODE and self.name_en:
             return self.name_en
         return self.name
 
@@ -87,7 +95,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("preferred language"),
         max_length=5,
         default="nl",
-        choices=[("nl", "Nederlands"), ("en", "English")],
+        # A callable, so adding a language to settings.LANGUAGES needs no migration.
+        choices=language_choices,
     )
     sector = models.ForeignKey(
         Sector,

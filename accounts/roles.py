@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 LEARNER = "learner"
 ORGANISATION_MANAGER = "organisation manager"
 COURSE_EDITOR = "course editor"
+#: Reviews course editors' changes and publishes them (editors cannot publish course pages).
+COURSE_REVIEWER = "course reviewer"
 PROGRAMME_STAFF = "programme staff"
 SITE_ADMIN = "site admin"
 #: plans sessions of the training formats they organise (in Wagtail) and sees their registrations
@@ -16,13 +18,14 @@ ROLE_LABELS = {
     LEARNER: _("Learner"),
     ORGANISATION_MANAGER: _("Organisation manager"),
     COURSE_EDITOR: _("Course editor"),
+    COURSE_REVIEWER: _("Course reviewer"),
     PROGRAMME_STAFF: _("Programme staff"),
     SITE_ADMIN: _("Site admin"),
     TRAINING_ORGANISER: _("Training organiser"),
     TRAINER: _("Trainer"),
 }
 
-TWO_FACTOR_ROLES = {COURSE_EDITOR, PROGRAMME_STAFF, SITE_ADMIN, TRAINING_ORGANISER}
+TWO_FACTOR_ROLES = {COURSE_EDITOR, COURSE_REVIEWER, PROGRAMME_STAFF, SITE_ADMIN, TRAINING_ORGANISER}
 
 
 def has_role(user, role: str) -> bool:

@@ -15,7 +15,10 @@ concurrent clients (default 8):
 
 Prints requests/s and p95 per measurement, the ratio of each throughput to the reference, and
 the SQL queries of one lesson page (in-process). Goals (issue 5): a lesson page uses <= 10
-queries, p95 < 100 ms at 8 concurrent learners, throughput >= 20% of the trivial view.
+queries, p95 < 100 ms at 8 concurrent learners. The ratio to the redirect view is printed for
+comparison only: it was the wrong measure (every learner here has the same fresh attempt), and
+the goals for what learners feel live in `benchmarks/journeys.py` (ADR 0014). This script stays
+as a quick, small check of the lesson player on its own.
 """
 
 import argparse
@@ -273,10 +276,10 @@ def main() -> None:
     print(f"\nSQL queries per lesson page: {queries} (goal <= 10)")
     for name in ("lesson page", "answer submit"):
         row = results[name]
-        verdict = "ok" if row["p95"] < 100 and row["rps"] / reference >= 0.20 else "MISSED"
+        verdict = "ok" if row["p95"] < 100 else "MISSED"
         print(
-            f"{name}: p95 {row['p95']:.0f} ms (goal < 100), "
-            f"{row['rps'] / reference:.0%} of the trivial view (goal >= 20%): {verdict}"
+            f"{name}: p95 {row['p95']:.0f} ms (goal < 100): {verdict}; "
+            f"{row['rps'] / reference:.0%} of the trivial view (for comparison only)"
         )
 
 

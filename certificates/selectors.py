@@ -1,5 +1,7 @@
 """Reads used by views, the API and other apps."""
 
+from lms.models import Completion
+
 from .models import Certificate
 
 
@@ -30,3 +32,13 @@ def certificate_verification(*, code: str) -> dict | None:
 
 def certificates_for_user(*, user):
     return Certificate.objects.filter(user=user).order_by("-issued_at")
+
+
+def completions_awaiting_certificate(*, user):
+    """The person's passes whose certificate is still being made (the Celery task has not
+    stored it yet)."""
+    return (
+        Completion.objects.filter(user=user, certificate__isnull=True)
+        .select_related("course")
+        .order_by("-completed_at")
+    )

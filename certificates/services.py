@@ -44,13 +44,17 @@ HOLDER_NAME_MAX = 200
 REASON_MAX = 1000
 
 
-def _language(user, course) -> str:
+def _language(course, user=None) -> str:
+    """A certificate speaks the language of the course version that was passed (ADR 0015): the
+    PDF, its e-mails and the links in them; someone who passed the Polish course reads Polish.
+    A training on location has no course version: its title was taken in the person's language
+    (ADR 0017), so the certificate uses that language."""
     languages = {code for code, _name in settings.LANGUAGES}
-    course_language = course.locale.language_code if course is not None else ""
-    for candidate in (getattr(user, "preferred_language", ""), course_language):
-        if candidate in languages:
-            return candidate
-    return settings.LANGUAGE_CODE
+    if course is None:
+        language = getattr(user, "preferred_language", "")
+    else:
+        language = course.locale.language_code
+    return language if language in languages else settings.LANGUAGE_CODE
 
 
 def _holder_name(user) -> str:
@@ -79,7 +83,7 @@ def absolute_url(path: str) -> str:
 
 def verify_url(certificate: Certificate) -> str:
     """The public verification address printed on the certificate and encoded in its QR code
-    (language neutral: /verify/<code> serves the default language)."""
+    (language neutral: a visitor of /verify/<code> is sent to their own language, ADR 0015)."""
     return absolute_url(f"/verify/{certificate.code}")
 
 
@@ -108,7 +112,7 @@ def certificate_create(*, completion: Completion) -> Certificate:
                 course_key=completion.course_key,
                 course_title=course.title if course is not None else completion.title,
                 holder_name=_holder_name(user),
-                language=_language(user, course),
+                language=_language(course, user),
                 score=completion.score,
                 issued_at=completion.completed_at,
                 expires_at=completion.valid_until,
@@ -231,12 +235,6 @@ def _send_templated(*, user, language: str, template: str, context: dict) -> Non
     )
 
 
-def _email_language(user, fallback: str) -> str:
-    languages = {code for code, _name in settings.LANGUAGES}
-    preferred = getattr(user, "preferred_language", "")
-    return preferred if preferred in languages else fallback
-
-
 def _may_email(user) -> bool:
     return bool(user.is_active and user.email and user.anonymised_at is None)
 
@@ -253,7 +251,7 @@ def certificate_email_send(*, certificate: Certificate) -> bool:
         user = locked.user
         if not _may_email(user):
             return False
-        language = _email_language(user, locked.language)
+        language = locked.language
         _send_templated(
             user=user,
             language=language,
@@ -430,7 +428,7 @@ def certificates_remind(*, now=None) -> int:
                 row.save(update_fields=[field])
                 if not _may_email(row.user):
                     continue
-                language = _email_language(row.user, row.language)
+                language = row.language
                 _send_templated(
                     user=row.user,
                     language=language,

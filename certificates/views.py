@@ -66,7 +66,10 @@ def _sheet_context(certificate: Certificate) -> dict:
 @require_GET
 def certificate_list(request):
     certificates = selectors.certificates_for_user(user=request.user)
-    return render(request, "certificates/list.html", {"certificates": certificates})
+    pending = selectors.completions_awaiting_certificate(user=request.user)
+    return render(
+        request, "certificates/list.html", {"certificates": certificates, "pending": pending}
+    )
 
 
 @login_required

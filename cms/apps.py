@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.db.models.signals import m2m_changed, post_migrate, pre_delete
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,12 +14,12 @@ class CmsConfig(AppConfig):
 
         from organisations.models import Organisation
 
-        from .context_processors import forget_navigation
+        from .context_processors import membership_changed, role_deleted
         from .roles import ensure_roles_after_migrate
 
         post_migrate.connect(ensure_roles_after_migrate, sender=self)
-        # The main navigation's role links are kept per person (context_processors); whatever
-        # changes who holds which role starts them afresh.
+        # The main navigation's role links are kept per person (context_processors): a change to
+        # who holds which role forgets the entries of the people it touches, nobody else's.
         user = get_user_model()
         for relation in (
             user.groups.through,
@@ -27,10 +27,6 @@ class CmsConfig(AppConfig):
             Group.permissions.through,
             Organisation.managers.through,
         ):
-            m2m_changed.connect(forget_navigation, sender=relation, dispatch_uid=f"nav-{relation}")
-        for model in (user, Group, Permission):  # superuser, active; new or renamed roles
-            post_save.connect(forget_navigation, sender=model, dispatch_uid=f"nav-save-{model}")
-        for deleted in (user, Group, Permission, Organisation):  # cascades send no m2m signal
-            post_delete.connect(
-                forget_navigation, sender=deleted, dispatch_uid=f"nav-del-{deleted}"
-            )
+            m2m_changed.connect(membership_changed, sender=relation, dispatch_uid=f"nav-{relation}")
+        for deleted in (Group, Permission, Organisation):  # cascades send no m2m signal
+            pre_delete.connect(role_deleted, sender=deleted, dispatch_uid=f"nav-del-{deleted}")

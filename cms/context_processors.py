@@ -1,92 +1,149 @@
-"""Template context shared by every page."""
+"""Template context shared by every page: which role links the main navigation offers.
 
-import uuid
-from functools import cache as memoize
+The links follow from four things: whether the person is active, a superuser, holds the
+programme-reports permission (directly or through a role) and manages an organisation. They are
+looked up with Django's own `has_perm` and one `exists()` and kept per person in the shared cache,
+because every signed-in page shows them. An entry is forgotten only when what it was computed
+from changes (`forget_people` and the receivers in `CmsConfig.ready`): a membership, a role's
+permissions, a deleted role, permission or organisation. `is_active` and `is_superuser` are kept
+with the entry and compared with the signed-in user on every read, so saving a person (each
+sign-in writes `last_login`) forgets nothing. The views check permissions themselves; the links
+only decide what is offered.
+"""
+
+from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db import connection
+from django.db import transaction
+from django.db.models import Q
 from django.utils.functional import SimpleLazyObject
 
 from organisations.models import Organisation
 
-# The permission behind the programme dashboard link (accounts.view_programme_reports).
-_REPORTS = ("accounts", "view_programme_reports")
+#: The permission behind the programme dashboard link.
+REPORTS_PERMISSION = "accounts.view_programme_reports"
+#: A kept entry lives at most this long: changes made without signals (a queryset `update()` or
+#: `delete()` of memberships) show within this time.
+NAVIGATION_SECONDS = 600
+_NO_LINKS = {"reports": False, "organisations": False}
 
 
-@memoize
-def _navigation_sql() -> str:
-    """One statement with three EXISTS. Written out because it runs on every page: the ORM's
-    compilation of the same query cost ~1.5 ms of CPU per request, the statement ~0.1 ms."""
-    user_model = get_user_model()
-    user_permissions = user_model.user_permissions.through._meta.db_table
-    user_groups = user_model.groups.through._meta.db_table
-    group_permissions = Group.permissions.through._meta.db_table
-    permission = Permission._meta.db_table
-    content_type = ContentType._meta.db_table
-    managers = Organisation.managers.through._meta.db_table
-    is_reports = (
-        "p.id = x.permission_id AND ct.id = p.content_type_id "
-        "AND ct.app_label = %s AND p.codename = %s"
-    )
-    # Only table names from the models' metadata are formatted in; values are parameters.
-    return (
-        "SELECT "  # noqa: S608
-        f"EXISTS (SELECT 1 FROM {user_permissions} x, {permission} p, {content_type} ct "
-        f"WHERE x.user_id = %s AND {is_reports}), "
-        f"EXISTS (SELECT 1 FROM {user_groups} g, {group_permissions} x, {permission} p, "
-        f"{content_type} ct WHERE g.user_id = %s AND x.group_id = g.group_id AND {is_reports}), "
-        f"EXISTS (SELECT 1 FROM {managers} m WHERE m.user_id = %s)"
-    )
+def _key(user_id) -> str:
+    return f"cms:nav:{user_id}"
 
 
-def _navigation(user) -> dict[str, bool]:
-    """Which role links the main navigation shows (the views check permissions themselves)."""
-    if not user.is_authenticated:
-        return {"reports": False, "organisations": False}
-    with connection.cursor() as cursor:
-        cursor.execute(_navigation_sql(), [user.pk, *_REPORTS, user.pk, *_REPORTS, user.pk])
-        direct, via_group, manages = (bool(v) for v in cursor.fetchone())
-    reports = user.is_active and (user.is_superuser or direct or via_group)
-    return {"reports": reports, "organisations": reports or manages}
-
-
-#: A person's role links are kept this long at most; any change to roles, permissions,
-#: people or managers ends all of them at once (`forget_navigation`).
-NAVIGATION_SECONDS = 300
-_GENERATION = "nav-flags:generation"
-
-
-def forget_navigation(**_kwargs) -> None:
-    """Start a new generation of kept role links (a signal receiver: see `CmsConfig.ready`)."""
-    cache.set(_GENERATION, uuid.uuid4().hex, timeout=None)
+def _lookup(user) -> dict[str, bool]:
+    """The role links for `user`, from the database (the ORM and `has_perm`)."""
+    if not user.is_authenticated or not user.is_active:
+        return dict(_NO_LINKS)
+    reports = user.has_perm(REPORTS_PERMISSION)
+    manages = reports or Organisation.objects.filter(managers=user).exists()
+    return {"reports": reports, "organisations": manages}
 
 
 def navigation_flags(request) -> dict[str, bool]:
-    """The role links for this request's user: from the cache when kept in the current
-    generation, else looked up (one statement) and kept. The generation is read before the
-    lookup, so a change while it runs leaves an entry that is already out of date."""
+    """The role links for this request's user: kept per person, looked up when not kept or when
+    the user's `is_active` or `is_superuser` differ from what the entry was computed from."""
     flags = getattr(request, "_navigation_flags", None)
     if flags is not None:
         return flags
     user = request.user
     if not user.is_authenticated:
-        flags = _navigation(user)
+        flags = dict(_NO_LINKS)
     else:
-        key = f"nav-flags:user:{user.pk}"
-        found = cache.get_many([_GENERATION, key])
-        generation = found.get(_GENERATION)
-        kept = found.get(key)
-        if kept is not None and kept[0] == generation:
+        inputs = (user.is_active, user.is_superuser)
+        kept = cache.get(_key(user.pk))
+        if kept is not None and kept[0] == inputs:
             flags = kept[1]
         else:
-            flags = _navigation(user)
-            cache.set(key, (generation, flags), timeout=NAVIGATION_SECONDS)
+            flags = _lookup(user)
+            cache.set(_key(user.pk), (inputs, flags), timeout=NAVIGATION_SECONDS)
     request._navigation_flags = flags
     return flags
 
 
 def navigation(request):
     return {"nav": SimpleLazyObject(lambda: navigation_flags(request))}
+
+
+def forget_people(user_ids: Iterable) -> None:
+    """Forget the kept role links of these people now and again when the current transaction
+    commits (a request running meanwhile could keep the old state once more)."""
+    keys = [_key(pk) for pk in set(user_ids)]
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def _members(group_ids: Iterable) -> list:
+    through = get_user_model().groups.through
+    return list(
+        through.objects.filter(group_id__in=list(group_ids)).values_list("user_id", flat=True)
+    )
+
+
+def _affected(sender, instance, pk_set) -> list:
+    """The people whose role links a membership change (`sender` is the through model) touches.
+    `pk_set` is None for a `clear()`."""
+    user_model = get_user_model()
+    if sender is Group.permissions.through:
+        if isinstance(instance, Group):
+            return _members([instance.pk])
+        groups = (
+            pk_set
+            if pk_set is not None
+            else Group.objects.filter(permissions=instance).values_list("pk", flat=True)
+        )
+        return _members(groups)
+    if isinstance(instance, user_model):
+        return [instance.pk]
+    if pk_set is not None:
+        return list(pk_set)
+    # A role, permission or organisation cleared of its people: who they were.
+    return list(
+        sender.objects.filter(**{_other_side(sender, user_model): instance.pk}).values_list(
+            _user_side(sender, user_model), flat=True
+        )
+    )
+
+
+def _user_side(through, user_model) -> str:
+    return next(f.attname for f in through._meta.concrete_fields if f.related_model is user_model)
+
+
+def _other_side(through, user_model) -> str:
+    return next(
+        f.attname
+        for f in through._meta.concrete_fields
+        if f.related_model is not None and f.related_model is not user_model
+    )
+
+
+def membership_changed(sender, instance, action, pk_set, **_kwargs) -> None:
+    """m2m_changed receiver for a person's roles, own permissions and organisations, and for a
+    role's permissions. A `clear()` names nobody, so its people are collected before it runs."""
+    if action == "pre_clear":
+        instance._nav_people = _affected(sender, instance, None)
+    elif action == "post_clear":
+        forget_people(getattr(instance, "_nav_people", []))
+    elif action in ("post_add", "post_remove"):
+        forget_people(_affected(sender, instance, pk_set))
+
+
+def role_deleted(sender, instance, **_kwargs) -> None:
+    """pre_delete receiver for a role, a permission or an organisation: forget the people who
+    held it, before the cascade removes the memberships (cascades send no m2m signal)."""
+    user_model = get_user_model()
+    if sender is Group:
+        people = _members([instance.pk])
+    elif sender is Permission:
+        people = list(
+            user_model.objects.filter(
+                Q(user_permissions=instance) | Q(groups__permissions=instance)
+            ).values_list("pk", flat=True)
+        )
+    else:  # an organisation
+        people = list(instance.managers.values_list("pk", flat=True))
+    forget_people(people)

@@ -36,6 +36,7 @@ DEMO_ACCOUNTS = [
         "amsterdam-amstelland",
     ),
     DemoAccount("redacteur@example.org", "Ruth Redacteur", roles.COURSE_EDITOR),
+    DemoAccount("review@example.org", "Rik Reviewer", roles.COURSE_REVIEWER),
     DemoAccount("programma@example.org", "Pim Programma", roles.PROGRAMME_STAFF),
     DemoAccount("beheer@example.org", "Bea Beheer", roles.SITE_ADMIN),
     DemoAccount(DEMO_ORGANISER_EMAIL, "Olga Organisator", roles.TRAINING_ORGANISER),

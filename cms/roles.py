@@ -44,6 +44,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "wagtail_localize.submit_translation",
         *MEDIA_PERMISSIONS,
     ],
+    roles.COURSE_REVIEWER: [
+        ADMIN_ACCESS,
+        "wagtail_localize.submit_translation",
+        *MEDIA_PERMISSIONS,
+    ],
     roles.PROGRAMME_STAFF: [
         ADMIN_ACCESS,
         "accounts.view_programme_reports",
@@ -89,7 +94,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
 }
 
-COURSE_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
+#: What course editors may do with course pages: they write and submit for review, but do not
+#: publish (Wagtail shows them no "Publish" action). Course reviewers also publish.
+COURSE_PAGE_PERMISSIONS = ["add_page", "change_page", "lock_page", "unlock_page"]
+REVIEWER_PAGE_PERMISSIONS = [*COURSE_PAGE_PERMISSIONS, "publish_page"]
 
 
 def _permission(dotted: str) -> Permission | None:
@@ -107,7 +115,7 @@ def ensure_roles() -> dict[str, Group]:
         groups[name] = group
     root_collection = Collection.get_first_root_node()
     if root_collection is not None:
-        for name in (roles.COURSE_EDITOR, roles.SITE_ADMIN):
+        for name in (roles.COURSE_EDITOR, roles.COURSE_REVIEWER, roles.SITE_ADMIN):
             for dotted in MEDIA_PERMISSIONS:
                 permission = _permission(dotted)
                 if permission is not None:
@@ -117,28 +125,41 @@ def ensure_roles() -> dict[str, Group]:
     return groups
 
 
+def _page_permission(codename: str) -> Permission:
+    return Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+
+
 def grant_course_editing(*, page: Page) -> None:
-    """Course editors may edit, publish and add pages below `page` (a course catalogue)."""
-    group, _ = Group.objects.get_or_create(name=roles.COURSE_EDITOR)
-    for codename in COURSE_PAGE_PERMISSIONS:
-        permission = Permission.objects.get(
-            content_type__app_label="wagtailcore", codename=codename
-        )
-        GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)
+    """Below `page` (a course catalogue) course editors may add and edit pages and submit them
+    for review; course reviewers may also publish. A publish permission editors held before
+    is taken away (idempotent, so a deploy's `seed`/set-up corrects older databases)."""
+    editors, _ = Group.objects.get_or_create(name=roles.COURSE_EDITOR)
+    reviewers, _ = Group.objects.get_or_create(name=roles.COURSE_REVIEWER)
+    for group, codenames in (
+        (editors, COURSE_PAGE_PERMISSIONS),
+        (reviewers, REVIEWER_PAGE_PERMISSIONS),
+    ):
+        for codename in codenames:
+            GroupPagePermission.objects.get_or_create(
+                group=group, page=page, permission=_page_permission(codename)
+            )
+    GroupPagePermission.objects.filter(
+        group=editors, permission=_page_permission("publish_page")
+    ).delete()
 
 
 REVIEW_WORKFLOW = "Inhoudelijke review"
 
 
 def ensure_course_review_workflow(*, page: Page) -> Workflow:
-    """Changes to courses are reviewed by a second course editor before they go live
-    (moderation via a Wagtail workflow assigned to the course catalogue)."""
-    group, _ = Group.objects.get_or_create(name=roles.COURSE_EDITOR)
+    """Changes to courses are reviewed before they go live: a Wagtail workflow on the course
+    catalogue whose one task is approved by a course reviewer (approving publishes)."""
+    reviewers, _ = Group.objects.get_or_create(name=roles.COURSE_REVIEWER)
     workflow, _ = Workflow.objects.get_or_create(name=REVIEW_WORKFLOW)
     task = GroupApprovalTask.objects.filter(name="Review door redactie").first()
     if task is None:
         task = GroupApprovalTask.objects.create(name="Review door redactie")
-        task.groups.set([group])
+    task.groups.set([reviewers])
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     WorkflowPage.objects.update_or_create(page=page, defaults={"workflow": workflow})
     return workflow
@@ -147,11 +168,10 @@ def ensure_course_review_workflow(*, page: Page) -> Workflow:
 def grant_site_editing(*, page: Page) -> None:
     """Site admins manage the whole page tree."""
     group, _ = Group.objects.get_or_create(name=roles.SITE_ADMIN)
-    for codename in [*COURSE_PAGE_PERMISSIONS, "delete_page"]:
-        permission = Permission.objects.get(
-            content_type__app_label="wagtailcore", codename=codename
+    for codename in [*REVIEWER_PAGE_PERMISSIONS, "delete_page"]:
+        GroupPagePermission.objects.get_or_create(
+            group=group, page=page, permission=_page_permission(codename)
         )
-        GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)
 
 
 def ensure_roles_after_migrate(**kwargs) -> None:

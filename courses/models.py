@@ -6,8 +6,10 @@ introduction, those after it the closing. A learner takes the shared lessons plu
 (ADR 0006). A course and its translations share `translation_key`, which is the identity used
 for counting and completions."""
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail import blocks
@@ -147,6 +149,24 @@ class CoursePage(Page):
     def course_key(self):
         """Identity shared by all language versions (used for counting and completions)."""
         return self.translation_key
+
+    def activate_language(self, request) -> None:
+        """Make the rest of this request speak the course version's language (ADR 0015): the
+        course page, lesson player and result of a Polish course are Polish throughout, even
+        when reached through an address in another language, so no page mixes two languages.
+        The links the page renders then carry the course's language as well. LocaleMiddleware
+        activates the address's language again on the next request."""
+        language = self.locale.language_code
+        if language == translation.get_language():
+            return
+        if language not in {code for code, _name in settings.LANGUAGES}:
+            return
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+
+    def serve(self, request, *args, **kwargs):
+        self.activate_language(request)
+        return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
         from .learner_context import context_for

@@ -14,6 +14,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.responses import codes_4xx
@@ -22,12 +23,16 @@ from pydantic import Field
 from accounts.api_auth import AUTH, ErrorOut
 from courses.api import PageQuery, course_for_slug
 from courses.models import CoursePage, LessonPage, StorylinePage
-from courses.selectors import course_outline
 
 from . import services
 from .errors import Conflict, LearningError, NotFound
 from .models import Attempt, Completion, Enrolment
-from .selectors import enrolment_for_lesson, learner_completions, learner_enrolments
+from .selectors import (
+    enrolment_for_lesson,
+    learner_completions,
+    learner_enrolments,
+    learner_progress,
+)
 
 router = Router(tags=["learning"], auth=AUTH)
 
@@ -208,9 +213,15 @@ class ProgressOut(Schema):
     lessons_total: int
     percent: int
     seconds_spent: int
-    attempts: int
+    attempts: int = Field(description="submitted attempts, in every language version")
+    attempts_left: int | None = Field(description="null: no limit")
+    max_attempts: int | None = Field(description="null: no limit")
+    available_at: datetime | None = Field(
+        description="end of the cool-down before another attempt may start; null: none"
+    )
     open_attempt: UUID | None
     best_score: Decimal | None
+    passed: bool
     completion: CompletionOut | None
 
 
@@ -354,8 +365,18 @@ def _enrolment_data(enrolment: Enrolment) -> dict:
     response={200: EnrolmentOut, codes_4xx: ErrorOut},
     summary="Enrol in a course (free; enrolling again returns the same enrolment)",
 )
-def enrol(request: HttpRequest, slug: str, language: str | None = None):
-    course = course_for_slug(slug=slug, language=language)
+def enrol(
+    request: HttpRequest,
+    slug: str,
+    language: str | None = Query(
+        None,
+        description=(
+            "language version (nl, en, pl, es); without it: the version you are enrolled in, "
+            "else the request's language, else the only version"
+        ),
+    ),
+):
+    course = _course_version(request, slug=slug, language=language)
     enrolment = services.enrolment_create(user=request.user, course=course)
     enrolment = Enrolment.objects.select_related("course__locale", "storyline").get(pk=enrolment.pk)
     return _enrolment_data(enrolment)
@@ -370,14 +391,55 @@ def start_attempt(
     request: HttpRequest,
     slug: str,
     payload: AttemptStartIn | None = None,
-    language: str | None = None,
+    language: str | None = Query(
+        None,
+        description=(
+            "language version (nl, en, pl, es); without it: the version you are enrolled in, "
+            "else the request's language, else the only version"
+        ),
+    ),
 ):
-    course = course_for_slug(slug=slug, language=language)
+    course = _course_version(request, slug=slug, language=language)
     enrolment = services.enrolment_create(user=request.user, course=course)
     choice = str(payload.storyline) if payload and payload.storyline is not None else ""
     storyline = _storyline_of(course, choice) if choice else None
     attempt = services.attempt_start(enrolment=enrolment, storyline=storyline)
     return Status(201, _attempt_data(_attempt_for(request, str(attempt.public_id))))
+
+
+def _course_version(request: HttpRequest, *, slug: str, language: str | None) -> CoursePage:
+    """The language version of the course to enrol in or start: the one `language` names
+    (404 when it has none); without `language` the version the learner is enrolled in (most
+    recently active); for a learner not enrolled yet the request's language, or the only
+    version. Never a silent switch to another language: with several versions and none of them
+    in the request's language, `language` is required (400 `language_required`)."""
+    if language:
+        return course_for_slug(slug=slug, language=language)
+    versions = list(CoursePage.objects.live().public().filter(slug=slug).select_related("locale"))
+    if not versions:
+        raise NotFound(_("This course does not exist."))
+    user = request.user
+    assert user.is_authenticated  # the router's AUTH lets only signed-in callers in
+    enrolment = (
+        Enrolment.objects.filter(user=user, course__in=versions)
+        .order_by("-last_activity_at")
+        .first()
+    )
+    if enrolment is not None:
+        return next(v for v in versions if v.pk == enrolment.course_id)
+    requested = (get_language() or "")[:2]
+    chosen = next((v for v in versions if v.locale.language_code == requested), None)
+    if chosen is None and len(versions) == 1:
+        chosen = versions[0]
+    if chosen is None:
+        languages = sorted(v.locale.language_code for v in versions)
+        raise LearningError(
+            _("Choose the language of the course: %(languages)s.")
+            % {"languages": ", ".join(languages)},
+            code="language_required",
+            details={"languages": languages},
+        )
+    return chosen
 
 
 def _storyline_of(course: CoursePage, choice: str) -> StorylinePage:
@@ -487,41 +549,42 @@ def visit_lesson(request: HttpRequest, lesson_id: int, payload: LessonVisitIn):
     summary="My enrolments with progress, resume point, attempts and completion",
 )
 def my_progress(request: HttpRequest, paging: Query[PageQuery]):
-    enrolments = learner_enrolments(user=request.user).select_related("course__locale")
+    enrolments = learner_enrolments(user=request.user)
     count = enrolments.count()
     start = (paging.page - 1) * paging.page_size
-    page = list(enrolments[start : start + paging.page_size])
-    completions: dict = {}
-    for completion in learner_completions(user=request.user).order_by("cycle"):
-        completions[completion.course_key] = completion  # the latest cycle wins
+    rows = learner_progress(
+        user=request.user, enrolments=enrolments[start : start + paging.page_size]
+    )
+    resume_ids = {row.resume_lesson_id for row in rows if row.resume_lesson_id}
+    titles = dict(
+        LessonPage.objects.filter(pk__in=resume_ids).values_list("pk", "title")
+        if resume_ids
+        else []
+    )
     items = []
-    for enrolment in page:
-        outline = course_outline(course=enrolment.course)
-        path = {lesson.pk for lesson in outline.path(enrolment.storyline)}
-        progress = list(enrolment.progress.all())
-        attempts = list(enrolment.attempts.all())
-        completed = sum(1 for p in progress if p.completed_at and p.lesson_id in path)
-        scores = [a.score for a in attempts if a.score is not None]
-        completion = completions.get(enrolment.course_key)
+    for row in rows:
+        enrolment, completion = row.enrolment, row.completion
+        assert enrolment is not None  # rows come from enrolments
         items.append(
             {
                 **_enrolment_data(enrolment),
                 "last_activity_at": enrolment.last_activity_at,
                 "resume_lesson": (
-                    {"id": enrolment.last_lesson.pk, "title": enrolment.last_lesson.title}
-                    if enrolment.last_lesson
+                    {"id": row.resume_lesson_id, "title": titles.get(row.resume_lesson_id, "")}
+                    if row.resume_lesson_id
                     else None
                 ),
-                "lessons_completed": completed,
-                "lessons_total": len(path),
-                "percent": round(100 * completed / len(path)) if path else 0,
-                "seconds_spent": sum(p.seconds_spent for p in progress),
-                "attempts": sum(1 for a in attempts if a.status == Attempt.Status.SUBMITTED),
-                "open_attempt": next(
-                    (a.public_id for a in attempts if a.status == Attempt.Status.IN_PROGRESS),
-                    None,
-                ),
-                "best_score": max(scores) if scores else None,
+                "lessons_completed": row.lessons_done,
+                "lessons_total": row.lessons_total,
+                "percent": row.percent,
+                "seconds_spent": row.seconds_spent,
+                "attempts": row.attempts_used,
+                "attempts_left": row.attempts_left,
+                "max_attempts": row.retake.max_attempts,
+                "available_at": row.cooldown_until,
+                "open_attempt": row.open_attempt.public_id if row.open_attempt else None,
+                "best_score": row.best_score,
+                "passed": row.passed,
                 "completion": (
                     {
                         "cycle": completion.cycle,

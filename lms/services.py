@@ -1,19 +1,20 @@
 """Everything that changes learning state. Views, the API and tasks call these."""
 
-import functools
 import random
 from datetime import timedelta
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
 from courses.models import CoursePage, LessonPage, StorylinePage
 from courses.selectors import course_outline, path_questions
 
-from . import grading
+from . import grading, rules
 from .errors import Conflict, LearningError, NotAllowed, NotFound
 from .models import Answer, Attempt, Completion, Enrolment, LessonProgress
 from .signals import course_passed
@@ -80,35 +81,16 @@ def enrolment_create(*, user, course: CoursePage) -> Enrolment:
     return enrolment
 
 
-@functools.cache
-def _lesson_seen_sql() -> tuple[str, str]:
-    progress, enrolments = LessonProgress._meta.db_table, Enrolment._meta.db_table
-    # Only table names from the models' metadata are formatted in; values are parameters.
-    return (
-        f"INSERT INTO {progress} (enrolment_id, lesson_id, first_seen_at, seconds_spent) "  # noqa: S608
-        "VALUES (%s, %s, %s, 0) ON CONFLICT (enrolment_id, lesson_id) DO NOTHING",
-        f"UPDATE {enrolments} SET last_lesson_id = %s, last_activity_at = %s "  # noqa: S608
-        "WHERE id = %s",
-    )
-
-
 def lesson_seen(*, enrolment: Enrolment, lesson_id: int) -> None:
-    """Record that the learner opened a lesson: its progress row when there is none yet, and the
-    resume point. Plain SQL (this runs on most lesson pages, ADR 0013): on PostgreSQL one
-    statement, elsewhere two, without a transaction around them (each stands alone, and the
-    transaction would cost a round trip more). A request racing this one finds the progress row
-    there and leaves it."""
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    insert, update = _lesson_seen_sql()
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # a statement may change two tables there
-            cursor.execute(
-                f"WITH seen AS ({insert}) {update}",
-                [enrolment.pk, lesson_id, now, lesson_id, now, enrolment.pk],
-            )
-        else:
-            cursor.execute(insert, [enrolment.pk, lesson_id, now])
-            cursor.execute(update, [lesson_id, now, enrolment.pk])
+    """Record that the learner opened a lesson: its progress row when there is none yet
+    (`ignore_conflicts`: a request racing this one finds the row there and leaves it), and the
+    resume point. Two statements, no transaction needed: each stands alone."""
+    LessonProgress.objects.bulk_create(
+        [LessonProgress(enrolment_id=enrolment.pk, lesson_id=lesson_id)], ignore_conflicts=True
+    )
+    Enrolment.objects.filter(pk=enrolment.pk).update(
+        last_lesson_id=lesson_id, last_activity_at=timezone.now()
+    )
     enrolment.last_lesson_id = lesson_id
 
 
@@ -134,29 +116,50 @@ def lesson_visit(
 
 
 def _check_retake_rules(*, enrolment: Enrolment, course: CoursePage) -> None:
-    submitted = enrolment.attempts.filter(status=Attempt.Status.SUBMITTED)
-    if course.max_attempts and submitted.count() >= course.max_attempts:
+    """The retake rule (`rules.retake_state`) over the person's submitted attempts at the course
+    in every language version: switching language does not give a fresh count."""
+    submitted = Attempt.objects.filter(
+        user_id=enrolment.user_id,
+        enrolment__course_key=enrolment.course_key,
+        status=Attempt.Status.SUBMITTED,
+    ).values_list("submitted_at", "started_at")
+    state = rules.retake_state(
+        submitted_at=[at or started for at, started in submitted],
+        max_attempts=course.max_attempts,
+        cooldown_hours=course.retake_cooldown_hours,
+        now=timezone.now(),
+    )
+    if state.attempts_left == 0:
         raise NotAllowed(
-            _("You have used all %(n)s attempts for this course.") % {"n": course.max_attempts},
+            ngettext(
+                "You have used the %(n)s attempt allowed for this course.",
+                "You have used all %(n)s attempts allowed for this course.",
+                course.max_attempts,
+            )
+            % {"n": course.max_attempts},
             code="no_attempts_left",
         )
-    last = submitted.order_by("-submitted_at").first()
-    if last and last.submitted_at and course.retake_cooldown_hours:
-        ready_at = last.submitted_at + timedelta(hours=course.retake_cooldown_hours)
-        if timezone.now() < ready_at:
-            raise NotAllowed(
-                _("You can start a new attempt from %(when)s.")
-                % {"when": timezone.localtime(ready_at).strftime("%d-%m-%Y %H:%M")},
-                code="cooldown",
-                details={"available_at": ready_at.isoformat()},
-            )
+    if state.available_at is not None:
+        raise NotAllowed(
+            _("You can start a new attempt from %(when)s.")
+            % {"when": date_format(timezone.localtime(state.available_at), "DATETIME_FORMAT")},
+            code="cooldown",
+            details={"available_at": state.available_at.isoformat()},
+        )
+
+
+#: Shuffles the options of each attempt (the order is stored in the snapshot).
+_SHUFFLE = random.SystemRandom()
 
 
 def _snapshot_part(lessons: list[LessonPage]) -> dict[str, Any]:
     return {
         "lesson_ids": [lesson.pk for lesson in lessons],
         "lesson_revisions": {str(les.pk): les.latest_revision_id for les in lessons},
-        "questions": path_questions(lessons=lessons),
+        "questions": [
+            rules.shuffled_orders(question, _SHUFFLE)
+            for question in path_questions(lessons=lessons)
+        ],
     }
 
 
@@ -276,16 +279,12 @@ def public_question(attempt: Attempt, question: dict[str, Any]) -> dict[str, Any
         "graded": question["graded"],
     }
     if question["type"] in ("single_choice", "multiple_choice"):
-        data["options"] = [{"id": o["id"], "text": o["text"]} for o in question["options"]]
+        data["options"] = [
+            {"id": o["id"], "text": o["text"]}
+            for o in rules.in_order(question["options"], question.get("option_order"))
+        ]
     elif question["type"] == "ordering":
-        items = [{"id": i["id"], "text": i["text"]} for i in question["items"]]
-        rng = random.Random(f"{attempt.public_id}:{question['id']}")  # noqa: S311 - not security
-        shuffled = items[:]
-        for _try in range(5):  # avoid showing the answer by chance
-            rng.shuffle(shuffled)
-            if len(items) < 2 or shuffled != items:
-                break
-        data["items"] = shuffled
+        data["items"] = [{"id": i["id"], "text": i["text"]} for i in _item_order(attempt, question)]
     elif question["type"] == "scenario":
         data["intro"] = question["intro"]
         data["start"] = question["start"]
@@ -293,11 +292,37 @@ def public_question(attempt: Attempt, question: dict[str, Any]) -> dict[str, Any
             {
                 "key": s["key"],
                 "text": s["text"],
-                "options": [{"id": o["id"], "text": o["text"]} for o in s["options"]],
+                "options": [
+                    {"id": o["id"], "text": o["text"]}
+                    for o in rules.in_order(s["options"], s.get("option_order"))
+                ],
             }
             for s in question["scenes"]
         ]
     return data
+
+
+def _item_order(attempt: Attempt, question: dict[str, Any]) -> list[dict[str, Any]]:
+    """An ordering question's items as this attempt shows them: the stored order, or for an
+    attempt started before orders were stored the order it showed then (derived from its id)."""
+    if question.get("item_order"):
+        return rules.in_order(question["items"], question["item_order"])
+    items = list(question["items"])
+    rng = random.Random(f"{attempt.public_id}:{question['id']}")  # noqa: S311 - not security
+    shuffled = items[:]
+    for _try in range(5):  # avoid showing the answer by chance
+        rng.shuffle(shuffled)
+        if len(items) < 2 or shuffled != items:
+            break
+    return shuffled
+
+
+def _feedback(question: dict[str, Any], response: Any) -> dict[str, Any]:
+    """Grading feedback with the options in the order the attempt shows them."""
+    result = grading.feedback(question, response)
+    if "options" in result:
+        result["options"] = rules.in_order(result["options"], question.get("option_order"))
+    return result
 
 
 def _open_attempt_for_update(attempt: Attempt) -> Attempt:
@@ -369,14 +394,14 @@ def answer_submit(*, attempt: Attempt, question_id: str, response: Any) -> dict[
         if Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.IN_PROGRESS).exists():
             raise Conflict(_("You already answered this question."), code="already_answered")
         raise Conflict(_("This attempt has already been submitted."), code="attempt_submitted")
-    return grading.feedback(question, normalised)
+    return _feedback(question, normalised)
 
 
 def answer_feedback(*, attempt: Attempt, answer: Answer) -> dict[str, Any] | None:
     question = attempt.question(answer.question_id)
     if question is None or not question["graded"]:
         return None
-    return grading.feedback(question, answer.response)
+    return _feedback(question, answer.response)
 
 
 def scenario_choose(
@@ -407,13 +432,18 @@ def scenario_choose(
         "recommended": option["recommended"],
         "feedback": option["feedback"],
         "recommended_options": [
-            {"id": o["id"], "text": o["text"]} for o in scene["options"] if o["recommended"]
+            {"id": o["id"], "text": o["text"]}
+            for o in rules.in_order(scene["options"], scene.get("option_order"))
+            if o["recommended"]
         ],
         "next_scene": (
             {
                 "key": next_scene["key"],
                 "text": next_scene["text"],
-                "options": [{"id": o["id"], "text": o["text"]} for o in next_scene["options"]],
+                "options": [
+                    {"id": o["id"], "text": o["text"]}
+                    for o in rules.in_order(next_scene["options"], next_scene.get("option_order"))
+                ],
             }
             if next_scene
             else None

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -15,11 +14,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from courses.blocks import QUESTION_TYPES
 from courses.models import CourseIndexPage, CoursePage, LessonPage
 from courses.selectors import course_outline
 
-from . import fragments, selectors, services
+from . import fragments, rules, selectors, services
 from .errors import LearningError
 from .forms import AnswerForm, AttemptStartForm, LessonDoneForm, ScenarioChoiceForm
 from .models import Attempt, Enrolment
@@ -72,6 +70,7 @@ def enrol(request, course_id: int):
     """One-click enrolment from the course page: the course starts at once at its first lesson
     (on a course with storylines, the shared introduction; the storyline is chosen after it)."""
     course = _course_or_404(course_id)
+    course.activate_language(request)
     if request.method != "POST":
         return redirect(course.get_url(request))
     try:
@@ -109,7 +108,13 @@ def _resume(enrolment: Enrolment, attempt: Attempt):
         if services.attempt_storyline_pending(attempt):
             return redirect("lms:storyline_choose", attempt_id=attempt.public_id)
         return redirect("lms:attempt", attempt_id=attempt.public_id)
-    lesson_id = enrolment.last_lesson_id if enrolment.last_lesson_id in path else path[0]
+    lesson_id = rules.resume_lesson(
+        path=path,
+        last_lesson_id=enrolment.last_lesson_id,
+        open_attempt=attempt.status == Attempt.Status.IN_PROGRESS,
+    )
+    if lesson_id is None:
+        return redirect("lms:attempt", attempt_id=attempt.public_id)
     return redirect("lms:lesson", lesson_id=lesson_id)
 
 
@@ -120,6 +125,7 @@ def start(request, course_id: int):
     one later); otherwise the attempt starts with the shared introduction and the storyline is
     chosen after it (`storyline_choose`)."""
     course = _course_or_404(course_id)
+    course.activate_language(request)
     enrolment = Enrolment.objects.filter(user=request.user, course=course).first()
     if enrolment is None:
         messages.info(request, _("Enrol in the course first."))
@@ -155,7 +161,7 @@ def start(request, course_id: int):
         "form": form,
         "error": error,
         "attempt": attempt,
-        "retake": selectors.retake_availability(enrolment=enrolment, course=course),
+        "retake": selectors.course_progress(user=request.user, course=course).retake,
         "content_lang": course.locale.language_code,
         "foreign": course.locale.language_code != get_language(),
     }
@@ -173,6 +179,7 @@ def storyline_choose(request, attempt_id):
     if not services.attempt_storyline_pending(attempt):
         return _resume(enrolment, attempt)
     course = attempt.course.specific
+    course.activate_language(request)
     outline = course_outline(course=course)
     form = AttemptStartForm(
         request.POST if request.method == "POST" else None,
@@ -212,9 +219,20 @@ def storyline_choose(request, attempt_id):
     return render(request, "lms/start.html", context, status=status)
 
 
-def _lesson_items(*, lesson, attempt, answers, errors=None, posted=None, only=None) -> list[dict]:
-    """The lesson's blocks in order; questions come from the attempt's snapshot in the form the
-    learner may see: without correctness until answered."""
+def _lesson_items(
+    *,
+    lesson,
+    attempt,
+    answers,
+    content_lang: str,
+    foreign: bool,
+    errors=None,
+    posted=None,
+    only=None,
+) -> list[dict]:
+    """The lesson's body in order: rendered content (shared, `fragments.lesson_body`) and the
+    questions from the attempt's snapshot in the form the learner may see, without correctness
+    until answered. With `only`, just that question."""
     errors = errors or {}
     questions = {q["id"]: q for q in attempt.questions if q["lesson_id"] == lesson.pk}
     editable = attempt.status == Attempt.Status.IN_PROGRESS
@@ -225,10 +243,11 @@ def _lesson_items(*, lesson, attempt, answers, errors=None, posted=None, only=No
     def question_item(question):
         nonlocal numbered
         numbered += 1
+        public = services.public_question(attempt, question)
         item = {
             "kind": "scenario" if question["type"] == "scenario" else "question",
             "number": numbered,
-            "question": services.public_question(attempt, question),
+            "question": public,
             "errors": errors.get(question["id"], []),
             "editable": editable,
             "attempt": attempt,
@@ -256,31 +275,40 @@ def _lesson_items(*, lesson, attempt, answers, errors=None, posted=None, only=No
                 if question["type"] == "ordering":
                     texts = {i["id"]: i["text"] for i in question["items"]}
                     item["your_order"] = [texts.get(i, "") for i in answer.response["item_ids"]]
+            elif editable and again is None:
+                # Nothing of this learner in the choices: their markup is shared.
+                item["digest"] = fragments.question_digest(
+                    public, content_lang=content_lang, foreign=foreign
+                )
         return item
 
-    for block in lesson.body:
-        if block.block_type in QUESTION_TYPES:
-            question = questions.get(block.id)
-            if question is not None:
-                seen.add(question["id"])
-                items.append(question_item(question))
-        elif only is None:
-            items.append({"kind": "block", "block": block})
+    if only is not None:
+        question = questions.get(only)
+        if question is None:
+            return []
+        # Its number on the page: its place among the lesson's questions.
+        numbered = list(questions).index(only)
+        return [question_item(question)]
+    for segment in fragments.lesson_body(lesson, content_lang=content_lang, foreign=foreign):
+        if segment.html is not None:
+            items.append({"kind": "block", "html": segment.html})
+            continue
+        question = questions.get(segment.question)
+        if question is not None:
+            seen.add(question["id"])
+            items.append(question_item(question))
     # Questions an editor removed after the attempt started still belong to the attempt.
     for question_id, question in questions.items():
         if question_id not in seen:
             items.append(question_item(question))
-    if only is not None:
-        items = [i for i in items if i["kind"] != "block" and i["question"]["id"] == only]
     return items
 
 
 def _render_lesson(
-    request, *, lesson, enrolment, attempt, navigation=None, errors=None, status=200, share=False
+    request, *, lesson, enrolment, attempt, navigation=None, errors=None, status=200
 ):
-    """The lesson page. With `share` (a plain view, no form errors) the page is rendered once per
-    state and shared (`fragments.shared_page`): the key holds everything the page shows except
-    the attempt id, the CSRF token and the signed time the page was shown."""
+    """The lesson page: the shared body and question markup (`fragments`), everything of the
+    learner rendered for this request."""
     posted = request.POST if errors else None
     answers = {a.question_id: a for a in attempt.answers.all()}
     path = attempt.snapshot.get("lesson_ids", [])
@@ -288,69 +316,44 @@ def _render_lesson(
         navigation = selectors.lesson_navigation(enrolment=enrolment, lesson_ids=path)
     position = next((i for i, row in enumerate(navigation) if row["pk"] == lesson.pk), 0)
     course = enrolment.course
+    course.activate_language(request)
     content_lang = course.locale.language_code
     foreign = content_lang != get_language()
-    storyline_pending = services.attempt_storyline_pending(attempt)
-    token = get_token(request)
-    shown = signing.dumps(
-        {"lesson": lesson.pk, "at": int(timezone.now().timestamp())}, salt=_SHOWN_SALT
+    items = _lesson_items(
+        lesson=lesson,
+        attempt=attempt,
+        answers=answers,
+        errors=errors,
+        posted=posted,
+        content_lang=content_lang,
+        foreign=foreign,
     )
-
-    def render_page() -> str:
-        items = _lesson_items(
-            lesson=lesson, attempt=attempt, answers=answers, errors=errors, posted=posted
-        )
-        fragments.render_items(
-            request, items, content_lang=content_lang, foreign=foreign, token=token
-        )
-        context = {
-            "page": lesson,
-            "lesson": lesson,
-            "course": course,
-            "enrolment": enrolment,
-            "attempt": attempt,
-            "items": items,
-            "navigation": navigation,
-            "position": position + 1,
-            "previous": navigation[position - 1] if position > 0 else None,
-            "next": navigation[position + 1] if position + 1 < len(navigation) else None,
-            "completed_count": sum(1 for row in navigation if row["completed"]),
-            "storyline_pending": storyline_pending,
-            "shown": shown,
-            "csrf_token": token,
-            "content_lang": content_lang,
-            "foreign": foreign,
-        }
-        return render_to_string("lms/lesson.html", context, request)
-
-    if not share or errors:
-        return HttpResponse(render_page(), status=status)
-    questions = [q for q in attempt.questions if q["lesson_id"] == lesson.pk]
-    asked = {q["id"] for q in questions}
-    material = [
-        "lesson",
-        [lesson.pk, lesson.title, lesson.minutes, list(lesson.body.raw_data)],
-        [course.pk, course.title, course.url_path, content_lang],
-        [attempt.status, storyline_pending, questions],
-        sorted(
-            [a.question_id, a.response, a.is_correct]
-            for a in answers.values()
-            if a.question_id.split(":")[0] in asked
+    context = {
+        "page": lesson,
+        "lesson": lesson,
+        "course": course,
+        "enrolment": enrolment,
+        "attempt": attempt,
+        "items": items,
+        "navigation": navigation,
+        "position": position + 1,
+        "previous": navigation[position - 1] if position > 0 else None,
+        "next": navigation[position + 1] if position + 1 < len(navigation) else None,
+        "completed_count": sum(1 for row in navigation if row["completed"]),
+        "storyline_pending": services.attempt_storyline_pending(attempt),
+        "shown": signing.dumps(
+            {"lesson": lesson.pk, "at": int(timezone.now().timestamp())}, salt=_SHOWN_SALT
         ),
-        navigation,
-    ]
-    html = fragments.shared_page(
-        request,
-        material=material,
-        render=render_page,
-        personal={"attempt": str(attempt.public_id), "csrf": token, "shown": shown},
-    )
-    return HttpResponse(html, status=status)
+        "content_lang": content_lang,
+        "foreign": foreign,
+    }
+    return render(request, "lms/lesson.html", context, status=status)
 
 
 def _lesson_in_attempt(request, *, lesson_id):
     """(lesson, enrolment, attempt) for the learner, or a redirect explaining why not."""
-    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    # The body is read only when its rendering is not kept (fragments.lesson_body).
+    lesson = get_object_or_404(LessonPage.objects.live().defer_streamfields(), pk=lesson_id)
     enrolment, attempt = selectors.lesson_state(user=request.user, lesson=lesson)
     if enrolment is None:
         course = CoursePage.objects.ancestor_of(lesson).live().first()
@@ -376,37 +379,14 @@ def _lesson_in_attempt(request, *, lesson_id):
 @login_required
 @require_GET
 def lesson(request, lesson_id: int):
-    # The usual case in few queries (the page has a budget): the attempt, then the lessons of
-    # its path, which hold this lesson and the navigation.
-    attempt = selectors.attempt_for_lesson(user=request.user, lesson_id=lesson_id)
-    path = attempt.snapshot.get("lesson_ids", []) if attempt else []
-    if attempt is None or lesson_id not in path:
-        found = _lesson_in_attempt(request, lesson_id=lesson_id)
-        if not isinstance(found, tuple):
-            return found
-        lesson, enrolment, attempt = found
-        navigation = None
-    else:
-        enrolment = attempt.enrolment
-        lessons = selectors.path_lessons(enrolment=enrolment, lesson_ids=path)
-        lesson = next((les for les in lessons if les.pk == lesson_id), None)
-        if lesson is None:
-            raise Http404
-        navigation = [
-            {"pk": les.pk, "title": les.title, "minutes": les.minutes, "completed": les.completed}
-            for les in lessons
-        ]
+    found = _lesson_in_attempt(request, lesson_id=lesson_id)
+    if not isinstance(found, tuple):
+        return found
+    lesson, enrolment, attempt = found
     # A reload of the lesson the learner is on changes nothing worth a write.
     if attempt.status == Attempt.Status.IN_PROGRESS and enrolment.last_lesson_id != lesson.pk:
         services.lesson_seen(enrolment=enrolment, lesson_id=lesson.pk)
-    return _render_lesson(
-        request,
-        lesson=lesson,
-        enrolment=enrolment,
-        attempt=attempt,
-        navigation=navigation,
-        share=True,
-    )
+    return _render_lesson(request, lesson=lesson, enrolment=enrolment, attempt=attempt)
 
 
 @login_required
@@ -443,10 +423,15 @@ def _question_response(request, *, attempt, question, errors=None, status=200):
         # Without JavaScript the learner goes back to the question on the lesson page.
         url = reverse("lms:lesson", kwargs={"lesson_id": question["lesson_id"]})
         return HttpResponseRedirect(f"{url}#q-{question['id']}", status=303)
-    lesson = get_object_or_404(LessonPage.objects.all(), pk=question["lesson_id"])
+    lesson = get_object_or_404(
+        LessonPage.objects.all().defer_streamfields(), pk=question["lesson_id"]
+    )
     if _wants_fragment(request):
         answers = {a.question_id: a for a in attempt.answers.all()}
         course = attempt.enrolment.course
+        course.activate_language(request)
+        content_lang = course.locale.language_code
+        foreign = content_lang != get_language()
         items = _lesson_items(
             lesson=lesson,
             attempt=attempt,
@@ -454,12 +439,15 @@ def _question_response(request, *, attempt, question, errors=None, status=200):
             errors={question["id"]: errors} if errors else None,
             posted=request.POST if errors else None,
             only=question["id"],
+            content_lang=content_lang,
+            foreign=foreign,
         )
-        content_lang = course.locale.language_code
-        fragments.render_items(
-            request, items, content_lang=content_lang, foreign=content_lang != get_language()
+        template = "lms/includes/scenario.html" if items[0]["kind"] == "scenario" else None
+        context = {"item": items[0], "content_lang": content_lang, "foreign": foreign}
+        return HttpResponse(
+            render_to_string(template or "lms/includes/question.html", context, request),
+            status=status,
         )
-        return HttpResponse(items[0]["html"], status=status)
     return _render_lesson(
         request,
         lesson=lesson,
@@ -520,22 +508,28 @@ def scenario_choice(request, attempt_id, question_id: str):
 
 
 def _render_attempt(request, attempt, *, error="", status=200):
-    enrolment = attempt.enrolment
     course = attempt.course.specific
+    course.activate_language(request)
     outline = course_outline(course=course)
     review = selectors.attempt_review(attempt=attempt)
     completion = getattr(attempt, "completion", None) if attempt.passed else None
+    # The certificate is made by a Celery task after the pass (the `certificate` relation is
+    # the certificates app's; lms does not import it): until it is there, the page says so.
+    certificate = getattr(completion, "certificate", None) if completion else None
+    progress = selectors.course_progress(user=request.user, course=course)
     context = {
         "attempt": attempt,
         "course": course,
         "review": review,
         "error": error,
         "completion": completion,
-        "retake": selectors.retake_availability(enrolment=enrolment, course=course),
+        "certificate": certificate,
+        "progress": progress,
+        "retake": progress.retake,
         "has_storylines": outline.has_storylines,
         "storyline_pending": attempt.status == Attempt.Status.IN_PROGRESS
         and services.attempt_storyline_pending(attempt),
-        "is_current": selectors.current_attempt(enrolment=enrolment) == attempt,
+        "is_current": progress.attempt == attempt,
     }
     return render(request, "lms/attempt.html", context, status=status)
 
@@ -564,29 +558,10 @@ def attempt_submit(request, attempt_id):
 @login_required
 @require_GET
 def my_learning(request):
-    """The learner's courses: in progress and completed."""
-    completions = {c.course_key: c for c in selectors.learner_completions(user=request.user)}
+    """The learner's courses: in progress and completed (`selectors.learner_progress`)."""
     in_progress, completed = [], []
-    for enrolment in selectors.learner_enrolments(user=request.user):
-        attempts = list(enrolment.attempts.all())
-        attempt = attempts[0] if attempts else None
-        path = attempt.snapshot.get("lesson_ids", []) if attempt else []
-        progress = list(enrolment.progress.all())
-        done = {p.lesson_id for p in progress if p.completed_at}
-        row = {
-            "enrolment": enrolment,
-            "attempt": attempt,
-            "completion": completions.get(enrolment.course_key),
-            "lessons_done": len([pk for pk in path if pk in done]),
-            "lessons_total": len(path),
-            "minutes_spent": sum(p.seconds_spent for p in progress) // 60,
-            "resume_lesson_id": (
-                (enrolment.last_lesson_id if enrolment.last_lesson_id in path else path[0])
-                if attempt and attempt.status == Attempt.Status.IN_PROGRESS and path
-                else None
-            ),
-        }
-        (completed if row["completion"] else in_progress).append(row)
+    for row in selectors.learner_progress(user=request.user):
+        (completed if row.completion else in_progress).append(row)
     return render(
         request, "lms/my_learning.html", {"in_progress": in_progress, "completed": completed}
     )

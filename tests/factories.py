@@ -182,7 +182,7 @@ def make_course(
         max_attempts=max_attempts,
         retake_cooldown_hours=retake_cooldown_hours,
         storyline_prompt="Kies een verhaallijn" if storylines else "",
-        locale=Locale.objects.get(language_code=locale),
+        locale=Locale.objects.get_or_create(language_code=locale)[0],
     )
     course_index().add_child(instance=course)
     course.save_revision().publish()

@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "cms.language.PreferredLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -216,26 +217,24 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
-# Rendered question fragments (lms/fragments.py): content-addressed, so each process keeps its
-# own and nothing needs invalidating.
+# What the lesson page shares between learners (lms/fragments.py): a lesson's rendered body per
+# live revision and language, and the markup of a question as the learner may see it (keyed by
+# its content). Neither holds anything of a learner, and neither needs invalidating, so each
+# process keeps its own.
 CACHES["fragments"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "lms-fragments",
     "OPTIONS": {"MAX_ENTRIES": env.int("FRAGMENT_CACHE_ENTRIES", default=5000)},
 }
-# What the layout around every page shows that depends on the request (beyond the language, the
-# address and messages): part of the key of a shared lesson page (lms/fragments.shared_page).
-SHARED_PAGE_VARY = ["cms.context_processors.navigation_flags"]
 # Sessions are written through to the database and read from the cache: a signed-in page
 # reads its session without a query.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-# Django's and allauth's backends, with the signed-in user read in one plain statement.
 AUTHENTICATION_BACKENDS = [
-    "accounts.backends.ModelBackend",
-    "accounts.backends.AuthenticationBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -279,14 +278,28 @@ LANGUAGE_CODE = "nl"
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
-LANGUAGES = [
-    ("nl", "Nederlands"),
-    ("en", "English"),
-    ("pl", "Polski"),
-    ("es", "Español"),
-]
-# Interface languages people can pick for the site chrome; pl/es exist for course content.
-INTERFACE_LANGUAGES = ["nl", "en"]
+# The one list of languages (ADR 0015): the interface languages are the course languages. Adding
+# one (e.g. "ro" or "uk") is configuration, not code: add its code to SITE_LANGUAGES (here or in
+# the environment), `make messages`, translate locale/<code>/, `make messages` again to compile.
+# Each language is named in itself (Django's LANG_INFO), as the language switch shows it.
+SITE_LANGUAGES = env.list("SITE_LANGUAGES", default=["nl", "en", "pl", "es"])
+
+
+def _languages(codes: list[str]) -> list[tuple[str, str]]:
+    from django.conf.locale import LANG_INFO
+
+    unknown = [code for code in codes if code not in LANG_INFO]
+    if unknown or LANGUAGE_CODE not in codes:
+        raise ImproperlyConfigured(
+            f"SITE_LANGUAGES must be Django language codes including {LANGUAGE_CODE!r};"
+            f" unknown: {', '.join(unknown) or '-'}"
+        )
+    return [(code, LANG_INFO[code]["name_local"]) for code in codes]
+
+
+LANGUAGES = _languages(SITE_LANGUAGES)
+# Every language is an interface language (kept as a name for code that asks for the list).
+INTERFACE_LANGUAGES = [code for code, _name in LANGUAGES]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -322,6 +335,8 @@ WAGTAIL_SITE_NAME = "Samen tegen mensenhandel"
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
+# The editors' own admin language: the programme office works in Dutch or English (ADR 0015);
+# course content is edited in every language through wagtail-localize.
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

@@ -39,17 +39,41 @@ def test_certificate_pdf_has_metadata_name_code_and_is_a4_landscape(completion):
     assert f"/verify/{certificate.code}" in text
 
 
-def test_pdf_is_rendered_in_the_learners_language(user, course):
+def test_pdf_speaks_the_language_of_the_course_version_passed(user):
+    """A Polish pass gives a Polish certificate, whatever the person's own language setting
+    (ADR 0015): text, dates (genitive month) and the PDF's /Lang."""
+    from tests.certificates.conftest import pass_course
+    from tests.factories import make_course
+
+    polish = make_course(title="Rozpoznawanie wyzysku", locale="pl")
+    user.preferred_language = "en"
+    user.save(update_fields=["preferred_language"])
+    certificate = services.certificate_create(completion=pass_course(user, polish))
+    assert certificate.language == "pl"
+    Certificate.objects.filter(pk=certificate.pk).update(
+        issued_at=certificate.issued_at.replace(year=2026, month=12, day=6, hour=12)
+    )
+    certificate.refresh_from_db()
+    content = services.certificate_pdf_bytes(certificate=certificate)
+    reader = pypdf.PdfReader(io.BytesIO(content))
+    assert reader.trailer["/Root"]["/Lang"] == "pl"
+    text = " ".join(_text(content).split())
+    assert "z powodzeniem ukończył(a) szkolenie e-learningowe" in text
+    assert "Data wydania: 6 grudnia 2026" in text
+    assert "has successfully completed" not in text
+    assert "heeft met succes" not in text
+
+
+def test_pdf_of_a_dutch_course_is_dutch_for_an_english_speaker(user, course):
     from tests.certificates.conftest import pass_course
 
     user.preferred_language = "en"
     user.save(update_fields=["preferred_language"])
     certificate = services.certificate_create(completion=pass_course(user, course))
-    assert certificate.language == "en"
+    assert certificate.language == "nl"
     content = services.certificate_pdf_bytes(certificate=certificate)
-    reader = pypdf.PdfReader(io.BytesIO(content))
-    assert reader.trailer["/Root"]["/Lang"] == "en"
-    assert "has successfully completed the e-learning" in _text(content)
+    assert pypdf.PdfReader(io.BytesIO(content)).trailer["/Root"]["/Lang"] == "nl"
+    assert "has successfully completed the e-learning" not in _text(content)
 
 
 @pytest.mark.skipif(shutil.which("qpdf") is None, reason="qpdf is not installed")

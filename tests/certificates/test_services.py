@@ -5,7 +5,8 @@ import pypdf
 import pytest
 from django.core import mail
 from django.core.files.storage import default_storage
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.personal_data import exporters
@@ -75,13 +76,22 @@ def test_issue_creates_certificate_pdf_and_email_once(
     assert kinds == ["issued", "pdf_rendered", "emailed"]
 
 
-def test_email_follows_the_users_language(user, course):
+def test_email_speaks_the_language_of_the_course_version_passed(user):
+    """The certificate e-mail of a Polish pass is Polish, links to the Polish pages and dates
+    in Polish, even for someone whose own setting is English (ADR 0015)."""
+    polish = make_course(title="Rozpoznawanie wyzysku", locale="pl", validity_months=24)
     user.preferred_language = "en"
     user.save(update_fields=["preferred_language"])
-    certificate = services.certificate_issue(completion=pass_course(user, course))
-    assert "/en/certificaten/" in mail.outbox[0].body
-    assert mail.outbox[0].subject.startswith("Your certificate for")
-    assert certificate.language == "en"
+    certificate = services.certificate_issue(completion=pass_course(user, polish))
+    assert certificate.language == "pl"
+    message = mail.outbox[0]
+    assert message.subject == "Twój certyfikat za kurs Rozpoznawanie wyzysku"
+    assert "Gratulacje: kurs „Rozpoznawanie wyzysku” został zaliczony." in message.body
+    assert f"/pl/certificaten/{certificate.code}/" in message.body
+    expires = timezone.localtime(certificate.expires_at)
+    with translation.override("pl"):
+        assert f"ważny do {date_format(expires, 'DATE_FORMAT')}." in message.body
+    assert "Your certificate" not in message.body and "Je certificaat" not in message.body
 
 
 def test_no_email_to_an_anonymised_account(user, completion):

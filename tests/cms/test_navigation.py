@@ -1,4 +1,5 @@
-"""The main navigation shows the role links to the people who can use them (one query)."""
+"""The main navigation shows the role links to the people who can use them; they are kept per
+person and forgotten only when what they follow from changes."""
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -104,3 +105,72 @@ def test_a_permission_given_to_a_role_shows_for_its_members(client):
         )
     )
     assert reverse("reporting:dashboard") in nav_html(client)
+
+
+def _flags(person):
+    from django.test import RequestFactory
+
+    from cms.context_processors import navigation_flags
+
+    request = RequestFactory().get("/")
+    request.user = person
+    return navigation_flags(request)
+
+
+def test_saving_people_forgets_nothing(django_assert_num_queries):
+    """A sign-in saves the person (last_login): neither theirs nor anybody else's kept links are
+    looked up again."""
+    me, other = UserFactory(role=roles.LEARNER), UserFactory(role=roles.LEARNER)
+    _flags(me)
+    _flags(other)
+    other.save()  # what a sign-in does
+    me.save()
+    with django_assert_num_queries(0):
+        assert _flags(me) == {"reports": False, "organisations": False}
+        assert _flags(other) == {"reports": False, "organisations": False}
+
+
+def test_a_change_to_one_person_leaves_the_others_kept(django_assert_num_queries):
+    me, other = UserFactory(role=roles.LEARNER), UserFactory(role=roles.LEARNER)
+    _flags(me)
+    _flags(other)
+    other.groups.add(Group.objects.get(name=roles.PROGRAMME_STAFF))
+    with django_assert_num_queries(0):
+        assert _flags(me) == {"reports": False, "organisations": False}
+    # As on their next request (a user object keeps its permissions for its request).
+    other = type(other).objects.get(pk=other.pk)
+    assert _flags(other) == {"reports": True, "organisations": True}
+
+
+def test_becoming_superuser_or_inactive_shows_at_once():
+    user = UserFactory(role=roles.LEARNER)
+    assert _flags(user)["reports"] is False
+    user.is_superuser = True
+    user.save(update_fields=["is_superuser"])
+    assert _flags(user)["reports"] is True
+    user.is_active = False
+    assert _flags(user) == {"reports": False, "organisations": False}
+
+
+def test_emptying_a_role_from_its_side_shows_on_the_next_page(client):
+    user = UserFactory(role=roles.PROGRAMME_STAFF)
+    assert reverse("reporting:dashboard") in nav_html(client, user)
+    Group.objects.get(name=roles.PROGRAMME_STAFF).user_set.clear()
+    assert reverse("reporting:dashboard") not in nav_html(client)
+
+
+def test_taking_a_permission_from_a_role_or_deleting_the_role_shows(client):
+    permission = Permission.objects.get(
+        content_type__app_label="accounts", codename="view_programme_reports"
+    )
+    user = UserFactory(role=roles.LEARNER)
+    group = Group.objects.create(name="Analysts")
+    group.permissions.add(permission)
+    user.groups.add(group)
+    assert reverse("reporting:dashboard") in nav_html(client, user)
+    permission.group_set.clear()
+    assert reverse("reporting:dashboard") not in nav_html(client)
+    group.permissions.add(permission)
+    assert reverse("reporting:dashboard") in nav_html(client)
+    group.delete()
+    assert reverse("reporting:dashboard") not in nav_html(client)

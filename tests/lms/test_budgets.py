@@ -1,0 +1,36 @@
+"""Query budgets of the learner's hot paths, as tests (issue 15): a lesson page at most 10
+queries, an answer at most 6, with and without JavaScript."""
+
+import pytest
+
+from lms.models import Answer, Enrolment
+from tests.lms.test_views import answer_url, answered_one, enrolled, lesson_url, make_quiz_course
+
+pytestmark = pytest.mark.django_db
+
+LESSON_PAGE = 10
+ANSWER = 6
+
+
+def test_a_lesson_page_stays_within_its_budget(client, user, django_assert_max_num_queries):
+    """A learner coming back to a lesson. (The very first page of a process or a person also
+    reads what is then kept: the session, the lesson's body, the role links, the site root.)"""
+    attempt = answered_one(client, user)
+    client.get(lesson_url(attempt))  # first visits create the progress rows
+    client.get(lesson_url(attempt, 1))
+    # Coming back records the visit (resume point) and renders every question type.
+    with django_assert_max_num_queries(LESSON_PAGE):
+        response = client.get(lesson_url(attempt))
+    assert response.status_code == 200
+    assert Enrolment.objects.get(user=user).last_lesson_id == attempt.snapshot["lesson_ids"][0]
+
+
+@pytest.mark.parametrize("fragment", [False, True], ids=["without js", "with js"])
+def test_an_answer_stays_within_its_budget(client, user, django_assert_max_num_queries, fragment):
+    attempt = enrolled(client, user, make_quiz_course())
+    client.get(lesson_url(attempt))
+    headers = {"HTTP_X_LMS_FRAGMENT": "1"} if fragment else {}
+    with django_assert_max_num_queries(ANSWER):
+        response = client.post(answer_url(attempt, "q-tf"), {"value": "false"}, **headers)
+    assert response.status_code == (200 if fragment else 303)
+    assert Answer.objects.filter(attempt=attempt, question_id="q-tf").exists()

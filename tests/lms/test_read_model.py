@@ -1,0 +1,129 @@
+"""One read model of a learner's progress (lms.selectors.course_progress), the retake rule over
+all language versions of a course, and options shown in each attempt's own stable order."""
+
+import pytest
+from wagtail.models import Locale
+
+from lms import selectors, services
+from lms.errors import NotAllowed
+from lms.models import Attempt
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _english(course):
+    """The English version of `course` (same translation key and slug) with a lesson."""
+    english = course.copy_for_translation(
+        Locale.objects.get_or_create(language_code="en")[0], copy_parents=True
+    )
+    english.save_revision().publish()
+    factories.lesson(
+        english,
+        "Introduction",
+        [factories.single_choice("Who do you call?", [("right", True), ("wrong", False)])],
+    )
+    english.refresh_from_db()
+    return english
+
+
+def _take(user, course, *, right: bool) -> Attempt:
+    enrolment = services.enrolment_create(user=user, course=course)
+    attempt = services.attempt_start(enrolment=enrolment)
+    for question in attempt.graded_questions:
+        options = [o["id"] for o in question["options"] if o["correct"] is right][:1]
+        services.answer_submit(
+            attempt=attempt, question_id=question["id"], response={"option_ids": options}
+        )
+    return services.attempt_submit(attempt=attempt)
+
+
+def test_attempts_count_across_language_versions(user):
+    course = factories.make_course(max_attempts=2)
+    english = _english(course)
+    english.max_attempts = 2
+    english.save_revision().publish()
+    _take(user, course, right=False)
+    _take(user, course, right=False)
+    with pytest.raises(NotAllowed) as refused:
+        services.attempt_start(enrolment=services.enrolment_create(user=user, course=english))
+    assert refused.value.code == "no_attempts_left"
+    progress = selectors.course_progress(user=user, course=english)
+    assert progress.attempts_used == 2 and progress.attempts_left == 0
+    assert not progress.retake.can_start
+
+
+def test_the_cooldown_counts_across_language_versions(user):
+    course = factories.make_course(retake_cooldown_hours=24)
+    english = _english(course)
+    english.retake_cooldown_hours = 24
+    english.save_revision().publish()
+    _take(user, course, right=False)
+    with pytest.raises(NotAllowed) as refused:
+        services.attempt_start(enrolment=services.enrolment_create(user=user, course=english))
+    assert refused.value.code == "cooldown"
+    progress = selectors.course_progress(user=user, course=english)
+    assert progress.cooldown_until is not None
+    assert refused.value.details["available_at"] == progress.cooldown_until.isoformat()
+
+
+def test_the_read_model_tells_where_a_learner_stands(user):
+    course = factories.make_course(max_attempts=3)
+    before = selectors.course_progress(user=user, course=course)
+    assert before.enrolment is None and before.lessons_total == 0 and not before.passed
+    failed = _take(user, course, right=False)
+    enrolment = services.enrolment_create(user=user, course=course)
+    attempt = services.attempt_start(enrolment=enrolment)
+    lesson_id = attempt.snapshot["lesson_ids"][0]
+    services.lesson_seen(enrolment=enrolment, lesson_id=lesson_id)
+    progress = selectors.course_progress(user=user, course=course)
+    assert progress.attempt == attempt and progress.open_attempt == attempt
+    assert progress.lessons_total == len(attempt.snapshot["lesson_ids"])
+    assert progress.resume_lesson_id == lesson_id
+    assert progress.attempts_used == 1 and progress.attempts_left == 2
+    assert progress.best_score == failed.score
+    assert not progress.passed
+    # "Mijn leren" and the API read the same model.
+    (row,) = selectors.learner_progress(user=user)
+    assert (row.resume_lesson_id, row.attempts_left, row.lessons_total) == (
+        progress.resume_lesson_id,
+        progress.attempts_left,
+        progress.lessons_total,
+    )
+
+
+def test_each_attempt_shows_options_in_its_own_stable_order(user):
+    course = factories.make_course(questions_per_lesson=1)
+    content = None
+    orders = set()
+    for person in [user, *(factories.UserFactory() for _ in range(15))]:
+        attempt = services.attempt_start(
+            enrolment=services.enrolment_create(user=person, course=course)
+        )
+        question = attempt.graded_questions[0]
+        content = [o["id"] for o in question["options"]]
+        shown = [o["id"] for o in services.public_question(attempt, question)["options"]]
+        assert sorted(shown) == sorted(content)
+        assert shown == question["option_order"]  # stored in the attempt's snapshot
+        again = Attempt.objects.get(pk=attempt.pk)
+        assert [o["id"] for o in services.public_question(again, question)["options"]] == shown
+        feedback = services.answer_submit(
+            attempt=attempt, question_id=question["id"], response={"option_ids": [shown[0]]}
+        )
+        assert [o["id"] for o in feedback["options"]] == shown
+        orders.add(tuple(shown))
+    # The snapshot keeps the content's order (what editors see) next to the attempt's order.
+    assert content is not None and len(orders) == 2  # 16 attempts: both orders of two options
+
+
+def test_an_attempt_started_before_orders_were_stored_keeps_the_content_order(user):
+    course = factories.make_course(questions_per_lesson=1)
+    attempt = services.attempt_start(enrolment=services.enrolment_create(user=user, course=course))
+    snapshot = attempt.snapshot
+    for question in snapshot["questions"]:
+        question.pop("option_order", None)
+    Attempt.objects.filter(pk=attempt.pk).update(snapshot=snapshot)
+    attempt.refresh_from_db()
+    question = attempt.graded_questions[0]
+    shown = [o["id"] for o in services.public_question(attempt, question)["options"]]
+    assert shown == [o["id"] for o in question["options"]]
