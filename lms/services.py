@@ -134,7 +134,7 @@ def _check_retake_rules(*, enrolment: Enrolment, course: CoursePage) -> None:
             ngettext(
                 "You have used the %(n)s attempt allowed for this course.",
                 "You have used all %(n)s attempts allowed for this course.",
-                course.max_attempts,
+                course.max_attempts or 0,  # no attempts left implies a maximum
             )
             % {"n": course.max_attempts},
             code="no_attempts_left",
