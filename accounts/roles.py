@@ -9,6 +9,10 @@ COURSE_EDITOR = "course editor"
 COURSE_REVIEWER = "course reviewer"
 PROGRAMME_STAFF = "programme staff"
 SITE_ADMIN = "site admin"
+#: plans sessions of the training formats they organise (in Wagtail) and sees their registrations
+TRAINING_ORGANISER = "training organiser"
+#: records attendance of the sessions they give (on the site, no admin access)
+TRAINER = "trainer"
 
 ROLE_LABELS = {
     LEARNER: _("Learner"),
@@ -17,9 +21,11 @@ ROLE_LABELS = {
     COURSE_REVIEWER: _("Course reviewer"),
     PROGRAMME_STAFF: _("Programme staff"),
     SITE_ADMIN: _("Site admin"),
+    TRAINING_ORGANISER: _("Training organiser"),
+    TRAINER: _("Trainer"),
 }
 
-TWO_FACTOR_ROLES = {COURSE_EDITOR, COURSE_REVIEWER, PROGRAMME_STAFF, SITE_ADMIN}
+TWO_FACTOR_ROLES = {COURSE_EDITOR, COURSE_REVIEWER, PROGRAMME_STAFF, SITE_ADMIN, TRAINING_ORGANISER}
 
 
 def has_role(user, role: str) -> bool:

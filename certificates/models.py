@@ -45,15 +45,17 @@ class Certificate(models.Model):
     )
     course = models.ForeignKey(
         "courses.CoursePage",
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="the language version that was taken",
+        help_text="the language version that was taken (none for a training on location)",
     )
     course_key = models.UUIDField(db_index=True)
     course_title = models.CharField(_("course"), max_length=255)
     holder_name = models.CharField(_("name on the certificate"), max_length=200)
     language = models.CharField(_("language"), max_length=10)
-    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2, null=True, blank=True)
     issued_at = models.DateTimeField(_("issued on"))
     expires_at = models.DateTimeField(_("expires on"), null=True, blank=True)
     status = models.CharField(

@@ -44,11 +44,16 @@ HOLDER_NAME_MAX = 200
 REASON_MAX = 1000
 
 
-def _language(course) -> str:
+def _language(course, user=None) -> str:
     """A certificate speaks the language of the course version that was passed (ADR 0015): the
-    PDF, its e-mails and the links in them; someone who passed the Polish course reads Polish."""
+    PDF, its e-mails and the links in them; someone who passed the Polish course reads Polish.
+    A training on location has no course version: its title was taken in the person's language
+    (ADR 0017), so the certificate uses that language."""
     languages = {code for code, _name in settings.LANGUAGES}
-    language = course.locale.language_code
+    if course is None:
+        language = getattr(user, "preferred_language", "")
+    else:
+        language = course.locale.language_code
     return language if language in languages else settings.LANGUAGE_CODE
 
 
@@ -94,7 +99,8 @@ def certificate_create(*, completion: Completion) -> Certificate:
     existing = Certificate.objects.filter(completion=completion).first()
     if existing is not None:
         return existing
-    course = completion.course.specific
+    # a training on location has no course page, only the title it was completed for
+    course = completion.course.specific if completion.course is not None else None
     user = completion.user
     try:
         with transaction.atomic():
@@ -104,9 +110,9 @@ def certificate_create(*, completion: Completion) -> Certificate:
                 completion=completion,
                 course=course,
                 course_key=completion.course_key,
-                course_title=course.title,
+                course_title=course.title if course is not None else completion.title,
                 holder_name=_holder_name(user),
-                language=_language(course),
+                language=_language(course, user),
                 score=completion.score,
                 issued_at=completion.completed_at,
                 expires_at=completion.valid_until,
@@ -501,7 +507,7 @@ def certificates_personal_data(user) -> dict:
                 "holder_name": c.holder_name,
                 "course": c.course_title,
                 "language": c.language,
-                "score": str(c.score),
+                "score": str(c.score) if c.score is not None else None,
                 "status": c.status,
                 "issued_at": c.issued_at.isoformat(),
                 "expires_at": c.expires_at.isoformat() if c.expires_at else None,

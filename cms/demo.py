@@ -21,6 +21,9 @@ class DemoAccount:
     region: str | None = None
 
 
+DEMO_ORGANISER_EMAIL = "organisator@example.org"
+DEMO_TRAINER_EMAIL = "trainer@example.org"
+
 DEMO_ACCOUNTS = [
     DemoAccount(
         "deelnemer@example.org", "Demi de Deelnemer", roles.LEARNER, "onderwijs", "utrecht"
@@ -36,6 +39,8 @@ DEMO_ACCOUNTS = [
     DemoAccount("review@example.org", "Rik Reviewer", roles.COURSE_REVIEWER),
     DemoAccount("programma@example.org", "Pim Programma", roles.PROGRAMME_STAFF),
     DemoAccount("beheer@example.org", "Bea Beheer", roles.SITE_ADMIN),
+    DemoAccount(DEMO_ORGANISER_EMAIL, "Olga Organisator", roles.TRAINING_ORGANISER),
+    DemoAccount(DEMO_TRAINER_EMAIL, "Teun Trainer", roles.TRAINER, "politie", "rotterdam-rijnmond"),
 ]
 
 

@@ -28,6 +28,14 @@ MEDIA_PERMISSIONS = [
     "wagtaildocs.choose_document",
 ]
 
+#: organisers plan sessions of their own formats (the admin form and list are limited to them)
+TRAINING_PERMISSIONS = [
+    "trainings.add_trainingsession",
+    "trainings.change_trainingsession",
+    "trainings.view_trainingsession",
+    "trainings.view_trainingformat",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     roles.LEARNER: [],
     roles.ORGANISATION_MANAGER: [],
@@ -51,7 +59,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "reporting.add_target",
         "reporting.change_target",
         "reporting.view_target",
+        *TRAINING_PERMISSIONS,
+        "trainings.add_trainingformat",
+        "trainings.change_trainingformat",
+        "trainings.manage_all_sessions",
     ],
+    roles.TRAINING_ORGANISER: [ADMIN_ACCESS, *TRAINING_PERMISSIONS],
+    # trainers record attendance on the site; which sessions is data (TrainingSession.trainers)
+    roles.TRAINER: [],
     roles.SITE_ADMIN: [
         ADMIN_ACCESS,
         "accounts.view_programme_reports",

@@ -13,6 +13,7 @@ from courses.api import router as courses_router
 from lms.api import router as lms_router
 from organisations.api import organisations_router
 from reporting.api import router as reporting_router
+from trainings.api import router as trainings_router
 
 api = NinjaAPI(
     title="Samen tegen mensenhandel – leerplatform",
@@ -26,3 +27,4 @@ api.add_router("/courses", courses_router)
 api.add_router("", lms_router)  # /courses/{slug}/enrol, /attempts/..., /lessons/..., /me/...
 api.add_router("/organisations", organisations_router)
 api.add_router("/certificates", certificates_router)
+api.add_router("/trainings", trainings_router)

@@ -36,6 +36,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from lms.errors import LearningError
+from trainings.errors import TrainingError
 
 # django-ninja raises these with fixed English messages; give them translated ones.
 _NINJA_MESSAGES = {
@@ -128,6 +129,10 @@ def register(api: NinjaAPI) -> None:
         if exc.details:
             body["details"] = exc.details
         return _respond(api, request, exc.status, **body)
+
+    @on(TrainingError)
+    def training_error(request, exc: TrainingError):
+        return learning_error(request, exc)
 
     @on(NinjaValidationError)
     def request_invalid(request, exc: NinjaValidationError):

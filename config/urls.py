@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("leren/", include("lms.urls")),
     path("catalogus/", lms_views.catalogue, name="courses_catalogue"),
     path("organisaties/", include("organisations.urls")),
+    path("trainingen/", include("trainings.urls")),
     path("programma/", include("reporting.urls")),
     path("", include("certificates.urls")),  # certificaten/... and verify/<code>
     path("", include(wagtail_urls)),

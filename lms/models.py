@@ -125,22 +125,40 @@ class Answer(models.Model):
 
 
 class Completion(models.Model):
-    """A learner passed a course. One per learner per course (all languages) per certification
-    cycle; a renewal after (or near) expiry opens the next cycle."""
+    """A learner passed a course, or completed a training on location (ADR 0017). One per
+    learner per course or training format (all languages) per certification cycle; a renewal
+    after (or near) expiry opens the next cycle.
+
+    `course_key` is the identity that certificates and targets count: a course's translation
+    key, or a training format's. An e-learning completion has its course and attempt; a
+    training completion (source "training") has neither, only the `title` it was issued for,
+    and is created by the app that knows trainings (lms knows nothing of them)."""
+
+    class Source(models.TextChoices):
+        ELEARNING = "elearning", _("e-learning")
+        TRAINING = "training", _("training on location")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="completions"
     )
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.ELEARNING)
     course = models.ForeignKey(
         "courses.CoursePage",
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="the language version that was taken",
+        help_text="the language version that was taken (e-learning only)",
     )
     course_key = models.UUIDField(db_index=True)
+    title = models.CharField(
+        max_length=255, blank=True, help_text="what was completed, when there is no course page"
+    )
     cycle = models.PositiveSmallIntegerField(default=1)
-    attempt = models.OneToOneField(Attempt, on_delete=models.PROTECT, related_name="completion")
-    score = models.DecimalField(max_digits=5, decimal_places=2)
+    attempt = models.OneToOneField(
+        Attempt, null=True, blank=True, on_delete=models.PROTECT, related_name="completion"
+    )
+    score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     completed_at = models.DateTimeField()
     valid_until = models.DateTimeField(null=True, blank=True)
 
@@ -151,6 +169,12 @@ class Completion(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "course_key", "cycle"], name="one_completion_per_cycle"
+            ),
+            # an e-learning pass always has its course, attempt and score
+            models.CheckConstraint(
+                condition=~Q(source="elearning")
+                | Q(course__isnull=False, attempt__isnull=False, score__isnull=False),
+                name="elearning_completion_complete",
             ),
         ]
         indexes = [
@@ -167,3 +191,7 @@ class Completion(models.Model):
 
     def __str__(self) -> str:
         return f"completion {self.pk} (cycle {self.cycle})"
+
+    @property
+    def display_title(self) -> str:
+        return self.course.title if self.course is not None else self.title

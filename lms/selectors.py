@@ -84,9 +84,9 @@ def learner_personal_data(user) -> dict[str, Any]:
         ],
         "completions": [
             {
-                "course": c.course.title,
+                "course": c.display_title,
                 "cycle": c.cycle,
-                "score": str(c.score),
+                "score": str(c.score) if c.score is not None else None,
                 "completed_at": c.completed_at.isoformat(),
                 "valid_until": c.valid_until.isoformat() if c.valid_until else None,
             }

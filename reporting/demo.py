@@ -177,3 +177,50 @@ def targets_ensure() -> list[Target]:
                     TargetCourse(target=target, course=course, sort_order=position).save()
         targets.append(target)
     return targets
+
+
+#: Trainings on location count toward targets like courses do (ADR 0017): the in-depth training
+#: toward the 1.500, the awareness meeting toward the campaign's reach of 50.000.
+REACH_TARGET = SeedTarget(
+    code="bereik-professionals-kinderen",
+    title="50.000 professionals die werken met kinderen bereikt",
+    description=(
+        "Eind 2025 heeft een landelijke campagne over seksuele en criminele uitbuiting van "
+        "minderjarigen en het bijbehorend handelingskader minimaal 50.000 professionals die "
+        "werken met kinderen bereikt. Bewustwordingsbijeenkomsten tellen mee."
+    ),
+    unit=Target.Unit.PEOPLE_PASSED,
+    goal=Target.Goal.NUMBER,
+    target_number=50000,
+    period_start=date(2024, 1, 1),
+    period_end=date(2025, 12, 31),
+    source_note=f"{ACTION_PLAN}, actielijn minderjarigen.",
+)
+
+
+def training_targets_ensure(*, awareness, in_depth) -> None:
+    """Create the reach target (once) and link the demo training formats to their targets when
+    they are not linked yet."""
+    seed = REACH_TARGET
+    reach, _created = Target.objects.get_or_create(
+        code=seed.code,
+        defaults={
+            "title": seed.title,
+            "description": seed.description,
+            "unit": seed.unit,
+            "goal": seed.goal,
+            "target_number": seed.target_number,
+            "period_start": seed.period_start,
+            "period_end": seed.period_end,
+            "source_note": seed.source_note,
+            "sort_order": len(SEED_TARGETS),
+        },
+    )
+    links = [
+        (reach, awareness),
+        (Target.objects.filter(code="module-2-verdieping").first(), in_depth),
+    ]
+    for target, training in links:
+        if target is None or target.courses.filter(course_key=training.translation_key).exists():
+            continue
+        TargetCourse(target=target, training=training, sort_order=target.courses.count()).save()

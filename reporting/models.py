@@ -46,13 +46,21 @@ class TargetAdminForm(WagtailAdminModelForm):
             if form in formset.deleted_forms:
                 continue
             course = form.cleaned_data.get("course")
-            if course is None:
+            training = form.cleaned_data.get("training")
+            if course is not None and training is not None:
+                form.add_error("training", _("Choose a course or a training, not both."))
+                self.add_error(None, _("Choose a course or a training, not both."))
                 continue
-            if course.translation_key in seen:
+            chosen = course or training
+            if chosen is None:
+                form.add_error("course", _("Choose a course or a training."))
+                self.add_error(None, _("Choose a course or a training."))
+                continue
+            if chosen.translation_key in seen:
                 message = _("This course, or another language version of it, is already chosen.")
-                form.add_error("course", message)
+                form.add_error("training" if training else "course", message)
                 self.add_error(None, message)
-            seen.add(course.translation_key)
+            seen.add(chosen.translation_key)
         return cleaned
 
 
@@ -186,20 +194,31 @@ class Target(ClusterableModel):
 
 
 class TargetCourse(Orderable):
-    """A course whose passes count toward a target, in all its language versions."""
+    """A course whose passes count toward a target, in all its language versions; or a training
+    on location whose completions count (ADR 0017): both are Completions with a course_key, so a
+    person who did the e-learning and the training counts once for the target."""
 
     target = ParentalKey(Target, on_delete=models.CASCADE, related_name="courses")
     course = models.ForeignKey(
         "courses.CoursePage",
         verbose_name=_("course (any language version)"),
         null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    training = models.ForeignKey(
+        "trainings.TrainingFormat",
+        verbose_name=_("or a training on location (any language version)"),
+        null=True,
+        blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
     # Copied from the chosen page so counting survives deleting that language version.
     course_key = models.UUIDField(editable=False, db_index=True)
 
-    panels = [FieldPanel("course")]
+    panels = [FieldPanel("course"), FieldPanel("training")]
 
     class Meta(Orderable.Meta):
         verbose_name = _("counting course")
@@ -209,11 +228,15 @@ class TargetCourse(Orderable):
         ]
 
     def __str__(self) -> str:
-        return str(self.course) if self.course_id else str(self.course_key)
+        if self.course_id:
+            return str(self.course)
+        return str(self.training) if self.training_id else str(self.course_key)
 
     def save(self, *args, **kwargs):
         if self.course_id:
             self.course_key = self.course.translation_key
+        elif self.training_id:
+            self.course_key = self.training.translation_key
         super().save(*args, **kwargs)
 
 

@@ -158,7 +158,8 @@ def celery_worker_process(transactional_db):
     from config.celery import app
 
     app.conf.task_default_queue = queue
-    deadline = time.monotonic() + 60
+    # generous: on a machine shared by many test runs a worker's start-up can take minutes
+    deadline = time.monotonic() + 240
     try:
         while time.monotonic() < deadline:
             if proc.poll() is not None:
@@ -169,7 +170,7 @@ def celery_worker_process(transactional_db):
             if replies:
                 break
         else:
-            raise RuntimeError("celery worker did not answer a ping within 60 s")
+            raise RuntimeError("celery worker did not answer a ping within 240 s")
         yield proc
     finally:
         app.conf.task_default_queue = "celery"

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "courses",
     "lms",
     "certificates",
+    "trainings",
     "organisations",
     "reporting",
     "cms",
@@ -199,6 +200,11 @@ CELERY_BEAT_SCHEDULE["certificates-expire"] = {
 CELERY_BEAT_SCHEDULE["certificates-reconcile"] = {
     "task": "certificates.tasks.certificates_reconcile",
     "schedule": crontab(minute=20),
+}
+# Trainings: the reminder e-mail two days before a session (hourly, each sent once).
+CELERY_BEAT_SCHEDULE["trainings-remind"] = {
+    "task": "trainings.tasks.registrations_remind",
+    "schedule": crontab(minute=35),
 }
 
 # --- Cache ----------------------------------------------------------------------------------

@@ -5,7 +5,12 @@ from django.db import transaction
 
 from accounts.models import ProfessionalRole, Region, Sector
 from accounts.taxonomy import seed_professional_roles, seed_taxonomies
-from cms.demo import DEMO_PASSWORD, ensure_demo_accounts
+from cms.demo import (
+    DEMO_ORGANISER_EMAIL,
+    DEMO_PASSWORD,
+    DEMO_TRAINER_EMAIL,
+    ensure_demo_accounts,
+)
 from cms.models import HomePage
 from cms.roles import (
     ensure_course_review_workflow,
@@ -15,7 +20,8 @@ from cms.roles import (
 )
 from courses.models import CourseIndexPage
 from organisations.demo import demo_organisation_ensure
-from reporting.demo import targets_ensure
+from reporting.demo import targets_ensure, training_targets_ensure
+from trainings.demo import training_demo_ensure
 
 
 class Command(BaseCommand):
@@ -40,6 +46,10 @@ class Command(BaseCommand):
             accounts = ensure_demo_accounts()
             hotel = demo_organisation_ensure(staff_password=DEMO_PASSWORD)
             targets_ensure()
+            awareness, in_depth = training_demo_ensure(
+                organiser_email=DEMO_ORGANISER_EMAIL, trainer_email=DEMO_TRAINER_EMAIL
+            )
+            training_targets_ensure(awareness=awareness, in_depth=in_depth)
         if options["verbosity"]:
             self.stdout.write("")
             self.stdout.write(self.style.SUCCESS("Demo ready at http://127.0.0.1:8000/"))

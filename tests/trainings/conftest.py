@@ -1,0 +1,61 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from wagtail.models import Locale
+
+from accounts.models import Region
+from lms import services as lms_services
+from tests.factories import UserFactory, answer_all_right
+from trainings.models import Delivery, TrainingFormat, TrainingSession
+
+
+def make_format(**kwargs) -> TrainingFormat:
+    defaults = {
+        "title": "Bewustwordingsbijeenkomst: Herkennen en signaleren van mensenhandel",
+        "description": "Wat is mensenhandel, hoe herken je signalen en wat doe je ermee?",
+        "audience": "professionals_children",
+        "duration_minutes": 180,
+        "delivery": Delivery.ON_LOCATION,
+        "min_group_size": 1,
+        "max_group_size": 100,
+        "organiser": "CoMensha met ESSM",
+        "locale": Locale.objects.get(language_code="nl"),
+    }
+    defaults.update(kwargs)
+    return TrainingFormat.objects.create(**defaults)
+
+
+def make_session(training_format=None, *, days=10, capacity=60, **kwargs) -> TrainingSession:
+    start = timezone.now() + timedelta(days=days)
+    region = Region.objects.get_or_create(slug="utrecht", defaults={"name": "Utrecht"})[0]
+    defaults = {
+        "training_format": training_format or make_format(),
+        "starts_at": start,
+        "ends_at": start + timedelta(hours=3),
+        "venue": "Stadskantoor",
+        "address": "Stadsplateau 1, Utrecht",
+        "region": region,
+        "capacity": capacity,
+        "is_published": True,
+    }
+    defaults.update(kwargs)
+    return TrainingSession.objects.create(**defaults)
+
+
+def pass_course(user, course):
+    enrolment = lms_services.enrolment_create(user=user, course=course)
+    attempt = lms_services.attempt_start(enrolment=enrolment)
+    answer_all_right(attempt)
+    lms_services.attempt_submit(attempt=attempt)
+    return attempt.completion
+
+
+@pytest.fixture
+def session(db):
+    return make_session()
+
+
+@pytest.fixture
+def trainer(db):
+    return UserFactory(full_name="Tamara Trainer")

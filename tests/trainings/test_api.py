@@ -1,0 +1,135 @@
+import json
+
+import pytest
+from django.test import Client
+
+from accounts.services import access_token_create
+from lms.models import Completion
+from tests.factories import UserFactory, make_course
+from trainings.models import Registration
+
+from .conftest import make_format, make_session
+
+pytestmark = pytest.mark.django_db
+BASE = "/api/v1/trainings"
+
+
+def client_for(user) -> Client:
+    _token, raw = access_token_create(user=user, name="test")
+    return Client(HTTP_AUTHORIZATION=f"Bearer {raw}", HTTP_ACCEPT_LANGUAGE="en")
+
+
+def test_list_is_public_and_filters_by_region(session):
+    other = make_session(
+        region=None,
+        address="",
+        training_format=make_format(delivery="online"),
+        online_url="https://meet.example.org/x",
+    )
+    make_session(is_published=False)
+    make_session(is_closed=True)
+    page = Client().get(BASE).json()
+    assert {item["id"] for item in page["items"]} == {str(session.public_id), str(other.public_id)}
+    page = Client().get(BASE, {"region": "utrecht"}).json()
+    assert [item["id"] for item in page["items"]] == [str(session.public_id)]
+    assert page["items"][0]["places_taken"] == 0
+    assert Client().get(BASE, {"region": "atlantis"}).status_code == 400
+    assert "online_url" not in page["items"][0]
+
+
+def test_detail_of_a_closed_session_needs_the_invitation():
+    closed = make_session(is_closed=True)
+    assert Client().get(f"{BASE}/{closed.public_id}").status_code == 404
+    answer = Client().get(f"{BASE}/{closed.public_id}", {"invitation": closed.invitation_token})
+    assert answer.status_code == 200
+
+
+def test_register_cancel_and_errors(user, session):
+    api = client_for(user)
+    answer = api.post(f"{BASE}/{session.public_id}/registrations")
+    assert answer.status_code == 201 and answer.json()["status"] == "registered"
+    again = api.post(f"{BASE}/{session.public_id}/registrations")
+    assert again.status_code == 409 and again.json()["code"] == "already_registered"
+    assert again.json()["detail"] == "You are already registered for this session."
+    assert api.get(f"{BASE}/me/registrations").json()[0]["session"] == str(session.public_id)
+    cancelled = api.delete(f"{BASE}/{session.public_id}/registrations/me")
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    assert api.delete(f"{BASE}/{session.public_id}/registrations/me").status_code == 404
+
+
+def test_register_without_login_is_401(session):
+    assert Client().post(f"{BASE}/{session.public_id}/registrations").status_code == 401
+
+
+def test_prerequisite_missing_is_403_with_the_course(user):
+    course = make_course(title="BUIT")
+    session = make_session(make_format(prerequisite_course=course))
+    answer = client_for(user).post(f"{BASE}/{session.public_id}/registrations")
+    assert answer.status_code == 403
+    assert answer.json()["code"] == "prerequisite_missing"
+    assert answer.json()["details"]["course_key"] == str(course.translation_key)
+    assert not Registration.objects.exists()
+
+
+def test_cancel_after_the_deadline_is_403(user):
+    session = make_session(days=1)
+    api = client_for(user)
+    api.post(f"{BASE}/{session.public_id}/registrations")
+    answer = api.delete(f"{BASE}/{session.public_id}/registrations/me")
+    assert answer.status_code == 403 and answer.json()["code"] == "cancellation_closed"
+
+
+def test_attendance_only_for_trainers(trainer, user):
+    session = make_session(days=-1)
+    session.trainers.add(trainer)
+    registration = Registration.objects.create(session=session, user=user, status="registered")
+    body = json.dumps({"registration": registration.pk, "status": "present"})
+    outsider = client_for(UserFactory())
+    assert (
+        outsider.put(
+            f"{BASE}/{session.public_id}/attendance", body, content_type="application/json"
+        ).status_code
+        == 404
+    )
+    assert client_for(user).get(f"{BASE}/{session.public_id}/participants").status_code == 404
+    api = client_for(trainer)
+    assert (
+        api.get(f"{BASE}/{session.public_id}/participants", {"q": user.full_name}).json()[0][
+            "registration"
+        ]
+        == registration.pk
+    )
+    answer = api.put(
+        f"{BASE}/{session.public_id}/attendance", body, content_type="application/json"
+    )
+    assert answer.status_code == 200 and answer.json()["status"] == "present"
+    assert Completion.objects.filter(user=user, source="training").exists()
+
+
+def test_attendance_of_someone_not_registered_is_409(trainer):
+    session = make_session(days=-1)
+    session.trainers.add(trainer)
+    waiting = Registration.objects.create(session=session, user=UserFactory(), status="waiting")
+    other_session = Registration.objects.create(
+        session=make_session(days=-1), user=UserFactory(), status="registered"
+    )
+    api = client_for(trainer)
+    for registration in (waiting, other_session):
+        body = json.dumps({"registration": registration.pk, "status": "present"})
+        answer = api.put(
+            f"{BASE}/{session.public_id}/attendance", body, content_type="application/json"
+        )
+        assert answer.status_code == 409 and answer.json()["code"] == "not_registered"
+    partial = json.dumps({"registration": waiting.pk, "status": "left"})
+    assert (
+        api.put(
+            f"{BASE}/{session.public_id}/attendance", partial, content_type="application/json"
+        ).status_code
+        == 422
+    )
+
+
+def test_openapi_documents_the_trainings_operations():
+    schema = Client().get("/api/v1/openapi.json").json()
+    operation = schema["paths"]["/api/v1/trainings/{session_id}/registrations"]["post"]
+    assert {"201", "403", "409"} <= set(operation["responses"])

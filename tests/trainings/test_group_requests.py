@@ -1,0 +1,138 @@
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Region
+from tests.factories import UserFactory
+from trainings import services, tasks
+from trainings.errors import TrainingError
+from trainings.models import GroupRequest, Registration
+
+from .conftest import make_format
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def kind():
+    return make_format(title="Kind en Uitbuiting", min_group_size=30, max_group_size=60)
+
+
+@pytest.fixture
+def region():
+    return Region.objects.get_or_create(slug="utrecht", defaults={"name": "Utrecht"})[0]
+
+
+def _request(user, kind, region, size=40):
+    return services.group_request_create(
+        user=user,
+        training_format=kind,
+        organisation_name="Jeugdzorg Utrecht",
+        group_size=size,
+        region=region,
+        preferred_dates="dinsdagochtenden in maart",
+    )
+
+
+def test_group_size_must_fit_the_format(user, kind, region):
+    for size in (29, 61):
+        with pytest.raises(TrainingError) as exc:
+            _request(user, kind, region, size=size)
+        assert exc.value.code == "group_size"
+    assert not GroupRequest.objects.exists()
+
+
+def test_accepted_request_becomes_a_closed_session_with_an_invitation(user, kind, region):
+    organiser = UserFactory()
+    kind.organisers.add(organiser)
+    request = _request(user, kind, region)
+    starts = timezone.now() + timedelta(days=30)
+    accepted = services.group_request_accept(
+        request=request, by=organiser, starts_at=starts, venue="Zaal", address="Straat 1, Utrecht"
+    )
+    session = accepted.session
+    assert (session.is_closed, session.is_published, session.capacity) == (True, True, 40)
+    assert tasks.group_request_email(request.pk) is True
+    assert session.invitation_token in mail.outbox[0].body
+    member = UserFactory()
+    registration = services.registration_create(
+        session=session, user=member, invitation_token=session.invitation_token
+    )
+    assert registration.status == "registered"
+    with pytest.raises(TrainingError) as exc:
+        services.group_request_decline(request=request, by=organiser, response="te laat")
+    assert exc.value.code == "already_decided"
+
+
+def test_propose_agree_then_accept(user, kind, region):
+    organiser = UserFactory()
+    request = _request(user, kind, region)
+    proposed = timezone.now() + timedelta(days=40)
+    services.group_request_propose(request=request, by=organiser, starts_at=proposed)
+    with pytest.raises(TrainingError):
+        services.group_request_agree(request=request, user=organiser)
+    agreed = services.group_request_agree(request=request, user=user)
+    assert agreed.status == "pending" and agreed.preferred_dates.startswith("Agreed")
+
+
+def test_decline_needs_a_reason(user, kind, region):
+    request = _request(user, kind, region)
+    with pytest.raises(TrainingError) as exc:
+        services.group_request_decline(request=request, by=UserFactory(), response=" ")
+    assert exc.value.code == "reason_required"
+
+
+def test_pages_only_for_requester_and_organiser(user, kind, region):
+    organiser = UserFactory()
+    kind.organisers.add(organiser)
+    client = Client()
+    client.force_login(user)
+    answer = client.post(
+        reverse("trainings:group_request_new"),
+        {
+            "training_format": kind.pk,
+            "organisation_name": "Jeugdzorg Utrecht",
+            "group_size": 10,
+            "region": region.pk,
+            "preferred_dates": "maart",
+        },
+    )
+    assert answer.status_code == 400
+    answer = client.post(
+        reverse("trainings:group_request_new"),
+        {
+            "training_format": kind.pk,
+            "organisation_name": "Jeugdzorg Utrecht",
+            "group_size": 45,
+            "region": region.pk,
+            "preferred_dates": "maart",
+        },
+    )
+    request = GroupRequest.objects.get()
+    url = reverse("trainings:group_request", args=[request.pk])
+    assert answer.status_code == 302
+    stranger = Client()
+    stranger.force_login(UserFactory())
+    assert stranger.get(url).status_code == 404
+    # the requester cannot decide their own request
+    assert client.post(url, {"action": "decline", "decline-response": "nee"}).status_code == 403
+    organiser_client = Client()
+    organiser_client.force_login(organiser)
+    starts = (timezone.localtime() + timedelta(days=20)).strftime("%Y-%m-%dT%H:%M")
+    answer = organiser_client.post(
+        url,
+        {
+            "action": "accept",
+            "accept-starts_at": starts,
+            "accept-venue": "Zaal",
+            "accept-address": "Straat 1",
+        },
+    )
+    assert answer.status_code == 302
+    request.refresh_from_db()
+    assert request.status == "accepted" and request.session.capacity == 45
+    assert not Registration.objects.exists()

@@ -1,0 +1,43 @@
+"""A training's completions count toward the targets that list its format, once per person."""
+
+from datetime import date
+
+import pytest
+from django.utils import timezone
+
+from reporting.models import Target, TargetCourse
+from reporting.selectors import target_progress
+from tests.factories import UserFactory, make_course
+from trainings import services
+from trainings.models import Registration
+
+from .conftest import make_format, make_session, pass_course
+
+pytestmark = pytest.mark.django_db
+
+
+def test_training_and_elearning_count_once_per_person(trainer):
+    course = make_course(title="Verdiepende module")
+    training = make_format(title="Kind en Uitbuiting")
+    today = timezone.localdate()
+    target = Target.objects.create(
+        code="verdieping",
+        title="1.500 verdiepend getraind",
+        unit=Target.Unit.PEOPLE_PASSED,
+        goal=Target.Goal.NUMBER,
+        target_number=1500,
+        period_start=date(today.year - 1, 1, 1),
+        period_end=date(today.year + 1, 12, 31),
+    )
+    TargetCourse(target=target, course=course, sort_order=0).save()
+    TargetCourse(target=target, training=training, sort_order=1).save()
+    both, only_training = UserFactory(), UserFactory()
+    pass_course(both, course)
+    assert target_progress(target=target).forecast.achieved == 1
+    session = make_session(training, days=-1)
+    for person in (both, only_training):
+        registration = Registration.objects.create(
+            session=session, user=person, status="registered"
+        )
+        services.attendance_mark(registration=registration, status="present", marked_by=trainer)
+    assert target_progress(target=target).forecast.achieved == 2

@@ -1,0 +1,123 @@
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from lms.models import Completion
+from tests.factories import PASSWORD, UserFactory
+from trainings.models import Registration
+
+from .conftest import make_session
+
+pytestmark = pytest.mark.django_db
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    assert client.login(email=user.email, password=PASSWORD)
+    return client
+
+
+def test_list_shows_published_open_sessions_per_region(session):
+    hidden = make_session(is_published=False, venue="Verborgen zaal")
+    page = Client().get(reverse("trainings:list"), {"regio": "utrecht"})
+    assert page.status_code == 200
+    assert session.venue in page.content.decode()
+    assert hidden.venue not in page.content.decode()
+    assert reverse("trainings:region_ics", args=["utrecht"]) in page.content.decode()
+
+
+def test_register_and_cancel_on_the_site(user, session):
+    client = logged_in(user)
+    answer = client.post(reverse("trainings:register", args=[session.public_id]))
+    assert answer.status_code == 302
+    assert Registration.objects.get(user=user).status == "registered"
+    again = client.post(reverse("trainings:register", args=[session.public_id]))
+    assert again.status_code == 409
+    assert client.post(reverse("trainings:cancel", args=[session.public_id])).status_code == 302
+    assert Registration.objects.get(user=user).status == "cancelled"
+
+
+def test_closed_session_is_hidden_without_invitation(user):
+    closed = make_session(is_closed=True)
+    assert Client().get(reverse("trainings:session", args=[closed.public_id])).status_code == 404
+    url = reverse("trainings:session", args=[closed.public_id])
+    assert Client().get(url, {"uitnodiging": closed.invitation_token}).status_code == 200
+    client = logged_in(user)
+    answer = client.post(
+        reverse("trainings:register", args=[closed.public_id]),
+        {"invitation": closed.invitation_token},
+    )
+    assert answer.status_code == 302
+    assert client.get(url).status_code == 200  # participants see it without the token
+
+
+def test_session_calendar_file(session):
+    answer = Client().get(reverse("trainings:session_ics", args=[session.public_id]))
+    assert answer["Content-Type"].startswith("text/calendar")
+    calendar = Calendar.from_ical(answer.content)
+    (event,) = calendar.walk("VEVENT")
+    assert event.decoded("dtstart") == session.starts_at.replace(microsecond=0)
+    assert str(event["summary"]) == session.training_format.title
+    assert "Stadsplateau 1" in str(event["location"])
+
+
+def test_region_feed_lists_only_that_region(session):
+    make_session(region=None, address="", venue="Elders")
+    feed = Calendar.from_ical(
+        Client().get(reverse("trainings:region_ics", args=["utrecht"])).content
+    )
+    assert len(feed.walk("VEVENT")) == 1
+    assert Client().get(reverse("trainings:region_ics", args=["atlantis"])).status_code == 404
+
+
+def test_trainer_marks_attendance_with_search(trainer):
+    session = make_session(days=0)
+    session.starts_at = timezone.now() - timedelta(hours=1)
+    session.save()
+    session.trainers.add(trainer)
+    anna = UserFactory(full_name="Anna de Vries")
+    bram = UserFactory(full_name="Bram Jansen")
+    for person in (anna, bram):
+        Registration.objects.create(session=session, user=person, status="registered")
+    url = reverse("trainings:attendance", args=[session.public_id])
+    assert logged_in(UserFactory()).get(url).status_code == 404
+    client = logged_in(trainer)
+    page = client.get(url, {"q": "anna"}).content.decode()
+    assert "Anna de Vries" in page and "Bram Jansen" not in page
+    registration = Registration.objects.get(user=anna)
+    answer = client.post(url, {"registration": registration.pk, "status": "present"})
+    assert answer.status_code == 302
+    assert Completion.objects.filter(user=anna, source="training").exists()
+    left = timezone.localtime(session.starts_at + timedelta(minutes=30)).strftime("%H:%M")
+    bram_registration = Registration.objects.get(user=bram)
+    client.post(url, {"registration": bram_registration.pk, "status": "partial", "left_at": left})
+    bram_registration.refresh_from_db()
+    assert bram_registration.attendance.status == "partial"
+    assert not Completion.objects.filter(user=bram).exists()
+    stranger = Registration.objects.create(
+        session=make_session(), user=UserFactory(), status="registered"
+    )
+    answer = client.post(url, {"registration": stranger.pk, "status": "present"})
+    assert answer.status_code == 409
+
+
+def test_participant_checks_in_with_the_shown_code(trainer, user):
+    session = make_session(days=0)
+    session.starts_at = timezone.now() - timedelta(minutes=5)
+    session.save()
+    session.trainers.add(trainer)
+    Registration.objects.create(session=session, user=user, status="registered")
+    url = reverse("trainings:attendance", args=[session.public_id])
+    logged_in(trainer).post(url, {"issue_code": "1"})
+    session.refresh_from_db()
+    page = logged_in(trainer).get(url).content.decode()
+    assert session.attendance_code in page and "<svg" in page
+    client = logged_in(user)
+    assert client.post(reverse("trainings:check_in"), {"code": "WRONG1"}).status_code == 400
+    answer = client.post(reverse("trainings:check_in"), {"code": session.attendance_code})
+    assert answer.status_code == 200
+    assert Registration.objects.get(user=user).attendance.method == "code"

@@ -1,0 +1,254 @@
+"""Trainings on location in the JSON API (/api/v1/trainings).
+
+The list and a session's details are public (a closed session only with its invitation token);
+registering and cancelling need a login; attendance only for the session's trainers, the
+organisers of its format and programme staff (anyone else: 404, so session ids of closed
+sessions are not confirmed)."""
+
+from datetime import datetime
+from uuid import UUID
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+from ninja.responses import codes_4xx
+from pydantic import Field
+
+from accounts.api_auth import AUTH, ErrorOut
+from accounts.models import Region
+from courses.api import PageQuery
+
+from . import selectors, services
+from .errors import TrainingError
+from .models import Attendance, Delivery, Registration, TrainingSession
+
+router = Router(tags=["trainings"], auth=AUTH)
+
+
+class SessionOut(Schema):
+    id: UUID
+    training_key: UUID
+    title: str
+    description: str
+    organiser: str
+    audience: str
+    delivery: str
+    starts_at: datetime
+    ends_at: datetime
+    venue: str
+    address: str
+    region: str | None
+    capacity: int
+    places_taken: int
+    prerequisite_course_key: UUID | None
+    cancellation_deadline: datetime
+    calendar_url: str
+    url: str
+
+
+class SessionPage(Schema):
+    items: list[SessionOut]
+    count: int
+    page: int
+    page_size: int
+
+
+class RegistrationOut(Schema):
+    id: int
+    session: UUID
+    status: str
+    created_at: datetime
+    promoted_at: datetime | None
+
+
+class ParticipantOut(Schema):
+    registration: int
+    name: str
+    email: str
+    attendance: str | None
+    left_at: datetime | None
+
+
+class AttendanceIn(Schema):
+    registration: int
+    status: Attendance.Status
+    left_at: datetime | None = Field(
+        None, description="when the participant left (status 'partial')"
+    )
+
+
+class AttendanceOut(Schema):
+    registration: int
+    status: str
+    left_at: datetime | None
+    method: str
+
+
+class SessionFilters(PageQuery):
+    region: str | None = Field(None, description="region code (slug), e.g. 'utrecht'")
+    training: UUID | None = Field(None, description="training_key of a training format")
+    delivery: Delivery | None = None
+
+
+def _session_out(session: TrainingSession, places_taken: int | None = None) -> dict:
+    from django.urls import reverse
+
+    training = session.training_format.localized
+    prerequisite = session.training_format.prerequisite_course
+    if places_taken is None:
+        places_taken = session.registrations.filter(status=Registration.Status.REGISTERED).count()
+    return {
+        "id": session.public_id,
+        "training_key": session.training_format.translation_key,
+        "title": training.title,
+        "description": training.description,
+        "organiser": training.organiser,
+        "audience": training.audience,
+        "delivery": training.delivery,
+        "starts_at": session.starts_at,
+        "ends_at": session.ends_at,
+        "venue": session.venue,
+        "address": session.address,
+        "region": session.region.slug if session.region is not None else None,
+        "capacity": session.capacity,
+        "places_taken": places_taken,
+        "prerequisite_course_key": prerequisite.translation_key if prerequisite else None,
+        "cancellation_deadline": session.cancellation_deadline,
+        "calendar_url": reverse("trainings:session_ics", args=[session.public_id]),
+        "url": reverse("trainings:session", args=[session.public_id]),
+    }
+
+
+def _registration_out(registration: Registration) -> dict:
+    return {
+        "id": registration.pk,
+        "session": registration.session.public_id,
+        "status": registration.status,
+        "created_at": registration.created_at,
+        "promoted_at": registration.promoted_at,
+    }
+
+
+@router.get(
+    "",
+    auth=None,
+    response={200: SessionPage, codes_4xx: ErrorOut},
+    summary="Published sessions open for registration, per region, training and format",
+)
+def session_list(request: HttpRequest, filters: Query[SessionFilters]):
+    region = None
+    if filters.region:
+        region = Region.objects.filter(slug=filters.region).first()
+        if region is None:
+            raise TrainingError(_("Unknown region."), code="unknown_region", status=400)
+    sessions = selectors.sessions_listed(
+        region=region, training_format_key=filters.training, delivery=filters.delivery or ""
+    )
+    count = sessions.count()
+    start = (filters.page - 1) * filters.page_size
+    page = sessions[start : start + filters.page_size]
+    return {
+        "items": [_session_out(s, s.registered_count) for s in page],  # type: ignore[attr-defined]
+        "count": count,
+        "page": filters.page,
+        "page_size": filters.page_size,
+    }
+
+
+@router.get(
+    "/{uuid:session_id}",
+    auth=None,
+    response={200: SessionOut, codes_4xx: ErrorOut},
+    summary="One published session (a closed one with ?invitation=<token>)",
+)
+def session_detail(request: HttpRequest, session_id: UUID, invitation: str = ""):
+    return _session_out(selectors.session_public(public_id=session_id, invitation_token=invitation))
+
+
+@router.post(
+    "/{uuid:session_id}/registrations",
+    response={201: RegistrationOut, codes_4xx: ErrorOut},
+    summary="Register (a place, or the waiting list when the session is full)",
+)
+def register(
+    request: HttpRequest,
+    session_id: UUID,
+    invitation: str = Query("", max_length=40, description="invitation token of a closed session"),
+):
+    session = selectors.session_public(public_id=session_id, invitation_token=invitation)
+    registration = services.registration_create(
+        session=session, user=request.user, invitation_token=invitation
+    )
+    return Status(201, _registration_out(registration))
+
+
+@router.delete(
+    "/{uuid:session_id}/registrations/me",
+    response={200: RegistrationOut, codes_4xx: ErrorOut},
+    summary="Cancel my registration (until the cancellation deadline)",
+)
+def cancel(request: HttpRequest, session_id: UUID):
+    session = get_object_or_404(TrainingSession, public_id=session_id)
+    registration = selectors.registration_of(user=request.user, session=session)
+    if registration is None:
+        raise TrainingError(
+            _("You are not registered for this session."), code="not_registered", status=404
+        )
+    return _registration_out(services.registration_cancel(registration=registration))
+
+
+@router.get(
+    "/me/registrations",
+    response={200: list[RegistrationOut], codes_4xx: ErrorOut},
+    summary="My registrations (not cancelled)",
+)
+def my_registrations(request: HttpRequest):
+    return [_registration_out(r) for r in selectors.my_registrations(user=request.user)]
+
+
+@router.get(
+    "/{uuid:session_id}/participants",
+    response={200: list[ParticipantOut], codes_4xx: ErrorOut},
+    summary="Registered participants and their attendance (trainers and organisers)",
+)
+def participants(request: HttpRequest, session_id: UUID, q: str = Query("", max_length=100)):
+    session = selectors.session_for_trainer(user=request.user, public_id=session_id)
+    rows = []
+    for registration in selectors.participants(session=session, search=q):
+        attendance = getattr(registration, "attendance", None)
+        rows.append(
+            {
+                "registration": registration.pk,
+                "name": registration.user.full_name,
+                "email": registration.user.email,
+                "attendance": attendance.status if attendance else None,
+                "left_at": attendance.left_at if attendance else None,
+            }
+        )
+    return rows
+
+
+@router.put(
+    "/{uuid:session_id}/attendance",
+    response={200: AttendanceOut, codes_4xx: ErrorOut},
+    summary="Record a participant's attendance (trainers and organisers, until a week after)",
+)
+def attendance_mark(request: HttpRequest, session_id: UUID, body: AttendanceIn):
+    session = selectors.session_for_trainer(user=request.user, public_id=session_id)
+    registration = session.registrations.filter(pk=body.registration).first()
+    if registration is None:
+        raise TrainingError(
+            _("This person is not registered for the session, so attendance cannot be recorded."),
+            code="not_registered",
+            status=409,
+        )
+    attendance = services.attendance_mark(
+        registration=registration, status=body.status, left_at=body.left_at, marked_by=request.user
+    )
+    return {
+        "registration": registration.pk,
+        "status": attendance.status,
+        "left_at": attendance.left_at,
+        "method": attendance.method,
+    }

@@ -1,0 +1,30 @@
+"""Pure rules of sessions and registration (no Django imports)."""
+
+from datetime import datetime, timedelta
+
+#: how long a scanned attendance code stays valid after the trainer shows it
+ATTENDANCE_CODE_MINUTES = 15
+#: trainers may start marking attendance this long before the start
+ATTENDANCE_OPENS_BEFORE = timedelta(minutes=30)
+#: ... and correct it until a week after the end
+ATTENDANCE_CLOSES_AFTER = timedelta(days=7)
+#: the reminder goes out this long before the start
+REMINDER_BEFORE = timedelta(days=2)
+
+
+def status_for_new_registration(*, registered: int, capacity: int) -> str:
+    """A free place gives a place; otherwise the waiting list."""
+    return "registered" if registered < capacity else "waiting"
+
+
+def may_cancel(*, now: datetime, starts_at: datetime, cancellation_hours: int) -> bool:
+    return now <= starts_at - timedelta(hours=cancellation_hours)
+
+
+def attendance_window_open(*, now: datetime, starts_at: datetime, ends_at: datetime) -> bool:
+    return starts_at - ATTENDANCE_OPENS_BEFORE <= now <= ends_at + ATTENDANCE_CLOSES_AFTER
+
+
+def completion_time(*, now: datetime, ends_at: datetime) -> datetime:
+    """A completion is dated at the end of the session, or now when marked during it."""
+    return min(now, ends_at)

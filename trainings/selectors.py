@@ -1,0 +1,171 @@
+"""Read queries shared by views, the API and the calendar feeds."""
+
+import secrets
+from datetime import timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import Region
+from lms.models import Completion
+
+from .models import GroupRequest, Registration, TrainingFormat, TrainingSession
+
+#: programme staff may manage every session
+MANAGE_ALL_PERMISSION = "trainings.manage_all_sessions"
+
+
+def sessions_listed(
+    *, region: Region | None = None, training_format_key=None, delivery: str = ""
+) -> QuerySet[TrainingSession]:
+    """Published, open sessions that have not started, with their registered count."""
+    sessions = TrainingSession.objects.listed()
+    if region is not None:
+        sessions = sessions.filter(region=region)
+    if training_format_key:
+        sessions = sessions.filter(training_format__translation_key=training_format_key)
+    if delivery:
+        sessions = sessions.filter(training_format__delivery=delivery)
+    return sessions.select_related("training_format", "region").annotate(
+        registered_count=Count("registrations", filter=Q(registrations__status="registered"))
+    )
+
+
+def session_public(*, public_id, invitation_token: str = "") -> TrainingSession:
+    """A published session; a closed one only with its invitation token (404 otherwise)."""
+    session = (
+        TrainingSession.objects.published()
+        .select_related("training_format__prerequisite_course", "region")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if session is None:
+        raise Http404
+    if session.is_closed and not secrets.compare_digest(invitation_token, session.invitation_token):
+        raise Http404
+    return session
+
+
+def session_visible_to(*, user, public_id, invitation_token: str = "") -> TrainingSession:
+    """As session_public, but a closed session is also visible to its participants, trainers
+    and organisers."""
+    try:
+        return session_public(public_id=public_id, invitation_token=invitation_token)
+    except Http404:
+        session = TrainingSession.objects.filter(public_id=public_id).first()
+        if session is None or not user.is_authenticated:
+            raise
+        if may_manage(user=user, session=session) or (
+            session.is_published
+            and session.registrations.filter(user=user).exclude(status="cancelled").exists()
+        ):
+            return session
+        raise
+
+
+def may_manage(*, user, session: TrainingSession) -> bool:
+    """Trainers of the session, organisers of its format and programme staff."""
+    if not user.is_authenticated:
+        return False
+    if user.has_perm(MANAGE_ALL_PERMISSION):
+        return True
+    if session.trainers.filter(pk=user.pk).exists():
+        return True
+    return session.training_format.organisers.filter(pk=user.pk).exists()
+
+
+def sessions_for_admin(*, user) -> QuerySet[TrainingSession]:
+    """The sessions a person may edit in Wagtail: all for programme staff, else those of the
+    formats they organise."""
+    if user.has_perm(MANAGE_ALL_PERMISSION):
+        return TrainingSession.objects.all()
+    return TrainingSession.objects.filter(
+        pk__in=TrainingSession.objects.filter(training_format__organisers=user).values("pk")
+    )
+
+
+def session_for_trainer(*, user, public_id) -> TrainingSession:
+    """The session if `user` may record its attendance; 404 otherwise (ids are not confirmed)."""
+    session = (
+        TrainingSession.objects.select_related("training_format", "region")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if session is None or not may_manage(user=user, session=session):
+        raise Http404
+    return session
+
+
+def sessions_for_trainer(*, user) -> QuerySet[TrainingSession]:
+    """Sessions the person trains or organises, from a week ago on."""
+    since = timezone.now() - timedelta(days=8)
+    sessions = TrainingSession.objects.filter(ends_at__gte=since)
+    if not user.has_perm(MANAGE_ALL_PERMISSION):
+        sessions = sessions.filter(
+            Q(trainers=user) | Q(training_format__organisers=user)
+        ).distinct()
+    return sessions.select_related("training_format", "region")
+
+
+def participants(*, session: TrainingSession, search: str = "") -> QuerySet[Registration]:
+    """Registered participants with their attendance, optionally filtered by name or e-mail."""
+    rows = session.registrations.filter(status=Registration.Status.REGISTERED)
+    if search:
+        rows = rows.filter(Q(user__full_name__icontains=search) | Q(user__email__icontains=search))
+    return rows.select_related("user", "attendance").order_by("user__full_name", "pk")
+
+
+def my_registrations(*, user) -> QuerySet[Registration]:
+    return (
+        Registration.objects.filter(user=user)
+        .exclude(status=Registration.Status.CANCELLED)
+        .select_related("session__training_format", "session__region")
+        .order_by("session__starts_at")
+    )
+
+
+def registration_of(*, user, session: TrainingSession) -> Registration | None:
+    return (
+        session.registrations.filter(user=user)
+        .exclude(status=Registration.Status.CANCELLED)
+        .first()
+    )
+
+
+def trainers_not_eligible(*, training_format: TrainingFormat, trainers: list) -> list:
+    """Of `trainers`, those who have not completed the format's train-the-trainer (none when the
+    format asks for none). Completing the train-the-trainer is its Completion, any session."""
+    required = training_format.trainer_training
+    if required is None:
+        return []
+    done = set(
+        Completion.objects.filter(
+            course_key=required.translation_key, user__in=trainers
+        ).values_list("user_id", flat=True)
+    )
+    return [person for person in trainers if person.pk not in done]
+
+
+def formats_listed() -> QuerySet[TrainingFormat]:
+    """The formats that have listed sessions (for the filter)."""
+    return TrainingFormat.objects.filter(
+        pk__in=TrainingSession.objects.listed().values("training_format")
+    )
+
+
+def group_requests_for(*, user) -> QuerySet[GroupRequest]:
+    """Requests the person made, plus those for the formats they organise (all for staff)."""
+    requests = GroupRequest.objects.select_related("training_format", "region", "session")
+    if user.has_perm(MANAGE_ALL_PERMISSION):
+        return requests
+    return requests.filter(
+        Q(requested_by=user)
+        | Q(pk__in=GroupRequest.objects.filter(training_format__organisers=user).values("pk"))
+    )
+
+
+def may_decide(*, user, request: GroupRequest) -> bool:
+    return user.has_perm(MANAGE_ALL_PERMISSION) or (
+        request.training_format.organisers.filter(pk=user.pk).exists()
+    )

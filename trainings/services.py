@@ -1,0 +1,597 @@
+"""Everything that changes registrations and attendance.
+
+Capacity holds under concurrent requests because every change of a session's places first
+locks the session row (SELECT ... FOR UPDATE): registrations, cancellations and promotions from
+the waiting list of one session are serialised, different sessions never wait for each other."""
+
+import logging
+import secrets
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from lms.models import Completion
+from lms.signals import course_passed
+
+from . import rules
+from .errors import TrainingError
+from .models import (
+    ATTENDANCE_CODE_ALPHABET,
+    ATTENDANCE_CODE_LENGTH,
+    Attendance,
+    GroupRequest,
+    Registration,
+    TrainingCompletion,
+    TrainingFormat,
+    TrainingSession,
+)
+
+logger = logging.getLogger(__name__)
+
+Status = Registration.Status
+
+
+def _lock_session(session: TrainingSession) -> TrainingSession:
+    return (
+        TrainingSession.objects.select_for_update(of=("self",))
+        .select_related("training_format")
+        .get(pk=session.pk)
+    )
+
+
+def prerequisite_met(*, user, training_format: TrainingFormat) -> bool:
+    """Blended learning: the format's e-learning (any language version) was passed."""
+    course = training_format.prerequisite_course
+    if course is None:
+        return True
+    return Completion.objects.filter(user=user, course_key=course.translation_key).exists()
+
+
+def registration_create(
+    *, session: TrainingSession, user, invitation_token: str = "", now: datetime | None = None
+) -> Registration:
+    """Register `user` for `session`: a place while there is one, else the waiting list.
+
+    Refused (nothing changed) when the session is not open to the person, has started, the
+    prerequisite e-learning is not passed, or the person already holds a live registration."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock_session(session)
+        if not locked.is_published:
+            raise TrainingError(_("This session does not exist."), code="not_found", status=404)
+        if locked.is_closed and not secrets.compare_digest(
+            invitation_token or "", locked.invitation_token
+        ):
+            raise TrainingError(
+                _("This session is for an invited group only."),
+                code="invitation_required",
+                status=403,
+            )
+        if locked.starts_at <= now:
+            raise TrainingError(
+                _("Registration has closed: this session has started."),
+                code="registration_closed",
+                status=403,
+            )
+        fmt = locked.training_format
+        if not prerequisite_met(user=user, training_format=fmt):
+            assert fmt.prerequisite_course is not None
+            raise TrainingError(
+                _("First pass the e-learning “%(course)s”; then you can register.")
+                % {"course": fmt.prerequisite_course.title},
+                code="prerequisite_missing",
+                status=403,
+                details={"course_key": str(fmt.prerequisite_course.translation_key)},
+            )
+        if locked.registrations.filter(user=user).exclude(status=Status.CANCELLED).exists():
+            raise TrainingError(
+                _("You are already registered for this session."),
+                code="already_registered",
+                status=409,
+            )
+        registered = locked.registrations.filter(status=Status.REGISTERED).count()
+        status = rules.status_for_new_registration(registered=registered, capacity=locked.capacity)
+        try:
+            with transaction.atomic():
+                registration = Registration.objects.create(
+                    session=locked, user=user, status=status, created_at=now
+                )
+        except IntegrityError as exc:  # the unique live registration: a double click
+            raise TrainingError(
+                _("You are already registered for this session."),
+                code="already_registered",
+                status=409,
+            ) from exc
+        _enqueue_email(registration.pk, "confirmation")
+    return registration
+
+
+def registration_cancel(*, registration: Registration, now: datetime | None = None) -> Registration:
+    """Cancel until the format's deadline (a waiting-list place can be given up until the start).
+    A freed place goes to the first person on the waiting list, exactly once."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked_session = _lock_session(registration.session)
+        locked = Registration.objects.get(pk=registration.pk)
+        if locked.status == Status.CANCELLED:
+            raise TrainingError(
+                _("This registration is already cancelled."), code="already_cancelled", status=409
+            )
+        if locked.status == Status.REGISTERED and not rules.may_cancel(
+            now=now,
+            starts_at=locked_session.starts_at,
+            cancellation_hours=locked_session.training_format.cancellation_hours,
+        ):
+            raise TrainingError(
+                _("The cancellation deadline has passed. Please contact the organiser."),
+                code="cancellation_closed",
+                status=403,
+            )
+        if locked.status == Status.WAITING and locked_session.starts_at <= now:
+            raise TrainingError(
+                _("This session has started."), code="registration_closed", status=403
+            )
+        freed = locked.status == Status.REGISTERED
+        locked.status = Status.CANCELLED
+        locked.cancelled_at = now
+        locked.save(update_fields=["status", "cancelled_at"])
+        if freed and locked_session.starts_at > now:
+            _promote_next(session=locked_session, now=now)
+    return locked
+
+
+def _promote_next(*, session: TrainingSession, now: datetime) -> Registration | None:
+    """Give free places to the waiting list in order of registration (session row locked)."""
+    registered = session.registrations.filter(status=Status.REGISTERED).count()
+    if registered >= session.capacity:
+        return None
+    nxt = session.registrations.filter(status=Status.WAITING).order_by("created_at", "pk").first()
+    if nxt is None:
+        return None
+    nxt.status = Status.REGISTERED
+    nxt.promoted_at = now
+    nxt.save(update_fields=["status", "promoted_at"])
+    _enqueue_email(nxt.pk, "promoted")
+    return nxt
+
+
+def _enqueue_email(registration_id: int, kind: str) -> None:
+    from . import tasks
+
+    transaction.on_commit(lambda: tasks.registration_email.delay(registration_id, kind))
+
+
+# ----------------------------------------------------------------------------- e-mail
+
+EMAIL_KINDS = ("confirmation", "promoted", "reminder")
+
+
+def _language(user) -> str:
+    languages = {code for code, _name in settings.LANGUAGES}
+    preferred = getattr(user, "preferred_language", "")
+    return preferred if preferred in languages else settings.LANGUAGE_CODE
+
+
+def registration_email_send(*, registration: Registration, kind: str) -> bool:
+    """Send one of the registration e-mails in the person's language. The confirmation and the
+    reminder are sent once (marked under a row lock); a promotion is sent when it happens."""
+    if kind not in EMAIL_KINDS:
+        raise ValueError(kind)
+    with transaction.atomic():
+        locked = (
+            Registration.objects.select_for_update(of=("self",))
+            .select_related("session__training_format", "session__region", "user")
+            .get(pk=registration.pk)
+        )
+        user = locked.user
+        if not (user.is_active and user.email and user.anonymised_at is None):
+            return False
+        if locked.status == Status.CANCELLED:
+            return False
+        if kind == "confirmation" and locked.confirmation_sent_at is not None:
+            return False
+        if kind == "reminder" and (
+            locked.reminder_sent_at is not None or locked.status != Status.REGISTERED
+        ):
+            return False
+        language = _language(user)
+        with translation.override(language):
+            session = locked.session
+            context = {
+                "registration": locked,
+                "session": session,
+                "training": session.training_format.localized,
+                "starts_at": timezone.localtime(session.starts_at),
+                "ends_at": timezone.localtime(session.ends_at),
+                "session_url": settings.SITE_URL
+                + reverse("trainings:session", args=[session.public_id]),
+                "calendar_url": settings.SITE_URL
+                + reverse("trainings:session_ics", args=[session.public_id]),
+            }
+            subject = render_to_string(f"trainings/email/{kind}_subject.txt", context)
+            body = render_to_string(f"trainings/email/{kind}_body.txt", context)
+        send_mail(
+            subject=" ".join(subject.split()),
+            message=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[user.email],
+        )
+        now = timezone.now()
+        if kind == "confirmation":
+            locked.confirmation_sent_at = now
+            locked.save(update_fields=["confirmation_sent_at"])
+        elif kind == "reminder":
+            locked.reminder_sent_at = now
+            locked.save(update_fields=["reminder_sent_at"])
+    return True
+
+
+def registrations_remind(*, now: datetime | None = None) -> int:
+    """Beat: the reminder to everyone registered for a session that starts within two days."""
+    now = now or timezone.now()
+    due = Registration.objects.filter(
+        status=Status.REGISTERED,
+        reminder_sent_at__isnull=True,
+        session__is_published=True,
+        session__starts_at__gt=now,
+        session__starts_at__lte=now + rules.REMINDER_BEFORE,
+    ).order_by("pk")
+    sent = 0
+    for registration in due.iterator():
+        if registration_email_send(registration=registration, kind="reminder"):
+            sent += 1
+    return sent
+
+
+# ----------------------------------------------------------------------------- attendance
+
+
+def attendance_code_issue(
+    *, session: TrainingSession, now: datetime | None = None
+) -> TrainingSession:
+    """A new short code for participants to scan or type; the previous one stops working."""
+    now = now or timezone.now()
+    if not rules.attendance_window_open(
+        now=now, starts_at=session.starts_at, ends_at=session.ends_at
+    ):
+        raise TrainingError(
+            _(
+                "Attendance can be recorded from half an hour before the start until a week after the end."
+            ),
+            code="attendance_closed",
+            status=403,
+        )
+    code = "".join(secrets.choice(ATTENDANCE_CODE_ALPHABET) for _i in range(ATTENDANCE_CODE_LENGTH))
+    session.attendance_code = code
+    session.attendance_code_expires_at = now + timedelta(minutes=rules.ATTENDANCE_CODE_MINUTES)
+    session.save(update_fields=["attendance_code", "attendance_code_expires_at"])
+    return session
+
+
+def attendance_check_in(*, user, code: str, now: datetime | None = None) -> Attendance:
+    """A participant confirms presence with the code the trainer shows (scanned or typed)."""
+    now = now or timezone.now()
+    code = "".join(code.split()).upper()
+    sessions = list(
+        TrainingSession.objects.filter(
+            attendance_code=code, attendance_code_expires_at__gt=now
+        ).select_related("training_format")
+        if code
+        else []
+    )
+    if not sessions:
+        raise TrainingError(
+            _(
+                "This attendance code is unknown or has expired. Ask the trainer for the current code."
+            ),
+            code="invalid_code",
+            status=400,
+        )
+    registration = (
+        Registration.objects.filter(session__in=sessions, user=user, status=Status.REGISTERED)
+        .select_related("session__training_format")
+        .first()
+    )
+    if registration is None:
+        raise TrainingError(
+            _("You are not registered for this session, so your attendance cannot be recorded."),
+            code="not_registered",
+            status=409,
+        )
+    return attendance_mark(
+        registration=registration,
+        status=Attendance.Status.PRESENT,
+        method=Attendance.Method.CODE,
+        marked_by=user,
+        now=now,
+    )
+
+
+def attendance_mark(
+    *,
+    registration: Registration,
+    status: str,
+    marked_by,
+    method: str = Attendance.Method.TRAINER,
+    left_at: datetime | None = None,
+    now: datetime | None = None,
+) -> Attendance:
+    """Record attendance of a registered participant (also afterwards, within a week). Full
+    attendance completes the training: a Completion goes the same way as an e-learning pass."""
+    now = now or timezone.now()
+    session = registration.session
+    if status not in Attendance.Status.values:
+        raise TrainingError(_("Unknown attendance status."), code="invalid", status=400)
+    if registration.status != Status.REGISTERED:
+        raise TrainingError(
+            _("This person is not registered for the session, so attendance cannot be recorded."),
+            code="not_registered",
+            status=409,
+        )
+    if not rules.attendance_window_open(
+        now=now, starts_at=session.starts_at, ends_at=session.ends_at
+    ):
+        raise TrainingError(
+            _(
+                "Attendance can be recorded from half an hour before the start until a week after the end."
+            ),
+            code="attendance_closed",
+            status=403,
+        )
+    if status == Attendance.Status.PARTIAL:
+        if left_at is None:
+            raise TrainingError(
+                _("Enter the time the participant left."), code="left_at_required", status=400
+            )
+        if not session.starts_at <= left_at <= session.ends_at:
+            raise TrainingError(
+                _("The time of leaving must lie within the session."),
+                code="invalid_left_at",
+                status=400,
+            )
+    else:
+        left_at = None
+    with transaction.atomic():
+        locked = Registration.objects.select_for_update().get(pk=registration.pk)
+        if locked.status != Status.REGISTERED:
+            raise TrainingError(
+                _(
+                    "This person is not registered for the session, so attendance cannot be recorded."
+                ),
+                code="not_registered",
+                status=409,
+            )
+        if TrainingCompletion.objects.filter(registration=locked).exists():
+            if status == Attendance.Status.PRESENT:
+                return locked.attendance
+            raise TrainingError(
+                _(
+                    "This participant's training is completed and certified; programme staff can revoke the certificate if it was recorded by mistake."
+                ),
+                code="completed",
+                status=409,
+            )
+        attendance, _created = Attendance.objects.update_or_create(
+            registration=locked,
+            defaults={
+                "status": status,
+                "left_at": left_at,
+                "method": method,
+                "marked_by": marked_by,
+            },
+        )
+        if status == Attendance.Status.PRESENT:
+            training_complete(registration=locked, now=now)
+    return attendance
+
+
+def training_complete(
+    *, registration: Registration, now: datetime | None = None
+) -> Completion | None:
+    """Create the person's Completion for the format (once per person and format, whatever
+    session they attended) and announce it with lms's `course_passed`, so certificates issues
+    it on the worker exactly as for an e-learning pass. None when the format gives no
+    certificate, the prerequisite e-learning is not passed, or the person completed before."""
+    now = now or timezone.now()
+    session = registration.session
+    fmt = session.training_format
+    if not fmt.issues_certificate:
+        return None
+    user = registration.user
+    if not prerequisite_met(user=user, training_format=fmt):
+        return None
+    if Completion.objects.filter(user=user, course_key=fmt.translation_key).exists():
+        return None
+    with translation.override(_language(user)):
+        title = fmt.localized.title
+    try:
+        with transaction.atomic():
+            completion = Completion.objects.create(
+                user=user,
+                source=Completion.Source.TRAINING,
+                course=None,
+                course_key=fmt.translation_key,
+                title=title,
+                cycle=1,
+                attempt=None,
+                score=None,
+                completed_at=rules.completion_time(now=now, ends_at=session.ends_at),
+                valid_until=None,
+            )
+            TrainingCompletion.objects.create(
+                completion=completion, session=session, registration=registration
+            )
+    except IntegrityError:
+        return None  # a concurrent check-in of the same person won
+    transaction.on_commit(lambda: course_passed.send(sender=Completion, completion=completion))
+    return completion
+
+
+# ----------------------------------------------------------------------------- group requests
+
+
+def group_request_create(
+    *,
+    user,
+    training_format: TrainingFormat,
+    organisation_name: str,
+    group_size: int,
+    region,
+    preferred_dates: str,
+    message: str = "",
+) -> GroupRequest:
+    """An organisation asks for a training for its group; the size must fit the format."""
+    if not training_format.min_group_size <= group_size <= training_format.max_group_size:
+        raise TrainingError(
+            _("This training is given to groups of %(min)s to %(max)s participants.")
+            % {"min": training_format.min_group_size, "max": training_format.max_group_size},
+            code="group_size",
+            status=400,
+        )
+    request = GroupRequest.objects.create(
+        training_format=training_format,
+        requested_by=user,
+        organisation_name=organisation_name.strip(),
+        group_size=group_size,
+        region=region,
+        preferred_dates=preferred_dates.strip(),
+        message=message.strip(),
+    )
+    return request
+
+
+def _decide(request: GroupRequest, *, by, status: str, response: str) -> GroupRequest:
+    locked = GroupRequest.objects.select_for_update().get(pk=request.pk)
+    if locked.status in (GroupRequest.Status.ACCEPTED, GroupRequest.Status.DECLINED):
+        raise TrainingError(
+            _("This request has already been answered."), code="already_decided", status=409
+        )
+    locked.status = status
+    locked.response = response.strip()
+    locked.decided_by = by
+    locked.decided_at = timezone.now()
+    return locked
+
+
+def group_request_accept(
+    *,
+    request: GroupRequest,
+    by,
+    starts_at: datetime,
+    venue: str,
+    address: str,
+    online_url: str = "",
+    response: str = "",
+) -> GroupRequest:
+    """Accept: a closed, published session for the group (capacity = group size) whose
+    invitation link the requester shares with the group."""
+    if starts_at <= timezone.now():
+        raise TrainingError(_("Choose a date in the future."), code="date_in_past", status=400)
+    with transaction.atomic():
+        locked = _decide(request, by=by, status=GroupRequest.Status.ACCEPTED, response=response)
+        fmt = locked.training_format
+        session = TrainingSession.objects.create(
+            training_format=fmt,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(minutes=fmt.duration_minutes),
+            venue=venue.strip(),
+            address=address.strip(),
+            region=locked.region,
+            online_url=online_url.strip(),
+            capacity=locked.group_size,
+            is_published=True,
+            is_closed=True,
+        )
+        locked.session = session
+        locked.save()
+        _enqueue_group_request_email(locked.pk)
+    return locked
+
+
+def group_request_propose(
+    *, request: GroupRequest, by, starts_at: datetime, response: str = ""
+) -> GroupRequest:
+    """Propose another date; the organiser accepts once the requester agrees."""
+    if starts_at <= timezone.now():
+        raise TrainingError(_("Choose a date in the future."), code="date_in_past", status=400)
+    with transaction.atomic():
+        locked = _decide(request, by=by, status=GroupRequest.Status.PROPOSED, response=response)
+        locked.proposed_starts_at = starts_at
+        locked.save()
+        _enqueue_group_request_email(locked.pk)
+    return locked
+
+
+def group_request_decline(*, request: GroupRequest, by, response: str) -> GroupRequest:
+    if not response.strip():
+        raise TrainingError(
+            _("Tell the requester why the request is declined."), code="reason_required", status=400
+        )
+    with transaction.atomic():
+        locked = _decide(request, by=by, status=GroupRequest.Status.DECLINED, response=response)
+        locked.save()
+        _enqueue_group_request_email(locked.pk)
+    return locked
+
+
+def group_request_agree(*, request: GroupRequest, user) -> GroupRequest:
+    """The requester agrees to the proposed date: the request waits for the organiser again,
+    now with that date, and the organiser accepts it."""
+    with transaction.atomic():
+        locked = GroupRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.requested_by_id != user.pk:
+            raise TrainingError(_("This request does not exist."), code="not_found", status=404)
+        if locked.status != GroupRequest.Status.PROPOSED or locked.proposed_starts_at is None:
+            raise TrainingError(
+                _("There is no proposed date to agree to."), code="nothing_proposed", status=409
+            )
+        local = timezone.localtime(locked.proposed_starts_at)
+        locked.preferred_dates = _("Agreed: %(date)s") % {"date": f"{local:%d-%m-%Y %H:%M}"}
+        locked.status = GroupRequest.Status.PENDING
+        locked.save(update_fields=["preferred_dates", "status"])
+    return locked
+
+
+def _enqueue_group_request_email(request_id: int) -> None:
+    from . import tasks
+
+    transaction.on_commit(lambda: tasks.group_request_email.delay(request_id))
+
+
+def group_request_email_send(*, request: GroupRequest) -> bool:
+    """Tell the requester the organiser's answer, in their language."""
+    user = request.requested_by
+    if not (user.is_active and user.email and user.anonymised_at is None):
+        return False
+    if request.status == GroupRequest.Status.PENDING:
+        return False
+    with translation.override(_language(user)):
+        invitation_url = ""
+        if request.session is not None:
+            invitation_url = (
+                settings.SITE_URL
+                + reverse("trainings:session", args=[request.session.public_id])
+                + f"?uitnodiging={request.session.invitation_token}"
+            )
+        context = {
+            "request": request,
+            "training": request.training_format.localized,
+            "invitation_url": invitation_url,
+            "request_url": settings.SITE_URL
+            + reverse("trainings:group_request", args=[request.pk]),
+        }
+        subject = render_to_string("trainings/email/group_request_subject.txt", context)
+        body = render_to_string("trainings/email/group_request_body.txt", context)
+    send_mail(
+        subject=" ".join(subject.split()),
+        message=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[user.email],
+    )
+    return True

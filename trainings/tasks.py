@@ -1,0 +1,47 @@
+"""Thin Celery tasks: take ids, load fresh rows, call one service. Safe to run twice."""
+
+from celery import shared_task
+
+TASK_OPTIONS = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "serializer": "json",
+    "time_limit": 120,
+    "soft_time_limit": 100,
+}
+
+
+@shared_task(**TASK_OPTIONS, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def registration_email(registration_id: int, kind: str) -> bool:
+    """The confirmation, promotion or reminder e-mail of one registration."""
+    from .models import Registration
+    from .services import registration_email_send
+
+    registration = Registration.objects.filter(pk=registration_id).first()
+    if registration is None:
+        return False
+    return registration_email_send(registration=registration, kind=kind)
+
+
+@shared_task(**{**TASK_OPTIONS, "time_limit": 1800, "soft_time_limit": 1700})
+def registrations_remind() -> int:
+    """Beat (hourly): reminders for sessions that start within two days."""
+    from .services import registrations_remind as remind
+
+    return remind()
+
+
+@shared_task(**TASK_OPTIONS, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def group_request_email(request_id: int) -> bool:
+    """The organiser's answer to a group request, to the requester."""
+    from .models import GroupRequest
+    from .services import group_request_email_send
+
+    request = (
+        GroupRequest.objects.select_related("requested_by", "session", "training_format")
+        .filter(pk=request_id)
+        .first()
+    )
+    if request is None:
+        return False
+    return group_request_email_send(request=request)

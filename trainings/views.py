@@ -1,0 +1,382 @@
+"""Pages of trainings on location: the session list, a session (register, cancel, calendar
+file), my trainings, the trainer's attendance list (375 px first) and the attendance code."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_time
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import Region
+from certificates.qr import qr_svg
+
+from . import calendar, rules, selectors, services
+from .errors import TrainingError
+from .forms import AcceptForm, DeclineForm, GroupRequestForm, ProposeForm
+from .models import Attendance, Delivery, Registration, TrainingSession
+
+INVITATION_PARAM = "uitnodiging"
+
+
+@require_GET
+def session_list(request):
+    regions = Region.objects.all()
+    region = regions.filter(slug=request.GET.get("regio", "")).first()
+    delivery = request.GET.get("vorm", "")
+    if delivery not in Delivery.values:
+        delivery = ""
+    training_key = request.GET.get("training", "")
+    formats = list(selectors.formats_listed())
+    if training_key not in {str(f.translation_key) for f in formats}:
+        training_key = ""
+    sessions = selectors.sessions_listed(
+        region=region, training_format_key=training_key or None, delivery=delivery
+    )
+    return render(
+        request,
+        "trainings/session_list.html",
+        {
+            "sessions": sessions,
+            "regions": regions,
+            "region": region,
+            "formats": formats,
+            "training_key": training_key,
+            "deliveries": Delivery.choices,
+            "delivery": delivery,
+        },
+    )
+
+
+def _session_page(request, session: TrainingSession, *, error: TrainingError | None = None):
+    user = request.user
+    registration = (
+        selectors.registration_of(user=user, session=session) if user.is_authenticated else None
+    )
+    fmt = session.training_format
+    registered = session.registrations.filter(status=Registration.Status.REGISTERED).count()
+    context = {
+        "session": session,
+        "training": fmt.localized,
+        "registration": registration,
+        "free_places": max(0, session.capacity - registered),
+        "prerequisite": fmt.prerequisite_course.localized if fmt.prerequisite_course else None,
+        "prerequisite_met": user.is_authenticated
+        and services.prerequisite_met(user=user, training_format=fmt),
+        "may_cancel": registration is not None
+        and (
+            registration.status == Registration.Status.WAITING
+            or rules.may_cancel(
+                now=timezone.now(),
+                starts_at=session.starts_at,
+                cancellation_hours=fmt.cancellation_hours,
+            )
+        ),
+        "started": session.starts_at <= timezone.now(),
+        "invitation": request.GET.get(INVITATION_PARAM, "") or request.POST.get("invitation", ""),
+        "may_manage": selectors.may_manage(user=user, session=session),
+        "error": error,
+    }
+    return render(
+        request, "trainings/session_detail.html", context, status=error.status if error else 200
+    )
+
+
+def _visible_session(request, public_id) -> TrainingSession:
+    token = request.GET.get(INVITATION_PARAM, "") or request.POST.get("invitation", "")
+    return selectors.session_visible_to(
+        user=request.user, public_id=public_id, invitation_token=token
+    )
+
+
+@require_GET
+def session_detail(request, public_id):
+    return _session_page(request, _visible_session(request, public_id))
+
+
+@login_required
+@require_POST
+def session_register(request, public_id):
+    session = _visible_session(request, public_id)
+    try:
+        registration = services.registration_create(
+            session=session, user=request.user, invitation_token=request.POST.get("invitation", "")
+        )
+    except TrainingError as exc:
+        return _session_page(request, session, error=exc)
+    if registration.status == Registration.Status.REGISTERED:
+        messages.success(request, _("You are registered. We have sent you a confirmation."))
+    else:
+        messages.info(
+            request,
+            _(
+                "The session is full: you are on the waiting list. We will e-mail you when a place becomes free."
+            ),
+        )
+    return redirect(_session_url(session, request.POST.get("invitation", "")))
+
+
+@login_required
+@require_POST
+def session_cancel(request, public_id):
+    session = _visible_session(request, public_id)
+    registration = selectors.registration_of(user=request.user, session=session)
+    if registration is None:
+        return _session_page(
+            request,
+            session,
+            error=TrainingError(
+                _("You are not registered for this session."), code="not_registered", status=409
+            ),
+        )
+    try:
+        services.registration_cancel(registration=registration)
+    except TrainingError as exc:
+        return _session_page(request, session, error=exc)
+    messages.success(request, _("Your registration has been cancelled."))
+    return redirect(_session_url(session, request.POST.get("invitation", "")))
+
+
+def _session_url(session: TrainingSession, invitation: str = "") -> str:
+    url = reverse("trainings:session", args=[session.public_id])
+    return f"{url}?{INVITATION_PARAM}={invitation}" if invitation else url
+
+
+def _ics_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+def session_ics(request, public_id):
+    session = _visible_session(request, public_id)
+    return _ics_response(calendar.session_calendar(session), f"training-{session.public_id}.ics")
+
+
+@require_GET
+def region_ics(request, slug):
+    region = get_object_or_404(Region, slug=slug)
+    sessions = selectors.sessions_listed(region=region)
+    return _ics_response(
+        calendar.region_feed(name=str(region), sessions=sessions), f"trainingen-{region.slug}.ics"
+    )
+
+
+@login_required
+@require_GET
+def my_trainings(request):
+    return render(
+        request,
+        "trainings/mine.html",
+        {
+            "registrations": selectors.my_registrations(user=request.user),
+            "trained_sessions": selectors.sessions_for_trainer(user=request.user),
+        },
+    )
+
+
+# ----------------------------------------------------------------------------- attendance
+
+
+def _attendance_context(request, session: TrainingSession, **extra) -> dict:
+    search = request.GET.get("q", "").strip()[:100]
+    now = timezone.now()
+    code_valid = bool(
+        session.attendance_code
+        and session.attendance_code_expires_at
+        and session.attendance_code_expires_at > now
+    )
+    check_in_url = ""
+    if code_valid:
+        check_in_url = (
+            settings.SITE_URL + reverse("trainings:check_in") + f"?code={session.attendance_code}"
+        )
+    return {
+        "session": session,
+        "training": session.training_format.localized,
+        "participants": selectors.participants(session=session, search=search),
+        "search": search,
+        "statuses": Attendance.Status.choices,
+        "window_open": rules.attendance_window_open(
+            now=now, starts_at=session.starts_at, ends_at=session.ends_at
+        ),
+        "code_valid": code_valid,
+        "check_in_url": check_in_url,
+        "qr": qr_svg(check_in_url) if code_valid else "",
+        **extra,
+    }
+
+
+@login_required
+def attendance(request, public_id):
+    session = selectors.session_for_trainer(user=request.user, public_id=public_id)
+    if request.method != "POST":
+        return render(request, "trainings/attendance.html", _attendance_context(request, session))
+    error = None
+    if "issue_code" in request.POST:
+        try:
+            services.attendance_code_issue(session=session)
+        except TrainingError as exc:
+            error = exc
+    else:
+        registration = session.registrations.filter(
+            pk=request.POST.get("registration") or 0
+        ).first()
+        status = request.POST.get("status", "")
+        left_at = None
+        if status == Attendance.Status.PARTIAL:
+            left_time = parse_time(request.POST.get("left_at", "") or "")
+            if left_time is not None:
+                local_start = timezone.localtime(session.starts_at)
+                left_at = local_start.replace(
+                    hour=left_time.hour, minute=left_time.minute, second=0, microsecond=0
+                )
+        if registration is None:
+            error = TrainingError(
+                _(
+                    "This person is not registered for the session, so attendance cannot be recorded."
+                ),
+                code="not_registered",
+                status=409,
+            )
+        else:
+            try:
+                services.attendance_mark(
+                    registration=registration,
+                    status=status,
+                    left_at=left_at,
+                    marked_by=request.user,
+                )
+            except TrainingError as exc:
+                error = exc
+    if error is not None:
+        return render(
+            request,
+            "trainings/attendance.html",
+            _attendance_context(request, session, error=error),
+            status=error.status,
+        )
+    messages.success(request, _("Saved."))
+    query = request.POST.get("q", "")
+    url = reverse("trainings:attendance", args=[session.public_id])
+    return redirect(f"{url}?q={query}" if query else url)
+
+
+@login_required
+def check_in(request):
+    """Participants open the QR code's link (or type the code) and confirm."""
+    code = (request.POST.get("code") or request.GET.get("code") or "").strip()[:20]
+    if request.method != "POST":
+        return render(request, "trainings/check_in.html", {"code": code})
+    try:
+        result = services.attendance_check_in(user=request.user, code=code)
+    except TrainingError as exc:
+        return render(
+            request, "trainings/check_in.html", {"code": code, "error": exc}, status=exc.status
+        )
+    return render(
+        request,
+        "trainings/check_in.html",
+        {"done": True, "session": result.registration.session},
+    )
+
+
+# ----------------------------------------------------------------------------- group requests
+
+
+@login_required
+def group_request_new(request):
+    form = GroupRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.group_request_create(user=request.user, **form.cleaned_data)
+        except TrainingError as exc:
+            form.add_error("group_size", exc.message)
+        else:
+            messages.success(request, _("Your request has been sent to the organiser."))
+            return redirect("trainings:group_request", pk=created.pk)
+    return render(
+        request,
+        "trainings/group_request_new.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def group_requests(request):
+    return render(
+        request,
+        "trainings/group_requests.html",
+        {"requests": selectors.group_requests_for(user=request.user)},
+    )
+
+
+@login_required
+def group_request_detail(request, pk: int):
+    group_request = get_object_or_404(selectors.group_requests_for(user=request.user), pk=pk)
+    may_decide = selectors.may_decide(user=request.user, request=group_request)
+    forms_by_action = {
+        "accept": AcceptForm(prefix="accept"),
+        "propose": ProposeForm(prefix="propose"),
+        "decline": DeclineForm(prefix="decline"),
+    }
+    error = None
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    if action == "agree":
+        try:
+            services.group_request_agree(request=group_request, user=request.user)
+        except TrainingError as exc:
+            error = exc
+        else:
+            messages.success(request, _("You agreed to the proposed date."))
+            return redirect("trainings:group_request", pk=pk)
+    elif action in forms_by_action:
+        if not may_decide:
+            raise PermissionDenied
+        form = {"accept": AcceptForm, "propose": ProposeForm, "decline": DeclineForm}[action](
+            request.POST, prefix=action
+        )
+        forms_by_action[action] = form
+        if form.is_valid():
+            try:
+                if action == "accept":
+                    services.group_request_accept(
+                        request=group_request, by=request.user, **form.cleaned_data
+                    )
+                elif action == "propose":
+                    services.group_request_propose(
+                        request=group_request, by=request.user, **form.cleaned_data
+                    )
+                else:
+                    services.group_request_decline(
+                        request=group_request, by=request.user, **form.cleaned_data
+                    )
+            except TrainingError as exc:
+                error = exc
+            else:
+                messages.success(request, _("Your answer has been sent to the requester."))
+                return redirect("trainings:group_request", pk=pk)
+    elif request.method == "POST":
+        error = TrainingError(_("Unknown action."), code="invalid", status=400)
+    invalid = any(f.is_bound and f.errors for f in forms_by_action.values())
+    status = error.status if error else (400 if invalid else 200)
+    return render(
+        request,
+        "trainings/group_request_detail.html",
+        {
+            "group_request": group_request,
+            "may_decide": may_decide,
+            "is_requester": group_request.requested_by_id == request.user.pk,
+            "forms": forms_by_action,
+            "error": error,
+        },
+        status=status,
+    )
