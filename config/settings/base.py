@@ -195,6 +195,12 @@ CELERY_BEAT_SCHEDULE["certificates-reconcile"] = {
     "task": "certificates.tasks.certificates_reconcile",
     "schedule": crontab(minute=20),
 }
+# Reporting: rebuild the kept counts of targets whose definition changed (normally done right
+# after the edit; this catches a lost task).
+CELERY_BEAT_SCHEDULE["reporting-counts-rebuild-stale"] = {
+    "task": "reporting.tasks.targets_counts_rebuild_stale",
+    "schedule": crontab(hour=3, minute=40),
+}
 
 # --- Cache ----------------------------------------------------------------------------------
 # Rate limits (allauth, verification) live in the cache: Redis when there is one, else a local
