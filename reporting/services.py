@@ -33,7 +33,6 @@ from .selectors import (
 )
 
 
-
 def _lock_counts(mode: str) -> None:
     # A rebuild (SHARE ROW EXCLUSIVE) waits for every transaction that writes kept counts (ROW
     # EXCLUSIVE) and holds new ones off until it commits, so no pass falls between its delete
