@@ -38,6 +38,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Region, Sector
 from certificates.models import Certificate
@@ -445,6 +446,10 @@ class TargetProgress:
         return status_label(self.forecast.status)
 
     @property
+    def forecast_note(self) -> str:
+        return forecast_note(self.forecast)
+
+    @property
     def scope_note(self) -> str:
         return target_scope_note(self.target)
 
@@ -725,8 +730,8 @@ def overview_table(
                 f.achieved,
                 f.goal if f.goal is not None else "",
                 f"{f.percentage}" if f.percentage is not None else "",
-                _rate(f.required_rate),
-                _rate(f.actual_rate),
+                _rate(f.required_people),
+                _rate(f.actual_people),
                 f.forecast_date.isoformat() if f.forecast_date else "",
                 status_label(f.status),
                 p.target.period_start.isoformat(),
@@ -799,8 +804,34 @@ def target_scope_note(target: Target) -> str:
     return " ".join(parts)
 
 
-def _rate(value) -> str:
-    return "" if value is None else f"{value:.1f}"
+def forecast_note(forecast: rules.Forecast) -> str:
+    """The forecast in words: the date and how it was reached, or why there is none."""
+    f = forecast
+    if f.status == rules.Status.NO_GOAL:
+        return _("No forecast: N (the size of the whole group) is not entered yet.")
+    if f.status == rules.Status.REACHED:
+        return _("Target reached.")
+    if f.status == rules.Status.MISSED:
+        return _("No forecast: the period has ended.")
+    if f.status == rules.Status.NOT_STARTED:
+        return _("No forecast: the period has not started yet.")
+    if f.actual_rate is None:
+        return _("No rate yet: no complete month with figures in the period.")
+    if f.forecast_date is None:
+        return ngettext(
+            "No forecast: nobody counted in the last complete month.",
+            "No forecast: nobody counted in the last %(months)s complete months.",
+            f.rate_months,
+        ) % {"months": f.rate_months}
+    return ngettext(
+        "At the current rate (average of %(months)s month) reached on %(date)s.",
+        "At the current rate (average of %(months)s months) reached on %(date)s.",
+        f.rate_months,
+    ) % {"months": f.rate_months, "date": f.forecast_date.strftime("%d-%m-%Y")}
+
+
+def _rate(value) -> int | str:
+    return "" if value is None else value
 
 
 def status_label(status: str) -> str:
