@@ -115,6 +115,13 @@ class Target(ClusterableModel):
         blank=True,
         help_text=_("For 'all of N': how many people or organisations make up the whole group."),
     )
+    population_source = models.CharField(
+        _("source of N"),
+        max_length=300,
+        blank=True,
+        help_text=_("Where N comes from (register, organisation, document)."),
+    )
+    population_date = models.DateField(_("date of N"), null=True, blank=True)
     source_note = models.TextField(
         _("source"), blank=True, help_text=_("Where the target comes from (document, page).")
     )
@@ -141,7 +148,13 @@ class Target(ClusterableModel):
         ),
         FieldRowPanel([FieldPanel("period_start"), FieldPanel("period_end")], heading=_("Period")),
         MultiFieldPanel(
-            [FieldPanel("goal"), FieldPanel("target_number"), FieldPanel("population")],
+            [
+                FieldPanel("goal"),
+                FieldPanel("target_number"),
+                FieldPanel("population"),
+                FieldPanel("population_source"),
+                FieldPanel("population_date"),
+            ],
             heading=_("Target"),
         ),
         FieldPanel("source_note"),

@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -435,6 +436,8 @@ class TargetProgress:
     #: The count in the dashboard's filtered selection (small cells suppressed); None without
     #: filters, or when a filter does not apply (organisations have no sector).
     selection: rules.Cell | None = None
+    #: the dashboard's form for N of an "all of N" target, when it came back with errors
+    population_form: Any = None
 
     @property
     def progress_value(self) -> int:
@@ -836,7 +839,7 @@ def _rate(value) -> int | str:
 
 def status_label(status: str) -> str:
     return {
-        rules.Status.NO_GOAL: _("N not entered yet"),
+        rules.Status.NO_GOAL: _("waiting for N: the size of the whole group is not entered yet"),
         rules.Status.NOT_STARTED: _("not started"),
         rules.Status.REACHED: _("reached"),
         rules.Status.ON_TRACK: _("on track"),

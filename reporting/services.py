@@ -204,3 +204,15 @@ def targets_counts_rebuild(*, stale_only: bool = False) -> list[tuple[Target, in
             continue
         done.append((target, target_counts_rebuild(target=target)))
     return done
+
+
+def target_population_set(*, target: Target, population: int, source: str, on_date) -> Target:
+    """Programme staff enter N of an "all of N" target (the size of the whole group), with where
+    it comes from and on which date it held. The percentage, needed rate and forecast follow."""
+    if target.goal != Target.Goal.ALL_OF_N:
+        raise ValueError("only an 'all of N' target has an N to enter")
+    target.population = population
+    target.population_source = source.strip()
+    target.population_date = on_date
+    target.save(update_fields=["population", "population_source", "population_date"])
+    return target

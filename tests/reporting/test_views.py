@@ -3,6 +3,7 @@ import io
 from datetime import date
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -321,3 +322,64 @@ def test_the_role_filter_and_a_revocation_reach_every_report(staff_client, focal
     pdf = staff_client.get(reverse("reporting:quarterly_report"), {"quarter": "2026-Q1"})
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "Aandachtsfunctionaris mensenhandel" in " ".join(text.split())
+
+
+def test_programme_staff_enter_n_of_an_all_of_n_target_on_the_dashboard(staff_client):
+    targets_ensure()
+    target = Target.objects.get(code="module-4-aandachtsfunctionarissen")
+    url = reverse("reporting:target_population", args=[target.pk])
+    with translation.override("en"):
+        page = staff_client.get(reverse("reporting:dashboard")).content.decode()
+        assert "Not entered yet: programme staff enter the number of people" in page
+        assert "waiting for N: the size of the whole group is not entered yet" in page
+        assert f'action="{url}"' in page
+
+        bad = staff_client.post(url, {"population": "0", "source": "", "on_date": "2999-01-01"})
+        assert bad.status_code == 400
+        text = bad.content.decode()
+        assert "Ensure this value is greater than or equal to 1." in text
+        assert "The date of N cannot lie in the future." in text
+        target.refresh_from_db()
+        assert target.population is None
+
+        done = staff_client.post(
+            url, {"population": "342", "source": "VNG-enquête", "on_date": "2026-10-01"}
+        )
+        assert done.status_code == 302
+        target.refresh_from_db()
+        assert (target.population, target.population_source, target.population_date) == (
+            342,
+            "VNG-enquête",
+            date(2026, 10, 1),
+        )
+        page = staff_client.get(reverse("reporting:dashboard")).content.decode()
+        assert "342 (source: VNG-enquête, 01-10-2026)" in page
+    # a target with a number has no N to enter; only POST; only with the right to change targets
+    number = Target.objects.get(code="module-1-basiskennis")
+    assert (
+        staff_client.post(reverse("reporting:target_population", args=[number.pk]), {}).status_code
+        == 404
+    )
+    assert staff_client.get(url).status_code == 405
+
+
+def test_entering_n_needs_the_right_to_change_targets(client):
+    targets_ensure()
+    target = Target.objects.get(code="module-4-aandachtsfunctionarissen")
+    url = reverse("reporting:target_population", args=[target.pk])
+    viewer = UserFactory()
+    viewer.user_permissions.add(
+        Permission.objects.get(
+            codename="view_programme_reports", content_type__app_label="accounts"
+        )
+    )
+    client.force_login(viewer)
+    data = {"population": "342", "source": "VNG", "on_date": "2026-10-01"}
+    assert client.post(url, data).status_code == 403
+    assert "Enter N" not in client.get(reverse("reporting:dashboard")).content.decode()
+    client.force_login(UserFactory())
+    assert client.post(url, data).status_code == 403
+    client.logout()
+    assert client.post(url, data).status_code == 302  # to the login page
+    target.refresh_from_db()
+    assert target.population is None
