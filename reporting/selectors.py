@@ -416,6 +416,12 @@ class Table:
     columns: list[str]
     rows: list[list]
     note: str = ""
+    #: what each column holds, for typed export cells: "text", "number", "percent" (a Decimal
+    #: in percent), "date" (a date) or "month" ("YYYY-MM"); empty: a text column then numbers
+    kinds: list[str] = field(default_factory=list)
+
+    def column_kinds(self) -> list[str]:
+        return self.kinds or ["text"] + ["number"] * (len(self.columns) - 1)
 
 
 @dataclass
@@ -582,6 +588,7 @@ def _trend_table(
         title=_("Per month"),
         columns=[_("Month"), _("%(unit)s in month") % {"unit": unit}, _("Cumulative")],
         rows=rows,
+        kinds=["month", "number", "number"],
     )
 
 
@@ -732,13 +739,13 @@ def overview_table(
                 p.target.title,
                 f.achieved,
                 f.goal if f.goal is not None else "",
-                f"{f.percentage}" if f.percentage is not None else "",
+                f.percentage if f.percentage is not None else "",
                 _rate(f.required_people),
                 _rate(f.actual_people),
-                f.forecast_date.isoformat() if f.forecast_date else "",
+                f.forecast_date or "",
                 status_label(f.status),
-                p.target.period_start.isoformat(),
-                p.target.period_end.isoformat(),
+                p.target.period_start,
+                p.target.period_end,
                 *selection,
             ]
         )
@@ -760,6 +767,19 @@ def overview_table(
         ],
         rows=rows,
         note=filters_description(filters),
+        kinds=[
+            "text",
+            "number",
+            "number",
+            "percent",
+            "number",
+            "number",
+            "date",
+            "text",
+            "date",
+            "date",
+            *(["number"] if filters.active else []),
+        ],
     )
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import charts
-from .exports import tables_csv, tables_xlsx
+from .exports import tables_csv, tables_csv_international, tables_xlsx
 from .forms import ReportFilterForm, TargetPopulationForm, parse_quarter, recent_quarters
 from .models import Target
 from .pdf import quarterly_report_pdf
@@ -30,7 +30,9 @@ from .services import target_population_set
 
 PERMISSION = "accounts.view_programme_reports"
 FORMATS = {
+    # for Dutch spreadsheets (semicolons, decimal commas); intl.csv: plain international CSV
     "csv": ("text/csv; charset=utf-8", tables_csv),
+    "intl.csv": ("text/csv; charset=utf-8", tables_csv_international),
     "xlsx": (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         tables_xlsx,

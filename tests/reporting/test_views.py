@@ -150,7 +150,7 @@ def test_filtered_overview_export_has_the_selection_column(staff_client, seeded)
         response = staff_client.get(
             reverse("reporting:overview_export", args=["csv"]), {"region": "utrecht"}
         )
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][-1] == "In selection"
     by_title = {r[0]: r for r in rows[1:]}
     assert by_title[seeded.title][-1] == "9"
@@ -208,7 +208,7 @@ def test_csv_export_parses_and_suppresses(staff_client, seeded):
         response = staff_client.get(url)
     assert response.status_code == 200
     assert response["Content-Disposition"].endswith('.csv"')
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == ["Region", "Number"]
     body = {r[0]: r[1] for r in rows[1:]}
     assert body == {"Utrecht": "9", "Unknown": "<5", "Total": "12"} or body == {
@@ -244,7 +244,7 @@ def test_xlsx_exports_open_in_openpyxl(staff_client, seeded):
 
 def test_full_csv_export_long_format(staff_client, seeded):
     response = staff_client.get(reverse("reporting:full_export", args=["csv"]))
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert set(rows[0]) == {"section", "table", "row", "column", "value"}
     assert {r["table"] for r in rows} == {"targets", "trend", "region", "sector", "kind"}
 
@@ -309,7 +309,7 @@ def test_the_role_filter_and_a_revocation_reach_every_report(staff_client, focal
     assert {row[0]: row[1] for row in region.rows} == {"Utrecht": 5, gettext("Total"): 5}
 
     overview = staff_client.get(reverse("reporting:overview_export", args=["csv"]))
-    rows = list(csv.reader(io.StringIO(overview.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(overview.content.decode("utf-8-sig")), delimiter=";"))
     assert {r[0]: r[1] for r in rows[1:]}[target.title] == "5"
 
     [item] = [i for i in staff_client.get("/api/v1/reports/targets").json() if i["id"] == target.pk]
@@ -383,3 +383,49 @@ def test_entering_n_needs_the_right_to_change_targets(client):
     assert client.post(url, data).status_code == 302  # to the login page
     target.refresh_from_db()
     assert target.population is None
+
+
+def test_csv_for_dutch_excel_and_international_and_typed_xlsx_cells(staff_client, seeded):
+    with translation.override("en"):
+        dutch = staff_client.get(reverse("reporting:overview_export", args=["csv"])).content
+        plain = staff_client.get(reverse("reporting:overview_export", args=["intl.csv"])).content
+        workbook = load_workbook(
+            io.BytesIO(
+                staff_client.get(reverse("reporting:overview_export", args=["xlsx"])).content
+            )
+        )
+    assert dutch.startswith("\ufeff".encode()) and not plain.startswith("\ufeff".encode())
+    dutch_rows = {
+        r[0]: r for r in csv.reader(io.StringIO(dutch.decode("utf-8-sig")), delimiter=";")
+    }
+    plain_rows = {r[0]: r for r in csv.reader(io.StringIO(plain.decode("utf-8")))}
+    header = plain_rows["Target"]
+    percentage, start = header.index("Percentage"), header.index("Period start")
+    # 12 of 20,000 = 0.06 %: a decimal comma for Dutch Excel, a point elsewhere
+    assert dutch_rows[seeded.title][percentage] == "0,1"
+    assert plain_rows[seeded.title][percentage] == "0.1"
+    assert dutch_rows[seeded.title][start] == "01-01-2024"
+    assert plain_rows[seeded.title][start] == "2024-01-01"
+    assert dutch_rows[seeded.title][1] == plain_rows[seeded.title][1] == "12"
+
+    sheet = workbook.worksheets[0]
+    rows = list(sheet.iter_rows())
+    header_index = next(i for i, r in enumerate(rows) if r[0].value == "Target")
+    cells = {r[0].value: r for r in rows[header_index + 1 :]}[seeded.title]
+    assert cells[1].value == 12 and cells[1].data_type == "n"
+    assert cells[percentage].value == pytest.approx(0.001)
+    assert cells[percentage].number_format == "0.0%"
+    assert cells[start].is_date and cells[start].value.date() == date(2024, 1, 1)
+    assert cells[start].number_format == "dd-mm-yyyy"
+
+    trend = load_workbook(
+        io.BytesIO(
+            staff_client.get(
+                reverse("reporting:table_export", args=[seeded.pk, "trend", "xlsx"])
+            ).content
+        )
+    ).worksheets[0]
+    months = [r[0] for r in trend.iter_rows() if r[0].is_date]
+    assert months and months[0].value.date() == date(2024, 1, 1)
+    assert months[0].number_format == "yyyy-mm"
+    assert staff_client.get(reverse("reporting:overview_export", args=["tsv"])).status_code == 404
