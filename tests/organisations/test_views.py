@@ -7,6 +7,7 @@ from organisations import services
 from organisations.models import Invitation, Organisation, StaffMembership
 from tests.factories import UserFactory, make_course
 from tests.organisations.conftest import add_member, certify, make_organisation
+from tests.pdf_structure import pdf_structure
 
 pytestmark = pytest.mark.django_db
 
@@ -221,6 +222,11 @@ def test_certificate_and_sticker_pdf(client, organisation, hotel_course, manager
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"
         assert response.content.startswith(b"%PDF")
+        # tagged for screen readers: a structure tree, the language, the QR code described
+        structure = pdf_structure(response.content)
+        assert structure.lang
+        assert structure.figure_alts and None not in structure.figure_alts
+        assert all("/verify/" in alt for alt in structure.figure_alts)
 
 
 def test_public_list_shows_only_opted_in_certified_establishments(client, hotel_course):

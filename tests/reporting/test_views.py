@@ -16,6 +16,7 @@ from certificates.services import certificate_create, certificate_revoke
 from reporting.demo import targets_ensure
 from reporting.models import Target, TargetCourse
 from tests.factories import UserFactory, answer_all_right, make_course
+from tests.pdf_structure import pdf_structure
 
 from .data import at, passed
 
@@ -263,6 +264,10 @@ def test_quarterly_report_pdf(staff_client, seeded):
     assert "2026-Q1" in text
     assert "20.000" in text or "20,000" in text
     assert "Geheime Naam" not in text
+    structure = pdf_structure(response.content)
+    assert structure.lang == "nl"
+    assert {"/H1", "/H2", "/Table", "/TH", "/TD"} <= set(structure.types)
+    assert structure.figure_alts and None not in structure.figure_alts  # the charts
 
 
 def test_a_learner_passing_through_the_lms_appears_on_the_dashboard(staff_client):
