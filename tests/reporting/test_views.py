@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from accounts import roles
 from accounts.models import ProfessionalRole, Region, Sector
 from certificates.services import certificate_create, certificate_revoke
+from cms.roles import ensure_roles
 from reporting.demo import targets_ensure
 from reporting.models import Target, TargetCourse
 from tests.factories import UserFactory, answer_all_right, make_course
@@ -330,6 +331,8 @@ def test_the_role_filter_and_a_revocation_reach_every_report(staff_client, focal
 
 
 def test_programme_staff_enter_n_of_an_all_of_n_target_on_the_dashboard(staff_client):
+    # the role's permissions on targets exist once every app has migrated (as after deploys)
+    ensure_roles()
     targets_ensure()
     target = Target.objects.get(code="module-4-aandachtsfunctionarissen")
     url = reverse("reporting:target_population", args=[target.pk])
