@@ -7,6 +7,8 @@ In one warm process (shared FontConfiguration, stylesheet parsed once, static fi
 - the median and p95 time of one certificate PDF render (template → WeasyPrint → bytes),
   goal <= 70 ms median;
 - the median time of rendering the same HTML template without PDF, and the ratio of the two;
+- the median render time tagged (PDF/A-3a with a structure tree, the default) against
+  untagged (PDF/A-3b), alternated in the same run;
 - the growth of the process's resident memory over --memory-renders renders, goal <= 20 MB.
 
 No database is needed: the certificate is an unsaved model instance. The queue side of issue 7
@@ -112,6 +114,38 @@ def main() -> None:
     print(f"PDF render median: {ms(pdf_times):.1f} ms   p95: {ms(pdf_times, 95):.1f} ms")
     print(f"HTML render (same template) median: {ms(html_times):.2f} ms")
     print(f"ratio PDF / HTML: {statistics.median(pdf_times) / statistics.median(html_times):.0f}x")
+
+    # Tagged (PDF/A-3a, the default since issue 21) against untagged (PDF/A-3b), alternated
+    # so both see the same machine load.
+    from certificates.pdf import pdf_render
+
+    def render(cert: Certificate, tagged: bool) -> bytes:
+        url = services.verify_url(cert)
+        return pdf_render(
+            template_name=services.PDF_TEMPLATE,
+            context={
+                "certificate": cert,
+                "verify_url": url,
+                "qr_svg": qr_svg(url),
+                "name_size": services.name_font_size(cert.holder_name),
+            },
+            language=cert.language,
+            stylesheets=(services.PDF_STYLESHEET,),
+            tagged=tagged,
+        )
+
+    timings: dict[bool, list[float]] = {True: [], False: []}
+    for i in range(args.renders):
+        for tagged in (True, False):
+            start = time.perf_counter()
+            render(certificate(i), tagged)
+            timings[tagged].append(time.perf_counter() - start)
+    tagged_ms, untagged_ms = ms(timings[True]), ms(timings[False])
+    print(
+        f"tagged PDF/A-3a median {tagged_ms:.1f} ms, untagged PDF/A-3b median "
+        f"{untagged_ms:.1f} ms: tagging costs {tagged_ms - untagged_ms:+.1f} ms "
+        f"({tagged_ms / untagged_ms:.2f}x)"
+    )
 
     before = rss_mb()
     start = time.perf_counter()

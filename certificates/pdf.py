@@ -1,4 +1,4 @@
-"""PDF rendering with WeasyPrint: Django template → PDF/A-3b bytes.
+"""PDF rendering with WeasyPrint: Django template → tagged PDF/A-3a bytes.
 
 One FontConfiguration per process, a fetcher that serves only the project's own static files
 (no network, no file:// and nothing a user typed), and an in-process cache of those files, so
@@ -96,8 +96,12 @@ def pdf_render(
     context: dict[str, Any],
     language: str,
     stylesheets: tuple[str, ...] = (),
+    tagged: bool = True,
 ) -> bytes:
-    """Render `template_name` in `language` to a PDF/A-3b document.
+    """Render `template_name` in `language` to a tagged PDF/A-3a document: a structure tree
+    (headings, paragraphs, tables, figures) that screen readers follow, /Lang from `language`,
+    and alternative text for each image and inline SVG (its `alt`, or the SVG's <title>: give
+    every figure one). `tagged=False` gives the untagged PDF/A-3b (only the benchmark uses it).
 
     `stylesheets` are static paths (e.g. "certificates/certificate.css"), parsed once per
     process and applied after the template's own styles.
@@ -121,4 +125,4 @@ def pdf_render(
         metadata.authors = ["Samen tegen mensenhandel"]
     if not metadata.title:
         metadata.title = "Samen tegen mensenhandel"
-    return document.write_pdf(pdf_variant="pdf/a-3b")
+    return document.write_pdf(pdf_variant="pdf/a-3a" if tagged else "pdf/a-3b")

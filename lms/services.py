@@ -17,7 +17,7 @@ from courses.selectors import course_outline, path_questions
 from . import grading, rules
 from .errors import Conflict, LearningError, NotAllowed, NotFound
 from .models import Answer, Attempt, Completion, Enrolment, LessonProgress
-from .signals import course_passed
+from .signals import completion_recorded, course_passed
 
 INVALID_RESPONSE_MESSAGES = {
     "not_an_object": _lazy("The answer must be an object."),
@@ -514,16 +514,40 @@ def _completion_record(*, attempt: Attempt) -> Completion | None:
         return None
     valid_until = _add_months(now, course.validity_months) if course.validity_months else None
     try:
-        with transaction.atomic():
-            return Completion.objects.create(
-                user=attempt.user,
-                course=course,
-                course_key=course_key,
-                cycle=(latest.cycle + 1) if latest else 1,
-                attempt=attempt,
-                score=score,
-                completed_at=now,
-                valid_until=valid_until,
-            )
+        return completion_create(
+            attempt=attempt,
+            course=course,
+            cycle=(latest.cycle + 1) if latest else 1,
+            completed_at=now,
+            valid_until=valid_until,
+        )
     except IntegrityError:
         return None  # a concurrent submit of another attempt won the race for this cycle
+
+
+def completion_create(
+    *,
+    attempt: Attempt,
+    course: CoursePage,
+    cycle: int,
+    completed_at,
+    valid_until=None,
+) -> Completion:
+    """Record that the attempt's learner passed `course` (cycle `cycle`): the one place that
+    creates a Completion. Announces `completion_recorded` inside the same transaction, so what
+    is kept from completions (reporting's counts) commits or rolls back with the pass.
+    Raises IntegrityError when the cycle exists already (nothing is kept then)."""
+    assert attempt.score is not None, "only a graded attempt completes a course"
+    with transaction.atomic():
+        completion = Completion.objects.create(
+            user_id=attempt.user_id,
+            course=course,
+            course_key=attempt.enrolment.course_key,
+            cycle=cycle,
+            attempt=attempt,
+            score=attempt.score,
+            completed_at=completed_at,
+            valid_until=valid_until,
+        )
+        completion_recorded.send(sender=Completion, completion=completion)
+    return completion

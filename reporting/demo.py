@@ -8,6 +8,7 @@ from accounts.models import ProfessionalRole
 from courses.models import CoursePage
 
 from .models import OrganisationScope, ReferencePoint, Target, TargetCourse
+from .services import targets_counts_rebuild
 
 ACTION_PLAN = "Actieplan Samen tegen mensenhandel, versterkt 21 december 2023"
 
@@ -142,7 +143,8 @@ SEED_TARGETS = [
 def targets_ensure() -> list[Target]:
     """Create the seeded targets that do not exist yet (with their role filter); link courses
     that have been loaded since (a target that has no counting course yet gets its seeded ones).
-    An edited role filter is left alone, also when an editor emptied it."""
+    An edited role filter is left alone, also when an editor emptied it. Builds the kept counts
+    of targets whose definition is new."""
     targets = []
     for order, seed in enumerate(SEED_TARGETS):
         target, created = Target.objects.get_or_create(
@@ -176,6 +178,8 @@ def targets_ensure() -> list[Target]:
                 if course is not None:
                     TargetCourse(target=target, course=course, sort_order=position).save()
         targets.append(target)
+    # new targets and newly linked courses: keep their counts from now on (ADR 0020)
+    targets_counts_rebuild(stale_only=True)
     return targets
 
 

@@ -5,6 +5,9 @@ import csv
 import io
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -13,6 +16,7 @@ from .selectors import Table
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SHEET_NAME_UNSAFE = re.compile(r"[\[\]:*?/\\]")
+MONTH = re.compile(r"^\d{4}-\d{2}$")
 
 
 def _safe(value):
@@ -21,26 +25,74 @@ def _safe(value):
     return value
 
 
-def tables_csv(sections: Sequence[tuple[str, Table]]) -> bytes:
+@dataclass(frozen=True)
+class CsvStyle:
+    """How a CSV writes numbers and dates for the program that opens it."""
+
+    delimiter: str
+    decimal: str
+    date_format: str
+    bom: bool
+
+
+#: Dutch spreadsheets (Excel and LibreOffice in a Dutch locale) open this without a wizard:
+#: semicolons, decimal commas, Dutch dates, and a BOM so UTF-8 ("≥5", "Fryslân") is read as such.
+DUTCH = CsvStyle(delimiter=";", decimal=",", date_format="%d-%m-%Y", bom=True)
+#: Plain CSV for other programs and scripts: commas, decimal points, ISO dates, no BOM.
+INTERNATIONAL = CsvStyle(delimiter=",", decimal=".", date_format="%Y-%m-%d", bom=False)
+
+
+def _csv_value(value, style: CsvStyle):
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, Decimal | float):
+        return str(value).replace(".", style.decimal)
+    if isinstance(value, date):
+        return value.strftime(style.date_format)
+    return _safe(value)
+
+
+def tables_csv(sections: Sequence[tuple[str, Table]], style: CsvStyle = DUTCH) -> bytes:
     """One CSV for one or more tables: with a single table its own columns; with several a long
-    format (section, table, row label, column, value)."""
+    format (section, table, row label, column, value). Percentages are written in percent
+    (40,0 for 40%), as in the tables."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=style.delimiter)
+
+    def out(values):
+        writer.writerow([_csv_value(v, style) for v in values])
+
     if len(sections) == 1:
         _section, table = sections[0]
-        writer.writerow([_safe(c) for c in table.columns])
+        out(table.columns)
         for row in table.rows:
-            writer.writerow([_safe(c) for c in row])
+            out(row)
     else:
-        writer.writerow(["section", "table", "row", "column", "value"])
+        out(["section", "table", "row", "column", "value"])
         for section, table in sections:
             for row in table.rows:
                 for column, value in zip(table.columns[1:], row[1:], strict=True):
-                    writer.writerow(
-                        [_safe(section), table.key, _safe(row[0]), _safe(column), _safe(value)]
-                    )
-    # BOM so that spreadsheet programs read UTF-8 ("≥5", "Fryslân") correctly
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+                    out([section, table.key, row[0], column, value])
+    text = buffer.getvalue()
+    return (("\ufeff" if style.bom else "") + text).encode("utf-8")
+
+
+def tables_csv_international(sections: Sequence[tuple[str, Table]]) -> bytes:
+    return tables_csv(sections, INTERNATIONAL)
+
+
+#: number formats of typed XLSX cells (Excel shows them in the reader's own locale)
+XLSX_FORMATS = {"percent": "0.0%", "date": "dd-mm-yyyy", "month": "yyyy-mm", "number": "#,##0"}
+
+
+def _xlsx_value(value, kind: str):
+    """A typed cell value: numbers stay numbers, a percentage becomes a fraction shown with a
+    percent format, dates and months become dates. Suppressed cells ("<5") stay text."""
+    if kind == "percent" and isinstance(value, Decimal | int | float):
+        return Decimal(value) / 100
+    if kind == "month" and isinstance(value, str) and MONTH.match(value):
+        return date(int(value[:4]), int(value[5:7]), 1)
+    return _safe(value)
 
 
 def tables_xlsx(sections: Sequence[tuple[str, Table]]) -> bytes:
@@ -62,8 +114,14 @@ def tables_xlsx(sections: Sequence[tuple[str, Table]]) -> bytes:
         sheet.append([_safe(c) for c in table.columns])
         for cell in sheet[sheet.max_row]:
             cell.font = bold
+        kinds = table.column_kinds()
         for row in table.rows:
-            sheet.append([_safe(c) for c in row])
+            sheet.append(
+                [_xlsx_value(value, kind) for value, kind in zip(row, kinds, strict=False)]
+            )
+            for cell, kind in zip(sheet[sheet.max_row], kinds, strict=False):
+                if kind in XLSX_FORMATS and not isinstance(cell.value, str):
+                    cell.number_format = XLSX_FORMATS[kind]
         sheet.column_dimensions["A"].width = 40
     buffer = io.BytesIO()
     workbook.save(buffer)

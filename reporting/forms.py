@@ -95,3 +95,27 @@ def recent_quarters(count: int = 8) -> list[str]:
         if quarter == 0:
             year, quarter = year - 1, 4
     return result
+
+
+class TargetPopulationForm(forms.Form):
+    """N of an "all of N" target, with its source and date (entered on the dashboard)."""
+
+    population = forms.IntegerField(
+        label=_("N (the number in the whole group)"), min_value=1, max_value=10_000_000
+    )
+    source = forms.CharField(
+        label=_("Source of N"),
+        max_length=300,
+        help_text=_("Where the number comes from, e.g. a register or a survey of municipalities."),
+    )
+    on_date = forms.DateField(
+        label=_("Date of N"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The day the number held."),
+    )
+
+    def clean_on_date(self):
+        on_date = self.cleaned_data["on_date"]
+        if on_date > timezone.localdate():
+            raise ValidationError(_("The date of N cannot lie in the future."))
+        return on_date

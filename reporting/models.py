@@ -1,5 +1,6 @@
 """Programme targets: editable data (Wagtail snippets), never constants in code."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -122,10 +123,21 @@ class Target(ClusterableModel):
         blank=True,
         help_text=_("For 'all of N': how many people or organisations make up the whole group."),
     )
+    population_source = models.CharField(
+        _("source of N"),
+        max_length=300,
+        blank=True,
+        help_text=_("Where N comes from (register, organisation, document)."),
+    )
+    population_date = models.DateField(_("date of N"), null=True, blank=True)
     source_note = models.TextField(
         _("source"), blank=True, help_text=_("Where the target comes from (document, page).")
     )
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)
+    # What the kept counts (CountedPerson, CountedCell) were built for: a fingerprint of the
+    # counting definition (courses, sector and role filters). While it differs from the
+    # target's current definition the kept counts are not read (ADR 0020).
+    counts_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
     base_form_class = TargetAdminForm
     panels = [
@@ -144,7 +156,13 @@ class Target(ClusterableModel):
         ),
         FieldRowPanel([FieldPanel("period_start"), FieldPanel("period_end")], heading=_("Period")),
         MultiFieldPanel(
-            [FieldPanel("goal"), FieldPanel("target_number"), FieldPanel("population")],
+            [
+                FieldPanel("goal"),
+                FieldPanel("target_number"),
+                FieldPanel("population"),
+                FieldPanel("population_source"),
+                FieldPanel("population_date"),
+            ],
             heading=_("Target"),
         ),
         FieldPanel("source_note"),
@@ -268,3 +286,55 @@ class ReferencePoint(Orderable):
 
     def __str__(self) -> str:
         return f"{self.value} {self.get_measure_display()} ({self.on_date:%d-%m-%Y})"
+
+
+class CountedPerson(models.Model):
+    """Kept count (ADR 0020): a person who counts toward a people target, with the moment of
+    their first pass that counts (non-revoked, any of the target's courses, filters met).
+    Written in the transaction of the pass, the revocation or the profile change that changes
+    it (`reporting.services.counted_person_refresh`); rebuilt from the raw rows by
+    `manage.py reporting_counts_rebuild`. Region and sector are the person's current ones
+    (0 = not given), copied so the breakdowns read no user rows."""
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    first_counted_at = models.DateTimeField()
+    month = models.DateField(help_text="first day of the Dutch-time month of first_counted_at")
+    region_key = models.PositiveIntegerField(default=0)
+    sector_key = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("counted person")
+        verbose_name_plural = _("counted people")
+        constraints = [
+            models.UniqueConstraint(fields=["target", "user"], name="counted_person_once"),
+        ]
+        indexes = [models.Index(fields=["target", "first_counted_at"])]
+
+    def __str__(self) -> str:
+        return f"counted person {self.user_id} for target {self.target_id}"
+
+
+class CountedCell(models.Model):
+    """Kept count (ADR 0020): how many people first counted toward a target in one month, by
+    their current region and sector (0 = not given). The dashboard and the target pages read
+    these few rows instead of every completion."""
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    region_key = models.PositiveIntegerField(default=0)
+    sector_key = models.PositiveIntegerField(default=0)
+    people = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("counted cell")
+        verbose_name_plural = _("counted cells")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "month", "region_key", "sector_key"], name="counted_cell_once"
+            ),
+            models.CheckConstraint(condition=Q(people__gte=0), name="counted_cell_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.people} for target {self.target_id} in {self.month:%Y-%m}"

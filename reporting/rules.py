@@ -42,6 +42,20 @@ class Forecast:
     actual_rate: Decimal | None
     forecast_date: date | None
     status: str
+    #: how many complete months the actual rate is the average of (0: no rate yet)
+    rate_months: int = 0
+
+    @property
+    def required_people(self) -> int | None:
+        """The needed rate in whole people: rounded up (0.2 of a person still needs training)."""
+        return None if self.required_rate is None else math.ceil(self.required_rate)
+
+    @property
+    def actual_people(self) -> int | None:
+        """The actual rate in whole people (half rounds up)."""
+        if self.actual_rate is None:
+            return None
+        return int(self.actual_rate.quantize(Decimal(1), ROUND_HALF_UP))
 
 
 def month_start(day: date) -> date:
@@ -87,12 +101,9 @@ def rate_window(*, today: date) -> tuple[date, date]:
     return add_months(end, -RATE_WINDOW_MONTHS), end
 
 
-def actual_monthly_rate(
-    *, monthly_counts: Mapping[date, int], today: date, period_start: date
-) -> Decimal | None:
-    """Average people per month over the last complete months (at most RATE_WINDOW_MONTHS)
-    that lie in the period. `monthly_counts` maps the first day of a month to its count.
-    None when the period has no complete month yet."""
+def rate_months(*, today: date, period_start: date) -> list[date]:
+    """The complete months (at most RATE_WINDOW_MONTHS) before today's month that lie in the
+    period: what the actual rate is the average of."""
     first, end = rate_window(today=today)
     first = max(first, month_start(period_start))
     months = []
@@ -100,6 +111,16 @@ def actual_monthly_rate(
     while month < end:
         months.append(month)
         month = add_months(month, 1)
+    return months
+
+
+def actual_monthly_rate(
+    *, monthly_counts: Mapping[date, int], today: date, period_start: date
+) -> Decimal | None:
+    """Average people per month over the last complete months (at most RATE_WINDOW_MONTHS)
+    that lie in the period. `monthly_counts` maps the first day of a month to its count.
+    None when the period has no complete month yet."""
+    months = rate_months(today=today, period_start=period_start)
     if not months:
         return None
     total = sum(monthly_counts.get(m, 0) for m in months)
@@ -171,6 +192,7 @@ def forecast(
             period_start=period_start,
             period_end=period_end,
         ),
+        rate_months=len(rate_months(today=today, period_start=period_start)),
     )
 
 

@@ -12,11 +12,14 @@ sector, kind). Marginal totals are summed from that small grid, never from peopl
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -31,10 +34,12 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Sum,
 )
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Region, Sector
 from certificates.models import Certificate
@@ -42,7 +47,14 @@ from lms.models import Completion
 from organisations.models import Organisation, OrganisationCertificate, StaffMembership
 
 from . import rules
-from .models import ORGANISATION_SCOPES, ReferencePoint, Target, TargetCourse
+from .models import (
+    ORGANISATION_SCOPES,
+    CountedCell,
+    CountedPerson,
+    ReferencePoint,
+    Target,
+    TargetCourse,
+)
 
 LOCAL_TZ = ZoneInfo(settings.TIME_ZONE)
 UNKNOWN = "unknown"
@@ -227,6 +239,148 @@ def _organisation_first_events(
     return inner
 
 
+# --- kept counts (ADR 0020) ------------------------------------------------------------------
+
+KEPT_COLUMNS = {"month": "month", "region": "region_key", "sector": "sector_key"}
+
+
+def counts_fingerprint(target: Target) -> str:
+    """A fingerprint of what a people target counts (courses, sector and role filters), from
+    the prefetched relations (no query). Kept counts built for another fingerprint are stale."""
+    definition = {
+        "unit": target.unit,
+        "courses": sorted(str(key) for key in target_course_keys(target)),
+        "sectors": sorted(s.pk for s in target.sectors.all()),
+        "roles": sorted(r.pk for r in target.professional_roles.all()),
+    }
+    return hashlib.sha256(json.dumps(definition, sort_keys=True).encode()).hexdigest()
+
+
+def kept_counts_current(target: Target) -> bool:
+    """Whether the target's kept counts are built for its current definition (else every
+    figure is recounted from the raw rows, as before ADR 0020)."""
+    return target.counts_people and target.counts_fingerprint == counts_fingerprint(target)
+
+
+def _kept_ranges(window: tuple[date, date]) -> tuple[tuple[date, date] | None, list[tuple]]:
+    """Split the inclusive window into whole months (read from the kept cells) and the days
+    of a partly covered first or last month (read from the kept people, a month at most)."""
+    start, end = window
+    after = end + timedelta(days=1)
+    full_from = start if start.day == 1 else rules.add_months(rules.month_start(start), 1)
+    full_to = after if after.day == 1 else rules.month_start(end)  # exclusive
+    if full_from >= full_to:
+        return None, [(start, after)]
+    partial = []
+    if start < full_from:
+        partial.append((start, full_from))
+    if full_to < after:
+        partial.append((full_to, after))
+    return (full_from, full_to), partial
+
+
+def _kept_people(*, target: Target, filters: ReportFilters, window: tuple[date, date]):
+    """The kept people counted toward `target` whose first pass lies in `window`."""
+    people = CountedPerson.objects.filter(
+        target=target,
+        first_counted_at__gte=local_midnight(window[0]),
+        first_counted_at__lt=local_midnight(window[1] + timedelta(days=1)),
+    )
+    if filters.region_id:
+        people = people.filter(region_key=filters.region_id)
+    if filters.sector_id:
+        people = people.filter(sector_key=filters.sector_id)
+    return people
+
+
+def _kept_grid(
+    *, target: Target, filters: ReportFilters, window: tuple[date, date], dims: Iterable[str]
+) -> list[tuple]:
+    """The same grid as the recount, from the kept counts: whole months from the cells, the
+    days of a partly covered month from the people rows, in one query (UNION ALL)."""
+    dims = tuple(dims)
+    columns = [KEPT_COLUMNS[d] for d in dims] or ["target_id"]
+    months, partial = _kept_ranges(window)
+    parts = []
+    if months is not None:
+        cells = CountedCell.objects.filter(target=target, month__gte=months[0], month__lt=months[1])
+        if filters.region_id:
+            cells = cells.filter(region_key=filters.region_id)
+        if filters.sector_id:
+            cells = cells.filter(sector_key=filters.sector_id)
+        parts.append(cells.order_by().values(*columns).annotate(n=Sum("people")))
+    for begin, until in partial:
+        people = _kept_people(
+            target=target, filters=filters, window=(begin, until - timedelta(days=1))
+        )
+        parts.append(people.order_by().values(*columns).annotate(n=Count("pk")))
+    query = parts[0] if len(parts) == 1 else parts[0].union(*parts[1:], all=True)
+    grid: dict[tuple, int] = defaultdict(int)
+    for row in query.values_list(*columns, "n"):
+        key = tuple(
+            (value or None) if column != "month" else value
+            for column, value in zip(columns, row[:-1], strict=True)
+        )
+        grid[key if dims else ()] += row[-1]
+    return [(*key, n) for key, n in grid.items() if n]
+
+
+def first_passes_ever(*, target: Target) -> QuerySet:
+    """One row per person who counts toward a people target, over all time: r_user, r_first,
+    r_month, r_region and r_sector (0 = not given). What the kept counts are rebuilt from and
+    checked against."""
+    return (
+        counting_completions(target=target)
+        .order_by()
+        .values(r_user=F("user_id"))
+        .annotate(
+            r_first=Min("completed_at"),
+            r_region=Coalesce(F("user__region_id"), 0),
+            r_sector=Coalesce(F("user__sector_id"), 0),
+        )
+        .annotate(r_month=TruncMonth("r_first", tzinfo=LOCAL_TZ, output_field=DateField()))
+    )
+
+
+@dataclass
+class CountsCheck:
+    """A target's kept counts next to a full recount from the raw rows, cell by cell."""
+
+    target: Target
+    kept: dict[tuple, int]
+    recounted: dict[tuple, int]
+
+    @property
+    def kept_total(self) -> int:
+        return sum(self.kept.values())
+
+    @property
+    def recounted_total(self) -> int:
+        return sum(self.recounted.values())
+
+    @property
+    def equal(self) -> bool:
+        return self.kept == self.recounted
+
+
+def kept_counts_check(*, target: Target) -> CountsCheck:
+    """Compare the target's kept cells with a full recount by month, region and sector (two
+    queries; the recount reads every completion of the target's courses)."""
+    kept = {
+        (_month(month), region, sector): people
+        for month, region, sector, people in CountedCell.objects.filter(target=target)
+        .exclude(people=0)
+        .values_list("month", "region_key", "sector_key", "people")
+    }
+    recounted: dict[tuple, int] = {}
+    if target.counts_people and target_course_keys(target):
+        for month, region, sector, count in _grouped_counts(
+            first_passes_ever(target=target), ("month", "region", "sector")
+        ):
+            recounted[(_month(month), region, sector)] = count
+    return CountsCheck(target=target, kept=kept, recounted=recounted)
+
+
 def target_organisation_kinds(target: Target) -> list[str]:
     return ORGANISATION_SCOPES[target.organisation_scope]
 
@@ -240,6 +394,8 @@ def _grid(
     if target.counts_people:
         if not target.courses.all():
             return []
+        if kept_counts_current(target):
+            return _kept_grid(target=target, filters=filters, window=window, dims=dims)
         inner = _people_first_passes(target=target, filters=filters, window=window, dims=dims)
     else:
         if filters.sector_id is not None:
@@ -260,6 +416,12 @@ class Table:
     columns: list[str]
     rows: list[list]
     note: str = ""
+    #: what each column holds, for typed export cells: "text", "number", "percent" (a Decimal
+    #: in percent), "date" (a date) or "month" ("YYYY-MM"); empty: a text column then numbers
+    kinds: list[str] = field(default_factory=list)
+
+    def column_kinds(self) -> list[str]:
+        return self.kinds or ["text"] + ["number"] * (len(self.columns) - 1)
 
 
 @dataclass
@@ -280,6 +442,8 @@ class TargetProgress:
     #: The count in the dashboard's filtered selection (small cells suppressed); None without
     #: filters, or when a filter does not apply (organisations have no sector).
     selection: rules.Cell | None = None
+    #: the dashboard's form for N of an "all of N" target, when it came back with errors
+    population_form: Any = None
 
     @property
     def progress_value(self) -> int:
@@ -289,6 +453,10 @@ class TargetProgress:
     @property
     def status_label(self) -> str:
         return status_label(self.forecast.status)
+
+    @property
+    def forecast_note(self) -> str:
+        return forecast_note(self.forecast)
 
     @property
     def scope_note(self) -> str:
@@ -420,6 +588,7 @@ def _trend_table(
         title=_("Per month"),
         columns=[_("Month"), _("%(unit)s in month") % {"unit": unit}, _("Cumulative")],
         rows=rows,
+        kinds=["month", "number", "number"],
     )
 
 
@@ -448,10 +617,13 @@ def _kind_counts_for_people(
     """People counted, by the kind of organisation they currently work for (a person working
     for a hotel and a holiday park counts in both rows); `total` people counted in all, so the
     rest work for no organisation. One query over the current memberships of counted people."""
-    counted = _people_first_passes(target=target, filters=filters, window=window, dims=())
-    current = StaffMembership.objects.filter(
-        left_at__isnull=True, user_id__in=counted.values("r_user")
-    )
+    if kept_counts_current(target):
+        counted = _kept_people(target=target, filters=filters, window=window).values("user_id")
+    else:
+        counted = _people_first_passes(
+            target=target, filters=filters, window=window, dims=()
+        ).values("r_user")
+    current = StaffMembership.objects.filter(left_at__isnull=True, user_id__in=counted)
     aggregates = {
         kind: Count("user_id", distinct=True, filter=Q(organisation__kind=kind))
         for kind in Organisation.Kind.values
@@ -567,13 +739,13 @@ def overview_table(
                 p.target.title,
                 f.achieved,
                 f.goal if f.goal is not None else "",
-                f"{f.percentage}" if f.percentage is not None else "",
-                _rate(f.required_rate),
-                _rate(f.actual_rate),
-                f.forecast_date.isoformat() if f.forecast_date else "",
+                f.percentage if f.percentage is not None else "",
+                _rate(f.required_people),
+                _rate(f.actual_people),
+                f.forecast_date or "",
                 status_label(f.status),
-                p.target.period_start.isoformat(),
-                p.target.period_end.isoformat(),
+                p.target.period_start,
+                p.target.period_end,
                 *selection,
             ]
         )
@@ -595,6 +767,19 @@ def overview_table(
         ],
         rows=rows,
         note=filters_description(filters),
+        kinds=[
+            "text",
+            "number",
+            "number",
+            "percent",
+            "number",
+            "number",
+            "date",
+            "text",
+            "date",
+            "date",
+            *(["number"] if filters.active else []),
+        ],
     )
 
 
@@ -642,13 +827,39 @@ def target_scope_note(target: Target) -> str:
     return " ".join(parts)
 
 
-def _rate(value) -> str:
-    return "" if value is None else f"{value:.1f}"
+def forecast_note(forecast: rules.Forecast) -> str:
+    """The forecast in words: the date and how it was reached, or why there is none."""
+    f = forecast
+    if f.status == rules.Status.NO_GOAL:
+        return _("No forecast: N (the size of the whole group) is not entered yet.")
+    if f.status == rules.Status.REACHED:
+        return _("Target reached.")
+    if f.status == rules.Status.MISSED:
+        return _("No forecast: the period has ended.")
+    if f.status == rules.Status.NOT_STARTED:
+        return _("No forecast: the period has not started yet.")
+    if f.actual_rate is None:
+        return _("No rate yet: no complete month with figures in the period.")
+    if f.forecast_date is None:
+        return ngettext(
+            "No forecast: nobody counted in the last complete month.",
+            "No forecast: nobody counted in the last %(months)s complete months.",
+            f.rate_months,
+        ) % {"months": f.rate_months}
+    return ngettext(
+        "At the current rate (average of %(months)s month) reached on %(date)s.",
+        "At the current rate (average of %(months)s months) reached on %(date)s.",
+        f.rate_months,
+    ) % {"months": f.rate_months, "date": f.forecast_date.strftime("%d-%m-%Y")}
+
+
+def _rate(value) -> int | str:
+    return "" if value is None else value
 
 
 def status_label(status: str) -> str:
     return {
-        rules.Status.NO_GOAL: _("N not entered yet"),
+        rules.Status.NO_GOAL: _("waiting for N: the size of the whole group is not entered yet"),
         rules.Status.NOT_STARTED: _("not started"),
         rules.Status.REACHED: _("reached"),
         rules.Status.ON_TRACK: _("on track"),

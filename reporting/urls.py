@@ -10,5 +10,6 @@ urlpatterns = [
     path("volledig.<str:fmt>", views.full_export, name="full_export"),
     path("kwartaalrapportage.pdf", views.quarterly_report, name="quarterly_report"),
     path("doelen/<int:pk>/", views.target_detail, name="target"),
+    path("doelen/<int:pk>/n/", views.target_population, name="target_population"),
     path("doelen/<int:pk>/<slug:table>.<str:fmt>", views.table_export, name="table_export"),
 ]

@@ -4,17 +4,21 @@ Anonymous visitors are sent to the login page; anyone else without the permissio
 
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from . import charts
-from .exports import tables_csv, tables_xlsx
-from .forms import ReportFilterForm, parse_quarter, recent_quarters
+from .exports import tables_csv, tables_csv_international, tables_xlsx
+from .forms import ReportFilterForm, TargetPopulationForm, parse_quarter, recent_quarters
+from .models import Target
 from .pdf import quarterly_report_pdf
 from .selectors import (
     overview_table,
@@ -22,10 +26,13 @@ from .selectors import (
     targets_overview,
     targets_queryset,
 )
+from .services import target_population_set
 
 PERMISSION = "accounts.view_programme_reports"
 FORMATS = {
+    # for Dutch spreadsheets (semicolons, decimal commas); intl.csv: plain international CSV
     "csv": ("text/csv; charset=utf-8", tables_csv),
+    "intl.csv": ("text/csv; charset=utf-8", tables_csv_international),
     "xlsx": (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         tables_xlsx,
@@ -195,3 +202,37 @@ def quarterly_report(request):
     label = quarter or f"{start.year}-Q{(start.month - 1) // 3 + 1}"
     content = quarterly_report_pdf(quarter=label, start=start, end=end)
     return _download(content, "application/pdf", f"kwartaalrapportage-{label}.pdf")
+
+
+@require_POST
+@programme_staff_required
+def target_population(request, pk: int):
+    """Programme staff (everyone who may see the dashboard) enter N of an "all of N" target
+    there; a wrong entry shows the dashboard again with the form's errors (400)."""
+    target = get_object_or_404(Target, pk=pk, goal=Target.Goal.ALL_OF_N)
+    form = TargetPopulationForm(request.POST)
+    if not form.is_valid():
+        today = timezone.localdate()
+        progress_list = targets_overview(as_of=today)
+        for progress in progress_list:
+            if progress.target.pk == target.pk:
+                progress.population_form = form
+        return render(
+            request,
+            "reporting/dashboard.html",
+            {
+                "form": ReportFilterForm({}),
+                "as_of": today,
+                "quarters": recent_quarters(),
+                "progress_list": progress_list,
+            },
+            status=400,
+        )
+    target_population_set(
+        target=target,
+        population=form.cleaned_data["population"],
+        source=form.cleaned_data["source"],
+        on_date=form.cleaned_data["on_date"],
+    )
+    messages.success(request, _("N is saved: %(title)s.") % {"title": target.title})
+    return redirect(f"{reverse('reporting:dashboard')}#target-{target.pk}")

@@ -1,3 +1,4 @@
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -32,3 +33,15 @@ def register_dashboard_menu_item():
     return ProgrammeDashboardMenuItem(
         _("Programme dashboard"), reverse("reporting:dashboard"), icon_name="table", order=260
     )
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def rebuild_counts_after_target_edit(request, instance):
+    """What a target counts may have changed: rebuild its kept counts after the commit (until
+    then its pages count from the raw rows, ADR 0020)."""
+    if isinstance(instance, Target) and instance.counts_people:
+        from .tasks import target_counts_rebuild
+
+        target_id = instance.pk
+        transaction.on_commit(lambda: target_counts_rebuild.delay(target_id))

@@ -206,6 +206,12 @@ CELERY_BEAT_SCHEDULE["trainings-remind"] = {
     "task": "trainings.tasks.registrations_remind",
     "schedule": crontab(minute=35),
 }
+# Reporting: rebuild the kept counts of targets whose definition changed (normally done right
+# after the edit; this catches a lost task).
+CELERY_BEAT_SCHEDULE["reporting-counts-rebuild-stale"] = {
+    "task": "reporting.tasks.targets_counts_rebuild_stale",
+    "schedule": crontab(hour=3, minute=40),
+}
 
 # --- Cache ----------------------------------------------------------------------------------
 # Rate limits (allauth, verification) live in the cache: Redis when there is one, else a local

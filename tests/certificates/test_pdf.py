@@ -168,3 +168,17 @@ def test_the_qr_code_in_the_pdf_decodes_to_the_verify_url(completion, tmp_path, 
     )
     results = zxingcpp.read_barcodes(Image.open(tmp_path / "page.png"))
     assert [r.text for r in results] == [f"{settings.SITE_URL}/verify/{certificate.code}"]
+
+
+def test_the_certificate_is_tagged_for_screen_readers(completion):
+    from tests.pdf_structure import pdf_structure
+
+    certificate = services.certificate_create(completion=completion)
+    structure = pdf_structure(services.certificate_pdf_bytes(certificate=certificate))
+    assert structure.lang == "nl"
+    assert "/P" in structure.types
+    # the QR code is a figure whose alternative text names the link it encodes
+    assert any(alt and f"/verify/{certificate.code}" in alt for alt in structure.figure_alts), (
+        structure.figure_alts
+    )
+    assert None not in structure.figure_alts

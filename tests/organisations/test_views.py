@@ -13,6 +13,7 @@ from tests.organisations.conftest import (
     make_organisation,
     translate_course,
 )
+from tests.pdf_structure import pdf_structure
 
 pytestmark = pytest.mark.django_db
 
@@ -249,6 +250,11 @@ def test_certificate_and_sticker_pdf(client, organisation, hotel_course, manager
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"
         assert response.content.startswith(b"%PDF")
+        # tagged for screen readers: a structure tree, the language, the QR code described
+        structure = pdf_structure(response.content)
+        assert structure.lang
+        assert structure.figure_alts and None not in structure.figure_alts
+        assert all("/verify/" in alt for alt in structure.figure_alts)
 
 
 def approved(organisation):

@@ -5,7 +5,9 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from lms.models import Attempt, Completion, Enrolment
+from lms.services import completion_create
 from reporting.models import Target, TargetCourse
+from reporting.services import target_counts_rebuild
 
 AMS = ZoneInfo("Europe/Amsterdam")
 
@@ -33,15 +35,8 @@ def passed(user, course, when: datetime, *, cycle: int | None = None) -> Complet
     )
     if cycle is None:
         cycle = Completion.objects.filter(user=user, course_key=course.translation_key).count() + 1
-    return Completion.objects.create(
-        user=user,
-        course=course,
-        course_key=course.translation_key,
-        cycle=cycle,
-        attempt=attempt,
-        score=Decimal("100.00"),
-        completed_at=when,
-    )
+    # through the service every pass goes through, so the kept counts follow (ADR 0020)
+    return completion_create(attempt=attempt, course=course, cycle=cycle, completed_at=when)
 
 
 def people_target(
@@ -52,7 +47,9 @@ def people_target(
     code="test-target",
     sectors=(),
     professional_roles=(),
+    kept: bool = True,
 ) -> Target:
+    """A people target; `kept=False` leaves its kept counts unbuilt (figures are recounted)."""
     target = Target.objects.create(
         code=code,
         title=f"Target {code}",
@@ -69,5 +66,8 @@ def people_target(
     if professional_roles:
         target.professional_roles.set(professional_roles)
     target.save()  # a ParentalManyToManyField is written on save
+    if kept:
+        # as after an edit in the admin: later passes are kept as they happen
+        target_counts_rebuild(target=target)
     # a fresh row, as the views load it: filters come from the database, not from memory
     return Target.objects.get(pk=target.pk)

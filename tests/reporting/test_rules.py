@@ -180,3 +180,28 @@ def test_shown_cumulative_figures_never_differ_by_a_small_hidden_amount(counts):
     # once any month of 5 or more follows, the cumulative column is shown again
     if counts and counts[-1] >= 5:
         assert series[-1][1] == sum(counts)
+
+
+def test_rates_in_whole_people_and_the_months_the_rate_averages():
+    f = rules.forecast(
+        achieved=10,
+        goal=20000,
+        monthly_counts={date(2026, 5, 1): 2, date(2026, 6, 1): 3},
+        today=date(2026, 7, 1),
+        period_start=date(2026, 5, 1),
+        period_end=date(2026, 12, 31),
+    )
+    # 19990 people in 184 days (6.05 average months): 3306.7 a month, so 3307 whole people
+    assert 3306 < f.required_rate < 3307
+    assert f.required_people == 3307
+    assert f.actual_rate == Decimal("2.5") and f.actual_people == 3  # half rounds up
+    assert f.rate_months == 2  # only May and June lie in the period
+    none_yet = rules.forecast(
+        achieved=0,
+        goal=5,
+        monthly_counts={},
+        today=date(2026, 5, 20),
+        period_start=date(2026, 5, 1),
+        period_end=date(2026, 12, 31),
+    )
+    assert none_yet.actual_people is None and none_yet.rate_months == 0

@@ -11,7 +11,7 @@ from certificates.models import Certificate
 from certificates.services import certificate_create, certificate_revoke, certificates_expire
 from lms.models import Completion
 from organisations.models import Organisation, OrganisationCertificate, StaffMembership
-from reporting import selectors
+from reporting import rules, selectors
 from reporting.demo import SEED_TARGETS, targets_ensure
 from reporting.models import ReferencePoint, Target
 from reporting.selectors import ReportFilters, target_progress, target_report
@@ -431,3 +431,37 @@ def test_migration_adds_the_role_filter_to_seeded_targets_made_before_it():
         "zorgcoordinator-mensenhandel"
     ]
     assert not Target.objects.get(code="module-1-basiskennis").professional_roles.exists()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "note"),
+    [
+        (
+            {"monthly_counts": {date(2026, m, 1): 100 for m in (4, 5, 6)}},
+            "At the current rate (average of 3 months) reached on 02-07-2027.",
+        ),
+        (
+            {"period_start": date(2026, 6, 1), "monthly_counts": {date(2026, 6, 1): 400}},
+            "At the current rate (average of 1 month) reached on 01-10-2026.",
+        ),
+        (
+            {"period_start": date(2026, 7, 1)},
+            "No rate yet: no complete month with figures in the period.",
+        ),
+        ({}, "No forecast: nobody counted in the last 3 complete months."),
+        ({"goal": None}, "No forecast: N (the size of the whole group) is not entered yet."),
+        ({"achieved": 2000}, "Target reached."),
+        ({"today": date(2027, 1, 5)}, "No forecast: the period has ended."),
+    ],
+)
+def test_the_forecast_explains_itself(kwargs, note):
+    arguments = {
+        "achieved": 800,
+        "goal": 2000,
+        "monthly_counts": {},
+        "today": date(2026, 7, 1),
+        "period_start": date(2026, 1, 1),
+        "period_end": date(2026, 12, 31),
+        **kwargs,
+    }
+    assert selectors.forecast_note(rules.forecast(**arguments)) == note

@@ -15,6 +15,7 @@ from certificates.services import certificate_create, certificate_revoke
 from reporting.demo import targets_ensure
 from reporting.models import Target, TargetCourse
 from tests.factories import UserFactory, answer_all_right, make_course
+from tests.pdf_structure import pdf_structure
 
 from .data import at, passed
 
@@ -149,7 +150,7 @@ def test_filtered_overview_export_has_the_selection_column(staff_client, seeded)
         response = staff_client.get(
             reverse("reporting:overview_export", args=["csv"]), {"region": "utrecht"}
         )
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][-1] == "In selection"
     by_title = {r[0]: r for r in rows[1:]}
     assert by_title[seeded.title][-1] == "9"
@@ -207,7 +208,7 @@ def test_csv_export_parses_and_suppresses(staff_client, seeded):
         response = staff_client.get(url)
     assert response.status_code == 200
     assert response["Content-Disposition"].endswith('.csv"')
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == ["Region", "Number"]
     body = {r[0]: r[1] for r in rows[1:]}
     assert body == {"Utrecht": "9", "Unknown": "<5", "Total": "12"} or body == {
@@ -243,7 +244,7 @@ def test_xlsx_exports_open_in_openpyxl(staff_client, seeded):
 
 def test_full_csv_export_long_format(staff_client, seeded):
     response = staff_client.get(reverse("reporting:full_export", args=["csv"]))
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert set(rows[0]) == {"section", "table", "row", "column", "value"}
     assert {r["table"] for r in rows} == {"targets", "trend", "region", "sector", "kind"}
 
@@ -262,6 +263,10 @@ def test_quarterly_report_pdf(staff_client, seeded):
     assert "2026-Q1" in text
     assert "20.000" in text or "20,000" in text
     assert "Geheime Naam" not in text
+    structure = pdf_structure(response.content)
+    assert structure.lang == "nl"
+    assert {"/H1", "/H2", "/Table", "/TH", "/TD"} <= set(structure.types)
+    assert structure.figure_alts and None not in structure.figure_alts  # the charts
 
 
 def test_a_learner_passing_through_the_lms_appears_on_the_dashboard(staff_client):
@@ -308,7 +313,7 @@ def test_the_role_filter_and_a_revocation_reach_every_report(staff_client, focal
     assert {row[0]: row[1] for row in region.rows} == {"Utrecht": 5, gettext("Total"): 5}
 
     overview = staff_client.get(reverse("reporting:overview_export", args=["csv"]))
-    rows = list(csv.reader(io.StringIO(overview.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(overview.content.decode("utf-8-sig")), delimiter=";"))
     assert {r[0]: r[1] for r in rows[1:]}[target.title] == "5"
 
     [item] = [i for i in staff_client.get("/api/v1/reports/targets").json() if i["id"] == target.pk]
@@ -321,3 +326,55 @@ def test_the_role_filter_and_a_revocation_reach_every_report(staff_client, focal
     pdf = staff_client.get(reverse("reporting:quarterly_report"), {"quarter": "2026-Q1"})
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "Aandachtsfunctionaris mensenhandel" in " ".join(text.split())
+
+
+def test_programme_staff_enter_n_of_an_all_of_n_target_on_the_dashboard(staff_client):
+    targets_ensure()
+    target = Target.objects.get(code="module-4-aandachtsfunctionarissen")
+    url = reverse("reporting:target_population", args=[target.pk])
+    with translation.override("en"):
+        page = staff_client.get(reverse("reporting:dashboard")).content.decode()
+        assert "Not entered yet: programme staff enter the number of people" in page
+        assert "waiting for N: the size of the whole group is not entered yet" in page
+        assert f'action="{url}"' in page
+
+        bad = staff_client.post(url, {"population": "0", "source": "", "on_date": "2999-01-01"})
+        assert bad.status_code == 400
+        text = bad.content.decode()
+        assert "Ensure this value is greater than or equal to 1." in text
+        assert "The date of N cannot lie in the future." in text
+        target.refresh_from_db()
+        assert target.population is None
+
+        done = staff_client.post(
+            url, {"population": "342", "source": "VNG-enquête", "on_date": "2026-10-01"}
+        )
+        assert done.status_code == 302
+        target.refresh_from_db()
+        assert (target.population, target.population_source, target.population_date) == (
+            342,
+            "VNG-enquête",
+            date(2026, 10, 1),
+        )
+        page = staff_client.get(reverse("reporting:dashboard")).content.decode()
+        assert "342 (source: VNG-enquête, 01-10-2026)" in page
+    # a target with a number has no N to enter; only POST; only with the right to change targets
+    number = Target.objects.get(code="module-1-basiskennis")
+    assert (
+        staff_client.post(reverse("reporting:target_population", args=[number.pk]), {}).status_code
+        == 404
+    )
+    assert staff_client.get(url).status_code == 405
+
+
+def test_only_programme_staff_enter_n(client):
+    targets_ensure()
+    target = Target.objects.get(code="module-4-aandachtsfunctionarissen")
+    url = reverse("reporting:target_population", args=[target.pk])
+    data = {"population": "342", "source": "VNG", "on_date": "2026-10-01"}
+    client.force_login(UserFactory(role=roles.ORGANISATION_MANAGER))
+    assert client.post(url, data).status_code == 403
+    client.logout()
+    assert client.post(url, data).status_code == 302  # to the login page
+    target.refresh_from_db()
+    assert target.population is None

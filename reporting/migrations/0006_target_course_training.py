@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('courses', '0001_initial'),
-        ('reporting', '0003_seeded_target_role_filters'),
+        ('reporting', '0005_target_population_source'),
         ('trainings', '0001_initial'),
     ]
 

@@ -1,0 +1,190 @@
+"""Kept counts (ADR 0020): written in the transaction of the pass, the revocation and the
+profile change; equal to a full recount; rebuilt by a command; not read while stale."""
+
+import random
+from datetime import date
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.utils import translation
+
+from accounts.models import ProfessionalRole, Region, Sector
+from certificates.services import certificate_create, certificate_revoke
+from reporting.models import CountedCell, CountedPerson, TargetCourse
+from reporting.selectors import (
+    ReportFilters,
+    kept_counts_check,
+    kept_counts_current,
+    target_report,
+    targets_queryset,
+)
+from reporting.services import target_counts_rebuild
+from tests.factories import UserFactory, make_course
+
+from .data import at, passed, people_target
+
+pytestmark = pytest.mark.django_db
+AS_OF = date(2027, 3, 1)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
+
+def fresh(target):
+    return targets_queryset().get(pk=target.pk)
+
+
+def kept_people(target) -> dict[int, tuple]:
+    return {
+        p.user_id: (p.first_counted_at, p.month, p.region_key, p.sector_key)
+        for p in CountedPerson.objects.filter(target=target)
+    }
+
+
+def assert_equal_to_recount(target):
+    check = kept_counts_check(target=fresh(target))
+    assert check.kept == check.recounted, (check.kept, check.recounted)
+    return check
+
+
+def test_a_pass_is_kept_in_its_own_transaction_and_a_rollback_keeps_nothing():
+    course = make_course()
+    target = people_target(course)
+    region = Region.objects.first()
+    learner = UserFactory(region=region)
+
+    passed(learner, course, at(2025, 3, 31, 23, 30))  # Dutch time: still March
+    assert kept_people(target) == {
+        learner.pk: (at(2025, 3, 31, 23, 30), date(2025, 3, 1), region.pk, 0)
+    }
+    passed(learner, course, at(2026, 5, 1))  # a renewal does not count again
+    assert CountedCell.objects.get(target=target).people == 1
+
+    other = UserFactory()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        passed(other, course, at(2025, 4, 1))
+        assert other.pk in kept_people(target)  # written inside the pass's transaction
+        raise RuntimeError("the pass fails after the completion was written")
+    assert other.pk not in kept_people(target)
+    assert assert_equal_to_recount(target).kept_total == 1
+
+
+def test_a_revocation_takes_the_pass_out_and_a_later_pass_counts_in_its_month():
+    course, second = make_course(), make_course()
+    target = people_target(course, second)
+    learner = UserFactory()
+    first = passed(learner, course, at(2025, 3, 1))
+    passed(learner, second, at(2025, 6, 1))
+    assert kept_people(target)[learner.pk][1] == date(2025, 3, 1)
+
+    certificate_revoke(
+        certificate=certificate_create(completion=first), actor=UserFactory(), reason="fraude"
+    )
+    assert kept_people(target)[learner.pk][1] == date(2025, 6, 1)
+    assert_equal_to_recount(target)
+
+    lone = UserFactory()
+    only = passed(lone, course, at(2025, 3, 1))
+    certificate_revoke(
+        certificate=certificate_create(completion=only), actor=UserFactory(), reason="fraude"
+    )
+    assert lone.pk not in kept_people(target)
+    assert not CountedCell.objects.filter(target=target, people=0).exists()
+    assert assert_equal_to_recount(target).kept_total == 1
+
+
+def test_a_profile_change_moves_the_person_and_a_role_filter_follows_the_profile():
+    course = make_course()
+    focal = ProfessionalRole.objects.get(slug="aandachtsfunctionaris-mensenhandel")
+    everyone = people_target(course, code="everyone")
+    only_focal = people_target(course, code="focal", professional_roles=[focal])
+    utrecht, other_region = Region.objects.all()[:2]
+    sector = Sector.objects.first()
+    learner = UserFactory(region=utrecht, professional_role=None)
+    passed(learner, course, at(2025, 3, 1))
+    assert learner.pk not in kept_people(only_focal)
+
+    learner.region = other_region
+    learner.sector = sector
+    learner.professional_role = focal
+    learner.save()
+    assert kept_people(everyone)[learner.pk][2:] == (other_region.pk, sector.pk)
+    assert learner.pk in kept_people(only_focal)
+    assert CountedCell.objects.filter(target=everyone, region_key=utrecht.pk).count() == 0
+    for target in (everyone, only_focal):
+        assert_equal_to_recount(target)
+
+    learner.save(update_fields=["last_login"])  # a login changes nothing that counts
+    assert_equal_to_recount(everyone)
+
+
+def test_kept_figures_equal_the_recount_for_any_window_and_filter():
+    """The same passes counted by a target with kept counts and one recounting from the raw
+    rows: every table of the target page agrees, for whole and partial months."""
+    course = make_course()
+    kept = people_target(course, code="kept")
+    recounted = people_target(course, code="recounted", kept=False)
+    rng = random.Random(21)
+    regions = [*Region.objects.all()[:3], None]
+    sectors = [*Sector.objects.all()[:3], None]
+    for _ in range(60):
+        user = UserFactory(region=rng.choice(regions), sector=rng.choice(sectors))
+        month = rng.randint(1, 12)
+        passed(user, course, at(rng.choice([2024, 2025, 2026]), month, rng.randint(1, 28)))
+    kept, recounted = fresh(kept), fresh(recounted)
+    assert kept_counts_current(kept) and not kept_counts_current(recounted)
+    region, sector = regions[0], sectors[1]
+    for filters in (
+        ReportFilters(),
+        ReportFilters(date_from=date(2025, 3, 1), date_to=date(2025, 8, 31)),
+        ReportFilters(date_from=date(2025, 3, 17), date_to=date(2025, 3, 20)),
+        ReportFilters(date_from=date(2025, 2, 10), date_to=date(2026, 4, 3)),
+        ReportFilters(region_id=region.pk, date_from=date(2025, 5, 5)),
+        ReportFilters(sector_id=sector.pk),
+    ):
+        for as_of in (AS_OF, date(2026, 6, 15)):
+            a = target_report(target=kept, filters=filters, as_of=as_of)
+            b = target_report(target=recounted, filters=filters, as_of=as_of)
+            assert [t.rows for t in a.all_tables] == [t.rows for t in b.all_tables], filters
+            assert a.progress.forecast == b.progress.forecast
+    assert assert_equal_to_recount(kept).kept_total == 60  # every person passed once
+
+
+def test_a_changed_definition_is_recounted_until_rebuilt(capsys):
+    course, added = make_course(), make_course()
+    target = people_target(course)
+    learner = UserFactory()
+    passed(learner, added, at(2025, 3, 1))
+    TargetCourse(target=target, course=added, sort_order=1).save()
+    target = fresh(target)
+    assert not kept_counts_current(target)
+    # the page counts from the raw rows meanwhile: right figures, nothing read from kept rows
+    assert target_report(target=target, as_of=AS_OF).progress.forecast.achieved == 1
+
+    with pytest.raises(CommandError):
+        call_command("reporting_counts_rebuild", "--check")
+    assert "STALE" in capsys.readouterr().out
+    call_command("reporting_counts_rebuild", "--stale")
+    target = fresh(target)
+    assert kept_counts_current(target)
+    assert kept_people(target).keys() == {learner.pk}
+    call_command("reporting_counts_rebuild", "--check")
+    assert "kept 1, recounted 1: equal" in capsys.readouterr().out
+
+
+def test_the_check_finds_a_kept_count_that_went_wrong_and_a_rebuild_mends_it(capsys):
+    course = make_course()
+    target = people_target(course, code="mended")
+    passed(UserFactory(), course, at(2025, 3, 1))
+    CountedCell.objects.filter(target=target).update(people=5)
+    with pytest.raises(CommandError, match="1 target"):
+        call_command("reporting_counts_rebuild", "--check", "--target", "mended")
+    assert "kept 5, recounted 1: DIFFERENT" in capsys.readouterr().out
+    assert target_counts_rebuild(target=target) == 1
+    call_command("reporting_counts_rebuild", "--check", "--target", "mended")
+    with pytest.raises(CommandError, match="no people target"):
+        call_command("reporting_counts_rebuild", "--target", "nope")
