@@ -42,6 +42,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "certificates.revoke_certificate",
         "certificates.view_certificate",
         "organisations.change_counting_courses",
+        "outbox.retry_outboxmessage",
         "reporting.add_target",
         "reporting.change_target",
         "reporting.view_target",

@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("catalogus/", lms_views.catalogue, name="courses_catalogue"),
     path("organisaties/", include("organisations.urls")),
     path("programma/", include("reporting.urls")),
+    path("", include("outbox.urls")),  # beheer/vastgelopen-werk/ (stuck work)
     path("", include("certificates.urls")),  # certificaten/... and verify/<code>
     path("", include(wagtail_urls)),
     prefix_default_language=False,

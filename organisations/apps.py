@@ -12,19 +12,22 @@ class OrganisationsConfig(AppConfig):
         from accounts import personal_data
         from certificates import permissions, verification
         from certificates.signals import certificate_status_changed
-        from lms.signals import course_passed
+        from outbox import registry as outbox_registry
 
-        from . import receivers
+        from . import receivers, services
         from .selectors import (
             manager_may_view_certificate,
             membership_personal_data,
             organisation_certificate_lookup,
         )
 
-        course_passed.connect(receivers.on_course_passed, dispatch_uid="organisations_passed")
         certificate_status_changed.connect(
             receivers.on_certificate_status_changed, dispatch_uid="organisations_certificate"
         )
         verification.register_lookup(organisation_certificate_lookup)
         permissions.register_viewer_check(manager_may_view_certificate)
         personal_data.register("organisations", membership_personal_data)
+        outbox_registry.register(services.EVALUATION_WANTED, services.organisation_evaluate_ensure)
+        outbox_registry.register(services.MANAGERS_EMAIL_WANTED, services.managers_email_ensure)
+        outbox_registry.register(services.INVITATION_WANTED, services.invitation_ensure)
+        outbox_registry.register(services.REMINDERS_WANTED, services.organisation_reminders_ensure)
