@@ -4,8 +4,8 @@ actions refused while their rate limits cannot be counted."""
 import logging
 
 from django.conf import settings
-from django.core.cache import caches
 from django.contrib import messages
+from django.core.cache import caches
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 

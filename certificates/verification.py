@@ -3,10 +3,9 @@
 Personal certificates are looked up first; apps to the left (organisations) register their own
 lookup here, so this app never imports them."""
 
+import logging
 from collections.abc import Callable
 from typing import Any
-
-import logging
 
 from django.conf import settings
 from django.core.cache import caches

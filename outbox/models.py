@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy as _
 class OutboxQuerySet(models.QuerySet):
     def about(self, key: str, value):
         """Messages whose payload holds `key` equal to the integer `value` (an OuterRef too)."""
-        return self.annotate(
-            _about=Cast(KT(f"payload__{key}"), models.BigIntegerField())
-        ).filter(_about=value)
+        return self.annotate(_about=Cast(KT(f"payload__{key}"), models.BigIntegerField())).filter(
+            _about=value
+        )
 
 
 class OutboxMessage(models.Model):
