@@ -445,6 +445,10 @@ def scenario_cache(site: Site, mail_dir, args) -> bool:
     return report("cache", t, took, f" the first pass; cache cleared {clears} times")
 
 
+def _interrupt(*_args) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--redis-port", type=int, default=6390)
@@ -490,7 +494,7 @@ def main() -> None:
         **os.environ,
         "DATABASE_URL": f"{url}?application_name={WORKER_APP_NAME}",
     }
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    signal.signal(signal.SIGTERM, _interrupt)
     ok = True
     worker = None
     try:
