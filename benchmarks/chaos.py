@@ -347,10 +347,17 @@ def scenario_kill(site: Site, env, files, mail_dir, args) -> tuple[bool, subproc
     thread.start()
     for attempt in attempts:
         site.pass_one(attempt)
-    while kills < args.kills and time.monotonic() - started < args.deadline:
+    kill_deadline = time.monotonic() + args.deadline
+    while kills < args.kills and time.monotonic() < kill_deadline:
         time.sleep(0.5)
     stop_event.set()
     thread.join()
+    # the last kill and restart from this thread: a worker started by the killer thread would
+    # get SIGTERM when that thread ends (PR_SET_PDEATHSIG follows the creating thread)
+    stop(state["worker"], kill=True)
+    kills += 1
+    state["worker"] = worker_start(env, log)
+    state["last_restart"] = time.monotonic()
     took_passes = time.monotonic() - started
     t, took = wait_until_done(
         site.completion_ids, mail_dir, since=state["last_restart"], deadline=args.deadline
