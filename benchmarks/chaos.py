@@ -221,7 +221,7 @@ class Site:
         return bad
 
 
-def tally(completion_ids: list[int], mail_dir: Path) -> dict:
+def tally(completion_ids: list[int], mail_dir: Path, organisation_id: int) -> dict:
     """What is missing or duplicated for these passes."""
     from django.db.models import Count
 
@@ -241,9 +241,9 @@ def tally(completion_ids: list[int], mail_dir: Path) -> dict:
         .count()
     )
     organisation_ids = set(
-        OutboxMessage.objects.filter(
-            kind="organisations.evaluate", done_at__isnull=True
-        ).values_list("pk", flat=True)
+        OutboxMessage.objects.filter(kind="organisations.evaluate", done_at__isnull=True)
+        .about("organisation_id", organisation_id)
+        .values_list("pk", flat=True)
     )
     return {
         "passes": len(completion_ids),
@@ -298,10 +298,10 @@ def complete(t: dict) -> bool:
 
 
 def wait_until_done(
-    completion_ids, mail_dir, *, since: float, deadline: float
+    completion_ids, mail_dir, organisation_id: int, *, since: float, deadline: float
 ) -> tuple[dict, float | None]:
     while True:
-        t = tally(completion_ids, mail_dir)
+        t = tally(completion_ids, mail_dir, organisation_id)
         if complete(t):
             return t, time.monotonic() - since
         if time.monotonic() - since > deadline:
@@ -360,7 +360,11 @@ def scenario_kill(site: Site, env, files, mail_dir, args) -> tuple[bool, subproc
     state["last_restart"] = time.monotonic()
     took_passes = time.monotonic() - started
     t, took = wait_until_done(
-        site.completion_ids, mail_dir, since=state["last_restart"], deadline=args.deadline
+        site.completion_ids,
+        mail_dir,
+        site.organisation.pk,
+        since=state["last_restart"],
+        deadline=args.deadline,
     )
     extra = f" the last restart; {kills} kills over {took_passes:.0f} s of passes"
     return report("kill", t, took, extra), state["worker"]
@@ -396,7 +400,9 @@ def scenario_redis(site: Site, redis: Redis, mail_dir, args) -> bool:
         redis.start()
         returned = time.monotonic()
     ids = site.completion_ids[first:]
-    t, took = wait_until_done(ids, mail_dir, since=returned or started, deadline=args.deadline)
+    t, took = wait_until_done(
+        ids, mail_dir, site.organisation.pk, since=returned or started, deadline=args.deadline
+    )
     extra = f" Redis returned; {rounds} page rounds, 5xx {bad + len([p for p in PAGES_5XX if p.startswith('submit')])}"
     return report("redis", t, took, extra) and bad == 0
 
@@ -430,7 +436,9 @@ def scenario_postgres(site: Site, admin_url: str, database: str, mail_dir, args)
     stop_event.set()
     thread.join()
     ids = site.completion_ids[first:]
-    t, took = wait_until_done(ids, mail_dir, since=started, deadline=args.deadline)
+    t, took = wait_until_done(
+        ids, mail_dir, site.organisation.pk, since=started, deadline=args.deadline
+    )
     return report("postgres", t, took, f" the first pass; {terminated} connections terminated")
 
 
@@ -448,7 +456,9 @@ def scenario_cache(site: Site, mail_dir, args) -> bool:
             cache.clear()
             clears, last = clears + 1, time.monotonic()
     ids = site.completion_ids[first:]
-    t, took = wait_until_done(ids, mail_dir, since=started, deadline=args.deadline)
+    t, took = wait_until_done(
+        ids, mail_dir, site.organisation.pk, since=started, deadline=args.deadline
+    )
     return report("cache", t, took, f" the first pass; cache cleared {clears} times")
 
 

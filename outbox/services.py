@@ -67,9 +67,22 @@ def outbox_due(*, now: datetime | None = None):
     )
 
 
+#: The wait before a re-dispatch doubles with every dispatch (up to 2**5 times the base), so
+#: a long backlog that is merely slow is not flooded with copies of its own messages.
+BACKOFF_STEPS = 5
+
+
 def outbox_relay(*, now: datetime | None = None, batch: int = 2000) -> int:
     """Beat, every minute: dispatch what is due (oldest first)."""
-    ids = list(outbox_due(now=now).order_by("pk").values_list("pk", flat=True)[:batch])
+    now = now or timezone.now()
+    base = settings.OUTBOX_REDISPATCH_SECONDS
+    rows = outbox_due(now=now).order_by("pk").values_list("pk", "dispatched_at", "dispatch_count")
+    ids = [
+        pk
+        for pk, dispatched_at, count in rows[:batch]
+        if dispatched_at is None
+        or dispatched_at < now - timedelta(seconds=base * 2 ** min(count - 1, BACKOFF_STEPS))
+    ]
     return outbox_dispatch(ids=ids, record=True) if ids else 0
 
 

@@ -281,8 +281,8 @@ if CACHE_URL:
             "OPTIONS": {**_redis_cache_options, "IGNORE_EXCEPTIONS": False},
         },
     }
-    # a Redis outage is logged once per failing call by django-redis at WARNING, not as errors
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    # not a traceback per cache call during an outage: /healthz and the broker's errors say it
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False
 else:
     CACHES = {
         "default": {

@@ -94,3 +94,16 @@ def test_stuck_lists_rows_older_than_15_minutes():
     )
     assert list(services.outbox_stuck().values_list("pk", flat=True)) == [old.pk]
     assert recent.pk
+
+
+def test_relay_waits_longer_after_each_dispatch(settings):
+    settings.OUTBOX_REDISPATCH_SECONDS = 120
+    message = services.outbox_add(kind="tests.record", payload={})
+    now = timezone.now()
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        dispatched_at=now - timedelta(seconds=200), dispatch_count=2
+    )
+    # dispatched twice: the next wait is 240 s, not 120 s
+    assert services.outbox_relay(now=now) == 0
+    OutboxMessage.objects.filter(pk=message.pk).update(dispatched_at=now - timedelta(seconds=250))
+    assert services.outbox_relay(now=now) == 1
