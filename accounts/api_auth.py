@@ -50,10 +50,34 @@ class TooManyTokenFailures(AuthRefused):
         )
 
 
+class RateLimitUnavailable(AuthRefused):
+    """The failure counter cannot be read (Redis down): refuse rather than allow unlimited
+    token guesses (ADR 0019)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            503,
+            _("Access tokens cannot be checked right now. Try again in a few minutes."),
+            code="rate_limit_unavailable",
+        )
+
+
 class PersonalAccessTokenAuth(HttpBearer):
     """``Authorization: Bearer <personal access token>``; tokens are stored hashed."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
+        try:
+            return self._authenticate(request, token)
+        except AuthRefused:
+            raise
+        except Exception as exc:
+            # only the counter's store can fail here in a way a retry fixes; the log keeps
+            # the class, never the token
+            if type(exc).__module__.split(".")[0] not in {"redis", "django_redis"}:
+                raise
+            raise RateLimitUnavailable() from exc
+
+    def _authenticate(self, request: HttpRequest, token: str) -> Any:
         address = client_address(request)
         if TOKEN_FAILURES.exceeded(address):
             raise TooManyTokenFailures()

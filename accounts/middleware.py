@@ -1,8 +1,12 @@
-"""Admin guards (two-factor authentication for privileged roles, the admin's CSP) and the guard
-on what the site's forms receive."""
+"""Admin guards (two-factor authentication for privileged roles, the admin's CSP), the guard on
+what the site's forms receive, and account actions refused while their rate limits cannot be
+counted."""
+
+import logging
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import caches
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +16,59 @@ from .plain_text import has_forbidden_characters
 from .roles import requires_two_factor
 
 CSP_HEADER = "Content-Security-Policy"
+
+logger = logging.getLogger(__name__)
+
+#: Account actions whose rate limits protect a secret (a password, a reset or confirmation key,
+#: a second factor): while the rate-limit store is down they are refused with 503 rather than
+#: let unlimited guesses through (ADR 0019). Everything else keeps working without it.
+SECRET_GUARDING_VIEWS = frozenset(
+    {
+        "account_login",
+        "account_signup",
+        "account_reset_password",
+        "account_reset_password_from_key",
+        "account_confirm_email",
+        "account_reauthenticate",
+        "account_change_password",
+        "mfa_authenticate",
+        "mfa_reauthenticate",
+    }
+)
+
+
+def rate_limit_store_available() -> bool:
+    """True when the rate-limit counters can be read (the "limits" cache raises, unlike the
+    default cache, which turns a Redis failure into a miss)."""
+    try:
+        caches["limits"].get("rate-limit-store-check")
+    except Exception as exc:  # redis-py and django-redis raise several kinds
+        logger.warning("rate-limit store unavailable: %s", type(exc).__name__)
+        return False
+    return True
+
+
+class RateLimitFailClosedMiddleware:
+    """A POST to an account action that guards a secret gets a clear 503 while its rate limit
+    cannot be counted (Redis down). GET requests, so the login page itself, still answer."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method != "POST":
+            return None
+        match = request.resolver_match
+        if match is None or match.url_name not in SECRET_GUARDING_VIEWS:
+            return None
+        if rate_limit_store_available():
+            return None
+        response = render(request, "503_limits.html", status=503)
+        response["Retry-After"] = "60"
+        return response
 
 
 def _is_admin_path(path: str) -> bool:

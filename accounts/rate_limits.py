@@ -12,10 +12,16 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 
 #: The counter lives a little longer than its window, so a late read never sees a missing key.
 _EXPIRY_MARGIN = 5
+
+
+def _store():
+    """The "limits" cache: unlike "default" it raises while Redis is down, so a limit that
+    guards a secret can refuse (ADR 0019); without one configured, the default cache."""
+    return caches["limits" if "limits" in settings.CACHES else "default"]
 
 
 @dataclass(frozen=True)
@@ -47,7 +53,7 @@ class FixedWindow:
 
     def count(self, subject: str) -> int:
         """Hits in the current window."""
-        return int(cache.get(self._key(subject)) or 0)
+        return int(_store().get(self._key(subject)) or 0)
 
     def exceeded(self, subject: str) -> bool:
         """The subject used up this window (without counting a hit)."""
@@ -56,6 +62,7 @@ class FixedWindow:
     def hit(self, subject: str) -> int:
         """Count one hit; the number of hits in this window, this one included."""
         key, timeout = self._key(subject), self.seconds + _EXPIRY_MARGIN
+        cache = _store()
         cache.add(key, 0, timeout)
         try:
             return int(cache.incr(key))

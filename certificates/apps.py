@@ -11,6 +11,7 @@ class CertificatesConfig(AppConfig):
         from accounts import personal_data
         from accounts.signals import account_anonymised
         from lms.signals import course_passed
+        from outbox import registry as outbox_registry
 
         from . import receivers, services
 
@@ -21,3 +22,7 @@ class CertificatesConfig(AppConfig):
             receivers.on_account_anonymised, dispatch_uid="certificates.on_account_anonymised"
         )
         personal_data.register("certificates", services.certificates_personal_data)
+        outbox_registry.register(services.PDF_WANTED, services.certificate_pdf_ensure)
+        outbox_registry.register(services.EMAIL_WANTED, services.certificate_email_ensure)
+        outbox_registry.register(services.REISSUE_WANTED, services.reissue_job_ensure)
+        outbox_registry.register(services.ARCHIVE_WANTED, services.archive_ensure)

@@ -1,14 +1,12 @@
 """Signal receivers connected in CertificatesConfig.ready."""
 
-from django.db import transaction
-
 
 def on_course_passed(sender, completion, **kwargs) -> None:
-    """lms sends course_passed after its commit; enqueue the issue after ours as well."""
-    from .tasks import certificate_issue
+    """lms sends course_passed inside the transaction that records the pass: the certificate
+    row and its wanted PDF and e-mail are committed with it, or not at all (ADR 0019)."""
+    from .services import certificate_record
 
-    completion_id = completion.pk
-    transaction.on_commit(lambda: certificate_issue.delay(completion_id))
+    certificate_record(completion=completion)
 
 
 def on_account_anonymised(sender, user, **kwargs) -> None:

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,6 +20,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lms.models import Completion
+from outbox.models import OutboxMessage
+from outbox.services import outbox_add
 
 from .codes import code_display, code_generate, code_normalise
 from .errors import CertificateError
@@ -66,11 +68,9 @@ def _holder_name(user) -> str:
 
 
 def _send_status_changed(certificate: Certificate, cause: str) -> None:
-    transaction.on_commit(
-        lambda: certificate_status_changed.send(
-            sender=Certificate, certificate=certificate, cause=cause
-        )
-    )
+    """Sent inside the transaction that changes the status, so receivers record their follow-up
+    work (the outbox) atomically with it (ADR 0019)."""
+    certificate_status_changed.send(sender=Certificate, certificate=certificate, cause=cause)
 
 
 def _event(certificate: Certificate, kind: str, *, actor=None, reason: str = "") -> None:
@@ -269,6 +269,97 @@ def certificate_email_send(*, certificate: Certificate) -> bool:
     return True
 
 
+#: Outbox kinds of the work a certificate needs after its row exists (handlers registered in
+#: CertificatesConfig.ready).
+PDF_WANTED = "certificates.pdf"
+EMAIL_WANTED = "certificates.email"
+REISSUE_WANTED = "certificates.reissue"
+ARCHIVE_WANTED = "certificates.archive"
+
+
+def certificate_record(*, completion: Completion) -> Certificate:
+    """The pass's certificate row and its wanted PDF and e-mail, written in the caller's
+    transaction (the one that records the pass). Idempotent: a second call finds the row and
+    writes nothing."""
+    with transaction.atomic():
+        existing = Certificate.objects.filter(completion=completion).first()
+        if existing is not None:
+            return existing
+        certificate = certificate_create(completion=completion)
+        outbox_add(kind=PDF_WANTED, payload={"certificate_id": certificate.pk})
+        outbox_add(kind=EMAIL_WANTED, payload={"certificate_id": certificate.pk})
+    return certificate
+
+
+def certificate_pdf_ensure(*, certificate_id: int) -> bool:
+    """Outbox handler: the stored PDF exists (rendered once; a revoked or missing certificate
+    needs none). Returns True when it rendered."""
+    certificate = Certificate.objects.filter(pk=certificate_id).first()
+    if certificate is None or certificate.status == Certificate.Status.REVOKED:
+        return False
+    if certificate.pdf and certificate.template_version == TEMPLATE_VERSION:
+        return False
+    certificate_pdf_render(certificate=certificate)
+    return True
+
+
+def certificate_email_ensure(*, certificate_id: int) -> bool:
+    """Outbox handler: the learner has had the e-mail (sent once, see certificate_email_send)."""
+    certificate = Certificate.objects.filter(pk=certificate_id).only("pk").first()
+    if certificate is None:
+        return False
+    return certificate_email_send(certificate=certificate)
+
+
+def _pending(kind: str):
+    return OutboxMessage.objects.filter(kind=kind, done_at__isnull=True).about(
+        "certificate_id", models.OuterRef("pk")
+    )
+
+
+def certificates_reconcile(*, limit: int = 5000) -> dict[str, int]:
+    """The full repair (hourly beat), for whatever the outbox did not cover (rows from before
+    it, a message given up and then fixed by hand): completions without a certificate get one
+    (with its PDF and e-mail wanted); valid certificates without a PDF, or whose learner never
+    had the e-mail, get that work written to the outbox again unless it is already waiting.
+    Returns the counts of each."""
+    counts = {"certificates": 0, "pdfs": 0, "emails": 0}
+    for completion in completions_without_certificate().select_related("user", "course")[:limit]:
+        with transaction.atomic():
+            certificate_record(completion=completion)
+        counts["certificates"] += 1
+    valid = Certificate.objects.filter(status=Certificate.Status.VALID)
+    without_pdf = (
+        valid.filter(Q(pdf__isnull=True) | Q(pdf=""))
+        .exclude(models.Exists(_pending(PDF_WANTED)))
+        .values_list("pk", flat=True)
+    )
+    for pk in list(without_pdf[:limit]):
+        with transaction.atomic():
+            outbox_add(kind=PDF_WANTED, payload={"certificate_id": pk})
+        counts["pdfs"] += 1
+    # never e-mailed and no e-mail work at all (a finished one that sent nothing decided so:
+    # the account is inactive or anonymised)
+    ever_wanted = OutboxMessage.objects.filter(kind=EMAIL_WANTED).about(
+        "certificate_id", models.OuterRef("pk")
+    )
+    without_email = (
+        valid.filter(
+            email_sent_at__isnull=True,
+            user__is_active=True,
+            user__anonymised_at__isnull=True,
+        )
+        .exclude(user__email="")
+        .exclude(models.Exists(ever_wanted))
+        .values_list("pk", flat=True)
+    )
+    for pk in list(without_email[:limit]):
+        with transaction.atomic():
+            outbox_add(kind=EMAIL_WANTED, payload={"certificate_id": pk})
+        counts["emails"] += 1
+    return counts
+
+
 def certificate_issue(*, completion: Completion) -> Certificate:
     """Issue the certificate for a completion: the row, the stored PDF and the learner's e-mail.
     Safe to call again: every step that is already done is skipped."""
@@ -449,13 +540,20 @@ def reissue_job_create(*, actor) -> ReissueJob:
     """Start a bulk reissue of every PDF rendered with an older template version."""
     outdated = Certificate.objects.filter(pdf__isnull=False).exclude(pdf="")
     outdated = outdated.exclude(template_version=TEMPLATE_VERSION)
-    job = ReissueJob.objects.create(
-        template_version=TEMPLATE_VERSION, requested_by=actor, total=outdated.count()
-    )
-    from .tasks import certificates_reissue
-
-    transaction.on_commit(lambda: certificates_reissue.delay(job.pk))
+    with transaction.atomic():
+        job = ReissueJob.objects.create(
+            template_version=TEMPLATE_VERSION, requested_by=actor, total=outdated.count()
+        )
+        outbox_add(kind=REISSUE_WANTED, payload={"job_id": job.pk})
     return job
+
+
+def reissue_job_ensure(*, job_id: int) -> int | None:
+    """Outbox handler: run the job unless it is gone or finished; returns the number done."""
+    job = ReissueJob.objects.filter(pk=job_id).first()
+    if job is None or job.status == ReissueJob.Status.DONE:
+        return None
+    return reissue_job_run(job=job).done
 
 
 def reissue_job_run(*, job: ReissueJob, batch: int = 50) -> ReissueJob:
@@ -541,12 +639,19 @@ def archive_create(*, user, codes: list[str]) -> CertificateArchive:
     ]
     if not allowed:
         raise CertificateError(_("None of these certificates can be found."), code="not_found")
-    archive = CertificateArchive.objects.create(requested_by=user)
-    archive.certificates.set(allowed)
-    from .tasks import certificate_archive_build
-
-    transaction.on_commit(lambda: certificate_archive_build.delay(archive.pk))
+    with transaction.atomic():
+        archive = CertificateArchive.objects.create(requested_by=user)
+        archive.certificates.set(allowed)
+        outbox_add(kind=ARCHIVE_WANTED, payload={"archive_id": archive.pk})
     return archive
+
+
+def archive_ensure(*, archive_id: int) -> bool:
+    """Outbox handler: the requested ZIP exists (a finished archive is left alone)."""
+    archive = CertificateArchive.objects.filter(pk=archive_id).first()
+    if archive is None:
+        return False
+    return archive_build(archive=archive).status == CertificateArchive.Status.DONE
 
 
 def archive_build(*, archive: CertificateArchive) -> CertificateArchive:

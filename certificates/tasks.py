@@ -35,37 +35,28 @@ def certificates_expire() -> dict:
     return {"expired": expire(), "reminded": certificates_remind()}
 
 
-@shared_task(**{**TASK_OPTIONS, "time_limit": 600, "soft_time_limit": 550})
-def certificates_reconcile() -> int:
-    """Beat: enqueue certificate_issue for every completion that has no certificate yet (a lost
-    message, a worker that was down). certificate_issue is idempotent, so overlap is harmless."""
-    from .services import completions_without_certificate
+@shared_task(**{**TASK_OPTIONS, "time_limit": 1800, "soft_time_limit": 1700})
+def certificates_reconcile() -> dict:
+    """Beat (hourly): the full repair. Completions without a certificate, certificates without
+    a PDF and learners never e-mailed get their work written to the outbox again
+    (services.certificates_reconcile); the outbox relay hands it to the workers."""
+    from .services import certificates_reconcile as reconcile
 
-    ids = list(completions_without_certificate().values_list("pk", flat=True)[:5000])
-    for completion_id in ids:
-        certificate_issue.delay(completion_id)
-    return len(ids)
+    return reconcile()
 
 
 @shared_task(**{**TASK_OPTIONS, "time_limit": 6 * 3600, "soft_time_limit": 6 * 3600 - 60})
 def certificates_reissue(job_id: int) -> int | None:
-    """One bulk job: re-render every PDF made with an older template, with progress."""
-    from .models import ReissueJob
-    from .services import reissue_job_run
+    """One bulk job: re-render every PDF made with an older template, with progress. (New jobs
+    go through the outbox; this task serves messages queued before it.)"""
+    from .services import reissue_job_ensure
 
-    job = ReissueJob.objects.filter(pk=job_id).first()
-    if job is None or job.status == ReissueJob.Status.DONE:
-        return None
-    return reissue_job_run(job=job).done
+    return reissue_job_ensure(job_id=job_id)
 
 
 @shared_task(**{**TASK_OPTIONS, "time_limit": 1800, "soft_time_limit": 1700})
 def certificate_archive_build(archive_id: int) -> bool:
-    """Build a requested ZIP of certificate PDFs."""
-    from .models import CertificateArchive
-    from .services import archive_build
+    """Build a requested ZIP of certificate PDFs (new requests go through the outbox)."""
+    from .services import archive_ensure
 
-    archive = CertificateArchive.objects.filter(pk=archive_id).first()
-    if archive is None:
-        return False
-    return archive_build(archive=archive).status == CertificateArchive.Status.DONE
+    return archive_ensure(archive_id=archive_id)

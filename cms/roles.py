@@ -56,6 +56,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "certificates.view_certificate",
         "organisations.change_counting_courses",
         "organisations.review_registration",
+        "outbox.retry_outboxmessage",
         "reporting.add_target",
         "reporting.change_target",
         "reporting.view_target",

@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("organisaties/", include("organisations.urls")),
     path("trainingen/", include("trainings.urls")),
     path("programma/", include("reporting.urls")),
+    path("", include("outbox.urls")),  # beheer/vastgelopen-werk/ (stuck work)
     path("", include("certificates.urls")),  # certificaten/... and verify/<code>
     path("", include(wagtail_urls)),
     prefix_default_language=False,

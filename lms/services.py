@@ -484,9 +484,8 @@ def attempt_submit(*, attempt: Attempt) -> Attempt:
         if locked.passed:
             completion = _completion_record(attempt=locked)
             if completion is not None:
-                transaction.on_commit(
-                    lambda: course_passed.send(sender=Completion, completion=completion)
-                )
+                # inside the transaction: what the pass sets off is recorded with it (ADR 0019)
+                course_passed.send(sender=Completion, completion=completion)
     return locked
 
 

@@ -1,6 +1,8 @@
 from django.dispatch import Signal
 
-#: Sent after the transaction that created a Completion commits. kwargs: completion.
+#: Sent inside the transaction that creates a Completion, so receivers record the work the pass
+#: sets off (a certificate, its outbox rows) atomically with it; they must not call out (no
+#: broker, no e-mail) before the commit. kwargs: completion.
 course_passed = Signal()
 
 #: Sent INSIDE the transaction that creates a Completion (by `services.completion_create`, the

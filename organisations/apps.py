@@ -14,9 +14,9 @@ class OrganisationsConfig(AppConfig):
         from accounts import destinations, personal_data
         from certificates import permissions, verification
         from certificates.signals import certificate_status_changed
-        from lms.signals import course_passed
+        from outbox import registry as outbox_registry
 
-        from . import receivers
+        from . import receivers, services
         from .selectors import (
             join_destination,
             manager_may_view_certificate,
@@ -24,7 +24,6 @@ class OrganisationsConfig(AppConfig):
             organisation_certificate_lookup,
         )
 
-        course_passed.connect(receivers.on_course_passed, dispatch_uid="organisations_passed")
         certificate_status_changed.connect(
             receivers.on_certificate_status_changed, dispatch_uid="organisations_certificate"
         )
@@ -34,3 +33,7 @@ class OrganisationsConfig(AppConfig):
         user_signed_up.connect(receivers.on_user_signed_up, dispatch_uid="organisations_signup")
         email_confirmed.connect(receivers.on_email_confirmed, dispatch_uid="organisations_confirm")
         destinations.register(join_destination)
+        outbox_registry.register(services.EVALUATION_WANTED, services.organisation_evaluate_ensure)
+        outbox_registry.register(services.MANAGERS_EMAIL_WANTED, services.managers_email_ensure)
+        outbox_registry.register(services.INVITATION_WANTED, services.invitation_ensure)
+        outbox_registry.register(services.REMINDERS_WANTED, services.organisation_reminders_ensure)

@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -25,6 +25,8 @@ from accounts.plain_text import MESSAGE as PLAIN_TEXT_MESSAGE
 from accounts.plain_text import has_forbidden_characters
 from certificates import rules
 from certificates.codes import code_generate, code_normalise
+from outbox.models import OutboxMessage
+from outbox.services import outbox_add
 
 from . import tasks
 from .errors import Conflict, Forbidden, ImportRejected, OrganisationError
@@ -97,8 +99,102 @@ def _validated(organisation: Organisation) -> None:
         raise OrganisationError(first, code="invalid", details={"fields": fields}) from exc
 
 
+#: Outbox kinds (handlers registered in OrganisationsConfig.ready): written in the transaction
+#: that wants the work, dispatched after it commits (ADR 0019).
+EVALUATION_WANTED = "organisations.evaluate"
+MANAGERS_EMAIL_WANTED = "organisations.managers_email"
+INVITATION_WANTED = "organisations.invitation"
+REMINDERS_WANTED = "organisations.reminders"
+
+
 def _evaluate_on_commit(organisation_id: int, cause: str) -> None:
-    tasks.organisation_evaluate.delay_on_commit(organisation_id, cause)
+    outbox_add(
+        kind=EVALUATION_WANTED, payload={"organisation_id": organisation_id, "cause": str(cause)}
+    )
+
+
+def organisation_evaluate_ensure(*, organisation_id: int, cause: str) -> str | None:
+    """Outbox handler: evaluate the organisation now (idempotent: the 60% rule applied again
+    to the same counts changes nothing)."""
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None:
+        return None
+    return organisation_evaluate(organisation=organisation, cause=cause).certification_status
+
+
+def organisations_evaluate_for_member(*, user_id: int, cause: str) -> int:
+    """Write the evaluation of every organisation `user_id` currently works for to the outbox
+    (in the caller's transaction). Returns how many."""
+    organisation_ids = list(
+        StaffMembership.objects.filter(user_id=user_id, left_at__isnull=True)
+        .order_by()  # the default ordering would leak into DISTINCT
+        .values_list("organisation_id", flat=True)
+        .distinct()
+    )
+    for organisation_id in organisation_ids:
+        _evaluate_on_commit(organisation_id, cause)
+    return len(organisation_ids)
+
+
+def managers_email_ensure(*, organisation_id: int, template: str) -> int:
+    """Outbox handler for managers_email."""
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    return managers_email(organisation=organisation, template=template) if organisation else 0
+
+
+def invitation_ensure(*, invitation_id: int) -> bool:
+    """Outbox handler: the invitation e-mail is sent once (sent_at), unless accepted since."""
+    invitation = Invitation.objects.filter(
+        pk=invitation_id, accepted=False, sent_at__isnull=True
+    ).first()
+    if invitation is None:
+        return False
+    invitation_email_send(invitation=invitation)
+    return True
+
+
+def organisation_reminders_request(*, organisation: Organisation) -> None:
+    """A manager asks for reminders to everyone who has not finished (sent by a task)."""
+    outbox_add(kind=REMINDERS_WANTED, payload={"organisation_id": organisation.pk})
+
+
+def organisation_reminders_ensure(*, organisation_id: int) -> int:
+    """Outbox handler for organisation_reminders_send (at most one per member per week)."""
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    return organisation_reminders_send(organisation=organisation) if organisation else 0
+
+
+def organisations_reconcile(*, limit: int = 5000) -> int:
+    """Hourly repair: an organisation whose current staff hold a personal certificate that
+    changed (issued, expired, revoked) after its last evaluation, and for which no evaluation
+    is waiting, is evaluated again. Returns how many were written to the outbox."""
+    from certificates.models import Certificate
+
+    member_certificates = Certificate.objects.filter(
+        user__staff_memberships__organisation=models.OuterRef("pk"),
+        user__staff_memberships__left_at__isnull=True,
+    )
+    changed_after = member_certificates.filter(
+        models.Q(status_changed_at__gt=models.OuterRef("last_evaluated_at"))
+        | models.Q(created_at__gt=models.OuterRef("last_evaluated_at"))
+    )
+    waiting = OutboxMessage.objects.filter(kind=EVALUATION_WANTED, done_at__isnull=True).about(
+        "organisation_id", models.OuterRef("pk")
+    )
+    due = (
+        Organisation.objects.filter(
+            (models.Q(last_evaluated_at__isnull=True) & models.Exists(member_certificates))
+            | models.Exists(changed_after)
+        )
+        .exclude(models.Exists(waiting))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    ids = list(due[:limit])
+    for organisation_id in ids:
+        with transaction.atomic():
+            _evaluate_on_commit(organisation_id, Cause.CERTIFICATE_CHANGED)
+    return len(ids)
 
 
 def absolute_url(path: str) -> str:
@@ -494,7 +590,7 @@ def staff_invite(
                 )
         except IntegrityError:
             return organisation.invitations.get(email=email, accepted=False)
-        tasks.invitation_send.delay_on_commit(invitation.pk)
+        outbox_add(kind=INVITATION_WANTED, payload={"invitation_id": invitation.pk})
     return invitation
 
 
@@ -887,7 +983,8 @@ def members_import(
                 email__in=[i.email for i in created], accepted=False
             ).values_list("pk", flat=True)
         ]
-        transaction.on_commit(lambda: [tasks.invitation_send.delay(pk) for pk in ids])
+        for pk in ids:
+            outbox_add(kind=INVITATION_WANTED, payload={"invitation_id": pk})
     already_member = sum(1 for row in rows if row.email in members)
     return ImportResult(
         invited=len(created),
@@ -1027,7 +1124,9 @@ def _notify_on_commit(org: Organisation, *, previous, new_status, awarded) -> No
         template = "certified"
     else:
         return
-    tasks.managers_email.delay_on_commit(org.pk, template)
+    outbox_add(
+        kind=MANAGERS_EMAIL_WANTED, payload={"organisation_id": org.pk, "template": template}
+    )
 
 
 MANAGER_EMAILS = ("at_risk", "lapsed", "certified")

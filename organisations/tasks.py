@@ -29,6 +29,15 @@ def organisations_sweep() -> int:
     return sweep()
 
 
+@shared_task(**{**TASK_OPTIONS, "time_limit": 1800, "soft_time_limit": 1700})
+def organisations_reconcile() -> int:
+    """Beat (hourly): organisations whose staff's certificates changed after their last
+    evaluation are evaluated again (through the outbox)."""
+    from .services import organisations_reconcile as reconcile
+
+    return reconcile()
+
+
 @shared_task(**TASK_OPTIONS)
 def organisation_reminders_send(organisation_id: int) -> int:
     from .models import Organisation

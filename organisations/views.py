@@ -16,7 +16,7 @@ from certificates.pdf import pdf_render
 from certificates.qr import qr_svg
 from certificates.services import ARCHIVE_MAX
 
-from . import selectors, services, tasks
+from . import selectors, services
 from .errors import Forbidden, ImportRejected, NotFound, OrganisationError
 from .forms import (
     CountingCoursesForm,
@@ -383,7 +383,7 @@ def member_remove(request, pk: int, membership_id: int):
 @require_POST
 def reminders_send(request, pk: int):
     organisation = _organisation(request, pk, manage=True)
-    tasks.organisation_reminders_send.delay_on_commit(organisation.pk)
+    services.organisation_reminders_request(organisation=organisation)
     messages.success(
         request,
         _(

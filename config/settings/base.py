@@ -2,6 +2,7 @@
 environment (12-factor); the defaults need no server (SQLite and a filesystem Celery broker)."""
 
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from celery.schedules import crontab
@@ -32,6 +33,7 @@ INSTALLED_APPS = [
     "organisations",
     "reporting",
     "cms",
+    "outbox",
     # Wagtail
     "wagtail_localize",
     "wagtail_localize.locales",
@@ -87,6 +89,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "accounts.middleware.AdminContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.RateLimitFailClosedMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -147,12 +150,57 @@ else:
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Celery ---------------------------------------------------------------------------------
+# --- Redis roles ----------------------------------------------------------------------------
+# The broker and the cache never share a Redis database: clearing the cache (FLUSHDB) must not
+# delete queued tasks (ADR 0019). REDIS_URL names the broker's database; the cache defaults to
+# the next database number on the same server. CELERY_BROKER_URL and CACHE_URL override each.
 REDIS_URL = env.str("REDIS_URL", default="")
+
+
+def _redis_next_database(url: str) -> str:
+    parts = urlsplit(url)
+    digits = parts.path.strip("/") or "0"
+    if not digits.isdigit():
+        raise ImproperlyConfigured("REDIS_URL must end in a database number, e.g. /0.")
+    if int(digits) >= 15:
+        raise ImproperlyConfigured(
+            "REDIS_URL uses Redis database 15: set CACHE_URL to a database of its own."
+        )
+    return urlunsplit(parts._replace(path=f"/{int(digits) + 1}"))
+
+
+def _redis_identity(url: str) -> tuple:
+    parts = urlsplit(url)
+    return (parts.hostname, parts.port or 6379, (parts.path.strip("/") or "0"))
+
+
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+CACHE_URL = env.str("CACHE_URL", default=_redis_next_database(REDIS_URL) if REDIS_URL else "")
+if (
+    CACHE_URL.startswith("redis")
+    and CELERY_BROKER_URL.startswith("redis")
+    and _redis_identity(CACHE_URL) == _redis_identity(CELERY_BROKER_URL)
+):
+    raise ImproperlyConfigured(
+        "CACHE_URL and CELERY_BROKER_URL point at the same Redis database: clearing the cache "
+        "would delete queued tasks. Give each its own database number."
+    )
+
+# --- Celery ---------------------------------------------------------------------------------
 BROKER_DIR = VAR_DIR / "broker"
-if REDIS_URL:
-    CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600}
+if CELERY_BROKER_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {
+        "visibility_timeout": 3600,
+        # a broker that is down is refused at once; one that does not answer gives up quickly,
+        # so a request that hands work over never hangs (the outbox relay sends it later)
+        "socket_connect_timeout": 2,
+        # publishing (a request handing work over) tries the connection twice, not for 10 s;
+        # the worker's own reconnect loop is set by broker_connection_max_retries instead
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.1,
+        "interval_max": 0.2,
+    }
 else:
     # kombu's filesystem transport: no server needed. One folder for in and out (producer and
     # consumer share it), a control folder so `celery inspect ping` gets an answer (ADR 0002).
@@ -166,6 +214,9 @@ else:
     for _folder in (BROKER_DIR / "queue", BROKER_DIR / "control"):
         _folder.mkdir(parents=True, exist_ok=True)
 CELERY_RESULT_BACKEND = "django-db"
+# Outbox tasks ignore their result (the row records it); their failures are still stored, for
+# the stuck-work page.
+CELERY_TASK_STORE_ERRORS_EVEN_IF_IGNORED = True
 CELERY_RESULT_EXTENDED = False
 CELERY_RESULT_EXPIRES = 7 * 24 * 3600
 CELERY_TASK_SERIALIZER = "json"
@@ -212,14 +263,43 @@ CELERY_BEAT_SCHEDULE["reporting-counts-rebuild-stale"] = {
     "task": "reporting.tasks.targets_counts_rebuild_stale",
     "schedule": crontab(hour=3, minute=40),
 }
+CELERY_BEAT_SCHEDULE["organisations-reconcile"] = {
+    "task": "organisations.tasks.organisations_reconcile",
+    "schedule": crontab(minute=35),
+}
+# The outbox relay: work not done a few minutes after it was handed over is handed over again.
+CELERY_BEAT_SCHEDULE["outbox-relay"] = {
+    "task": "outbox.tasks.outbox_relay",
+    "schedule": 60.0,
+}
+OUTBOX_REDISPATCH_SECONDS = env.int("OUTBOX_REDISPATCH_SECONDS", default=120)
 
 # --- Cache ----------------------------------------------------------------------------------
-# Rate limits (allauth, verification) live in the cache: Redis when there is one, else a local
-# file cache shared by the processes on this machine.
-if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+# Rate limits (allauth, tokens, verification) live in the cache: Redis when there is one, else
+# a local file cache shared by the processes on this machine.
+# With Redis down the site keeps answering (ADR 0019): "default" (django-redis) turns a Redis
+# error into a cache miss (sessions then come from the database: cached_db), while "limits",
+# the same database without that option, raises, so a rate limit that protects a secret (a
+# password, an access token) can refuse with 503 instead of silently letting guesses through.
+if CACHE_URL:
+    _redis_cache_options = {
+        "SOCKET_CONNECT_TIMEOUT": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
+        "SOCKET_TIMEOUT": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
     }
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {**_redis_cache_options, "IGNORE_EXCEPTIONS": True},
+        },
+        "limits": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {**_redis_cache_options, "IGNORE_EXCEPTIONS": False},
+        },
+    }
+    # not a traceback per cache call during an outage: /healthz and the broker's errors say it
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False
 else:
     CACHES = {
         "default": {
@@ -227,6 +307,7 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
+    CACHES["limits"] = CACHES["default"]
 # What the lesson page shares between learners (lms/fragments.py): a lesson's rendered body per
 # live revision and language, and the markup of a question as the learner may see it (keyed by
 # its content). Neither holds anything of a learner, and neither needs invalidating, so each

@@ -11,6 +11,7 @@ STORAGES = {
 }
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "limits": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "limits"},
     "fragments": CACHES["fragments"],
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not env.str(

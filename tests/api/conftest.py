@@ -1,5 +1,5 @@
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import Client
 
 from accounts.services import access_token_create
@@ -11,8 +11,10 @@ from tests.factories import lesson, make_course, multiple_choice, ordering, true
 def _fresh_cache():
     # The token failure counter lives in the cache; every test starts from zero.
     cache.clear()
+    caches["limits"].clear()
     yield
     cache.clear()
+    caches["limits"].clear()
 
 
 @pytest.fixture

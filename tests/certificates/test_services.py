@@ -16,7 +16,7 @@ from certificates.errors import CertificateError
 from certificates.models import TEMPLATE_VERSION, Certificate, CertificateEvent, ReissueJob
 from certificates.signals import certificate_status_changed
 from lms.models import Completion
-from tests.certificates.conftest import pass_course
+from tests.certificates.conftest import pass_course, pass_course_without_certificate
 from tests.factories import UserFactory, make_course
 
 pytestmark = pytest.mark.django_db
@@ -302,10 +302,47 @@ def test_personal_data_export_and_anonymisation(user, completion):
 
 
 def test_completions_without_certificate(user, course):
-    completion = pass_course(user, course)
-    other = pass_course(UserFactory(), make_course(title="Tweede"))
+    completion = pass_course_without_certificate(user, course)
+    other = pass_course_without_certificate(UserFactory(), make_course(title="Tweede"))
     services.certificate_create(completion=completion)
     assert list(services.completions_without_certificate()) == [other]
+
+
+def test_a_pass_records_its_certificate_and_wanted_work_in_one_transaction(user, course):
+    from outbox.models import OutboxMessage
+
+    completion = pass_course(user, course)
+    certificate = Certificate.objects.get(completion=completion)
+    assert not certificate.pdf and certificate.email_sent_at is None
+    rows = OutboxMessage.objects.filter(payload__certificate_id=certificate.pk)
+    assert sorted(rows.values_list("kind", flat=True)) == [
+        services.EMAIL_WANTED,
+        services.PDF_WANTED,
+    ]
+
+
+def test_reconcile_is_full(user, course):
+    """Completions without a certificate, certificates without a PDF and learners never
+    e-mailed each get their work written to the outbox, once; what waits is not doubled."""
+    from outbox.models import OutboxMessage
+    from outbox.services import outbox_message_run
+
+    lost = pass_course_without_certificate(user, course)
+    counts = services.certificates_reconcile()
+    assert counts == {"certificates": 1, "pdfs": 0, "emails": 0}
+    certificate = Certificate.objects.get(completion=lost)
+    # the work is waiting: a second run adds nothing
+    assert services.certificates_reconcile() == {"certificates": 0, "pdfs": 0, "emails": 0}
+    # the PDF row was done but the file is gone (e.g. a row given up and closed by hand)
+    for message in OutboxMessage.objects.filter(payload__certificate_id=certificate.pk):
+        outbox_message_run(message_id=message.pk)
+    assert len(mail.outbox) == 1
+    Certificate.objects.filter(pk=certificate.pk).update(pdf="")
+    assert services.certificates_reconcile() == {"certificates": 0, "pdfs": 1, "emails": 0}
+    # an e-mail never sent and never wanted (a pass from before the outbox)
+    other = pass_course_without_certificate(UserFactory(), make_course(title="Tweede"))
+    services.certificate_create(completion=other)
+    assert services.certificates_reconcile() == {"certificates": 0, "pdfs": 1, "emails": 1}
 
 
 def test_archive_holds_only_certificates_the_person_may_see(user, course, programme_user):

@@ -704,3 +704,44 @@ def test_a_manager_sees_certificates_for_counting_courses_only(organisation, hot
     unrelated = certify(member.user, other_course)
     assert selectors.manager_may_view_certificate(manager, counting)
     assert not selectors.manager_may_view_certificate(manager, unrelated)
+
+
+@pytest.mark.django_db
+def test_a_certificate_wants_the_evaluation_of_its_holders_organisations(
+    organisation, hotel_course
+):
+    """The chain pass → certificate → organisation: the certificate's "issued" writes the
+    evaluation to the outbox in the same transaction; a pass alone does not."""
+    from outbox.models import OutboxMessage
+    from outbox.services import outbox_message_run
+
+    member = add_member(organisation).user
+    evaluations = OutboxMessage.objects.filter(kind=services.EVALUATION_WANTED).about(
+        "organisation_id", organisation.pk
+    )
+    before = evaluations.count()  # the member joining wants one too
+    certify(member, hotel_course)
+    assert evaluations.count() == before + 1
+    for message in evaluations.filter(done_at__isnull=True):
+        outbox_message_run(message_id=message.pk)
+    organisation.refresh_from_db()
+    assert organisation.last_evaluated_at is not None
+
+
+@pytest.mark.django_db
+def test_reconcile_evaluates_organisations_not_evaluated_since_a_certificate(
+    organisation, hotel_course
+):
+    from outbox.models import OutboxMessage
+
+    member = add_member(organisation).user
+    certify(member, hotel_course)
+    # the evaluation work was lost (e.g. rows from before the outbox): nothing waits
+    OutboxMessage.objects.all().delete()
+    assert services.organisations_reconcile() == 1
+    assert services.organisations_reconcile() == 0  # it waits now: not written twice
+    waiting = OutboxMessage.objects.get(kind=services.EVALUATION_WANTED, done_at__isnull=True)
+    from outbox.services import outbox_message_run
+
+    outbox_message_run(message_id=waiting.pk)
+    assert services.organisations_reconcile() == 0  # evaluated after the certificate

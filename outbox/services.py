@@ -1,0 +1,141 @@
+"""Write, dispatch, run and retry outbox messages (ADR 0019)."""
+
+import contextlib
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import DatabaseError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .models import OutboxMessage
+from .registry import handler_for
+
+logger = logging.getLogger(__name__)
+
+#: After this many failed runs a message waits for a person (the stuck-work page) instead of
+#: being re-dispatched by the relay.
+MAX_ATTEMPTS = 5
+
+
+def outbox_add(*, kind: str, payload: dict) -> OutboxMessage:
+    """Record work for `kind`'s handler in the current transaction. It is handed to the broker
+    right after the commit (fast path) and by the relay if that did not happen or the work is
+    not done a few minutes later; a rolled-back transaction leaves nothing behind."""
+    handler_for(kind)  # an unknown kind is a programming error: fail in the transaction
+    message = OutboxMessage.objects.create(kind=kind, payload=payload)
+    pk = message.pk
+    transaction.on_commit(lambda: outbox_dispatch(ids=[pk], record=False))
+    return message
+
+
+def outbox_dispatch(*, ids: list[int], record: bool) -> int:
+    """Hand messages to the broker; returns how many were handed over. A broker that is down is
+    not an error here: the rows stay and the relay sends them later (the request that wrote them
+    must not fail). `record` stamps dispatched_at (the relay and retries; the fast path leaves
+    the row untouched so a pass costs no extra write)."""
+    from .tasks import outbox_message_run
+
+    sent: list[int] = []
+    for pk in ids:
+        try:
+            # no publish retries: a request must not wait for a broker that is down
+            outbox_message_run.apply_async((pk,), retry=False)
+        except Exception as exc:  # kombu raises several kinds; all mean "not handed over"
+            logger.warning(
+                "outbox: broker unavailable (%s); %d message(s) left for the relay",
+                type(exc).__name__,
+                len(ids) - len(sent),
+            )
+            break
+        sent.append(pk)
+    if record and sent:
+        OutboxMessage.objects.filter(pk__in=sent).update(
+            dispatched_at=timezone.now(), dispatch_count=F("dispatch_count") + 1
+        )
+    return len(sent)
+
+
+def outbox_due(*, now: datetime | None = None):
+    """Messages the relay sends again: not done, not given up, and not handed over (or created)
+    within the last OUTBOX_REDISPATCH_SECONDS."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.OUTBOX_REDISPATCH_SECONDS)
+    return OutboxMessage.objects.filter(done_at__isnull=True, failed_at__isnull=True).filter(
+        Q(dispatched_at__lt=cutoff) | Q(dispatched_at__isnull=True, created_at__lt=cutoff)
+    )
+
+
+#: The wait before a re-dispatch doubles with every dispatch (up to 2**5 times the base), so
+#: a long backlog that is merely slow is not flooded with copies of its own messages.
+BACKOFF_STEPS = 5
+
+
+def outbox_relay(*, now: datetime | None = None, batch: int = 2000) -> int:
+    """Beat, every minute: dispatch what is due (oldest first)."""
+    now = now or timezone.now()
+    base = settings.OUTBOX_REDISPATCH_SECONDS
+    rows = outbox_due(now=now).order_by("pk").values_list("pk", "dispatched_at", "dispatch_count")
+    ids = [
+        pk
+        for pk, dispatched_at, count in rows[:batch]
+        if dispatched_at is None
+        or dispatched_at < now - timedelta(seconds=base * 2 ** min(count - 1, BACKOFF_STEPS))
+    ]
+    return outbox_dispatch(ids=ids, record=True) if ids else 0
+
+
+def outbox_message_run(*, message_id: int) -> bool:
+    """Run a message's handler and mark it done. A message already done is skipped, so a
+    redelivered or re-dispatched message changes nothing. Returns True when it ran."""
+    message = (
+        OutboxMessage.objects.filter(pk=message_id, done_at__isnull=True)
+        .only("kind", "payload", "attempts")
+        .first()
+    )
+    if message is None:
+        return False
+    handler = handler_for(message.kind)
+    try:
+        handler(**message.payload)
+    except Exception as exc:
+        _failure_record(message, exc)
+        raise
+    OutboxMessage.objects.filter(pk=message_id, done_at__isnull=True).update(
+        done_at=timezone.now(), attempts=F("attempts") + 1, failed_at=None
+    )
+    return True
+
+
+def _failure_record(message: OutboxMessage, exc: Exception) -> None:
+    """Count the failure; the MAX_ATTEMPTS-th gives the message up to a person. Only the class
+    name is kept: exception messages may hold personal data."""
+    failed = message.attempts + 1 >= MAX_ATTEMPTS
+    # the database itself may have failed (a dropped connection): then the task's retry or the
+    # relay runs the message again, and the original error is what the log needs
+    with contextlib.suppress(DatabaseError):
+        OutboxMessage.objects.filter(pk=message.pk, done_at__isnull=True).update(
+            attempts=F("attempts") + 1,
+            last_error=type(exc).__name__[:200],
+            failed_at=timezone.now() if failed else None,
+        )
+
+
+def outbox_stuck(*, now: datetime | None = None, older_than: timedelta = timedelta(minutes=15)):
+    """Messages a person should look at: not done and older than `older_than`, or given up."""
+    now = now or timezone.now()
+    return OutboxMessage.objects.filter(done_at__isnull=True).filter(
+        Q(created_at__lt=now - older_than) | Q(failed_at__isnull=False)
+    )
+
+
+def outbox_retry(*, message: OutboxMessage) -> bool:
+    """A person asks for another try: reset the failure count and dispatch now. Returns True
+    when the broker took it (otherwise the relay will, now that it is no longer given up)."""
+    updated = OutboxMessage.objects.filter(pk=message.pk, done_at__isnull=True).update(
+        attempts=0, failed_at=None, last_error=""
+    )
+    if not updated:
+        return False
+    return outbox_dispatch(ids=[message.pk], record=True) == 1

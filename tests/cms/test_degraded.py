@@ -1,0 +1,126 @@
+"""With Redis unreachable (a closed port) the pages that do not need it still answer: the cache
+misses instead of raising, sessions come from the database, a pass is stored with its
+certificate and outbox rows, and only the actions whose rate limits guard a secret (login,
+access tokens) are refused, with 503 (ADR 0019)."""
+
+import uuid
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
+
+from certificates.models import Certificate
+from config.celery import app
+from lms import services as lms_services
+from outbox.models import OutboxMessage
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+#: nothing listens on port 1 of the loopback address: every connection is refused at once
+CLOSED = "redis://127.0.0.1:1/{db}"
+_OPTIONS = {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5}
+
+
+@pytest.fixture
+def redis_down(settings):
+    """The production cache configuration (django-redis, misses instead of errors for
+    "default", errors for "limits") and the broker, all pointing at a closed port."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": CLOSED.format(db=1),
+            "OPTIONS": {**_OPTIONS, "IGNORE_EXCEPTIONS": True},
+        },
+        "limits": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": CLOSED.format(db=1),
+            "OPTIONS": {**_OPTIONS, "IGNORE_EXCEPTIONS": False},
+        },
+    }
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    saved = (app.conf.broker_url, app.conf.broker_transport_options)
+    app.conf.broker_url = CLOSED.format(db=0)
+    app.conf.broker_transport_options = settings.CELERY_BROKER_TRANSPORT_OPTIONS | {
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.1,
+        "interval_max": 0.2,
+    }
+    app.pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
+    yield
+    app.conf.broker_url, app.conf.broker_transport_options = saved
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def course(db):
+    return factories.make_course(title="Module zonder Redis")
+
+
+def test_public_pages_answer(client, redis_down, course):
+    assert client.get("/").status_code == 200
+    assert client.get(factories.course_index().url).status_code == 200
+    assert client.get(course.url).status_code == 200
+    assert client.get(reverse("account_login")).status_code == 200
+    response = client.get("/api/v1/courses")
+    assert response.status_code == 200, response.content
+
+
+def test_verification_answers_without_its_rate_limit(client, redis_down, user, course):
+    from tests.certificates.conftest import pass_course
+
+    completion = pass_course(user, course)
+    certificate = Certificate.objects.get(completion=completion)
+    response = client.get(f"/verify/{certificate.code}")
+    assert response.status_code == 200
+    assert client.get(f"/api/v1/certificates/{certificate.code}").status_code == 200
+
+
+def test_signed_in_learner_reads_a_lesson_and_passes(client, redis_down, user, course):
+    """The session lives in the database; the pass, its certificate and the outbox rows are
+    committed although the broker is down, and the result page says it is being prepared."""
+    client.force_login(user)
+    enrolment = lms_services.enrolment_create(user=user, course=course)
+    attempt = lms_services.attempt_start(enrolment=enrolment)
+    lesson_id = attempt.snapshot["lesson_ids"][0]
+    assert client.get(reverse("lms:lesson", kwargs={"lesson_id": lesson_id})).status_code == 200
+    factories.answer_all_right(attempt)
+    response = client.post(
+        reverse("lms:attempt_submit", kwargs={"attempt_id": attempt.public_id}), follow=True
+    )
+    assert response.status_code == 200
+    certificate = Certificate.objects.get(user=user)
+    kinds = set(
+        OutboxMessage.objects.filter(payload__certificate_id=certificate.pk).values_list(
+            "kind", flat=True
+        )
+    )
+    assert kinds == {"certificates.pdf", "certificates.email"}
+    with translation.override("nl"):
+        prepared = translation.gettext(
+            "Your certificate is being prepared. It appears under “My certificates”, and we "
+            "send you an e-mail when it is ready."
+        )
+    assert escape(prepared) in response.content.decode()
+
+
+def test_login_post_is_refused_with_503(client, redis_down, user):
+    response = client.post(
+        reverse("account_login"), {"login": user.email, "password": "wrong-password-1"}
+    )
+    assert response.status_code == 503
+    assert response["Retry-After"] == "60"
+
+
+def test_access_token_is_refused_with_503(client, redis_down):
+    response = client.get(
+        f"/api/v1/attempts/{uuid.uuid4()}", headers={"Authorization": "Bearer stm_not-a-real-token"}
+    )
+    assert response.status_code == 503
+    assert response.json()["code"] == "rate_limit_unavailable"

@@ -1,0 +1,109 @@
+"""The outbox: rows written with the transaction, dispatched after the commit or by the relay,
+run once, failures counted and given up to a person after MAX_ATTEMPTS."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from outbox import registry, services
+from outbox.models import OutboxMessage
+
+pytestmark = pytest.mark.django_db
+
+RUNS: list[dict] = []
+
+
+def _record(**payload):
+    RUNS.append(payload)
+
+
+def _fail(**payload):
+    raise OSError("disk full")
+
+
+registry.register("tests.record", _record)
+registry.register("tests.fail", _fail)
+
+
+@pytest.fixture(autouse=True)
+def _runs():
+    RUNS.clear()
+    yield
+    RUNS.clear()
+
+
+def test_a_rolled_back_transaction_leaves_no_work():
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.outbox_add(kind="tests.record", payload={"n": 1})
+        raise RuntimeError("the change failed")
+    assert not OutboxMessage.objects.exists()
+
+
+def test_unknown_kind_is_refused():
+    with pytest.raises(LookupError):
+        services.outbox_add(kind="tests.nobody", payload={})
+
+
+def test_run_marks_done_and_a_second_run_changes_nothing():
+    message = services.outbox_add(kind="tests.record", payload={"n": 2})
+    assert services.outbox_message_run(message_id=message.pk) is True
+    assert services.outbox_message_run(message_id=message.pk) is False
+    assert RUNS == [{"n": 2}]
+    message.refresh_from_db()
+    assert message.done_at is not None and message.attempts == 1
+
+
+def test_failures_are_counted_and_given_up_after_max_attempts():
+    message = services.outbox_add(kind="tests.fail", payload={})
+    for _ in range(services.MAX_ATTEMPTS):
+        with pytest.raises(OSError):
+            services.outbox_message_run(message_id=message.pk)
+    message.refresh_from_db()
+    assert message.attempts == services.MAX_ATTEMPTS
+    assert message.failed_at is not None and message.last_error == "OSError"
+    # given up: the relay leaves it, the stuck-work page shows it
+    later = timezone.now() + timedelta(hours=1)
+    assert message.pk not in services.outbox_due(now=later).values_list("pk", flat=True)
+    assert message.pk in services.outbox_stuck().values_list("pk", flat=True)
+
+
+def test_relay_picks_what_is_not_done_a_few_minutes_after_dispatch(settings):
+    settings.OUTBOX_REDISPATCH_SECONDS = 120
+    fresh = services.outbox_add(kind="tests.record", payload={"n": 3})
+    old = services.outbox_add(kind="tests.record", payload={"n": 4})
+    done = services.outbox_add(kind="tests.record", payload={"n": 5})
+    services.outbox_message_run(message_id=done.pk)
+    OutboxMessage.objects.filter(pk__in=[old.pk, done.pk]).update(
+        created_at=timezone.now() - timedelta(minutes=5)
+    )
+    due = set(services.outbox_due().values_list("pk", flat=True))
+    assert due == {old.pk}
+    assert fresh.pk not in due
+    # once handed over again it waits another few minutes
+    OutboxMessage.objects.filter(pk=old.pk).update(dispatched_at=timezone.now())
+    assert not services.outbox_due().exists()
+
+
+def test_stuck_lists_rows_older_than_15_minutes():
+    recent = services.outbox_add(kind="tests.record", payload={})
+    old = services.outbox_add(kind="tests.record", payload={})
+    OutboxMessage.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - timedelta(minutes=16)
+    )
+    assert list(services.outbox_stuck().values_list("pk", flat=True)) == [old.pk]
+    assert recent.pk
+
+
+def test_relay_waits_longer_after_each_dispatch(settings):
+    settings.OUTBOX_REDISPATCH_SECONDS = 120
+    message = services.outbox_add(kind="tests.record", payload={})
+    now = timezone.now()
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        dispatched_at=now - timedelta(seconds=200), dispatch_count=2
+    )
+    # dispatched twice: the next wait is 240 s, not 120 s
+    assert services.outbox_relay(now=now) == 0
+    OutboxMessage.objects.filter(pk=message.pk).update(dispatched_at=now - timedelta(seconds=250))
+    assert services.outbox_relay(now=now) == 1

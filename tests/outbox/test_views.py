@@ -1,0 +1,72 @@
+"""The stuck-work page: programme staff only, retry is a POST with CSRF."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import roles
+from outbox import services
+from outbox.models import OutboxMessage
+from tests.factories import UserFactory
+from tests.outbox.test_services import RUNS  # noqa: F401  (registers the test kinds)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff(db):
+    from cms.roles import ensure_roles
+
+    ensure_roles()
+    return UserFactory(role=roles.PROGRAMME_STAFF)
+
+
+@pytest.fixture
+def stuck():
+    message = services.outbox_add(kind="tests.fail", payload={"certificate_id": 7})
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        created_at=timezone.now() - timedelta(minutes=20),
+        attempts=services.MAX_ATTEMPTS,
+        failed_at=timezone.now(),
+        last_error="OSError",
+    )
+    return message
+
+
+def test_staff_see_stuck_work(client, staff, stuck):
+    client.force_login(staff)
+    response = client.get(reverse("outbox_stuck"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "tests.fail" in html and "certificate_id=7" in html and "OSError" in html
+
+
+def test_learners_are_refused(client, user, stuck):
+    client.force_login(user)
+    assert client.get(reverse("outbox_stuck")).status_code == 403
+    assert client.post(reverse("outbox_retry", args=[stuck.pk])).status_code == 403
+    stuck.refresh_from_db()
+    assert stuck.failed_at is not None
+
+
+def test_anonymous_is_sent_to_login(client, stuck):
+    response = client.get(reverse("outbox_stuck"))
+    assert response.status_code == 302
+
+
+def test_retry_resets_and_hands_over(client, staff, stuck):
+    client.force_login(staff)
+    assert client.get(reverse("outbox_retry", args=[stuck.pk])).status_code == 405
+    response = client.post(reverse("outbox_retry", args=[stuck.pk]))
+    assert response.status_code == 302
+    stuck.refresh_from_db()
+    assert stuck.failed_at is None and stuck.attempts == 0 and stuck.last_error == ""
+
+
+def test_retry_needs_the_csrf_token(staff, stuck):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff)
+    assert client.post(reverse("outbox_retry", args=[stuck.pk])).status_code == 403
