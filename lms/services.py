@@ -506,7 +506,7 @@ def _completion_record(*, attempt: Attempt) -> Completion | None:
     if latest is not None and not (
         latest.valid_until is not None and now >= latest.valid_until - RENEWAL_WINDOW
     ):
-        if score > latest.score:
+        if latest.score is None or score > latest.score:
             latest.score = score
             latest.attempt = attempt
             latest.save(update_fields=["score", "attempt"])
