@@ -23,6 +23,10 @@ from . import selectors, services
 from .errors import TrainingError
 from .models import Attendance, Delivery, Registration, TrainingSession
 
+#: Every 4xx this API can answer, in the error shape of docs/api.md (422: the schema's own
+#: refusal, 413: a body over the upload limit; config/api_errors.py).
+_ERRORS = codes_4xx | {413, 422}
+
 router = Router(tags=["trainings"], auth=AUTH)
 
 
@@ -133,7 +137,7 @@ def _registration_out(registration: Registration) -> dict:
 @router.get(
     "",
     auth=None,
-    response={200: SessionPage, codes_4xx: ErrorOut},
+    response={200: SessionPage, _ERRORS: ErrorOut},
     summary="Published sessions open for registration, per region, training and format",
 )
 def session_list(request: HttpRequest, filters: Query[SessionFilters]):
@@ -159,7 +163,7 @@ def session_list(request: HttpRequest, filters: Query[SessionFilters]):
 @router.get(
     "/{uuid:session_id}",
     auth=None,
-    response={200: SessionOut, codes_4xx: ErrorOut},
+    response={200: SessionOut, _ERRORS: ErrorOut},
     summary="One published session (a closed one with ?invitation=<token>)",
 )
 def session_detail(request: HttpRequest, session_id: UUID, invitation: str = ""):
@@ -168,7 +172,7 @@ def session_detail(request: HttpRequest, session_id: UUID, invitation: str = "")
 
 @router.post(
     "/{uuid:session_id}/registrations",
-    response={201: RegistrationOut, codes_4xx: ErrorOut},
+    response={201: RegistrationOut, _ERRORS: ErrorOut},
     summary="Register (a place, or the waiting list when the session is full)",
 )
 def register(
@@ -185,7 +189,7 @@ def register(
 
 @router.delete(
     "/{uuid:session_id}/registrations/me",
-    response={200: RegistrationOut, codes_4xx: ErrorOut},
+    response={200: RegistrationOut, _ERRORS: ErrorOut},
     summary="Cancel my registration (until the cancellation deadline)",
 )
 def cancel(request: HttpRequest, session_id: UUID):
@@ -200,7 +204,7 @@ def cancel(request: HttpRequest, session_id: UUID):
 
 @router.get(
     "/me/registrations",
-    response={200: list[RegistrationOut], codes_4xx: ErrorOut},
+    response={200: list[RegistrationOut], _ERRORS: ErrorOut},
     summary="My registrations (not cancelled)",
 )
 def my_registrations(request: HttpRequest):
@@ -209,7 +213,7 @@ def my_registrations(request: HttpRequest):
 
 @router.get(
     "/{uuid:session_id}/participants",
-    response={200: list[ParticipantOut], codes_4xx: ErrorOut},
+    response={200: list[ParticipantOut], _ERRORS: ErrorOut},
     summary="Registered participants and their attendance (trainers and organisers)",
 )
 def participants(request: HttpRequest, session_id: UUID, q: str = Query("", max_length=100)):
@@ -231,7 +235,7 @@ def participants(request: HttpRequest, session_id: UUID, q: str = Query("", max_
 
 @router.put(
     "/{uuid:session_id}/attendance",
-    response={200: AttendanceOut, codes_4xx: ErrorOut},
+    response={200: AttendanceOut, _ERRORS: ErrorOut},
     summary="Record a participant's attendance (trainers and organisers, until a week after)",
 )
 def attendance_mark(request: HttpRequest, session_id: UUID, body: AttendanceIn):

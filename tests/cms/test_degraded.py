@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
+from kombu import pools
 
 from certificates.models import Certificate
 from config.celery import app
@@ -54,6 +55,9 @@ def redis_down(settings):
     app.amqp._producer_pool = None
     yield
     app.conf.broker_url, app.conf.broker_transport_options = saved
+    # kombu keeps producer and connection pools in global registries: start them afresh, so
+    # later tests never reach a pool closed above
+    pools.reset()
     app._pool = None
     app.amqp._producer_pool = None
 
