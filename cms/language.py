@@ -62,6 +62,8 @@ class PreferredLanguageMiddleware:
             return None
         if translation.get_language_from_path(request.path_info):
             return None  # the address names its language
+        if request.GET.get("taal") == settings.LANGUAGE_CODE:
+            return None  # Dutch chosen on the page (the join page's choice, ADR 0016): stay
         # The cookie (an earlier choice) first, then Accept-Language, then Dutch.
         wanted = translation.get_language_from_request(request, check_path=False).split("-")[0]
         if wanted == settings.LANGUAGE_CODE or wanted not in site_languages():

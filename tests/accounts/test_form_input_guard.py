@@ -105,7 +105,7 @@ def test_the_csv_import_page_refuses_hostile_names(client, manager, organisation
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 400
-    assert "control or text-direction characters" in response.text
+    assert "stuur- of tekstrichtingstekens" in response.text  # the Dutch page's message
     assert not Invitation.objects.filter(organisation=organisation).exists()
 
 

@@ -295,6 +295,10 @@ def test_programme_staff_see_the_count_rise_and_download_the_csv(new_page, live_
     csv_link.focus()
     with page.expect_download(timeout=30_000) as download:
         page.keyboard.press("Enter")
-    rows = list(csv.reader(io.StringIO(download.value.path().read_text(encoding="utf-8-sig"))))
+    rows = list(
+        csv.reader(
+            io.StringIO(download.value.path().read_text(encoding="utf-8-sig")), delimiter=";"
+        )
+    )
     row = next(r for r in rows if r and r[0] == target.title)
     assert row[1:3] == ["2", "20000"], rows

@@ -714,7 +714,10 @@ def test_invite_form_and_csv_upload_take_a_language(client, organisation, manage
 
 def test_the_import_template_is_in_the_managers_language(client, organisation, manager):
     client.force_login(manager)
-    response = client.get(url("import_template", organisation.pk), HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(
+        url("import_template", organisation.pk), HTTP_ACCEPT_LANGUAGE="en", follow=True
+    )
+    assert response.redirect_chain[-1][0].startswith("/en/")  # the browser's language
     assert response.status_code == 200
     lines = response.content.decode().splitlines()
     assert lines[0] == "name,e-mail address,role,language"

@@ -331,8 +331,8 @@ def test_the_role_filter_and_a_revocation_reach_every_report(staff_client, focal
 def test_programme_staff_enter_n_of_an_all_of_n_target_on_the_dashboard(staff_client):
     targets_ensure()
     target = Target.objects.get(code="module-4-aandachtsfunctionarissen")
-    url = reverse("reporting:target_population", args=[target.pk])
     with translation.override("en"):
+        url = reverse("reporting:target_population", args=[target.pk])
         page = staff_client.get(reverse("reporting:dashboard")).content.decode()
         assert "Not entered yet: programme staff enter the number of people" in page
         assert "waiting for N: the size of the whole group is not entered yet" in page

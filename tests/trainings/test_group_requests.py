@@ -76,7 +76,9 @@ def test_propose_agree_then_accept(user, kind, region):
     with pytest.raises(TrainingError):
         services.group_request_agree(request=request, user=organiser)
     agreed = services.group_request_agree(request=request, user=user)
-    assert agreed.status == "pending" and agreed.preferred_dates.startswith("Agreed")
+    assert agreed.status == "pending" and agreed.preferred_dates.startswith(
+        "Afgesproken"
+    )  # Dutch, the default
 
 
 def test_decline_needs_a_reason(user, kind, region):
