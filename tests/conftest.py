@@ -190,3 +190,15 @@ def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2):
             return result
         time.sleep(interval)
     raise AssertionError("condition not met within timeout")
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts (and ends) in the default language: a course page served in-process
+    activates its course's language for the rest of the thread (CoursePage.activate_language),
+    which would otherwise give the next test's `reverse()` a /pl/ prefix."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
