@@ -48,34 +48,6 @@ def organisation_reminders_send(organisation_id: int) -> int:
 
 
 @shared_task(**TASK_OPTIONS)
-def invitation_send(invitation_id: int) -> bool:
-    from .models import Invitation
-    from .services import invitation_email_send
-
-    invitation = Invitation.objects.filter(
-        pk=invitation_id, accepted=False, sent_at__isnull=True
-    ).first()
-    if invitation is None:
-        return False
-    invitation_email_send(invitation=invitation)
-    return True
-
-
-@shared_task(**TASK_OPTIONS)
-def manager_invitation_send(invitation_id: int) -> bool:
-    from .models import ManagerInvitation
-    from .services import manager_invitation_email_send
-
-    invitation = ManagerInvitation.objects.filter(
-        pk=invitation_id, accepted_at__isnull=True, sent_at__isnull=True
-    ).first()
-    if invitation is None:
-        return False
-    manager_invitation_email_send(invitation=invitation)
-    return True
-
-
-@shared_task(**TASK_OPTIONS)
 def managers_email(organisation_id: int, template: str) -> int:
     from .models import Organisation
     from .services import managers_email as send
