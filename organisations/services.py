@@ -4,8 +4,10 @@ import calendar
 import csv
 import io
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -18,7 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import pgettext_lazy
 
 from accounts import roles
 from accounts.plain_text import MESSAGE as PLAIN_TEXT_MESSAGE
@@ -720,16 +722,31 @@ CSV_COLUMNS = ("name", "email", "role", "language")
 EXPORT_COLUMNS = (*CSV_COLUMNS, "joined_at", "status")
 
 
+#: Each column's header, translated (the same msgids as before: "CSV column" context).
+COLUMN_LABELS = {
+    "name": pgettext_lazy("CSV column", "name"),
+    "email": pgettext_lazy("CSV column", "e-mail address"),
+    "role": pgettext_lazy("CSV column", "role"),
+    "language": pgettext_lazy("CSV column", "language"),
+    "joined_at": pgettext_lazy("CSV column", "joined on"),
+    "status": pgettext_lazy("CSV column", "training"),
+}
+
+
 def _column_label(column: str) -> str:
-    labels = {
-        "name": pgettext("CSV column", "name"),
-        "email": pgettext("CSV column", "e-mail address"),
-        "role": pgettext("CSV column", "role"),
-        "language": pgettext("CSV column", "language"),
-        "joined_at": pgettext("CSV column", "joined on"),
-        "status": pgettext("CSV column", "training"),
-    }
-    return labels[column]
+    return str(COLUMN_LABELS[column])
+
+
+def _aliases(words: dict[str, str], labels: Iterable[tuple[str, Any]]) -> dict[str, str]:
+    """What a cell may say for a value (header or role): the `words` managers type themselves,
+    each value's code, and its lazy label translated into every interface language; lower case."""
+    aliases = dict(words)
+    for value, label in labels:
+        aliases[value] = value
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                aliases[str(label).strip().lower()] = value
+    return aliases
 
 
 #: Headers people type themselves, besides the translated column names.
@@ -760,15 +777,6 @@ HEADER_WORDS = {
     "język": "language",
     "idioma": "language",
 }
-
-
-def _header_aliases() -> dict[str, str]:
-    aliases = dict(HEADER_WORDS)
-    for language, _name in settings.LANGUAGES:
-        with translation.override(language):
-            for column in CSV_COLUMNS:
-                aliases[_column_label(column).strip().lower()] = column
-    return aliases
 
 
 #: Words managers use in their own staff lists, besides the role codes and the role names in
@@ -807,16 +815,6 @@ ROLE_WORDS = {
     "otro": "other",
     "otros": "other",
 }
-
-
-def _role_aliases() -> dict[str, str]:
-    aliases = dict(ROLE_WORDS)
-    for value, label in StaffMembership.Role.choices:
-        aliases[value] = value
-        for language, _name in settings.LANGUAGES:
-            with translation.override(language):
-                aliases[str(label).strip().lower()] = value
-    return aliases
 
 
 def _language_aliases() -> dict[str, str]:
@@ -895,7 +893,9 @@ def members_csv_parse(*, content: bytes | str, default_language: str = "") -> li
         raise _rejected(1, _("The file is empty."))
     delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
     reader = csv.reader(io.StringIO(content), delimiter=delimiter)
-    header_aliases = _header_aliases()
+    header_aliases = _aliases(
+        HEADER_WORDS, [(column, COLUMN_LABELS[column]) for column in CSV_COLUMNS]
+    )
     try:
         first = next(reader)
     except csv.Error as exc:
@@ -907,7 +907,7 @@ def members_csv_parse(*, content: bytes | str, default_language: str = "") -> li
             _("The first row must name the columns: %(columns)s.")
             % {"columns": ", ".join(_column_label(column) for column in CSV_COLUMNS)},
         )
-    roles_by_alias = _role_aliases()
+    roles_by_alias = _aliases(ROLE_WORDS, StaffMembership.Role.choices)
     languages_by_alias = _language_aliases()
     rows: list[ImportRow] = []
     errors: list[dict] = []
