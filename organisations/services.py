@@ -1030,12 +1030,18 @@ def members_import(
     )
 
 
+def spreadsheet_safe(value):
+    """`value` as a spreadsheet cell: text that spreadsheet programs would run as a formula gets
+    a leading apostrophe, so it is shown as text (CSV injection); numbers, dates and other values
+    stay as they are. The one guard for every CSV and XLSX export (reporting's too)."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
 def csv_cell(value) -> str:
-    """A cell that spreadsheet programs show as text, never run as a formula."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
+    """A CSV cell as text, never run as a formula."""
+    return spreadsheet_safe("" if value is None else str(value))
 
 
 def members_export_csv(*, organisation: Organisation) -> str:
