@@ -4,21 +4,13 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import language_choices
 
 from .models import Location, Organisation, StaffMembership
+from .services import EDITABLE_FIELDS
 
 
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = [
-            "name",
-            "kind",
-            "address",
-            "municipality",
-            "region",
-            "kvk_number",
-            "declared_staff",
-            "public_listing",
-        ]
+        fields = list(EDITABLE_FIELDS)
         widgets = {"kind": forms.RadioSelect}
         help_texts = {
             "kvk_number": _("8 digits, from the Chamber of Commerce register."),

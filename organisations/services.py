@@ -70,7 +70,8 @@ MAX_IMPORT_BYTES = 1_000_000
 #: Session key: what a visitor chose to join before signing up or logging in (ADR 0016).
 JOIN_SESSION_KEY = "organisations.join"
 MAX_IMPORT_ROWS = 5_000
-EDITABLE_FIELDS = {
+#: What a manager registers and may change (the form's fields, in this order, and the API's).
+EDITABLE_FIELDS = (
     "name",
     "kind",
     "address",
@@ -79,7 +80,7 @@ EDITABLE_FIELDS = {
     "kvk_number",
     "declared_staff",
     "public_listing",
-}
+)
 #: Spreadsheet programs run cells starting with these as formulas (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -348,7 +349,7 @@ def organisation_registration_review(
 def organisation_update(*, organisation: Organisation, data: dict) -> Organisation:
     """Change an organisation's details. The declared staff can never go below the people who
     have joined: they are staff too, and the 60% would otherwise be computed over too few."""
-    unknown = set(data) - EDITABLE_FIELDS
+    unknown = set(data).difference(EDITABLE_FIELDS)
     if unknown:
         raise OrganisationError(
             _("These fields cannot be changed: %(fields)s.")
