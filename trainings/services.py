@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from lms import services as lms_services
 from lms.models import Completion
 from lms.signals import course_passed
 
@@ -395,9 +396,10 @@ def training_complete(
     *, registration: Registration, now: datetime | None = None
 ) -> Completion | None:
     """Create the person's Completion for the format (once per person and format, whatever
-    session they attended) and announce it with lms's `course_passed`, so certificates issues
-    it on the worker exactly as for an e-learning pass. None when the format gives no
-    certificate, the prerequisite e-learning is not passed, or the person completed before."""
+    session they attended) through lms, and announce it with lms's `course_passed` in the same
+    transaction, exactly as an e-learning pass: certificates records the certificate, reporting
+    its kept counts. None when the format gives no certificate, the prerequisite e-learning is
+    not passed, or the person completed before."""
     now = now or timezone.now()
     session = registration.session
     fmt = session.training_format
@@ -412,24 +414,18 @@ def training_complete(
         title = fmt.localized.title
     try:
         with transaction.atomic():
-            completion = Completion.objects.create(
+            completion = lms_services.completion_create_training(
                 user=user,
-                source=Completion.Source.TRAINING,
-                course=None,
                 course_key=fmt.translation_key,
                 title=title,
-                cycle=1,
-                attempt=None,
-                score=None,
                 completed_at=rules.completion_time(now=now, ends_at=session.ends_at),
-                valid_until=None,
             )
             TrainingCompletion.objects.create(
                 completion=completion, session=session, registration=registration
             )
+            course_passed.send(sender=Completion, completion=completion)
     except IntegrityError:
         return None  # a concurrent check-in of the same person won
-    transaction.on_commit(lambda: course_passed.send(sender=Completion, completion=completion))
     return completion
 
 
