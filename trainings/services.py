@@ -429,6 +429,32 @@ def training_complete(
     return completion
 
 
+def trainings_complete_after_prerequisite(*, completion: Completion) -> list[Completion]:
+    """Blended learning in the other order: the person attended in full before passing the
+    prerequisite e-learning `completion` is for. Each format that asks for that e-learning and
+    that they attended is completed now (called from lms's `course_passed`, in the pass's
+    transaction)."""
+    if completion.source != Completion.Source.ELEARNING:
+        return []
+    attended = (
+        Registration.objects.filter(
+            user_id=completion.user_id,
+            status=Status.REGISTERED,
+            attendance__status=Attendance.Status.PRESENT,
+            session__training_format__prerequisite_course__translation_key=completion.course_key,
+            completion_link__isnull=True,
+        )
+        .select_related("session__training_format__prerequisite_course", "user")
+        .order_by("session__ends_at", "pk")
+    )
+    completed = []
+    for registration in attended:  # one per format: training_complete skips the rest
+        created = training_complete(registration=registration, now=completion.completed_at)
+        if created is not None:
+            completed.append(created)
+    return completed
+
+
 # ----------------------------------------------------------------------------- group requests
 
 

@@ -212,6 +212,26 @@ def test_prerequisite_required_for_completion(trainer):
     assert not Completion.objects.filter(source="training").exists()
 
 
+def test_passing_the_prerequisite_after_attending_completes_the_training(trainer):
+    course = make_course(title="BUIT")
+    fmt = make_format(prerequisite_course=course)
+    registration = _attending(training_format=fmt)
+    services.attendance_mark(registration=registration, status="present", marked_by=trainer)
+    other = _attending(user=registration.user, training_format=make_format(title="Anders"))
+    services.attendance_mark(registration=other, status="absent", marked_by=trainer)
+    assert not Completion.objects.filter(source="training").exists()
+
+    passed = pass_course(registration.user, course)
+
+    training = Completion.objects.get(source="training")
+    assert (training.user, training.course_key) == (registration.user, fmt.translation_key)
+    assert TrainingCompletion.objects.get(completion=training).registration == registration
+    assert Certificate.objects.filter(completion=training).exists()
+    assert training.completed_at <= passed.completed_at
+    # passing it again later (a renewal) does not complete the training twice
+    assert services.trainings_complete_after_prerequisite(completion=passed) == []
+
+
 def test_one_completion_per_person_and_format(trainer):
     fmt = make_format()
     user = UserFactory()
