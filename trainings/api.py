@@ -21,7 +21,7 @@ from courses.api import PageQuery
 
 from . import selectors, services
 from .errors import TrainingError
-from .models import Attendance, Delivery, Registration, TrainingSession
+from .models import Attendance, Delivery, Registration, TrainingFormat, TrainingSession
 
 #: Every 4xx this API can answer, in the error shape of docs/api.md (422: the schema's own
 #: refusal, 413: a body over the upload limit; config/api_errors.py).
@@ -95,10 +95,14 @@ class SessionFilters(PageQuery):
     delivery: Delivery | None = None
 
 
-def _session_out(session: TrainingSession, places_taken: int | None = None) -> dict:
+def _session_out(
+    session: TrainingSession,
+    places_taken: int | None = None,
+    training: TrainingFormat | None = None,
+) -> dict:
     from django.urls import reverse
 
-    training = session.training_format.localized
+    training = training or session.training_format.localized
     prerequisite = session.training_format.prerequisite_course
     if places_taken is None:
         places_taken = session.registrations.filter(status=Registration.Status.REGISTERED).count()
@@ -151,9 +155,13 @@ def session_list(request: HttpRequest, filters: Query[SessionFilters]):
     )
     count = sessions.count()
     start = (filters.page - 1) * filters.page_size
-    page = sessions[start : start + filters.page_size]
+    page = list(sessions[start : start + filters.page_size])
+    trainings = selectors.formats_localized(s.training_format for s in page)
     return {
-        "items": [_session_out(s, s.registered_count) for s in page],  # type: ignore[attr-defined]
+        "items": [
+            _session_out(s, s.registered_count, trainings[s.training_format_id])  # type: ignore[attr-defined]
+            for s in page
+        ],
         "count": count,
         "page": filters.page,
         "page_size": filters.page_size,

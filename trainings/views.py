@@ -35,17 +35,20 @@ def session_list(request):
     formats = list(selectors.formats_listed())
     if training_key not in {str(f.translation_key) for f in formats}:
         training_key = ""
-    sessions = selectors.sessions_listed(
-        region=region, training_format_key=training_key or None, delivery=delivery
+    sessions = list(
+        selectors.sessions_listed(
+            region=region, training_format_key=training_key or None, delivery=delivery
+        )
     )
+    trainings = selectors.formats_localized([*formats, *(s.training_format for s in sessions)])
     return render(
         request,
         "trainings/session_list.html",
         {
-            "sessions": sessions,
+            "sessions": [(session, trainings[session.training_format_id]) for session in sessions],
             "regions": regions,
             "region": region,
-            "formats": formats,
+            "formats": [trainings[f.pk] for f in formats],
             "training_key": training_key,
             "deliveries": Delivery.choices,
             "delivery": delivery,
@@ -162,7 +165,7 @@ def session_ics(request, public_id):
 @require_GET
 def region_ics(request, slug):
     region = get_object_or_404(Region, slug=slug)
-    sessions = selectors.sessions_listed(region=region)
+    sessions = list(selectors.sessions_listed(region=region))
     return _ics_response(
         calendar.region_feed(name=str(region), sessions=sessions), f"trainingen-{region.slug}.ics"
     )
@@ -171,12 +174,17 @@ def region_ics(request, slug):
 @login_required
 @require_GET
 def my_trainings(request):
+    registrations = list(selectors.my_registrations(user=request.user))
+    trained = list(selectors.sessions_for_trainer(user=request.user))
+    trainings = selectors.formats_localized(
+        [r.session.training_format for r in registrations] + [s.training_format for s in trained]
+    )
     return render(
         request,
         "trainings/mine.html",
         {
-            "registrations": selectors.my_registrations(user=request.user),
-            "trained_sessions": selectors.sessions_for_trainer(user=request.user),
+            "registrations": [(r, trainings[r.session.training_format_id]) for r in registrations],
+            "trained_sessions": [(s, trainings[s.training_format_id]) for s in trained],
         },
     )
 
@@ -312,10 +320,12 @@ def group_request_new(request):
 @login_required
 @require_GET
 def group_requests(request):
+    requests = list(selectors.group_requests_for(user=request.user))
+    trainings = selectors.formats_localized(r.training_format for r in requests)
     return render(
         request,
         "trainings/group_requests.html",
-        {"requests": selectors.group_requests_for(user=request.user)},
+        {"requests": [(r, trainings[r.training_format_id]) for r in requests]},
     )
 
 
