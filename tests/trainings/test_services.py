@@ -305,3 +305,13 @@ def test_capacity_holds_under_100_concurrent_registrations():
     assert rows.filter(status="waiting").count() == 38
     promoted = {r.pk for r in rows.filter(promoted_at__isnull=False)}
     assert promoted == {first_waiting[0].pk, first_waiting[1].pk}
+
+
+def test_tasks_take_the_projects_safe_defaults():
+    """acks_late etc. come from the CELERY_TASK_* settings, not from a copy in each app."""
+    from trainings import tasks
+
+    for task in (tasks.registration_email, tasks.registrations_remind, tasks.group_request_email):
+        assert task.acks_late is True
+        assert task.reject_on_worker_lost is True
+        assert task.serializer == "json"
