@@ -179,6 +179,23 @@ def _language(user) -> str:
     return preferred if preferred in languages else settings.LANGUAGE_CODE
 
 
+def _may_email(user) -> bool:
+    return bool(user.is_active and user.email and user.anonymised_at is None)
+
+
+def _send(*, user, template: str, context: dict) -> None:
+    """trainings/email/<template>_subject.txt and _body.txt, rendered in the active language
+    (the caller overrides it with the person's), to the person."""
+    subject = render_to_string(f"trainings/email/{template}_subject.txt", context)
+    body = render_to_string(f"trainings/email/{template}_body.txt", context)
+    send_mail(
+        subject=" ".join(subject.split()),
+        message=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[user.email],
+    )
+
+
 def registration_email_send(*, registration: Registration, kind: str) -> bool:
     """Send one of the registration e-mails in the person's language. The confirmation and the
     reminder are sent once (marked under a row lock); a promotion is sent when it happens."""
@@ -191,7 +208,7 @@ def registration_email_send(*, registration: Registration, kind: str) -> bool:
             .get(pk=registration.pk)
         )
         user = locked.user
-        if not (user.is_active and user.email and user.anonymised_at is None):
+        if not _may_email(user):
             return False
         if locked.status == Status.CANCELLED:
             return False
@@ -215,14 +232,7 @@ def registration_email_send(*, registration: Registration, kind: str) -> bool:
                 "calendar_url": settings.SITE_URL
                 + reverse("trainings:session_ics", args=[session.public_id]),
             }
-            subject = render_to_string(f"trainings/email/{kind}_subject.txt", context)
-            body = render_to_string(f"trainings/email/{kind}_body.txt", context)
-        send_mail(
-            subject=" ".join(subject.split()),
-            message=body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[user.email],
-        )
+            _send(user=user, template=kind, context=context)
         now = timezone.now()
         if kind == "confirmation":
             locked.confirmation_sent_at = now
@@ -589,7 +599,7 @@ def _enqueue_group_request_email(request_id: int) -> None:
 def group_request_email_send(*, request: GroupRequest) -> bool:
     """Tell the requester the organiser's answer, in their language."""
     user = request.requested_by
-    if not (user.is_active and user.email and user.anonymised_at is None):
+    if not _may_email(user):
         return False
     if request.status == GroupRequest.Status.PENDING:
         return False
@@ -608,12 +618,5 @@ def group_request_email_send(*, request: GroupRequest) -> bool:
             "request_url": settings.SITE_URL
             + reverse("trainings:group_request", args=[request.pk]),
         }
-        subject = render_to_string("trainings/email/group_request_subject.txt", context)
-        body = render_to_string("trainings/email/group_request_body.txt", context)
-    send_mail(
-        subject=" ".join(subject.split()),
-        message=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[user.email],
-    )
+        _send(user=user, template="group_request", context=context)
     return True
