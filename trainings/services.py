@@ -263,11 +263,7 @@ def registrations_remind(*, now: datetime | None = None) -> int:
 # ----------------------------------------------------------------------------- attendance
 
 
-def attendance_code_issue(
-    *, session: TrainingSession, now: datetime | None = None
-) -> TrainingSession:
-    """A new short code for participants to scan or type; the previous one stops working."""
-    now = now or timezone.now()
+def _attendance_window_check(*, session: TrainingSession, now: datetime) -> None:
     if not rules.attendance_window_open(
         now=now, starts_at=session.starts_at, ends_at=session.ends_at
     ):
@@ -278,6 +274,14 @@ def attendance_code_issue(
             code="attendance_closed",
             status=403,
         )
+
+
+def attendance_code_issue(
+    *, session: TrainingSession, now: datetime | None = None
+) -> TrainingSession:
+    """A new short code for participants to scan or type; the previous one stops working."""
+    now = now or timezone.now()
+    _attendance_window_check(session=session, now=now)
     code = "".join(secrets.choice(ATTENDANCE_CODE_ALPHABET) for _i in range(ATTENDANCE_CODE_LENGTH))
     session.attendance_code = code
     session.attendance_code_expires_at = now + timedelta(minutes=rules.ATTENDANCE_CODE_MINUTES)
@@ -345,16 +349,7 @@ def attendance_mark(
             code="not_registered",
             status=409,
         )
-    if not rules.attendance_window_open(
-        now=now, starts_at=session.starts_at, ends_at=session.ends_at
-    ):
-        raise TrainingError(
-            _(
-                "Attendance can be recorded from half an hour before the start until a week after the end."
-            ),
-            code="attendance_closed",
-            status=403,
-        )
+    _attendance_window_check(session=session, now=now)
     if status == Attendance.Status.PARTIAL:
         if left_at is None:
             raise TrainingError(
