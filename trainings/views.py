@@ -1,6 +1,10 @@
 """Pages of trainings on location: the session list, a session (register, cancel, calendar
 file), my trainings, the trainer's attendance list (375 px first) and the attendance code."""
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, NamedTuple
+
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_time
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Region
@@ -20,6 +25,9 @@ from . import calendar, rules, selectors, services
 from .errors import TrainingError
 from .forms import AcceptForm, DeclineForm, GroupRequestForm, ProposeForm
 from .models import Attendance, Delivery, Registration, TrainingSession
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 INVITATION_PARAM = "uitnodiging"
 
@@ -329,15 +337,39 @@ def group_requests(request):
     )
 
 
+class _Decision(NamedTuple):
+    form: type[forms.Form]
+    decide: Callable[..., object]
+    heading: "StrOrPromise"
+    button: "StrOrPromise"
+
+
+#: The organiser's answers to a group request, in the order the page shows them (the first is
+#: the primary action): each is a form whose cleaned data goes to its service.
+DECISIONS = {
+    "accept": _Decision(
+        AcceptForm,
+        services.group_request_accept,
+        _lazy("Accept and plan the session"),
+        _lazy("Accept"),
+    ),
+    "propose": _Decision(
+        ProposeForm,
+        services.group_request_propose,
+        _lazy("Propose another date"),
+        _lazy("Propose"),
+    ),
+    "decline": _Decision(
+        DeclineForm, services.group_request_decline, _lazy("Decline"), _lazy("Decline")
+    ),
+}
+
+
 @login_required
 def group_request_detail(request, pk: int):
     group_request = get_object_or_404(selectors.group_requests_for(user=request.user), pk=pk)
     may_decide = selectors.may_decide(user=request.user, request=group_request)
-    forms_by_action = {
-        "accept": AcceptForm(prefix="accept"),
-        "propose": ProposeForm(prefix="propose"),
-        "decline": DeclineForm(prefix="decline"),
-    }
+    bound = {action: decision.form(prefix=action) for action, decision in DECISIONS.items()}
     error = None
     action = request.POST.get("action", "") if request.method == "POST" else ""
     if action == "agree":
@@ -348,27 +380,15 @@ def group_request_detail(request, pk: int):
         else:
             messages.success(request, _("You agreed to the proposed date."))
             return redirect("trainings:group_request", pk=pk)
-    elif action in forms_by_action:
+    elif action in DECISIONS:
         if not may_decide:
             raise PermissionDenied
-        form = {"accept": AcceptForm, "propose": ProposeForm, "decline": DeclineForm}[action](
-            request.POST, prefix=action
-        )
-        forms_by_action[action] = form
+        form = bound[action] = DECISIONS[action].form(request.POST, prefix=action)
         if form.is_valid():
             try:
-                if action == "accept":
-                    services.group_request_accept(
-                        request=group_request, by=request.user, **form.cleaned_data
-                    )
-                elif action == "propose":
-                    services.group_request_propose(
-                        request=group_request, by=request.user, **form.cleaned_data
-                    )
-                else:
-                    services.group_request_decline(
-                        request=group_request, by=request.user, **form.cleaned_data
-                    )
+                DECISIONS[action].decide(
+                    request=group_request, by=request.user, **form.cleaned_data
+                )
             except TrainingError as exc:
                 error = exc
             else:
@@ -376,7 +396,7 @@ def group_request_detail(request, pk: int):
                 return redirect("trainings:group_request", pk=pk)
     elif request.method == "POST":
         error = TrainingError(_("Unknown action."), code="invalid", status=400)
-    invalid = any(f.is_bound and f.errors for f in forms_by_action.values())
+    invalid = any(f.is_bound and f.errors for f in bound.values())
     status = error.status if error else (400 if invalid else 200)
     return render(
         request,
@@ -385,7 +405,10 @@ def group_request_detail(request, pk: int):
             "group_request": group_request,
             "may_decide": may_decide,
             "is_requester": group_request.requested_by_id == request.user.pk,
-            "forms": forms_by_action,
+            "decisions": [
+                (action, bound[action], decision.heading, decision.button)
+                for action, decision in DECISIONS.items()
+            ],
             "error": error,
         },
         status=status,
