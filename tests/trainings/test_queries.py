@@ -5,7 +5,9 @@ requests), also in a language the formats are translated into."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from wagtail.models import Locale
@@ -92,3 +94,68 @@ def test_marking_attendance_costs_a_fixed_number_of_queries(busy, django_assert_
     with django_assert_max_num_queries(45):  # includes the completion and its certificate
         answer = client.post(url, {"registration": registration.pk, "status": "present"})
     assert answer.status_code == 302
+
+
+LISTS = {
+    "session list": (lambda: reverse("trainings:list"), {"regio": "utrecht"}),
+    "my trainings": (lambda: reverse("trainings:mine"), {}),
+    "group requests": (lambda: reverse("trainings:group_requests"), {}),
+    "region feed": (lambda: reverse("trainings:region_ics", args=["utrecht"]), {}),
+    "api list": (lambda: "/api/v1/trainings", {"region": "utrecht", "page_size": 50}),
+}
+
+
+def _add_sessions(trainer, count: int, english) -> list:
+    """`count` more formats (each also in English), each with a session in Utrecht that
+    `trainer` trains, organises and is registered for, and a group request by `trainer`."""
+    sessions = []
+    for _ in range(count):
+        fmt = make_format(title="Training")
+        fmt.organisers.add(trainer)
+        fmt.copy_for_translation(english).save()
+        session = make_session(fmt)
+        session.trainers.add(trainer)
+        Registration.objects.create(session=session, user=trainer, status="registered")
+        services.group_request_create(
+            user=trainer,
+            training_format=fmt,
+            organisation_name="School",
+            group_size=30,
+            region=session.region,
+            preferred_dates="dinsdagochtend",
+        )
+        sessions.append(session)
+    return sessions
+
+
+def _get_all(client, language: str) -> dict[str, tuple[int, str]]:
+    """Per list: the number of queries and the answer's text."""
+    answers = {}
+    for name, (url, params) in LISTS.items():
+        with translation.override(language):
+            path = url()
+        with CaptureQueriesContext(connection) as queries:
+            answer = client.get(path, params, headers={"accept-language": language})
+        assert answer.status_code == 200, name
+        answers[name] = (len(queries), answer.content.decode())
+    return answers
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_list_pages_cost_as_many_queries_for_30_sessions_as_for_5(trainer, language):
+    """Not just below a ceiling: the count does not grow with the number of rows."""
+    english = Locale.objects.get_or_create(language_code="en")[0]
+    client = Client()
+    assert client.login(email=trainer.email, password=PASSWORD)
+    sessions = _add_sessions(trainer, 5, english)
+    _get_all(client, language)  # warm the per-process caches (site, locales)
+    few = _get_all(client, language)
+    sessions += _add_sessions(trainer, 25, english)
+    many = _get_all(client, language)
+    assert {name: count for name, (count, _text) in many.items()} == {
+        name: count for name, (count, _text) in few.items()
+    }
+    for name in ("session list", "my trainings", "region feed", "api list"):
+        text = many[name][1]
+        assert all(str(s.public_id) in text for s in sessions), name
+    assert many["group requests"][1].count("School") == 30
