@@ -127,9 +127,12 @@ def lesson_state(*, user, lesson) -> tuple[Enrolment | None, Attempt | None]:
     return enrolment_for_lesson(user=user, lesson=lesson), None
 
 
-def lesson_navigation(*, enrolment: Enrolment, lesson_ids: list[int]) -> list[dict[str, Any]]:
+def lesson_navigation(
+    *, enrolment: Enrolment, lesson_ids: list[int]
+) -> tuple[list[dict[str, Any]], frozenset[int]]:
     """The live lessons of a learner's path in order, each with whether the learner completed
-    it, in one query."""
+    it, and the lessons of the path the learner completed (live or not: `rules.lessons_done`
+    counts the whole path, as `course_progress` does), in one query."""
     from courses.models import LessonPage
 
     completed = LessonProgress.objects.filter(
@@ -137,12 +140,12 @@ def lesson_navigation(*, enrolment: Enrolment, lesson_ids: list[int]) -> list[di
     )
     rows = {
         row["pk"]: row
-        for row in LessonPage.objects.live()
-        .filter(pk__in=lesson_ids)
+        for row in LessonPage.objects.filter(pk__in=lesson_ids)
         .annotate(completed=Exists(completed))
-        .values("pk", "title", "minutes", "completed")
+        .values("pk", "title", "minutes", "live", "completed")
     }
-    return [rows[pk] for pk in lesson_ids if pk in rows]
+    navigation = [rows[pk] for pk in lesson_ids if pk in rows and rows[pk]["live"]]
+    return navigation, frozenset(pk for pk, row in rows.items() if row["completed"])
 
 
 def scenario_walk(*, question: dict[str, Any], answers: dict[str, Answer]) -> dict[str, Any]:
@@ -305,7 +308,7 @@ def _progress(
         attempt=attempt,
         attempts=own,
         completed_lesson_ids=completed,
-        lessons_done=sum(1 for pk in path if pk in completed),
+        lessons_done=rules.lessons_done(path=path, completed=completed),
         lessons_total=len(path),
         resume_lesson_id=rules.resume_lesson(
             path=path,

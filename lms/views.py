@@ -304,16 +304,14 @@ def _lesson_items(
     return items
 
 
-def _render_lesson(
-    request, *, lesson, enrolment, attempt, navigation=None, errors=None, status=200
-):
+def _render_lesson(request, *, lesson, enrolment, attempt, errors=None, status=200):
     """The lesson page: the shared body and question markup (`fragments`), everything of the
     learner rendered for this request."""
     posted = request.POST if errors else None
     answers = {a.question_id: a for a in attempt.answers.all()}
     path = attempt.snapshot.get("lesson_ids", [])
-    if navigation is None:
-        navigation = selectors.lesson_navigation(enrolment=enrolment, lesson_ids=path)
+    # Lessons done: the read model's rule (`selectors.course_progress`), from the rows at hand.
+    navigation, completed = selectors.lesson_navigation(enrolment=enrolment, lesson_ids=path)
     position = next((i for i, row in enumerate(navigation) if row["pk"] == lesson.pk), 0)
     course = enrolment.course
     course.activate_language(request)
@@ -339,7 +337,8 @@ def _render_lesson(
         "position": position + 1,
         "previous": navigation[position - 1] if position > 0 else None,
         "next": navigation[position + 1] if position + 1 < len(navigation) else None,
-        "completed_count": sum(1 for row in navigation if row["completed"]),
+        "lessons_done": rules.lessons_done(path=path, completed=completed),
+        "lessons_total": len(path),
         "storyline_pending": services.attempt_storyline_pending(attempt),
         "shown": signing.dumps(
             {"lesson": lesson.pk, "at": int(timezone.now().timestamp())}, salt=_SHOWN_SALT
