@@ -385,19 +385,27 @@ def learner_progress(*, user, enrolments=None) -> list[CourseProgress]:
     ]
 
 
+def missing_prerequisites(*, user, course) -> list:
+    """The prerequisites of `course` the person has not passed (in any language version), in
+    two queries however many there are: what the course page lists and enrolling refuses."""
+    prerequisites = list(course.prerequisites.all())
+    if not prerequisites:
+        return []
+    passed_keys = set(
+        Completion.objects.filter(
+            user=user, course_key__in=[p.translation_key for p in prerequisites]
+        ).values_list("course_key", flat=True)
+    )
+    return [p for p in prerequisites if p.translation_key not in passed_keys]
+
+
 def course_learner_context(*, request, course) -> dict[str, Any]:
     """What a course page shows the learner (registered in courses.learner_context): their
     progress (`course_progress`) and the prerequisites they still miss."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"learning": None, "missing_prerequisites": []}
-    prerequisites = list(course.prerequisites.all())
-    passed_keys = set(
-        Completion.objects.filter(
-            user=user, course_key__in=[p.translation_key for p in prerequisites]
-        ).values_list("course_key", flat=True)
-    )
     return {
         "learning": course_progress(user=user, course=course),
-        "missing_prerequisites": [p for p in prerequisites if p.translation_key not in passed_keys],
+        "missing_prerequisites": missing_prerequisites(user=user, course=course),
     }
