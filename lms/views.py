@@ -126,13 +126,15 @@ def start(request, course_id: int):
     chosen after it (`storyline_choose`)."""
     course = _course_or_404(course_id)
     course.activate_language(request)
-    enrolment = Enrolment.objects.filter(user=request.user, course=course).first()
+    # The read model holds the enrolment, its current attempt and the retake rule's state.
+    progress = selectors.course_progress(user=request.user, course=course)
+    enrolment = progress.enrolment
     if enrolment is None:
         messages.info(request, _("Enrol in the course first."))
         return redirect(course.get_url(request))
     outline = course_outline(course=course)
     storylines = [storyline for storyline, _lessons in outline.storylines]
-    attempt = selectors.current_attempt(enrolment=enrolment)
+    attempt = progress.attempt
     form = AttemptStartForm(
         request.POST if request.method == "POST" else None,
         storylines=storylines,
@@ -161,7 +163,7 @@ def start(request, course_id: int):
         "form": form,
         "error": error,
         "attempt": attempt,
-        "retake": selectors.course_progress(user=request.user, course=course).retake,
+        "retake": progress.retake,
         "content_lang": course.locale.language_code,
         "foreign": course.locale.language_code != get_language(),
     }
