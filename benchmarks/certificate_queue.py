@@ -35,7 +35,6 @@ Asserts nothing: the figures are for people (the machine is often shared, so the
 
 import argparse
 import os
-import secrets
 import shutil
 import signal
 import socket
@@ -50,7 +49,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.scratch import scratch_database_url, setup_django  # noqa: E402
-from benchmarks.stack import Stack  # noqa: E402
+from benchmarks.stack import Stack, production_environment  # noqa: E402
 
 GOAL_RATE = 23.0  # certificates/s, as issue 7 puts it (20,000 in 15 minutes is 22.2/s)
 GOAL_COUNT = 20_000
@@ -348,19 +347,6 @@ def burst(attempts: list, *, stack: Stack) -> dict:
 # --- the run --------------------------------------------------------------------------------
 
 
-def settings_environment(files: Path) -> dict[str, str]:
-    """The production settings for this run, for this process and the worker alike."""
-    return {
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "SECRET_KEY": secrets.token_urlsafe(64),  # throwaway, lives as long as this run
-        "ALLOWED_HOSTS": "localhost,127.0.0.1",
-        "EMAIL_URL": "dummymail://",
-        "MEDIA_ROOT": str(files / "media"),
-        "VAR_DIR": str(files / "var"),
-        "AWS_STORAGE_BUCKET_NAME": "",  # PDFs on the local disk, never a configured bucket
-    }
-
-
 def _interrupt(*_args) -> None:
     raise KeyboardInterrupt
 
@@ -397,7 +383,7 @@ def main() -> None:
     files = Path(tempfile.mkdtemp(prefix="stm-certificate-queue-"))
     tag = uuid.uuid4().hex[:8]
     queue = f"bench-certificates-{tag}"
-    os.environ.update(settings_environment(files))
+    os.environ.update(production_environment(files))  # this process and the worker alike
     os.environ["LOG_LEVEL"] = "WARNING"  # this process: figures only
     worker_env = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "INFO"}
     # SIGTERM (e.g. from a CI timeout) unwinds like Ctrl-C, so the cleanup below runs

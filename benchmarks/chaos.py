@@ -36,7 +36,6 @@ import email
 import os
 import random
 import re
-import secrets
 import shutil
 import signal
 import socket
@@ -51,7 +50,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.scratch import scratch_database_url, setup_django  # noqa: E402
-from benchmarks.stack import Stack  # noqa: E402
+from benchmarks.stack import Stack, production_environment  # noqa: E402
 
 WORKER_APP_NAME = "chaos-worker"
 PAGES_5XX: list[str] = []
@@ -414,19 +413,14 @@ def main() -> None:
     mail_dir = files / "mail"
     mail_dir.mkdir()
     stack = Stack(files=files)
-    env_settings = {
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "ALLOWED_HOSTS": "testserver,localhost,127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "REDIS_URL": f"redis://127.0.0.1:{args.redis_port}/0",
-        "CACHE_URL": f"redis://127.0.0.1:{args.redis_port}/1",
-        "EMAIL_URL": f"filemail:///{mail_dir}",
-        "MEDIA_ROOT": str(files / "media"),
-        "VAR_DIR": str(files / "var"),
-        "AWS_STORAGE_BUCKET_NAME": "",
-        "LOG_LEVEL": "WARNING",
-    }
+    env_settings = production_environment(
+        files,
+        SECURE_SSL_REDIRECT="false",
+        REDIS_URL=f"redis://127.0.0.1:{args.redis_port}/0",
+        CACHE_URL=f"redis://127.0.0.1:{args.redis_port}/1",
+        EMAIL_URL=f"filemail:///{mail_dir}",  # every copy is a file to count
+        LOG_LEVEL="WARNING",
+    )
     os.environ.update(env_settings)
     worker_env = {
         **os.environ,

@@ -68,7 +68,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.scratch import scratch_database_url, setup_django  # noqa: E402
-from benchmarks.stack import Stack, die_with_parent  # noqa: E402
+from benchmarks.stack import Stack, die_with_parent, production_environment  # noqa: E402
 
 LOCUSTFILE = Path(__file__).with_name("journeys_locust.py")
 GOAL_P95_MS = 300.0
@@ -108,18 +108,13 @@ def static_files_ensure() -> None:
 
 def settings_environment(files: Path) -> dict[str, str]:
     """The production settings for every process of this run."""
-    return {
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "SECRET_KEY": secrets.token_urlsafe(64),  # throwaway, lives as long as this run
-        "ALLOWED_HOSTS": "localhost,127.0.0.1,testserver",
-        "EMAIL_URL": "dummymail://",
-        "MEDIA_ROOT": str(files / "media"),
+    return production_environment(
+        files,
         # collected static files (minutes to collect on a busy machine) last across runs
-        "VAR_DIR": str(Path(tempfile.gettempdir()) / "stm-journeys-var"),
-        "AWS_STORAGE_BUCKET_NAME": "",  # PDFs on the local disk, never a configured bucket
-        "DEMO_DATA_ALLOWED": "true",  # seed_demo in the scratch database only
-        "LOG_LEVEL": "WARNING",
-    }
+        VAR_DIR=str(Path(tempfile.gettempdir()) / "stm-journeys-var"),
+        DEMO_DATA_ALLOWED="true",  # seed_demo in the scratch database only
+        LOG_LEVEL="WARNING",
+    )
 
 
 # --- the data -------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ too, and Ctrl-C reaches only the benchmark, which then stops them in order) and 
 when the benchmark dies, even by SIGKILL. Its output goes to `<files>/<name>.log`."""
 
 import os
+import secrets
 import shlex
 import shutil
 import signal
@@ -20,6 +21,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # a busy shared machine takes minutes to import and start the web and worker processes
 STARTUP_SECONDS = 300
+
+
+def production_environment(files: Path, **extra: str) -> dict[str, str]:
+    """The production settings for every process of a run: a throwaway SECRET_KEY (it lives as
+    long as the run), e-mails rendered but not sent, PDFs and VAR_DIR in the run's folder (never
+    a configured bucket); `extra` adds or overrides variables."""
+    return {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "localhost,127.0.0.1,testserver",
+        "EMAIL_URL": "dummymail://",
+        "MEDIA_ROOT": str(files / "media"),
+        "VAR_DIR": str(files / "var"),
+        "AWS_STORAGE_BUCKET_NAME": "",
+        **extra,
+    }
 
 
 def die_with_parent() -> None:
