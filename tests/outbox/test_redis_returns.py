@@ -49,18 +49,19 @@ def test_work_written_while_redis_was_down_is_done_after_it_returns(tmp_path):
         pytest.skip("a live Celery worker needs Redis (set REDIS_URL)")
     stack = Stack(files=tmp_path)
     port = _free_port()
-    broker = stack.redis_start(port, persist=True)
     queue = f"test-return-{uuid.uuid4().hex[:8]}"
     own = Celery("stm-redis-returns", set_as_current=False)
-    own.config_from_object("django.conf:settings", namespace="CELERY")
-    own.conf.broker_url = broker
-    own.conf.broker_transport_options = settings.REDIS_BROKER_TRANSPORT_OPTIONS
-    own.conf.task_default_queue = queue
-    # the relay in the worker sends a row again one second after it was written or sent
-    env = {"REDIS_URL": broker, "CELERY_BROKER_URL": broker, "OUTBOX_REDISPATCH_SECONDS": "1"}
-    worker = celery_worker_spawn(queue, hostname=queue, env=env)
-    own.set_current()
+    worker = None
     try:
+        broker = stack.redis_start(port, persist=True)
+        own.config_from_object("django.conf:settings", namespace="CELERY")
+        own.conf.broker_url = broker
+        own.conf.broker_transport_options = settings.REDIS_BROKER_TRANSPORT_OPTIONS
+        own.conf.task_default_queue = queue
+        # the relay in the worker sends a row again one second after it was written or sent
+        env = {"REDIS_URL": broker, "CELERY_BROKER_URL": broker, "OUTBOX_REDISPATCH_SECONDS": "1"}
+        worker = celery_worker_spawn(queue, hostname=queue, env=env)  # skips on SQLite
+        own.set_current()
         hostname = f"{queue}@{socket.gethostname()}"
         wait_for(
             lambda: own.control.inspect(destination=[hostname], timeout=1).ping(),
@@ -95,10 +96,11 @@ def test_work_written_while_redis_was_down_is_done_after_it_returns(tmp_path):
         assert not OutboxMessage.objects.filter(pk__in=waiting, dispatch_count=0).exists()
     finally:
         app.set_current()
-        worker.terminate()
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        if worker is not None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                worker.kill()
         stack.stop_all()
         own.close()
