@@ -25,6 +25,7 @@ from accounts.plain_text import MESSAGE as PLAIN_TEXT_MESSAGE
 from accounts.plain_text import has_forbidden_characters
 from certificates import rules
 from certificates.codes import code_generate, code_normalise
+from certificates.services import absolute_url
 from outbox.models import OutboxMessage
 from outbox.services import outbox_add
 
@@ -188,10 +189,6 @@ def organisations_reconcile(*, limit: int = 5000) -> int:
         with transaction.atomic():
             _evaluate_on_commit(organisation_id, Cause.CERTIFICATE_CHANGED)
     return len(ids)
-
-
-def absolute_url(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
 
 
 def checked_language(language: str | None) -> str:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from certificates.codes import code_display
 from certificates.pdf import pdf_render
 from certificates.qr import qr_svg
-from certificates.services import ARCHIVE_MAX
+from certificates.services import ARCHIVE_MAX, absolute_url
 
 from . import selectors, services
 from .errors import Forbidden, ImportRejected, NotFound, OrganisationError
@@ -47,7 +47,7 @@ def _organisation(request, pk: int, **rights) -> Organisation:
 def _verify_url(code: str) -> str:
     # language neutral, like the personal certificates: /verify/<code> serves the default language
     with override(settings.LANGUAGE_CODE):
-        return services.absolute_url(reverse("verify", args=[code]))
+        return absolute_url(reverse("verify", args=[code]))
 
 
 @login_required
