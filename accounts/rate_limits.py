@@ -12,11 +12,13 @@ guards a secret refuses (``StoreUnavailable``), any other lets the request throu
 """
 
 import logging
+import socket
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
+from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
@@ -34,19 +36,17 @@ def _store():
     return caches["limits"]
 
 
-def _is_store_failure(exc: Exception) -> bool:
-    """An error of the Redis client (redis-py or django-redis: they raise several kinds), as
-    opposed to a bug, which must not be mistaken for an outage."""
-    return type(exc).__module__.split(".")[0] in {"redis", "django_redis"}
+#: What the store raises while Redis is down: redis-py's errors, which django-redis re-raises
+#: (with IGNORE_EXCEPTIONS off), and the bare socket timeout django-redis also catches. Anything
+#: else is a bug and must not be mistaken for an outage.
+STORE_ERRORS = (RedisError, socket.timeout)
 
 
 def store_available() -> bool:
     """True when the counters can be read."""
     try:
         _store().get("rate-limit-store-check")
-    except Exception as exc:
-        if not _is_store_failure(exc):
-            raise
+    except STORE_ERRORS as exc:
         logger.warning("rate-limit store unavailable: %s", type(exc).__name__)
         return False
     return True
@@ -94,9 +94,7 @@ class FixedWindow:
         """Hits in the current window (0 while the store is down, unless it guards a secret)."""
         try:
             return int(_store().get(self._key(subject)) or 0)
-        except Exception as exc:
-            if not _is_store_failure(exc):
-                raise
+        except STORE_ERRORS as exc:
             self._store_down(exc)
             return 0
 
@@ -116,9 +114,7 @@ class FixedWindow:
             except ValueError:  # evicted between add() and incr()
                 cache.add(key, 1, timeout)
                 return 1
-        except Exception as exc:
-            if not _is_store_failure(exc):
-                raise
+        except STORE_ERRORS as exc:
             self._store_down(exc)
             return 0
 
