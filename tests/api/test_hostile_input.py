@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.db import DataError, connection, transaction
 from django.test import Client
+from django.urls import path
 from django.utils import translation
 
 from accounts import roles
@@ -314,6 +315,31 @@ def test_an_error_in_another_middleware_is_a_json_500_with_a_logged_error_id(
     # outside /api/ Django's own error page stays
     assert client.get("/").status_code == 500
     assert not client.get("/")["Content-Type"].startswith("application/json")
+
+
+def _broken_view(request):
+    raise RuntimeError("broke on jan.jansen@example.org")
+
+
+#: A view under /api/ that is not an API operation (the operations answer their own errors).
+urlpatterns = [path("api/v1/broken", _broken_view)]
+
+
+@pytest.mark.urls(__name__)
+@pytest.mark.parametrize("debug", [False, True])
+def test_an_error_in_a_view_outside_the_operations_is_a_json_500_without_pii_in_the_log(
+    settings, caplog, debug
+):
+    settings.DEBUG = debug
+    client = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE="es")
+    with caplog.at_level(logging.INFO):
+        response = client.get("/api/v1/broken")
+    body = assert_json_error(response, 500, "server_error")
+    assert response["Content-Language"] == "es"
+    assert body["detail"].startswith("Algo")
+    assert body["error_id"] in caplog.text
+    assert "RuntimeError" in caplog.text
+    assert "jan.jansen" not in caplog.text
 
 
 # ----------------------------------------------------------------------------- PostgreSQL
