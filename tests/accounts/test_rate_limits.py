@@ -16,28 +16,24 @@ from accounts.rate_limits import FixedWindow, StoreUnavailable, store_available
 DEADLINE = 30  # seconds; a window here lasts 1-2 s
 
 
-def _backends(tmp_path_factory):
-    backends = {
-        "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rl"},
-        "file": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(tmp_path_factory.mktemp("rate-cache")),
-        },
-    }
-    return backends
-
-
 @pytest.fixture(params=["file", "locmem", pytest.param("redis", marks=pytest.mark.redis)])
 def cache_backend(request, tmp_path_factory):
     if request.param == "redis":
         if not django_settings.REDIS_URL:
             pytest.skip("needs Redis (set REDIS_URL)")
+        # the backend config/settings/base.py gives "limits" with Redis
         config = {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": django_settings.REDIS_URL,
+            "OPTIONS": {"IGNORE_EXCEPTIONS": False},
+        }
+    elif request.param == "file":
+        config = {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path_factory.mktemp("rate-cache")),
         }
     else:
-        config = _backends(tmp_path_factory)[request.param]
+        config = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rl"}
     with override_settings(CACHES={"default": config, "limits": config}):
         caches["limits"].clear()
         yield request.param
