@@ -38,8 +38,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
-from lms.errors import LearningError
-from trainings.errors import TrainingError
+from accounts.errors import DomainError
 
 # django-ninja raises these with fixed English messages; give them translated ones.
 _NINJA_MESSAGES = {
@@ -112,16 +111,13 @@ def register(api: NinjaAPI) -> None:
     api.add_decorator(request_language, mode="view")
     on = api.exception_handler
 
-    @on(LearningError)
-    def learning_error(request, exc: LearningError):
+    @on(DomainError)
+    def domain_error(request, exc: DomainError):
+        """Every app's domain errors (lms, trainings, organisations) carry their status."""
         body: dict[str, object] = {"detail": str(exc.message), "code": exc.code}
         if exc.details:
             body["details"] = exc.details
         return _respond(api, request, exc.status, **body)
-
-    @on(TrainingError)
-    def training_error(request, exc: TrainingError):
-        return learning_error(request, exc)
 
     @on(NinjaValidationError)
     def request_invalid(request, exc: NinjaValidationError):
