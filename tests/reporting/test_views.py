@@ -374,6 +374,11 @@ def test_only_programme_staff_enter_n(client):
     data = {"population": "342", "source": "VNG", "on_date": "2026-10-01"}
     client.force_login(UserFactory(role=roles.ORGANISATION_MANAGER))
     assert client.post(url, data).status_code == 403
+    # reading the dashboard is not enough: entering N changes the target
+    client.force_login(UserFactory(role=roles.SITE_ADMIN))
+    assert client.get(reverse("reporting:dashboard")).status_code == 200
+    assert client.post(url, data).status_code == 403
+    assert f'action="{url}"' not in client.get(reverse("reporting:dashboard")).content.decode()
     client.logout()
     assert client.post(url, data).status_code == 302  # to the login page
     target.refresh_from_db()
