@@ -9,7 +9,7 @@ class ReportingConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth import get_user_model
-        from django.db.models.signals import post_save
+        from django.db.models.signals import post_save, pre_save
 
         from certificates.signals import certificate_revoked
         from lms.signals import completion_recorded
@@ -22,6 +22,6 @@ class ReportingConfig(AppConfig):
         certificate_revoked.connect(
             receivers.on_certificate_revoked, dispatch_uid="reporting.on_certificate_revoked"
         )
-        post_save.connect(
-            receivers.on_user_saved, sender=get_user_model(), dispatch_uid="reporting.on_user_saved"
-        )
+        user = get_user_model()
+        pre_save.connect(receivers.on_user_saving, sender=user, dispatch_uid="reporting.on_user_saving")
+        post_save.connect(receivers.on_user_saved, sender=user, dispatch_uid="reporting.on_user_saved")

@@ -122,6 +122,29 @@ def test_a_profile_change_moves_the_person_and_a_role_filter_follows_the_profile
     assert_equal_to_recount(everyone)
 
 
+def test_a_save_that_changes_no_counted_field_refreshes_nothing(django_assert_max_num_queries):
+    course = make_course()
+    target = people_target(course)
+    region, other_region = Region.objects.all()[:2]
+    learner = UserFactory(region=region)
+    passed(learner, course, at(2025, 3, 1))
+    # kept rows that a refresh would mend show whether one ran
+    CountedPerson.objects.filter(user=learner).update(sector_key=99)
+    CountedCell.objects.filter(target=target).update(sector_key=99)
+
+    learner.full_name = "Corrected Name"
+    with django_assert_max_num_queries(2):  # the comparison and the UPDATE
+        learner.save()
+    with django_assert_max_num_queries(1):
+        learner.save(update_fields=["last_login"])
+    assert kept_people(target)[learner.pk][3] == 99
+
+    learner.region = other_region
+    learner.save()
+    assert kept_people(target)[learner.pk][2:] == (other_region.pk, 0)
+    assert_equal_to_recount(target)
+
+
 def test_kept_figures_equal_the_recount_for_any_window_and_filter():
     """The same passes counted by a target with kept counts and one recounting from the raw
     rows: every table of the target page agrees, for whole and partial months."""
