@@ -17,7 +17,7 @@ from courses.selectors import course_outline, path_questions
 from . import grading, rules
 from .errors import Conflict, LearningError, NotAllowed, NotFound
 from .models import Answer, Attempt, Completion, Enrolment, LessonProgress
-from .signals import completion_recorded, course_passed
+from .signals import course_passed
 
 INVALID_RESPONSE_MESSAGES = {
     "not_an_object": _lazy("The answer must be an object."),
@@ -482,17 +482,14 @@ def attempt_submit(*, attempt: Attempt) -> Attempt:
         locked.submitted_at = timezone.now()
         locked.save(update_fields=["score", "passed", "status", "submitted_at"])
         if locked.passed:
-            completion = _completion_record(attempt=locked)
-            if completion is not None:
-                # inside the transaction: what the pass sets off is recorded with it (ADR 0019)
-                course_passed.send(sender=Completion, completion=completion)
+            _completion_record(attempt=locked)
     return locked
 
 
 def _completion_record(*, attempt: Attempt) -> Completion | None:
     """Create the completion for this cycle, or improve it (the best passing attempt counts).
 
-    Returns the completion only when it is new (so `course_passed` is sent once)."""
+    Returns the completion only when it is new (`completion_create` announced it)."""
     course = attempt.course.specific
     course_key = attempt.enrolment.course_key
     now, score = attempt.submitted_at, attempt.score
@@ -533,8 +530,8 @@ def completion_create(
     valid_until=None,
 ) -> Completion:
     """Record that the attempt's learner passed `course` (cycle `cycle`): the one place that
-    creates a Completion. Announces `completion_recorded` inside the same transaction, so what
-    is kept from completions (reporting's counts) commits or rolls back with the pass.
+    creates a Completion. Announces `course_passed` inside the same transaction, so what the
+    pass sets off (the certificate row, reporting's kept counts) commits or rolls back with it.
     Raises IntegrityError when the cycle exists already (nothing is kept then)."""
     assert attempt.score is not None, "only a graded attempt completes a course"
     with transaction.atomic():
@@ -548,5 +545,5 @@ def completion_create(
             completed_at=completed_at,
             valid_until=valid_until,
         )
-        completion_recorded.send(sender=Completion, completion=completion)
+        course_passed.send(sender=Completion, completion=completion)
     return completion

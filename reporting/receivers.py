@@ -2,6 +2,8 @@
 reaches the kept counts (ADR 0020). Each runs INSIDE the sender's transaction, so a kept count
 never disagrees with a committed completion, revocation or profile."""
 
+from certificates.models import CertificateEvent
+
 from .services import counted_person_refresh
 
 #: the profile fields a kept count depends on (breakdowns, sector and role filters)
@@ -12,12 +14,14 @@ PROFILE_UPDATE_FIELDS = frozenset({*PROFILE_FIELDS, "region", "sector", "profess
 PROFILE_CHANGED = "kept_counts_profile_changed"
 
 
-def on_completion_recorded(sender, completion, **kwargs) -> None:
+def on_course_passed(sender, completion, **kwargs) -> None:
     counted_person_refresh(user_id=completion.user_id, course_keys=[completion.course_key])
 
 
-def on_certificate_revoked(sender, certificate, **kwargs) -> None:
-    counted_person_refresh(user_id=certificate.user_id, course_keys=[certificate.course_key])
+def on_certificate_status_changed(sender, certificate, cause=None, **kwargs) -> None:
+    """A revoked certificate voids its pass (ADR 0012); other changes leave the pass counted."""
+    if cause == CertificateEvent.Kind.REVOKED:
+        counted_person_refresh(user_id=certificate.user_id, course_keys=[certificate.course_key])
 
 
 def on_user_saving(sender, instance, raw=False, update_fields=None, **kwargs) -> None:

@@ -21,6 +21,9 @@ from reporting.selectors import (
 )
 from reporting.services import target_counts_rebuild
 from tests.factories import UserFactory, make_course
+from tests.trainings.conftest import make_format, make_session
+from trainings import services as training_services
+from trainings.models import Registration
 
 from .data import at, passed, people_target
 
@@ -211,3 +214,22 @@ def test_the_check_finds_a_kept_count_that_went_wrong_and_a_rebuild_mends_it(cap
     call_command("reporting_counts_rebuild", "--check", "--target", "mended")
     with pytest.raises(CommandError, match="no people target"):
         call_command("reporting_counts_rebuild", "--target", "nope")
+
+
+def test_a_training_on_location_is_kept_like_an_e_learning_pass(
+    django_capture_on_commit_callbacks,
+):
+    training = make_format(title="Kind en Uitbuiting")
+    target = people_target(code="training")
+    TargetCourse(target=target, training=training, sort_order=0).save()
+    target_counts_rebuild(target=target)  # as after the edit in the admin
+    registration = Registration.objects.create(
+        session=make_session(training, days=-1), user=UserFactory(), status="registered"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        training_services.attendance_mark(
+            registration=registration, status="present", marked_by=UserFactory()
+        )
+    assert kept_people(target).keys() == {registration.user_id}
+    assert assert_equal_to_recount(target).kept_total == 1
+
