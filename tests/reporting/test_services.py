@@ -233,3 +233,26 @@ def test_a_training_on_location_is_kept_like_an_e_learning_pass(
     assert kept_people(target).keys() == {registration.user_id}
     assert assert_equal_to_recount(target).kept_total == 1
 
+
+def test_a_pass_keeps_its_counts_in_the_same_few_queries_for_any_number_of_targets(
+    django_assert_max_num_queries,
+):
+    """The refresh runs in every pass's transaction: a fixed number of queries (no query per
+    target), however many targets count the course."""
+    course = make_course()
+    people_target(course, code="first")
+    passed(UserFactory(), course, at(2025, 3, 1))  # warm caches (content types, site)
+
+    def kept_queries(learner) -> list[str]:
+        with django_assert_max_num_queries(60) as captured:
+            passed(learner, course, at(2025, 3, 2))
+        return [q["sql"] for q in captured.captured_queries if "reporting_" in q["sql"]]
+
+    one = kept_queries(UserFactory())
+    for i in range(3):
+        people_target(course, code=f"more-{i}")
+    learner = UserFactory()
+    four = kept_queries(learner)
+    # targets and their filters (4), the person's rows, the new rows, the cells
+    assert len(one) == len(four) <= 7, four
+    assert CountedPerson.objects.filter(user=learner).count() == 4
