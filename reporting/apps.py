@@ -22,5 +22,9 @@ class ReportingConfig(AppConfig):
             dispatch_uid="reporting.on_certificate_status_changed",
         )
         user = get_user_model()
-        pre_save.connect(receivers.on_user_saving, sender=user, dispatch_uid="reporting.on_user_saving")
-        post_save.connect(receivers.on_user_saved, sender=user, dispatch_uid="reporting.on_user_saved")
+        pre_save.connect(
+            receivers.on_user_saving, sender=user, dispatch_uid="reporting.on_user_saving"
+        )
+        post_save.connect(
+            receivers.on_user_saved, sender=user, dispatch_uid="reporting.on_user_saved"
+        )
