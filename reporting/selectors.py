@@ -845,6 +845,8 @@ def forecast_note(forecast: rules.Forecast) -> str:
         return _("No forecast: the period has not started yet.")
     if f.actual_rate is None:
         return _("No rate yet: no complete month with figures in the period.")
+    if f.forecast_date is None and f.actual_rate > 0:
+        return _("No forecast: at the current rate the target is not reached before the year 9999.")
     if f.forecast_date is None:
         return ngettext(
             "No forecast: nobody counted in the last complete month.",

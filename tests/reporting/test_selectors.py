@@ -452,6 +452,11 @@ def test_migration_adds_the_role_filter_to_seeded_targets_made_before_it():
             "No rate yet: no complete month with figures in the period.",
         ),
         ({}, "No forecast: nobody counted in the last 3 complete months."),
+        (
+            # a large N at a trickle: the day would lie past the last date there is
+            {"goal": 100_000_000, "monthly_counts": {date(2026, 6, 1): 1}},
+            "No forecast: at the current rate the target is not reached before the year 9999.",
+        ),
         ({"goal": None}, "No forecast: N (the size of the whole group) is not entered yet."),
         ({"achieved": 2000}, "Target reached."),
         ({"today": date(2027, 1, 5)}, "No forecast: the period has ended."),
