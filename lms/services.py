@@ -529,13 +529,14 @@ def completion_create(
     completed_at,
     valid_until=None,
 ) -> Completion:
-    """Record that the attempt's learner passed `course` (cycle `cycle`): the one place that
-    creates a Completion. Announces `course_passed` inside the same transaction, so what the
-    pass sets off (the certificate row, reporting's kept counts) commits or rolls back with it.
+    """Record that the attempt's learner passed `course` (cycle `cycle`); with
+    `completion_create_training` the only places that create a Completion. Announces
+    `course_passed` inside the same transaction, so what the pass sets off (the certificate row,
+    reporting's kept counts) commits or rolls back with it.
     Raises IntegrityError when the cycle exists already (nothing is kept then)."""
     assert attempt.score is not None, "only a graded attempt completes a course"
     with transaction.atomic():
-        completion = Completion.objects.create(
+        completion = _completion_insert(
             user_id=attempt.user_id,
             course=course,
             course_key=attempt.enrolment.course_key,
@@ -547,3 +548,23 @@ def completion_create(
         )
         course_passed.send(sender=Completion, completion=completion)
     return completion
+
+
+def completion_create_training(*, user, course_key, title: str, completed_at) -> Completion:
+    """Record a training on location the caller (the trainings app) saw completed: no course
+    page, attempt or score, only the format's key and the title it was completed under (ADR
+    0017). The caller announces it with `course_passed` in the same transaction, like an
+    e-learning pass. Raises IntegrityError when the person has it already."""
+    return _completion_insert(
+        user_id=user.pk,
+        source=Completion.Source.TRAINING,
+        course_key=course_key,
+        title=title,
+        cycle=1,
+        completed_at=completed_at,
+    )
+
+
+def _completion_insert(**fields) -> Completion:
+    with transaction.atomic():
+        return Completion.objects.create(**fields)
