@@ -6,7 +6,7 @@ language (the language cookie, else the browser's Accept-Language); the language
 every page sets the cookie and moves to the same page in the chosen language, or, on a course
 version's pages, to that course's version in the chosen language. A course version's pages
 (course page, lesson player, result) speak the course's language whatever the address says
-(CoursePage.activate_language), so no page mixes two languages.
+(CoursePage.language_override), so no page mixes two languages.
 """
 
 import uuid
