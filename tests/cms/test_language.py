@@ -323,3 +323,48 @@ def test_dutch_chosen_on_the_join_page_stays_dutch_through_sign_up(client):
     sign_up = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="pl")
     assert sign_up.status_code == 200, sign_up.get("Location")
     assert '<html lang="nl"' in sign_up.content.decode()
+
+
+# --- logging in ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "going_to, lands_on",
+    [
+        (None, "/pl/mijn-account/"),  # LOGIN_REDIRECT_URL, in her language
+        ("/organisaties/", "/pl/organisaties/"),
+        ("/en/mijn-account/", "/pl/mijn-account/"),
+    ],
+)
+def test_logging_in_on_a_dutch_device_continues_in_the_persons_own_language(
+    client, going_to, lands_on
+):
+    """A Polish housekeeper logging in on a Dutch phone (its cookie says Dutch) lands in Polish,
+    on the page she was going to, and stays in Polish on the pages after it."""
+    housekeeper = factories.UserFactory(preferred_language="pl")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    data = {"login": housekeeper.email, "password": factories.PASSWORD}
+    if going_to:
+        data["next"] = going_to
+    response = client.post(reverse("account_login"), data)
+
+    assert response.status_code == 302
+    assert response["Location"] == lands_on
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "pl"
+    landing = client.get(lands_on, follow=True)
+    assert landing.status_code == 200
+    assert '<html lang="pl"' in landing.content.decode()
+    text = _visible_text(landing.content)
+    assert "Zalogowano jako" in text  # allauth's "signed in" message, in Polish
+    assert "ingelogd als" not in text
+    # the next unprefixed address follows the cookie to Polish
+    assert client.get("/catalogus/")["Location"] == "/pl/catalogus/"
+
+
+def test_logging_in_keeps_a_dutch_speaker_in_dutch(client, user):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "pl"
+    response = client.post(
+        reverse("account_login"), {"login": user.email, "password": factories.PASSWORD}
+    )
+    assert response["Location"] == reverse("accounts:settings")
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "nl"
