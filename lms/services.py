@@ -532,21 +532,40 @@ def completion_create(
     completed_at,
     valid_until=None,
 ) -> Completion:
-    """Record that the attempt's learner passed `course` (cycle `cycle`): the one place that
-    creates a Completion. Announces `completion_recorded` inside the same transaction, so what
+    """Record that the attempt's learner passed `course` (cycle `cycle`). With
+    `completion_create_training` the only places that create a Completion. Announces `completion_recorded` inside the same transaction, so what
     is kept from completions (reporting's counts) commits or rolls back with the pass.
     Raises IntegrityError when the cycle exists already (nothing is kept then)."""
     assert attempt.score is not None, "only a graded attempt completes a course"
+    return _completion_insert(
+        user_id=attempt.user_id,
+        course=course,
+        course_key=attempt.enrolment.course_key,
+        cycle=cycle,
+        attempt=attempt,
+        score=attempt.score,
+        completed_at=completed_at,
+        valid_until=valid_until,
+    )
+
+
+def completion_create_training(*, user, course_key, title: str, completed_at) -> Completion:
+    """Record a training on location the caller (the trainings app) saw completed: no course
+    page, attempt or score, only the format's key and the title it was completed under (ADR
+    0017). Announced like an e-learning pass (`completion_recorded` inside the transaction);
+    the caller sends `course_passed`. Raises IntegrityError when the person has it already."""
+    return _completion_insert(
+        user_id=user.pk,
+        source=Completion.Source.TRAINING,
+        course_key=course_key,
+        title=title,
+        cycle=1,
+        completed_at=completed_at,
+    )
+
+
+def _completion_insert(**fields) -> Completion:
     with transaction.atomic():
-        completion = Completion.objects.create(
-            user_id=attempt.user_id,
-            course=course,
-            course_key=attempt.enrolment.course_key,
-            cycle=cycle,
-            attempt=attempt,
-            score=attempt.score,
-            completed_at=completed_at,
-            valid_until=valid_until,
-        )
+        completion = Completion.objects.create(**fields)
         completion_recorded.send(sender=Completion, completion=completion)
     return completion

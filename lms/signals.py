@@ -5,8 +5,8 @@ from django.dispatch import Signal
 #: broker, no e-mail) before the commit. kwargs: completion.
 course_passed = Signal()
 
-#: Sent INSIDE the transaction that creates a Completion (by `services.completion_create`, the
-#: one place that creates them), before it commits. Receivers that must never disagree with the
+#: Sent INSIDE the transaction that creates a Completion (by `services.completion_create` and
+#: `services.completion_create_training`, the only places that create them), before it commits. Receivers that must never disagree with the
 #: completions (reporting's kept counts) write in the same transaction: if they fail, the pass
 #: is rolled back too. Slow or outside work belongs to `course_passed`. kwargs: completion.
 completion_recorded = Signal()

@@ -113,10 +113,8 @@ class MemberOut(Schema):
         return obj.member_status
 
 
-class InvitationIn(BodyIn):
+class ManagerInvitationIn(BodyIn):
     email: PlainStr = Field(max_length=254)
-    full_name: PlainStr = Field("", max_length=150)
-    role: PlainStr = Field("other", max_length=50)
     language: PlainStr = Field(
         "",
         max_length=5,
@@ -125,8 +123,11 @@ class InvitationIn(BodyIn):
     )
 
 
-class ManagerInvitationIn(BodyIn):
-    email: PlainStr = Field(max_length=254)
+class InvitationIn(ManagerInvitationIn):
+    """A staff invitation: the co-manager invitation's fields, plus name and role."""
+
+    full_name: PlainStr = Field("", max_length=150)
+    role: PlainStr = Field("other", max_length=50)
 
 
 class AcceptedOut(Schema):
@@ -283,7 +284,10 @@ def organisation_manager_invite(
     try:
         organisation = _organisation(request, organisation_id, manage=True)
         services.manager_invite(
-            organisation=organisation, email=payload.email, invited_by=request.user
+            organisation=organisation,
+            email=payload.email,
+            language=payload.language or (get_language() or "")[:2],
+            invited_by=request.user,
         )
     except OrganisationError as exc:
         return _error(exc)

@@ -36,4 +36,7 @@ class OrganisationsConfig(AppConfig):
         outbox_registry.register(services.EVALUATION_WANTED, services.organisation_evaluate_ensure)
         outbox_registry.register(services.MANAGERS_EMAIL_WANTED, services.managers_email_ensure)
         outbox_registry.register(services.INVITATION_WANTED, services.invitation_ensure)
+        outbox_registry.register(
+            services.MANAGER_INVITATION_WANTED, services.manager_invitation_ensure
+        )
         outbox_registry.register(services.REMINDERS_WANTED, services.organisation_reminders_ensure)

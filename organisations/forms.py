@@ -1,23 +1,16 @@
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import language_choices
+
 from .models import Location, Organisation, StaffMembership
+from .services import EDITABLE_FIELDS
 
 
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = [
-            "name",
-            "kind",
-            "address",
-            "municipality",
-            "region",
-            "kvk_number",
-            "declared_staff",
-            "public_listing",
-        ]
+        fields = list(EDITABLE_FIELDS)
         widgets = {"kind": forms.RadioSelect}
         help_texts = {
             "kvk_number": _("8 digits, from the Chamber of Commerce register."),
@@ -33,20 +26,20 @@ class OrganisationForm(forms.ModelForm):
         self.fields["region"].empty_label = _("(choose the region)")
 
 
-def language_choices() -> list[tuple[str, str]]:
-    """The site's languages, each named in its own language (a reader finds their own)."""
-    return [(code, name) for code, name in settings.LANGUAGES]
+def invitation_language_field(label, help_text) -> forms.ChoiceField:
+    """The language of an invitation's e-mail and page; left out, the manager's language."""
+    return forms.ChoiceField(
+        label=label, help_text=help_text, choices=language_choices, required=False
+    )
 
 
 class InviteForm(forms.Form):
     full_name = forms.CharField(label=_("Name"), max_length=150, required=False)
     email = forms.EmailField(label=_("E-mail address"))
     role = forms.ChoiceField(label=_("Role"), choices=StaffMembership.Role.choices, initial="other")
-    language = forms.ChoiceField(
-        label=_("Language of the invitation"),
-        help_text=_("The e-mail and the page it links to are in this language."),
-        choices=language_choices,
-        required=False,  # left out: the manager's language
+    language = invitation_language_field(
+        _("Language of the invitation"),
+        _("The e-mail and the page it links to are in this language."),
     )
 
 
@@ -60,11 +53,8 @@ class ImportForm(forms.Form):
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
-    language = forms.ChoiceField(
-        label=_("Language of the invitations"),
-        help_text=_("For rows that do not name a language."),
-        choices=language_choices,
-        required=False,  # left out: the manager's language
+    language = invitation_language_field(
+        _("Language of the invitations"), _("For rows that do not name a language.")
     )
 
 
@@ -117,6 +107,10 @@ class ManagerForm(forms.Form):
     email = forms.EmailField(
         label=_("E-mail address of the new manager"),
         help_text=_("They get an invitation by e-mail and become a manager once they accept it."),
+    )
+    language = invitation_language_field(
+        _("Language of the invitation"),
+        _("The e-mail and the page it links to are in this language."),
     )
 
 

@@ -188,20 +188,12 @@ class StaffMembership(models.Model):
         return f"{self.user_id} @ {self.organisation_id}"
 
 
-class Invitation(models.Model):
-    """An e-mail invitation to join an organisation as staff."""
+class InvitationBase(models.Model):
+    """What every invitation has: a personal link sent by e-mail in a chosen language, sent
+    once (`sent_at`) and accepted once (`accepted_at`, `accepted_by`). Staff invitations and
+    co-manager invitations share it, and the send-once and accept-once steps in services.py."""
 
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="invitations"
-    )
     email = models.EmailField(_("e-mail address"))
-    full_name = models.CharField(_("name"), max_length=150, blank=True)
-    role = models.CharField(
-        _("role"),
-        max_length=20,
-        choices=StaffMembership.Role.choices,
-        default=StaffMembership.Role.OTHER,
-    )
     language = models.CharField(
         _("language"),
         max_length=5,
@@ -215,7 +207,6 @@ class Invitation(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
-    accepted = models.BooleanField(default=False)
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -226,14 +217,36 @@ class Invitation(models.Model):
     )
 
     class Meta:
+        abstract = True
         ordering = ["-created_at"]
+
+    @property
+    def accepted(self) -> bool:
+        return self.accepted_at is not None
+
+
+class Invitation(InvitationBase):
+    """An e-mail invitation to join an organisation as staff."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    full_name = models.CharField(_("name"), max_length=150, blank=True)
+    role = models.CharField(
+        _("role"),
+        max_length=20,
+        choices=StaffMembership.Role.choices,
+        default=StaffMembership.Role.OTHER,
+    )
+
+    class Meta(InvitationBase.Meta):
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
         constraints = [
             # re-inviting (or re-importing) the same address never makes a second open invitation
             models.UniqueConstraint(
                 fields=["organisation", "email"],
-                condition=Q(accepted=False),
+                condition=Q(accepted_at__isnull=True),
                 name="one_open_invitation_per_email",
             ),
         ]
@@ -242,7 +255,7 @@ class Invitation(models.Model):
         return f"invitation {self.pk} to {self.organisation_id}"
 
 
-class ManagerInvitation(models.Model):
+class ManagerInvitation(InvitationBase):
     """An invitation to become a co-manager. The person becomes a manager only by accepting it,
     signed in with the invited address (ADR 0018): no one is made a manager without consent, and
     inviting says nothing about whether the address has an account."""
@@ -250,24 +263,8 @@ class ManagerInvitation(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="manager_invitations"
     )
-    email = models.EmailField(_("e-mail address"))
-    token = models.CharField(max_length=64, unique=True, default=_token, editable=False)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(InvitationBase.Meta):
         verbose_name = _("manager invitation")
         verbose_name_plural = _("manager invitations")
         constraints = [

@@ -338,10 +338,6 @@ def current_certificate(*, organisation: Organisation) -> OrganisationCertificat
     return organisation.certificates.filter(status=OrganisationCertificate.Status.VALID).first()
 
 
-def latest_certificate(*, organisation: Organisation) -> OrganisationCertificate | None:
-    return organisation.certificates.order_by("-period").first()
-
-
 def certification_history(*, organisation: Organisation) -> QuerySet[CertificationStatusChange]:
     return organisation.status_changes.select_related("certificate").order_by("-created_at", "-pk")
 

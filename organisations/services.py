@@ -4,8 +4,10 @@ import calendar
 import csv
 import io
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -18,17 +20,17 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import pgettext_lazy
 
 from accounts import roles
 from accounts.plain_text import MESSAGE as PLAIN_TEXT_MESSAGE
 from accounts.plain_text import has_forbidden_characters
 from certificates import rules
 from certificates.codes import code_generate, code_normalise
+from certificates.services import absolute_url
 from outbox.models import OutboxMessage
 from outbox.services import outbox_add
 
-from . import tasks
 from .errors import Conflict, Forbidden, ImportRejected, OrganisationError
 from .models import (
     CertificationStatusChange,
@@ -69,7 +71,8 @@ MAX_IMPORT_BYTES = 1_000_000
 #: Session key: what a visitor chose to join before signing up or logging in (ADR 0016).
 JOIN_SESSION_KEY = "organisations.join"
 MAX_IMPORT_ROWS = 5_000
-EDITABLE_FIELDS = {
+#: What a manager registers and may change (the form's fields, in this order, and the API's).
+EDITABLE_FIELDS = (
     "name",
     "kind",
     "address",
@@ -78,7 +81,7 @@ EDITABLE_FIELDS = {
     "kvk_number",
     "declared_staff",
     "public_listing",
-}
+)
 #: Spreadsheet programs run cells starting with these as formulas (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -104,6 +107,7 @@ def _validated(organisation: Organisation) -> None:
 EVALUATION_WANTED = "organisations.evaluate"
 MANAGERS_EMAIL_WANTED = "organisations.managers_email"
 INVITATION_WANTED = "organisations.invitation"
+MANAGER_INVITATION_WANTED = "organisations.manager_invitation"
 REMINDERS_WANTED = "organisations.reminders"
 
 
@@ -142,15 +146,31 @@ def managers_email_ensure(*, organisation_id: int, template: str) -> int:
     return managers_email(organisation=organisation, template=template) if organisation else 0
 
 
-def invitation_ensure(*, invitation_id: int) -> bool:
-    """Outbox handler: the invitation e-mail is sent once (sent_at), unless accepted since."""
-    invitation = Invitation.objects.filter(
-        pk=invitation_id, accepted=False, sent_at__isnull=True
-    ).first()
+def _invitation_send_once(model, *, invitation_id: int, send) -> bool:
+    """Outbox handler body: the invitation e-mail is sent once (sent_at), unless accepted since."""
+    invitation = (
+        model.objects.select_related("organisation")
+        .filter(pk=invitation_id, accepted_at__isnull=True, sent_at__isnull=True)
+        .first()
+    )
     if invitation is None:
         return False
-    invitation_email_send(invitation=invitation)
+    send(invitation=invitation)
     return True
+
+
+def invitation_ensure(*, invitation_id: int) -> bool:
+    """Outbox handler for a staff invitation's e-mail."""
+    return _invitation_send_once(
+        Invitation, invitation_id=invitation_id, send=invitation_email_send
+    )
+
+
+def manager_invitation_ensure(*, invitation_id: int) -> bool:
+    """Outbox handler for a co-manager invitation's e-mail."""
+    return _invitation_send_once(
+        ManagerInvitation, invitation_id=invitation_id, send=manager_invitation_email_send
+    )
 
 
 def organisation_reminders_request(*, organisation: Organisation) -> None:
@@ -197,10 +217,6 @@ def organisations_reconcile(*, limit: int = 5000) -> int:
     return len(ids)
 
 
-def absolute_url(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
 def checked_language(language: str | None) -> str:
     """One of the site's languages (settings.LANGUAGES); empty means the default language."""
     language = (language or settings.LANGUAGE_CODE).strip().lower()
@@ -223,9 +239,15 @@ def join_url(organisation: Organisation, *, language: str | None = None) -> str:
         return absolute_url(reverse("organisations:join", args=[organisation.join_token]))
 
 
-def invitation_url(invitation: Invitation) -> str:
+def invitation_url(invitation: Invitation | ManagerInvitation) -> str:
+    """The personal link, in the invitation's language."""
+    url_name = (
+        "organisations:manager_invitation_accept"
+        if isinstance(invitation, ManagerInvitation)
+        else "organisations:invitation_accept"
+    )
     with translation.override(invitation.language or settings.LANGUAGE_CODE):
-        return absolute_url(reverse("organisations:invitation_accept", args=[invitation.token]))
+        return absolute_url(reverse(url_name, args=[invitation.token]))
 
 
 def _page_url(page) -> str:
@@ -324,7 +346,7 @@ def organisation_registration_review(
 def organisation_update(*, organisation: Organisation, data: dict) -> Organisation:
     """Change an organisation's details. The declared staff can never go below the people who
     have joined: they are staff too, and the 60% would otherwise be computed over too few."""
-    unknown = set(data) - EDITABLE_FIELDS
+    unknown = set(data).difference(EDITABLE_FIELDS)
     if unknown:
         raise OrganisationError(
             _("These fields cannot be changed: %(fields)s.")
@@ -396,56 +418,90 @@ def join_link_rotate(*, organisation: Organisation) -> Organisation:
     return organisation
 
 
+def _invitation_open(model, *, organisation: Organisation, email: str, kind: str, **fields):
+    """The open invitation of `model` for `email`, or a new one whose e-mail is written to the
+    outbox (kind `kind`) in this transaction. Re-inviting never makes a second open one: the
+    database allows one per address, and a concurrent twin is returned instead."""
+    open_invitations = model.objects.filter(
+        organisation=organisation, email=email, accepted_at__isnull=True
+    )
+    with transaction.atomic():
+        invitation = open_invitations.first()
+        if invitation is not None:
+            return invitation
+        try:
+            with transaction.atomic():
+                invitation = model.objects.create(organisation=organisation, email=email, **fields)
+        except IntegrityError:
+            return open_invitations.get()
+        outbox_add(kind=kind, payload={"invitation_id": invitation.pk})
+    return invitation
+
+
+def _invitation_email_send(
+    invitation: Invitation | ManagerInvitation, *, template: str, context: dict
+) -> None:
+    """Send an invitation's e-mail with its personal link, in the invitation's language."""
+    if invitation.accepted:
+        return
+    _send(
+        to=invitation.email,
+        language=invitation.language,
+        template=template,
+        context={
+            "invitation": invitation,
+            "organisation": invitation.organisation,
+            "accept_url": invitation_url(invitation),
+            **context,
+        },
+    )
+    type(invitation).objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
+
+
+def _invitation_accept(model, *, invitation: Invitation | ManagerInvitation, user, grant):
+    """Accept once: `grant(locked invitation)` gives what it invites to; the invitation records
+    who accepted. Someone else cannot reuse it; accepting twice is harmless. Returns what
+    `grant` returns."""
+    with transaction.atomic():
+        locked = model.objects.select_for_update().get(pk=invitation.pk)
+        if locked.accepted and locked.accepted_by_id != user.pk:
+            raise Conflict(_("This invitation has already been used."), code="invitation_used")
+        granted = grant(locked)
+        if not locked.accepted:
+            locked.accepted_at = timezone.now()
+            locked.accepted_by = user
+            locked.save(update_fields=["accepted_at", "accepted_by"])
+    return granted
+
+
 def manager_invite(
-    *, organisation: Organisation, email: str, invited_by=None
+    *, organisation: Organisation, email: str, language: str | None = None, invited_by=None
 ) -> ManagerInvitation | None:
-    """Invite someone to become a co-manager: an e-mail with a personal link. The outcome is the
-    same whether or not the address has an account (no enumeration): the person becomes a
-    manager only by accepting, signed in with that address (`manager_invitation_accept`).
-    Inviting an address with an open invitation returns that one (its e-mail was sent); an
-    address that already manages the organisation gets nothing (None)."""
+    """Invite someone to become a co-manager: an e-mail in `language` with a personal link. The
+    outcome is the same whether or not the address has an account (no enumeration): the person
+    becomes a manager only by accepting, signed in with that address
+    (`manager_invitation_accept`). Inviting an address with an open invitation returns that
+    one; an address that already manages the organisation gets nothing (None)."""
     try:
         email = _normalised_email(email)
     except ValidationError as exc:
         raise OrganisationError(_("Enter a valid e-mail address."), code="invalid_email") from exc
+    language = checked_language(language)
     if organisation.managers.filter(email__iexact=email).exists():
         return None
-    with transaction.atomic():
-        invitation = organisation.manager_invitations.filter(
-            email=email, accepted_at__isnull=True
-        ).first()
-        if invitation is None:
-            try:
-                with transaction.atomic():
-                    invitation = ManagerInvitation.objects.create(
-                        organisation=organisation, email=email, invited_by=invited_by
-                    )
-            except IntegrityError:
-                invitation = organisation.manager_invitations.get(
-                    email=email, accepted_at__isnull=True
-                )
-        pk = invitation.pk
-        transaction.on_commit(lambda: tasks.manager_invitation_send.delay(pk))
-    return invitation
+    return _invitation_open(
+        ManagerInvitation,
+        organisation=organisation,
+        email=email,
+        kind=MANAGER_INVITATION_WANTED,
+        language=language,
+        invited_by=invited_by,
+    )
 
 
 def manager_invitation_email_send(*, invitation: ManagerInvitation) -> None:
     """Send the co-manager invitation with its personal link."""
-    if invitation.accepted_at is not None:
-        return
-    _send(
-        to=invitation.email,
-        language=settings.LANGUAGE_CODE,
-        template="manager_invitation",
-        context={
-            "invitation": invitation,
-            "organisation": invitation.organisation,
-            "accept_url": absolute_url(
-                reverse("organisations:manager_invitation_accept", args=[invitation.token])
-            ),
-        },
-    )
-    ManagerInvitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
+    _invitation_email_send(invitation, template="manager_invitation", context={})
 
 
 def manager_invitation_accept(*, invitation: ManagerInvitation, user) -> None:
@@ -464,16 +520,12 @@ def manager_invitation_accept(*, invitation: ManagerInvitation, user) -> None:
             _("Verify your e-mail address first (see the e-mail we sent you)."),
             code="email_unverified",
         )
-    with transaction.atomic():
-        locked = ManagerInvitation.objects.select_for_update().get(pk=invitation.pk)
-        if locked.accepted_at is not None and locked.accepted_by_id != user.pk:
-            raise Conflict(_("This invitation has already been used."), code="invitation_used")
+
+    def grant(locked: ManagerInvitation) -> None:
         locked.organisation.managers.add(user)
         user.groups.add(Group.objects.get_or_create(name=roles.ORGANISATION_MANAGER)[0])
-        if locked.accepted_at is None:
-            locked.accepted_at = timezone.now()
-            locked.accepted_by = user
-            locked.save(update_fields=["accepted_at", "accepted_by"])
+
+    _invitation_accept(ManagerInvitation, invitation=invitation, user=user, grant=grant)
 
 
 def manager_remove(*, organisation: Organisation, user) -> None:
@@ -574,59 +626,42 @@ def staff_invite(
     language = checked_language(language)
     if current_memberships(organisation=organisation).filter(user__email__iexact=email).exists():
         raise Conflict(_("This person already works here."), code="already_member")
-    with transaction.atomic():
-        invitation = organisation.invitations.filter(email=email, accepted=False).first()
-        if invitation is not None:
-            return invitation
-        try:
-            with transaction.atomic():
-                invitation = Invitation.objects.create(
-                    organisation=organisation,
-                    email=email,
-                    full_name=full_name.strip()[:150],
-                    role=role,
-                    language=language,
-                    invited_by=invited_by,
-                )
-        except IntegrityError:
-            return organisation.invitations.get(email=email, accepted=False)
-        outbox_add(kind=INVITATION_WANTED, payload={"invitation_id": invitation.pk})
-    return invitation
+    return _invitation_open(
+        Invitation,
+        organisation=organisation,
+        email=email,
+        kind=INVITATION_WANTED,
+        full_name=full_name.strip()[:150],
+        role=role,
+        language=language,
+        invited_by=invited_by,
+    )
 
 
 def invitation_email_send(*, invitation: Invitation) -> None:
     """Send (or resend) the invitation e-mail with its personal link, in the invitation's
     language; the link opens the invitation page in that language too."""
-    if invitation.accepted:
-        return
-    language = invitation.language or settings.LANGUAGE_CODE
-    course = counting_course_page(organisation=invitation.organisation, language=language)
-    context = {
-        "invitation": invitation,
-        "organisation": invitation.organisation,
-        "accept_url": invitation_url(invitation),
-        "course_title": course.title if course else "",
-    }
-    _send(to=invitation.email, language=language, template="invitation", context=context)
-    Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
+    course = counting_course_page(
+        organisation=invitation.organisation, language=invitation.language
+    )
+    _invitation_email_send(
+        invitation,
+        template="invitation",
+        context={"course_title": course.title if course else ""},
+    )
 
 
 def invitation_accept(*, invitation: Invitation, user) -> StaffMembership:
     """Accept an invitation: the user becomes a member. A used invitation cannot be reused by
     someone else; accepting twice is harmless."""
-    with transaction.atomic():
-        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        if locked.accepted and locked.accepted_by_id != user.pk:
-            raise Conflict(_("This invitation has already been used."), code="invitation_used")
-        membership = _membership_start(
+    return _invitation_accept(
+        Invitation,
+        invitation=invitation,
+        user=user,
+        grant=lambda locked: _membership_start(
             organisation=locked.organisation, user=user, role=locked.role
-        )
-        if not locked.accepted:
-            locked.accepted = True
-            locked.accepted_at = timezone.now()
-            locked.accepted_by = user
-            locked.save(update_fields=["accepted", "accepted_at", "accepted_by"])
-    return membership
+        ),
+    )
 
 
 # --- Joining through sign-up -----------------------------------------------------------------
@@ -685,16 +720,31 @@ CSV_COLUMNS = ("name", "email", "role", "language")
 EXPORT_COLUMNS = (*CSV_COLUMNS, "joined_at", "status")
 
 
+#: Each column's header, translated (the same msgids as before: "CSV column" context).
+COLUMN_LABELS = {
+    "name": pgettext_lazy("CSV column", "name"),
+    "email": pgettext_lazy("CSV column", "e-mail address"),
+    "role": pgettext_lazy("CSV column", "role"),
+    "language": pgettext_lazy("CSV column", "language"),
+    "joined_at": pgettext_lazy("CSV column", "joined on"),
+    "status": pgettext_lazy("CSV column", "training"),
+}
+
+
 def _column_label(column: str) -> str:
-    labels = {
-        "name": pgettext("CSV column", "name"),
-        "email": pgettext("CSV column", "e-mail address"),
-        "role": pgettext("CSV column", "role"),
-        "language": pgettext("CSV column", "language"),
-        "joined_at": pgettext("CSV column", "joined on"),
-        "status": pgettext("CSV column", "training"),
-    }
-    return labels[column]
+    return str(COLUMN_LABELS[column])
+
+
+def _aliases(words: dict[str, str], labels: Iterable[tuple[str, Any]]) -> dict[str, str]:
+    """What a cell may say for a value (header or role): the `words` managers type themselves,
+    each value's code, and its lazy label translated into every interface language; lower case."""
+    aliases = dict(words)
+    for value, label in labels:
+        aliases[value] = value
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                aliases[str(label).strip().lower()] = value
+    return aliases
 
 
 #: Headers people type themselves, besides the translated column names.
@@ -725,15 +775,6 @@ HEADER_WORDS = {
     "język": "language",
     "idioma": "language",
 }
-
-
-def _header_aliases() -> dict[str, str]:
-    aliases = dict(HEADER_WORDS)
-    for language, _name in settings.LANGUAGES:
-        with translation.override(language):
-            for column in CSV_COLUMNS:
-                aliases[_column_label(column).strip().lower()] = column
-    return aliases
 
 
 #: Words managers use in their own staff lists, besides the role codes and the role names in
@@ -772,16 +813,6 @@ ROLE_WORDS = {
     "otro": "other",
     "otros": "other",
 }
-
-
-def _role_aliases() -> dict[str, str]:
-    aliases = dict(ROLE_WORDS)
-    for value, label in StaffMembership.Role.choices:
-        aliases[value] = value
-        for language, _name in settings.LANGUAGES:
-            with translation.override(language):
-                aliases[str(label).strip().lower()] = value
-    return aliases
 
 
 def _language_aliases() -> dict[str, str]:
@@ -860,7 +891,9 @@ def members_csv_parse(*, content: bytes | str, default_language: str = "") -> li
         raise _rejected(1, _("The file is empty."))
     delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
     reader = csv.reader(io.StringIO(content), delimiter=delimiter)
-    header_aliases = _header_aliases()
+    header_aliases = _aliases(
+        HEADER_WORDS, [(column, COLUMN_LABELS[column]) for column in CSV_COLUMNS]
+    )
     try:
         first = next(reader)
     except csv.Error as exc:
@@ -872,7 +905,7 @@ def members_csv_parse(*, content: bytes | str, default_language: str = "") -> li
             _("The first row must name the columns: %(columns)s.")
             % {"columns": ", ".join(_column_label(column) for column in CSV_COLUMNS)},
         )
-    roles_by_alias = _role_aliases()
+    roles_by_alias = _aliases(ROLE_WORDS, StaffMembership.Role.choices)
     languages_by_alias = _language_aliases()
     rows: list[ImportRow] = []
     errors: list[dict] = []
@@ -961,7 +994,9 @@ def members_import(
             )
         }
         open_invitations = set(
-            organisation.invitations.filter(accepted=False).values_list("email", flat=True)
+            organisation.invitations.filter(accepted_at__isnull=True).values_list(
+                "email", flat=True
+            )
         )
         created = Invitation.objects.bulk_create(
             [
@@ -980,7 +1015,7 @@ def members_import(
         ids = [
             pk
             for pk in organisation.invitations.filter(
-                email__in=[i.email for i in created], accepted=False
+                email__in=[i.email for i in created], accepted_at__isnull=True
             ).values_list("pk", flat=True)
         ]
         for pk in ids:
@@ -993,12 +1028,18 @@ def members_import(
     )
 
 
+def spreadsheet_safe(value):
+    """`value` as a spreadsheet cell: text that spreadsheet programs would run as a formula gets
+    a leading apostrophe, so it is shown as text (CSV injection); numbers, dates and other values
+    stay as they are. The one guard for every CSV and XLSX export (reporting's too)."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
 def csv_cell(value) -> str:
-    """A cell that spreadsheet programs show as text, never run as a formula."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
+    """A CSV cell as text, never run as a formula."""
+    return spreadsheet_safe("" if value is None else str(value))
 
 
 def members_export_csv(*, organisation: Organisation) -> str:

@@ -1,4 +1,7 @@
-"""Thin Celery tasks: take ids, load fresh rows, call one service. Safe to run twice."""
+"""Thin Celery tasks: take ids, load fresh rows, call one service. Safe to run twice.
+Work wanted by a request (invitation e-mails, reminders, manager e-mails, evaluations after an
+event) goes through the outbox instead (services.*_WANTED, ADR 0019); these are the beat jobs
+and the evaluation a test or an operator runs directly."""
 
 from celery import shared_task
 
@@ -36,49 +39,3 @@ def organisations_reconcile() -> int:
     from .services import organisations_reconcile as reconcile
 
     return reconcile()
-
-
-@shared_task(**TASK_OPTIONS)
-def organisation_reminders_send(organisation_id: int) -> int:
-    from .models import Organisation
-    from .services import organisation_reminders_send as send
-
-    organisation = Organisation.objects.filter(pk=organisation_id).first()
-    return send(organisation=organisation) if organisation else 0
-
-
-@shared_task(**TASK_OPTIONS)
-def invitation_send(invitation_id: int) -> bool:
-    from .models import Invitation
-    from .services import invitation_email_send
-
-    invitation = Invitation.objects.filter(
-        pk=invitation_id, accepted=False, sent_at__isnull=True
-    ).first()
-    if invitation is None:
-        return False
-    invitation_email_send(invitation=invitation)
-    return True
-
-
-@shared_task(**TASK_OPTIONS)
-def manager_invitation_send(invitation_id: int) -> bool:
-    from .models import ManagerInvitation
-    from .services import manager_invitation_email_send
-
-    invitation = ManagerInvitation.objects.filter(
-        pk=invitation_id, accepted_at__isnull=True, sent_at__isnull=True
-    ).first()
-    if invitation is None:
-        return False
-    manager_invitation_email_send(invitation=invitation)
-    return True
-
-
-@shared_task(**TASK_OPTIONS)
-def managers_email(organisation_id: int, template: str) -> int:
-    from .models import Organisation
-    from .services import managers_email as send
-
-    organisation = Organisation.objects.filter(pk=organisation_id).first()
-    return send(organisation=organisation, template=template) if organisation else 0

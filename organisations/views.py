@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from certificates.codes import code_display
 from certificates.pdf import pdf_render
 from certificates.qr import qr_svg
-from certificates.services import ARCHIVE_MAX
+from certificates.services import ARCHIVE_MAX, absolute_url
 
 from . import selectors, services
 from .errors import Forbidden, ImportRejected, NotFound, OrganisationError
@@ -47,7 +47,7 @@ def _organisation(request, pk: int, **rights) -> Organisation:
 def _verify_url(code: str) -> str:
     # language neutral, like the personal certificates: /verify/<code> serves the default language
     with override(settings.LANGUAGE_CODE):
-        return services.absolute_url(reverse("verify", args=[code]))
+        return absolute_url(reverse("verify", args=[code]))
 
 
 @login_required
@@ -102,7 +102,7 @@ def _dashboard_context(request, organisation: Organisation, **extra) -> dict:
         # The staff's certificates for a ZIP download (one archive holds at most ARCHIVE_MAX).
         "certificate_codes": codes,
         "all_codes_fit": len(codes) <= ARCHIVE_MAX,
-        "invitations": organisation.invitations.filter(accepted=False),
+        "invitations": organisation.invitations.filter(accepted_at__isnull=True),
         "history": selectors.certification_history(organisation=organisation)[:20],
         "invite_form": InviteForm(initial={"language": _current_language()}),
         "import_form": ImportForm(initial={"language": _current_language()}),
@@ -168,7 +168,9 @@ def organisation_edit(request, pk: int):
 
 def _edit_page(request, organisation, *, form=None, location_form=None, manager_form=None):
     form = form or OrganisationForm(instance=organisation)
-    manager_form = manager_form or ManagerForm(prefix="manager")
+    manager_form = manager_form or ManagerForm(
+        prefix="manager", initial={"language": _current_language()}
+    )
     location_form = location_form or LocationForm(prefix="location")
     return render(
         request,
@@ -193,7 +195,12 @@ def manager_add(request, pk: int):
     if form.is_valid():
         email = form.cleaned_data["email"]
         try:
-            services.manager_invite(organisation=organisation, email=email, invited_by=request.user)
+            services.manager_invite(
+                organisation=organisation,
+                email=email,
+                language=form.cleaned_data["language"] or _current_language(),
+                invited_by=request.user,
+            )
         except OrganisationError as exc:
             form.add_error("email", exc.message)
         else:

@@ -12,17 +12,12 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from organisations.services import spreadsheet_safe as _safe
+
 from .selectors import Table
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SHEET_NAME_UNSAFE = re.compile(r"[\[\]:*?/\\]")
 MONTH = re.compile(r"^\d{4}-\d{2}$")
-
-
-def _safe(value):
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 @dataclass(frozen=True)

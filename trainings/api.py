@@ -6,28 +6,46 @@ organisers of its format and programme staff (anyone else: 404, so session ids o
 sessions are not confirmed)."""
 
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from ninja.responses import codes_4xx
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
-from accounts.api_auth import AUTH, ErrorOut
+from accounts.api_auth import AUTH
+from accounts.api_schema import (
+    AUTHENTICATED,
+    PLAIN_TEXT_PATTERN,
+    WITH_BODY,
+    BodyIn,
+    Id64,
+    responses,
+)
 from accounts.models import Region
 from courses.api import PageQuery
 
 from . import selectors, services
 from .errors import TrainingError
-from .models import Attendance, Delivery, Registration, TrainingSession
-
-#: Every 4xx this API can answer, in the error shape of docs/api.md (422: the schema's own
-#: refusal, 413: a body over the upload limit; config/api_errors.py).
-_ERRORS = codes_4xx | {413, 422}
+from .models import Attendance, Delivery, Registration, TrainingFormat, TrainingSession
 
 router = Router(tags=["trainings"], auth=AUTH)
+
+#: What the operations answer besides success (docs/api.md): a parameter that is not valid
+#: (400/422) or no such (visible) session (404); behind a login also no login, not allowed or
+#: too many wrong tokens (401/403/429); a change also a body that is not JSON, too large or
+#: does not fit (400/413/422) and a conflict with the registration's state (409).
+PUBLIC = (400, 404, 422)
+READ = (*PUBLIC, *AUTHENTICATED)
+WRITE = (*READ, *WITH_BODY, 409)
+
+#: An invitation token (`TrainingSession.invitation_token`) or a search: plain text, bounded.
+Token = Annotated[str, StringConstraints(max_length=40, pattern=PLAIN_TEXT_PATTERN)]
+Search = Annotated[str, StringConstraints(max_length=100, pattern=PLAIN_TEXT_PATTERN)]
+_INVITATION_QUERY = Query("", description="invitation token of a closed session")
 
 
 class SessionOut(Schema):
@@ -74,8 +92,8 @@ class ParticipantOut(Schema):
     left_at: datetime | None
 
 
-class AttendanceIn(Schema):
-    registration: int
+class AttendanceIn(BodyIn):
+    registration: Id64
     status: Attendance.Status
     left_at: datetime | None = Field(
         None, description="when the participant left (status 'partial')"
@@ -90,15 +108,17 @@ class AttendanceOut(Schema):
 
 
 class SessionFilters(PageQuery):
-    region: str | None = Field(None, description="region code (slug), e.g. 'utrecht'")
+    region: Search | None = Field(None, description="region code (slug), e.g. 'utrecht'")
     training: UUID | None = Field(None, description="training_key of a training format")
     delivery: Delivery | None = None
 
 
-def _session_out(session: TrainingSession, places_taken: int | None = None) -> dict:
-    from django.urls import reverse
-
-    training = session.training_format.localized
+def _session_out(
+    session: TrainingSession,
+    places_taken: int | None = None,
+    training: TrainingFormat | None = None,
+) -> dict:
+    training = training or session.training_format.localized
     prerequisite = session.training_format.prerequisite_course
     if places_taken is None:
         places_taken = session.registrations.filter(status=Registration.Status.REGISTERED).count()
@@ -137,7 +157,7 @@ def _registration_out(registration: Registration) -> dict:
 @router.get(
     "",
     auth=None,
-    response={200: SessionPage, _ERRORS: ErrorOut},
+    response=responses({200: SessionPage}, 400, 422),
     summary="Published sessions open for registration, per region, training and format",
 )
 def session_list(request: HttpRequest, filters: Query[SessionFilters]):
@@ -151,9 +171,13 @@ def session_list(request: HttpRequest, filters: Query[SessionFilters]):
     )
     count = sessions.count()
     start = (filters.page - 1) * filters.page_size
-    page = sessions[start : start + filters.page_size]
+    page = list(sessions[start : start + filters.page_size])
+    trainings = selectors.formats_localized(s.training_format for s in page)
     return {
-        "items": [_session_out(s, s.registered_count) for s in page],  # type: ignore[attr-defined]
+        "items": [
+            _session_out(s, s.registered_count, trainings[s.training_format_id])  # type: ignore[attr-defined]
+            for s in page
+        ],
         "count": count,
         "page": filters.page,
         "page_size": filters.page_size,
@@ -163,22 +187,22 @@ def session_list(request: HttpRequest, filters: Query[SessionFilters]):
 @router.get(
     "/{uuid:session_id}",
     auth=None,
-    response={200: SessionOut, _ERRORS: ErrorOut},
+    response=responses({200: SessionOut}, *PUBLIC),
     summary="One published session (a closed one with ?invitation=<token>)",
 )
-def session_detail(request: HttpRequest, session_id: UUID, invitation: str = ""):
+def session_detail(request: HttpRequest, session_id: UUID, invitation: Token = ""):
     return _session_out(selectors.session_public(public_id=session_id, invitation_token=invitation))
 
 
 @router.post(
     "/{uuid:session_id}/registrations",
-    response={201: RegistrationOut, _ERRORS: ErrorOut},
+    response=responses({201: RegistrationOut}, *WRITE),
     summary="Register (a place, or the waiting list when the session is full)",
 )
 def register(
     request: HttpRequest,
     session_id: UUID,
-    invitation: str = Query("", max_length=40, description="invitation token of a closed session"),
+    invitation: Token = _INVITATION_QUERY,
 ):
     session = selectors.session_public(public_id=session_id, invitation_token=invitation)
     registration = services.registration_create(
@@ -189,7 +213,7 @@ def register(
 
 @router.delete(
     "/{uuid:session_id}/registrations/me",
-    response={200: RegistrationOut, _ERRORS: ErrorOut},
+    response=responses({200: RegistrationOut}, *WRITE),
     summary="Cancel my registration (until the cancellation deadline)",
 )
 def cancel(request: HttpRequest, session_id: UUID):
@@ -204,7 +228,7 @@ def cancel(request: HttpRequest, session_id: UUID):
 
 @router.get(
     "/me/registrations",
-    response={200: list[RegistrationOut], _ERRORS: ErrorOut},
+    response=responses({200: list[RegistrationOut]}, *AUTHENTICATED),
     summary="My registrations (not cancelled)",
 )
 def my_registrations(request: HttpRequest):
@@ -213,10 +237,10 @@ def my_registrations(request: HttpRequest):
 
 @router.get(
     "/{uuid:session_id}/participants",
-    response={200: list[ParticipantOut], _ERRORS: ErrorOut},
+    response=responses({200: list[ParticipantOut]}, *READ),
     summary="Registered participants and their attendance (trainers and organisers)",
 )
-def participants(request: HttpRequest, session_id: UUID, q: str = Query("", max_length=100)):
+def participants(request: HttpRequest, session_id: UUID, q: Search = ""):
     session = selectors.session_for_trainer(user=request.user, public_id=session_id)
     rows = []
     for registration in selectors.participants(session=session, search=q):
@@ -235,7 +259,7 @@ def participants(request: HttpRequest, session_id: UUID, q: str = Query("", max_
 
 @router.put(
     "/{uuid:session_id}/attendance",
-    response={200: AttendanceOut, _ERRORS: ErrorOut},
+    response=responses({200: AttendanceOut}, *WRITE),
     summary="Record a participant's attendance (trainers and organisers, until a week after)",
 )
 def attendance_mark(request: HttpRequest, session_id: UUID, body: AttendanceIn):

@@ -2,7 +2,7 @@
 region. Times are written in UTC (the Z form), which every calendar converts to the reader's
 zone; the session page shows them in Dutch time."""
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.urls import reverse
@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from .models import TrainingSession
+from .models import TrainingFormat, TrainingSession
+from .selectors import formats_localized
 
 PRODUCT_ID = "-//Samen tegen mensenhandel//Trainingen//NL"
 
@@ -24,8 +25,7 @@ def _calendar(name: str) -> Calendar:
     return calendar
 
 
-def _event(session: TrainingSession) -> Event:
-    training = session.training_format.localized
+def _event(session: TrainingSession, training: TrainingFormat) -> Event:
     url = settings.SITE_URL + reverse("trainings:session", args=[session.public_id])
     event = Event()
     # stable across downloads, so re-importing updates the event instead of adding one
@@ -52,13 +52,15 @@ def _event(session: TrainingSession) -> Event:
 
 
 def session_calendar(session: TrainingSession) -> bytes:
-    calendar = _calendar(session.training_format.localized.title)
-    calendar.add_component(_event(session))
+    training = session.training_format.localized
+    calendar = _calendar(training.title)
+    calendar.add_component(_event(session, training))
     return calendar.to_ical()
 
 
-def region_feed(*, name: str, sessions: Iterable[TrainingSession]) -> bytes:
+def region_feed(*, name: str, sessions: Sequence[TrainingSession]) -> bytes:
     calendar = _calendar(_("Trainings in %(region)s") % {"region": name})
+    trainings = formats_localized(session.training_format for session in sessions)
     for session in sessions:
-        calendar.add_component(_event(session))
+        calendar.add_component(_event(session, trainings[session.training_format_id]))
     return calendar.to_ical()

@@ -1,11 +1,13 @@
 """Read queries shared by views, the API and the calendar feeds."""
 
 import secrets
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from wagtail.models import Locale
 
 from accounts.models import Region
 from lms.models import Completion
@@ -169,3 +171,18 @@ def may_decide(*, user, request: GroupRequest) -> bool:
     return user.has_perm(MANAGE_ALL_PERMISSION) or (
         request.training_format.organisers.filter(pk=user.pk).exists()
     )
+
+
+def formats_localized(formats: Iterable[TrainingFormat]) -> dict[int, TrainingFormat]:
+    """Each format by pk, in the active language where it is translated (else itself): two
+    queries for a whole list, where `.localized` costs one or two per format."""
+    formats = list(formats)
+    locale = Locale.get_active()
+    keys = {f.translation_key for f in formats if f.locale_id != locale.pk}
+    translated = {
+        t.translation_key: t
+        for t in (
+            TrainingFormat.objects.filter(locale=locale, translation_key__in=keys) if keys else []
+        )
+    }
+    return {f.pk: translated.get(f.translation_key, f) for f in formats}

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from lms import services as lms_services
 from lms.models import Completion
 from lms.signals import course_passed
 
@@ -178,6 +179,23 @@ def _language(user) -> str:
     return preferred if preferred in languages else settings.LANGUAGE_CODE
 
 
+def _may_email(user) -> bool:
+    return bool(user.is_active and user.email and user.anonymised_at is None)
+
+
+def _send(*, user, template: str, context: dict) -> None:
+    """trainings/email/<template>_subject.txt and _body.txt, rendered in the active language
+    (the caller overrides it with the person's), to the person."""
+    subject = render_to_string(f"trainings/email/{template}_subject.txt", context)
+    body = render_to_string(f"trainings/email/{template}_body.txt", context)
+    send_mail(
+        subject=" ".join(subject.split()),
+        message=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[user.email],
+    )
+
+
 def registration_email_send(*, registration: Registration, kind: str) -> bool:
     """Send one of the registration e-mails in the person's language. The confirmation and the
     reminder are sent once (marked under a row lock); a promotion is sent when it happens."""
@@ -190,7 +208,7 @@ def registration_email_send(*, registration: Registration, kind: str) -> bool:
             .get(pk=registration.pk)
         )
         user = locked.user
-        if not (user.is_active and user.email and user.anonymised_at is None):
+        if not _may_email(user):
             return False
         if locked.status == Status.CANCELLED:
             return False
@@ -214,14 +232,7 @@ def registration_email_send(*, registration: Registration, kind: str) -> bool:
                 "calendar_url": settings.SITE_URL
                 + reverse("trainings:session_ics", args=[session.public_id]),
             }
-            subject = render_to_string(f"trainings/email/{kind}_subject.txt", context)
-            body = render_to_string(f"trainings/email/{kind}_body.txt", context)
-        send_mail(
-            subject=" ".join(subject.split()),
-            message=body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[user.email],
-        )
+            _send(user=user, template=kind, context=context)
         now = timezone.now()
         if kind == "confirmation":
             locked.confirmation_sent_at = now
@@ -252,11 +263,7 @@ def registrations_remind(*, now: datetime | None = None) -> int:
 # ----------------------------------------------------------------------------- attendance
 
 
-def attendance_code_issue(
-    *, session: TrainingSession, now: datetime | None = None
-) -> TrainingSession:
-    """A new short code for participants to scan or type; the previous one stops working."""
-    now = now or timezone.now()
+def _attendance_window_check(*, session: TrainingSession, now: datetime) -> None:
     if not rules.attendance_window_open(
         now=now, starts_at=session.starts_at, ends_at=session.ends_at
     ):
@@ -267,6 +274,14 @@ def attendance_code_issue(
             code="attendance_closed",
             status=403,
         )
+
+
+def attendance_code_issue(
+    *, session: TrainingSession, now: datetime | None = None
+) -> TrainingSession:
+    """A new short code for participants to scan or type; the previous one stops working."""
+    now = now or timezone.now()
+    _attendance_window_check(session=session, now=now)
     code = "".join(secrets.choice(ATTENDANCE_CODE_ALPHABET) for _i in range(ATTENDANCE_CODE_LENGTH))
     session.attendance_code = code
     session.attendance_code_expires_at = now + timedelta(minutes=rules.ATTENDANCE_CODE_MINUTES)
@@ -334,16 +349,7 @@ def attendance_mark(
             code="not_registered",
             status=409,
         )
-    if not rules.attendance_window_open(
-        now=now, starts_at=session.starts_at, ends_at=session.ends_at
-    ):
-        raise TrainingError(
-            _(
-                "Attendance can be recorded from half an hour before the start until a week after the end."
-            ),
-            code="attendance_closed",
-            status=403,
-        )
+    _attendance_window_check(session=session, now=now)
     if status == Attendance.Status.PARTIAL:
         if left_at is None:
             raise TrainingError(
@@ -395,9 +401,10 @@ def training_complete(
     *, registration: Registration, now: datetime | None = None
 ) -> Completion | None:
     """Create the person's Completion for the format (once per person and format, whatever
-    session they attended) and announce it with lms's `course_passed`, so certificates issues
-    it on the worker exactly as for an e-learning pass. None when the format gives no
-    certificate, the prerequisite e-learning is not passed, or the person completed before."""
+    session they attended) through lms, and announce it with lms's `course_passed` in the same
+    transaction, exactly as an e-learning pass: certificates records the certificate, reporting
+    its kept counts. None when the format gives no certificate, the prerequisite e-learning is
+    not passed, or the person completed before."""
     now = now or timezone.now()
     session = registration.session
     fmt = session.training_format
@@ -412,25 +419,45 @@ def training_complete(
         title = fmt.localized.title
     try:
         with transaction.atomic():
-            completion = Completion.objects.create(
+            completion = lms_services.completion_create_training(
                 user=user,
-                source=Completion.Source.TRAINING,
-                course=None,
                 course_key=fmt.translation_key,
                 title=title,
-                cycle=1,
-                attempt=None,
-                score=None,
                 completed_at=rules.completion_time(now=now, ends_at=session.ends_at),
-                valid_until=None,
             )
             TrainingCompletion.objects.create(
                 completion=completion, session=session, registration=registration
             )
+            course_passed.send(sender=Completion, completion=completion)
     except IntegrityError:
         return None  # a concurrent check-in of the same person won
-    transaction.on_commit(lambda: course_passed.send(sender=Completion, completion=completion))
     return completion
+
+
+def trainings_complete_after_prerequisite(*, completion: Completion) -> list[Completion]:
+    """Blended learning in the other order: the person attended in full before passing the
+    prerequisite e-learning `completion` is for. Each format that asks for that e-learning and
+    that they attended is completed now (called from lms's `course_passed`, in the pass's
+    transaction)."""
+    if completion.source != Completion.Source.ELEARNING:
+        return []
+    attended = (
+        Registration.objects.filter(
+            user_id=completion.user_id,
+            status=Status.REGISTERED,
+            attendance__status=Attendance.Status.PRESENT,
+            session__training_format__prerequisite_course__translation_key=completion.course_key,
+            completion_link__isnull=True,
+        )
+        .select_related("session__training_format__prerequisite_course", "user")
+        .order_by("session__ends_at", "pk")
+    )
+    completed = []
+    for registration in attended:  # one per format: training_complete skips the rest
+        created = training_complete(registration=registration, now=completion.completed_at)
+        if created is not None:
+            completed.append(created)
+    return completed
 
 
 # ----------------------------------------------------------------------------- group requests
@@ -567,7 +594,7 @@ def _enqueue_group_request_email(request_id: int) -> None:
 def group_request_email_send(*, request: GroupRequest) -> bool:
     """Tell the requester the organiser's answer, in their language."""
     user = request.requested_by
-    if not (user.is_active and user.email and user.anonymised_at is None):
+    if not _may_email(user):
         return False
     if request.status == GroupRequest.Status.PENDING:
         return False
@@ -586,12 +613,5 @@ def group_request_email_send(*, request: GroupRequest) -> bool:
             "request_url": settings.SITE_URL
             + reverse("trainings:group_request", args=[request.pk]),
         }
-        subject = render_to_string("trainings/email/group_request_subject.txt", context)
-        body = render_to_string("trainings/email/group_request_body.txt", context)
-    send_mail(
-        subject=" ".join(subject.split()),
-        message=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[user.email],
-    )
+        _send(user=user, template="group_request", context=context)
     return True

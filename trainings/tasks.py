@@ -1,17 +1,12 @@
-"""Thin Celery tasks: take ids, load fresh rows, call one service. Safe to run twice."""
+"""Thin Celery tasks: take ids, load fresh rows, call one service. Safe to run twice.
+
+Late acknowledgement, requeueing on a lost worker, JSON and the time limits are the project's
+task defaults (CELERY_TASK_* in config/settings/base.py); only what differs is given here."""
 
 from celery import shared_task
 
-TASK_OPTIONS = {
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "serializer": "json",
-    "time_limit": 120,
-    "soft_time_limit": 100,
-}
 
-
-@shared_task(**TASK_OPTIONS, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def registration_email(registration_id: int, kind: str) -> bool:
     """The confirmation, promotion or reminder e-mail of one registration."""
     from .models import Registration
@@ -23,7 +18,7 @@ def registration_email(registration_id: int, kind: str) -> bool:
     return registration_email_send(registration=registration, kind=kind)
 
 
-@shared_task(**{**TASK_OPTIONS, "time_limit": 1800, "soft_time_limit": 1700})
+@shared_task(time_limit=1800, soft_time_limit=1700)
 def registrations_remind() -> int:
     """Beat (hourly): reminders for sessions that start within two days."""
     from .services import registrations_remind as remind
@@ -31,7 +26,7 @@ def registrations_remind() -> int:
     return remind()
 
 
-@shared_task(**TASK_OPTIONS, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def group_request_email(request_id: int) -> bool:
     """The organiser's answer to a group request, to the requester."""
     from .models import GroupRequest

@@ -1,6 +1,10 @@
 """Pages of trainings on location: the session list, a session (register, cancel, calendar
 file), my trainings, the trainer's attendance list (375 px first) and the attendance code."""
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, NamedTuple
+
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_time
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Region
@@ -20,6 +25,9 @@ from . import calendar, rules, selectors, services
 from .errors import TrainingError
 from .forms import AcceptForm, DeclineForm, GroupRequestForm, ProposeForm
 from .models import Attendance, Delivery, Registration, TrainingSession
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 INVITATION_PARAM = "uitnodiging"
 
@@ -35,17 +43,20 @@ def session_list(request):
     formats = list(selectors.formats_listed())
     if training_key not in {str(f.translation_key) for f in formats}:
         training_key = ""
-    sessions = selectors.sessions_listed(
-        region=region, training_format_key=training_key or None, delivery=delivery
+    sessions = list(
+        selectors.sessions_listed(
+            region=region, training_format_key=training_key or None, delivery=delivery
+        )
     )
+    trainings = selectors.formats_localized([*formats, *(s.training_format for s in sessions)])
     return render(
         request,
         "trainings/session_list.html",
         {
-            "sessions": sessions,
+            "sessions": [(session, trainings[session.training_format_id]) for session in sessions],
             "regions": regions,
             "region": region,
-            "formats": formats,
+            "formats": [trainings[f.pk] for f in formats],
             "training_key": training_key,
             "deliveries": Delivery.choices,
             "delivery": delivery,
@@ -162,7 +173,7 @@ def session_ics(request, public_id):
 @require_GET
 def region_ics(request, slug):
     region = get_object_or_404(Region, slug=slug)
-    sessions = selectors.sessions_listed(region=region)
+    sessions = list(selectors.sessions_listed(region=region))
     return _ics_response(
         calendar.region_feed(name=str(region), sessions=sessions), f"trainingen-{region.slug}.ics"
     )
@@ -171,12 +182,17 @@ def region_ics(request, slug):
 @login_required
 @require_GET
 def my_trainings(request):
+    registrations = list(selectors.my_registrations(user=request.user))
+    trained = list(selectors.sessions_for_trainer(user=request.user))
+    trainings = selectors.formats_localized(
+        [r.session.training_format for r in registrations] + [s.training_format for s in trained]
+    )
     return render(
         request,
         "trainings/mine.html",
         {
-            "registrations": selectors.my_registrations(user=request.user),
-            "trained_sessions": selectors.sessions_for_trainer(user=request.user),
+            "registrations": [(r, trainings[r.session.training_format_id]) for r in registrations],
+            "trained_sessions": [(s, trainings[s.training_format_id]) for s in trained],
         },
     )
 
@@ -312,22 +328,48 @@ def group_request_new(request):
 @login_required
 @require_GET
 def group_requests(request):
+    requests = list(selectors.group_requests_for(user=request.user))
+    trainings = selectors.formats_localized(r.training_format for r in requests)
     return render(
         request,
         "trainings/group_requests.html",
-        {"requests": selectors.group_requests_for(user=request.user)},
+        {"requests": [(r, trainings[r.training_format_id]) for r in requests]},
     )
+
+
+class _Decision(NamedTuple):
+    form: type[forms.Form]
+    decide: Callable[..., object]
+    heading: "StrOrPromise"
+    button: "StrOrPromise"
+
+
+#: The organiser's answers to a group request, in the order the page shows them (the first is
+#: the primary action): each is a form whose cleaned data goes to its service.
+DECISIONS = {
+    "accept": _Decision(
+        AcceptForm,
+        services.group_request_accept,
+        _lazy("Accept and plan the session"),
+        _lazy("Accept"),
+    ),
+    "propose": _Decision(
+        ProposeForm,
+        services.group_request_propose,
+        _lazy("Propose another date"),
+        _lazy("Propose"),
+    ),
+    "decline": _Decision(
+        DeclineForm, services.group_request_decline, _lazy("Decline"), _lazy("Decline")
+    ),
+}
 
 
 @login_required
 def group_request_detail(request, pk: int):
     group_request = get_object_or_404(selectors.group_requests_for(user=request.user), pk=pk)
     may_decide = selectors.may_decide(user=request.user, request=group_request)
-    forms_by_action = {
-        "accept": AcceptForm(prefix="accept"),
-        "propose": ProposeForm(prefix="propose"),
-        "decline": DeclineForm(prefix="decline"),
-    }
+    bound = {action: decision.form(prefix=action) for action, decision in DECISIONS.items()}
     error = None
     action = request.POST.get("action", "") if request.method == "POST" else ""
     if action == "agree":
@@ -338,27 +380,15 @@ def group_request_detail(request, pk: int):
         else:
             messages.success(request, _("You agreed to the proposed date."))
             return redirect("trainings:group_request", pk=pk)
-    elif action in forms_by_action:
+    elif action in DECISIONS:
         if not may_decide:
             raise PermissionDenied
-        form = {"accept": AcceptForm, "propose": ProposeForm, "decline": DeclineForm}[action](
-            request.POST, prefix=action
-        )
-        forms_by_action[action] = form
+        form = bound[action] = DECISIONS[action].form(request.POST, prefix=action)
         if form.is_valid():
             try:
-                if action == "accept":
-                    services.group_request_accept(
-                        request=group_request, by=request.user, **form.cleaned_data
-                    )
-                elif action == "propose":
-                    services.group_request_propose(
-                        request=group_request, by=request.user, **form.cleaned_data
-                    )
-                else:
-                    services.group_request_decline(
-                        request=group_request, by=request.user, **form.cleaned_data
-                    )
+                DECISIONS[action].decide(
+                    request=group_request, by=request.user, **form.cleaned_data
+                )
             except TrainingError as exc:
                 error = exc
             else:
@@ -366,7 +396,7 @@ def group_request_detail(request, pk: int):
                 return redirect("trainings:group_request", pk=pk)
     elif request.method == "POST":
         error = TrainingError(_("Unknown action."), code="invalid", status=400)
-    invalid = any(f.is_bound and f.errors for f in forms_by_action.values())
+    invalid = any(f.is_bound and f.errors for f in bound.values())
     status = error.status if error else (400 if invalid else 200)
     return render(
         request,
@@ -375,7 +405,10 @@ def group_request_detail(request, pk: int):
             "group_request": group_request,
             "may_decide": may_decide,
             "is_requester": group_request.requested_by_id == request.user.pk,
-            "forms": forms_by_action,
+            "decisions": [
+                (action, bound[action], decision.heading, decision.button)
+                for action, decision in DECISIONS.items()
+            ],
             "error": error,
         },
         status=status,

@@ -9,8 +9,10 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from organisations import services, tasks
+from organisations import services
 from organisations.models import ManagerInvitation
+from outbox.models import OutboxMessage
+from outbox.services import outbox_message_run
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,9 +28,12 @@ def accept_path(message) -> str:
 
 
 def send_invitations() -> None:
-    """Run the e-mail task in-process (as the worker would) for every invitation not sent yet."""
-    for pk in ManagerInvitation.objects.values_list("pk", flat=True):
-        tasks.manager_invitation_send(pk)
+    """Run the outbox messages in-process (as the worker would) for every invitation e-mail
+    not sent yet."""
+    for message in OutboxMessage.objects.filter(
+        kind=services.MANAGER_INVITATION_WANTED, done_at__isnull=True
+    ):
+        outbox_message_run(message_id=message.pk)
 
 
 def invite_on_the_page(client, organisation, email, capture):
@@ -124,3 +129,39 @@ def test_the_api_invites_with_a_token(manager, organisation, django_capture_on_c
     assert list(organisation.managers.all()) == [manager]
     bad = api.post(url, {"email": "not an address"}, content_type="application/json")
     assert bad.status_code == 400 and bad.json()["code"] == "invalid_email"
+
+
+def test_the_invitation_email_goes_through_the_outbox_in_its_language(
+    manager, organisation, mailoutbox
+):
+    """One mechanism for every invitation e-mail: written to the outbox in the inviting
+    transaction (a rolled-back invite leaves nothing), sent once, in the chosen language."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        services.manager_invite(
+            organisation=organisation, email="gone@example.org", language="pl", invited_by=manager
+        )
+        transaction.set_rollback(True)
+    assert not OutboxMessage.objects.exists() and not ManagerInvitation.objects.exists()
+
+    invitation = services.manager_invite(
+        organisation=organisation, email="ola@example.org", language="pl", invited_by=manager
+    )
+    message = OutboxMessage.objects.get()
+    assert message.kind == services.MANAGER_INVITATION_WANTED
+    assert message.payload == {"invitation_id": invitation.pk}
+    # inviting the same address again neither makes a second invitation nor a second e-mail
+    again = services.manager_invite(
+        organisation=organisation, email="Ola@example.org", invited_by=manager
+    )
+    assert again == invitation and OutboxMessage.objects.count() == 1
+
+    assert outbox_message_run(message_id=message.pk)
+    assert not outbox_message_run(message_id=message.pk)  # done: a redelivery sends nothing
+    assert services.manager_invitation_ensure(invitation_id=invitation.pk) is False  # sent once
+    assert len(mailoutbox) == 1
+    assert f"/pl/organisaties/beheer-uitnodiging/{invitation.token}/" in mailoutbox[0].body
+    assert "Hello," not in mailoutbox[0].body  # Polish, not the English source text
+    invitation.refresh_from_db()
+    assert invitation.sent_at is not None

@@ -449,18 +449,60 @@ def test_a_second_manager(client, organisation, manager, django_capture_on_commi
     assert client.get(url("dashboard", organisation.pk)).status_code == 404
 
 
-def test_dashboard_queries_do_not_grow_with_the_staff(
+def _staff(organisation, course, *, certified, revoked, deleted, plain, invited, offset=0):
+    """Members in every state the staff list renders differently, and open invitations."""
+    for _ in range(certified):
+        certify(add_member(organisation).user, course)
+    for _ in range(revoked):
+        certify(add_member(organisation).user, course, valid=False)
+    for _ in range(deleted):
+        gone = add_member(organisation).user
+        gone.anonymised_at = gone.date_joined
+        gone.save(update_fields=["anonymised_at"])
+    for _ in range(plain):
+        add_member(organisation)
+    for n in range(invited):
+        services.staff_invite(organisation=organisation, email=f"new{offset + n}@example.org")
+    services.organisation_evaluate(organisation=organisation)
+
+
+def test_manager_dashboard_and_staff_list_queries_do_not_grow_with_the_staff(
     client, organisation, hotel_course, manager, django_assert_max_num_queries
 ):
+    """The dashboard (staff table, certificate choice, open invitations, history), the staff
+    export and the API's staff list take as many queries for 50 staff as for 5, in every state
+    (passed, revoked, deleted account, not started) and with open invitations."""
+    from accounts.services import access_token_create
+
+    _token, raw = access_token_create(user=manager, name="t")
+    api = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    pages = [
+        (url("dashboard", organisation.pk), {}),
+        (url("export", organisation.pk), {}),
+        (f"/api/v1/organisations/{organisation.pk}/members", api),
+    ]
     client.force_login(manager)
-    for _ in range(2):
-        certify(add_member(organisation).user, hotel_course)
-    with django_assert_max_num_queries(30) as small:
-        client.get(url("dashboard", organisation.pk))
-    for _ in range(8):
-        add_member(organisation)
-    with django_assert_max_num_queries(len(small.captured_queries)):
-        assert client.get(url("dashboard", organisation.pk)).status_code == 200
+
+    def counts(limits: list[int]) -> list[int]:
+        found = []
+        for (path, headers), limit in zip(pages, limits, strict=True):
+            with django_assert_max_num_queries(limit) as captured:
+                assert client.get(path, **headers).status_code == 200
+            found.append(len(captured.captured_queries))
+        return found
+
+    organisation.declared_staff = 60
+    organisation.save(update_fields=["declared_staff"])
+    _staff(organisation, hotel_course, certified=2, revoked=1, deleted=1, plain=1, invited=1)
+    assert organisation.memberships.count() == 5
+    counts([60] * len(pages))  # the first requests fill per-process caches and stamp the token
+    small = counts([60] * len(pages))
+
+    _staff(
+        organisation, hotel_course, certified=8, revoked=2, deleted=3, plain=32, invited=5, offset=1
+    )
+    assert organisation.memberships.count() == 50
+    assert counts(small) == small
 
 
 def test_a_manager_downloads_selected_staff_certificates_as_a_zip(

@@ -133,3 +133,40 @@ def test_openapi_documents_the_trainings_operations():
     schema = Client().get("/api/v1/openapi.json").json()
     operation = schema["paths"]["/api/v1/trainings/{session_id}/registrations"]["post"]
     assert {"201", "403", "409"} <= set(operation["responses"])
+
+
+def test_openapi_documents_every_refusal_of_the_trainings_operations():
+    paths = Client().get("/api/v1/openapi.json").json()["paths"]
+    documented = {
+        (path, method): set(operation["responses"])
+        for path, operations in paths.items()
+        if path.startswith(BASE)
+        for method, operation in operations.items()
+    }
+    assert len(documented) == 7
+    for (path, method), codes in documented.items():
+        if not path.endswith("/me/registrations"):  # no parameters to refuse
+            assert {"400", "422"} <= codes, (path, method)
+        if method != "get" or "participants" in path or "/me/" in path:
+            assert {"401", "403", "429"} <= codes, (path, method)
+        if method in {"post", "put", "delete"}:
+            assert {"409", "413"} <= codes, (path, method)
+    body = paths[f"{BASE}/{{session_id}}/attendance"]["put"]["requestBody"]
+    assert body["content"]["application/json"]["schema"]
+
+
+def test_parameters_and_bodies_out_of_bounds_are_refused_before_any_work(session, trainer):
+    api = client_for(trainer)
+    detail = f"{BASE}/{session.public_id}"
+    assert Client().get(detail, {"invitation": "x" * 41}).status_code == 422
+    assert Client().get(detail, {"invitation": "a\u202eb"}).status_code == 422
+    assert Client().get(BASE, {"region": "utrecht\x00"}).status_code == 422
+    assert api.get(f"{detail}/participants", {"q": "x" * 101}).status_code == 422
+    for body in (
+        {"registration": 0, "status": "present"},
+        {"registration": 2**63, "status": "present"},
+        {"registration": 1, "status": "present", "extra": 1},
+        [None, None],
+    ):
+        answer = api.put(f"{detail}/attendance", json.dumps(body), content_type="application/json")
+        assert answer.status_code == 422, body

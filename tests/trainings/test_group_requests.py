@@ -1,10 +1,11 @@
+import re
 from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Region
 from tests.factories import UserFactory
@@ -138,3 +139,39 @@ def test_pages_only_for_requester_and_organiser(user, kind, region):
     request.refresh_from_db()
     assert request.status == "accepted" and request.session.capacity == 45
     assert not Registration.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "headings"),
+    [
+        ("nl", ["Accepteren en de bijeenkomst plannen", "Andere datum voorstellen"]),
+        ("pl", ["Zaakceptuj i zaplanuj sesję", "Zaproponuj inny termin"]),
+    ],
+)
+def test_organiser_sees_the_three_decisions_in_their_language(
+    user, kind, region, language, headings
+):
+    organiser = UserFactory()
+    kind.organisers.add(organiser)
+    request = _request(user, kind, region)
+    client = Client()
+    client.force_login(organiser)
+    with translation.override(language):
+        url = reverse("trainings:group_request", args=[request.pk])
+    page = client.get(url, headers={"accept-language": language}).content.decode()
+    buttons = re.findall(r'<button type="submit" name="action" value="(\w+)" class="([^"]+)"', page)
+    assert [action for action, _class in buttons] == ["accept", "propose", "decline"]
+    assert "primary-action" in buttons[0][1]
+    assert all("secondary-action" in css for _action, css in buttons[1:])
+    assert all(heading in page for heading in headings)
+    # a refused proposal keeps its own panel's input and error, the others stay empty
+    answer = client.post(url, {"action": "propose", "propose-response": "Liever in april"})
+    assert answer.status_code == 400
+    assert "Liever in april" in answer.content.decode()
+    assert answer.content.decode().count("utrecht-form-field--invalid") == 1  # its start time
+    request.refresh_from_db()
+    assert request.status == "pending"
+    # the requester sees no decisions
+    requester = Client()
+    requester.force_login(user)
+    assert 'name="action" value="accept"' not in requester.get(url).content.decode()

@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from reporting.models import Target, TargetCourse
-from reporting.selectors import target_progress
+from reporting.selectors import kept_counts_current, target_progress
+from reporting.services import target_counts_rebuild
 from tests.factories import UserFactory, make_course
 from trainings import services
 from trainings.models import Registration
@@ -16,7 +17,10 @@ from .conftest import make_format, make_session, pass_course
 pytestmark = pytest.mark.django_db
 
 
-def test_training_and_elearning_count_once_per_person(trainer):
+@pytest.mark.parametrize("kept", [False, True], ids=["recounted", "kept-counts"])
+def test_training_and_elearning_count_once_per_person(trainer, kept):
+    """Both ways the dashboard counts: a full recount, and the kept counts (ADR 0020) that a
+    training completion updates in its own transaction like an e-learning pass."""
     course = make_course(title="Verdiepende module")
     training = make_format(title="Kind en Uitbuiting")
     today = timezone.localdate()
@@ -31,6 +35,10 @@ def test_training_and_elearning_count_once_per_person(trainer):
     )
     TargetCourse(target=target, course=course, sort_order=0).save()
     TargetCourse(target=target, training=training, sort_order=1).save()
+    if kept:
+        target_counts_rebuild(target=target)
+        target.refresh_from_db()
+        assert kept_counts_current(target)
     both, only_training = UserFactory(), UserFactory()
     pass_course(both, course)
     assert target_progress(target=target).forecast.achieved == 1

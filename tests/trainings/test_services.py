@@ -7,6 +7,7 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from certificates import services as certificate_services
+from certificates.models import Certificate
 from lms.models import Completion
 from tests.factories import UserFactory, make_course
 from trainings import services
@@ -145,8 +146,9 @@ def test_full_attendance_completes_through_the_certificate_path(
     assert completion.course_key == fmt.translation_key
     assert completion.course is None and completion.attempt is None
     assert TrainingCompletion.objects.get(completion=completion).session == registration.session
-    assert callbacks, "course_passed is announced after commit"
-    certificate = certificate_services.certificate_create(completion=completion)
+    assert callbacks, "the certificate's PDF and e-mail are handed to the worker after commit"
+    # recorded in the transaction of the attendance, as for an e-learning pass (ADR 0019)
+    certificate = Certificate.objects.get(completion=completion)
     assert certificate.course_title == fmt.title
     assert certificate.course is None
     pdf = certificate_services.certificate_pdf_bytes(certificate=certificate)
@@ -208,6 +210,26 @@ def test_prerequisite_required_for_completion(trainer):
     registration = _attending(training_format=make_format(prerequisite_course=course))
     services.attendance_mark(registration=registration, status="present", marked_by=trainer)
     assert not Completion.objects.filter(source="training").exists()
+
+
+def test_passing_the_prerequisite_after_attending_completes_the_training(trainer):
+    course = make_course(title="BUIT")
+    fmt = make_format(prerequisite_course=course)
+    registration = _attending(training_format=fmt)
+    services.attendance_mark(registration=registration, status="present", marked_by=trainer)
+    other = _attending(user=registration.user, training_format=make_format(title="Anders"))
+    services.attendance_mark(registration=other, status="absent", marked_by=trainer)
+    assert not Completion.objects.filter(source="training").exists()
+
+    passed = pass_course(registration.user, course)
+
+    training = Completion.objects.get(source="training")
+    assert (training.user, training.course_key) == (registration.user, fmt.translation_key)
+    assert TrainingCompletion.objects.get(completion=training).registration == registration
+    assert Certificate.objects.filter(completion=training).exists()
+    assert training.completed_at <= passed.completed_at
+    # passing it again later (a renewal) does not complete the training twice
+    assert services.trainings_complete_after_prerequisite(completion=passed) == []
 
 
 def test_one_completion_per_person_and_format(trainer):
@@ -283,3 +305,13 @@ def test_capacity_holds_under_100_concurrent_registrations():
     assert rows.filter(status="waiting").count() == 38
     promoted = {r.pk for r in rows.filter(promoted_at__isnull=False)}
     assert promoted == {first_waiting[0].pk, first_waiting[1].pk}
+
+
+def test_tasks_take_the_projects_safe_defaults():
+    """acks_late etc. come from the CELERY_TASK_* settings, not from a copy in each app."""
+    from trainings import tasks
+
+    for task in (tasks.registration_email, tasks.registrations_remind, tasks.group_request_email):
+        assert task.acks_late is True
+        assert task.reject_on_worker_lost is True
+        assert task.serializer == "json"
