@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from courses.models import CoursePage, LessonPage, StorylinePage
 from courses.selectors import course_outline, path_questions
 
-from . import grading, rules
+from . import grading, rules, selectors
 from .errors import Conflict, LearningError, NotAllowed, NotFound
 from .models import Answer, Attempt, Completion, Enrolment, LessonProgress
 from .signals import completion_recorded, course_passed
@@ -65,11 +65,7 @@ def enrolment_create(*, user, course: CoursePage) -> Enrolment:
     """Enrol `user` (free, self-service). Idempotent: a second call returns the same enrolment."""
     if not course.live:
         raise NotFound(_("This course does not exist."))
-    missing = [
-        p
-        for p in course.prerequisites.all()
-        if not Completion.objects.filter(user=user, course_key=p.translation_key).exists()
-    ]
+    missing = selectors.missing_prerequisites(user=user, course=course)
     if missing:
         raise NotAllowed(
             _("First pass: %(courses)s.") % {"courses": ", ".join(p.title for p in missing)},

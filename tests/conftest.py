@@ -116,23 +116,21 @@ def _database_url_for_test_db() -> str:
     return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-@pytest.fixture
-def celery_worker_process(transactional_db):
-    """A real Celery worker process on the real Redis broker, using the test database.
-
-    Each test gets its own queue name so parallel test processes never steal each other's
-    tasks. Tests using it must use committed data (transactional_db)."""
-    if not settings.REDIS_URL:
-        pytest.skip("a live Celery worker needs Redis (set REDIS_URL)")
-    queue = f"test-{uuid.uuid4().hex[:8]}"
+def celery_worker_spawn(
+    queue: str, *, hostname: str, stdout=subprocess.DEVNULL, env: dict | None = None
+):
+    """A Celery worker process (two pool processes) on `queue` of the real Redis broker (or the
+    one `env` names), using the test database; in a process group of its own, so a SIGKILL of
+    the group takes the main process and its pool."""
     env = {
         **os.environ,
         "DATABASE_URL": _database_url_for_test_db(),
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "CELERY_TEST_QUEUE": queue,
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        **(env or {}),
     }
-    proc = subprocess.Popen(
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -144,17 +142,30 @@ def celery_worker_process(transactional_db):
             "--concurrency=2",
             "-Q",
             queue,
-            f"--hostname={queue}@%h",
+            f"--hostname={hostname}@%h",
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=stdout,
         stderr=subprocess.STDOUT,
         text=True,
+        start_new_session=True,
     )
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db):
+    """A real Celery worker process on the real Redis broker, using the test database.
+
+    Each test gets its own queue name so parallel test processes never steal each other's
+    tasks. Tests using it must use committed data (transactional_db)."""
+    if not settings.REDIS_URL:
+        pytest.skip("a live Celery worker needs Redis (set REDIS_URL)")
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    proc = celery_worker_spawn(queue, hostname=queue, stdout=subprocess.PIPE)
     from config.celery import app
 
     app.conf.task_default_queue = queue
