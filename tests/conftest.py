@@ -80,21 +80,31 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _transactional_tests_start_migrated(request):
-    """A transactional test ends with a flush, which empties every table. Every transactional
-    test therefore uses serialized rollback (Django puts the migrated rows back and skips the
-    post_migrate handlers on the flush, whose re-created rows would collide with them); where
-    a test's connection has no serialized rows (live server under Playwright's event loop) they
-    are restored here. So every test starts from the migrated database whatever ran before."""
+    """The one fixture that restores the migrated rows (the e2e tests rely on it too).
+
+    A transactional test ends with a flush, which empties every table. Every transactional test
+    therefore uses serialized rollback (Django puts the migrated rows back and skips the
+    post_migrate handlers on the flush, whose re-created rows would collide with them). Django
+    does that only through the connection object that holds the serialized rows, and a live
+    server under Playwright's event loop gets fresh connection objects: so the current
+    connections are given the rows before and after the test, and the rows are restored here
+    when Django did not. So every test starts from the migrated database whatever ran before."""
     if not _is_transactional(request):
+        yield
         return
     rows = request.getfixturevalue("_migrated_rows")
     request.getfixturevalue("transactional_db")
     from django.db import connections
     from wagtail.models import Locale
 
+    for alias, contents in rows.items():
+        connections[alias]._test_serialized_contents = contents
     if not Locale.objects.exists():
         for alias, contents in rows.items():
             connections[alias].creation.deserialize_db_from_string(contents)
+    yield
+    for alias, contents in rows.items():
+        connections[alias]._test_serialized_contents = contents
 
 
 @pytest.fixture
