@@ -22,7 +22,9 @@ class Taxonomy(models.Model):
 
     slug = models.SlugField(_("code"), max_length=60, unique=True)
     name = models.CharField(_("name (Dutch)"), max_length=120)
-    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+    # Names in the other site languages, {language code: name}: a fifth site language needs no
+    # column and no migration (ADR 0015, amended).
+    names = models.JSONField(_("names in other languages"), default=dict, blank=True)
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)
 
     class Meta:
@@ -30,12 +32,14 @@ class Taxonomy(models.Model):
         ordering = ["sort_order", "name"]
 
     def __str__(self) -> str:
-        # Names exist in Dutch and English only: every other interface language shows the
-        # English one, which more of its readers understand than the Dutch (ADR 0015).
-        language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
-        if language != settings.LANGUAGE_CODE and self.name_en:
-            return self.name_en
-        return self.name
+        return self.name_in((get_language() or settings.LANGUAGE_CODE).split("-")[0])
+
+    def name_in(self, language: str) -> str:
+        """The name in `language`; else the English one, which more readers of a language without
+        its own name understand than the Dutch; else the Dutch one."""
+        if language == settings.LANGUAGE_CODE:
+            return self.name
+        return self.names.get(language) or self.names.get("en") or self.name
 
 
 class Sector(Taxonomy):

@@ -1,15 +1,31 @@
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from .forms import TaxonomyForm, taxonomy_name_field_names
 from .models import ProfessionalRole, Region, Sector
+
+
+def _taxonomy_edit_handler() -> ObjectList:
+    # One plain text field per site language next to the Dutch name (ADR 0015, amended).
+    return ObjectList(
+        [
+            FieldPanel("name"),
+            *[FieldPanel(field_name) for field_name in taxonomy_name_field_names()],
+            FieldPanel("slug"),
+            FieldPanel("sort_order"),
+        ],
+        base_form_class=TaxonomyForm,
+    )
 
 
 class SectorViewSet(SnippetViewSet):
     model = Sector
     icon = "group"
-    list_display = ["name", "name_en", "slug", "sort_order"]
-    search_fields = ["name", "name_en"]
+    list_display = ["name", "slug", "sort_order"]
+    search_fields = ["name", "names"]
+    edit_handler = _taxonomy_edit_handler()
 
 
 class RegionViewSet(SnippetViewSet):
@@ -17,13 +33,15 @@ class RegionViewSet(SnippetViewSet):
     icon = "site"
     list_display = ["name", "slug", "sort_order"]
     search_fields = ["name"]
+    edit_handler = _taxonomy_edit_handler()
 
 
 class ProfessionalRoleViewSet(SnippetViewSet):
     model = ProfessionalRole
     icon = "user"
-    list_display = ["name", "name_en", "slug", "sort_order"]
-    search_fields = ["name", "name_en"]
+    list_display = ["name", "slug", "sort_order"]
+    search_fields = ["name", "names"]
+    edit_handler = _taxonomy_edit_handler()
 
 
 class TaxonomyGroup(SnippetViewSetGroup):
