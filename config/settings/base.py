@@ -374,7 +374,8 @@ USE_I18N = True
 USE_TZ = True
 # The one list of languages (ADR 0015): the interface languages are the course languages. Adding
 # one (e.g. "ro" or "uk") is configuration, not code: add its code to SITE_LANGUAGES (here or in
-# the environment), `make messages`, translate locale/<code>/, `make messages` again to compile.
+# the environment), `make messages`, translate locale/<code>/, `make messages` again to compile;
+# the sector and role snippets then have a name field for it (ADR 0015, amended).
 # Each language is named in itself (Django's LANG_INFO), as the language switch shows it.
 SITE_LANGUAGES = env.list("SITE_LANGUAGES", default=["nl", "en", "pl", "es"])
 
