@@ -169,3 +169,20 @@ def test_the_names_migration_moves_the_english_name_and_back():
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.parametrize(
+    ("language", "shown", "not_shown"),
+    [("pl", "Edukacja", "Education"), ("es", "Educación", "Education")],
+)
+def test_the_account_page_lists_sectors_in_the_visitors_language(
+    client, settings, language, shown, not_shown
+):
+    client.force_login(UserFactory(preferred_language=language))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get(reverse("accounts:settings"), HTTP_ACCEPT_LANGUAGE=language, follow=True)
+    assert page.status_code == 200, page.redirect_chain
+    content = page.content.decode()
+    assert f'lang="{language}"' in content
+    assert shown in content
+    assert not_shown not in content
