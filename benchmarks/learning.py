@@ -50,18 +50,21 @@ def seed(learners: int):
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 
+    from accounts.models import User
+    from benchmarks.course_data import course_load
     from courses.selectors import course_outline
     from lms import services
-    from tests import factories
 
-    course = factories.make_course(
+    course = course_load(
         title="Benchmark", storylines=True, questions_per_lesson=QUESTIONS_PER_LESSON
     )
     storyline = course_outline(course=course).storylines[0][0]
     backend = settings.AUTHENTICATION_BACKENDS[0]
     rows = []
     for _n in range(learners):
-        user = factories.UserFactory(email=f"bench-{uuid.uuid4().hex}@example.org")
+        user = User.objects.create_user(
+            f"bench-{uuid.uuid4().hex}@example.org", full_name="Deelnemer Benchmark"
+        )
         enrolment = services.enrolment_create(user=user, course=course)
         attempt = services.attempt_start(enrolment=enrolment, storyline=storyline)
         session = import_module(settings.SESSION_ENGINE).SessionStore()
