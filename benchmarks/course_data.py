@@ -81,9 +81,7 @@ def course_load(
         "validity_months": validity_months,
         "learning_objectives": ["Je meet de snelheid."],
         "sources": "- benchmarkgegevens, geen inhoud",
-        "lessons": [
-            _lesson("introductie", "Introductie", questions_per_lesson, scenario=True)
-        ],
+        "lessons": [_lesson("introductie", "Introductie", questions_per_lesson, scenario=True)],
     }
     if storylines:
         spec["storyline_prompt"] = "Kies een verhaallijn"
