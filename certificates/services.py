@@ -35,7 +35,7 @@ from .models import (
 from .pdf import pdf_render
 from .permissions import PROGRAMME_PERMISSION, can_view
 from .qr import qr_svg
-from .signals import certificate_revoked, certificate_status_changed
+from .signals import certificate_status_changed
 
 logger = logging.getLogger(__name__)
 
@@ -398,7 +398,6 @@ def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certi
         locked.status_changed_at = now
         locked.save(update_fields=["status", "revoked_at", "revoked_reason", "status_changed_at"])
         _event(locked, CertificateEvent.Kind.REVOKED, actor=actor, reason=reason)
-        certificate_revoked.send(sender=Certificate, certificate=locked)
         _send_status_changed(locked, CertificateEvent.Kind.REVOKED)
     return locked
 

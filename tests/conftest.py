@@ -215,9 +215,9 @@ def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2):
 
 @pytest.fixture(autouse=True)
 def _default_language():
-    """Each test starts (and ends) in the default language: a course page served in-process
-    activates its course's language for the rest of the thread (CoursePage.activate_language),
-    which would otherwise give the next test's `reverse()` a /pl/ prefix."""
+    """Each test starts (and ends) in the default language: Django's LocaleMiddleware activates
+    the address's language for the rest of the thread, so a request to a /pl/ address served
+    in-process would otherwise give the next test's `reverse()` a /pl/ prefix."""
     from django.utils import translation
 
     translation.deactivate()
