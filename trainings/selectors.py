@@ -252,7 +252,7 @@ def _results(row: dict, comments: list[str]) -> EvaluationResults:
         average = row[f"{field}_avg"]
         questions.append(
             ScaleResult(
-                label=str(SessionEvaluation._meta.get_field(field).verbose_name),
+                label=str(getattr(SessionEvaluation._meta.get_field(field), "verbose_name", field)),
                 average=round(float(average), 1) if average is not None else None,
                 distribution=[
                     (
@@ -306,12 +306,12 @@ def evaluation_results_for_format(
         )
         .select_related("region")
         .annotate(**_aggregates_through("evaluations"))
-        .filter(ev_n__gt=0)
         .order_by("starts_at", "pk")
     )
     return total, [
         (session, _results({k: getattr(session, f"ev_{k}") for k in _aggregates()}, []))
         for session in per_session
+        if session.ev_n  # type: ignore[attr-defined]  # annotated above
     ]
 
 
