@@ -35,11 +35,9 @@ Asserts nothing: the figures are for people (the machine is often shared, so the
 
 import argparse
 import os
-import secrets
 import shutil
 import signal
 import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -51,6 +49,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.scratch import scratch_database_url, setup_django  # noqa: E402
+from benchmarks.stack import Stack, production_environment  # noqa: E402
 
 GOAL_RATE = 23.0  # certificates/s, as issue 7 puts it (20,000 in 15 minutes is 22.2/s)
 GOAL_COUNT = 20_000
@@ -65,73 +64,6 @@ PAGE_MB = os.sysconf("SC_PAGE_SIZE") / 1024 / 1024
 
 
 # --- the worker -----------------------------------------------------------------------------
-
-
-def _die_with_parent() -> None:
-    """In the worker before exec: SIGTERM when this script dies, even by SIGKILL."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
-def worker_start(*, queue: str, env: dict[str, str], log: Path) -> subprocess.Popen:
-    """The worker of the Procfile, on this run's queue; returns once it answers a ping."""
-    from config.celery import app
-
-    hostname = f"{queue}@{socket.gethostname()}"
-    with open(log, "ab") as handle:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--loglevel=INFO",
-                "--pool=prefork",
-                f"--concurrency={CONCURRENCY}",
-                "-Q",
-                queue,
-                f"--hostname={hostname}",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=handle,
-            stderr=subprocess.STDOUT,
-            # its own process group: Ctrl-C reaches this script, which stops the worker cleanly
-            start_new_session=True,
-            preexec_fn=_die_with_parent,
-        )
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        worker_check(proc, log)
-        if app.control.inspect(destination=[hostname], timeout=1).ping():
-            return proc
-    worker_stop(proc)
-    sys.exit(f"the Celery worker did not answer a ping within 90 s; see {log}")
-
-
-def worker_check(proc: subprocess.Popen, log: Path) -> None:
-    if proc.poll() is not None:
-        tail = log.read_text(errors="replace")[-3000:]
-        sys.exit(f"the Celery worker exited with {proc.returncode}:\n{tail}")
-
-
-def worker_stop(proc: subprocess.Popen) -> None:
-    """Warm shutdown (SIGTERM to the main process, which stops its pool); SIGKILL to the whole
-    process group after 30 s."""
-    if proc.poll() is not None:
-        return
-    proc.terminate()
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
 
 
 def pool_processes(parent: int) -> list[int]:
@@ -155,8 +87,8 @@ def rss_mb(pid: int) -> float | None:
         return None
 
 
-def memory_sample(proc: subprocess.Popen) -> dict[int, float | None]:
-    return {pid: rss_mb(pid) for pid in pool_processes(proc.pid)}
+def memory_sample(stack: Stack) -> dict[int, float | None]:
+    return {pid: rss_mb(pid) for pid in pool_processes(stack.procs["worker"].pid)}
 
 
 def queue_delete(queue: str) -> None:
@@ -245,8 +177,7 @@ def certificates_of(completion_ids: list[int]):
 def wait_for_pdfs(
     completion_ids: list[int],
     *,
-    worker: subprocess.Popen,
-    log: Path,
+    stack: Stack,
     timeout: float,
     interval: float = 0.25,
     every=None,
@@ -262,9 +193,11 @@ def wait_for_pdfs(
             every(done)
         if done >= total:
             return
-        worker_check(worker, log)
+        stack.check()
         if time.monotonic() > deadline:
-            sys.exit(f"timed out after {timeout:.0f} s with {done}/{total} PDFs stored; see {log}")
+            sys.exit(
+                f"timed out after {timeout:.0f} s with {done}/{total} PDFs stored; see {stack.files}/worker.log"
+            )
         time.sleep(interval)
 
 
@@ -276,7 +209,7 @@ def percentile(values: list[float], q: float) -> float:
 # --- measurements ---------------------------------------------------------------------------
 
 
-def trivial_rate(queue: str, n: int, *, worker, log) -> float:
+def trivial_rate(queue: str, n: int, *, stack: Stack) -> float:
     """Tasks/s of Celery's built-in celery.accumulate (returns its argument) through the same
     broker, pool and django-db result backend: the ceiling the queue itself allows."""
     from django_celery_results.models import TaskResult
@@ -287,9 +220,9 @@ def trivial_rate(queue: str, n: int, *, worker, log) -> float:
     ids = [app.send_task("celery.accumulate", args=[i], queue=queue).id for i in range(n)]
     deadline = time.monotonic() + 300
     while TaskResult.objects.filter(task_id__in=ids, status="SUCCESS").count() < n:
-        worker_check(worker, log)
+        stack.check()
         if time.monotonic() > deadline:
-            sys.exit(f"the trivial tasks did not finish within 300 s; see {log}")
+            sys.exit(f"the trivial tasks did not finish within 300 s; see {stack.files}/worker.log")
         time.sleep(0.1)
     return n / (time.perf_counter() - start)
 
@@ -308,7 +241,7 @@ def render_rate(completion_ids: list[int], renders: int) -> float:
     return renders / (time.perf_counter() - start)
 
 
-def throughput(ids: list[int], *, worker, log, memory_renders: int, timeout: float) -> dict:
+def throughput(ids: list[int], *, stack: Stack, memory_renders: int, timeout: float) -> dict:
     from django.db.models import Max
     from django.utils import timezone
 
@@ -325,13 +258,13 @@ def throughput(ids: list[int], *, worker, log, memory_renders: int, timeout: flo
 
     def every(done: int) -> None:
         if "mark" not in samples and done >= min(memory_renders, len(ids)):
-            samples["mark"] = {"renders": done, "rss": memory_sample(worker)}
+            samples["mark"] = {"renders": done, "rss": memory_sample(stack)}
         if time.monotonic() - last_report[0] >= 15:
             last_report[0] = time.monotonic()
             elapsed = time.perf_counter() - start
             print(f"  {done}/{len(ids)} stored after {elapsed:.0f} s", flush=True)
 
-    wait_for_pdfs(ids, worker=worker, log=log, timeout=timeout, every=every)
+    wait_for_pdfs(ids, stack=stack, timeout=timeout, every=every)
     rows = certificates_of(ids)
     last = rows.aggregate(last=Max("pdf_rendered_at"))["last"]
     seconds = (last - started_at).total_seconds()
@@ -371,7 +304,7 @@ def latencies(completions) -> list[float]:
     return [(rendered[c.pk] - begin).total_seconds() for c, begin in completions]
 
 
-def idle_latency(attempts: list, *, worker, log) -> list[float]:
+def idle_latency(attempts: list, *, stack: Stack) -> list[float]:
     from certificates.models import Certificate
     from lms import services
     from lms.models import Completion
@@ -382,16 +315,16 @@ def idle_latency(attempts: list, *, worker, log) -> list[float]:
         completion = Completion.objects.get(attempt=attempt)
         deadline = time.monotonic() + 60
         while not Certificate.objects.filter(completion=completion, pdf__gt="").exists():
-            worker_check(worker, log)
+            stack.check()
             if time.monotonic() > deadline:
-                sys.exit(f"no PDF for a pass within 60 s; see {log}")
+                sys.exit(f"no PDF for a pass within 60 s; see {stack.files}/worker.log")
             time.sleep(0.01)
         done.append((completion, completion.completed_at))
         time.sleep(0.3)  # the task still sends its e-mail; let the pool go idle again
     return latencies(done)
 
 
-def burst(attempts: list, *, worker, log) -> dict:
+def burst(attempts: list, *, stack: Stack) -> dict:
     from django.db import transaction
     from django.utils import timezone
 
@@ -406,25 +339,12 @@ def burst(attempts: list, *, worker, log) -> dict:
             services.attempt_submit(attempt=attempt)
     completions = list(Completion.objects.filter(attempt__in=attempts).order_by("pk"))
     ids = [c.pk for c in completions]
-    wait_for_pdfs(ids, worker=worker, log=log, timeout=600)
+    wait_for_pdfs(ids, stack=stack, timeout=600)
     values = latencies([(c, committed[0]) for c in completions])
     return {"n": len(values), "all": max(values), "latencies": values}
 
 
 # --- the run --------------------------------------------------------------------------------
-
-
-def settings_environment(files: Path) -> dict[str, str]:
-    """The production settings for this run, for this process and the worker alike."""
-    return {
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "SECRET_KEY": secrets.token_urlsafe(64),  # throwaway, lives as long as this run
-        "ALLOWED_HOSTS": "localhost,127.0.0.1",
-        "EMAIL_URL": "dummymail://",
-        "MEDIA_ROOT": str(files / "media"),
-        "VAR_DIR": str(files / "var"),
-        "AWS_STORAGE_BUCKET_NAME": "",  # PDFs on the local disk, never a configured bucket
-    }
 
 
 def _interrupt(*_args) -> None:
@@ -463,13 +383,12 @@ def main() -> None:
     files = Path(tempfile.mkdtemp(prefix="stm-certificate-queue-"))
     tag = uuid.uuid4().hex[:8]
     queue = f"bench-certificates-{tag}"
-    log = files / "worker.log"
-    os.environ.update(settings_environment(files))
+    os.environ.update(production_environment(files))  # this process and the worker alike
     os.environ["LOG_LEVEL"] = "WARNING"  # this process: figures only
     worker_env = {**os.environ, "DATABASE_URL": url, "LOG_LEVEL": "INFO"}
     # SIGTERM (e.g. from a CI timeout) unwinds like Ctrl-C, so the cleanup below runs
     signal.signal(signal.SIGTERM, _interrupt)
-    worker = None
+    stack = Stack(files=files)
     keep_files = args.keep_files
     try:
         print(f"scratch database {url.rsplit('/', 1)[1]}, files in {files}", flush=True)
@@ -491,17 +410,19 @@ def main() -> None:
         burst_attempts = open_attempts_create(course, tag, args.burst, offset + args.passes)
 
         print("starting the worker ...", flush=True)
-        worker = worker_start(queue=queue, env=worker_env, log=log)
-        trivial = trivial_rate(queue, args.reference_tasks, worker=worker, log=log)
+        stack.worker_start(
+            worker_env, hostname=f"{queue}@{socket.gethostname()}", queue=queue, loglevel="INFO"
+        )
+        trivial = trivial_rate(queue, args.reference_tasks, stack=stack)
         print(f"  trivial task: {trivial:.0f}/s", flush=True)
 
         from certificates.tasks import certificate_issue
 
         for completion_id in warmup_ids:
             certificate_issue.delay(completion_id)
-        wait_for_pdfs(warmup_ids, worker=worker, log=log, timeout=600)
+        wait_for_pdfs(warmup_ids, stack=stack, timeout=600)
         time.sleep(1)
-        rss_warm = memory_sample(worker)
+        rss_warm = memory_sample(stack)
         renders = render_rate(warmup_ids, args.reference_renders)
         print(f"  one process renders {renders:.1f} PDFs/s", flush=True)
 
@@ -510,20 +431,20 @@ def main() -> None:
             print(f"throughput: {len(ids)} certificates ...", flush=True)
             timeout = args.timeout or 300 + len(ids) / 5
             result = throughput(
-                ids, worker=worker, log=log, memory_renders=args.memory_renders, timeout=timeout
+                ids, stack=stack, memory_renders=args.memory_renders, timeout=timeout
             )
-            rss_end = memory_sample(worker)
+            rss_end = memory_sample(stack)
             time.sleep(2)  # the last tasks send their e-mails
 
         idle = []
         if idle_attempts:
             print(f"latency: {len(idle_attempts)} passes one at a time ...", flush=True)
-            idle = idle_latency(idle_attempts, worker=worker, log=log)
+            idle = idle_latency(idle_attempts, stack=stack)
             time.sleep(1)
         crowd = None
         if burst_attempts:
             print(f"burst: {len(burst_attempts)} passes at once ...", flush=True)
-            crowd = burst(burst_attempts, worker=worker, log=log)
+            crowd = burst(burst_attempts, stack=stack)
     except BaseException as exc:
         # a failure (timeout, the worker died, an error) keeps the worker log to look at
         keep_files = keep_files or not isinstance(exc, KeyboardInterrupt)
@@ -532,8 +453,7 @@ def main() -> None:
         # a second Ctrl-C (the shell and uv both deliver one) must not cut the cleanup short
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        if worker is not None:
-            worker_stop(worker)
+        stack.stop_all()
         queue_delete(queue)
         if keep_files:
             print(f"kept {files} (PDFs, worker.log)")

@@ -36,11 +36,9 @@ import email
 import os
 import random
 import re
-import secrets
 import shutil
 import signal
 import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -52,93 +50,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.scratch import scratch_database_url, setup_django  # noqa: E402
+from benchmarks.stack import Stack, production_environment  # noqa: E402
 
 WORKER_APP_NAME = "chaos-worker"
-STARTED: list[subprocess.Popen] = []
 PAGES_5XX: list[str] = []
 
 
-def _die_with_parent() -> None:
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
-def spawn(args: list[str], *, env: dict, log: Path) -> subprocess.Popen:
-    with open(log, "ab") as handle:
-        proc = subprocess.Popen(
-            args,
-            cwd=ROOT,
-            env=env,
-            stdout=handle,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own group: a SIGKILL reaches main process and pool
-            preexec_fn=_die_with_parent,
-        )
-    STARTED.append(proc)
-    return proc
-
-
-def stop(proc: subprocess.Popen | None, *, kill: bool = False) -> None:
-    if proc is None or proc.poll() is not None:
-        return
-    if kill:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-        return
-    proc.terminate()
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-
-
-class Redis:
-    """The benchmark's own redis-server, persisted to a folder so a restart keeps the queue."""
-
-    def __init__(self, port: int, folder: Path) -> None:
-        self.port, self.folder, self.proc = port, folder, None
-        folder.mkdir(parents=True, exist_ok=True)
-
-    def start(self) -> None:
-        args = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
-        args += ["--dir", str(self.folder), "--appendonly", "yes", "--save", ""]
-        self.proc = spawn(args, env=dict(os.environ), log=self.folder / "redis.log")
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                    return
-            except OSError:
-                time.sleep(0.1)
-        sys.exit(f"redis-server did not start on port {self.port}")
-
-    def stop(self) -> None:
-        stop(self.proc)
-
-
-def worker_args() -> list[str]:
-    return [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=WARNING"]
-
-
-def worker_start(env: dict, log: Path) -> subprocess.Popen:
-    args = [
-        *worker_args(),
-        "--pool=prefork",
-        "--concurrency=2",
-        f"--hostname=chaos-{uuid.uuid4().hex[:6]}@%h",
-    ]
-    return spawn(args, env=env, log=log)
-
-
-def beat_start(env: dict, files: Path) -> subprocess.Popen:
-    args = [sys.executable, "-m", "celery", "-A", "config", "beat", "--loglevel=WARNING"]
-    args += ["--schedule", str(files / "celerybeat-schedule")]
-    return spawn(args, env=env, log=files / "beat.log")
+def worker_start(stack: Stack, env: dict) -> None:
+    """The Procfile's worker under a new name (not waiting: the killer does not wait either)."""
+    hostname = f"chaos-{uuid.uuid4().hex[:6]}@{socket.gethostname()}"
+    stack.worker_start(env, hostname=hostname, loglevel="WARNING", wait=False)
 
 
 # --- data and passes ----------------------------------------------------------------------------
@@ -324,22 +245,21 @@ def report(name: str, t: dict, took: float | None, extra: str = "") -> bool:
 # --- scenarios ----------------------------------------------------------------------------------
 
 
-def scenario_kill(site: Site, env, files, mail_dir, args) -> tuple[bool, subprocess.Popen]:
+def scenario_kill(site: Site, stack: Stack, env, mail_dir, args) -> bool:
     attempts = site.learners(args.passes)
-    log = files / "worker.log"
-    worker = worker_start(env, log)
+    worker_start(stack, env)
     kills = 0
     stop_event = threading.Event()
-    state = {"worker": worker, "last_restart": time.monotonic()}
+    state = {"last_restart": time.monotonic()}
 
     def killer():
         nonlocal kills
         while not stop_event.is_set():
             if stop_event.wait(random.uniform(2, 5)):
                 return
-            stop(state["worker"], kill=True)
+            stack.stop("worker", kill=True)
             kills += 1
-            state["worker"] = worker_start(env, log)
+            worker_start(stack, env)
             state["last_restart"] = time.monotonic()
 
     thread = threading.Thread(target=killer, daemon=True)
@@ -354,9 +274,9 @@ def scenario_kill(site: Site, env, files, mail_dir, args) -> tuple[bool, subproc
     thread.join()
     # the last kill and restart from this thread: a worker started by the killer thread would
     # get SIGTERM when that thread ends (PR_SET_PDEATHSIG follows the creating thread)
-    stop(state["worker"], kill=True)
+    stack.stop("worker", kill=True)
     kills += 1
-    state["worker"] = worker_start(env, log)
+    worker_start(stack, env)
     state["last_restart"] = time.monotonic()
     took_passes = time.monotonic() - started
     t, took = wait_until_done(
@@ -367,10 +287,10 @@ def scenario_kill(site: Site, env, files, mail_dir, args) -> tuple[bool, subproc
         deadline=args.deadline,
     )
     extra = f" the last restart; {kills} kills over {took_passes:.0f} s of passes"
-    return report("kill", t, took, extra), state["worker"]
+    return report("kill", t, took, extra)
 
 
-def scenario_redis(site: Site, redis: Redis, mail_dir, args) -> bool:
+def scenario_redis(site: Site, stack: Stack, mail_dir, args) -> bool:
     first = len(site.completion_ids)
     attempts = site.learners(args.redis_passes)
     pace = (args.redis_down + 60) / max(1, len(attempts))
@@ -382,11 +302,11 @@ def scenario_redis(site: Site, redis: Redis, mail_dir, args) -> bool:
     for i, attempt in enumerate(attempts):
         now = time.monotonic()
         if not is_down and returned is None and now >= down_at:
-            redis.stop()
+            stack.stop("redis")
             is_down = True
             print(f"[redis] stopped after {i} passes", flush=True)
         if is_down and now >= up_at:
-            redis.start()
+            stack.redis_start(args.redis_port, persist=True)
             is_down, returned = False, time.monotonic()
             print(f"[redis] back after {i} passes", flush=True)
         site.pass_one(attempt)
@@ -397,7 +317,7 @@ def scenario_redis(site: Site, redis: Redis, mail_dir, args) -> bool:
         while time.monotonic() < up_at:
             bad += site.pages()
             rounds += 1
-        redis.start()
+        stack.redis_start(args.redis_port, persist=True)
         returned = time.monotonic()
     ids = site.completion_ids[first:]
     t, took = wait_until_done(
@@ -492,20 +412,15 @@ def main() -> None:
     files = Path(tempfile.mkdtemp(prefix="stm-chaos-"))
     mail_dir = files / "mail"
     mail_dir.mkdir()
-    redis = Redis(args.redis_port, files / "redis")
-    env_settings = {
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "ALLOWED_HOSTS": "testserver,localhost,127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "REDIS_URL": f"redis://127.0.0.1:{args.redis_port}/0",
-        "CACHE_URL": f"redis://127.0.0.1:{args.redis_port}/1",
-        "EMAIL_URL": f"filemail:///{mail_dir}",
-        "MEDIA_ROOT": str(files / "media"),
-        "VAR_DIR": str(files / "var"),
-        "AWS_STORAGE_BUCKET_NAME": "",
-        "LOG_LEVEL": "WARNING",
-    }
+    stack = Stack(files=files)
+    env_settings = production_environment(
+        files,
+        SECURE_SSL_REDIRECT="false",
+        REDIS_URL=f"redis://127.0.0.1:{args.redis_port}/0",
+        CACHE_URL=f"redis://127.0.0.1:{args.redis_port}/1",
+        EMAIL_URL=f"filemail:///{mail_dir}",  # every copy is a file to count
+        LOG_LEVEL="WARNING",
+    )
     os.environ.update(env_settings)
     worker_env = {
         **os.environ,
@@ -513,9 +428,8 @@ def main() -> None:
     }
     signal.signal(signal.SIGTERM, _interrupt)
     ok = True
-    worker = None
     try:
-        redis.start()
+        stack.redis_start(args.redis_port, persist=True)
         setup_django(url, migrate=True, settings="config.settings.production")
         from django.test.utils import override_settings
 
@@ -529,7 +443,7 @@ def main() -> None:
         from cms.roles import ensure_roles
 
         ensure_roles()
-        beat_start(worker_env, files)
+        stack.beat_start(worker_env, loglevel="WARNING")
         site = Site(uuid.uuid4().hex[:6])
         wanted = [s.strip() for s in args.scenarios.split(",") if s.strip()]
         print(
@@ -537,12 +451,11 @@ def main() -> None:
             flush=True,
         )
         if "kill" in wanted:
-            result, worker = scenario_kill(site, worker_env, files, mail_dir, args)
-            ok &= result
-        if worker is None or worker.poll() is not None:
-            worker = worker_start(worker_env, files / "worker.log")
+            ok &= scenario_kill(site, stack, worker_env, mail_dir, args)
+        else:
+            worker_start(stack, worker_env)
         if "redis" in wanted:
-            ok &= scenario_redis(site, redis, mail_dir, args)
+            ok &= scenario_redis(site, stack, mail_dir, args)
         if "postgres" in wanted:
             ok &= scenario_postgres(site, admin_url, database, mail_dir, args)
         if "cache" in wanted:
@@ -553,8 +466,7 @@ def main() -> None:
         print("interrupted")
         ok = False
     finally:
-        for proc in reversed(STARTED):
-            stop(proc)
+        stack.stop_all()
         if ok:
             shutil.rmtree(files, ignore_errors=True)
         else:

@@ -50,7 +50,6 @@ import math
 import os
 import random
 import secrets
-import shlex
 import shutil
 import signal
 import socket
@@ -59,8 +58,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 import uuid
 from collections import defaultdict
 from datetime import timedelta
@@ -70,8 +67,8 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.certificate_queue import _die_with_parent  # noqa: E402
 from benchmarks.scratch import scratch_database_url, setup_django  # noqa: E402
+from benchmarks.stack import Stack, die_with_parent, production_environment  # noqa: E402
 
 LOCUSTFILE = Path(__file__).with_name("journeys_locust.py")
 GOAL_P95_MS = 300.0
@@ -81,142 +78,9 @@ GOAL_LESSON_QUERIES = 10
 GOAL_ANSWER_QUERIES = 6
 PLAIN_SLUG = "journeys-reference"
 CORES = os.cpu_count() or 1
-# a busy shared machine takes minutes to import and start the web and worker processes
-STARTUP_SECONDS = 300
 
 
-# --- the stack ------------------------------------------------------------------------------
-
-
-def procfile_command(kind: str) -> list[str]:
-    """The Procfile's command for `kind` (web, worker), as deployed."""
-    line = next(
-        line for line in (ROOT / "Procfile").read_text().splitlines() if line.startswith(f"{kind}:")
-    )
-    return shlex.split(line.split(":", 1)[1])
-
-
-def replace_option(command: list[str], name: str, value: str) -> list[str]:
-    """`command` with `--name value` / `--name=value` set to `value` (added when missing)."""
-    out, skip, found = [], False, False
-    for part in command:
-        if skip:
-            skip = False
-            continue
-        if part == f"--{name}":
-            out += [part, value]
-            skip, found = True, True
-        elif part.startswith(f"--{name}="):
-            out.append(f"--{name}={value}")
-            found = True
-        else:
-            out.append(part)
-    return out if found else [*out, f"--{name}={value}"]
-
-
-class Stack:
-    """redis-server, gunicorn and the Celery worker of this run; stop() ends them all."""
-
-    def __init__(self, *, files: Path, port: int):
-        self.files = files
-        self.port = port
-        self.procs: dict[str, subprocess.Popen] = {}
-
-    def spawn(self, name: str, command: list[str], env: dict[str, str]) -> subprocess.Popen:
-        log = open(self.files / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
-        proc = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # Ctrl-C reaches this script, which stops them in order
-            preexec_fn=_die_with_parent,
-        )
-        self.procs[name] = proc
-        return proc
-
-    def check(self) -> None:
-        for name, proc in self.procs.items():
-            if proc.poll() is not None:
-                tail = (self.files / f"{name}.log").read_text(errors="replace")[-3000:]
-                raise RuntimeError(f"{name} exited with {proc.returncode}:\n{tail}")
-
-    def redis_start(self, port: int) -> str:
-        self.spawn(
-            "redis",
-            [
-                shutil.which("redis-server") or "redis-server",
-                "--port",
-                str(port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.files),
-            ],
-            dict(os.environ),
-        )
-        import redis
-
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            self.check()
-            try:
-                redis.Redis(host="127.0.0.1", port=port).ping()
-                return f"redis://127.0.0.1:{port}/0"
-            except redis.ConnectionError:
-                time.sleep(0.2)
-        raise RuntimeError("redis-server did not answer within 30 s")
-
-    def web_start(self, env: dict[str, str]) -> list[str]:
-        command = replace_option(procfile_command("web"), "bind", f"127.0.0.1:{self.port}")
-        command = [sys.executable, "-m", *command]  # gunicorn of this environment
-        self.spawn("web", command, env)
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while time.monotonic() < deadline:
-            self.check()
-            try:
-                request = urllib.request.Request(
-                    f"http://127.0.0.1:{self.port}/healthz",
-                    headers={"X-Forwarded-Proto": "https"},
-                )
-                with urllib.request.urlopen(request, timeout=15) as response:
-                    if response.status == 200:
-                        return command
-            except (OSError, urllib.error.URLError):
-                time.sleep(0.3)
-        raise RuntimeError(f"gunicorn did not answer /healthz within {STARTUP_SECONDS} s")
-
-    def worker_start(self, env: dict[str, str], tag: str) -> list[str]:
-        hostname = f"journeys-{tag}@{socket.gethostname()}"
-        command = replace_option(procfile_command("worker"), "hostname", hostname)
-        command = [sys.executable, "-m", *command]
-        self.spawn("worker", command, env)
-        from config.celery import app
-
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while time.monotonic() < deadline:
-            self.check()
-            if app.control.inspect(destination=[hostname], timeout=1).ping():
-                return command
-        raise RuntimeError(f"the Celery worker did not answer a ping within {STARTUP_SECONDS} s")
-
-    def stop(self) -> None:
-        # web first (no new tasks), then the worker (finishes its task), redis last
-        for name in ("web", "worker", "redis"):
-            proc = self.procs.get(name)
-            if proc is None or proc.poll() is not None:
-                continue
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+# --- the run's set-up -----------------------------------------------------------------------
 
 
 def static_files_ensure() -> None:
@@ -244,18 +108,13 @@ def static_files_ensure() -> None:
 
 def settings_environment(files: Path) -> dict[str, str]:
     """The production settings for every process of this run."""
-    return {
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "SECRET_KEY": secrets.token_urlsafe(64),  # throwaway, lives as long as this run
-        "ALLOWED_HOSTS": "localhost,127.0.0.1,testserver",
-        "EMAIL_URL": "dummymail://",
-        "MEDIA_ROOT": str(files / "media"),
+    return production_environment(
+        files,
         # collected static files (minutes to collect on a busy machine) last across runs
-        "VAR_DIR": str(Path(tempfile.gettempdir()) / "stm-journeys-var"),
-        "AWS_STORAGE_BUCKET_NAME": "",  # PDFs on the local disk, never a configured bucket
-        "DEMO_DATA_ALLOWED": "true",  # seed_demo in the scratch database only
-        "LOG_LEVEL": "WARNING",
-    }
+        VAR_DIR=str(Path(tempfile.gettempdir()) / "stm-journeys-var"),
+        DEMO_DATA_ALLOWED="true",  # seed_demo in the scratch database only
+        LOG_LEVEL="WARNING",
+    )
 
 
 # --- the data -------------------------------------------------------------------------------
@@ -581,7 +440,7 @@ def locust_run(
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
-            preexec_fn=_die_with_parent,
+            preexec_fn=die_with_parent,
         )
         try:
             proc.wait()
@@ -759,7 +618,7 @@ def main() -> None:
     os.environ.update(settings_environment(files))
     os.environ["DATABASE_URL"] = url
     signal.signal(signal.SIGTERM, _interrupt)
-    stack = Stack(files=files, port=args.port)
+    stack = Stack(files=files)
     keep_files = args.keep_files
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     load_before = os.getloadavg()
@@ -817,8 +676,8 @@ def main() -> None:
 
         env = {**os.environ, "LOG_LEVEL": "INFO"}  # the servers log as in production
         say("starting redis, gunicorn and the worker (Procfile) ...")
-        web_command = stack.web_start(env)
-        worker_command = stack.worker_start(env, tag)
+        web_command = stack.web_start(env, args.port)
+        worker_command = stack.worker_start(env, hostname=f"journeys-{tag}@{socket.gethostname()}")
         locust_env = {**os.environ, "JOURNEYS_PLAN": str(plan_path)}
 
         capacity: dict[str, dict] = {}
@@ -865,7 +724,7 @@ def main() -> None:
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        stack.stop()
+        stack.stop_all()
         if keep_files:
             print(f"kept {files} (logs, plan, Locust results, PDFs)")
         else:

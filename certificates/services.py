@@ -78,6 +78,9 @@ def _event(certificate: Certificate, kind: str, *, actor=None, reason: str = "")
 
 
 def absolute_url(path: str) -> str:
+    """`path` (from `reverse`, starting with "/") as a full address on this site, for mail, PDFs
+    and QR codes, which are read outside a request. The one home of this rule (ADR 0021): the
+    lowest layer that needs it; organisations import it from here."""
     return f"{settings.SITE_URL}{path}"
 
 

@@ -84,66 +84,38 @@ def _members(group_ids: Iterable) -> list:
     )
 
 
-def _affected(sender, instance, pk_set) -> list:
-    """The people whose role links a membership change (`sender` is the through model) touches.
-    `pk_set` is None for a `clear()`."""
-    user_model = get_user_model()
-    if sender is Group.permissions.through:
-        if isinstance(instance, Group):
-            return _members([instance.pk])
-        groups = (
-            pk_set
-            if pk_set is not None
-            else Group.objects.filter(permissions=instance).values_list("pk", flat=True)
+def _holders(instance) -> list:
+    """The people who hold a role, a permission (directly or through a role) or who manage an
+    organisation."""
+    if isinstance(instance, Group):
+        return _members([instance.pk])
+    if isinstance(instance, Permission):
+        return list(
+            get_user_model()
+            .objects.filter(Q(user_permissions=instance) | Q(groups__permissions=instance))
+            .values_list("pk", flat=True)
         )
-        return _members(groups)
-    if isinstance(instance, user_model):
-        return [instance.pk]
-    if pk_set is not None:
-        return list(pk_set)
-    # A role, permission or organisation cleared of its people: who they were.
-    return list(
-        sender.objects.filter(**{_other_side(sender, user_model): instance.pk}).values_list(
-            _user_side(sender, user_model), flat=True
-        )
-    )
-
-
-def _user_side(through, user_model) -> str:
-    return next(f.attname for f in through._meta.concrete_fields if f.related_model is user_model)
-
-
-def _other_side(through, user_model) -> str:
-    return next(
-        f.attname
-        for f in through._meta.concrete_fields
-        if f.related_model is not None and f.related_model is not user_model
-    )
+    return list(instance.managers.values_list("pk", flat=True))
 
 
 def membership_changed(sender, instance, action, pk_set, **_kwargs) -> None:
     """m2m_changed receiver for a person's roles, own permissions and organisations, and for a
-    role's permissions. A `clear()` names nobody, so its people are collected before it runs."""
-    if action == "pre_clear":
-        instance._nav_people = _affected(sender, instance, None)
-    elif action == "post_clear":
-        forget_people(getattr(instance, "_nav_people", []))
-    elif action in ("post_add", "post_remove"):
-        forget_people(_affected(sender, instance, pk_set))
+    role's permissions. A `clear()` names nobody, so its people are looked up before it runs;
+    `forget_people` forgets them again when the clear's transaction commits."""
+    if action not in ("pre_clear", "post_add", "post_remove"):
+        return
+    if isinstance(instance, get_user_model()):
+        forget_people([instance.pk])
+    elif pk_set is None:
+        forget_people(_holders(instance))  # a clear: everyone who held it
+    elif sender is Group.permissions.through:
+        # Permissions given to or taken from a role, or roles given or taken a permission.
+        forget_people(_members([instance.pk] if isinstance(instance, Group) else pk_set))
+    else:
+        forget_people(pk_set)  # the people given or taken a role, permission or organisation
 
 
 def role_deleted(sender, instance, **_kwargs) -> None:
     """pre_delete receiver for a role, a permission or an organisation: forget the people who
     held it, before the cascade removes the memberships (cascades send no m2m signal)."""
-    user_model = get_user_model()
-    if sender is Group:
-        people = _members([instance.pk])
-    elif sender is Permission:
-        people = list(
-            user_model.objects.filter(
-                Q(user_permissions=instance) | Q(groups__permissions=instance)
-            ).values_list("pk", flat=True)
-        )
-    else:  # an organisation
-        people = list(instance.managers.values_list("pk", flat=True))
-    forget_people(people)
+    forget_people(_holders(instance))

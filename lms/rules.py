@@ -1,6 +1,7 @@
-"""Pure learning rules (no database): when a learner may start another attempt, where they
-resume, and the order an attempt shows options in. `lms.selectors.course_progress` (what every page and the API show) and
-`lms.services.attempt_start` (what is enforced) both use them, so they cannot disagree."""
+"""Pure learning rules (no database): when a learner may start another attempt, how many
+lessons they did, where they resume, and the order an attempt shows options in.
+`lms.selectors.course_progress` (what every page and the API show), the lesson player and
+`lms.services.attempt_start` (what is enforced) use them, so they cannot disagree."""
 
 import random
 from dataclasses import dataclass
@@ -45,6 +46,12 @@ def retake_state(
         attempts_left=left,
         available_at=available_at,
     )
+
+
+def lessons_done(*, path: list[int], completed: frozenset[int]) -> int:
+    """How many lessons of an attempt's path the learner finished: the count the lesson player,
+    the course page, "Mijn leren" and the API show (out of `len(path)`)."""
+    return sum(1 for pk in path if pk in completed)
 
 
 def resume_lesson(*, path: list[int], last_lesson_id: int | None, open_attempt: bool) -> int | None:

@@ -127,9 +127,12 @@ def lesson_state(*, user, lesson) -> tuple[Enrolment | None, Attempt | None]:
     return enrolment_for_lesson(user=user, lesson=lesson), None
 
 
-def lesson_navigation(*, enrolment: Enrolment, lesson_ids: list[int]) -> list[dict[str, Any]]:
+def lesson_navigation(
+    *, enrolment: Enrolment, lesson_ids: list[int]
+) -> tuple[list[dict[str, Any]], frozenset[int]]:
     """The live lessons of a learner's path in order, each with whether the learner completed
-    it, in one query."""
+    it, and the lessons of the path the learner completed (live or not: `rules.lessons_done`
+    counts the whole path, as `course_progress` does), in one query."""
     from courses.models import LessonPage
 
     completed = LessonProgress.objects.filter(
@@ -137,12 +140,12 @@ def lesson_navigation(*, enrolment: Enrolment, lesson_ids: list[int]) -> list[di
     )
     rows = {
         row["pk"]: row
-        for row in LessonPage.objects.live()
-        .filter(pk__in=lesson_ids)
+        for row in LessonPage.objects.filter(pk__in=lesson_ids)
         .annotate(completed=Exists(completed))
-        .values("pk", "title", "minutes", "completed")
+        .values("pk", "title", "minutes", "live", "completed")
     }
-    return [rows[pk] for pk in lesson_ids if pk in rows]
+    navigation = [rows[pk] for pk in lesson_ids if pk in rows and rows[pk]["live"]]
+    return navigation, frozenset(pk for pk, row in rows.items() if row["completed"])
 
 
 def scenario_walk(*, question: dict[str, Any], answers: dict[str, Answer]) -> dict[str, Any]:
@@ -305,7 +308,7 @@ def _progress(
         attempt=attempt,
         attempts=own,
         completed_lesson_ids=completed,
-        lessons_done=sum(1 for pk in path if pk in completed),
+        lessons_done=rules.lessons_done(path=path, completed=completed),
         lessons_total=len(path),
         resume_lesson_id=rules.resume_lesson(
             path=path,
@@ -382,19 +385,27 @@ def learner_progress(*, user, enrolments=None) -> list[CourseProgress]:
     ]
 
 
+def missing_prerequisites(*, user, course) -> list:
+    """The prerequisites of `course` the person has not passed (in any language version), in
+    two queries however many there are: what the course page lists and enrolling refuses."""
+    prerequisites = list(course.prerequisites.all())
+    if not prerequisites:
+        return []
+    passed_keys = set(
+        Completion.objects.filter(
+            user=user, course_key__in=[p.translation_key for p in prerequisites]
+        ).values_list("course_key", flat=True)
+    )
+    return [p for p in prerequisites if p.translation_key not in passed_keys]
+
+
 def course_learner_context(*, request, course) -> dict[str, Any]:
     """What a course page shows the learner (registered in courses.learner_context): their
     progress (`course_progress`) and the prerequisites they still miss."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"learning": None, "missing_prerequisites": []}
-    prerequisites = list(course.prerequisites.all())
-    passed_keys = set(
-        Completion.objects.filter(
-            user=user, course_key__in=[p.translation_key for p in prerequisites]
-        ).values_list("course_key", flat=True)
-    )
     return {
         "learning": course_progress(user=user, course=course),
-        "missing_prerequisites": [p for p in prerequisites if p.translation_key not in passed_keys],
+        "missing_prerequisites": missing_prerequisites(user=user, course=course),
     }

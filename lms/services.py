@@ -4,6 +4,7 @@ import random
 from datetime import timedelta
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -14,7 +15,7 @@ from django.utils.translation import ngettext
 from courses.models import CoursePage, LessonPage, StorylinePage
 from courses.selectors import course_outline, path_questions
 
-from . import grading, rules
+from . import grading, rules, selectors
 from .errors import Conflict, LearningError, NotAllowed, NotFound
 from .models import Answer, Attempt, Completion, Enrolment, LessonProgress
 from .signals import completion_recorded, course_passed
@@ -37,39 +38,11 @@ RENEWAL_WINDOW = timedelta(days=90)
 MAX_SECONDS_PER_VISIT = 30 * 60
 
 
-def _add_months(moment, months: int):
-    month_index = moment.month - 1 + months
-    year = moment.year + month_index // 12
-    month = month_index % 12 + 1
-    day = min(
-        moment.day,
-        [
-            31,
-            29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
-            31,
-            30,
-            31,
-            30,
-            31,
-            31,
-            30,
-            31,
-            30,
-            31,
-        ][month - 1],
-    )
-    return moment.replace(year=year, month=month, day=day)
-
-
 def enrolment_create(*, user, course: CoursePage) -> Enrolment:
     """Enrol `user` (free, self-service). Idempotent: a second call returns the same enrolment."""
     if not course.live:
         raise NotFound(_("This course does not exist."))
-    missing = [
-        p
-        for p in course.prerequisites.all()
-        if not Completion.objects.filter(user=user, course_key=p.translation_key).exists()
-    ]
+    missing = selectors.missing_prerequisites(user=user, course=course)
     if missing:
         raise NotAllowed(
             _("First pass: %(courses)s.") % {"courses": ", ".join(p.title for p in missing)},
@@ -511,7 +484,11 @@ def _completion_record(*, attempt: Attempt) -> Completion | None:
             latest.attempt = attempt
             latest.save(update_fields=["score", "attempt"])
         return None
-    valid_until = _add_months(now, course.validity_months) if course.validity_months else None
+    # relativedelta ends on the month's last day when the day does not exist (31 Jan + 1 month:
+    # 28/29 Feb), the same rule the organisation certificate and the reports use (ADR 0021)
+    valid_until = (
+        now + relativedelta(months=course.validity_months) if course.validity_months else None
+    )
     try:
         return completion_create(
             attempt=attempt,

@@ -126,13 +126,15 @@ def start(request, course_id: int):
     chosen after it (`storyline_choose`)."""
     course = _course_or_404(course_id)
     course.activate_language(request)
-    enrolment = Enrolment.objects.filter(user=request.user, course=course).first()
+    # The read model holds the enrolment, its current attempt and the retake rule's state.
+    progress = selectors.course_progress(user=request.user, course=course)
+    enrolment = progress.enrolment
     if enrolment is None:
         messages.info(request, _("Enrol in the course first."))
         return redirect(course.get_url(request))
     outline = course_outline(course=course)
     storylines = [storyline for storyline, _lessons in outline.storylines]
-    attempt = selectors.current_attempt(enrolment=enrolment)
+    attempt = progress.attempt
     form = AttemptStartForm(
         request.POST if request.method == "POST" else None,
         storylines=storylines,
@@ -161,7 +163,7 @@ def start(request, course_id: int):
         "form": form,
         "error": error,
         "attempt": attempt,
-        "retake": selectors.course_progress(user=request.user, course=course).retake,
+        "retake": progress.retake,
         "content_lang": course.locale.language_code,
         "foreign": course.locale.language_code != get_language(),
     }
@@ -304,16 +306,14 @@ def _lesson_items(
     return items
 
 
-def _render_lesson(
-    request, *, lesson, enrolment, attempt, navigation=None, errors=None, status=200
-):
+def _render_lesson(request, *, lesson, enrolment, attempt, errors=None, status=200):
     """The lesson page: the shared body and question markup (`fragments`), everything of the
     learner rendered for this request."""
     posted = request.POST if errors else None
     answers = {a.question_id: a for a in attempt.answers.all()}
     path = attempt.snapshot.get("lesson_ids", [])
-    if navigation is None:
-        navigation = selectors.lesson_navigation(enrolment=enrolment, lesson_ids=path)
+    # Lessons done: the read model's rule (`selectors.course_progress`), from the rows at hand.
+    navigation, completed = selectors.lesson_navigation(enrolment=enrolment, lesson_ids=path)
     position = next((i for i, row in enumerate(navigation) if row["pk"] == lesson.pk), 0)
     course = enrolment.course
     course.activate_language(request)
@@ -339,7 +339,8 @@ def _render_lesson(
         "position": position + 1,
         "previous": navigation[position - 1] if position > 0 else None,
         "next": navigation[position + 1] if position + 1 < len(navigation) else None,
-        "completed_count": sum(1 for row in navigation if row["completed"]),
+        "lessons_done": rules.lessons_done(path=path, completed=completed),
+        "lessons_total": len(path),
         "storyline_pending": services.attempt_storyline_pending(attempt),
         "shown": signing.dumps(
             {"lesson": lesson.pk, "at": int(timezone.now().timestamp())}, salt=_SHOWN_SALT

@@ -1,6 +1,5 @@
 """Everything that changes organisations. Views, the API, tasks and signal handlers call these."""
 
-import calendar
 import csv
 import io
 import uuid
@@ -9,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -84,13 +84,6 @@ EDITABLE_FIELDS = (
 )
 #: Spreadsheet programs run cells starting with these as formulas (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _add_months(moment: datetime, months: int) -> datetime:
-    index = moment.month - 1 + months
-    year, month = moment.year + index // 12, index % 12 + 1
-    day = min(moment.day, calendar.monthrange(year, month)[1])
-    return moment.replace(year=year, month=month, day=day)
 
 
 def _validated(organisation: Organisation) -> None:
@@ -1074,7 +1067,7 @@ def _certificate_award(
         period=last_period + 1,
         code=code_normalise(code_generate()),
         awarded_at=now,
-        valid_until=_add_months(now, CERTIFICATION_PERIOD_MONTHS),
+        valid_until=now + relativedelta(months=CERTIFICATION_PERIOD_MONTHS),
         passed_count=passed,
         staff_count=staff,
     )

@@ -3,6 +3,7 @@
 import re
 from datetime import date
 
+from dateutil.relativedelta import relativedelta
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -10,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region, Sector
 
-from . import rules
 from .selectors import ReportFilters
 
 QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
@@ -81,7 +81,7 @@ def parse_quarter(value: str | None) -> tuple[date, date]:
         if not 2000 <= year <= 2100:
             raise ValidationError(_("Give the quarter as YYYY-Qn, e.g. 2026-Q3."))
     start = date(year, 3 * (quarter - 1) + 1, 1)
-    end = rules.add_months(start, 3).toordinal() - 1
+    end = (start + relativedelta(months=3)).toordinal() - 1
     return start, date.fromordinal(end)
 
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from dateutil.relativedelta import relativedelta
+
 #: A cell with fewer people than this (but more than none) is shown as "<5".
 SMALL_CELL_THRESHOLD = 5
 SUPPRESSED = "<5"
@@ -62,11 +64,6 @@ def month_start(day: date) -> date:
     return day.replace(day=1)
 
 
-def add_months(first_of_month: date, months: int) -> date:
-    index = first_of_month.year * 12 + first_of_month.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
 def months_between(start: date, end: date) -> Decimal:
     """Length of [start, end) in average months (negative when end is before start)."""
     return Decimal((end - start).days) / DAYS_PER_MONTH
@@ -98,7 +95,7 @@ def required_monthly_rate(
 def rate_window(*, today: date) -> tuple[date, date]:
     """[first, end) of the complete calendar months the actual rate is measured over."""
     end = month_start(today)
-    return add_months(end, -RATE_WINDOW_MONTHS), end
+    return end - relativedelta(months=RATE_WINDOW_MONTHS), end
 
 
 def rate_months(*, today: date, period_start: date) -> list[date]:
@@ -110,7 +107,7 @@ def rate_months(*, today: date, period_start: date) -> list[date]:
     month = first
     while month < end:
         months.append(month)
-        month = add_months(month, 1)
+        month += relativedelta(months=1)
     return months
 
 

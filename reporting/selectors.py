@@ -22,6 +22,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import connection
 from django.db.models import (
@@ -267,7 +268,7 @@ def _kept_ranges(window: tuple[date, date]) -> tuple[tuple[date, date] | None, l
     of a partly covered first or last month (read from the kept people, a month at most)."""
     start, end = window
     after = end + timedelta(days=1)
-    full_from = start if start.day == 1 else rules.add_months(rules.month_start(start), 1)
+    full_from = start if start.day == 1 else rules.month_start(start) + relativedelta(months=1)
     full_to = after if after.day == 1 else rules.month_start(end)  # exclusive
     if full_from >= full_to:
         return None, [(start, after)]
@@ -578,7 +579,7 @@ def _trend_table(
         months = []
         while month <= last:
             months.append(month)
-            month = rules.add_months(month, 1)
+            month += relativedelta(months=1)
         cells = rules.suppress_series([monthly.get(month, 0) for month in months])
         for month, (count, cumulative) in zip(months, cells, strict=True):
             rows.append([month.strftime("%Y-%m"), count, cumulative])

@@ -80,21 +80,31 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _transactional_tests_start_migrated(request):
-    """A transactional test ends with a flush, which empties every table. Every transactional
-    test therefore uses serialized rollback (Django puts the migrated rows back and skips the
-    post_migrate handlers on the flush, whose re-created rows would collide with them); where
-    a test's connection has no serialized rows (live server under Playwright's event loop) they
-    are restored here. So every test starts from the migrated database whatever ran before."""
+    """The one fixture that restores the migrated rows (the e2e tests rely on it too).
+
+    A transactional test ends with a flush, which empties every table. Every transactional test
+    therefore uses serialized rollback (Django puts the migrated rows back and skips the
+    post_migrate handlers on the flush, whose re-created rows would collide with them). Django
+    does that only through the connection object that holds the serialized rows, and a live
+    server under Playwright's event loop gets fresh connection objects: so the current
+    connections are given the rows before and after the test, and the rows are restored here
+    when Django did not. So every test starts from the migrated database whatever ran before."""
     if not _is_transactional(request):
+        yield
         return
     rows = request.getfixturevalue("_migrated_rows")
     request.getfixturevalue("transactional_db")
     from django.db import connections
     from wagtail.models import Locale
 
+    for alias, contents in rows.items():
+        connections[alias]._test_serialized_contents = contents
     if not Locale.objects.exists():
         for alias, contents in rows.items():
             connections[alias].creation.deserialize_db_from_string(contents)
+    yield
+    for alias, contents in rows.items():
+        connections[alias]._test_serialized_contents = contents
 
 
 @pytest.fixture
@@ -116,23 +126,21 @@ def _database_url_for_test_db() -> str:
     return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-@pytest.fixture
-def celery_worker_process(transactional_db):
-    """A real Celery worker process on the real Redis broker, using the test database.
-
-    Each test gets its own queue name so parallel test processes never steal each other's
-    tasks. Tests using it must use committed data (transactional_db)."""
-    if not settings.REDIS_URL:
-        pytest.skip("a live Celery worker needs Redis (set REDIS_URL)")
-    queue = f"test-{uuid.uuid4().hex[:8]}"
+def celery_worker_spawn(
+    queue: str, *, hostname: str, stdout=subprocess.DEVNULL, env: dict | None = None
+):
+    """A Celery worker process (two pool processes) on `queue` of the real Redis broker (or the
+    one `env` names), using the test database; in a process group of its own, so a SIGKILL of
+    the group takes the main process and its pool."""
     env = {
         **os.environ,
         "DATABASE_URL": _database_url_for_test_db(),
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "CELERY_TEST_QUEUE": queue,
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        **(env or {}),
     }
-    proc = subprocess.Popen(
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -144,17 +152,30 @@ def celery_worker_process(transactional_db):
             "--concurrency=2",
             "-Q",
             queue,
-            f"--hostname={queue}@%h",
+            f"--hostname={hostname}@%h",
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=stdout,
         stderr=subprocess.STDOUT,
         text=True,
+        start_new_session=True,
     )
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db):
+    """A real Celery worker process on the real Redis broker, using the test database.
+
+    Each test gets its own queue name so parallel test processes never steal each other's
+    tasks. Tests using it must use committed data (transactional_db)."""
+    if not settings.REDIS_URL:
+        pytest.skip("a live Celery worker needs Redis (set REDIS_URL)")
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    proc = celery_worker_spawn(queue, hostname=queue, stdout=subprocess.PIPE)
     from config.celery import app
 
     app.conf.task_default_queue = queue

@@ -188,19 +188,22 @@ if (
 
 # --- Celery ---------------------------------------------------------------------------------
 BROKER_DIR = VAR_DIR / "broker"
+#: The Redis broker's transport options (tests/cms/test_degraded.py gives them to a broker that
+#: is down, to prove that handing work over then fails fast).
+REDIS_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    # a broker that is down is refused at once; one that does not answer gives up quickly,
+    # so a request that hands work over never hangs (the outbox relay sends it later)
+    "socket_connect_timeout": 2,
+    # publishing (a request handing work over) tries the connection twice, not for 10 s;
+    # the worker's own reconnect loop is set by broker_connection_max_retries instead
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.1,
+    "interval_max": 0.2,
+}
 if CELERY_BROKER_URL:
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {
-        "visibility_timeout": 3600,
-        # a broker that is down is refused at once; one that does not answer gives up quickly,
-        # so a request that hands work over never hangs (the outbox relay sends it later)
-        "socket_connect_timeout": 2,
-        # publishing (a request handing work over) tries the connection twice, not for 10 s;
-        # the worker's own reconnect loop is set by broker_connection_max_retries instead
-        "max_retries": 1,
-        "interval_start": 0,
-        "interval_step": 0.1,
-        "interval_max": 0.2,
-    }
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict = REDIS_BROKER_TRANSPORT_OPTIONS
 else:
     # kombu's filesystem transport: no server needed. One folder for in and out (producer and
     # consumer share it), a control folder so `celery inspect ping` gets an answer (ADR 0002).

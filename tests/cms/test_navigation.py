@@ -15,8 +15,8 @@ DASHBOARD = "Programmadashboard"
 
 
 def nav_html(client, user=None):
-    """The main navigation on a page; with `user`, signed in as them first (a sign-in saves
-    the user, which starts the kept role links afresh, so later steps pass no user)."""
+    """The main navigation on a page; with `user`, signed in as them first (later steps pass no
+    user: they read what was kept for the person signed in)."""
     if user is not None:
         client.force_login(user)
     response = client.get(reverse("certificate_list"))
@@ -174,3 +174,35 @@ def test_taking_a_permission_from_a_role_or_deleting_the_role_shows(client):
     assert reverse("reporting:dashboard") in nav_html(client)
     group.delete()
     assert reverse("reporting:dashboard") not in nav_html(client)
+
+
+def test_clearing_a_role_permission_or_organisation_from_its_side_forgets_its_holders():
+    """Every kind of `clear()` names nobody; the receiver looks up who held what it empties."""
+    permission = Permission.objects.get(
+        content_type__app_label="accounts", codename="view_programme_reports"
+    )
+    member, direct, manager = (UserFactory(role=roles.LEARNER) for _n in range(3))
+    group = Group.objects.create(name="Analysts")
+    group.permissions.add(permission)
+    member.groups.add(group)
+    direct.user_permissions.add(permission)
+    organisation = Organisation.objects.create(name="Hotel Clear", declared_staff=5)
+    organisation.managers.add(manager)
+
+    def fresh(person):  # as on their next request: a user object keeps its permissions
+        return _flags(type(person).objects.get(pk=person.pk))
+
+    assert fresh(member)["reports"] and fresh(direct)["reports"]
+    assert fresh(manager)["organisations"]
+    group.permissions.clear()
+    permission.user_set.clear()
+    organisation.managers.clear()
+    assert (
+        fresh(member)
+        == fresh(direct)
+        == fresh(manager)
+        == {
+            "reports": False,
+            "organisations": False,
+        }
+    )

@@ -3,7 +3,8 @@ Debian's Chromium through Playwright. They skip with a reason when /usr/bin/chro
 
 One browser per session; a fresh context (cookies, viewport) per test. The live server uses
 transactional database access, so every test starts from the migrated database (the pages,
-locales and groups that migrations create; see `_restore_migrated_rows`) plus `e2e_content`."""
+locales and groups that migrations create; restored by `_transactional_tests_start_migrated` in
+tests/conftest.py) plus `e2e_content`."""
 
 import os
 from pathlib import Path
@@ -30,41 +31,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if E2E_DIR in Path(str(item.path)).parents:
             item.add_marker(pytest.mark.browser)
-
-
-@pytest.fixture(scope="session")
-def migrated_rows(django_db_setup, django_db_blocker) -> dict[str, str]:
-    """The rows migrations create (Wagtail root and home page, locales, roles) as Django
-    serialized them when it created the test database, per database alias."""
-    from django.db import connections
-
-    rows = {}
-    with django_db_blocker.unblock():
-        for alias in connections:
-            contents = getattr(connections[alias], "_test_serialized_contents", None)
-            rows[alias] = contents or connections[alias].creation.serialize_db_to_string()
-    return rows
-
-
-@pytest.fixture(autouse=True)
-def _restore_migrated_rows(migrated_rows, django_db_serialized_rollback, transactional_db):
-    """Live-server tests flush the database when they end, which also drops the rows migrations
-    create. Django's serialized rollback puts them back, but only through the connection object
-    that holds the serialized rows, and with Playwright's event loop in this thread the test
-    gets fresh connection objects. So: give the current connections the rows (which also makes
-    the flush skip post_migrate, which would recreate some of them) and restore them here when
-    Django did not."""
-    from django.db import connections
-    from wagtail.models import Locale
-
-    for alias, contents in migrated_rows.items():
-        connections[alias]._test_serialized_contents = contents
-    if not Locale.objects.exists():
-        for alias, contents in migrated_rows.items():
-            connections[alias].creation.deserialize_db_from_string(contents)
-    yield
-    for alias, contents in migrated_rows.items():
-        connections[alias]._test_serialized_contents = contents
 
 
 @pytest.fixture(scope="session")

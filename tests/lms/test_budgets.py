@@ -34,3 +34,26 @@ def test_an_answer_stays_within_its_budget(client, user, django_assert_max_num_q
         response = client.post(answer_url(attempt, "q-tf"), {"value": "false"}, **headers)
     assert response.status_code == (200 if fragment else 303)
     assert Answer.objects.filter(attempt=attempt, question_id="q-tf").exists()
+
+
+def test_the_start_page_reads_the_enrolment_and_attempts_once(client, user):
+    """The start page takes the enrolment, its current attempt and the retake state from the
+    read model (`course_progress`), not from lookups of its own besides."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from lms import services
+    from tests.factories import answer_all_right, make_course
+
+    course = make_course(max_attempts=3)
+    client.force_login(user)
+    attempt = services.attempt_start(enrolment=services.enrolment_create(user=user, course=course))
+    answer_all_right(attempt)
+    services.attempt_submit(attempt=attempt)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("lms:start", kwargs={"course_id": course.pk}))
+    assert response.status_code == 200
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert sum('FROM "lms_enrolment"' in s for s in sql) == 1
+    assert sum('FROM "lms_attempt"' in s for s in sql) == 1

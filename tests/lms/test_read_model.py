@@ -127,3 +127,27 @@ def test_an_attempt_started_before_orders_were_stored_keeps_the_content_order(us
     question = attempt.graded_questions[0]
     shown = [o["id"] for o in services.public_question(attempt, question)["options"]]
     assert shown == [o["id"] for o in question["options"]]
+
+
+def test_the_lesson_player_counts_lessons_done_as_the_read_model_does(client, user):
+    """One rule for "lessons done" (`rules.lessons_done`): the lesson player's progress bar says
+    what the course page and the API say, also after an editor unpublished a lesson the learner
+    had finished."""
+    from django.urls import reverse
+
+    from courses.models import LessonPage
+    from tests.lms.test_views import enrolled, make_quiz_course
+
+    course = make_quiz_course()
+    attempt = enrolled(client, user, course)
+    first, second = attempt.snapshot["lesson_ids"]
+    services.lesson_visit(
+        enrolment=attempt.enrolment, lesson=LessonPage.objects.get(pk=first), completed=True
+    )
+    LessonPage.objects.get(pk=first).unpublish()
+    response = client.get(reverse("lms:lesson", kwargs={"lesson_id": second}))
+    assert response.status_code == 200
+    progress = selectors.course_progress(user=user, course=course)
+    assert (progress.lessons_done, progress.lessons_total) == (1, 2)
+    assert (response.context["lessons_done"], response.context["lessons_total"]) == (1, 2)
+    assert 'max="2" value="1"' in response.content.decode()

@@ -210,3 +210,26 @@ def test_choosing_up_front_while_in_the_introduction_keeps_the_attempt(user):
     started = services.attempt_start(enrolment=enrolment, storyline=storyline)
     assert started.pk == attempt.pk and started.storyline_id == storyline.pk
     assert len(started.graded_questions) == 4
+
+
+def test_enrolling_checks_every_prerequisite_in_one_query(user, django_assert_max_num_queries):
+    """The prerequisite check is `selectors.missing_prerequisites` (the one the course page
+    shows), not a query per prerequisite."""
+    prerequisites = [make_course(title=f"Eerst {n}") for n in range(4)]
+    for prerequisite in prerequisites:
+        attempt = services.attempt_start(
+            enrolment=services.enrolment_create(user=user, course=prerequisite)
+        )
+        factories.answer_all_right(attempt)
+        services.attempt_submit(attempt=attempt)
+    course = make_course(title="Daarna")
+    course.prerequisites.add(*prerequisites)
+    # prerequisites, completions, and get_or_create's select, savepoint, insert, release
+    with django_assert_max_num_queries(6):
+        enrolment = services.enrolment_create(user=user, course=course)
+    assert enrolment.course_id == course.pk
+    course.prerequisites.add(make_course(title="Nog niet gehaald"))
+    with pytest.raises(LearningError) as refused:
+        services.enrolment_create(user=user, course=course)
+    assert refused.value.code == "prerequisites_missing"
+    assert "Nog niet gehaald" in refused.value.message and "Eerst" not in refused.value.message

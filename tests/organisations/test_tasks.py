@@ -14,12 +14,6 @@ from tests.organisations.conftest import add_member, certify, make_organisation
 Status = Organisation.CertificationStatus
 
 
-@pytest.fixture(autouse=True)
-def _restore_migrated_rows(django_db_serialized_rollback):
-    """These tests commit (the worker must see the rows); serialized rollback restores the
-    locales, pages and groups that migrations create after each flush."""
-
-
 def _postgres_only():
     if connection.vendor != "postgresql":
         pytest.skip("row locks under real concurrency need PostgreSQL (set DATABASE_URL)")

@@ -6,7 +6,6 @@ waits for the outcome with a generous deadline, printing how long it took."""
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from datetime import timedelta
@@ -22,7 +21,7 @@ from organisations.models import Organisation, StaffMembership
 from outbox.models import OutboxMessage
 from outbox.services import outbox_relay
 from tests.certificates.conftest import pass_course
-from tests.conftest import ROOT, _database_url_for_test_db
+from tests.conftest import celery_worker_spawn
 from tests.factories import UserFactory, make_course
 
 pytestmark = [pytest.mark.worker, pytest.mark.redis, pytest.mark.postgres]
@@ -32,36 +31,7 @@ DEADLINE = 300  # seconds; a busy shared machine can be slow, the test reports t
 
 
 def _worker(queue: str) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url_for_test_db(),
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "CELERY_TEST_QUEUE": queue,
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-    }
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--loglevel=WARNING",
-            "--concurrency=2",
-            "-Q",
-            queue,
-            f"--hostname={queue}-{uuid.uuid4().hex[:4]}@%h",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,  # a SIGKILL of the group takes the main process and the pool
-    )
+    return celery_worker_spawn(queue, hostname=f"{queue}-{uuid.uuid4().hex[:4]}")
 
 
 def _kill(proc: subprocess.Popen) -> None:
