@@ -368,6 +368,23 @@ def may_view_format_evaluations(*, user, training_format: TrainingFormat) -> boo
     )
 
 
+def formats_with_evaluations_for(*, user) -> list[TrainingFormat]:
+    """The formats whose evaluation results `user` may read (organisers; staff: all), one per
+    training (not per language version)."""
+    if not user.is_authenticated:
+        return []
+    formats = TrainingFormat.objects.order_by("title", "pk")
+    if not user.has_perm(MANAGE_ALL_PERMISSION):
+        formats = formats.filter(organisers=user)
+    seen: set = set()
+    unique = []
+    for training_format in formats:
+        if training_format.translation_key not in seen:
+            seen.add(training_format.translation_key)
+            unique.append(training_format)
+    return unique
+
+
 def format_for_evaluations(*, user, pk: int) -> TrainingFormat:
     """The format if `user` may see its evaluations; 404 otherwise."""
     training_format = TrainingFormat.objects.filter(pk=pk).first()

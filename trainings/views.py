@@ -184,8 +184,11 @@ def region_ics(request, slug):
 def my_trainings(request):
     registrations = list(selectors.my_registrations(user=request.user))
     trained = list(selectors.sessions_for_trainer(user=request.user))
+    organised = selectors.formats_with_evaluations_for(user=request.user)
     trainings = selectors.formats_localized(
-        [r.session.training_format for r in registrations] + [s.training_format for s in trained]
+        [r.session.training_format for r in registrations]
+        + [s.training_format for s in trained]
+        + organised
     )
     now = timezone.now()
     return render(
@@ -197,6 +200,7 @@ def my_trainings(request):
                 for r in registrations
             ],
             "trained_sessions": [(s, trainings[s.training_format_id]) for s in trained],
+            "organised_formats": [(f, trainings[f.pk]) for f in organised],
         },
     )
 

@@ -290,6 +290,7 @@ def test_the_organiser_sees_results_without_names(evaluated, trainer):
     assert "Piet Participant" not in overview.content.decode()
     mine = client.get(reverse("trainings:mine")).content.decode()
     assert reverse("trainings:evaluation_results", args=[first.public_id]) in mine
+    assert reverse("trainings:format_evaluation_results", args=[fmt.pk]) in mine
 
 
 def test_a_trainer_sees_the_session_but_not_the_whole_format(evaluated):
