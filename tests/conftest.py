@@ -223,3 +223,23 @@ def _default_language():
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Each test starts with empty in-process caches: a rate-limit window filled by one test
+    (e.g. the sign-up confirmation mail's) or a lesson body cached under a revision id that
+    SQLite hands out again after a rollback must not reach the next test. Only the test
+    settings' local-memory caches are cleared; a test that points a cache at Redis cleans up
+    its own database."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    def clear() -> None:
+        for alias, config in settings.CACHES.items():
+            if config["BACKEND"].endswith("LocMemCache"):
+                caches[alias].clear()
+
+    clear()
+    yield
+    clear()
