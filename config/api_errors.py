@@ -279,8 +279,9 @@ class ApiErrorMiddleware:
         """An exception in a view outside the API's operations (none today): log it with an
         error id; __call__ then answers the JSON 500 that carries the same id."""
         if request.path_info.startswith(API_PREFIX):
-            request._api_error_id = _log_server_error(request, exception)  # type: ignore[attr-defined]
-            return self._json(request, 500, _server_error_body(request._api_error_id))
+            error_id = _log_server_error(request, exception)
+            request._api_error_id = error_id  # type: ignore[attr-defined]  # read back in __call__
+            return self._json(request, 500, _server_error_body(error_id))
         return None
 
     @staticmethod
