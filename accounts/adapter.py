@@ -1,11 +1,13 @@
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.utils import get_next_redirect_url
-from django.urls import reverse
+from django.conf import settings
+from django.urls import reverse, translate_url
 from django.utils import translation
 
 from . import destinations
+from .language_cookie import remember_language
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -18,6 +20,25 @@ class AccountAdapter(DefaultAccountAdapter):
         language = getattr(user, "preferred_language", None) or translation.get_language()
         with translation.override(language):
             super().send_mail(template_prefix, email, context)
+
+    def post_login(self, request, user, **kwargs):
+        """From logging in on, the site speaks the person's own language (their profile's),
+        whatever this device spoke before (a shared Dutch phone, someone else's cookie): the
+        "signed in" message, the page they land on (the same page in their language) and,
+        through the language cookie, the pages after it."""
+        language = getattr(user, "preferred_language", "")
+        if language not in dict(settings.LANGUAGES):
+            return super().post_login(request, user, **kwargs)
+        with translation.override(language):
+            response = super().post_login(request, user, **kwargs)
+        if response.has_header("Location"):
+            location = response["Location"]
+            # translate_url resolves the address in the language it is written in.
+            written_in = translation.get_language_from_path(urlsplit(location).path)
+            with translation.override(written_in or settings.LANGUAGE_CODE):
+                response["Location"] = translate_url(location, language)
+        remember_language(response, language)
+        return response
 
     def get_email_confirmation_url(self, request, emailconfirmation) -> str:
         """The confirmation link carries where the person was going when they signed up (the

@@ -23,14 +23,17 @@ from ninja.security.session import SessionAuth
 from ninja.utils import check_csrf
 
 from .api_schema import ErrorOut
-from .rate_limits import FixedWindow, client_address
+from .rate_limits import FixedWindow, StoreUnavailable, client_address
 from .services import access_token_authenticate
 
 __all__ = ["AUTH", "CsrfSessionAuth", "ErrorOut", "PersonalAccessTokenAuth"]
 
 #: Wrong tokens allowed per client address per clock minute; after that the address gets 429
 #: for the rest of that minute (accounts.rate_limits: fixed windows on every cache backend).
-TOKEN_FAILURES = FixedWindow("api-token-failures", default_limit=10, default_seconds=60)
+#: It guards a secret: while the counter's store is down, tokens are refused (503).
+TOKEN_FAILURES = FixedWindow(
+    "api-token-failures", default_limit=10, default_seconds=60, guards_secret=True
+)
 
 
 class AuthRefused(HttpError):
@@ -66,25 +69,16 @@ class PersonalAccessTokenAuth(HttpBearer):
     """``Authorization: Bearer <personal access token>``; tokens are stored hashed."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        try:
-            return self._authenticate(request, token)
-        except AuthRefused:
-            raise
-        except Exception as exc:
-            # only the counter's store can fail here in a way a retry fixes; the log keeps
-            # the class, never the token
-            if type(exc).__module__.split(".")[0] not in {"redis", "django_redis"}:
-                raise
-            raise RateLimitUnavailable() from exc
-
-    def _authenticate(self, request: HttpRequest, token: str) -> Any:
         address = client_address(request)
-        if TOKEN_FAILURES.exceeded(address):
-            raise TooManyTokenFailures()
-        user = access_token_authenticate(raw=token.strip()) if token.strip() else None
-        if user is None:
-            TOKEN_FAILURES.hit(address)
-            return None
+        try:
+            if TOKEN_FAILURES.exceeded(address):
+                raise TooManyTokenFailures()
+            user = access_token_authenticate(raw=token.strip()) if token.strip() else None
+            if user is None:
+                TOKEN_FAILURES.hit(address)
+                return None
+        except StoreUnavailable as exc:
+            raise RateLimitUnavailable() from exc
         request.user = user
         return user
 

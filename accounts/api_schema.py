@@ -69,8 +69,9 @@ class BodyIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
-#: Any operation behind a login: 401 (no login), 403 (CSRF, or not allowed), 429 (wrong tokens).
-AUTHENTICATED = (401, 403, 429)
+#: Any operation behind a login: 401 (no login), 403 (CSRF, or not allowed), 429 (wrong tokens),
+#: 503 (a token cannot be checked while its rate-limit store is down: accounts.api_auth).
+AUTHENTICATED = (401, 403, 429, 503)
 #: Any operation with a JSON body: 400 (not JSON), 413 (too large), 422 (does not fit).
 WITH_BODY = (400, 413, 422)
 

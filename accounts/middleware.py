@@ -2,22 +2,18 @@
 what the site's forms receive, and account actions refused while their rate limits cannot be
 counted."""
 
-import logging
-
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import caches
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from .plain_text import MESSAGE as PLAIN_TEXT_MESSAGE
 from .plain_text import has_forbidden_characters
+from .rate_limits import store_available
 from .roles import requires_two_factor
 
 CSP_HEADER = "Content-Security-Policy"
-
-logger = logging.getLogger(__name__)
 
 #: Account actions whose rate limits protect a secret (a password, a reset or confirmation key,
 #: a second factor): while the rate-limit store is down they are refused with 503 rather than
@@ -37,17 +33,6 @@ SECRET_GUARDING_VIEWS = frozenset(
 )
 
 
-def rate_limit_store_available() -> bool:
-    """True when the rate-limit counters can be read (the "limits" cache raises, unlike the
-    default cache, which turns a Redis failure into a miss)."""
-    try:
-        caches["limits"].get("rate-limit-store-check")
-    except Exception as exc:  # redis-py and django-redis raise several kinds
-        logger.warning("rate-limit store unavailable: %s", type(exc).__name__)
-        return False
-    return True
-
-
 class RateLimitFailClosedMiddleware:
     """A POST to an account action that guards a secret gets a clear 503 while its rate limit
     cannot be counted (Redis down). GET requests, so the login page itself, still answer."""
@@ -64,7 +49,7 @@ class RateLimitFailClosedMiddleware:
         match = request.resolver_match
         if match is None or match.url_name not in SECRET_GUARDING_VIEWS:
             return None
-        if rate_limit_store_available():
+        if store_available():
             return None
         response = render(request, "503_limits.html", status=503)
         response["Retry-After"] = "60"

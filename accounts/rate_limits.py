@@ -6,27 +6,59 @@ cache rewrites it to the default five minutes) cannot stretch a one-minute lock-
 next window always starts from zero. ``add`` + ``incr`` is atomic on Redis and the local-memory
 cache; the file cache (embedded default, one machine) may lose an increment when two requests
 from one address hit the same instant, which only ever errs toward letting one more through.
+
+While the store is down (Redis unreachable) each window decides for itself (ADR 0019): one that
+guards a secret refuses (``StoreUnavailable``), any other lets the request through.
 """
 
+import logging
+import socket
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 #: The counter lives a little longer than its window, so a late read never sees a missing key.
 _EXPIRY_MARGIN = 5
 
 
+class StoreUnavailable(Exception):
+    """The counters cannot be read or written (Redis down) and the window guards a secret."""
+
+
 def _store():
-    """The "limits" cache: unlike "default" it raises while Redis is down, so a limit that
-    guards a secret can refuse (ADR 0019); without one configured, the default cache."""
-    return caches["limits" if "limits" in settings.CACHES else "default"]
+    """The "limits" cache: unlike "default" it raises while Redis is down (ADR 0019); without
+    Redis it is the default cache."""
+    return caches["limits"]
+
+
+#: What the store raises while Redis is down: redis-py's errors, which django-redis re-raises
+#: (with IGNORE_EXCEPTIONS off), and the bare socket timeout django-redis also catches. Anything
+#: else is a bug and must not be mistaken for an outage.
+STORE_ERRORS = (RedisError, socket.timeout)
+
+
+def store_available() -> bool:
+    """True when the counters can be read."""
+    try:
+        _store().get("rate-limit-store-check")
+    except STORE_ERRORS as exc:
+        logger.warning("rate-limit store unavailable: %s", type(exc).__name__)
+        return False
+    return True
 
 
 @dataclass(frozen=True)
 class FixedWindow:
     """At most `limit` hits per `seconds` (one window) per subject (e.g. a client address).
+
+    ``guards_secret``: while the store is down, ``exceeded`` and ``hit`` raise
+    ``StoreUnavailable`` (refuse: unlimited guesses of a token or password must not get
+    through); otherwise they count nothing and let the request through.
 
     ``settings.RATE_LIMITS[name] = (limit, seconds)`` overrides the defaults (tests use long
     windows, so a count never straddles two windows)."""
@@ -34,6 +66,7 @@ class FixedWindow:
     name: str
     default_limit: int
     default_seconds: int
+    guards_secret: bool = False
 
     @property
     def limit(self) -> int:
@@ -51,24 +84,39 @@ class FixedWindow:
         window = int(time.time()) // self.seconds
         return f"rate:{self.name}:{self.seconds}:{window}:{subject}"
 
+    def _store_down(self, exc: Exception) -> None:
+        """The store failed: refuse (a window that guards a secret) or let through (log it)."""
+        if self.guards_secret:
+            raise StoreUnavailable(self.name) from exc
+        logger.warning("rate limit %s not counted: %s", self.name, type(exc).__name__)
+
     def count(self, subject: str) -> int:
-        """Hits in the current window."""
-        return int(_store().get(self._key(subject)) or 0)
+        """Hits in the current window (0 while the store is down, unless it guards a secret)."""
+        try:
+            return int(_store().get(self._key(subject)) or 0)
+        except STORE_ERRORS as exc:
+            self._store_down(exc)
+            return 0
 
     def exceeded(self, subject: str) -> bool:
         """The subject used up this window (without counting a hit)."""
         return self.count(subject) >= self.limit
 
     def hit(self, subject: str) -> int:
-        """Count one hit; the number of hits in this window, this one included."""
+        """Count one hit; the number of hits in this window, this one included (0 while the
+        store is down, unless it guards a secret)."""
         key, timeout = self._key(subject), self.seconds + _EXPIRY_MARGIN
         cache = _store()
-        cache.add(key, 0, timeout)
         try:
-            return int(cache.incr(key))
-        except ValueError:  # evicted between add() and incr()
-            cache.add(key, 1, timeout)
-            return 1
+            cache.add(key, 0, timeout)
+            try:
+                return int(cache.incr(key))
+            except ValueError:  # evicted between add() and incr()
+                cache.add(key, 1, timeout)
+                return 1
+        except STORE_ERRORS as exc:
+            self._store_down(exc)
+            return 0
 
 
 def client_address(request) -> str:

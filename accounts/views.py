@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from . import services
 from .forms import AccessTokenForm, DeleteAccountForm, ProfileForm
+from .language_cookie import remember_language
 
 
 @login_required
@@ -20,7 +21,7 @@ def account_settings(request):
         form.save()
         messages.success(request, _("Your details have been saved."))
         response = redirect("accounts:settings")
-        response.set_cookie("django_language", request.user.preferred_language, samesite="Lax")
+        remember_language(response, request.user.preferred_language)
         return response
     return render(
         request,

@@ -11,14 +11,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.mail import mail_message, mail_send, may_email, person_language, site_language
 from lms.models import Completion
 from outbox.models import OutboxMessage
 from outbox.services import outbox_add
@@ -35,7 +34,7 @@ from .models import (
 from .pdf import pdf_render
 from .permissions import PROGRAMME_PERMISSION, can_view
 from .qr import qr_svg
-from .signals import certificate_revoked, certificate_status_changed
+from .signals import certificate_status_changed
 
 logger = logging.getLogger(__name__)
 
@@ -51,12 +50,9 @@ def _language(course, user=None) -> str:
     PDF, its e-mails and the links in them; someone who passed the Polish course reads Polish.
     A training on location has no course version: its title was taken in the person's language
     (ADR 0017), so the certificate uses that language."""
-    languages = {code for code, _name in settings.LANGUAGES}
     if course is None:
-        language = getattr(user, "preferred_language", "")
-    else:
-        language = course.locale.language_code
-    return language if language in languages else settings.LANGUAGE_CODE
+        return person_language(user)
+    return site_language(course.locale.language_code)
 
 
 def _holder_name(user) -> str:
@@ -226,22 +222,6 @@ def certificate_pdf_render(*, certificate: Certificate, force: bool = False) -> 
     return certificate
 
 
-def _send_templated(*, user, language: str, template: str, context: dict) -> None:
-    with translation.override(language):
-        subject = render_to_string(f"certificates/email/{template}_subject.txt", context)
-        body = render_to_string(f"certificates/email/{template}_body.txt", context)
-    send_mail(
-        subject=" ".join(subject.split()),
-        message=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[user.email],
-    )
-
-
-def _may_email(user) -> bool:
-    return bool(user.is_active and user.email and user.anonymised_at is None)
-
-
 def certificate_email_send(*, certificate: Certificate) -> bool:
     """E-mail the learner the link to their certificate, once. The row lock makes a concurrent
     second run wait and then find it sent."""
@@ -252,13 +232,13 @@ def certificate_email_send(*, certificate: Certificate) -> bool:
         if locked.email_sent_at is not None or locked.status != Certificate.Status.VALID:
             return False
         user = locked.user
-        if not _may_email(user):
+        if not may_email(user):
             return False
         language = locked.language
-        _send_templated(
-            user=user,
+        mail_send(
+            to=user.email,
             language=language,
-            template="issued",
+            template="certificates/email/issued",
             context={
                 "certificate": locked,
                 "certificate_url": certificate_url(locked, language),
@@ -398,7 +378,6 @@ def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certi
         locked.status_changed_at = now
         locked.save(update_fields=["status", "revoked_at", "revoked_reason", "status_changed_at"])
         _event(locked, CertificateEvent.Kind.REVOKED, actor=actor, reason=reason)
-        certificate_revoked.send(sender=Certificate, certificate=locked)
         _send_status_changed(locked, CertificateEvent.Kind.REVOKED)
     return locked
 
@@ -447,17 +426,14 @@ def certificate_name_correct(*, certificate: Certificate, actor, name: str) -> C
                 "certificate": locked,
                 "admin_url": absolute_url(reverse("certificates_admin_detail", args=[locked.code])),
             }
-            with translation.override(settings.LANGUAGE_CODE):
-                subject = render_to_string("certificates/email/name_corrected_subject.txt", context)
-                body = render_to_string("certificates/email/name_corrected_body.txt", context)
-            transaction.on_commit(
-                lambda: send_mail(
-                    subject=" ".join(subject.split()),
-                    message=body,
-                    from_email=settings.DEFAULT_FROM_EMAIL,
-                    recipient_list=recipients,
-                )
+            # rendered now, sent only once the correction is committed
+            message = mail_message(
+                to=recipients,
+                language=settings.LANGUAGE_CODE,
+                template="certificates/email/name_corrected",
+                context=context,
             )
+            transaction.on_commit(message.send)
     # same code, new PDF: rendered now so the download never shows the old name
     return certificate_reissue(certificate=locked)
 
@@ -521,13 +497,13 @@ def certificates_remind(*, now=None) -> int:
                     continue
                 setattr(row, field, now)
                 row.save(update_fields=[field])
-                if not _may_email(row.user):
+                if not may_email(row.user):
                     continue
                 language = row.language
-                _send_templated(
-                    user=row.user,
+                mail_send(
+                    to=row.user.email,
                     language=language,
-                    template="reminder",
+                    template="certificates/email/reminder",
                     context={
                         "certificate": row,
                         "days": days,

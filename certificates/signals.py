@@ -6,8 +6,3 @@ from django.dispatch import Signal
 #: kwargs: certificate (Certificate), cause (one of CertificateEvent.Kind values: "issued",
 #: "expired", "revoked", "superseded", "reissued").
 certificate_status_changed = Signal()
-
-#: Sent INSIDE the transaction that revokes a personal certificate, before it commits: the
-#: certificate's completion no longer counts (ADR 0012), and what is kept from completions
-#: (reporting's counts) is corrected in the same transaction. kwargs: certificate.
-certificate_revoked = Signal()

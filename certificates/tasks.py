@@ -1,17 +1,14 @@
-"""Thin Celery tasks: take ids, load fresh rows, call one service. Safe to run twice."""
+"""Thin Celery tasks: take ids, load fresh rows, call one service. Safe to run twice.
+
+Late acknowledgement, requeueing on a lost worker and JSON are the project's task defaults
+(CELERY_TASK_* in config/settings/base.py); only what differs (time limits, retries) is given here."""
 
 from celery import shared_task
 
-TASK_OPTIONS = {
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "serializer": "json",
-    "time_limit": 120,
-    "soft_time_limit": 100,
-}
 
-
-@shared_task(**TASK_OPTIONS, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(
+    time_limit=120, soft_time_limit=100, autoretry_for=(OSError,), retry_backoff=True, max_retries=5
+)
 def certificate_issue(completion_id: int) -> int | None:
     """Issue (or finish issuing) the certificate of a completion; returns its id."""
     from lms.models import Completion
@@ -26,7 +23,7 @@ def certificate_issue(completion_id: int) -> int | None:
     return issue(completion=completion).pk
 
 
-@shared_task(**{**TASK_OPTIONS, "time_limit": 1800, "soft_time_limit": 1700})
+@shared_task(time_limit=1800, soft_time_limit=1700)
 def certificates_expire() -> dict:
     """Beat: mark expired certificates and send the 60- and 14-day reminders."""
     from .services import certificates_expire as expire
@@ -35,7 +32,7 @@ def certificates_expire() -> dict:
     return {"expired": expire(), "reminded": certificates_remind()}
 
 
-@shared_task(**{**TASK_OPTIONS, "time_limit": 1800, "soft_time_limit": 1700})
+@shared_task(time_limit=1800, soft_time_limit=1700)
 def certificates_reconcile() -> dict:
     """Beat (hourly): the full repair. Completions without a certificate, certificates without
     a PDF and learners never e-mailed get their work written to the outbox again
@@ -45,7 +42,7 @@ def certificates_reconcile() -> dict:
     return reconcile()
 
 
-@shared_task(**{**TASK_OPTIONS, "time_limit": 6 * 3600, "soft_time_limit": 6 * 3600 - 60})
+@shared_task(time_limit=6 * 3600, soft_time_limit=6 * 3600 - 60)
 def certificates_reissue(job_id: int) -> int | None:
     """One bulk job: re-render every PDF made with an older template, with progress. (New jobs
     go through the outbox; this task serves messages queued before it.)"""
@@ -54,7 +51,7 @@ def certificates_reissue(job_id: int) -> int | None:
     return reissue_job_ensure(job_id=job_id)
 
 
-@shared_task(**{**TASK_OPTIONS, "time_limit": 1800, "soft_time_limit": 1700})
+@shared_task(time_limit=1800, soft_time_limit=1700)
 def certificate_archive_build(archive_id: int) -> bool:
     """Build a requested ZIP of certificate PDFs (new requests go through the outbox)."""
     from .services import archive_ensure

@@ -6,7 +6,7 @@ language (the language cookie, else the browser's Accept-Language); the language
 every page sets the cookie and moves to the same page in the chosen language, or, on a course
 version's pages, to that course's version in the chosen language. A course version's pages
 (course page, lesson player, result) speak the course's language whatever the address says
-(CoursePage.activate_language), so no page mixes two languages.
+(CoursePage.language_override), so no page mixes two languages.
 """
 
 import uuid
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 from wagtail.models import Page
 
+from accounts.language_cookie import remember_language
 from courses.models import CoursePage
 
 
@@ -38,21 +39,42 @@ def _language_prefixed_patterns(urlconf) -> bool:
 
 class PreferredLanguageMiddleware:
     """Sends a GET for an unprefixed (Dutch) address to the same address in the visitor's
-    language when that is another site language: the language cookie (an earlier choice)
-    wins, then the browser's Accept-Language. Django's LocaleMiddleware alone serves every
-    unprefixed address in Dutch (prefix_default_language=False), so a Polish phone scanning a
-    QR code would see Dutch. Placed after LocaleMiddleware."""
+    language when that is another site language: an explicit choice wins (the language
+    cookie, which the language switch sets), then the browser's Accept-Language. Django's
+    LocaleMiddleware alone serves every unprefixed address in Dutch
+    (prefix_default_language=False), so a Polish phone scanning a QR code would see Dutch.
+    Placed after LocaleMiddleware.
+
+    A page may also offer its own choice of languages as links (the join page, ADR 0016):
+    `?taal=<code>` on an address in that language. Such a choice is explicit too: it is not
+    redirected and it is remembered in the cookie, as the switch would, so the pages that
+    follow (sign-up, log-in) keep it. Only Dutch needs this to stay (its address has no
+    prefix), but every language's choice should outlast the page it was made on."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        target = self._target(request)
+        chosen = self._chosen_on_page(request)
+        target = None if chosen else self._target(request)
         if target is not None:
             response: HttpResponse = HttpResponseRedirect(target)
             response.headers["Vary"] = "Accept-Language, Cookie"
             return response
-        return self.get_response(request)
+        response = self.get_response(request)
+        if chosen and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != chosen:
+            remember_language(response, chosen)
+        return response
+
+    def _chosen_on_page(self, request: HttpRequest) -> str | None:
+        """The language chosen with a page's own language links: `?taal=` naming the language
+        of the address it is on (elsewhere `taal` is the catalogue's course-language filter,
+        which says nothing about the interface)."""
+        if request.method not in ("GET", "HEAD"):
+            return None
+        chosen = request.GET.get("taal", "")
+        address = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+        return chosen if chosen == address and chosen in site_languages() else None
 
     def _target(self, request: HttpRequest) -> str | None:
         if request.method not in ("GET", "HEAD"):
@@ -62,8 +84,6 @@ class PreferredLanguageMiddleware:
             return None
         if translation.get_language_from_path(request.path_info):
             return None  # the address names its language
-        if request.GET.get("taal") == settings.LANGUAGE_CODE:
-            return None  # Dutch chosen on the page (the join page's choice, ADR 0016): stay
         # The cookie (an earlier choice) first, then Accept-Language, then Dutch.
         wanted = translation.get_language_from_request(request, check_path=False).split("-")[0]
         if wanted == settings.LANGUAGE_CODE or wanted not in site_languages():

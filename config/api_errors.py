@@ -7,14 +7,17 @@ Optional keys: ``errors`` (request validation, as django-ninja reports it), ``fi
 unanswered questions) and ``error_id`` (a 500: the id under which the failure was logged).
 The sentence follows the request's language (Accept-Language).
 
-Two layers make sure nothing else leaves /api/ (ADR 0018):
+Three pieces make sure nothing else leaves /api/ (ADR 0018), each for what the others cannot
+reach:
 
 - the exception handlers below, for everything raised inside an operation (its parameters,
   authentication and body included): a body over DATA_UPLOAD_MAX_MEMORY_SIZE is 413, a path id
   that is not an id is 400, anything unexpected a 500 with an error id, also with DEBUG on;
-- ``ApiErrorMiddleware``, outermost, for what Django answers before or around the API (an unknown
-  path, a method the path does not take, an error in another middleware): any error response
-  under /api/ that is not JSON is replaced by the same JSON shape.
+- ``unknown_api_path``, the catch-all route after the API's (config/urls.py), for addresses
+  that name no operation: a JSON 404 (without it, APPEND_SLASH redirects them to the site);
+- ``ApiErrorMiddleware``, outermost, for what Django answers around the operations
+  (django-ninja's own 405 for a method the path does not take, an error in another
+  middleware): any error response under /api/ that is not JSON gets the same JSON shape.
 """
 
 import logging
@@ -35,8 +38,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
-from lms.errors import LearningError
-from trainings.errors import TrainingError
+from accounts.errors import DomainError
 
 # django-ninja raises these with fixed English messages; give them translated ones.
 _NINJA_MESSAGES = {
@@ -52,18 +54,19 @@ logger = logging.getLogger("config.api")
 API_PREFIX = "/api/"
 
 
-def _log_server_error(request: HttpRequest, exc: BaseException) -> str:
+def _log_server_error(request: HttpRequest, exc: BaseException | None) -> str:
     """Log an unexpected failure under a new error id and return the id. Only the exception's
     type and stack (files, lines, functions) are logged: its message and the request's query,
-    body and headers can hold personal data."""
+    body and headers can hold personal data. Without an exception (Django already answered a
+    500 and logged it) the line ties the id to the request."""
     error_id = uuid.uuid4().hex[:12]
     logger.error(
         "API server error %s: %s on %s %s\n%s",
         error_id,
-        type(exc).__name__,
+        type(exc).__name__ if exc is not None else "an error response",
         request.method,
         request.path,
-        "".join(traceback.format_tb(exc.__traceback__)),
+        "".join(traceback.format_tb(exc.__traceback__)) if exc is not None else "",
     )
     return error_id
 
@@ -88,7 +91,8 @@ def request_language(view):
     """Answer in the caller's language (language cookie, else Accept-Language, else Dutch).
 
     The site's LocaleMiddleware cannot do this for /api/v1/: with i18n_patterns and an
-    unprefixed default language it treats every unprefixed path as Dutch."""
+    unprefixed default language it treats every unprefixed path as Dutch. On the NinjaAPI it is
+    a "view" decorator: it wraps the whole operation run, the exception handlers included."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -101,38 +105,19 @@ def request_language(view):
     return wrapper
 
 
-def _in_request_language(handler):
-    """Exception handlers run outside the operation (and its language): give them the same."""
-
-    @wraps(handler)
-    def wrapper(request, exc):
-        language = translation.get_language_from_request(request, check_path=False)
-        with translation.override(language):
-            response = handler(request, exc)
-        response.headers.setdefault("Content-Language", language)
-        return response
-
-    return wrapper
-
-
 def register(api: NinjaAPI) -> None:
     """Install the handlers on `api` (they replace django-ninja's defaults for these types) and
     make every operation, its errors included, answer in the caller's language."""
     api.add_decorator(request_language, mode="view")
+    on = api.exception_handler
 
-    def on(exc_type):
-        return lambda handler: api.exception_handler(exc_type)(_in_request_language(handler))
-
-    @on(LearningError)
-    def learning_error(request, exc: LearningError):
+    @on(DomainError)
+    def domain_error(request, exc: DomainError):
+        """Every app's domain errors (lms, trainings, organisations) carry their status."""
         body: dict[str, object] = {"detail": str(exc.message), "code": exc.code}
         if exc.details:
             body["details"] = exc.details
         return _respond(api, request, exc.status, **body)
-
-    @on(TrainingError)
-    def training_error(request, exc: TrainingError):
-        return learning_error(request, exc)
 
     @on(NinjaValidationError)
     def request_invalid(request, exc: NinjaValidationError):
@@ -169,33 +154,20 @@ def register(api: NinjaAPI) -> None:
 
     @on(PermissionDenied)
     def permission_denied(request, exc: PermissionDenied):
-        return _respond(
-            api,
-            request,
-            403,
-            detail=str(exc) or _("You are not allowed to do this."),
-            code="permission_denied",
-        )
+        body = _fixed_body(403)
+        return _respond(api, request, 403, **{**body, "detail": str(exc) or body["detail"]})
 
     @on(Http404)
     def not_found(request, exc: Http404):
-        return _respond(api, request, 404, detail=_("Not found."), code="not_found")
+        return _respond(api, request, 404, **_fixed_body(404))
 
     @on(RequestDataTooBig)
     def too_large(request, exc: RequestDataTooBig):
-        return _respond(
-            api,
-            request,
-            413,
-            detail=_("The request is too large."),
-            code="request_too_large",
-        )
+        return _respond(api, request, 413, **_fixed_body(413))
 
     @on(SuspiciousOperation)
     def suspicious(request, exc: SuspiciousOperation):
-        return _respond(
-            api, request, 400, detail=_("The request is not valid."), code="bad_request"
-        )
+        return _respond(api, request, 400, **_fixed_body(400))
 
     @on(Exception)
     def server_error(request, exc: Exception):
@@ -217,35 +189,27 @@ def register(api: NinjaAPI) -> None:
             response["WWW-Authenticate"] = 'Bearer realm="api"'
             return response
         if isinstance(exc, Throttled):
-            return _respond(
-                api, request, 429, detail=_("Too many requests. Try again later."), code="throttled"
-            )
+            return _respond(api, request, 429, **_fixed_body(429))
         code, message = _NINJA_MESSAGES.get(exc.message, (None, None))
         if message is not None:
             return _respond(api, request, exc.status_code, detail=message(), code=code)
-        code = getattr(exc, "code", None) or {
-            403: "permission_denied",
-            404: "not_found",
-            429: "throttled",
-        }.get(exc.status_code, "invalid")
+        code = getattr(exc, "code", None) or _fixed_body(exc.status_code, "invalid")["code"]
         return _respond(api, request, exc.status_code, detail=str(exc), code=code)
 
 
-def _fallback_body(status: int) -> dict[str, str]:
-    if status == 404:
-        return {"detail": _("Not found."), "code": "not_found"}
-    if status == 405:
-        return {
-            "detail": _("This address does not accept this method."),
-            "code": "method_not_allowed",
-        }
-    if status == 413:
-        return {"detail": _("The request is too large."), "code": "request_too_large"}
-    if status == 403:
-        return {"detail": _("You are not allowed to do this."), "code": "permission_denied"}
-    if status == 401:
-        return {"detail": _("Authentication required."), "code": "not_authenticated"}
-    return {"detail": _("The request is not valid."), "code": "bad_request"}
+def _fixed_body(status: int, default_code: str = "bad_request") -> dict[str, str]:
+    """The body of an error that says no more than its status (a 4xx without a message of its
+    own: the handlers above and whatever Django answered under /api/)."""
+    bodies = {
+        401: (_("Authentication required."), "not_authenticated"),
+        403: (_("You are not allowed to do this."), "permission_denied"),
+        404: (_("Not found."), "not_found"),
+        405: (_("This address does not accept this method."), "method_not_allowed"),
+        413: (_("The request is too large."), "request_too_large"),
+        429: (_("Too many requests. Try again later."), "throttled"),
+    }
+    detail, code = bodies.get(status, (_("The request is not valid."), default_code))
+    return {"detail": detail, "code": code}
 
 
 class ApiErrorMiddleware:
@@ -256,43 +220,38 @@ class ApiErrorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not request.path_info.startswith(API_PREFIX):
-            return self.get_response(request)
-        try:
-            response = self.get_response(request)
-        except Exception as exc:  # Django converts exceptions; this is the very last resort
-            return self._json(request, 500, _server_error_body(_log_server_error(request, exc)))
-        if response.status_code < 400 or response.get("Content-Type", "").startswith(
-            "application/json"
+        response = self.get_response(request)
+        if (
+            not request.path_info.startswith(API_PREFIX)
+            or response.status_code < 400
+            or response.get("Content-Type", "").startswith("application/json")
         ):
             return response
         if response.status_code >= 500:
-            error_id = getattr(request, "_api_error_id", None) or uuid.uuid4().hex[:12]
-            converted = self._json(request, response.status_code, _server_error_body(error_id))
+            # Django logged the failure (an error in another middleware) without an id
+            converted = _json(request, response.status_code, _log_server_error(request, None))
         else:
-            converted = self._json(request, response.status_code, None)
+            converted = _json(request, response.status_code)
         if "Allow" in response:
             converted["Allow"] = response["Allow"]
         return converted
 
     def process_exception(self, request: HttpRequest, exception: Exception):
-        """An exception in a view outside the API's operations (none today): log it with an
-        error id; __call__ then answers the JSON 500 that carries the same id."""
+        """An exception in a view outside the API's operations (none today: the operations
+        answer their own): a JSON 500, logged with its id and without the exception's message
+        (Django's own log line would carry it)."""
         if request.path_info.startswith(API_PREFIX):
-            error_id = _log_server_error(request, exception)
-            request._api_error_id = error_id  # type: ignore[attr-defined]  # read back in __call__
-            return self._json(request, 500, _server_error_body(error_id))
+            return _json(request, 500, _log_server_error(request, exception))
         return None
 
-    @staticmethod
-    def _json(request: HttpRequest, status: int, body: dict | None) -> HttpResponse:
-        language = translation.get_language_from_request(request, check_path=False)
-        with translation.override(language):
-            response = JsonResponse(body or _fallback_body(status), status=status)
-        response["Content-Language"] = language
-        return response
+
+@request_language
+def _json(request: HttpRequest, status: int, error_id: str | None = None) -> HttpResponse:
+    """The error body of `status` (of a 500 with `error_id`), made in the caller's language."""
+    body = _server_error_body(error_id) if error_id else _fixed_body(status)
+    return JsonResponse(body, status=status)
 
 
 def unknown_api_path(request: HttpRequest, *args, **kwargs) -> HttpResponse:
     """The view behind /api/ addresses that name no operation."""
-    return ApiErrorMiddleware._json(request, 404, None)
+    return _json(request, 404)

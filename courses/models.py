@@ -9,6 +9,7 @@ for counting and completions."""
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.template.response import SimpleTemplateResponse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
@@ -150,23 +151,26 @@ class CoursePage(Page):
         """Identity shared by all language versions (used for counting and completions)."""
         return self.translation_key
 
-    def activate_language(self, request) -> None:
-        """Make the rest of this request speak the course version's language (ADR 0015): the
-        course page, lesson player and result of a Polish course are Polish throughout, even
-        when reached through an address in another language, so no page mixes two languages.
-        The links the page renders then carry the course's language as well. LocaleMiddleware
-        activates the address's language again on the next request."""
+    def language_override(self) -> translation.override:
+        """The course version's pages (course page, start, lesson player, question fragments,
+        result) speak the course's language, whatever the address said, so no page mixes two
+        languages (ADR 0015). Views render them inside `with course.language_override():`; the
+        links and redirects made inside carry the course's language too, so the learner stays
+        in it. Scoped, not `activate`: nothing after the block (other middleware, the next
+        request on this thread) inherits the course's language."""
         language = self.locale.language_code
-        if language == translation.get_language():
-            return
-        if language not in {code for code, _name in settings.LANGUAGES}:
-            return
-        translation.activate(language)
-        request.LANGUAGE_CODE = language
+        if language not in dict(settings.LANGUAGES):
+            language = translation.get_language()  # a retired language: keep the address's
+        return translation.override(language)
 
     def serve(self, request, *args, **kwargs):
-        self.activate_language(request)
-        return super().serve(request, *args, **kwargs)
+        with self.language_override():
+            response = super().serve(request, *args, **kwargs)
+            # Wagtail answers with a TemplateResponse, which Django renders only after serve()
+            # returns: render it here, while the course's language is active.
+            if isinstance(response, SimpleTemplateResponse):
+                response.render()
+        return response
 
     def get_context(self, request, *args, **kwargs):
         from .learner_context import context_for

@@ -18,7 +18,7 @@ from courses.selectors import course_outline, path_questions
 from . import grading, rules, selectors
 from .errors import Conflict, LearningError, NotAllowed, NotFound
 from .models import Answer, Attempt, Completion, Enrolment, LessonProgress
-from .signals import completion_recorded, course_passed
+from .signals import course_passed
 
 INVALID_RESPONSE_MESSAGES = {
     "not_an_object": _lazy("The answer must be an object."),
@@ -455,17 +455,14 @@ def attempt_submit(*, attempt: Attempt) -> Attempt:
         locked.submitted_at = timezone.now()
         locked.save(update_fields=["score", "passed", "status", "submitted_at"])
         if locked.passed:
-            completion = _completion_record(attempt=locked)
-            if completion is not None:
-                # inside the transaction: what the pass sets off is recorded with it (ADR 0019)
-                course_passed.send(sender=Completion, completion=completion)
+            _completion_record(attempt=locked)
     return locked
 
 
 def _completion_record(*, attempt: Attempt) -> Completion | None:
     """Create the completion for this cycle, or improve it (the best passing attempt counts).
 
-    Returns the completion only when it is new (so `course_passed` is sent once)."""
+    Returns the completion only when it is new (`completion_create` announced it)."""
     course = attempt.course.specific
     course_key = attempt.enrolment.course_key
     now, score = attempt.submitted_at, attempt.score
@@ -509,28 +506,32 @@ def completion_create(
     completed_at,
     valid_until=None,
 ) -> Completion:
-    """Record that the attempt's learner passed `course` (cycle `cycle`). With
-    `completion_create_training` the only places that create a Completion. Announces `completion_recorded` inside the same transaction, so what
-    is kept from completions (reporting's counts) commits or rolls back with the pass.
+    """Record that the attempt's learner passed `course` (cycle `cycle`); with
+    `completion_create_training` the only places that create a Completion. Announces
+    `course_passed` inside the same transaction, so what the pass sets off (the certificate row,
+    reporting's kept counts) commits or rolls back with it.
     Raises IntegrityError when the cycle exists already (nothing is kept then)."""
     assert attempt.score is not None, "only a graded attempt completes a course"
-    return _completion_insert(
-        user_id=attempt.user_id,
-        course=course,
-        course_key=attempt.enrolment.course_key,
-        cycle=cycle,
-        attempt=attempt,
-        score=attempt.score,
-        completed_at=completed_at,
-        valid_until=valid_until,
-    )
+    with transaction.atomic():
+        completion = _completion_insert(
+            user_id=attempt.user_id,
+            course=course,
+            course_key=attempt.enrolment.course_key,
+            cycle=cycle,
+            attempt=attempt,
+            score=attempt.score,
+            completed_at=completed_at,
+            valid_until=valid_until,
+        )
+        course_passed.send(sender=Completion, completion=completion)
+    return completion
 
 
 def completion_create_training(*, user, course_key, title: str, completed_at) -> Completion:
     """Record a training on location the caller (the trainings app) saw completed: no course
     page, attempt or score, only the format's key and the title it was completed under (ADR
-    0017). Announced like an e-learning pass (`completion_recorded` inside the transaction);
-    the caller sends `course_passed`. Raises IntegrityError when the person has it already."""
+    0017). The caller announces it with `course_passed` in the same transaction, like an
+    e-learning pass. Raises IntegrityError when the person has it already."""
     return _completion_insert(
         user_id=user.pk,
         source=Completion.Source.TRAINING,
@@ -543,6 +544,4 @@ def completion_create_training(*, user, course_key, title: str, completed_at) ->
 
 def _completion_insert(**fields) -> Completion:
     with transaction.atomic():
-        completion = Completion.objects.create(**fields)
-        completion_recorded.send(sender=Completion, completion=completion)
-    return completion
+        return Completion.objects.create(**fields)

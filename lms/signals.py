@@ -1,12 +1,9 @@
 from django.dispatch import Signal
 
-#: Sent inside the transaction that creates a Completion, so receivers record the work the pass
-#: sets off (a certificate, its outbox rows) atomically with it; they must not call out (no
-#: broker, no e-mail) before the commit. kwargs: completion.
+#: Sent INSIDE the transaction that creates a Completion, before it commits: by
+#: `services.completion_create` for an e-learning pass, and by `trainings.services` right after
+#: `services.completion_create_training` for a training on location. Receivers record the work
+#: the pass sets off atomically with it: certificates its certificate row and outbox rows (ADR
+#: 0019), reporting its kept counts (ADR 0020); if one fails, the pass is rolled back too. They
+#: must not call out (no broker, no e-mail) before the commit. kwargs: completion.
 course_passed = Signal()
-
-#: Sent INSIDE the transaction that creates a Completion (by `services.completion_create` and
-#: `services.completion_create_training`, the only places that create them), before it commits. Receivers that must never disagree with the
-#: completions (reporting's kept counts) write in the same transaction: if they fail, the pass
-#: is rolled back too. Slow or outside work belongs to `course_passed`. kwargs: completion.
-completion_recorded = Signal()

@@ -70,36 +70,36 @@ def enrol(request, course_id: int):
     """One-click enrolment from the course page: the course starts at once at its first lesson
     (on a course with storylines, the shared introduction; the storyline is chosen after it)."""
     course = _course_or_404(course_id)
-    course.activate_language(request)
-    if request.method != "POST":
-        return redirect(course.get_url(request))
-    try:
-        enrolment = services.enrolment_create(user=request.user, course=course)
-    except LearningError as exc:
-        return _problem(
-            request,
-            title=_("You cannot enrol yet"),
-            message=exc.message,
-            status=exc.status,
-            course=course,
-        )
-    attempt = selectors.current_attempt(enrolment=enrolment)
-    if attempt is not None and attempt.status == Attempt.Status.IN_PROGRESS:
+    with course.language_override():
+        if request.method != "POST":
+            return redirect(course.get_url(request))
+        try:
+            enrolment = services.enrolment_create(user=request.user, course=course)
+        except LearningError as exc:
+            return _problem(
+                request,
+                title=_("You cannot enrol yet"),
+                message=exc.message,
+                status=exc.status,
+                course=course,
+            )
+        attempt = selectors.current_attempt(enrolment=enrolment)
+        if attempt is not None and attempt.status == Attempt.Status.IN_PROGRESS:
+            return _resume(enrolment, attempt)
+        if attempt is not None:
+            return redirect("lms:start", course_id=course.pk)
+        try:
+            attempt = services.attempt_start(enrolment=enrolment)
+        except LearningError as exc:
+            return _problem(
+                request,
+                title=_("You cannot start"),
+                message=exc.message,
+                status=exc.status,
+                course=course,
+            )
+        messages.success(request, _("You are enrolled. Good luck!"))
         return _resume(enrolment, attempt)
-    if attempt is not None:
-        return redirect("lms:start", course_id=course.pk)
-    try:
-        attempt = services.attempt_start(enrolment=enrolment)
-    except LearningError as exc:
-        return _problem(
-            request,
-            title=_("You cannot start"),
-            message=exc.message,
-            status=exc.status,
-            course=course,
-        )
-    messages.success(request, _("You are enrolled. Good luck!"))
-    return _resume(enrolment, attempt)
 
 
 def _resume(enrolment: Enrolment, attempt: Attempt):
@@ -125,49 +125,49 @@ def start(request, course_id: int):
     one later); otherwise the attempt starts with the shared introduction and the storyline is
     chosen after it (`storyline_choose`)."""
     course = _course_or_404(course_id)
-    course.activate_language(request)
-    # The read model holds the enrolment, its current attempt and the retake rule's state.
-    progress = selectors.course_progress(user=request.user, course=course)
-    enrolment = progress.enrolment
-    if enrolment is None:
-        messages.info(request, _("Enrol in the course first."))
-        return redirect(course.get_url(request))
-    outline = course_outline(course=course)
-    storylines = [storyline for storyline, _lessons in outline.storylines]
-    attempt = progress.attempt
-    form = AttemptStartForm(
-        request.POST if request.method == "POST" else None,
-        storylines=storylines,
-        required=False,
-    )
-    status = 200
-    error = ""
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                attempt = services.attempt_start(
-                    enrolment=enrolment, storyline=form.chosen_storyline()
-                )
-            except LearningError as exc:
-                error, status = exc.message, exc.status
+    with course.language_override():
+        # The read model holds the enrolment, its current attempt and the retake rule's state.
+        progress = selectors.course_progress(user=request.user, course=course)
+        enrolment = progress.enrolment
+        if enrolment is None:
+            messages.info(request, _("Enrol in the course first."))
+            return redirect(course.get_url(request))
+        outline = course_outline(course=course)
+        storylines = [storyline for storyline, _lessons in outline.storylines]
+        attempt = progress.attempt
+        form = AttemptStartForm(
+            request.POST if request.method == "POST" else None,
+            storylines=storylines,
+            required=False,
+        )
+        status = 200
+        error = ""
+        if request.method == "POST":
+            if form.is_valid():
+                try:
+                    attempt = services.attempt_start(
+                        enrolment=enrolment, storyline=form.chosen_storyline()
+                    )
+                except LearningError as exc:
+                    error, status = exc.message, exc.status
+                else:
+                    enrolment.refresh_from_db()
+                    return _resume(enrolment, attempt)
             else:
-                enrolment.refresh_from_db()
-                return _resume(enrolment, attempt)
-        else:
-            status = 400
-    context = {
-        "course": course,
-        "outline": outline,
-        # A first start goes to the introduction; a later one may pick the other storyline.
-        "storyline_lessons": outline.storylines if attempt is not None else [],
-        "form": form,
-        "error": error,
-        "attempt": attempt,
-        "retake": progress.retake,
-        "content_lang": course.locale.language_code,
-        "foreign": course.locale.language_code != get_language(),
-    }
-    return render(request, "lms/start.html", context, status=status)
+                status = 400
+        context = {
+            "course": course,
+            "outline": outline,
+            # A first start goes to the introduction; a later one may pick the other storyline.
+            "storyline_lessons": outline.storylines if attempt is not None else [],
+            "form": form,
+            "error": error,
+            "attempt": attempt,
+            "retake": progress.retake,
+            "content_lang": course.locale.language_code,
+            "foreign": course.locale.language_code != get_language(),
+        }
+        return render(request, "lms/start.html", context, status=status)
 
 
 @login_required
@@ -181,44 +181,44 @@ def storyline_choose(request, attempt_id):
     if not services.attempt_storyline_pending(attempt):
         return _resume(enrolment, attempt)
     course = attempt.course.specific
-    course.activate_language(request)
-    outline = course_outline(course=course)
-    form = AttemptStartForm(
-        request.POST if request.method == "POST" else None,
-        storylines=[storyline for storyline, _lessons in outline.storylines],
-    )
-    status = 200
-    error = ""
-    if request.method == "POST":
-        if form.is_valid():
-            before = len(attempt.snapshot.get("lesson_ids", []))
-            try:
-                attempt = services.attempt_storyline_choose(
-                    attempt=attempt, storyline=form.chosen_storyline()
-                )
-            except LearningError as exc:
-                error, status = exc.message, exc.status
+    with course.language_override():
+        outline = course_outline(course=course)
+        form = AttemptStartForm(
+            request.POST if request.method == "POST" else None,
+            storylines=[storyline for storyline, _lessons in outline.storylines],
+        )
+        status = 200
+        error = ""
+        if request.method == "POST":
+            if form.is_valid():
+                before = len(attempt.snapshot.get("lesson_ids", []))
+                try:
+                    attempt = services.attempt_storyline_choose(
+                        attempt=attempt, storyline=form.chosen_storyline()
+                    )
+                except LearningError as exc:
+                    error, status = exc.message, exc.status
+                else:
+                    path = attempt.snapshot.get("lesson_ids", [])
+                    if before < len(path):
+                        return redirect("lms:lesson", lesson_id=path[before])
+                    return redirect("lms:attempt", attempt_id=attempt.public_id)
             else:
-                path = attempt.snapshot.get("lesson_ids", [])
-                if before < len(path):
-                    return redirect("lms:lesson", lesson_id=path[before])
-                return redirect("lms:attempt", attempt_id=attempt.public_id)
-        else:
-            status = 400
-    elif request.method != "GET":
-        return redirect("lms:storyline_choose", attempt_id=attempt.public_id)
-    context = {
-        "course": course,
-        "outline": outline,
-        "storyline_lessons": outline.storylines,
-        "form": form,
-        "error": error,
-        "attempt": attempt,
-        "choosing": True,
-        "content_lang": course.locale.language_code,
-        "foreign": course.locale.language_code != get_language(),
-    }
-    return render(request, "lms/start.html", context, status=status)
+                status = 400
+        elif request.method != "GET":
+            return redirect("lms:storyline_choose", attempt_id=attempt.public_id)
+        context = {
+            "course": course,
+            "outline": outline,
+            "storyline_lessons": outline.storylines,
+            "form": form,
+            "error": error,
+            "attempt": attempt,
+            "choosing": True,
+            "content_lang": course.locale.language_code,
+            "foreign": course.locale.language_code != get_language(),
+        }
+        return render(request, "lms/start.html", context, status=status)
 
 
 def _lesson_items(
@@ -316,39 +316,39 @@ def _render_lesson(request, *, lesson, enrolment, attempt, errors=None, status=2
     navigation, completed = selectors.lesson_navigation(enrolment=enrolment, lesson_ids=path)
     position = next((i for i, row in enumerate(navigation) if row["pk"] == lesson.pk), 0)
     course = enrolment.course
-    course.activate_language(request)
-    content_lang = course.locale.language_code
-    foreign = content_lang != get_language()
-    items = _lesson_items(
-        lesson=lesson,
-        attempt=attempt,
-        answers=answers,
-        errors=errors,
-        posted=posted,
-        content_lang=content_lang,
-        foreign=foreign,
-    )
-    context = {
-        "page": lesson,
-        "lesson": lesson,
-        "course": course,
-        "enrolment": enrolment,
-        "attempt": attempt,
-        "items": items,
-        "navigation": navigation,
-        "position": position + 1,
-        "previous": navigation[position - 1] if position > 0 else None,
-        "next": navigation[position + 1] if position + 1 < len(navigation) else None,
-        "lessons_done": rules.lessons_done(path=path, completed=completed),
-        "lessons_total": len(path),
-        "storyline_pending": services.attempt_storyline_pending(attempt),
-        "shown": signing.dumps(
-            {"lesson": lesson.pk, "at": int(timezone.now().timestamp())}, salt=_SHOWN_SALT
-        ),
-        "content_lang": content_lang,
-        "foreign": foreign,
-    }
-    return render(request, "lms/lesson.html", context, status=status)
+    with course.language_override():
+        content_lang = course.locale.language_code
+        foreign = content_lang != get_language()
+        items = _lesson_items(
+            lesson=lesson,
+            attempt=attempt,
+            answers=answers,
+            errors=errors,
+            posted=posted,
+            content_lang=content_lang,
+            foreign=foreign,
+        )
+        context = {
+            "page": lesson,
+            "lesson": lesson,
+            "course": course,
+            "enrolment": enrolment,
+            "attempt": attempt,
+            "items": items,
+            "navigation": navigation,
+            "position": position + 1,
+            "previous": navigation[position - 1] if position > 0 else None,
+            "next": navigation[position + 1] if position + 1 < len(navigation) else None,
+            "lessons_done": rules.lessons_done(path=path, completed=completed),
+            "lessons_total": len(path),
+            "storyline_pending": services.attempt_storyline_pending(attempt),
+            "shown": signing.dumps(
+                {"lesson": lesson.pk, "at": int(timezone.now().timestamp())}, salt=_SHOWN_SALT
+            ),
+            "content_lang": content_lang,
+            "foreign": foreign,
+        }
+        return render(request, "lms/lesson.html", context, status=status)
 
 
 def _lesson_in_attempt(request, *, lesson_id):
@@ -430,25 +430,25 @@ def _question_response(request, *, attempt, question, errors=None, status=200):
     if _wants_fragment(request):
         answers = {a.question_id: a for a in attempt.answers.all()}
         course = attempt.enrolment.course
-        course.activate_language(request)
-        content_lang = course.locale.language_code
-        foreign = content_lang != get_language()
-        items = _lesson_items(
-            lesson=lesson,
-            attempt=attempt,
-            answers=answers,
-            errors={question["id"]: errors} if errors else None,
-            posted=request.POST if errors else None,
-            only=question["id"],
-            content_lang=content_lang,
-            foreign=foreign,
-        )
-        template = "lms/includes/scenario.html" if items[0]["kind"] == "scenario" else None
-        context = {"item": items[0], "content_lang": content_lang, "foreign": foreign}
-        return HttpResponse(
-            render_to_string(template or "lms/includes/question.html", context, request),
-            status=status,
-        )
+        with course.language_override():
+            content_lang = course.locale.language_code
+            foreign = content_lang != get_language()
+            items = _lesson_items(
+                lesson=lesson,
+                attempt=attempt,
+                answers=answers,
+                errors={question["id"]: errors} if errors else None,
+                posted=request.POST if errors else None,
+                only=question["id"],
+                content_lang=content_lang,
+                foreign=foreign,
+            )
+            template = "lms/includes/scenario.html" if items[0]["kind"] == "scenario" else None
+            context = {"item": items[0], "content_lang": content_lang, "foreign": foreign}
+            return HttpResponse(
+                render_to_string(template or "lms/includes/question.html", context, request),
+                status=status,
+            )
     return _render_lesson(
         request,
         lesson=lesson,
@@ -510,29 +510,29 @@ def scenario_choice(request, attempt_id, question_id: str):
 
 def _render_attempt(request, attempt, *, error="", status=200):
     course = attempt.course.specific
-    course.activate_language(request)
-    outline = course_outline(course=course)
-    review = selectors.attempt_review(attempt=attempt)
-    completion = getattr(attempt, "completion", None) if attempt.passed else None
-    # The certificate is made by a Celery task after the pass (the `certificate` relation is
-    # the certificates app's; lms does not import it): until it is there, the page says so.
-    certificate = getattr(completion, "certificate", None) if completion else None
-    progress = selectors.course_progress(user=request.user, course=course)
-    context = {
-        "attempt": attempt,
-        "course": course,
-        "review": review,
-        "error": error,
-        "completion": completion,
-        "certificate": certificate,
-        "progress": progress,
-        "retake": progress.retake,
-        "has_storylines": outline.has_storylines,
-        "storyline_pending": attempt.status == Attempt.Status.IN_PROGRESS
-        and services.attempt_storyline_pending(attempt),
-        "is_current": progress.attempt == attempt,
-    }
-    return render(request, "lms/attempt.html", context, status=status)
+    with course.language_override():
+        outline = course_outline(course=course)
+        review = selectors.attempt_review(attempt=attempt)
+        completion = getattr(attempt, "completion", None) if attempt.passed else None
+        # The certificate is made by a Celery task after the pass (the `certificate` relation is
+        # the certificates app's; lms does not import it): until it is there, the page says so.
+        certificate = getattr(completion, "certificate", None) if completion else None
+        progress = selectors.course_progress(user=request.user, course=course)
+        context = {
+            "attempt": attempt,
+            "course": course,
+            "review": review,
+            "error": error,
+            "completion": completion,
+            "certificate": certificate,
+            "progress": progress,
+            "retake": progress.retake,
+            "has_storylines": outline.has_storylines,
+            "storyline_pending": attempt.status == Attempt.Status.IN_PROGRESS
+            and services.attempt_storyline_pending(attempt),
+            "is_current": progress.attempt == attempt,
+        }
+        return render(request, "lms/attempt.html", context, status=status)
 
 
 @login_required
@@ -547,13 +547,14 @@ def attempt_detail(request, attempt_id):
 @require_POST
 def attempt_submit(request, attempt_id):
     attempt = _attempt_or_404(request, attempt_id)
-    try:
-        attempt = services.attempt_submit(attempt=attempt)
-    except LearningError as exc:
-        return _render_attempt(request, attempt, error=exc.message, status=exc.status)
-    if attempt.passed:
-        messages.success(request, _("You passed. Well done!"))
-    return redirect("lms:attempt", attempt_id=attempt.public_id)
+    with attempt.enrolment.course.language_override():
+        try:
+            attempt = services.attempt_submit(attempt=attempt)
+        except LearningError as exc:
+            return _render_attempt(request, attempt, error=exc.message, status=exc.status)
+        if attempt.passed:
+            messages.success(request, _("You passed. Well done!"))
+        return redirect("lms:attempt", attempt_id=attempt.public_id)
 
 
 @login_required

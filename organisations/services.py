@@ -12,17 +12,16 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, models, transaction
 from django.db.models import Max
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from accounts import roles
+from accounts.mail import mail_send, person_language
 from accounts.plain_text import MESSAGE as PLAIN_TEXT_MESSAGE
 from accounts.plain_text import has_forbidden_characters
 from certificates import rules
@@ -437,10 +436,10 @@ def _invitation_email_send(
     """Send an invitation's e-mail with its personal link, in the invitation's language."""
     if invitation.accepted:
         return
-    _send(
+    mail_send(
         to=invitation.email,
         language=invitation.language,
-        template=template,
+        template=f"organisations/email/{template}",
         context={
             "invitation": invitation,
             "organisation": invitation.organisation,
@@ -1183,10 +1182,10 @@ def managers_email(*, organisation: Organisation, template: str) -> int:
     }
     sent = 0
     for manager in organisation.managers.filter(is_active=True):
-        _send(
+        mail_send(
             to=manager.email,
-            language=manager.preferred_language,
-            template=template,
+            language=person_language(manager),
+            template=f"organisations/email/{template}",
             context={**context, "recipient": manager},
         )
         sent += 1
@@ -1227,12 +1226,12 @@ def organisation_reminders_send(*, organisation: Organisation, now: datetime | N
             if member.member_status == MemberStatus.PASSED or member.pk in recent:
                 continue
             ReminderLog.objects.create(membership=member, sent_at=now)
-            language = member.user.preferred_language or settings.LANGUAGE_CODE
+            language = person_language(member.user)
             course = counting_course_page(organisation=organisation, language=language)
-            _send(
+            mail_send(
                 to=member.user.email,
                 language=language,
-                template="reminder",
+                template="organisations/email/reminder",
                 context={
                     "organisation": organisation,
                     "member": member,
@@ -1241,13 +1240,3 @@ def organisation_reminders_send(*, organisation: Organisation, now: datetime | N
             )
             sent += 1
     return sent
-
-
-# --- E-mail -----------------------------------------------------------------------------------
-
-
-def _send(*, to: str, language: str, template: str, context: dict) -> None:
-    with translation.override(language or settings.LANGUAGE_CODE):
-        subject = render_to_string(f"organisations/email/{template}_subject.txt", context)
-        body = render_to_string(f"organisations/email/{template}_body.txt", context)
-    send_mail(" ".join(subject.split()), body, None, [to])

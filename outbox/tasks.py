@@ -2,20 +2,13 @@
 
 from celery import shared_task
 
-TASK_OPTIONS = {
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "serializer": "json",
-    "time_limit": 300,
-    "soft_time_limit": 280,
-    # the outcome is on the outbox row; a stored TaskResult would be one more write per task
-    # (failures are still stored: CELERY_TASK_STORE_ERRORS_EVEN_IF_IGNORED)
-    "ignore_result": True,
-}
-
 
 @shared_task(
-    **TASK_OPTIONS,
+    time_limit=300,
+    soft_time_limit=280,
+    # the outcome is on the outbox row; a stored TaskResult would be one more write per task
+    # (failures are still stored: CELERY_TASK_STORE_ERRORS_EVEN_IF_IGNORED)
+    ignore_result=True,
     autoretry_for=(Exception,),
     retry_backoff=5,
     retry_backoff_max=300,
@@ -28,7 +21,7 @@ def outbox_message_run(message_id: int) -> bool:
     return run(message_id=message_id)
 
 
-@shared_task(**{**TASK_OPTIONS, "time_limit": 120, "soft_time_limit": 100})
+@shared_task(time_limit=120, soft_time_limit=100, ignore_result=True)
 def outbox_relay() -> int:
     """Beat, every minute: re-dispatch messages not done a few minutes after their dispatch."""
     from .services import outbox_relay as relay

@@ -9,19 +9,22 @@ class ReportingConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth import get_user_model
-        from django.db.models.signals import post_save
+        from django.db.models.signals import post_save, pre_save
 
-        from certificates.signals import certificate_revoked
-        from lms.signals import completion_recorded
+        from certificates.signals import certificate_status_changed
+        from lms.signals import course_passed
 
         from . import receivers
 
-        completion_recorded.connect(
-            receivers.on_completion_recorded, dispatch_uid="reporting.on_completion_recorded"
+        course_passed.connect(receivers.on_course_passed, dispatch_uid="reporting.on_course_passed")
+        certificate_status_changed.connect(
+            receivers.on_certificate_status_changed,
+            dispatch_uid="reporting.on_certificate_status_changed",
         )
-        certificate_revoked.connect(
-            receivers.on_certificate_revoked, dispatch_uid="reporting.on_certificate_revoked"
+        user = get_user_model()
+        pre_save.connect(
+            receivers.on_user_saving, sender=user, dispatch_uid="reporting.on_user_saving"
         )
         post_save.connect(
-            receivers.on_user_saved, sender=get_user_model(), dispatch_uid="reporting.on_user_saved"
+            receivers.on_user_saved, sender=user, dispatch_uid="reporting.on_user_saved"
         )

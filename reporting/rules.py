@@ -128,11 +128,14 @@ def forecast_date(
     *, achieved: int, goal: int | None, rate: Decimal | None, today: date
 ) -> date | None:
     """The day the goal is reached at `rate` people per month; None without a goal, when it is
-    already reached or when nothing is happening (rate 0 or unknown)."""
+    already reached, when nothing is happening (rate 0 or unknown) or when that day lies past
+    the last date there is (a large N at a trickle: 100,000 people at 1 a month)."""
     if goal is None or achieved >= goal or not rate or rate <= 0:
         return None
-    months = Decimal(goal - achieved) / rate
-    return today + timedelta(days=math.ceil(months * DAYS_PER_MONTH))
+    days = math.ceil(Decimal(goal - achieved) / rate * DAYS_PER_MONTH)
+    if days > (date.max - today).days:
+        return None
+    return today + timedelta(days=days)
 
 
 def status(

@@ -169,34 +169,19 @@ def counting_completions(*, target: Target) -> QuerySet[Completion]:
 
 
 def _people_first_passes(
-    *, target: Target, filters: ReportFilters, window: tuple[date, date], dims: Iterable[str]
+    *, target: Target, filters: ReportFilters, window: tuple[date, date]
 ) -> QuerySet:
-    """One row per person whose first counting pass of the target's courses lies in `window`."""
-    dims = set(dims)
-    completions = counting_completions(target=target)
-    if filters.region_id:
-        completions = completions.filter(user__region_id=filters.region_id)
-    if filters.sector_id:
-        completions = completions.filter(user__sector_id=filters.sector_id)
-    group = {"r_user": F("user_id")}
-    if "region" in dims:
-        group["r_region"] = F("user__region_id")
-    if "sector" in dims:
-        group["r_sector"] = F("user__sector_id")
-    inner = (
-        completions.order_by()
-        .values(**group)
-        .annotate(r_first=Min("completed_at"))
-        .filter(
-            r_first__gte=local_midnight(window[0]),
-            r_first__lt=local_midnight(window[1] + timedelta(days=1)),
-        )
+    """The recount when kept counts are not current: `first_passes_ever` narrowed to the
+    people whose first counting pass lies in `window` and who match the filters."""
+    people = first_passes_ever(target=target).filter(
+        r_first__gte=local_midnight(window[0]),
+        r_first__lt=local_midnight(window[1] + timedelta(days=1)),
     )
-    if "month" in dims:
-        inner = inner.annotate(
-            r_month=TruncMonth("r_first", tzinfo=LOCAL_TZ, output_field=DateField())
-        )
-    return inner
+    if filters.region_id:
+        people = people.filter(user__region_id=filters.region_id)
+    if filters.sector_id:
+        people = people.filter(user__sector_id=filters.sector_id)
+    return people
 
 
 def _organisation_first_events(
@@ -318,11 +303,7 @@ def _kept_grid(
     query = parts[0] if len(parts) == 1 else parts[0].union(*parts[1:], all=True)
     grid: dict[tuple, int] = defaultdict(int)
     for row in query.values_list(*columns, "n"):
-        key = tuple(
-            (value or None) if column != "month" else value
-            for column, value in zip(columns, row[:-1], strict=True)
-        )
-        grid[key if dims else ()] += row[-1]
+        grid[row[:-1] if dims else ()] += row[-1]
     return [(*key, n) for key, n in grid.items() if n]
 
 
@@ -386,6 +367,37 @@ def target_organisation_kinds(target: Target) -> list[str]:
     return ORGANISATION_SCOPES[target.organisation_scope]
 
 
+def _people_grid(
+    *, target: Target, filters: ReportFilters, window: tuple[date, date], dims: tuple[str, ...]
+) -> list[tuple]:
+    """People counted per `dims`: read from the kept counts while they are current for the
+    target's definition, else recounted from the raw rows (ADR 0020). Both sources keep an
+    unknown region or sector as 0; the grid gives it as None, like the organisation grid."""
+    if kept_counts_current(target):
+        rows = _kept_grid(target=target, filters=filters, window=window, dims=dims)
+    else:
+        rows = _grouped_counts(
+            _people_first_passes(target=target, filters=filters, window=window), dims
+        )
+    return [
+        (
+            *(
+                value if dim == "month" else value or None
+                for dim, value in zip(dims, row[:-1], strict=True)
+            ),
+            row[-1],
+        )
+        for row in rows
+    ]
+
+
+def _counted_user_ids(*, target: Target, filters: ReportFilters, window: tuple[date, date]):
+    """The ids of the people counted in `window`, from the same source as `_people_grid`."""
+    if kept_counts_current(target):
+        return _kept_people(target=target, filters=filters, window=window).values("user_id")
+    return _people_first_passes(target=target, filters=filters, window=window).values("r_user")
+
+
 def _grid(
     target: Target, filters: ReportFilters, as_of: date, dims: tuple[str, ...]
 ) -> list[tuple]:
@@ -395,9 +407,7 @@ def _grid(
     if target.counts_people:
         if not target.courses.all():
             return []
-        if kept_counts_current(target):
-            return _kept_grid(target=target, filters=filters, window=window, dims=dims)
-        inner = _people_first_passes(target=target, filters=filters, window=window, dims=dims)
+        return _people_grid(target=target, filters=filters, window=window, dims=dims)
     else:
         if filters.sector_id is not None:
             return []  # organisations have no sector
@@ -618,12 +628,7 @@ def _kind_counts_for_people(
     """People counted, by the kind of organisation they currently work for (a person working
     for a hotel and a holiday park counts in both rows); `total` people counted in all, so the
     rest work for no organisation. One query over the current memberships of counted people."""
-    if kept_counts_current(target):
-        counted = _kept_people(target=target, filters=filters, window=window).values("user_id")
-    else:
-        counted = _people_first_passes(
-            target=target, filters=filters, window=window, dims=()
-        ).values("r_user")
+    counted = _counted_user_ids(target=target, filters=filters, window=window)
     current = StaffMembership.objects.filter(left_at__isnull=True, user_id__in=counted)
     aggregates = {
         kind: Count("user_id", distinct=True, filter=Q(organisation__kind=kind))
@@ -841,6 +846,8 @@ def forecast_note(forecast: rules.Forecast) -> str:
         return _("No forecast: the period has not started yet.")
     if f.actual_rate is None:
         return _("No rate yet: no complete month with figures in the period.")
+    if f.forecast_date is None and f.actual_rate > 0:
+        return _("No forecast: at the current rate the target is not reached before the year 9999.")
     if f.forecast_date is None:
         return ngettext(
             "No forecast: nobody counted in the last complete month.",

@@ -47,42 +47,50 @@ def _month(moment: datetime):
 
 
 def _cells_add(changes: Counter) -> None:
-    """Apply each change (+n / -n people) to its kept cell: an upsert per grown cell, an
+    """Apply each change (+n / -n people) to its kept cell: one upsert for all grown cells, an
     update per shrunk one (a shrunk cell exists: the person was counted in it)."""
-    table = connection.ops.quote_name(CountedCell._meta.db_table)
-    for (target_id, month, region_key, sector_key), delta in changes.items():
-        cell = {
-            "target_id": target_id,
-            "month": month,
-            "region_key": region_key,
-            "sector_key": sector_key,
-        }
-        if delta < 0:
-            CountedCell.objects.filter(**cell).update(people=F("people") + delta)
-            CountedCell.objects.filter(**cell, people=0).delete()
-        elif delta > 0:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"INSERT INTO {table} (target_id, month, region_key, sector_key, people) "  # noqa: S608
-                    "VALUES (%s, %s, %s, %s, %s) "
-                    "ON CONFLICT (target_id, month, region_key, sector_key) "
-                    f"DO UPDATE SET people = {table}.people + EXCLUDED.people",
-                    [target_id, month, region_key, sector_key, delta],
-                )
+    grown = [(cell, delta) for cell, delta in changes.items() if delta > 0]
+    shrunk = [(cell, delta) for cell, delta in changes.items() if delta < 0]
+    for (target_id, month, region_key, sector_key), delta in shrunk:
+        CountedCell.objects.filter(
+            target_id=target_id, month=month, region_key=region_key, sector_key=sector_key
+        ).update(people=F("people") + delta)
+    if shrunk:
+        CountedCell.objects.filter(
+            target_id__in={cell[0] for cell, _delta in shrunk}, people=0
+        ).delete()
+    if grown:
+        table = connection.ops.quote_name(CountedCell._meta.db_table)
+        rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(grown))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (target_id, month, region_key, sector_key, people) "  # noqa: S608
+                f"VALUES {rows} "
+                "ON CONFLICT (target_id, month, region_key, sector_key) "
+                f"DO UPDATE SET people = {table}.people + EXCLUDED.people",
+                [value for cell, delta in grown for value in (*cell, delta)],
+            )
+
+
+def _people_targets(course_keys: set[uuid.UUID] | None) -> list[Target]:
+    """The people targets with current kept counts that count one of `course_keys` (all when
+    None), with what their definition needs (courses, sector and role filters)."""
+    targets = Target.objects.filter(unit=Target.Unit.PEOPLE_PASSED).prefetch_related(
+        "courses", "sectors", "professional_roles"
+    )
+    if course_keys is not None:
+        targets = targets.filter(courses__course_key__in=course_keys).distinct()
+    return [t for t in targets if kept_counts_current(t)]
 
 
 def counted_person_refresh(*, user_id: int, course_keys: Iterable[uuid.UUID] | None = None) -> None:
     """Bring the kept counts of one person up to date with their raw completions, for every
     people target with current kept counts that counts one of `course_keys` (all when None).
-    Runs in the caller's transaction (a pass, a revocation, a profile change): about five
-    small queries, plus one upsert per changed cell."""
+    Runs in the caller's transaction (a pass, a revocation, a profile change): a fixed number
+    of small queries, however many targets count the course."""
     keys = None if course_keys is None else {uuid.UUID(str(k)) for k in course_keys}
     with transaction.atomic():
-        targets = [
-            t
-            for t in targets_queryset().filter(unit=Target.Unit.PEOPLE_PASSED)
-            if kept_counts_current(t) and (keys is None or keys & set(target_course_keys(t)))
-        ]
+        targets = _people_targets(keys)
         if not targets:
             return
         _lock_counts("ROW EXCLUSIVE")
@@ -110,6 +118,9 @@ def counted_person_refresh(*, user_id: int, course_keys: Iterable[uuid.UUID] | N
         }
         region_key, sector_key = user.region_id or 0, user.sector_id or 0
         changes: Counter = Counter()
+        created: list[CountedPerson] = []
+        updated: list[CountedPerson] = []
+        removed: list[int] = []
         for target in targets:
             sector_ids = {s.pk for s in target.sectors.all()}
             role_ids = {r.pk for r in target.professional_roles.all()}
@@ -131,22 +142,27 @@ def counted_person_refresh(*, user_id: int, course_keys: Iterable[uuid.UUID] | N
                     continue
                 changes[(target.pk, row.month, row.region_key, row.sector_key)] -= 1
                 if first is None:
-                    row.delete()
+                    removed.append(row.pk)
                     continue
             if first is None:
                 continue
             month = _month(first)
-            CountedPerson.objects.update_or_create(
-                target_id=target.pk,
-                user_id=user_id,
-                defaults={
-                    "first_counted_at": first,
-                    "month": month,
-                    "region_key": region_key,
-                    "sector_key": sector_key,
-                },
-            )
             changes[(target.pk, month, region_key, sector_key)] += 1
+            if row is None:
+                row = CountedPerson(target_id=target.pk, user_id=user_id)
+                created.append(row)
+            else:
+                updated.append(row)
+            row.first_counted_at, row.month = first, month
+            row.region_key, row.sector_key = region_key, sector_key
+        if removed:
+            CountedPerson.objects.filter(pk__in=removed).delete()
+        if created:
+            CountedPerson.objects.bulk_create(created)
+        if updated:
+            CountedPerson.objects.bulk_update(
+                updated, ["first_counted_at", "month", "region_key", "sector_key"]
+            )
         _cells_add(changes)
 
 

@@ -2,16 +2,8 @@
 
 from celery import shared_task
 
-TASK_OPTIONS = {
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "serializer": "json",
-    "time_limit": 3600,
-    "soft_time_limit": 3500,
-}
 
-
-@shared_task(**TASK_OPTIONS)
+@shared_task(time_limit=3600, soft_time_limit=3500)
 def target_counts_rebuild(target_id: int) -> int | None:
     """Rebuild one target's kept counts unless they are current already (an edit of the title
     changes nothing that counts)."""
@@ -24,7 +16,7 @@ def target_counts_rebuild(target_id: int) -> int | None:
     return rebuild(target=target)
 
 
-@shared_task(**TASK_OPTIONS)
+@shared_task(time_limit=3600, soft_time_limit=3500)
 def targets_counts_rebuild_stale() -> int:
     """Nightly safety net: rebuild the kept counts of targets whose definition changed."""
     from .services import targets_counts_rebuild

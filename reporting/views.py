@@ -29,6 +29,9 @@ from .selectors import (
 from .services import target_population_set
 
 PERMISSION = "accounts.view_programme_reports"
+#: entering N of an "all of N" target changes the target: the role that edits targets (programme
+#: staff), not everyone who may read the dashboard (site admins read it too)
+TARGET_CHANGE_PERMISSION = "reporting.change_target"
 FORMATS = {
     # for Dutch spreadsheets (semicolons, decimal commas); intl.csv: plain international CSV
     "csv": ("text/csv; charset=utf-8", tables_csv),
@@ -207,8 +210,10 @@ def quarterly_report(request):
 @require_POST
 @programme_staff_required
 def target_population(request, pk: int):
-    """Programme staff (everyone who may see the dashboard) enter N of an "all of N" target
-    there; a wrong entry shows the dashboard again with the form's errors (400)."""
+    """Programme staff (who may change targets) enter N of an "all of N" target on the
+    dashboard; a wrong entry shows the dashboard again with the form's errors (400)."""
+    if not request.user.has_perm(TARGET_CHANGE_PERMISSION):
+        raise PermissionDenied
     target = get_object_or_404(Target, pk=pk, goal=Target.Goal.ALL_OF_N)
     form = TargetPopulationForm(request.POST)
     if not form.is_valid():

@@ -215,11 +215,31 @@ def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2):
 
 @pytest.fixture(autouse=True)
 def _default_language():
-    """Each test starts (and ends) in the default language: a course page served in-process
-    activates its course's language for the rest of the thread (CoursePage.activate_language),
-    which would otherwise give the next test's `reverse()` a /pl/ prefix."""
+    """Each test starts (and ends) in the default language: Django's LocaleMiddleware activates
+    the address's language for the rest of the thread, so a request to a /pl/ address served
+    in-process would otherwise give the next test's `reverse()` a /pl/ prefix."""
     from django.utils import translation
 
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Each test starts with empty in-process caches: a rate-limit window filled by one test
+    (e.g. the sign-up confirmation mail's) or a lesson body cached under a revision id that
+    SQLite hands out again after a rollback must not reach the next test. Only the test
+    settings' local-memory caches are cleared; a test that points a cache at Redis cleans up
+    its own database."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    def clear() -> None:
+        for alias, config in settings.CACHES.items():
+            if config["BACKEND"].endswith("LocMemCache"):
+                caches[alias].clear()
+
+    clear()
+    yield
+    clear()

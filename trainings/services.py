@@ -9,13 +9,12 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.mail import mail_send, may_email, person_language
 from lms import services as lms_services
 from lms.models import Completion
 from lms.signals import course_passed
@@ -173,29 +172,6 @@ def _enqueue_email(registration_id: int, kind: str) -> None:
 EMAIL_KINDS = ("confirmation", "promoted", "reminder")
 
 
-def _language(user) -> str:
-    languages = {code for code, _name in settings.LANGUAGES}
-    preferred = getattr(user, "preferred_language", "")
-    return preferred if preferred in languages else settings.LANGUAGE_CODE
-
-
-def _may_email(user) -> bool:
-    return bool(user.is_active and user.email and user.anonymised_at is None)
-
-
-def _send(*, user, template: str, context: dict) -> None:
-    """trainings/email/<template>_subject.txt and _body.txt, rendered in the active language
-    (the caller overrides it with the person's), to the person."""
-    subject = render_to_string(f"trainings/email/{template}_subject.txt", context)
-    body = render_to_string(f"trainings/email/{template}_body.txt", context)
-    send_mail(
-        subject=" ".join(subject.split()),
-        message=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[user.email],
-    )
-
-
 def registration_email_send(*, registration: Registration, kind: str) -> bool:
     """Send one of the registration e-mails in the person's language. The confirmation and the
     reminder are sent once (marked under a row lock); a promotion is sent when it happens."""
@@ -208,7 +184,7 @@ def registration_email_send(*, registration: Registration, kind: str) -> bool:
             .get(pk=registration.pk)
         )
         user = locked.user
-        if not _may_email(user):
+        if not may_email(user):
             return False
         if locked.status == Status.CANCELLED:
             return False
@@ -218,7 +194,7 @@ def registration_email_send(*, registration: Registration, kind: str) -> bool:
             locked.reminder_sent_at is not None or locked.status != Status.REGISTERED
         ):
             return False
-        language = _language(user)
+        language = person_language(user)
         with translation.override(language):
             session = locked.session
             context = {
@@ -232,7 +208,12 @@ def registration_email_send(*, registration: Registration, kind: str) -> bool:
                 "calendar_url": settings.SITE_URL
                 + reverse("trainings:session_ics", args=[session.public_id]),
             }
-            _send(user=user, template=kind, context=context)
+            mail_send(
+                to=user.email,
+                language=language,
+                template=f"trainings/email/{kind}",
+                context=context,
+            )
         now = timezone.now()
         if kind == "confirmation":
             locked.confirmation_sent_at = now
@@ -415,7 +396,7 @@ def training_complete(
         return None
     if Completion.objects.filter(user=user, course_key=fmt.translation_key).exists():
         return None
-    with translation.override(_language(user)):
+    with translation.override(person_language(user)):
         title = fmt.localized.title
     try:
         with transaction.atomic():
@@ -594,11 +575,12 @@ def _enqueue_group_request_email(request_id: int) -> None:
 def group_request_email_send(*, request: GroupRequest) -> bool:
     """Tell the requester the organiser's answer, in their language."""
     user = request.requested_by
-    if not _may_email(user):
+    if not may_email(user):
         return False
     if request.status == GroupRequest.Status.PENDING:
         return False
-    with translation.override(_language(user)):
+    language = person_language(user)
+    with translation.override(language):
         invitation_url = ""
         if request.session is not None:
             invitation_url = (
@@ -613,5 +595,10 @@ def group_request_email_send(*, request: GroupRequest) -> bool:
             "request_url": settings.SITE_URL
             + reverse("trainings:group_request", args=[request.pk]),
         }
-        _send(user=user, template="group_request", context=context)
+        mail_send(
+            to=user.email,
+            language=language,
+            template="trainings/email/group_request",
+            context=context,
+        )
     return True

@@ -11,20 +11,9 @@ from django.conf import settings as django_settings
 from django.core.cache import caches
 from django.test import override_settings
 
-from accounts.rate_limits import FixedWindow
+from accounts.rate_limits import FixedWindow, StoreUnavailable, store_available
 
 DEADLINE = 30  # seconds; a window here lasts 1-2 s
-
-
-def _backends(tmp_path_factory):
-    backends = {
-        "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rl"},
-        "file": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(tmp_path_factory.mktemp("rate-cache")),
-        },
-    }
-    return backends
 
 
 @pytest.fixture(params=["file", "locmem", pytest.param("redis", marks=pytest.mark.redis)])
@@ -32,16 +21,23 @@ def cache_backend(request, tmp_path_factory):
     if request.param == "redis":
         if not django_settings.REDIS_URL:
             pytest.skip("needs Redis (set REDIS_URL)")
+        # the backend config/settings/base.py gives "limits" with Redis
         config = {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": django_settings.REDIS_URL,
+            "OPTIONS": {"IGNORE_EXCEPTIONS": False},
+        }
+    elif request.param == "file":
+        config = {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path_factory.mktemp("rate-cache")),
         }
     else:
-        config = _backends(tmp_path_factory)[request.param]
-    with override_settings(CACHES={"default": config}):
-        caches["default"].clear()
+        config = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rl"}
+    with override_settings(CACHES={"default": config, "limits": config}):
+        caches["limits"].clear()
         yield request.param
-        caches["default"].clear()
+        caches["limits"].clear()
 
 
 def wait_until(condition) -> bool:
@@ -82,3 +78,40 @@ def test_settings_override_limit_and_window(settings):
     assert (window.limit, window.seconds) == (10, 60)
     settings.RATE_LIMITS = {"test-settings": (2, 5)}
     assert (window.limit, window.seconds) == (2, 5)
+
+
+@pytest.fixture
+def store_down():
+    """The production "limits" cache (django-redis raising its errors) on a closed port."""
+    config = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/1",
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "IGNORE_EXCEPTIONS": False},
+    }
+    with override_settings(CACHES={**django_settings.CACHES, "limits": config}):
+        yield
+
+
+def test_while_the_store_is_down_a_window_guarding_a_secret_refuses(store_down):
+    window = FixedWindow("test-secret", default_limit=3, default_seconds=60, guards_secret=True)
+    assert not store_available()
+    with pytest.raises(StoreUnavailable):
+        window.exceeded("10.0.0.1")
+    with pytest.raises(StoreUnavailable):
+        window.hit("10.0.0.1")
+
+
+def test_while_the_store_is_down_any_other_window_lets_through(store_down):
+    window = FixedWindow("test-open", default_limit=1, default_seconds=60)
+    assert [window.hit("10.0.0.1") for _ in range(3)] == [0, 0, 0]
+    assert not window.exceeded("10.0.0.1")
+
+
+def test_a_bug_is_not_taken_for_an_outage(monkeypatch):
+    """Only the Redis client's errors mean "store down": anything else propagates."""
+    window = FixedWindow("test-bug", default_limit=1, default_seconds=60)
+    monkeypatch.setattr(caches["limits"], "get", lambda *a, **k: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        window.exceeded("10.0.0.1")
+    with pytest.raises(ZeroDivisionError):
+        store_available()

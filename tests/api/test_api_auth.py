@@ -87,3 +87,15 @@ def test_good_tokens_are_not_counted(token):
     good = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
     for _ in range(TOKEN_FAILURES.limit + 2):
         assert good.get("/api/v1/me/progress").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "method"),
+    [("/api/v1/me/progress", "get"), ("/api/v1/attempts/{attempt_id}/answers", "post")],
+)
+def test_the_schema_documents_the_503_of_an_unchecked_token(client, path, method):
+    """A token operation answers 503 while the rate-limit store is down
+    (tests/cms/test_degraded.py); its schema says so, with the error body."""
+    responses = client.get("/api/v1/openapi.json").json()["paths"][path][method]["responses"]
+    assert "503" in responses
+    assert responses["503"]["content"] == responses["401"]["content"]

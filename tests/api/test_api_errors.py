@@ -9,6 +9,8 @@ from ninja.testing import TestClient
 
 from config import api_errors
 from lms.errors import Conflict, LearningError
+from organisations.errors import Forbidden as OrganisationForbidden
+from trainings.errors import TrainingError
 
 router = Router()
 
@@ -41,6 +43,16 @@ def conflict(request):
 @router.get("/learning")
 def learning(request):
     raise LearningError("Bad.")
+
+
+@router.get("/training")
+def training(request):
+    raise TrainingError("Full.", code="session_full", status=409)
+
+
+@router.get("/organisation")
+def organisation(request):
+    raise OrganisationForbidden("Not yours.")
 
 
 @router.get("/number")
@@ -85,6 +97,8 @@ def client():
         ("/missing", 404, {"detail": "Not found.", "code": "not_found"}),
         ("/conflict", 409, {"detail": "Already done.", "code": "done", "details": {"id": 1}}),
         ("/learning", 400, {"detail": "Bad.", "code": "invalid"}),
+        ("/training", 409, {"detail": "Full.", "code": "session_full"}),
+        ("/organisation", 403, {"detail": "Not yours.", "code": "forbidden"}),
     ],
 )
 def test_domain_errors_become_json_4xx(client, path, status, body):

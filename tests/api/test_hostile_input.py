@@ -11,6 +11,8 @@ import pytest
 from django.conf import settings
 from django.db import DataError, connection, transaction
 from django.test import Client
+from django.urls import path
+from django.utils import translation
 
 from accounts import roles
 from accounts.api_schema import MAX_PAGE
@@ -223,6 +225,121 @@ def test_errors_follow_the_callers_language(client):
     dutch = client.get("/api/v1/nope", HTTP_ACCEPT_LANGUAGE="nl")
     assert english.json()["detail"] == "Not found."
     assert dutch["Content-Language"] == "nl"
+
+
+# The catalogues' own words, written out: computing them with gettext would pass on a missing
+# translation too.
+IN_EACH_LANGUAGE = {
+    "nl": {
+        404: "Niet gevonden.",
+        405: "Dit adres accepteert deze methode niet.",
+        401: "Je moet ingelogd zijn: log in, of stuur een persoonlijk toegangstoken mee als "
+        "'Authorization: Bearer <token>'.",
+    },
+    "en": {
+        404: "Not found.",
+        405: "This address does not accept this method.",
+        401: "Authentication required: log in, or send a personal access token as "
+        "'Authorization: Bearer <token>'.",
+    },
+    "pl": {
+        404: "Nie znaleziono.",
+        405: "Ten adres nie obsługuje tej metody.",
+        401: "Wymagane uwierzytelnienie: zaloguj się albo wyślij osobisty token dostępu jako "
+        "„Authorization: Bearer <token>”.",
+    },
+    "es": {
+        404: "No encontrado.",
+        405: "Esta dirección no acepta este método.",
+        401: "Se requiere autenticación: inicia sesión o envía un token de acceso personal como "
+        "«Authorization: Bearer <token>».",
+    },
+}
+
+
+@pytest.mark.parametrize("language", IN_EACH_LANGUAGE)
+def test_refusals_answer_in_each_language(client, language):
+    """An unknown address (the catch-all view), a method the path does not take (Django's answer,
+    converted by the middleware) and a refusal inside an operation (its exception handler)."""
+    expected = IN_EACH_LANGUAGE[language]
+    responses = {
+        404: client.get("/api/v1/nope", HTTP_ACCEPT_LANGUAGE=language),
+        405: client.delete("/api/v1/courses", HTTP_ACCEPT_LANGUAGE=language),
+        401: client.get("/api/v1/me/progress", HTTP_ACCEPT_LANGUAGE=language),
+    }
+    for status, response in responses.items():
+        assert assert_json_error(response, status)["detail"] == expected[status]
+        assert response["Content-Language"] == language
+
+
+class FailingMiddleware:
+    """A middleware inside ApiErrorMiddleware that breaks, with personal data in its message."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        raise RuntimeError("broke on jan.jansen@example.org")
+
+
+@pytest.mark.parametrize("debug", [False, True])
+@pytest.mark.parametrize("language", ["nl", "pl"])
+def test_an_error_in_another_middleware_is_a_json_500_with_a_logged_error_id(
+    settings, caplog, debug, language
+):
+    """Django answers an error in a middleware itself (HTML, a technical page with DEBUG on);
+    under /api/ the caller gets the JSON 500 in their language, with an error id in the log."""
+    settings.DEBUG = debug
+    settings.MIDDLEWARE = [
+        settings.MIDDLEWARE[0],
+        f"{__name__}.FailingMiddleware",
+        *settings.MIDDLEWARE[1:],
+    ]
+    client = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE=language)
+    with caplog.at_level(logging.ERROR, logger="config.api"):
+        response = client.get("/api/v1/courses")
+    body = assert_json_error(response, 500, "server_error")
+    assert response["Content-Language"] == language
+    with translation.override(language):
+        assert body["detail"] == translation.gettext(
+            "Something went wrong on our side. If it keeps happening, contact us and mention "
+            "error %(error_id)s."
+        ) % {"error_id": body["error_id"]}
+    assert body["detail"] != (
+        "Something went wrong on our side. If it keeps happening, contact us and mention "
+        f"error {body['error_id']}."
+    )
+    api_log = [r.getMessage() for r in caplog.records if r.name == "config.api"]
+    assert any(body["error_id"] in line for line in api_log)
+    assert not any("jan.jansen" in line for line in api_log)
+    # outside /api/ Django's own error page stays
+    assert client.get("/").status_code == 500
+    assert not client.get("/")["Content-Type"].startswith("application/json")
+
+
+def _broken_view(request):
+    raise RuntimeError("broke on jan.jansen@example.org")
+
+
+#: A view under /api/ that is not an API operation (the operations answer their own errors).
+urlpatterns = [path("api/v1/broken", _broken_view)]
+
+
+@pytest.mark.urls(__name__)
+@pytest.mark.parametrize("debug", [False, True])
+def test_an_error_in_a_view_outside_the_operations_is_a_json_500_without_pii_in_the_log(
+    settings, caplog, debug
+):
+    settings.DEBUG = debug
+    client = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE="es")
+    with caplog.at_level(logging.INFO):
+        response = client.get("/api/v1/broken")
+    body = assert_json_error(response, 500, "server_error")
+    assert response["Content-Language"] == "es"
+    assert body["detail"].startswith("Algo")
+    assert body["error_id"] in caplog.text
+    assert "RuntimeError" in caplog.text
+    assert "jan.jansen" not in caplog.text
 
 
 # ----------------------------------------------------------------------------- PostgreSQL

@@ -184,6 +184,8 @@ def test_a_polish_course_is_polish_throughout_even_from_a_dutch_address(client, 
     assert dutch_interface_strings_in(text, "pl") == []
     # the links on the page carry the course's language
     assert re.search(r'action="/pl/leren/poging/[^"]+/vraag/', body)
+    # ... but only the page does: the thread is back in the address's language afterwards
+    assert translation.get_language() == "nl"
 
     result = client.get(result_url)
     assert '<html lang="pl"' in result.content.decode()
@@ -202,6 +204,7 @@ def test_a_dutch_course_stays_dutch_on_a_polish_address(client, user):
     assert response.status_code == 200
     assert '<html lang="nl"' in response.content.decode()
     assert "Controleer antwoord" in _visible_text(response.content)
+    assert translation.get_language() == "pl"  # the address's language, not the course's
 
 
 # --- messages from Django and allauth ----------------------------------------------------------
@@ -301,3 +304,67 @@ def test_polish_has_its_three_plural_forms(language, counts):
                 "counter": n
             }
         assert text == expected
+
+
+def test_dutch_chosen_on_the_join_page_stays_dutch_through_sign_up(client):
+    """A Polish phone that chooses Nederlands on the join page keeps Dutch on the next pages
+    (sign-up), like a choice made with the language switch."""
+    from tests.organisations.conftest import make_organisation
+
+    course = factories.make_course(title="Hotelpersoneel")
+    organisation = make_organisation(manager=factories.UserFactory(), course=course)
+    with translation.override("nl"):
+        join = reverse("organisations:join", args=[organisation.join_token])
+    assert client.get(join + "?taal=nl", HTTP_ACCEPT_LANGUAGE="pl").status_code == 200
+    response = client.post(
+        join + "?taal=nl", {"role": "housekeeping", "action": "signup"}, HTTP_ACCEPT_LANGUAGE="pl"
+    )
+    assert response.status_code == 302
+    sign_up = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="pl")
+    assert sign_up.status_code == 200, sign_up.get("Location")
+    assert '<html lang="nl"' in sign_up.content.decode()
+
+
+# --- logging in ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "going_to, lands_on",
+    [
+        (None, "/pl/mijn-account/"),  # LOGIN_REDIRECT_URL, in her language
+        ("/organisaties/", "/pl/organisaties/"),
+        ("/en/mijn-account/", "/pl/mijn-account/"),
+    ],
+)
+def test_logging_in_on_a_dutch_device_continues_in_the_persons_own_language(
+    client, going_to, lands_on
+):
+    """A Polish housekeeper logging in on a Dutch phone (its cookie says Dutch) lands in Polish,
+    on the page she was going to, and stays in Polish on the pages after it."""
+    housekeeper = factories.UserFactory(preferred_language="pl")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    data = {"login": housekeeper.email, "password": factories.PASSWORD}
+    if going_to:
+        data["next"] = going_to
+    response = client.post(reverse("account_login"), data)
+
+    assert response.status_code == 302
+    assert response["Location"] == lands_on
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "pl"
+    landing = client.get(lands_on, follow=True)
+    assert landing.status_code == 200
+    assert '<html lang="pl"' in landing.content.decode()
+    text = _visible_text(landing.content)
+    assert "Zalogowano jako" in text  # allauth's "signed in" message, in Polish
+    assert "ingelogd als" not in text
+    # the next unprefixed address follows the cookie to Polish
+    assert client.get("/catalogus/")["Location"] == "/pl/catalogus/"
+
+
+def test_logging_in_keeps_a_dutch_speaker_in_dutch(client, user):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "pl"
+    response = client.post(
+        reverse("account_login"), {"login": user.email, "password": factories.PASSWORD}
+    )
+    assert response["Location"] == reverse("accounts:settings")
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "nl"

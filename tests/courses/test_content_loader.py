@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from wagtail.models import Page, Revision
 
 from courses.blocks import scenario_graph_errors
-from courses.content_loader import DEFAULT_CONTENT_DIR
+from courses.content_loader import DEFAULT_CONTENT_DIR, ContentError, content_files_read
 from courses.models import CoursePage, LessonPage, StorylinePage
 from courses.selectors import block_questions, course_outline
 from lms import services
@@ -167,6 +167,48 @@ def test_an_invalid_file_loads_nothing(tmp_path: Path):
         load("--path", str(tmp_path))
     assert broken in str(error.value)
     assert Page.objects.count() == pages
+
+
+STORYLINE_FILE = "signaleren-uitbuiting-minderjarigen.nl.yaml"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("title:", "titel:", "top level: missing title"),
+        ("pass_mark: 70", "pass_mark: veel", "pass_mark: expected a whole number from 1 to 100"),
+        ("sectors: [onderwijs,", "sectors: [3,", "sectors: give a list of sector slugs"),
+        (
+            "  - key: introductie\n",
+            "  - key: Introductie\n",
+            "lessons[1].key: 'Introductie' is not",
+        ),
+        (
+            "  - key: criminele-uitbuiting\n",
+            "  - key: criminele-uitbuiting\n    x: 1\n",
+            "storylines[2]: unknown field(s) x",
+        ),
+        (
+            "      - type: text\n",
+            "      - type: image\n",
+            "lesson 'introductie', block 1: 'image' blocks need uploaded media",
+        ),
+    ],
+)
+def test_an_invalid_file_names_the_file_and_the_place(tmp_path: Path, old, new, message):
+    """The loader's messages are its user interface (ADR 0008): file, place, then the problem."""
+    text = (DEFAULT_CONTENT_DIR / STORYLINE_FILE).read_text()
+    assert old in text
+    (tmp_path / STORYLINE_FILE).write_text(text.replace(old, new, 1))
+    with pytest.raises(ContentError) as error:
+        content_files_read(path=tmp_path)
+    assert str(error.value).startswith(f"{STORYLINE_FILE}: {message}")
+
+
+def test_invalid_yaml_names_the_line_and_column(tmp_path: Path):
+    (tmp_path / "x.nl.yaml").write_text("slug: x\ntitle: [unclosed\n")
+    with pytest.raises(ContentError, match=r"^x\.nl\.yaml: line 3, column 1: invalid YAML: "):
+        content_files_read(path=tmp_path)
 
 
 def test_not_yaml_is_a_clear_error(tmp_path: Path):

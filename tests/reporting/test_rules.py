@@ -91,6 +91,20 @@ def test_forecast_date_and_status():
     assert fast.status == Status.ON_TRACK
 
 
+def test_a_forecast_past_the_last_date_there_is_is_none_and_the_target_behind():
+    f = rules.forecast(
+        achieved=0,
+        goal=100_000_000,
+        monthly_counts={date(2026, 6, 1): 1},
+        today=date(2026, 7, 1),
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 12, 31),
+    )
+    assert f.actual_rate > 0
+    assert f.forecast_date is None
+    assert f.status == Status.BEHIND
+
+
 @pytest.mark.parametrize(
     ("achieved", "goal", "today", "expected"),
     [

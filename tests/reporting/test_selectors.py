@@ -168,9 +168,12 @@ def test_a_revoked_certificate_takes_its_pass_out_of_the_counts():
     certificate_create(completion=passed(UserFactory(), course, at(2025, 3, 1)))  # valid
     passed(UserFactory(), course, at(2025, 3, 1))  # no certificate yet: counts
     expiring = passed(UserFactory(), course, at(2025, 3, 1))
+    # the pass made its certificate in its own transaction (ADR 0019): both end in March 2026
     Completion.objects.filter(pk=expiring.pk).update(valid_until=at(2026, 3, 1))
     expiring.refresh_from_db()
-    certificate_create(completion=expiring)
+    Certificate.objects.filter(pk=certificate_create(completion=expiring).pk).update(
+        expires_at=at(2026, 3, 1)
+    )
     assert certificates_expire(now=at(2026, 3, 2)) == 1  # expired: still trained, counts
 
     # a renewal supersedes the first certificate and is then revoked: the first pass counts
@@ -449,6 +452,11 @@ def test_migration_adds_the_role_filter_to_seeded_targets_made_before_it():
             "No rate yet: no complete month with figures in the period.",
         ),
         ({}, "No forecast: nobody counted in the last 3 complete months."),
+        (
+            # a large N at a trickle: the day would lie past the last date there is
+            {"goal": 100_000_000, "monthly_counts": {date(2026, 6, 1): 1}},
+            "No forecast: at the current rate the target is not reached before the year 9999.",
+        ),
         ({"goal": None}, "No forecast: N (the size of the whole group) is not entered yet."),
         ({"achieved": 2000}, "Target reached."),
         ({"today": date(2027, 1, 5)}, "No forecast: the period has ended."),

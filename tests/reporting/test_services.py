@@ -21,6 +21,9 @@ from reporting.selectors import (
 )
 from reporting.services import target_counts_rebuild
 from tests.factories import UserFactory, make_course
+from tests.trainings.conftest import make_format, make_session
+from trainings import services as training_services
+from trainings.models import Registration
 
 from .data import at, passed, people_target
 
@@ -122,6 +125,29 @@ def test_a_profile_change_moves_the_person_and_a_role_filter_follows_the_profile
     assert_equal_to_recount(everyone)
 
 
+def test_a_save_that_changes_no_counted_field_refreshes_nothing(django_assert_max_num_queries):
+    course = make_course()
+    target = people_target(course)
+    region, other_region = Region.objects.all()[:2]
+    learner = UserFactory(region=region)
+    passed(learner, course, at(2025, 3, 1))
+    # kept rows that a refresh would mend show whether one ran
+    CountedPerson.objects.filter(user=learner).update(sector_key=99)
+    CountedCell.objects.filter(target=target).update(sector_key=99)
+
+    learner.full_name = "Corrected Name"
+    with django_assert_max_num_queries(2):  # the comparison and the UPDATE
+        learner.save()
+    with django_assert_max_num_queries(1):
+        learner.save(update_fields=["last_login"])
+    assert kept_people(target)[learner.pk][3] == 99
+
+    learner.region = other_region
+    learner.save()
+    assert kept_people(target)[learner.pk][2:] == (other_region.pk, 0)
+    assert_equal_to_recount(target)
+
+
 def test_kept_figures_equal_the_recount_for_any_window_and_filter():
     """The same passes counted by a target with kept counts and one recounting from the raw
     rows: every table of the target page agrees, for whole and partial months."""
@@ -188,3 +214,45 @@ def test_the_check_finds_a_kept_count_that_went_wrong_and_a_rebuild_mends_it(cap
     call_command("reporting_counts_rebuild", "--check", "--target", "mended")
     with pytest.raises(CommandError, match="no people target"):
         call_command("reporting_counts_rebuild", "--target", "nope")
+
+
+def test_a_training_on_location_is_kept_like_an_e_learning_pass(
+    django_capture_on_commit_callbacks,
+):
+    training = make_format(title="Kind en Uitbuiting")
+    target = people_target(code="training")
+    TargetCourse(target=target, training=training, sort_order=0).save()
+    target_counts_rebuild(target=target)  # as after the edit in the admin
+    registration = Registration.objects.create(
+        session=make_session(training, days=-1), user=UserFactory(), status="registered"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        training_services.attendance_mark(
+            registration=registration, status="present", marked_by=UserFactory()
+        )
+    assert kept_people(target).keys() == {registration.user_id}
+    assert assert_equal_to_recount(target).kept_total == 1
+
+
+def test_a_pass_keeps_its_counts_in_the_same_few_queries_for_any_number_of_targets(
+    django_assert_max_num_queries,
+):
+    """The refresh runs in every pass's transaction: a fixed number of queries (no query per
+    target), however many targets count the course."""
+    course = make_course()
+    people_target(course, code="first")
+    passed(UserFactory(), course, at(2025, 3, 1))  # warm caches (content types, site)
+
+    def kept_queries(learner) -> list[str]:
+        with django_assert_max_num_queries(60) as captured:
+            passed(learner, course, at(2025, 3, 2))
+        return [q["sql"] for q in captured.captured_queries if "reporting_" in q["sql"]]
+
+    one = kept_queries(UserFactory())
+    for i in range(3):
+        people_target(course, code=f"more-{i}")
+    learner = UserFactory()
+    four = kept_queries(learner)
+    # targets and their filters (4), the person's rows, the new rows, the cells
+    assert len(one) == len(four) <= 7, four
+    assert CountedPerson.objects.filter(user=learner).count() == 4

@@ -3,6 +3,8 @@ import io
 from datetime import date
 
 import pytest
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -12,6 +14,7 @@ from pypdf import PdfReader
 from accounts import roles
 from accounts.models import ProfessionalRole, Region, Sector
 from certificates.services import certificate_create, certificate_revoke
+from reporting.charts import breakdown_chart, trend_chart
 from reporting.demo import targets_ensure
 from reporting.models import Target, TargetCourse
 from tests.factories import UserFactory, answer_all_right, make_course
@@ -374,7 +377,47 @@ def test_only_programme_staff_enter_n(client):
     data = {"population": "342", "source": "VNG", "on_date": "2026-10-01"}
     client.force_login(UserFactory(role=roles.ORGANISATION_MANAGER))
     assert client.post(url, data).status_code == 403
+    # reading the dashboard is not enough: entering N changes the target
+    client.force_login(UserFactory(role=roles.SITE_ADMIN))
+    assert client.get(reverse("reporting:dashboard")).status_code == 200
+    assert client.post(url, data).status_code == 403
+    assert f'action="{url}"' not in client.get(reverse("reporting:dashboard")).content.decode()
     client.logout()
     assert client.post(url, data).status_code == 302  # to the login page
     target.refresh_from_db()
     assert target.population is None
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_pdf_tables_group_whole_people_as_the_text_does(staff_client, seeded, language):
+    """The overview table of the quarterly PDF writes a large N as the sentence under it does
+    ("2.345.678" in Dutch, "2,345,678" in English), not as "2345678"."""
+    Target.objects.filter(pk=seeded.pk).update(target_number=2345678)
+    with translation.override(language):
+        response = staff_client.get(reverse("reporting:quarterly_report"), {"quarter": "2026-Q1"})
+        grouped = intcomma(2345678)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert grouped in {"2.345.678", "2,345,678"}
+    assert text.count(grouped) >= 2  # the table and the "Achieved" line
+    assert "2345678" not in text
+    with translation.override(language):
+        headers = [gettext("Target number"), gettext("Percentage"), gettext("Forecast date")]
+    words = {word for header in headers for word in header.split()}
+    assert words <= set(text.split()), "a header broke inside a word"
+
+
+@pytest.mark.parametrize("language", ["nl", "en", "pl", "es"])
+def test_charts_write_whole_people_as_the_tables_do(language):
+    rows = [["2026-01", 12000, 12000], ["2026-02", 3000, 15000]]
+    with translation.override(language):
+        html = render_to_string(
+            "reporting/includes/trend_chart.html",
+            {"chart": trend_chart(rows), "chart_id": "c", "title": "t"},
+        ) + render_to_string(
+            "reporting/includes/breakdown_chart.html",
+            {"chart": breakdown_chart([["Utrecht", 12000]]), "chart_id": "b", "title": "t"},
+        )
+        grouped = intcomma(12000)
+    assert grouped != "12000"
+    assert "12000" not in html
+    assert grouped in html
