@@ -8,15 +8,7 @@ from collections.abc import Iterable
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-#: Spreadsheet programs run cells starting with these as formulas (CSV injection). The
-#: project's one guard, `organisations.services.spreadsheet_safe`, lives in a sibling app that
-#: trainings may not import (ADR 0017, layering); this is the same rule for the one free-text
-#: column here, until the guard moves to a lower layer.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _text_cell(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+from accounts.spreadsheets import spreadsheet_safe
 
 
 def evaluations_csv(rows: Iterable[tuple]) -> bytes:
@@ -39,12 +31,12 @@ def evaluations_csv(rows: Iterable[tuple]) -> bytes:
         writer.writerow(
             [
                 timezone.localtime(starts_at).strftime("%d-%m-%Y %H:%M"),
-                _text_cell(title),
+                spreadsheet_safe(title),
                 usefulness,
                 clarity,
                 confidence,
                 _("yes") if recommend else _("no"),
-                _text_cell(comment),
+                spreadsheet_safe(comment),
             ]
         )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

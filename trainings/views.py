@@ -470,6 +470,7 @@ def evaluation(request, public_id):
             {**context, "error": refusal},
             status=refusal.status,
         )
+    assert registration is not None  # refused above when there is none
     form = EvaluationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
