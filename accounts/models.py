@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -10,6 +11,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from allauth.mfa.models import Authenticator
+    from django.db.models.fields.related_descriptors import RelatedManager
 
 
 def language_choices() -> list[tuple[str, str]]:
@@ -142,6 +147,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
 
     objects = UserManager()
+
+    if TYPE_CHECKING:
+        # allauth ships no type information, so the plugin cannot add this reverse relation.
+        authenticator_set: RelatedManager[Authenticator]
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -304,7 +304,7 @@ def archive_detail(request, public_id):
 @require_GET
 def archive_download(request, public_id):
     archive = _archive(request, public_id)
-    if archive.status != CertificateArchive.Status.DONE or not archive.file:
+    if archive.status != CertificateArchive.Status.DONE or not archive.file.name:
         raise Http404(_("This download is not ready yet."))
     return FileResponse(
         default_storage.open(archive.file.name, "rb"),

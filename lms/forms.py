@@ -1,7 +1,7 @@
 """Forms that turn a learner's POST into the response shape `lms.services` grades. They validate
 the shape only; the services check the answer against the attempt's snapshot."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -54,7 +54,9 @@ class AnswerForm(forms.Form):
                 )
 
     def clean(self):
-        cleaned = super().clean()
+        # Form.clean() returns cleaned_data; the stubs allow None for overriding subclasses.
+        super().clean()
+        cleaned = self.cleaned_data
         if self.question["type"] == "ordering" and not self.errors:
             places = [cleaned[f"position-{item['id']}"] for item in self.question["items"]]
             if len(set(places)) != len(places):
@@ -103,7 +105,9 @@ class AttemptStartForm(forms.Form):
     def __init__(self, *args, storylines=(), required=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.storylines = list(storylines)
-        self.fields["storyline"].choices = [(s.pk, s.title) for s in self.storylines]
+        cast(forms.ChoiceField, self.fields["storyline"]).choices = [
+            (s.pk, s.title) for s in self.storylines
+        ]
         # Starting an attempt may leave the storyline for after the introduction.
         self.fields["storyline"].required = required and bool(self.storylines)
         self.fields["storyline"].error_messages["required"] = _("Choose a storyline.")

@@ -561,7 +561,8 @@ def attempt_submit(request, attempt_id):
 @require_GET
 def my_learning(request):
     """The learner's courses: in progress and completed (`selectors.learner_progress`)."""
-    in_progress, completed = [], []
+    in_progress: list[selectors.CourseProgress] = []
+    completed: list[selectors.CourseProgress] = []
     for row in selectors.learner_progress(user=request.user):
         (completed if row.completion else in_progress).append(row)
     return render(

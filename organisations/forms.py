@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -22,8 +24,8 @@ class OrganisationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = Organisation.Kind.choices
-        self.fields["region"].empty_label = _("(choose the region)")
+        cast(forms.ChoiceField, self.fields["kind"]).choices = Organisation.Kind.choices
+        cast(forms.ModelChoiceField, self.fields["region"]).empty_label = _("(choose the region)")
 
 
 def invitation_language_field(label, help_text) -> forms.ChoiceField:
@@ -127,4 +129,4 @@ class CountingCoursesForm(forms.Form):
 
     def __init__(self, *args, choices: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["courses"].choices = choices
+        cast(forms.MultipleChoiceField, self.fields["courses"]).choices = choices

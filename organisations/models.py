@@ -2,6 +2,7 @@
 certificate they earn when 60% of the staff hold a valid personal certificate (ADR 0011)."""
 
 import secrets
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -170,6 +171,14 @@ class StaffMembership(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.OTHER)
     joined_at = models.DateTimeField(_("joined at"))
     left_at = models.DateTimeField(_("left at"), null=True, blank=True)
+
+    if TYPE_CHECKING:
+        # Set only on the rows of selectors.organisation_members (worked out from its query
+        # annotations); not columns.
+        member_status: str
+        member_status_label: str
+        display_name: str
+        account_deleted: bool
 
     class Meta:
         ordering = ["joined_at"]

@@ -404,21 +404,23 @@ def organisation_members(*, organisation: Organisation) -> list[StaffMembership]
         )
         .order_by("user__full_name", "user__email")
     )
-    members: list[StaffMembership] = list(rows)
-    for member in members:
-        if member.has_valid:  # type: ignore[attr-defined]
+    # The rows keep their annotation types (has_valid, ...) for the checks below.
+    members: list[StaffMembership] = []
+    for member in rows:
+        if member.has_valid:
             member.member_status = MemberStatus.PASSED
-        elif member.latest_status == Certificate.Status.REVOKED:  # type: ignore[attr-defined]
+        elif member.latest_status == Certificate.Status.REVOKED:
             member.member_status = MemberStatus.REVOKED
-        elif member.has_any:  # type: ignore[attr-defined]
+        elif member.has_any:
             member.member_status = MemberStatus.EXPIRED
-        elif member.has_enrolment:  # type: ignore[attr-defined]
+        elif member.has_enrolment:
             member.member_status = MemberStatus.IN_PROGRESS
         else:
             member.member_status = MemberStatus.NOT_STARTED
         member.member_status_label = member_status_label(member.member_status)
         member.display_name = member_display_name(user=member.user)
         member.account_deleted = account_deleted(user=member.user)
+        members.append(member)
     return members
 
 

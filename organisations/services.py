@@ -24,6 +24,7 @@ from accounts import roles
 from accounts.mail import mail_send, person_language
 from accounts.plain_text import MESSAGE as PLAIN_TEXT_MESSAGE
 from accounts.plain_text import has_forbidden_characters
+from accounts.spreadsheets import spreadsheet_safe
 from certificates import rules
 from certificates.codes import code_generate, code_normalise
 from certificates.services import absolute_url
@@ -81,8 +82,6 @@ EDITABLE_FIELDS = (
     "declared_staff",
     "public_listing",
 )
-#: Spreadsheet programs run cells starting with these as formulas (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _validated(organisation: Organisation) -> None:
@@ -1018,15 +1017,6 @@ def members_import(
         already_invited=len(rows) - len(created) - already_member,
         already_member=already_member,
     )
-
-
-def spreadsheet_safe(value):
-    """`value` as a spreadsheet cell: text that spreadsheet programs would run as a formula gets
-    a leading apostrophe, so it is shown as text (CSV injection); numbers, dates and other values
-    stay as they are. The one guard for every CSV and XLSX export (reporting's too)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def csv_cell(value) -> str:

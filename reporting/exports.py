@@ -12,7 +12,7 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from organisations.services import spreadsheet_safe as _safe
+from accounts.spreadsheets import spreadsheet_safe as _safe
 
 from .selectors import Table
 

@@ -52,7 +52,8 @@ class ReportFilterForm(forms.Form):
         return reverse.get(field_name, field_name)
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and end < start:
             raise ValidationError(_("The end date cannot be before the start date."))

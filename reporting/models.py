@@ -251,9 +251,9 @@ class TargetCourse(Orderable):
         return str(self.training) if self.training_id else str(self.course_key)
 
     def save(self, *args, **kwargs):
-        if self.course_id:
+        if self.course is not None:
             self.course_key = self.course.translation_key
-        elif self.training_id:
+        elif self.training is not None:
             self.course_key = self.training.translation_key
         super().save(*args, **kwargs)
 

@@ -2,8 +2,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region
+from accounts.plain_text import validate_plain_text
 
 from .models import GroupRequest, TrainingFormat
+from .rules import EVALUATION_COMMENT_MAX_LENGTH, EVALUATION_SCALE_MAX, EVALUATION_SCALE_MIN
+
+_SCALE = range(EVALUATION_SCALE_MIN, EVALUATION_SCALE_MAX + 1)
 
 
 class GroupRequestForm(forms.ModelForm):
@@ -48,4 +52,39 @@ class ProposeForm(_DateForm):
 class DeclineForm(forms.Form):
     response = forms.CharField(
         label=_("Reason (sent to the requester)"), max_length=2000, widget=forms.Textarea
+    )
+
+
+def _scale(label, help_text=None):
+    return forms.TypedChoiceField(
+        label=label,
+        help_text=help_text or _("1 = not at all, 5 = very much"),
+        choices=[(str(value), str(value)) for value in _SCALE],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+
+
+class EvaluationForm(forms.Form):
+    """The participant's evaluation after the session: three questions on a scale of 1 to 5,
+    a yes/no and optional free text (ADR 0017, Evaluation)."""
+
+    usefulness = _scale(_("How useful was this training for your work?"))
+    trainer_clarity = _scale(_("How clearly did the trainer explain things?"))
+    confidence = _scale(
+        _("How confident are you now that you will recognise signals of human trafficking?")
+    )
+    would_recommend = forms.TypedChoiceField(
+        label=_("Would you recommend this training to a colleague?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Anything else you would like to tell the organiser?"),
+        help_text=_("Your answers are anonymous: please do not mention names."),
+        required=False,
+        max_length=EVALUATION_COMMENT_MAX_LENGTH,
+        validators=[validate_plain_text],
+        widget=forms.Textarea(attrs={"rows": 4}),
     )

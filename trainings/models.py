@@ -13,12 +13,16 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import TranslatableMixin
 
+from accounts.plain_text import validate_plain_text
 from courses.models import AUDIENCE_CHOICES
+
+from . import rules
 
 #: characters of the short attendance code: no 0/O, 1/I/L, so it can be read off a screen
 ATTENDANCE_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -268,7 +272,7 @@ class TrainingSession(models.Model):
 
     def clean(self):
         super().clean()
-        errors = {}
+        errors: dict[str, str | Promise] = {}
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             errors["ends_at"] = _("The session must end after it starts.")
         if self.training_format_id:
@@ -315,6 +319,9 @@ class Registration(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    #: the participant has answered the evaluation: a bare flag, no time and no link to the
+    #: answers, so the answers cannot be traced back to this person (ADR 0017, Evaluation)
+    evaluated = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -447,3 +454,48 @@ class GroupRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_name} ({self.status})"
+
+
+def _scale_field(label):
+    return models.PositiveSmallIntegerField(
+        label,
+        validators=[
+            MinValueValidator(rules.EVALUATION_SCALE_MIN),
+            MaxValueValidator(rules.EVALUATION_SCALE_MAX),
+        ],
+    )
+
+
+class SessionEvaluation(models.Model):
+    """One participant's anonymous answers about a session. Deliberately without a person, a
+    registration or a time: who answered is only the `Registration.evaluated` flag, which is
+    not linked to this row (ADR 0017, Evaluation)."""
+
+    session = models.ForeignKey(
+        TrainingSession, on_delete=models.CASCADE, related_name="evaluations"
+    )
+    usefulness = _scale_field(_("usefulness"))
+    trainer_clarity = _scale_field(_("clarity of the trainer"))
+    confidence = _scale_field(_("confidence to recognise signals"))
+    would_recommend = models.BooleanField(_("would recommend"))
+    comment = models.TextField(
+        _("comment"),
+        blank=True,
+        max_length=rules.EVALUATION_COMMENT_MAX_LENGTH,
+        validators=[validate_plain_text],
+    )
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(**{f"{field}__gte": rules.EVALUATION_SCALE_MIN})
+                & Q(**{f"{field}__lte": rules.EVALUATION_SCALE_MAX}),
+                name=f"evaluation_{field}_on_scale",
+            )
+            for field in rules.EVALUATION_SCALE_QUESTIONS
+        ]
+
+    def __str__(self) -> str:
+        return f"evaluation {self.pk}"

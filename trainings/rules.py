@@ -11,6 +11,15 @@ ATTENDANCE_CLOSES_AFTER = timedelta(days=7)
 #: the reminder goes out this long before the start
 REMINDER_BEFORE = timedelta(days=2)
 
+#: the evaluation's questions on a scale (1 = not at all … 5 = very much)
+EVALUATION_SCALE_QUESTIONS = ("usefulness", "trainer_clarity", "confidence")
+EVALUATION_SCALE_MIN = 1
+EVALUATION_SCALE_MAX = 5
+#: the optional free text: long enough for a remark, short enough to read in a list
+EVALUATION_COMMENT_MAX_LENGTH = 1000
+#: attendance statuses that may evaluate (who left early was there too)
+EVALUATION_ATTENDANCE = ("present", "partial")
+
 
 def status_for_new_registration(*, registered: int, capacity: int) -> str:
     """A free place gives a place; otherwise the waiting list."""
@@ -28,3 +37,8 @@ def attendance_window_open(*, now: datetime, starts_at: datetime, ends_at: datet
 def completion_time(*, now: datetime, ends_at: datetime) -> datetime:
     """A completion is dated at the end of the session, or now when marked during it."""
     return min(now, ends_at)
+
+
+def may_evaluate(*, now: datetime, starts_at: datetime, attendance_status: str | None) -> bool:
+    """Participants who were there answer the evaluation once the session has started."""
+    return attendance_status in EVALUATION_ATTENDANCE and now >= starts_at

@@ -2,9 +2,10 @@
 
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from wagtail.models import Locale
@@ -12,7 +13,15 @@ from wagtail.models import Locale
 from accounts.models import Region
 from lms.models import Completion
 
-from .models import GroupRequest, Registration, TrainingFormat, TrainingSession
+from . import rules
+from .models import (
+    Attendance,
+    GroupRequest,
+    Registration,
+    SessionEvaluation,
+    TrainingFormat,
+    TrainingSession,
+)
 
 #: programme staff may manage every session
 MANAGE_ALL_PERMISSION = "trainings.manage_all_sessions"
@@ -122,7 +131,7 @@ def my_registrations(*, user) -> QuerySet[Registration]:
     return (
         Registration.objects.filter(user=user)
         .exclude(status=Registration.Status.CANCELLED)
-        .select_related("session__training_format", "session__region")
+        .select_related("session__training_format", "session__region", "attendance")
         .order_by("session__starts_at")
     )
 
@@ -131,6 +140,14 @@ def registration_of(*, user, session: TrainingSession) -> Registration | None:
     return (
         session.registrations.filter(user=user)
         .exclude(status=Registration.Status.CANCELLED)
+        .first()
+    )
+
+
+def attendance_status_of(*, registration: Registration) -> str | None:
+    return (
+        Attendance.objects.filter(registration=registration)
+        .values_list("status", flat=True)
         .first()
     )
 
@@ -186,3 +203,193 @@ def formats_localized(formats: Iterable[TrainingFormat]) -> dict[int, TrainingFo
         )
     }
     return {f.pk: translated.get(f.translation_key, f) for f in formats}
+
+
+# ----------------------------------------------------------------------------- evaluation
+
+_SCALE = range(rules.EVALUATION_SCALE_MIN, rules.EVALUATION_SCALE_MAX + 1)
+
+
+@dataclass(frozen=True)
+class ScaleResult:
+    """One 1–5 question: its label, average and how many gave each value."""
+
+    label: str
+    average: float | None
+    distribution: list[tuple[int, int, int]]  # (value, count, percent of the answers)
+
+
+@dataclass(frozen=True)
+class EvaluationResults:
+    count: int
+    questions: list[ScaleResult]
+    recommend_yes: int
+    comments: list[str]
+
+    @property
+    def recommend_percent(self) -> int | None:
+        return round(100 * self.recommend_yes / self.count) if self.count else None
+
+
+def _aggregates() -> dict:
+    """Count, averages, the distribution per value and the recommendations as aggregate
+    expressions: one query for a session, a format, or every session of a format at once."""
+    expressions: dict = {
+        "n": Count("id"),
+        "recommend_yes": Count("id", filter=Q(would_recommend=True)),
+    }
+    for field in rules.EVALUATION_SCALE_QUESTIONS:
+        expressions[f"{field}_avg"] = Avg(field)
+        for value in _SCALE:
+            expressions[f"{field}_{value}"] = Count("id", filter=Q(**{field: value}))
+    return expressions
+
+
+def _results(row: dict, comments: list[str]) -> EvaluationResults:
+    count = row["n"] or 0
+    questions = []
+    for field in rules.EVALUATION_SCALE_QUESTIONS:
+        average = row[f"{field}_avg"]
+        questions.append(
+            ScaleResult(
+                label=str(getattr(SessionEvaluation._meta.get_field(field), "verbose_name", field)),
+                average=round(float(average), 1) if average is not None else None,
+                distribution=[
+                    (
+                        value,
+                        row[f"{field}_{value}"],
+                        round(100 * row[f"{field}_{value}"] / count) if count else 0,
+                    )
+                    for value in _SCALE
+                ],
+            )
+        )
+    return EvaluationResults(
+        count=count,
+        questions=questions,
+        recommend_yes=row["recommend_yes"] or 0,
+        comments=comments,
+    )
+
+
+def _comments(evaluations: QuerySet[SessionEvaluation]) -> list[str]:
+    """The free-text answers without anything that says who or when: ordered by their text,
+    not by the order they came in."""
+    return list(
+        evaluations.exclude(comment="").order_by("comment").values_list("comment", flat=True)
+    )
+
+
+def evaluation_results_for_session(*, session: TrainingSession) -> EvaluationResults:
+    """The session's results in two queries."""
+    evaluations = SessionEvaluation.objects.filter(session=session)
+    return _results(evaluations.aggregate(**_aggregates()), _comments(evaluations))
+
+
+def _format_evaluations(training_format: TrainingFormat) -> QuerySet[SessionEvaluation]:
+    """Evaluations of every session of the format, in all its language versions."""
+    return SessionEvaluation.objects.filter(
+        session__training_format__translation_key=training_format.translation_key
+    )
+
+
+def evaluation_results_for_format(
+    *, training_format: TrainingFormat
+) -> tuple[EvaluationResults, list[tuple[TrainingSession, EvaluationResults]]]:
+    """The format's results over all its sessions, and per session that has answers (without
+    the comments, which the format's total lists): three queries."""
+    evaluations = _format_evaluations(training_format)
+    total = _results(evaluations.aggregate(**_aggregates()), _comments(evaluations))
+    per_session = (
+        TrainingSession.objects.filter(
+            training_format__translation_key=training_format.translation_key
+        )
+        .select_related("region")
+        .annotate(**_aggregates_through("evaluations"))
+        .order_by("starts_at", "pk")
+    )
+    return total, [
+        (session, _results({k: getattr(session, f"ev_{k}") for k in _aggregates()}, []))
+        for session in per_session
+        if session.ev_n  # type: ignore[attr-defined]  # annotated above
+    ]
+
+
+def _aggregates_through(relation: str) -> dict:
+    """_aggregates() seen from the session (`evaluations__…`), named `ev_…` so they do not
+    clash with the session's own fields."""
+    expressions: dict = {
+        "ev_n": Count(relation),
+        "ev_recommend_yes": Count(relation, filter=Q(**{f"{relation}__would_recommend": True})),
+    }
+    for field in rules.EVALUATION_SCALE_QUESTIONS:
+        expressions[f"ev_{field}_avg"] = Avg(f"{relation}__{field}")
+        for value in _SCALE:
+            expressions[f"ev_{field}_{value}"] = Count(
+                relation, filter=Q(**{f"{relation}__{field}": value})
+            )
+    return expressions
+
+
+def evaluation_rows(*, sessions: QuerySet[TrainingSession]) -> QuerySet:
+    """The answers for the export, one row each, with the session's start but nothing about
+    the person; ordered by session and then by the answers (not by the order they came in)."""
+    return (
+        SessionEvaluation.objects.filter(session__in=sessions)
+        .order_by(
+            "session__starts_at",
+            "session_id",
+            "usefulness",
+            "trainer_clarity",
+            "confidence",
+            "would_recommend",
+            "comment",
+        )
+        .values_list(
+            "session__starts_at",
+            "session__training_format__title",
+            "usefulness",
+            "trainer_clarity",
+            "confidence",
+            "would_recommend",
+            "comment",
+        )
+    )
+
+
+def may_view_format_evaluations(*, user, training_format: TrainingFormat) -> bool:
+    """Organisers of the format (any of its language versions) and programme staff."""
+    if not user.is_authenticated:
+        return False
+    return user.has_perm(MANAGE_ALL_PERMISSION) or (
+        TrainingFormat.objects.filter(
+            translation_key=training_format.translation_key, organisers=user
+        ).exists()
+    )
+
+
+def formats_with_evaluations_for(*, user) -> list[TrainingFormat]:
+    """The formats whose evaluation results `user` may read (organisers; staff: all), one per
+    training (not per language version)."""
+    if not user.is_authenticated:
+        return []
+    formats = TrainingFormat.objects.order_by("title", "pk")
+    if not user.has_perm(MANAGE_ALL_PERMISSION):
+        formats = formats.filter(organisers=user)
+    seen: set = set()
+    unique = []
+    for training_format in formats:
+        if training_format.translation_key not in seen:
+            seen.add(training_format.translation_key)
+            unique.append(training_format)
+    return unique
+
+
+def format_for_evaluations(*, user, pk: int) -> TrainingFormat:
+    """The format if `user` may see its evaluations; 404 otherwise."""
+    training_format = TrainingFormat.objects.filter(pk=pk).first()
+    if training_format is None or not may_view_format_evaluations(
+        user=user, training_format=training_format
+    ):
+        raise Http404
+    return training_format

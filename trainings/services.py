@@ -15,6 +15,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.mail import mail_send, may_email, person_language
+from accounts.plain_text import MESSAGE as PLAIN_TEXT_MESSAGE
+from accounts.plain_text import has_forbidden_characters
 from lms import services as lms_services
 from lms.models import Completion
 from lms.signals import course_passed
@@ -27,6 +29,7 @@ from .models import (
     Attendance,
     GroupRequest,
     Registration,
+    SessionEvaluation,
     TrainingCompletion,
     TrainingFormat,
     TrainingSession,
@@ -602,3 +605,80 @@ def group_request_email_send(*, request: GroupRequest) -> bool:
             context=context,
         )
     return True
+
+
+# ----------------------------------------------------------------------------- evaluation
+
+
+def evaluation_submit(
+    *,
+    registration: Registration,
+    usefulness: int,
+    trainer_clarity: int,
+    confidence: int,
+    would_recommend: bool,
+    comment: str = "",
+    now: datetime | None = None,
+) -> SessionEvaluation:
+    """Store a participant's evaluation of the session they attended, once. The answers are
+    stored without the person; only the registration's `evaluated` flag says they answered
+    (ADR 0017, Evaluation)."""
+    now = now or timezone.now()
+    scores = {
+        "usefulness": usefulness,
+        "trainer_clarity": trainer_clarity,
+        "confidence": confidence,
+    }
+    for value in scores.values():
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or not rules.EVALUATION_SCALE_MIN <= value <= rules.EVALUATION_SCALE_MAX
+        ):
+            raise TrainingError(
+                _("Answer each question with a number from %(min)s to %(max)s.")
+                % {"min": rules.EVALUATION_SCALE_MIN, "max": rules.EVALUATION_SCALE_MAX},
+                code="invalid",
+                status=400,
+            )
+    comment = (comment or "").strip()
+    if len(comment) > rules.EVALUATION_COMMENT_MAX_LENGTH:
+        raise TrainingError(
+            _("The comment is too long: at most %(count)s characters.")
+            % {"count": rules.EVALUATION_COMMENT_MAX_LENGTH},
+            code="invalid",
+            status=400,
+        )
+    if has_forbidden_characters(comment):
+        raise TrainingError(str(PLAIN_TEXT_MESSAGE), code="invalid", status=400)
+    with transaction.atomic():
+        locked = (
+            Registration.objects.select_for_update(of=("self",))
+            .select_related("session")
+            .get(pk=registration.pk)
+        )
+        attendance = Attendance.objects.filter(registration=locked).first()
+        if locked.status != Status.REGISTERED or not rules.may_evaluate(
+            now=now,
+            starts_at=locked.session.starts_at,
+            attendance_status=attendance.status if attendance else None,
+        ):
+            raise TrainingError(
+                _("Only participants who attended the session can evaluate it, after it starts."),
+                code="not_attended",
+                status=403,
+            )
+        # the flag is set only if it was not set yet: a second submission (another tab, a
+        # double click) finds it set and changes nothing
+        if not Registration.objects.filter(pk=locked.pk, evaluated=False).update(evaluated=True):
+            raise TrainingError(
+                _("You have already evaluated this session. Thank you!"),
+                code="already_evaluated",
+                status=409,
+            )
+        return SessionEvaluation.objects.create(
+            session_id=locked.session_id,
+            would_recommend=bool(would_recommend),
+            comment=comment,
+            **scores,
+        )

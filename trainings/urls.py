@@ -17,4 +17,25 @@ urlpatterns = [
     path("sessie/<uuid:public_id>/afmelden/", views.session_cancel, name="cancel"),
     path("sessie/<uuid:public_id>/agenda.ics", views.session_ics, name="session_ics"),
     path("sessie/<uuid:public_id>/aanwezigheid/", views.attendance, name="attendance"),
+    path("sessie/<uuid:public_id>/evaluatie/", views.evaluation, name="evaluation"),
+    path(
+        "sessie/<uuid:public_id>/evaluatie/resultaten/",
+        views.evaluation_results,
+        name="evaluation_results",
+    ),
+    path(
+        "sessie/<uuid:public_id>/evaluatie/export.csv",
+        views.evaluation_export,
+        name="evaluation_export",
+    ),
+    path(
+        "training/<int:pk>/evaluatie/",
+        views.format_evaluation_results,
+        name="format_evaluation_results",
+    ),
+    path(
+        "training/<int:pk>/evaluatie/export.csv",
+        views.format_evaluation_export,
+        name="format_evaluation_export",
+    ),
 ]

@@ -21,9 +21,9 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import Region
 from certificates.qr import qr_svg
 
-from . import calendar, rules, selectors, services
+from . import calendar, exports, rules, selectors, services
 from .errors import TrainingError
-from .forms import AcceptForm, DeclineForm, GroupRequestForm, ProposeForm
+from .forms import AcceptForm, DeclineForm, EvaluationForm, GroupRequestForm, ProposeForm
 from .models import Attendance, Delivery, Registration, TrainingSession
 
 if TYPE_CHECKING:
@@ -184,16 +184,38 @@ def region_ics(request, slug):
 def my_trainings(request):
     registrations = list(selectors.my_registrations(user=request.user))
     trained = list(selectors.sessions_for_trainer(user=request.user))
+    organised = selectors.formats_with_evaluations_for(user=request.user)
     trainings = selectors.formats_localized(
-        [r.session.training_format for r in registrations] + [s.training_format for s in trained]
+        [r.session.training_format for r in registrations]
+        + [s.training_format for s in trained]
+        + organised
     )
+    now = timezone.now()
     return render(
         request,
         "trainings/mine.html",
         {
-            "registrations": [(r, trainings[r.session.training_format_id]) for r in registrations],
+            "registrations": [
+                (r, trainings[r.session.training_format_id], _may_evaluate(r, now))
+                for r in registrations
+            ],
             "trained_sessions": [(s, trainings[s.training_format_id]) for s in trained],
+            "organised_formats": [(f, trainings[f.pk]) for f in organised],
         },
+    )
+
+
+def _may_evaluate(registration: Registration, now) -> bool:
+    """Whether "my trainings" offers the evaluation (attendance is select_related)."""
+    attendance = getattr(registration, "attendance", None)
+    return (
+        registration.status == Registration.Status.REGISTERED
+        and not registration.evaluated
+        and rules.may_evaluate(
+            now=now,
+            starts_at=registration.session.starts_at,
+            attendance_status=attendance.status if attendance else None,
+        )
     )
 
 
@@ -412,4 +434,123 @@ def group_request_detail(request, pk: int):
             "error": error,
         },
         status=status,
+    )
+
+
+# ----------------------------------------------------------------------------- evaluation
+
+
+@login_required
+def evaluation(request, public_id):
+    """The participant's evaluation form: only for who attended, after the start, once."""
+    session = _visible_session(request, public_id)
+    registration = selectors.registration_of(user=request.user, session=session)
+    context = {"session": session, "training": session.training_format.localized}
+    refusal = None
+    if registration is None or not rules.may_evaluate(
+        now=timezone.now(),
+        starts_at=session.starts_at,
+        attendance_status=selectors.attendance_status_of(registration=registration),
+    ):
+        refusal = TrainingError(
+            _("Only participants who attended the session can evaluate it, after it starts."),
+            code="not_attended",
+            status=403,
+        )
+    elif registration.evaluated:
+        refusal = TrainingError(
+            _("You have already evaluated this session. Thank you!"),
+            code="already_evaluated",
+            status=409,
+        )
+    if refusal is not None:
+        return render(
+            request,
+            "trainings/evaluation.html",
+            {**context, "error": refusal},
+            status=refusal.status,
+        )
+    assert registration is not None  # refused above when there is none
+    form = EvaluationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evaluation_submit(registration=registration, **form.cleaned_data)
+        except TrainingError as exc:
+            return render(
+                request,
+                "trainings/evaluation.html",
+                {**context, "form": form, "error": exc},
+                status=exc.status,
+            )
+        messages.success(request, _("Thank you for your evaluation."))
+        return redirect("trainings:mine")
+    return render(
+        request,
+        "trainings/evaluation.html",
+        {**context, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _csv_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_GET
+def evaluation_results(request, public_id):
+    """A session's results for its trainers, the format's organisers and staff (others 404)."""
+    session = selectors.session_for_trainer(user=request.user, public_id=public_id)
+    return render(
+        request,
+        "trainings/evaluation_results.html",
+        {
+            "session": session,
+            "training": session.training_format.localized,
+            "results": selectors.evaluation_results_for_session(session=session),
+            "may_view_format": selectors.may_view_format_evaluations(
+                user=request.user, training_format=session.training_format
+            ),
+        },
+    )
+
+
+@login_required
+@require_GET
+def evaluation_export(request, public_id):
+    session = selectors.session_for_trainer(user=request.user, public_id=public_id)
+    rows = selectors.evaluation_rows(sessions=TrainingSession.objects.filter(pk=session.pk))
+    return _csv_response(exports.evaluations_csv(rows), f"evaluatie-{session.public_id}.csv")
+
+
+@login_required
+@require_GET
+def format_evaluation_results(request, pk: int):
+    """A format's results over all its sessions, for its organisers and staff (others 404)."""
+    training_format = selectors.format_for_evaluations(user=request.user, pk=pk)
+    total, per_session = selectors.evaluation_results_for_format(training_format=training_format)
+    return render(
+        request,
+        "trainings/format_evaluation_results.html",
+        {
+            "training_format": training_format,
+            "training": training_format.localized,
+            "results": total,
+            "per_session": per_session,
+        },
+    )
+
+
+@login_required
+@require_GET
+def format_evaluation_export(request, pk: int):
+    training_format = selectors.format_for_evaluations(user=request.user, pk=pk)
+    sessions = TrainingSession.objects.filter(
+        training_format__translation_key=training_format.translation_key
+    )
+    rows = selectors.evaluation_rows(sessions=sessions)
+    return _csv_response(
+        exports.evaluations_csv(rows), f"evaluatie-training-{training_format.pk}.csv"
     )

@@ -505,11 +505,13 @@ def test_export_neutralises_formulas(organisation):
 def test_the_spreadsheet_guard_prefixes_formula_text_and_leaves_other_values():
     """One guard for the staff export and reporting's CSV and XLSX: only text is changed, so
     numbers, dates and empty cells stay typed in a workbook."""
+    from accounts.spreadsheets import spreadsheet_safe
+
     for text in ("=1+1", "+31 6", "-1", "@SUM(A1)", "\tx", "\rx"):
-        assert services.spreadsheet_safe(text) == "'" + text
-    assert services.spreadsheet_safe("Gewone Naam") == "Gewone Naam"
+        assert spreadsheet_safe(text) == "'" + text
+    assert spreadsheet_safe("Gewone Naam") == "Gewone Naam"
     for value in (-1, Decimal("-2.5"), date(2026, 1, 1), None, True):
-        assert services.spreadsheet_safe(value) == value
+        assert spreadsheet_safe(value) == value
     assert services.csv_cell(None) == "" and services.csv_cell(-1) == "'-1"
 
 

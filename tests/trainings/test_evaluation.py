@@ -1,0 +1,383 @@
+"""The participants' evaluation after a session (ADR 0017, Evaluation): only who attended,
+after the start, once; results per session and per format for who may manage them; the CSV
+export carries no names, e-mail addresses or user ids; pages cost a fixed number of queries."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from wagtail.models import Locale
+
+from tests.factories import PASSWORD, UserFactory
+from trainings import selectors, services
+from trainings.errors import TrainingError
+from trainings.models import Attendance, Registration, SessionEvaluation
+
+from .conftest import make_format, make_session
+
+pytestmark = pytest.mark.django_db
+
+ANSWERS = {
+    "usefulness": "4",
+    "trainer_clarity": "5",
+    "confidence": "3",
+    "would_recommend": "yes",
+    "comment": "Goede voorbeelden uit de praktijk.",
+}
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    assert client.login(email=user.email, password=PASSWORD)
+    return client
+
+
+def started_session(**kwargs):
+    """A session that started three hours ago (and has ended)."""
+    return make_session(days=0, starts_at=timezone.now() - timedelta(hours=3), **kwargs)
+
+
+def attended(session, user=None, status=Attendance.Status.PRESENT) -> Registration:
+    registration = Registration.objects.create(
+        session=session, user=user or UserFactory(), status="registered"
+    )
+    Attendance.objects.create(
+        registration=registration,
+        status=status,
+        method=Attendance.Method.TRAINER,
+        left_at=session.starts_at + timedelta(hours=1)
+        if status == Attendance.Status.PARTIAL
+        else None,
+    )
+    return registration
+
+
+def submit(registration, **overrides):
+    values = {
+        "usefulness": 4,
+        "trainer_clarity": 5,
+        "confidence": 3,
+        "would_recommend": True,
+        "comment": "",
+    }
+    values.update(overrides)
+    return services.evaluation_submit(registration=registration, **values)
+
+
+# ----------------------------------------------------------------------------- participant
+
+
+def test_an_attended_participant_evaluates_once_and_sees_thanks(user):
+    session = started_session()
+    registration = attended(session, user)
+    client = logged_in(user)
+    mine = client.get(reverse("trainings:mine")).content.decode()
+    url = reverse("trainings:evaluation", args=[session.public_id])
+    assert url in mine
+    assert client.get(url).status_code == 200
+    answer = client.post(url, ANSWERS, follow=True)
+    assert answer.redirect_chain[-1][0] == reverse("trainings:mine")
+    with translation.override("en"):
+        assert "Thank you for your evaluation." in answer.content.decode()
+    assert url not in answer.content.decode()  # no second link on "my trainings"
+    evaluation = SessionEvaluation.objects.get()
+    assert (evaluation.usefulness, evaluation.trainer_clarity, evaluation.confidence) == (4, 5, 3)
+    assert evaluation.would_recommend is True
+    registration.refresh_from_db()
+    assert registration.evaluated
+
+    again = client.post(url, {**ANSWERS, "usefulness": "1"})
+    assert again.status_code == 409
+    assert SessionEvaluation.objects.count() == 1
+    assert SessionEvaluation.objects.get().usefulness == 4
+
+
+def test_the_service_refuses_a_second_evaluation_and_changes_nothing():
+    registration = attended(started_session())
+    submit(registration)
+    with pytest.raises(TrainingError) as error:
+        submit(registration, usefulness=1, comment="Nog een keer")
+    assert (error.value.code, error.value.status) == ("already_evaluated", 409)
+    assert SessionEvaluation.objects.count() == 1
+    assert SessionEvaluation.objects.get().usefulness == 4
+
+
+def test_who_left_early_may_evaluate_too():
+    submit(attended(started_session(), status=Attendance.Status.PARTIAL))
+    assert SessionEvaluation.objects.count() == 1
+
+
+@pytest.mark.parametrize("case", ["absent", "not recorded", "waiting", "not registered"])
+def test_only_participants_marked_as_attended_may_evaluate(user, case):
+    session = started_session()
+    if case == "absent":
+        attended(session, user, status=Attendance.Status.ABSENT)
+    elif case == "not recorded":
+        Registration.objects.create(session=session, user=user, status="registered")
+    elif case == "waiting":
+        Registration.objects.create(session=session, user=user, status="waiting")
+    client = logged_in(user)
+    url = reverse("trainings:evaluation", args=[session.public_id])
+    assert client.get(url).status_code == 403
+    assert client.post(url, ANSWERS).status_code == 403
+    assert url not in client.get(reverse("trainings:mine")).content.decode()
+    assert not SessionEvaluation.objects.exists()
+
+
+def test_no_evaluation_before_the_session_starts(user):
+    session = make_session(days=2)
+    registration = attended(session, user)
+    assert (
+        logged_in(user)
+        .post(reverse("trainings:evaluation", args=[session.public_id]), ANSWERS)
+        .status_code
+        == 403
+    )
+    with pytest.raises(TrainingError) as error:
+        submit(registration)
+    assert error.value.status == 403
+    assert not SessionEvaluation.objects.exists()
+
+
+def test_anonymous_visitors_are_sent_to_log_in():
+    session = started_session()
+    answer = Client().post(reverse("trainings:evaluation", args=[session.public_id]), ANSWERS)
+    assert answer.status_code == 302
+    assert "login" in answer["Location"]
+    assert not SessionEvaluation.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"usefulness": "0"},
+        {"usefulness": "6"},
+        {"trainer_clarity": "-1"},
+        {"confidence": "drie"},
+        {"confidence": ""},
+        {"would_recommend": "misschien"},
+        {"comment": "x" * 1001},
+    ],
+)
+def test_bad_input_is_a_form_error_and_nothing_is_stored(user, bad):
+    session = started_session()
+    registration = attended(session, user)
+    answer = logged_in(user).post(
+        reverse("trainings:evaluation", args=[session.public_id]), {**ANSWERS, **bad}
+    )
+    assert answer.status_code == 400
+    assert "utrecht-form-field--invalid" in answer.content.decode()
+    assert not SessionEvaluation.objects.exists()
+    registration.refresh_from_db()
+    assert not registration.evaluated
+
+
+def test_control_and_text_direction_characters_are_refused(user):
+    session = started_session()
+    attended(session, user)
+    answer = logged_in(user).post(
+        reverse("trainings:evaluation", args=[session.public_id]),
+        {**ANSWERS, "comment": "goed\u202eloos"},
+    )
+    assert answer.status_code == 400
+    assert not SessionEvaluation.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"usefulness": 0},
+        {"trainer_clarity": 6},
+        {"confidence": True},
+        {"usefulness": "4"},
+        {"comment": "x" * 1001},
+        {"comment": "nul\x00teken"},
+    ],
+)
+def test_the_service_refuses_bad_values(bad):
+    registration = attended(started_session())
+    with pytest.raises(TrainingError) as error:
+        submit(registration, **bad)
+    assert error.value.status == 400
+    assert not SessionEvaluation.objects.exists()
+    registration.refresh_from_db()
+    assert not registration.evaluated
+
+
+def test_the_answers_are_not_linked_to_the_person():
+    """The stored answer holds the session and the answers only: no person, registration or
+    time that could be matched with the registration's flag."""
+    fields = {f.name for f in SessionEvaluation._meta.get_fields()}
+    assert fields == {
+        "id",
+        "session",
+        "usefulness",
+        "trainer_clarity",
+        "confidence",
+        "would_recommend",
+        "comment",
+    }
+
+
+# ----------------------------------------------------------------------------- organiser
+
+
+@pytest.fixture
+def evaluated(trainer):
+    """A format organised by `trainer` with two evaluated sessions (three answers and one)."""
+    fmt = make_format()
+    fmt.organisers.add(trainer)
+    first, second = started_session(training_format=fmt), started_session(training_format=fmt)
+    submit(attended(first, UserFactory(full_name="Piet Participant")), usefulness=5, comment="Top")
+    submit(attended(first), usefulness=3, would_recommend=False, comment='=HYPERLINK("x")')
+    submit(attended(first), usefulness=4, confidence=5)
+    submit(attended(second), usefulness=2, trainer_clarity=2, confidence=1)
+    return fmt, first, second
+
+
+def test_session_aggregates(evaluated):
+    _fmt, first, _second = evaluated
+    results = selectors.evaluation_results_for_session(session=first)
+    assert results.count == 3
+    assert results.recommend_yes == 2
+    assert results.recommend_percent == 67
+    usefulness, clarity, confidence = results.questions
+    assert usefulness.average == 4.0
+    assert usefulness.distribution == [(1, 0, 0), (2, 0, 0), (3, 1, 33), (4, 1, 33), (5, 1, 33)]
+    assert clarity.average == 5.0
+    assert confidence.average == pytest.approx(3.7)
+    assert results.comments == ['=HYPERLINK("x")', "Top"]
+
+
+def test_format_aggregates_over_all_sessions_and_per_session(evaluated):
+    fmt, first, second = evaluated
+    total, per_session = selectors.evaluation_results_for_format(training_format=fmt)
+    assert total.count == 4
+    assert total.questions[0].average == 3.5
+    assert total.questions[0].distribution[1] == (2, 1, 25)
+    assert [(s.pk, r.count) for s, r in per_session] == [(first.pk, 3), (second.pk, 1)]
+    assert per_session[1][1].questions[2].average == 1.0
+    assert per_session[1][1].recommend_yes == 1
+
+
+def test_format_results_count_every_language_version(evaluated, trainer):
+    fmt, _first, _second = evaluated
+    english = fmt.copy_for_translation(Locale.objects.get_or_create(language_code="en")[0])
+    english.save()
+    session = started_session(training_format=english)
+    submit(attended(session), usefulness=1)
+    total, per_session = selectors.evaluation_results_for_format(training_format=english)
+    assert total.count == 5
+    assert len(per_session) == 3
+
+
+def test_the_organiser_sees_results_without_names(evaluated, trainer):
+    fmt, first, _second = evaluated
+    client = logged_in(trainer)
+    page = client.get(reverse("trainings:evaluation_results", args=[first.public_id]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Top" in html
+    assert "Piet Participant" not in html
+    assert reverse("trainings:format_evaluation_results", args=[fmt.pk]) in html
+    overview = client.get(reverse("trainings:format_evaluation_results", args=[fmt.pk]))
+    assert overview.status_code == 200
+    assert "Piet Participant" not in overview.content.decode()
+    mine = client.get(reverse("trainings:mine")).content.decode()
+    assert reverse("trainings:evaluation_results", args=[first.public_id]) in mine
+    assert reverse("trainings:format_evaluation_results", args=[fmt.pk]) in mine
+
+
+def test_a_trainer_sees_the_session_but_not_the_whole_format(evaluated):
+    _fmt, first, _second = evaluated
+    session_trainer = UserFactory()
+    first.trainers.add(session_trainer)
+    client = logged_in(session_trainer)
+    page = client.get(reverse("trainings:evaluation_results", args=[first.public_id]))
+    assert page.status_code == 200
+    fmt_url = reverse("trainings:format_evaluation_results", args=[first.training_format_id])
+    assert fmt_url not in page.content.decode()
+    assert client.get(fmt_url).status_code == 404
+
+
+def _urls(fmt, session) -> list[str]:
+    return [
+        reverse("trainings:evaluation_results", args=[session.public_id]),
+        reverse("trainings:evaluation_export", args=[session.public_id]),
+        reverse("trainings:format_evaluation_results", args=[fmt.pk]),
+        reverse("trainings:format_evaluation_export", args=[fmt.pk]),
+    ]
+
+
+def test_others_do_not_see_the_results(evaluated, user):
+    fmt, first, _second = evaluated
+    other_organiser = UserFactory()
+    make_format(title="Andere training").organisers.add(other_organiser)
+    participant = first.registrations.first().user
+    for person in (other_organiser, user, participant):
+        client = logged_in(person)
+        for url in _urls(fmt, first):
+            assert client.get(url).status_code == 404, (person, url)
+    for url in _urls(fmt, first):
+        answer = Client().get(url)
+        assert answer.status_code == 302 and "login" in answer["Location"]
+
+
+def _csv_rows(answer) -> list[list[str]]:
+    assert answer["Content-Type"].startswith("text/csv")
+    text = answer.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
+
+
+def test_csv_export_has_the_answers_and_no_names(evaluated, trainer):
+    fmt, first, _second = evaluated
+    client = logged_in(trainer)
+    with translation.override("nl"):
+        rows = _csv_rows(client.get(reverse("trainings:evaluation_export", args=[first.public_id])))
+    assert len(rows) == 4
+    body = rows[1:]
+    assert sorted(row[2] for row in body) == ["3", "4", "5"]
+    with translation.override("nl"):  # the site's default language
+        assert {row[5] for row in body} == {gettext("yes"), gettext("no")}
+    assert '\'=HYPERLINK("x")' in [row[6] for row in body]  # not run as a formula
+    everything = "\n".join(";".join(row) for row in rows)
+    for registration in first.registrations.select_related("user"):
+        person = registration.user
+        assert person.email not in everything
+        assert (person.full_name or person.email) not in everything
+    assert "Piet Participant" not in everything
+    assert len(rows[0]) == 7  # session, training, three scores, recommend, comment: no person
+
+    all_rows = _csv_rows(client.get(reverse("trainings:format_evaluation_export", args=[fmt.pk])))
+    assert len(all_rows) == 5
+
+
+def test_results_pages_cost_a_fixed_number_of_queries(
+    evaluated, trainer, django_assert_max_num_queries
+):
+    fmt, first, _second = evaluated
+    for _ in range(10):  # more sessions and answers do not cost more queries
+        session = started_session(training_format=fmt)
+        for _ in range(3):
+            submit(attended(session))
+    client = logged_in(trainer)
+    for url in _urls(fmt, first):
+        with django_assert_max_num_queries(12):
+            assert client.get(url).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("trainings:mine")).status_code == 200
+
+
+def test_submitting_costs_a_fixed_number_of_queries(user, django_assert_max_num_queries):
+    session = started_session()
+    attended(session, user)
+    client = logged_in(user)
+    with django_assert_max_num_queries(20):
+        answer = client.post(reverse("trainings:evaluation", args=[session.public_id]), ANSWERS)
+    assert answer.status_code == 302
