@@ -109,9 +109,9 @@ def queue_delete(queue: str) -> None:
 
 
 def course_create(tag: str):
-    from tests.factories import make_course
+    from benchmarks.course_data import course_load
 
-    return make_course(title=f"Benchmark certificaten {tag}", validity_months=24)
+    return course_load(title=f"Benchmark certificaten {tag}", validity_months=24)
 
 
 def learners_create(tag: str, n: int, offset: int = 0) -> list:
@@ -148,14 +148,14 @@ def completions_create(course, tag: str, n: int, offset: int) -> list[int]:
 def open_attempts_create(course, tag: str, n: int, offset: int) -> list:
     """`n` new learners with an attempt whose every question is answered right, through the
     lms services, so only attempt_submit is left."""
+    from benchmarks.course_data import answers_right
     from lms import services
-    from tests.factories import answer_all_right
 
     attempts = []
     for user in learners_create(tag, n, offset):
         enrolment = services.enrolment_create(user=user, course=course)
         attempt = services.attempt_start(enrolment=enrolment)
-        answer_all_right(attempt)
+        answers_right(attempt)
         attempts.append(attempt)
     return attempts
 

@@ -8,8 +8,8 @@ an open attempt in a scratch database next to the one in DATABASE_URL (<name>_be
 created when missing; --fresh drops it first), starts gunicorn on a free port, and measures with
 concurrent clients (default 8):
 
-- reference: a trivial Django view through the whole middleware stack (GET /i18n/setlang/,
-  which only redirects), measured in the same run so machines compare;
+- reference: a trivial Django view through the whole middleware stack (GET /admin/login/,
+  which only redirects; the language switch it used to call accepts POST only), measured in the same run so machines compare;
 - lesson page: GET of the lesson player for logged-in learners;
 - answer submit: POST of an answer, graded on the server (each POST a new question/learner).
 
@@ -50,18 +50,21 @@ def seed(learners: int):
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 
+    from accounts.models import User
+    from benchmarks.course_data import course_load
     from courses.selectors import course_outline
     from lms import services
-    from tests import factories
 
-    course = factories.make_course(
+    course = course_load(
         title="Benchmark", storylines=True, questions_per_lesson=QUESTIONS_PER_LESSON
     )
     storyline = course_outline(course=course).storylines[0][0]
     backend = settings.AUTHENTICATION_BACKENDS[0]
     rows = []
     for _n in range(learners):
-        user = factories.UserFactory(email=f"bench-{uuid.uuid4().hex}@example.org")
+        user = User.objects.create_user(
+            f"bench-{uuid.uuid4().hex}@example.org", full_name="Deelnemer Benchmark"
+        )
         enrolment = services.enrolment_create(user=user, course=course)
         attempt = services.attempt_start(enrolment=enrolment, storyline=storyline)
         session = import_module(settings.SESSION_ENGINE).SessionStore()
@@ -133,7 +136,7 @@ def start_server(url: str, port: int) -> subprocess.Popen:
     while time.monotonic() < deadline:
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/i18n/setlang/")
+            conn.request("GET", "/admin/login/")
             conn.getresponse().read()
             return proc
         except OSError:
@@ -230,7 +233,7 @@ def main() -> None:
     server = start_server(url, port)
     try:
         learners = [Learner(port, attempt, key) for attempt, key in rows]
-        reference_jobs = [("GET", "/i18n/setlang/", {}, None, 302)] * args.requests
+        reference_jobs = [("GET", "/admin/login/", {}, None, 302)] * args.requests
         lesson_jobs = [
             ("GET", learner.lesson_paths[turn % 2], {"Cookie": learner.cookie}, None, 200)
             for turn in range(args.requests // len(learners) + 1)

@@ -1,15 +1,31 @@
-"""Test data builders: users and small courses with known questions and answers."""
+"""Test data: factory_boy factories for users, the course tree (wagtail-factories), attempts,
+completions, certificates, organisations and staff memberships, plus the question-block builders
+and `make_course`, the small course with known answers most tests start from.
+
+The factories of rows that a service owns (enrolment, attempt, completion, certificate,
+organisation, membership) create them through that service, so a test's data holds the same
+invariants as production data (snapshots, cycles, events); `.build()` is not offered for them.
+Benchmarks do not import this module: they have their own builders in `benchmarks/`.
+"""
 
 import uuid
 
 import factory
+import wagtail_factories
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from wagtail.models import Locale, Page
 
+from accounts import roles
+from certificates import services as certificate_services
+from certificates.models import Certificate
 from cms.models import HomePage
 from courses.models import CourseIndexPage, CoursePage, LessonPage, StorylinePage
+from lms import services as lms_services
+from lms.models import Attempt, Completion, Enrolment
+from organisations import services as organisation_services
+from organisations.models import Organisation, StaffMembership
 
 PASSWORD = "correct-horse-battery"
 
@@ -152,11 +168,64 @@ def text(html: str = "<p>tekst</p>"):
     return {"type": "text", "id": _id(), "value": html}
 
 
+class _PublishedPageFactory(wagtail_factories.PageFactory):
+    """A page added under `parent` and published through a revision, as an editor's page is
+    (attempts record the course's latest revision)."""
+
+    class Meta:
+        abstract = True
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def publish(obj, create, extracted, **kwargs):
+        if create and extracted is not False:
+            obj.save_revision().publish()
+
+
+class CourseFactory(_PublishedPageFactory):
+    """A published course page under the Dutch course index, without lessons (`make_course`
+    adds lessons with known answers)."""
+
+    class Meta:
+        model = CoursePage
+
+    parent = factory.LazyFunction(lambda: course_index())
+    title = "Testmodule"
+    slug = factory.LazyFunction(lambda: f"module-{uuid.uuid4().hex[:8]}")
+    summary = "Samenvatting"
+    audience = "professionals_children"
+    pass_mark = 70
+    validity_months = 24
+    max_attempts = None
+    retake_cooldown_hours = 0
+    storyline_prompt = ""
+    locale = factory.LazyFunction(lambda: Locale.objects.get_or_create(language_code="nl")[0])
+
+
+class StorylineFactory(_PublishedPageFactory):
+    class Meta:
+        model = StorylinePage
+
+    parent = factory.SubFactory(CourseFactory)
+    title = "Verhaallijn"
+    slug = factory.LazyAttribute(lambda o: o.title.split()[0].lower())
+
+
+class LessonFactory(_PublishedPageFactory):
+    """A published lesson; `body` is a list of raw blocks (see `single_choice` and friends)."""
+
+    class Meta:
+        model = LessonPage
+
+    parent = factory.SubFactory(CourseFactory)
+    title = "Les"
+    slug = factory.LazyFunction(lambda: f"les-{uuid.uuid4().hex[:8]}")
+    body = factory.LazyFunction(lambda: [text()])
+    minutes = 5
+
+
 def lesson(parent: Page, title: str, body: list[dict]) -> LessonPage:
-    page = LessonPage(title=title, slug=f"les-{uuid.uuid4().hex[:8]}", body=body, minutes=5)
-    parent.add_child(instance=page)
-    page.save_revision().publish()
-    return page
+    return LessonFactory(parent=parent, title=title, body=body)
 
 
 def make_course(
@@ -172,11 +241,8 @@ def make_course(
 ) -> CoursePage:
     """A published course: intro lesson (+ two storylines) with single-choice questions whose
     correct option text is 'goed'."""
-    course = CoursePage(
+    course = CourseFactory(
         title=title,
-        slug=f"module-{uuid.uuid4().hex[:8]}",
-        summary="Samenvatting",
-        audience="professionals_children",
         pass_mark=pass_mark,
         validity_months=validity_months,
         max_attempts=max_attempts,
@@ -184,8 +250,6 @@ def make_course(
         storyline_prompt="Kies een verhaallijn" if storylines else "",
         locale=Locale.objects.get_or_create(language_code=locale)[0],
     )
-    course_index().add_child(instance=course)
-    course.save_revision().publish()
 
     def questions(prefix):
         return [
@@ -196,9 +260,7 @@ def make_course(
     lesson(course, "Introductie", [text(), *questions("intro"), scenario()])
     if storylines:
         for name in ("Seksuele uitbuiting", "Criminele uitbuiting"):
-            storyline = StorylinePage(title=name, slug=name.split()[0].lower())
-            course.add_child(instance=storyline)
-            storyline.save_revision().publish()
+            storyline = StorylineFactory(parent=course, title=name)
             lesson(storyline, f"{name} les", [text(), *questions(name)])
     course.refresh_from_db()
     return course
@@ -207,11 +269,9 @@ def make_course(
 def answer_all_right(attempt) -> None:
     """Answer every graded question of `attempt` with its (first) right option, through the
     learning services, as a learner who knows the answers would."""
-    from lms import services
-
     for question in attempt.graded_questions:
         right = [o["id"] for o in question["options"] if o["correct"]][:1]
-        services.answer_submit(
+        lms_services.answer_submit(
             attempt=attempt, question_id=question["id"], response={"option_ids": right}
         )
 
@@ -233,3 +293,115 @@ def translate_course(course, code: str):
     for page in Page.objects.filter(locale__language_code=code, live=False).order_by("path"):
         page.specific.save_revision().publish()
     return CoursePage.objects.get(pk=translated.pk)
+
+
+class EnrolmentFactory(factory.django.DjangoModelFactory):
+    """An enrolment of a new learner in a new `make_course` course, through the lms service."""
+
+    class Meta:
+        model = Enrolment
+
+    user = factory.SubFactory(UserFactory)
+    course = factory.LazyFunction(make_course)
+
+    @classmethod
+    def _create(cls, model_class, *, user, course):
+        return lms_services.enrolment_create(user=user, course=course)
+
+
+class AttemptFactory(factory.django.DjangoModelFactory):
+    """An open attempt, started through the lms service (the snapshot holds the questions).
+    `answered=True` answers every question right; `submitted=True` then hands it in."""
+
+    class Meta:
+        model = Attempt
+        skip_postgeneration_save = True
+
+    enrolment = factory.SubFactory(EnrolmentFactory)
+    storyline = None
+
+    @classmethod
+    def _create(cls, model_class, *, enrolment, storyline):
+        return lms_services.attempt_start(enrolment=enrolment, storyline=storyline)
+
+    @factory.post_generation
+    def answered(obj, create, extracted, **kwargs):
+        if create and extracted:
+            answer_all_right(obj)
+
+    @factory.post_generation
+    def submitted(obj, create, extracted, **kwargs):
+        if create and extracted:
+            lms_services.attempt_submit(attempt=obj)
+            obj.refresh_from_db()
+
+
+class CompletionFactory(factory.django.DjangoModelFactory):
+    """A pass of `course` by `user`: an attempt answered right and submitted, so the completion
+    (and what follows a pass, ADR 0004) comes from the lms service, not from a hand-made row."""
+
+    class Meta:
+        model = Completion
+
+    user = factory.SubFactory(UserFactory)
+    course = factory.LazyFunction(make_course)
+
+    @classmethod
+    def _create(cls, model_class, *, user, course):
+        attempt = AttemptFactory(
+            enrolment__user=user, enrolment__course=course, answered=True, submitted=True
+        )
+        return Completion.objects.get(attempt=attempt)
+
+
+class CertificateFactory(factory.django.DjangoModelFactory):
+    """The personal certificate of a completion, through the certificates service (which
+    returns the one the pass already issued, if any)."""
+
+    class Meta:
+        model = Certificate
+
+    completion = factory.SubFactory(CompletionFactory)
+
+    @classmethod
+    def _create(cls, model_class, *, completion):
+        return certificate_services.certificate_create(completion=completion)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    """A registered organisation, through the organisations service, with a verified manager;
+    `counting_course` (a course page) makes that course count for its certification."""
+
+    class Meta:
+        model = Organisation
+
+    manager = factory.SubFactory(UserFactory, role=roles.ORGANISATION_MANAGER)
+    name = factory.Sequence(lambda n: f"Hotel {n}")
+    municipality = "Utrecht"
+    declared_staff = 5
+    counting_course = None
+
+    @classmethod
+    def _create(cls, model_class, *, manager, counting_course, **fields):
+        organisation = organisation_services.organisation_register(user=manager, **fields)
+        if counting_course is not None:
+            organisation.counting_course_keys = [str(counting_course.translation_key)]
+            organisation.save(update_fields=["counting_course_keys"])
+        return organisation
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    """A current staff membership, through the organisation's join service."""
+
+    class Meta:
+        model = StaffMembership
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    user = factory.SubFactory(UserFactory)
+    role = StaffMembership.Role.RECEPTION
+
+    @classmethod
+    def _create(cls, model_class, *, organisation, user, role):
+        return organisation_services.organisation_join(
+            organisation=organisation, user=user, role=role
+        )

@@ -1,10 +1,17 @@
 import pytest
 
 from accounts import roles
-from lms import services as lms_services
-from organisations import services
 from organisations.models import StaffMembership
-from tests.factories import UserFactory, answer_all_right, make_course, translate_course  # noqa: F401
+from tests.factories import (  # noqa: F401
+    CertificateFactory,
+    CompletionFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+    answer_all_right,
+    make_course,
+    translate_course,
+)
 
 
 @pytest.fixture
@@ -26,17 +33,15 @@ def programme_user(db):
 
 
 def make_organisation(*, manager, course, declared_staff=5, **extra):
-    organisation = services.organisation_register(
-        user=manager,
+    """A registered organisation of `manager` in which `course` (if any) counts."""
+    return OrganisationFactory(
+        manager=manager,
+        counting_course=course,
+        declared_staff=declared_staff,
         name=extra.pop("name", "Hotel Test"),
         municipality=extra.pop("municipality", "Utrecht"),
-        declared_staff=declared_staff,
         **extra,
     )
-    if course is not None:
-        organisation.counting_course_keys = [str(course.translation_key)]
-        organisation.save(update_fields=["counting_course_keys"])
-    return organisation
 
 
 @pytest.fixture
@@ -45,17 +50,12 @@ def organisation(manager, hotel_course):
 
 
 def add_member(organisation, user=None, role=StaffMembership.Role.RECEPTION):
-    user = user or UserFactory()
-    return services.organisation_join(organisation=organisation, user=user, role=role)
+    return MembershipFactory(organisation=organisation, user=user or UserFactory(), role=role)
 
 
 def pass_course(user, course):
     """The learner passes `course` through the learning services; returns the Completion."""
-    enrolment = lms_services.enrolment_create(user=user, course=course)
-    attempt = lms_services.attempt_start(enrolment=enrolment)
-    answer_all_right(attempt)
-    lms_services.attempt_submit(attempt=attempt)
-    return attempt.completion
+    return CompletionFactory(user=user, course=course)
 
 
 def certify(user, course, *, valid=True):
@@ -63,7 +63,7 @@ def certify(user, course, *, valid=True):
     without the PDF); `valid=False` revokes it again, so it no longer counts."""
     from certificates import services as certificate_services
 
-    certificate = certificate_services.certificate_create(completion=pass_course(user, course))
+    certificate = CertificateFactory(completion=pass_course(user, course))
     if not valid:
         certificate = certificate_services.certificate_revoke(
             certificate=certificate, actor=None, reason="test: no longer counts"
