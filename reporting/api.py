@@ -17,10 +17,10 @@ from accounts.api_auth import AUTH
 from accounts.api_schema import AUTHENTICATED, Id64, PlainStr, SectorCode, responses
 from accounts.models import Region, Sector
 
+from .presentation import target_trend
 from .selectors import (
     ReportFilters,
     target_course_keys,
-    target_trend,
     targets_overview,
     targets_queryset,
 )

@@ -14,7 +14,7 @@ from openpyxl.styles import Font
 
 from accounts.spreadsheets import spreadsheet_safe as _safe
 
-from .selectors import Table
+from .presentation import Table
 
 SHEET_NAME_UNSAFE = re.compile(r"[\[\]:*?/\\]")
 MONTH = re.compile(r"^\d{4}-\d{2}$")

@@ -9,7 +9,8 @@ from django.utils.translation import get_language
 
 from certificates.pdf import pdf_render
 
-from .selectors import overview_table, target_report, targets_queryset
+from .presentation import overview_table, target_report
+from .selectors import targets_queryset
 
 
 def quarterly_report_context(*, quarter: str, start: date, end: date) -> dict:

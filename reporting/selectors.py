@@ -39,8 +39,6 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from accounts.models import Region, Sector
 from certificates.models import Certificate
@@ -419,23 +417,6 @@ def _grid(
 
 
 @dataclass
-class Table:
-    """A breakdown as shown on the dashboard and exported: suppressed cells, no names."""
-
-    key: str
-    title: str
-    columns: list[str]
-    rows: list[list]
-    note: str = ""
-    #: what each column holds, for typed export cells: "text", "number", "percent" (a Decimal
-    #: in percent), "date" (a date) or "month" ("YYYY-MM"); empty: a text column then numbers
-    kinds: list[str] = field(default_factory=list)
-
-    def column_kinds(self) -> list[str]:
-        return self.kinds or ["text"] + ["number"] * (len(self.columns) - 1)
-
-
-@dataclass
 class OrganisationFigures:
     registered: int
     ever_certified: int
@@ -462,18 +443,6 @@ class TargetProgress:
         return min(self.forecast.achieved, goal)
 
     @property
-    def status_label(self) -> str:
-        return status_label(self.forecast.status)
-
-    @property
-    def forecast_note(self) -> str:
-        return forecast_note(self.forecast)
-
-    @property
-    def scope_note(self) -> str:
-        return target_scope_note(self.target)
-
-    @property
     def reference_rows(self) -> list[tuple[ReferencePoint, int | None]]:
         """Each reference point next to the platform's own figure for the same measure."""
         own: dict[str, int | None] = {
@@ -488,16 +457,19 @@ class TargetProgress:
 
 
 @dataclass
-class TargetReport:
-    progress: TargetProgress
-    filters: ReportFilters
-    selection_total: rules.Cell | None
-    trend: Table
-    tables: list[Table]
+class TargetCounts:
+    """What a target's report counts within the filters, before any labels (ADR 0012)."""
 
-    @property
-    def all_tables(self) -> list[Table]:
-        return [self.trend, *self.tables]
+    progress: TargetProgress
+    #: the inclusive days counted; None when the filters leave none
+    window: tuple[date, date] | None
+    monthly: dict[date, int]
+    #: by region id (UNKNOWN: no region given)
+    by_region: dict
+    #: by sector id for a people target, by organisation kind for an organisation target
+    by_third: dict
+    #: a people target's people by the kind of organisation they work for now (UNKNOWN: none)
+    by_kind: dict[str, int] = field(default_factory=dict)
 
 
 def _monthly(rows: list[tuple]) -> dict[date, int]:
@@ -579,49 +551,6 @@ def targets_overview(
     return result
 
 
-def _trend_table(
-    *, target: Target, monthly: dict[date, int], window: tuple[date, date] | None
-) -> Table:
-    rows = []
-    if window is not None:
-        month = rules.month_start(window[0])
-        last = rules.month_start(window[1])
-        months = []
-        while month <= last:
-            months.append(month)
-            month += relativedelta(months=1)
-        cells = rules.suppress_series([monthly.get(month, 0) for month in months])
-        for month, (count, cumulative) in zip(months, cells, strict=True):
-            rows.append([month.strftime("%Y-%m"), count, cumulative])
-    unit = _("People") if target.counts_people else _("Organisations")
-    return Table(
-        key="trend",
-        title=_("Per month"),
-        columns=[_("Month"), _("%(unit)s in month") % {"unit": unit}, _("Cumulative")],
-        rows=rows,
-        kinds=["month", "number", "number"],
-    )
-
-
-def _breakdown_table(
-    *,
-    key: str,
-    title: str,
-    label: str,
-    counts: dict,
-    labels: dict,
-    note: str = "",
-    total: int | None = None,
-) -> Table:
-    ordered = [k for k in labels if k in counts] + [k for k in counts if k not in labels]
-    values = [counts[k] for k in ordered]
-    cells = rules.suppress_cells(values)
-    rows = [[labels.get(k, _("Unknown")), cell] for k, cell in zip(ordered, cells, strict=True)]
-    total = sum(values) if total is None else total
-    rows.append([_("Total"), rules.suppress(total)])
-    return Table(key=key, title=title, columns=[label, _("Number")], rows=rows, note=note)
-
-
 def _kind_counts_for_people(
     *, target: Target, filters: ReportFilters, window: tuple[date, date], total: int
 ) -> dict[str, int]:
@@ -640,11 +569,9 @@ def _kind_counts_for_people(
     return {k: v for k, v in result.items() if v}
 
 
-def target_report(
-    *, target: Target, filters: ReportFilters = NO_FILTERS, as_of: date | None = None
-) -> TargetReport:
-    """Headline, monthly trend and breakdowns by region, sector and organisation kind."""
-    as_of = as_of or timezone.localdate()
+def target_counts(*, target: Target, filters: ReportFilters, as_of: date) -> TargetCounts:
+    """The counts behind a target's report: the headline, by month, by region, by sector (or
+    organisation kind) and, for people, by the kind of organisation they work for now."""
     window = counting_window(target=target, filters=filters, as_of=as_of)
     people = target.counts_people
     dims = ("month", "region", "sector") if people else ("month", "region", "kind")
@@ -660,227 +587,39 @@ def target_report(
     progress = target_progress(
         target=target, as_of=as_of, monthly=None if filters.active else dict(monthly)
     )
-    regions = {r.pk: str(r) for r in Region.objects.all()}
-    sectors: dict[int, str] = {}
-    kind_labels = {k: str(label) for k, label in Organisation.Kind.choices}
-    tables = [
-        _breakdown_table(
-            key="region",
-            title=_("By region"),
-            label=_("Region"),
-            counts=by_region,
-            labels={**regions, UNKNOWN: _("Unknown")},
+    by_kind = (
+        _kind_counts_for_people(
+            target=target, filters=filters, window=window, total=sum(monthly.values())
         )
-    ]
-    if people:
-        sectors = {s.pk: str(s) for s in Sector.objects.all()}
-        tables.append(
-            _breakdown_table(
-                key="sector",
-                title=_("By sector"),
-                label=_("Sector"),
-                counts=by_third,
-                labels={**sectors, UNKNOWN: _("Unknown")},
-            )
-        )
-        kinds = (
-            _kind_counts_for_people(
-                target=target, filters=filters, window=window, total=sum(monthly.values())
-            )
-            if window is not None and target.courses.all()
-            else {}
-        )
-        tables.append(
-            _breakdown_table(
-                key="kind",
-                title=_("By organisation kind"),
-                label=_("Organisation kind"),
-                counts=kinds,
-                labels={**kind_labels, UNKNOWN: _("No organisation")},
-                total=sum(monthly.values()),
-                note=_(
-                    "By the organisations people work for now; someone working for two kinds "
-                    "counts in both rows."
-                ),
-            )
-        )
-    else:
-        tables.append(
-            _breakdown_table(
-                key="kind",
-                title=_("By organisation kind"),
-                label=_("Organisation kind"),
-                counts=by_third,
-                labels=kind_labels,
-            )
-        )
-    applies = people or filters.sector_id is None  # organisations have no sector
-    selection_total = rules.suppress(sum(monthly.values())) if filters.active and applies else None
-    trend = _trend_table(target=target, monthly=dict(monthly), window=window)
-    description = filters_description(filters, region_names=regions, sector_names=sectors)
-    if description:
-        # an exported table says which selection it shows
-        for table in (trend, *tables):
-            table.note = " ".join(n for n in (description, table.note) if n)
-    return TargetReport(
+        if people and window is not None and target.courses.all()
+        else {}
+    )
+    return TargetCounts(
         progress=progress,
-        filters=filters,
-        selection_total=selection_total,
-        trend=trend,
-        tables=tables,
+        window=window,
+        monthly=monthly,
+        by_region=by_region,
+        by_third=by_third,
+        by_kind=by_kind,
     )
 
 
-def overview_table(
-    progress_list: list[TargetProgress], filters: ReportFilters = NO_FILTERS
-) -> Table:
-    """The targets overview as a table (dashboard export, PDF); with filters, a last column
-    holds the count in the selection."""
-    rows = []
-    for p in progress_list:
-        f = p.forecast
-        selection = [] if not filters.active else ["" if p.selection is None else p.selection]
-        rows.append(
-            [
-                p.target.title,
-                f.achieved,
-                f.goal if f.goal is not None else "",
-                f.percentage if f.percentage is not None else "",
-                _rate(f.required_people),
-                _rate(f.actual_people),
-                f.forecast_date or "",
-                status_label(f.status),
-                p.target.period_start,
-                p.target.period_end,
-                *selection,
-            ]
-        )
-    return Table(
-        key="targets",
-        title=_("Targets"),
-        columns=[
-            _("Target"),
-            _("Achieved"),
-            _("Target number"),
-            _("Percentage"),
-            _("Needed per month"),
-            _("Actual per month (last 3 months)"),
-            _("Forecast date"),
-            _("Status"),
-            _("Period start"),
-            _("Period end"),
-            *([_("In selection")] if filters.active else []),
-        ],
-        rows=rows,
-        note=filters_description(filters),
-        kinds=[
-            "text",
-            "number",
-            "number",
-            "percent",
-            "number",
-            "number",
-            "date",
-            "text",
-            "date",
-            "date",
-            *(["number"] if filters.active else []),
-        ],
-    )
+def monthly_counts(*, target: Target, filters: ReportFilters, as_of: date) -> dict[date, int]:
+    """Only the counts per month within the filters (one query)."""
+    return _monthly(_grid(target, filters, as_of, ("month",)))
 
 
-def filters_description(
-    filters: ReportFilters,
-    *,
-    region_names: dict[int, str] | None = None,
-    sector_names: dict[int, str] | None = None,
-) -> str:
-    """The filters in words, for the note under an exported table ("" without filters).
-    `region_names` and `sector_names`: labels the caller has loaded already (no query)."""
-    if not filters.active:
-        return ""
-    parts = []
-    if filters.date_from:
-        parts.append(_("from %(date)s") % {"date": filters.date_from.strftime("%d-%m-%Y")})
-    if filters.date_to:
-        parts.append(
-            _("up to and including %(date)s") % {"date": filters.date_to.strftime("%d-%m-%Y")}
-        )
-    if filters.region_id:
-        region = (region_names or {}).get(filters.region_id) or Region.objects.filter(
-            pk=filters.region_id
-        ).first()
-        parts.append(_("region %(name)s") % {"name": region})
-    if filters.sector_id:
-        sector = (sector_names or {}).get(filters.sector_id) or Sector.objects.filter(
-            pk=filters.sector_id
-        ).first()
-        parts.append(_("sector %(name)s") % {"name": sector})
-    return _("Selection: %(filters)s.") % {"filters": ", ".join(parts)}
+def region_names() -> dict[int, str]:
+    return {r.pk: str(r) for r in Region.objects.all()}
 
 
-def target_scope_note(target: Target) -> str:
-    """Whom a people target counts, in words ("" when it counts everyone who passed)."""
-    if not target.counts_people:
-        return ""
-    parts = []
-    sectors = ", ".join(str(s) for s in target.sectors.all())
-    if sectors:
-        parts.append(_("Only people in these sectors: %(names)s.") % {"names": sectors})
-    roles = ", ".join(str(r) for r in target.professional_roles.all())
-    if roles:
-        parts.append(_("Only people in these professional roles: %(names)s.") % {"names": roles})
-    return " ".join(parts)
+def sector_names() -> dict[int, str]:
+    return {s.pk: str(s) for s in Sector.objects.all()}
 
 
-def forecast_note(forecast: rules.Forecast) -> str:
-    """The forecast in words: the date and how it was reached, or why there is none."""
-    f = forecast
-    if f.status == rules.Status.NO_GOAL:
-        return _("No forecast: N (the size of the whole group) is not entered yet.")
-    if f.status == rules.Status.REACHED:
-        return _("Target reached.")
-    if f.status == rules.Status.MISSED:
-        return _("No forecast: the period has ended.")
-    if f.status == rules.Status.NOT_STARTED:
-        return _("No forecast: the period has not started yet.")
-    if f.actual_rate is None:
-        return _("No rate yet: no complete month with figures in the period.")
-    if f.forecast_date is None and f.actual_rate > 0:
-        return _("No forecast: at the current rate the target is not reached before the year 9999.")
-    if f.forecast_date is None:
-        return ngettext(
-            "No forecast: nobody counted in the last complete month.",
-            "No forecast: nobody counted in the last %(months)s complete months.",
-            f.rate_months,
-        ) % {"months": f.rate_months}
-    return ngettext(
-        "At the current rate (average of %(months)s month) reached on %(date)s.",
-        "At the current rate (average of %(months)s months) reached on %(date)s.",
-        f.rate_months,
-    ) % {"months": f.rate_months, "date": f.forecast_date.strftime("%d-%m-%Y")}
+def region_by_id(pk: int) -> Region | None:
+    return Region.objects.filter(pk=pk).first()
 
 
-def _rate(value) -> int | str:
-    return "" if value is None else value
-
-
-def status_label(status: str) -> str:
-    return {
-        rules.Status.NO_GOAL: _("waiting for N: the size of the whole group is not entered yet"),
-        rules.Status.NOT_STARTED: _("not started"),
-        rules.Status.REACHED: _("reached"),
-        rules.Status.ON_TRACK: _("on track"),
-        rules.Status.BEHIND: _("behind"),
-        rules.Status.MISSED: _("not reached"),
-    }[status]
-
-
-def target_trend(
-    *, target: Target, filters: ReportFilters = NO_FILTERS, as_of: date | None = None
-) -> Table:
-    """Only the monthly trend (one query), for the API's time series."""
-    as_of = as_of or timezone.localdate()
-    window = counting_window(target=target, filters=filters, as_of=as_of)
-    monthly = _monthly(_grid(target, filters, as_of, ("month",)))
-    return _trend_table(target=target, monthly=monthly, window=window)
+def sector_by_id(pk: int) -> Sector | None:
+    return Sector.objects.filter(pk=pk).first()

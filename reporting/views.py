@@ -20,12 +20,8 @@ from .exports import tables_csv, tables_csv_international, tables_xlsx
 from .forms import ReportFilterForm, TargetPopulationForm, parse_quarter, recent_quarters
 from .models import Target
 from .pdf import quarterly_report_pdf
-from .selectors import (
-    overview_table,
-    target_report,
-    targets_overview,
-    targets_queryset,
-)
+from .presentation import overview_table, target_report
+from .selectors import targets_overview, targets_queryset
 from .services import target_population_set
 
 PERMISSION = "accounts.view_programme_reports"

@@ -11,10 +11,11 @@ from certificates.models import Certificate
 from certificates.services import certificate_create, certificate_revoke, certificates_expire
 from lms.models import Completion
 from organisations.models import Organisation, OrganisationCertificate, StaffMembership
-from reporting import rules, selectors
+from reporting import presentation, rules, selectors
 from reporting.demo import SEED_TARGETS, targets_ensure
 from reporting.models import ReferencePoint, Target
-from reporting.selectors import ReportFilters, target_progress, target_report
+from reporting.presentation import target_report
+from reporting.selectors import ReportFilters, target_progress
 from tests.factories import UserFactory, make_course
 
 from .data import at, passed, people_target
@@ -145,11 +146,11 @@ def test_target_role_filter_counts_only_people_in_those_roles():
         )
         == 2
     )
-    assert selectors.target_scope_note(with_sector) == (
+    assert presentation.target_scope_note(with_sector) == (
         "Only people in these sectors: Municipality. Only people in these professional roles: "
         "Human trafficking focal point (municipality)."
     )
-    assert selectors.target_scope_note(people_target(course, code="plain")) == ""
+    assert presentation.target_scope_note(people_target(course, code="plain")) == ""
 
 
 def _revoke(completion: Completion) -> Certificate:
@@ -472,4 +473,4 @@ def test_the_forecast_explains_itself(kwargs, note):
         "period_end": date(2026, 12, 31),
         **kwargs,
     }
-    assert selectors.forecast_note(rules.forecast(**arguments)) == note
+    assert presentation.forecast_note(rules.forecast(**arguments)) == note

@@ -12,11 +12,11 @@ from django.utils import translation
 from accounts.models import ProfessionalRole, Region, Sector
 from certificates.services import certificate_create, certificate_revoke
 from reporting.models import CountedCell, CountedPerson, TargetCourse
+from reporting.presentation import target_report
 from reporting.selectors import (
     ReportFilters,
     kept_counts_check,
     kept_counts_current,
-    target_report,
     targets_queryset,
 )
 from reporting.services import target_counts_rebuild

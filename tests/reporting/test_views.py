@@ -17,6 +17,7 @@ from certificates.services import certificate_create, certificate_revoke
 from reporting.charts import breakdown_chart, trend_chart
 from reporting.demo import targets_ensure
 from reporting.models import Target, TargetCourse
+from reporting.presentation import target_scope_note
 from tests.factories import UserFactory, answer_all_right, make_course
 from tests.pdf_structure import pdf_structure
 
@@ -311,7 +312,7 @@ def test_the_role_filter_and_a_revocation_reach_every_report(staff_client, focal
     assert revoked_rule in page
 
     detail = staff_client.get(reverse("reporting:target", args=[target.pk]))
-    assert detail.context["progress"].scope_note in detail.content.decode()
+    assert target_scope_note(detail.context["progress"].target) in detail.content.decode()
     region = {t.key: t for t in detail.context["report"].tables}["region"]
     assert {row[0]: row[1] for row in region.rows} == {"Utrecht": 5, gettext("Total"): 5}
 

@@ -1,0 +1,21 @@
+from django import template
+
+from reporting import presentation, rules
+from reporting.models import Target
+
+register = template.Library()
+
+
+@register.filter
+def status_label(status: str) -> str:
+    return presentation.status_label(status)
+
+
+@register.filter
+def forecast_note(forecast: rules.Forecast) -> str:
+    return presentation.forecast_note(forecast)
+
+
+@register.filter
+def target_scope_note(target: Target) -> str:
+    return presentation.target_scope_note(target)
