@@ -9,8 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from courses.models import CoursePage, LessonPage, StorylinePage
 from courses.selectors import course_outline, path_questions
@@ -21,15 +20,15 @@ from .models import Answer, Attempt, Completion, Enrolment, LessonProgress
 from .signals import course_passed
 
 INVALID_RESPONSE_MESSAGES = {
-    "not_an_object": _lazy("The answer must be an object."),
-    "not_a_list": _lazy("The answer must be a list of ids."),
-    "no_option": _lazy("Choose an option."),
-    "duplicate_option": _lazy("An option was chosen twice."),
-    "foreign_option": _lazy("An option does not belong to this question."),
-    "exactly_one": _lazy("Choose exactly one option."),
-    "not_boolean": _lazy("Answer true or false."),
-    "incomplete_order": _lazy("Put every item in the order exactly once."),
-    "not_gradable": _lazy("This question cannot be answered this way."),
+    "not_an_object": gettext_lazy("The answer must be an object."),
+    "not_a_list": gettext_lazy("The answer must be a list of ids."),
+    "no_option": gettext_lazy("Choose an option."),
+    "duplicate_option": gettext_lazy("An option was chosen twice."),
+    "foreign_option": gettext_lazy("An option does not belong to this question."),
+    "exactly_one": gettext_lazy("Choose exactly one option."),
+    "not_boolean": gettext_lazy("Answer true or false."),
+    "incomplete_order": gettext_lazy("Put every item in the order exactly once."),
+    "not_gradable": gettext_lazy("This question cannot be answered this way."),
 }
 
 #: A renewal opens a new certification cycle from this long before expiry.

@@ -105,3 +105,39 @@ def test_msgfmt_accepts_the_catalogue_and_counts_every_message_translated(langua
     assert result.returncode == 0, result.stderr
     assert "untranslated" not in result.stderr and "fuzzy" not in result.stderr
     assert "translated messages" in result.stderr
+
+
+#: The names `makemessages` (xgettext with Django's keywords) extracts strings from.
+_EXTRACTED_NAMES = {
+    "_",
+    "gettext",
+    "gettext_lazy",
+    "gettext_noop",
+    "ngettext",
+    "ngettext_lazy",
+    "pgettext",
+    "pgettext_lazy",
+    "npgettext",
+    "npgettext_lazy",
+}
+
+
+def test_translation_functions_keep_names_that_makemessages_extracts():
+    """`gettext_lazy as _lazy` looks translated but `makemessages` never sees its strings: they
+    drop out of the catalogues and show in English on every page (this happened to the
+    group-request decisions and the invalid-answer messages)."""
+    import ast
+
+    apps = [path for path in Path(settings.BASE_DIR).iterdir() if (path / "apps.py").exists()]
+    wrong = []
+    for app in apps + [Path(settings.BASE_DIR) / "config"]:
+        for source in app.rglob("*.py"):
+            tree = ast.parse(source.read_text(), str(source))
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation":
+                    wrong += [
+                        f"{source.relative_to(settings.BASE_DIR)}: {alias.name} as {alias.asname}"
+                        for alias in node.names
+                        if alias.asname and alias.asname not in _EXTRACTED_NAMES
+                    ]
+    assert not wrong, wrong

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_time
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Region
@@ -372,17 +372,20 @@ DECISIONS = {
     "accept": _Decision(
         AcceptForm,
         services.group_request_accept,
-        _lazy("Accept and plan the session"),
-        _lazy("Accept"),
+        gettext_lazy("Accept and plan the session"),
+        gettext_lazy("Accept"),
     ),
     "propose": _Decision(
         ProposeForm,
         services.group_request_propose,
-        _lazy("Propose another date"),
-        _lazy("Propose"),
+        gettext_lazy("Propose another date"),
+        gettext_lazy("Propose"),
     ),
     "decline": _Decision(
-        DeclineForm, services.group_request_decline, _lazy("Decline"), _lazy("Decline")
+        DeclineForm,
+        services.group_request_decline,
+        gettext_lazy("Decline"),
+        gettext_lazy("Decline"),
     ),
 }
 
