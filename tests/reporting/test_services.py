@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import translation
 
 from accounts.models import ProfessionalRole, Region, Sector
@@ -253,6 +253,8 @@ def test_a_pass_keeps_its_counts_in_the_same_few_queries_for_any_number_of_targe
         people_target(course, code=f"more-{i}")
     learner = UserFactory()
     four = kept_queries(learner)
-    # targets and their filters (4), the person's rows, the new rows, the cells
-    assert len(one) == len(four) <= 7, four
+    # targets and their filters (4), the person's rows, the new rows, the cells; on PostgreSQL
+    # also the table lock that keeps a pass out of a running rebuild
+    limit = 7 + (connection.vendor == "postgresql")
+    assert len(one) == len(four) <= limit, four
     assert CountedPerson.objects.filter(user=learner).count() == 4
