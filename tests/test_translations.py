@@ -130,7 +130,7 @@ def test_translation_functions_keep_names_that_makemessages_extracts():
 
     apps = [path for path in Path(settings.BASE_DIR).iterdir() if (path / "apps.py").exists()]
     wrong = []
-    for app in apps + [Path(settings.BASE_DIR) / "config"]:
+    for app in [*apps, Path(settings.BASE_DIR) / "config"]:
         for source in app.rglob("*.py"):
             tree = ast.parse(source.read_text(), str(source))
             for node in ast.walk(tree):
