@@ -266,13 +266,22 @@ def make_course(
     return course
 
 
+def right_response(question: dict) -> dict:
+    """The correct response to a snapshot question (read from the server-side snapshot), for
+    every graded question type."""
+    if question["type"] in ("single_choice", "multiple_choice"):
+        return {"option_ids": [o["id"] for o in question["options"] if o["correct"]]}
+    if question["type"] == "true_false":
+        return {"value": question["correct"]}
+    return {"item_ids": [i["id"] for i in question["items"]]}
+
+
 def answer_all_right(attempt) -> None:
-    """Answer every graded question of `attempt` with its (first) right option, through the
-    learning services, as a learner who knows the answers would."""
+    """Answer every graded question of `attempt` rightly, through the learning services, as a
+    learner who knows the answers would."""
     for question in attempt.graded_questions:
-        right = [o["id"] for o in question["options"] if o["correct"]][:1]
         lms_services.answer_submit(
-            attempt=attempt, question_id=question["id"], response={"option_ids": right}
+            attempt=attempt, question_id=question["id"], response=right_response(question)
         )
 
 

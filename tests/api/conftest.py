@@ -4,7 +4,14 @@ from django.test import Client
 
 from accounts.services import access_token_create
 from courses.selectors import course_outline
-from tests.factories import lesson, make_course, multiple_choice, ordering, true_false
+from tests.factories import (  # noqa: F401 (right_response: the api tests import it from here)
+    lesson,
+    make_course,
+    multiple_choice,
+    ordering,
+    right_response,
+    true_false,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -57,15 +64,6 @@ def storyline_course(db):
 
 def first_storyline(course):
     return course_outline(course=course).storylines[0][0]
-
-
-def right_response(question: dict) -> dict:
-    """The correct response to a snapshot question (read from the server-side snapshot)."""
-    if question["type"] in ("single_choice", "multiple_choice"):
-        return {"option_ids": [o["id"] for o in question["options"] if o["correct"]]}
-    if question["type"] == "true_false":
-        return {"value": question["correct"]}
-    return {"item_ids": [i["id"] for i in question["items"]]}
 
 
 def wrong_response(question: dict) -> dict:

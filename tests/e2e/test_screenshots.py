@@ -5,6 +5,7 @@ PNGs go to a temporary directory and the test still checks that each page render
 widths without sideways scrolling."""
 
 import os
+import shutil
 import struct
 from pathlib import Path
 
@@ -60,33 +61,50 @@ def test_polish_staff_pages_screenshots(new_page, e2e_content, tmp_path):
     from django.utils import translation
 
     from certificates.services import certificate_create
-    from courses.models import LessonPage
-    from tests.e2e.content import _open_attempt, _pass
-    from tests.factories import UserFactory, translate_course
+    from courses.content_loader import DEFAULT_CONTENT_DIR, courses_load
+    from courses.models import CoursePage
+    from lms import services as lms_services
+    from tests.e2e.content import _pass
+    from tests.factories import UserFactory, right_response
 
     target = Path(os.environ.get("SCREENSHOTS_DIR") or tmp_path)
     target.mkdir(parents=True, exist_ok=True)
     content = e2e_content
-    polish_course = translate_course(content.course, "pl")
-    polish_blocks = translate_course(content.blocks_course, "pl")
-    polish_lesson = LessonPage.objects.get(
-        locale__language_code="pl", translation_key=content.block_lesson.translation_key
+    # the real hotel-staff module in Dutch and Polish, as the demo loads it: the screenshots
+    # show Polish course text, not a Dutch course with a Polish interface around it
+    files = tmp_path / "content"
+    files.mkdir()
+    for language in ("nl", "pl"):
+        name = f"hotelpersoneel-herken-seksuele-uitbuiting.{language}.yaml"
+        shutil.copy(DEFAULT_CONTENT_DIR / name, files / name)
+    courses_load(path=files)
+    polish_course = CoursePage.objects.get(
+        slug="hotelpersoneel-herken-seksuele-uitbuiting", locale__language_code="pl"
     )
     # the establishment's training is the hotel-staff module, so the join page presents it
-    content.organisation.counting_course_keys = [str(content.blocks_course.translation_key)]
+    content.organisation.counting_course_keys = [str(polish_course.translation_key)]
     content.organisation.save(update_fields=["counting_course_keys"])
     learner = UserFactory(full_name="Ola Kowalska", preferred_language="pl")
     certificate = certificate_create(
         completion=_pass(user=learner, course=polish_course).completion
     )
-    _open_attempt(user=learner, course=polish_blocks)
+    # a colleague halfway through the introduction, its first question answered right
+    colleague = UserFactory(full_name="Anna Nowak", preferred_language="pl")
+    attempt = lms_services.attempt_start(
+        enrolment=lms_services.enrolment_create(user=colleague, course=polish_course)
+    )
+    question = attempt.graded_questions[0]
+    polish_lesson_id = question["lesson_id"]
+    lms_services.answer_submit(
+        attempt=attempt, question_id=question["id"], response=right_response(question)
+    )
     with translation.override("pl"):
         paths = {
             "join-pl": (
                 None,
                 reverse("organisations:join", args=[content.organisation.join_token]),
             ),
-            "lesson-pl": (learner, reverse("lms:lesson", args=[polish_lesson.pk])),
+            "lesson-pl": (colleague, reverse("lms:lesson", args=[polish_lesson_id])),
             "certificate-pl": (learner, reverse("certificate_detail", args=[certificate.code])),
         }
     for name in POLISH_PAGES:
