@@ -140,6 +140,22 @@ SEED_TARGETS = [
 ]
 
 
+def _target_fields(seed: SeedTarget, *, sort_order: int) -> dict:
+    """A new target's fields from its seed (get_or_create's defaults: an edited target stays)."""
+    return {
+        "title": seed.title,
+        "description": seed.description,
+        "unit": seed.unit,
+        "goal": seed.goal,
+        "target_number": seed.target_number,
+        "period_start": seed.period_start,
+        "period_end": seed.period_end,
+        "source_note": seed.source_note,
+        "organisation_scope": seed.organisation_scope,
+        "sort_order": sort_order,
+    }
+
+
 def targets_ensure() -> list[Target]:
     """Create the seeded targets that do not exist yet (with their role filter); link courses
     that have been loaded since (a target that has no counting course yet gets its seeded ones).
@@ -149,18 +165,7 @@ def targets_ensure() -> list[Target]:
     for order, seed in enumerate(SEED_TARGETS):
         target, created = Target.objects.get_or_create(
             code=seed.code,
-            defaults={
-                "title": seed.title,
-                "description": seed.description,
-                "unit": seed.unit,
-                "goal": seed.goal,
-                "target_number": seed.target_number,
-                "period_start": seed.period_start,
-                "period_end": seed.period_end,
-                "source_note": seed.source_note,
-                "organisation_scope": seed.organisation_scope,
-                "sort_order": order,
-            },
+            defaults=_target_fields(seed, sort_order=order),
         )
         if created:
             target.professional_roles.set(
@@ -208,17 +213,7 @@ def training_targets_ensure(*, awareness, in_depth) -> None:
     seed = REACH_TARGET
     reach, _created = Target.objects.get_or_create(
         code=seed.code,
-        defaults={
-            "title": seed.title,
-            "description": seed.description,
-            "unit": seed.unit,
-            "goal": seed.goal,
-            "target_number": seed.target_number,
-            "period_start": seed.period_start,
-            "period_end": seed.period_end,
-            "source_note": seed.source_note,
-            "sort_order": len(SEED_TARGETS),
-        },
+        defaults=_target_fields(seed, sort_order=len(SEED_TARGETS)),
     )
     links = [
         (reach, awareness),
