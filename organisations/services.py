@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from accounts import roles
-from accounts.mail import mail_send, person_language
+from accounts.mail import mail_send, may_email, person_language
 from accounts.plain_text import MESSAGE as PLAIN_TEXT_MESSAGE
 from accounts.plain_text import has_forbidden_characters
 from accounts.spreadsheets import spreadsheet_safe
@@ -1172,6 +1172,8 @@ def managers_email(*, organisation: Organisation, template: str) -> int:
     }
     sent = 0
     for manager in organisation.managers.filter(is_active=True):
+        if not may_email(manager):  # the one rule for whom we write to (accounts.mail)
+            continue
         mail_send(
             to=manager.email,
             language=person_language(manager),

@@ -241,6 +241,20 @@ def test_managers_are_emailed_in_their_language(manager, hotel_course, settings,
     assert f"/organisaties/{organisation.pk}/" in message.body
 
 
+def test_managers_email_skips_a_manager_who_may_not_be_written_to(manager, hotel_course):
+    """The same rule as every other mail (accounts.mail.may_email): an anonymised manager whose
+    account is still active gets nothing."""
+    from django.utils import timezone
+
+    organisation = make_organisation(manager=manager, course=hotel_course, name="Hotel C")
+    anonymised = UserFactory()
+    anonymised.anonymised_at = timezone.now()
+    anonymised.save(update_fields=["anonymised_at"])
+    organisation.managers.add(anonymised)
+    assert services.managers_email(organisation=organisation, template="certified") == 1
+    assert [m.to[0] for m in mail.outbox] == [manager.email]
+
+
 def test_recovering_while_at_risk_keeps_the_certificate(organisation, hotel_course):
     members = staff(organisation, hotel_course, passed=3, unfinished=2)
     services.organisation_evaluate(organisation=organisation)
