@@ -117,6 +117,25 @@ def other_user(db):
     return UserFactory()
 
 
+@pytest.fixture
+def manager(db):
+    """A person with the organisation-manager role (no organisation yet)."""
+    from accounts import roles
+
+    return UserFactory(role=roles.ORGANISATION_MANAGER)
+
+
+@pytest.fixture
+def organisation(manager):
+    """A registered establishment of `manager` (tests/organisations overrides it with one that
+    counts a hotel course)."""
+    from organisations import services as organisation_services
+
+    return organisation_services.organisation_register(
+        user=manager, name="Hotel Zuid", municipality="Utrecht", declared_staff=5
+    )
+
+
 def _database_url_for_test_db() -> str:
     from django.db import connection
 

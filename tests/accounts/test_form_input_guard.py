@@ -8,9 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from accounts import roles
 from certificates.models import Certificate
-from organisations import services as organisation_services
 from organisations.models import Invitation, Organisation
 from tests.factories import UserFactory, answer_all_right, make_course
 
@@ -57,18 +55,6 @@ def test_right_to_left_letters_are_ordinary_letters(client):
     response = signup(client, "فاطمة العمراني")
     assert response.status_code == 302
     assert get_user_model().objects.get(email="fatima@example.org").full_name == "فاطمة العمراني"
-
-
-@pytest.fixture
-def manager(db):
-    return UserFactory(role=roles.ORGANISATION_MANAGER)
-
-
-@pytest.fixture
-def organisation(manager):
-    return organisation_services.organisation_register(
-        user=manager, name="Hotel Zuid", municipality="Utrecht", declared_staff=5
-    )
 
 
 @pytest.mark.parametrize("kind", HOSTILE)

@@ -14,12 +14,9 @@ from django.test import Client
 from django.urls import path
 from django.utils import translation
 
-from accounts import roles
 from accounts.api_schema import MAX_PAGE
-from organisations import services as organisation_services
 from organisations.models import Invitation, Organisation
 from tests.api.conftest import first_storyline
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,18 +34,6 @@ def assert_json_error(response, status: int, code: str | None = None) -> dict:
         assert body["code"] == code
     assert "Traceback" not in response.text
     return body
-
-
-@pytest.fixture
-def manager(db):
-    return UserFactory(role=roles.ORGANISATION_MANAGER)
-
-
-@pytest.fixture
-def organisation(manager):
-    return organisation_services.organisation_register(
-        user=manager, name="Hotel Zuid", municipality="Utrecht", declared_staff=5
-    )
 
 
 @pytest.fixture

@@ -20,11 +20,6 @@ def hotel_course(db):
 
 
 @pytest.fixture
-def manager(db):
-    return UserFactory(role=roles.ORGANISATION_MANAGER)
-
-
-@pytest.fixture
 def programme_user(db):
     from cms.roles import ensure_roles
 
