@@ -12,6 +12,7 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from accounts.spreadsheets import DUTCH, INTERNATIONAL, CsvStyle, csv_bytes
 from accounts.spreadsheets import spreadsheet_safe as _safe
 
 from .presentation import Table
@@ -20,56 +21,22 @@ SHEET_NAME_UNSAFE = re.compile(r"[\[\]:*?/\\]")
 MONTH = re.compile(r"^\d{4}-\d{2}$")
 
 
-@dataclass(frozen=True)
-class CsvStyle:
-    """How a CSV writes numbers and dates for the program that opens it."""
-
-    delimiter: str
-    decimal: str
-    date_format: str
-    bom: bool
-
-
-#: Dutch spreadsheets (Excel and LibreOffice in a Dutch locale) open this without a wizard:
-#: semicolons, decimal commas, Dutch dates, and a BOM so UTF-8 ("≥5", "Fryslân") is read as such.
-DUTCH = CsvStyle(delimiter=";", decimal=",", date_format="%d-%m-%Y", bom=True)
-#: Plain CSV for other programs and scripts: commas, decimal points, ISO dates, no BOM.
-INTERNATIONAL = CsvStyle(delimiter=",", decimal=".", date_format="%Y-%m-%d", bom=False)
-
-
-def _csv_value(value, style: CsvStyle):
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, Decimal | float):
-        return str(value).replace(".", style.decimal)
-    if isinstance(value, date):
-        return value.strftime(style.date_format)
-    return _safe(value)
-
-
 def tables_csv(sections: Sequence[tuple[str, Table]], style: CsvStyle = DUTCH) -> bytes:
     """One CSV for one or more tables: with a single table its own columns; with several a long
     format (section, table, row label, column, value). Percentages are written in percent
     (40,0 for 40%), as in the tables."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=style.delimiter)
-
-    def out(values):
-        writer.writerow([_csv_value(v, style) for v in values])
-
+    rows: list[Sequence] = []
     if len(sections) == 1:
         _section, table = sections[0]
-        out(table.columns)
-        for row in table.rows:
-            out(row)
+        rows.append(table.columns)
+        rows.extend(table.rows)
     else:
-        out(["section", "table", "row", "column", "value"])
+        rows.append(["section", "table", "row", "column", "value"])
         for section, table in sections:
             for row in table.rows:
                 for column, value in zip(table.columns[1:], row[1:], strict=True):
-                    out([section, table.key, row[0], column, value])
-    text = buffer.getvalue()
-    return (("\ufeff" if style.bom else "") + text).encode("utf-8")
+                    rows.append([section, table.key, row[0], column, value])
+    return csv_bytes(rows, style)
 
 
 def tables_csv_international(sections: Sequence[tuple[str, Table]]) -> bytes:

@@ -11,19 +11,22 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
 
-#: A cell with fewer people than this (but more than none) is shown as "<5".
-SMALL_CELL_THRESHOLD = 5
-SUPPRESSED = "<5"
-#: Shown instead of a second cell that would otherwise let a "<5" be derived from the total.
-SUPPRESSED_COMPLEMENT = "≥5"
+# small-count suppression has one home (accounts.small_counts), shared with trainings' evaluations
+from accounts.small_counts import (
+    SMALL_CELL_THRESHOLD,
+    SUPPRESSED,
+    SUPPRESSED_COMPLEMENT,
+    Cell,
+    suppress,
+    suppress_cells as suppress_cells,
+)
+
 #: Shown instead of a cumulative figure that would let a "<5" month be derived (CBS uses "x"
 #: for a figure withheld for confidentiality).
 SUPPRESSED_CUMULATIVE = "x"
 #: The actual rate is measured over this many complete calendar months before today's month.
 RATE_WINDOW_MONTHS = 3
 DAYS_PER_MONTH = Decimal("365.2425") / 12
-
-Cell = int | str
 
 
 class Status:
@@ -194,28 +197,6 @@ def forecast(
         ),
         rate_months=len(rate_months(today=today, period_start=period_start)),
     )
-
-
-def suppress(count: int) -> Cell:
-    """A single figure about people: 1 to 4 becomes "<5" (0 says nothing about anyone)."""
-    if 0 < count < SMALL_CELL_THRESHOLD:
-        return SUPPRESSED
-    return count
-
-
-def suppress_cells(counts: Sequence[int]) -> list[Cell]:
-    """Suppress the cells of one breakdown whose total is shown.
-
-    When exactly one cell is "<5", it could be derived from the total minus the others, so the
-    smallest other cell of 5 or more is hidden as well ("≥5")."""
-    cells: list[Cell] = [suppress(c) for c in counts]
-    small = [i for i, c in enumerate(cells) if c == SUPPRESSED]
-    if len(small) == 1:
-        candidates = [i for i, c in enumerate(counts) if c >= SMALL_CELL_THRESHOLD]
-        if candidates:
-            smallest = min(candidates, key=lambda i: counts[i])
-            cells[smallest] = SUPPRESSED_COMPLEMENT
-    return cells
 
 
 def suppress_series(counts: Sequence[int]) -> list[tuple[Cell, Cell]]:

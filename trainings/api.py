@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from pydantic import Field, StringConstraints
+from pydantic import Field, StrictBool, StrictInt, StringConstraints
 
 from accounts.api_auth import AUTH
 from accounts.api_schema import (
@@ -23,12 +23,13 @@ from accounts.api_schema import (
     WITH_BODY,
     BodyIn,
     Id64,
+    PlainStr,
     responses,
 )
 from accounts.models import Region
 from courses.api import PageQuery
 
-from . import selectors, services
+from . import rules, selectors, services
 from .errors import TrainingError
 from .models import Attendance, Delivery, Registration, TrainingFormat, TrainingSession
 
@@ -279,4 +280,140 @@ def attendance_mark(request: HttpRequest, session_id: UUID, body: AttendanceIn):
         "status": attendance.status,
         "left_at": attendance.left_at,
         "method": attendance.method,
+    }
+
+
+# ----------------------------------------------------------------------------- evaluation
+
+#: A score on the evaluation's scale; strict, so "4" or true is refused (422), not read as 4.
+Score = Annotated[StrictInt, Field(ge=rules.EVALUATION_SCALE_MIN, le=rules.EVALUATION_SCALE_MAX)]
+
+
+class EvaluationIn(BodyIn):
+    usefulness: Score
+    trainer_clarity: Score
+    confidence: Score = Field(description="confidence to recognise signals afterwards")
+    would_recommend: StrictBool
+    comment: PlainStr = Field("", max_length=rules.EVALUATION_COMMENT_MAX_LENGTH)
+
+
+class EvaluationSubmittedOut(Schema):
+    session: UUID
+    evaluated: bool
+
+
+class ScoreCountOut(Schema):
+    score: int
+    answers: int
+    percent: int
+
+
+class QuestionResultOut(Schema):
+    question: str
+    label: str
+    average: float | None
+    distribution: list[ScoreCountOut]
+
+
+class EvaluationResultsOut(Schema):
+    answers: int | str = Field(description='the number of answers; "<5" for 1 to 4')
+    suppressed: bool = Field(
+        description="fewer than 5 answers: no figures or comments are given (ADR 0017)"
+    )
+    recommend_percent: int | None
+    questions: list[QuestionResultOut]
+    comments: list[str] = Field(description="without names, in alphabetical order")
+
+
+class SessionResultsOut(EvaluationResultsOut):
+    session: UUID
+    starts_at: datetime
+
+
+class FormatResultsOut(Schema):
+    training_key: UUID
+    title: str
+    total: EvaluationResultsOut = Field(
+        description="over the sessions with at least 5 answers (the others are not included)"
+    )
+    sessions: list[SessionResultsOut] = Field(description="sessions with answers, without comments")
+
+
+def _results_out(results: selectors.EvaluationResults) -> dict:
+    return {
+        "answers": results.count_cell,
+        "suppressed": results.suppressed,
+        "recommend_percent": results.recommend_percent,
+        "questions": [
+            {
+                "question": field,
+                "label": question.label,
+                "average": question.average,
+                "distribution": [
+                    {"score": score, "answers": answers, "percent": percent}
+                    for score, answers, percent in question.distribution
+                ],
+            }
+            for field, question in zip(
+                rules.EVALUATION_SCALE_QUESTIONS, results.questions, strict=False
+            )
+        ],
+        "comments": results.comments,
+    }
+
+
+@router.post(
+    "/{uuid:session_id}/evaluation",
+    response=responses({201: EvaluationSubmittedOut}, *WRITE),
+    summary="Evaluate a session I attended (once, from its start until four weeks after its end)",
+)
+def evaluation_submit(request: HttpRequest, session_id: UUID, body: EvaluationIn):
+    session = selectors.session_visible_to(user=request.user, public_id=session_id)
+    registration = selectors.registration_of(user=request.user, session=session)
+    if registration is None:
+        raise TrainingError(
+            _("Only participants who attended the session can evaluate it, after it starts."),
+            code="not_attended",
+            status=403,
+        )
+    services.evaluation_submit(registration=registration, **body.model_dump())
+    return Status(201, {"session": session.public_id, "evaluated": True})
+
+
+@router.get(
+    "/{uuid:session_id}/evaluation/results",
+    response=responses({200: SessionResultsOut}, *READ),
+    summary="A session's evaluation results (its trainers, the training's organisers, staff)",
+)
+def evaluation_results(request: HttpRequest, session_id: UUID):
+    session = selectors.session_for_trainer(user=request.user, public_id=session_id)
+    return {
+        **_results_out(selectors.evaluation_results_for_session(session=session)),
+        "session": session.public_id,
+        "starts_at": session.starts_at,
+    }
+
+
+@router.get(
+    "/formats/{uuid:training_key}/evaluation/results",
+    response=responses({200: FormatResultsOut}, *READ),
+    summary="A training's evaluation results over all its sessions (organisers, staff)",
+)
+def format_evaluation_results(request: HttpRequest, training_key: UUID):
+    training_format = selectors.format_for_evaluations_by_key(
+        user=request.user, translation_key=training_key
+    )
+    total, per_session = selectors.evaluation_results_for_format(training_format=training_format)
+    return {
+        "training_key": training_format.translation_key,
+        "title": training_format.localized.title,
+        "total": _results_out(total),
+        "sessions": [
+            {
+                **_results_out(results),
+                "session": session.public_id,
+                "starts_at": session.starts_at,
+            }
+            for session, results in per_session
+        ],
     }

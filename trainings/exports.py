@@ -1,42 +1,44 @@
-"""The evaluation export: Dutch semicolon CSV (as reporting's exports, ADR 0012) of the answers
-without names, e-mail addresses or user ids (ADR 0017, Evaluation)."""
+"""The evaluation export: the CSV style of reporting's exports (accounts.spreadsheets, Dutch by
+default) with the answers and without names, e-mail addresses or user ids; only sessions with
+enough answers to be shown (ADR 0017, Evaluation)."""
 
-import csv
-import io
 from collections.abc import Iterable
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.spreadsheets import spreadsheet_safe
+from accounts.spreadsheets import DUTCH, CsvStyle, csv_bytes
 
 
-def evaluations_csv(rows: Iterable[tuple]) -> bytes:
+def evaluations_csv(rows: Iterable[tuple], style: CsvStyle = DUTCH) -> bytes:
     """`rows` as selectors.evaluation_rows gives them: session start, training title, the three
-    scores, would recommend, comment. Semicolons and a BOM, so a Dutch Excel opens it as is."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(
+    scores, would recommend, comment. Dutch by default: semicolons and a BOM, so a Dutch Excel
+    opens it as is."""
+    header = [
+        _("Session"),
+        _("Training"),
+        _("Usefulness (1-5)"),
+        _("Clarity of the trainer (1-5)"),
+        _("Confidence to recognise signals (1-5)"),
+        _("Would recommend"),
+        _("Comment"),
+    ]
+    return csv_bytes(
         [
-            _("Session"),
-            _("Training"),
-            _("Usefulness (1-5)"),
-            _("Clarity of the trainer (1-5)"),
-            _("Confidence to recognise signals (1-5)"),
-            _("Would recommend"),
-            _("Comment"),
-        ]
+            header,
+            *(
+                [
+                    # the start with its time: two sessions of a format can share a day
+                    timezone.localtime(starts_at).strftime(f"{style.date_format} %H:%M"),
+                    title,
+                    usefulness,
+                    clarity,
+                    confidence,
+                    _("yes") if recommend else _("no"),
+                    comment,
+                ]
+                for starts_at, title, usefulness, clarity, confidence, recommend, comment in rows
+            ),
+        ],
+        style,
     )
-    for starts_at, title, usefulness, clarity, confidence, recommend, comment in rows:
-        writer.writerow(
-            [
-                timezone.localtime(starts_at).strftime("%d-%m-%Y %H:%M"),
-                spreadsheet_safe(title),
-                usefulness,
-                clarity,
-                confidence,
-                _("yes") if recommend else _("no"),
-                spreadsheet_safe(comment),
-            ]
-        )
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

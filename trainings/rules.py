@@ -19,6 +19,9 @@ EVALUATION_SCALE_MAX = 5
 EVALUATION_COMMENT_MAX_LENGTH = 1000
 #: attendance statuses that may evaluate (who left early was there too)
 EVALUATION_ATTENDANCE = ("present", "partial")
+#: the evaluation is open from the session's start until this long after its end: long enough
+#: for a late attendance correction (a week) and a holiday, short enough to remember the day
+EVALUATION_OPEN_AFTER = timedelta(days=28)
 
 
 def status_for_new_registration(*, registered: int, capacity: int) -> str:
@@ -39,6 +42,19 @@ def completion_time(*, now: datetime, ends_at: datetime) -> datetime:
     return min(now, ends_at)
 
 
-def may_evaluate(*, now: datetime, starts_at: datetime, attendance_status: str | None) -> bool:
-    """Participants who were there answer the evaluation once the session has started."""
-    return attendance_status in EVALUATION_ATTENDANCE and now >= starts_at
+def evaluation_open(*, now: datetime, starts_at: datetime, ends_at: datetime) -> bool:
+    """The evaluation can be answered from the start until EVALUATION_OPEN_AFTER the end."""
+    return starts_at <= now <= ends_at + EVALUATION_OPEN_AFTER
+
+
+def evaluation_closes_at(*, ends_at: datetime) -> datetime:
+    return ends_at + EVALUATION_OPEN_AFTER
+
+
+def may_evaluate(
+    *, now: datetime, starts_at: datetime, ends_at: datetime, attendance_status: str | None
+) -> bool:
+    """Participants who were there answer the evaluation while it is open."""
+    return attendance_status in EVALUATION_ATTENDANCE and evaluation_open(
+        now=now, starts_at=starts_at, ends_at=ends_at
+    )

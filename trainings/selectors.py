@@ -11,6 +11,7 @@ from django.utils import timezone
 from wagtail.models import Locale
 
 from accounts.models import Region
+from accounts.small_counts import SMALL_CELL_THRESHOLD, Cell, is_small, suppress
 from lms.models import Completion
 
 from . import rules
@@ -221,14 +222,31 @@ class ScaleResult:
 
 @dataclass(frozen=True)
 class EvaluationResults:
+    """Results of a session or format. With fewer than 5 answers (the reporting rule,
+    accounts.small_counts) only the count is known, shown as "<5": `suppressed` is set and
+    there are no figures or comments."""
+
     count: int
     questions: list[ScaleResult]
     recommend_yes: int
     comments: list[str]
+    suppressed: bool = False
+
+    @property
+    def count_cell(self) -> Cell:
+        return suppress(self.count)
 
     @property
     def recommend_percent(self) -> int | None:
-        return round(100 * self.recommend_yes / self.count) if self.count else None
+        if self.suppressed or not self.count:
+            return None
+        return round(100 * self.recommend_yes / self.count)
+
+
+def _suppressed(count: int) -> EvaluationResults:
+    return EvaluationResults(
+        count=count, questions=[], recommend_yes=0, comments=[], suppressed=True
+    )
 
 
 def _aggregates() -> dict:
@@ -247,6 +265,8 @@ def _aggregates() -> dict:
 
 def _results(row: dict, comments: list[str]) -> EvaluationResults:
     count = row["n"] or 0
+    if is_small(count):
+        return _suppressed(count)
     questions = []
     for field in rules.EVALUATION_SCALE_QUESTIONS:
         average = row[f"{field}_avg"]
@@ -281,9 +301,13 @@ def _comments(evaluations: QuerySet[SessionEvaluation]) -> list[str]:
 
 
 def evaluation_results_for_session(*, session: TrainingSession) -> EvaluationResults:
-    """The session's results in two queries."""
+    """The session's results in two queries (one with fewer than 5 answers: then nothing but
+    "<5" is shown, not even the comments)."""
     evaluations = SessionEvaluation.objects.filter(session=session)
-    return _results(evaluations.aggregate(**_aggregates()), _comments(evaluations))
+    row = evaluations.aggregate(**_aggregates())
+    if is_small(row["n"] or 0):
+        return _suppressed(row["n"])
+    return _results(row, _comments(evaluations))
 
 
 def _format_evaluations(training_format: TrainingFormat) -> QuerySet[SessionEvaluation]:
@@ -296,23 +320,28 @@ def _format_evaluations(training_format: TrainingFormat) -> QuerySet[SessionEval
 def evaluation_results_for_format(
     *, training_format: TrainingFormat
 ) -> tuple[EvaluationResults, list[tuple[TrainingSession, EvaluationResults]]]:
-    """The format's results over all its sessions, and per session that has answers (without
-    the comments, which the format's total lists): three queries."""
-    evaluations = _format_evaluations(training_format)
-    total = _results(evaluations.aggregate(**_aggregates()), _comments(evaluations))
-    per_session = (
-        TrainingSession.objects.filter(
-            training_format__translation_key=training_format.translation_key
-        )
-        .select_related("region")
-        .annotate(**_aggregates_through("evaluations"))
-        .order_by("starts_at", "pk")
-    )
-    return total, [
+    """The format's results, and per session that has answers (without the comments, which the
+    format's total lists): three queries.
+
+    A session with fewer than 5 answers is listed as "<5" and its answers are left out of the
+    total as well: counted in, they could be worked out by comparing the total with the
+    sessions that are shown (or with the same page a week earlier)."""
+    per_session = [
         (session, _results({k: getattr(session, f"ev_{k}") for k in _aggregates()}, []))
-        for session in per_session
-        if session.ev_n  # type: ignore[attr-defined]  # annotated above
+        for session in (
+            TrainingSession.objects.filter(
+                training_format__translation_key=training_format.translation_key
+            )
+            .select_related("region")
+            .annotate(**_aggregates_through("evaluations"))
+            .filter(ev_n__gt=0)
+            .order_by("starts_at", "pk")
+        )
     ]
+    shown = [session.pk for session, results in per_session if not results.suppressed]
+    evaluations = _format_evaluations(training_format).filter(session_id__in=shown)
+    total = _results(evaluations.aggregate(**_aggregates()), _comments(evaluations))
+    return total, per_session
 
 
 def _aggregates_through(relation: str) -> dict:
@@ -333,9 +362,13 @@ def _aggregates_through(relation: str) -> dict:
 
 def evaluation_rows(*, sessions: QuerySet[TrainingSession]) -> QuerySet:
     """The answers for the export, one row each, with the session's start but nothing about
-    the person; ordered by session and then by the answers (not by the order they came in)."""
+    the person; ordered by session and then by the answers (not by the order they came in).
+    Only sessions with at least 5 answers, as on the results pages."""
+    shown = sessions.annotate(answers=Count("evaluations")).filter(
+        answers__gte=SMALL_CELL_THRESHOLD
+    )
     return (
-        SessionEvaluation.objects.filter(session__in=sessions)
+        SessionEvaluation.objects.filter(session__in=shown.values("pk"))
         .order_by(
             "session__starts_at",
             "session_id",
@@ -388,6 +421,19 @@ def formats_with_evaluations_for(*, user) -> list[TrainingFormat]:
 def format_for_evaluations(*, user, pk: int) -> TrainingFormat:
     """The format if `user` may see its evaluations; 404 otherwise."""
     training_format = TrainingFormat.objects.filter(pk=pk).first()
+    if training_format is None or not may_view_format_evaluations(
+        user=user, training_format=training_format
+    ):
+        raise Http404
+    return training_format
+
+
+def format_for_evaluations_by_key(*, user, translation_key) -> TrainingFormat:
+    """The format (any language version) with `translation_key` if `user` may see its
+    evaluations; 404 otherwise (the API names a training by its key)."""
+    training_format = (
+        TrainingFormat.objects.filter(translation_key=translation_key).order_by("pk").first()
+    )
     if training_format is None or not may_view_format_evaluations(
         user=user, training_format=training_format
     ):

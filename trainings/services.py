@@ -610,6 +610,44 @@ def group_request_email_send(*, request: GroupRequest) -> bool:
 # ----------------------------------------------------------------------------- evaluation
 
 
+def evaluation_refusal(
+    *,
+    registration: Registration | None,
+    attendance_status: str | None,
+    now: datetime,
+    check_evaluated: bool = True,
+) -> TrainingError | None:
+    """Why `registration`'s person may not evaluate its session now (None when they may): the
+    one answer for the form, the API and evaluation_submit. Not attended (403), the evaluation
+    not open (403), or already answered (409)."""
+    if (
+        registration is None
+        or registration.status != Status.REGISTERED
+        or attendance_status not in rules.EVALUATION_ATTENDANCE
+    ):
+        return TrainingError(
+            _("Only participants who attended the session can evaluate it, after it starts."),
+            code="not_attended",
+            status=403,
+        )
+    session = registration.session
+    if not rules.evaluation_open(now=now, starts_at=session.starts_at, ends_at=session.ends_at):
+        closes = timezone.localtime(rules.evaluation_closes_at(ends_at=session.ends_at))
+        return TrainingError(
+            _("The evaluation of this session is open from its start until %(date)s.")
+            % {"date": f"{closes:%d-%m-%Y}"},
+            code="evaluation_closed",
+            status=403,
+        )
+    if check_evaluated and registration.evaluated:
+        return TrainingError(
+            _("You have already evaluated this session. Thank you!"),
+            code="already_evaluated",
+            status=409,
+        )
+    return None
+
+
 def evaluation_submit(
     *,
     registration: Registration,
@@ -658,16 +696,14 @@ def evaluation_submit(
             .get(pk=registration.pk)
         )
         attendance = Attendance.objects.filter(registration=locked).first()
-        if locked.status != Status.REGISTERED or not rules.may_evaluate(
-            now=now,
-            starts_at=locked.session.starts_at,
+        refusal = evaluation_refusal(
+            registration=locked,
             attendance_status=attendance.status if attendance else None,
-        ):
-            raise TrainingError(
-                _("Only participants who attended the session can evaluate it, after it starts."),
-                code="not_attended",
-                status=403,
-            )
+            now=now,
+            check_evaluated=False,  # the conditional update below decides, under the lock
+        )
+        if refusal is not None:
+            raise refusal
         # the flag is set only if it was not set yet: a second submission (another tab, a
         # double click) finds it set and changes nothing
         if not Registration.objects.filter(pk=locked.pk, evaluated=False).update(evaluated=True):

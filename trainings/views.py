@@ -214,6 +214,7 @@ def _may_evaluate(registration: Registration, now) -> bool:
         and rules.may_evaluate(
             now=now,
             starts_at=registration.session.starts_at,
+            ends_at=registration.session.ends_at,
             attendance_status=attendance.status if attendance else None,
         )
     )
@@ -449,23 +450,13 @@ def evaluation(request, public_id):
     session = _visible_session(request, public_id)
     registration = selectors.registration_of(user=request.user, session=session)
     context = {"session": session, "training": session.training_format.localized}
-    refusal = None
-    if registration is None or not rules.may_evaluate(
+    refusal = services.evaluation_refusal(
+        registration=registration,
+        attendance_status=(
+            selectors.attendance_status_of(registration=registration) if registration else None
+        ),
         now=timezone.now(),
-        starts_at=session.starts_at,
-        attendance_status=selectors.attendance_status_of(registration=registration),
-    ):
-        refusal = TrainingError(
-            _("Only participants who attended the session can evaluate it, after it starts."),
-            code="not_attended",
-            status=403,
-        )
-    elif registration.evaluated:
-        refusal = TrainingError(
-            _("You have already evaluated this session. Thank you!"),
-            code="already_evaluated",
-            status=409,
-        )
+    )
     if refusal is not None:
         return render(
             request,

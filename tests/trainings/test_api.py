@@ -1,12 +1,15 @@
 import json
+from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from accounts.services import access_token_create
 from lms.models import Completion
 from tests.factories import UserFactory, make_course
-from trainings.models import Registration
+from trainings import services
+from trainings.models import Attendance, Registration, SessionEvaluation
 
 from .conftest import make_format, make_session
 
@@ -143,11 +146,11 @@ def test_openapi_documents_every_refusal_of_the_trainings_operations():
         if path.startswith(BASE)
         for method, operation in operations.items()
     }
-    assert len(documented) == 7
+    assert len(documented) == 10
     for (path, method), codes in documented.items():
         if not path.endswith("/me/registrations"):  # no parameters to refuse
             assert {"400", "422"} <= codes, (path, method)
-        if method != "get" or "participants" in path or "/me/" in path:
+        if method != "get" or "participants" in path or "/me/" in path or "evaluation" in path:
             assert {"401", "403", "429"} <= codes, (path, method)
         if method in {"post", "put", "delete"}:
             assert {"409", "413"} <= codes, (path, method)
@@ -170,3 +173,189 @@ def test_parameters_and_bodies_out_of_bounds_are_refused_before_any_work(session
     ):
         answer = api.put(f"{detail}/attendance", json.dumps(body), content_type="application/json")
         assert answer.status_code == 422, body
+
+
+# ----------------------------------------------------------------------------- evaluation
+
+EVALUATION = {
+    "usefulness": 4,
+    "trainer_clarity": 5,
+    "confidence": 3,
+    "would_recommend": True,
+    "comment": "Duidelijke casussen.",
+}
+
+
+def _started(training_format=None, *, days_ago: float = 0):
+    starts_at = timezone.now() - timedelta(days=days_ago, hours=3)
+    return make_session(
+        training_format,
+        days=0,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=2),
+    )
+
+
+def _attended(session, user=None, status=Attendance.Status.PRESENT) -> Registration:
+    registration = Registration.objects.create(
+        session=session, user=user or UserFactory(), status="registered"
+    )
+    Attendance.objects.create(
+        registration=registration,
+        status=status,
+        method=Attendance.Method.TRAINER,
+        left_at=session.starts_at + timedelta(minutes=30)
+        if status == Attendance.Status.PARTIAL
+        else None,
+    )
+    return registration
+
+
+def _evaluate(api: Client, session, body=None):
+    return api.post(
+        f"{BASE}/{session.public_id}/evaluation",
+        json.dumps(EVALUATION if body is None else body),
+        content_type="application/json",
+    )
+
+
+def test_an_attended_participant_evaluates_once_through_the_api(user):
+    session = _started()
+    registration = _attended(session, user, status=Attendance.Status.PARTIAL)
+    api = client_for(user)
+    answer = _evaluate(api, session)
+    assert answer.status_code == 201
+    assert answer.json() == {"session": str(session.public_id), "evaluated": True}
+    stored = SessionEvaluation.objects.get()
+    assert (stored.usefulness, stored.comment) == (4, "Duidelijke casussen.")
+    registration.refresh_from_db()
+    assert registration.evaluated
+    twice = _evaluate(api, session)
+    assert twice.status_code == 409 and twice.json()["code"] == "already_evaluated"
+    assert SessionEvaluation.objects.count() == 1
+
+
+@pytest.mark.parametrize("case", ["no_registration", "absent", "not_marked", "waiting"])
+def test_who_did_not_attend_gets_403_and_nothing_is_stored(user, case):
+    session = _started()
+    if case == "absent":
+        _attended(session, user, status=Attendance.Status.ABSENT)
+    elif case == "not_marked":
+        Registration.objects.create(session=session, user=user, status="registered")
+    elif case == "waiting":
+        Registration.objects.create(session=session, user=user, status="waiting")
+    answer = _evaluate(client_for(user), session)
+    assert answer.status_code == 403 and answer.json()["code"] == "not_attended"
+    assert not SessionEvaluation.objects.exists()
+
+
+def test_a_closed_evaluation_is_403(user):
+    before = make_session(days=1)
+    _attended(before, user)
+    after = _started(days_ago=29)
+    _attended(after, user)
+    api = client_for(user)
+    for session in (before, after):
+        answer = _evaluate(api, session)
+        assert answer.status_code == 403 and answer.json()["code"] == "evaluation_closed", session
+    assert not SessionEvaluation.objects.exists()
+    assert not Registration.objects.filter(evaluated=True).exists()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"usefulness": 0},
+        {"usefulness": 6},
+        {"confidence": "4"},
+        {"trainer_clarity": True},
+        {"would_recommend": "yes"},
+        {"comment": "x" * 1001},
+        {"comment": "a\u202eb"},
+        {"extra": 1},
+        {"usefulness": None},
+    ],
+)
+def test_bad_values_are_422_and_nothing_is_stored(user, change):
+    session = _started()
+    _attended(session, user)
+    answer = _evaluate(client_for(user), session, {**EVALUATION, **change})
+    assert answer.status_code == 422, change
+    assert not SessionEvaluation.objects.exists()
+    assert not Registration.objects.filter(evaluated=True).exists()
+
+
+def test_evaluation_needs_a_login_and_a_visible_session(user):
+    session = _started()
+    assert _evaluate(Client(), session).status_code == 401
+    closed = _started()
+    closed.is_closed = True
+    closed.save()
+    assert _evaluate(client_for(user), closed).status_code == 404
+
+
+def _five_answers(session, **overrides):
+    for usefulness in (5, 4, 4, 3, 5):
+        services.evaluation_submit(
+            registration=_attended(session),
+            **{**EVALUATION, "usefulness": usefulness, **overrides},
+        )
+
+
+def test_the_organiser_reads_results_per_session_and_per_format(trainer):
+    fmt = make_format()
+    fmt.organisers.add(trainer)
+    shown, small = _started(fmt), _started(fmt)
+    _five_answers(shown)
+    services.evaluation_submit(registration=_attended(small), **{**EVALUATION, "comment": "Ik"})
+    api = client_for(trainer)
+
+    result = api.get(f"{BASE}/{shown.public_id}/evaluation/results").json()
+    assert result["answers"] == 5 and not result["suppressed"]
+    assert result["recommend_percent"] == 100
+    usefulness = result["questions"][0]
+    assert usefulness["question"] == "usefulness" and usefulness["average"] == 4.2
+    assert usefulness["distribution"][3] == {"score": 4, "answers": 2, "percent": 40}
+    assert result["comments"] == ["Duidelijke casussen."] * 5
+
+    hidden = api.get(f"{BASE}/{small.public_id}/evaluation/results").json()
+    assert hidden == {
+        "answers": "<5",
+        "suppressed": True,
+        "recommend_percent": None,
+        "questions": [],
+        "comments": [],
+        "session": str(small.public_id),
+        "starts_at": hidden["starts_at"],
+    }
+
+    overview = api.get(f"{BASE}/formats/{fmt.translation_key}/evaluation/results").json()
+    assert overview["training_key"] == str(fmt.translation_key)
+    assert overview["total"]["answers"] == 5  # the small session is not in the total
+    assert "Ik" not in overview["total"]["comments"]
+    assert [(row["session"], row["answers"]) for row in overview["sessions"]] == [
+        (str(shown.public_id), 5),
+        (str(small.public_id), "<5"),
+    ]
+    assert all(row["comments"] == [] for row in overview["sessions"])
+
+
+def test_evaluation_results_are_404_for_everyone_else(trainer, user):
+    fmt = make_format()
+    fmt.organisers.add(trainer)
+    session = _started(fmt)
+    _five_answers(session)
+    session_trainer = UserFactory()
+    session.trainers.add(session_trainer)
+    participant = session.registrations.first().user
+    session_url = f"{BASE}/{session.public_id}/evaluation/results"
+    format_url = f"{BASE}/formats/{fmt.translation_key}/evaluation/results"
+    for person in (user, participant):
+        api = client_for(person)
+        assert api.get(session_url).status_code == 404
+        assert api.get(format_url).status_code == 404
+    # a session's trainer reads that session, not the whole training
+    assert client_for(session_trainer).get(session_url).status_code == 200
+    assert client_for(session_trainer).get(format_url).status_code == 404
+    assert Client().get(session_url).status_code == 401
+    assert client_for(trainer).get(f"{BASE}/formats/{session.public_id}/evaluation/results").status_code == 404

@@ -146,6 +146,20 @@ def test_no_evaluation_before_the_session_starts(user):
     assert not SessionEvaluation.objects.exists()
 
 
+def test_the_evaluation_closes_four_weeks_after_the_session(user):
+    starts_at = timezone.now() - timedelta(days=29)
+    session = make_session(days=0, starts_at=starts_at, ends_at=starts_at + timedelta(hours=3))
+    registration = attended(session, user)
+    answer = logged_in(user).post(reverse("trainings:evaluation", args=[session.public_id]), ANSWERS)
+    assert answer.status_code == 403
+    with pytest.raises(TrainingError) as error:
+        submit(registration)
+    assert (error.value.status, error.value.code) == (403, "evaluation_closed")
+    assert not SessionEvaluation.objects.exists()
+    registration.refresh_from_db()
+    assert not registration.evaluated
+
+
 def test_anonymous_visitors_are_sent_to_log_in():
     session = started_session()
     answer = Client().post(reverse("trainings:evaluation", args=[session.public_id]), ANSWERS)
@@ -231,40 +245,77 @@ def test_the_answers_are_not_linked_to_the_person():
 
 @pytest.fixture
 def evaluated(trainer):
-    """A format organised by `trainer` with two evaluated sessions (three answers and one)."""
+    """A format organised by `trainer` with two evaluated sessions: five answers (enough to be
+    shown) and one (shown as "<5" only)."""
     fmt = make_format()
     fmt.organisers.add(trainer)
     first, second = started_session(training_format=fmt), started_session(training_format=fmt)
     submit(attended(first, UserFactory(full_name="Piet Participant")), usefulness=5, comment="Top")
     submit(attended(first), usefulness=3, would_recommend=False, comment='=HYPERLINK("x")')
     submit(attended(first), usefulness=4, confidence=5)
-    submit(attended(second), usefulness=2, trainer_clarity=2, confidence=1)
+    submit(attended(first), usefulness=4)
+    submit(attended(first), usefulness=5, trainer_clarity=4, confidence=4)
+    submit(attended(second), usefulness=2, trainer_clarity=2, confidence=1, comment="Alleen ik")
     return fmt, first, second
 
 
 def test_session_aggregates(evaluated):
     _fmt, first, _second = evaluated
     results = selectors.evaluation_results_for_session(session=first)
-    assert results.count == 3
-    assert results.recommend_yes == 2
-    assert results.recommend_percent == 67
+    assert not results.suppressed
+    assert results.count == 5
+    assert results.recommend_yes == 4
+    assert results.recommend_percent == 80
     usefulness, clarity, confidence = results.questions
-    assert usefulness.average == 4.0
-    assert usefulness.distribution == [(1, 0, 0), (2, 0, 0), (3, 1, 33), (4, 1, 33), (5, 1, 33)]
-    assert clarity.average == 5.0
-    assert confidence.average == pytest.approx(3.7)
+    assert usefulness.average == 4.2
+    assert usefulness.distribution == [(1, 0, 0), (2, 0, 0), (3, 1, 20), (4, 2, 40), (5, 2, 40)]
+    assert clarity.average == 4.8
+    assert confidence.average == pytest.approx(3.6)
     assert results.comments == ['=HYPERLINK("x")', "Top"]
 
 
-def test_format_aggregates_over_all_sessions_and_per_session(evaluated):
+def test_a_session_with_fewer_than_five_answers_shows_only_lt5(evaluated):
+    _fmt, _first, second = evaluated
+    results = selectors.evaluation_results_for_session(session=second)
+    assert results.suppressed
+    assert results.count_cell == "<5"
+    assert results.questions == [] and results.comments == []
+    assert results.recommend_percent is None
+
+
+def test_format_aggregates_leave_out_sessions_below_five(evaluated):
     fmt, first, second = evaluated
     total, per_session = selectors.evaluation_results_for_format(training_format=fmt)
-    assert total.count == 4
-    assert total.questions[0].average == 3.5
-    assert total.questions[0].distribution[1] == (2, 1, 25)
-    assert [(s.pk, r.count) for s, r in per_session] == [(first.pk, 3), (second.pk, 1)]
-    assert per_session[1][1].questions[2].average == 1.0
-    assert per_session[1][1].recommend_yes == 1
+    # the single answer of the second session is not in the total: total minus the first
+    # session would give it away
+    assert total.count == 5
+    assert total.questions[0].average == 4.2
+    assert total.questions[0].distribution[2] == (3, 1, 20)
+    assert "Alleen ik" not in total.comments
+    assert [(s.pk, r.count_cell) for s, r in per_session] == [(first.pk, 5), (second.pk, "<5")]
+    assert per_session[0][1].questions[2].average == pytest.approx(3.6)
+    assert per_session[1][1].suppressed and per_session[1][1].questions == []
+
+
+def test_a_format_with_only_small_sessions_shows_nothing(trainer):
+    fmt = make_format()
+    fmt.organisers.add(trainer)
+    for _ in range(2):
+        session = started_session(training_format=fmt)
+        for _ in range(3):  # six answers over two sessions: still no session reaches five
+            submit(attended(session), comment="Te herkennen")
+    total, per_session = selectors.evaluation_results_for_format(training_format=fmt)
+    assert total.count == 0 and total.comments == []
+    assert [r.count_cell for _s, r in per_session] == ["<5", "<5"]
+    page = logged_in(trainer).get(reverse("trainings:format_evaluation_results", args=[fmt.pk]))
+    html = page.content.decode()
+    assert "Te herkennen" not in html
+    assert "&lt;5" in html
+    assert reverse("trainings:format_evaluation_export", args=[fmt.pk]) not in html
+    rows = _csv_rows(
+        logged_in(trainer).get(reverse("trainings:format_evaluation_export", args=[fmt.pk]))
+    )
+    assert len(rows) == 1  # the header only
 
 
 def test_format_results_count_every_language_version(evaluated, trainer):
@@ -272,9 +323,10 @@ def test_format_results_count_every_language_version(evaluated, trainer):
     english = fmt.copy_for_translation(Locale.objects.get_or_create(language_code="en")[0])
     english.save()
     session = started_session(training_format=english)
-    submit(attended(session), usefulness=1)
+    for _ in range(5):
+        submit(attended(session), usefulness=1)
     total, per_session = selectors.evaluation_results_for_format(training_format=english)
-    assert total.count == 5
+    assert total.count == 10
     assert len(per_session) == 3
 
 
@@ -290,9 +342,20 @@ def test_the_organiser_sees_results_without_names(evaluated, trainer):
     overview = client.get(reverse("trainings:format_evaluation_results", args=[fmt.pk]))
     assert overview.status_code == 200
     assert "Piet Participant" not in overview.content.decode()
+    assert "Alleen ik" not in overview.content.decode()
     mine = client.get(reverse("trainings:mine")).content.decode()
     assert reverse("trainings:evaluation_results", args=[first.public_id]) in mine
     assert reverse("trainings:format_evaluation_results", args=[fmt.pk]) in mine
+
+
+def test_the_small_session_page_shows_lt5_and_no_answers(evaluated, trainer):
+    _fmt, _first, second = evaluated
+    page = logged_in(trainer).get(reverse("trainings:evaluation_results", args=[second.public_id]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "&lt;5" in html
+    assert "Alleen ik" not in html
+    assert reverse("trainings:evaluation_export", args=[second.public_id]) not in html
 
 
 def test_a_trainer_sees_the_session_but_not_the_whole_format(evaluated):
@@ -338,13 +401,13 @@ def _csv_rows(answer) -> list[list[str]]:
 
 
 def test_csv_export_has_the_answers_and_no_names(evaluated, trainer):
-    fmt, first, _second = evaluated
+    fmt, first, second = evaluated
     client = logged_in(trainer)
     with translation.override("nl"):
         rows = _csv_rows(client.get(reverse("trainings:evaluation_export", args=[first.public_id])))
-    assert len(rows) == 4
+    assert len(rows) == 6
     body = rows[1:]
-    assert sorted(row[2] for row in body) == ["3", "4", "5"]
+    assert sorted(row[2] for row in body) == ["3", "4", "4", "5", "5"]
     with translation.override("nl"):  # the site's default language
         assert {row[5] for row in body} == {gettext("yes"), gettext("no")}
     assert '\'=HYPERLINK("x")' in [row[6] for row in body]  # not run as a formula
@@ -357,7 +420,10 @@ def test_csv_export_has_the_answers_and_no_names(evaluated, trainer):
     assert len(rows[0]) == 7  # session, training, three scores, recommend, comment: no person
 
     all_rows = _csv_rows(client.get(reverse("trainings:format_evaluation_export", args=[fmt.pk])))
-    assert len(all_rows) == 5
+    assert len(all_rows) == 6  # the second session's single answer is left out
+    assert "Alleen ik" not in "\n".join(";".join(row) for row in all_rows)
+    small = _csv_rows(client.get(reverse("trainings:evaluation_export", args=[second.public_id])))
+    assert small == [rows[0]]  # the header only
 
 
 def test_results_pages_cost_a_fixed_number_of_queries(
