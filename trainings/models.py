@@ -319,6 +319,9 @@ class Registration(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    #: the invitation to evaluate went out (once per person and session); not linked to the
+    #: answers, which carry no time either
+    evaluation_invited_at = models.DateTimeField(null=True, blank=True)
     #: the participant has answered the evaluation: a bare flag, no time and no link to the
     #: answers, so the answers cannot be traced back to this person (ADR 0017, Evaluation)
     evaluated = models.BooleanField(default=False)

@@ -21,7 +21,7 @@ from lms import services as lms_services
 from lms.models import Completion
 from lms.signals import course_passed
 
-from . import rules
+from . import rules, selectors
 from .errors import TrainingError
 from .models import (
     ATTENDANCE_CODE_ALPHABET,
@@ -172,12 +172,13 @@ def _enqueue_email(registration_id: int, kind: str) -> None:
 
 # ----------------------------------------------------------------------------- e-mail
 
-EMAIL_KINDS = ("confirmation", "promoted", "reminder")
+EMAIL_KINDS = ("confirmation", "promoted", "reminder", "evaluation")
 
 
 def registration_email_send(*, registration: Registration, kind: str) -> bool:
-    """Send one of the registration e-mails in the person's language. The confirmation and the
-    reminder are sent once (marked under a row lock); a promotion is sent when it happens."""
+    """Send one of the registration e-mails in the person's language. The confirmation, the
+    reminder and the evaluation invitation are sent once (marked under a row lock); a promotion
+    is sent when it happens. The invitation only while the person may still evaluate."""
     if kind not in EMAIL_KINDS:
         raise ValueError(kind)
     with transaction.atomic():
@@ -197,6 +198,16 @@ def registration_email_send(*, registration: Registration, kind: str) -> bool:
             locked.reminder_sent_at is not None or locked.status != Status.REGISTERED
         ):
             return False
+        if kind == "evaluation" and (
+            locked.evaluation_invited_at is not None
+            or evaluation_refusal(
+                registration=locked,
+                attendance_status=selectors.attendance_status_of(registration=locked),
+                now=timezone.now(),
+            )
+            is not None
+        ):
+            return False
         language = person_language(user)
         with translation.override(language):
             session = locked.session
@@ -210,6 +221,11 @@ def registration_email_send(*, registration: Registration, kind: str) -> bool:
                 + reverse("trainings:session", args=[session.public_id]),
                 "calendar_url": settings.SITE_URL
                 + reverse("trainings:session_ics", args=[session.public_id]),
+                "evaluation_url": settings.SITE_URL
+                + reverse("trainings:evaluation", args=[session.public_id]),
+                "evaluation_closes_at": timezone.localtime(
+                    rules.evaluation_closes_at(ends_at=session.ends_at)
+                ),
             }
             mail_send(
                 to=user.email,
@@ -224,6 +240,9 @@ def registration_email_send(*, registration: Registration, kind: str) -> bool:
         elif kind == "reminder":
             locked.reminder_sent_at = now
             locked.save(update_fields=["reminder_sent_at"])
+        elif kind == "evaluation":
+            locked.evaluation_invited_at = now
+            locked.save(update_fields=["evaluation_invited_at"])
     return True
 
 
@@ -240,6 +259,28 @@ def registrations_remind(*, now: datetime | None = None) -> int:
     sent = 0
     for registration in due.iterator():
         if registration_email_send(registration=registration, kind="reminder"):
+            sent += 1
+    return sent
+
+
+def evaluations_invite(*, now: datetime | None = None) -> int:
+    """Beat: invite everyone who attended (in full or partly) a session that has ended to
+    evaluate it, once, while the evaluation is open. After the end rather than when attendance
+    is marked: attendance is often marked at the start (the code) or corrected later, and the
+    participant can only judge the whole session; a marking made afterwards (up to a week) is
+    picked up by the next run (ADR 0017)."""
+    now = now or timezone.now()
+    due = Registration.objects.filter(
+        status=Status.REGISTERED,
+        evaluation_invited_at__isnull=True,
+        evaluated=False,
+        attendance__status__in=rules.EVALUATION_ATTENDANCE,
+        session__ends_at__lte=now,
+        session__ends_at__gte=now - rules.EVALUATION_OPEN_AFTER,
+    ).order_by("pk")
+    sent = 0
+    for registration in due.iterator():
+        if registration_email_send(registration=registration, kind="evaluation"):
             sent += 1
     return sent
 

@@ -26,6 +26,14 @@ def registrations_remind() -> int:
     return remind()
 
 
+@shared_task(time_limit=1800, soft_time_limit=1700)
+def evaluations_invite() -> int:
+    """Beat (hourly): invite who attended a session that has ended to evaluate it, once."""
+    from .services import evaluations_invite as invite
+
+    return invite()
+
+
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def group_request_email(request_id: int) -> bool:
     """The organiser's answer to a group request, to the requester."""

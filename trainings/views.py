@@ -196,7 +196,13 @@ def my_trainings(request):
         "trainings/mine.html",
         {
             "registrations": [
-                (r, trainings[r.session.training_format_id], _may_evaluate(r, now))
+                (
+                    r,
+                    trainings[r.session.training_format_id],
+                    rules.evaluation_closes_at(ends_at=r.session.ends_at)
+                    if _may_evaluate(r, now)
+                    else None,
+                )
                 for r in registrations
             ],
             "trained_sessions": [(s, trainings[s.training_format_id]) for s in trained],

@@ -260,6 +260,11 @@ CELERY_BEAT_SCHEDULE["trainings-remind"] = {
     "task": "trainings.tasks.registrations_remind",
     "schedule": crontab(minute=35),
 }
+# Trainings: the evaluation invitation after a session has ended (ADR 0017).
+CELERY_BEAT_SCHEDULE["trainings-evaluations-invite"] = {
+    "task": "trainings.tasks.evaluations_invite",
+    "schedule": crontab(minute=50),
+}
 # Reporting: rebuild the kept counts of targets whose definition changed (normally done right
 # after the edit; this catches a lost task).
 CELERY_BEAT_SCHEDULE["reporting-counts-rebuild-stale"] = {

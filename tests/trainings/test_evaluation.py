@@ -7,9 +7,11 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from wagtail.models import Locale
 
@@ -158,6 +160,89 @@ def test_the_evaluation_closes_four_weeks_after_the_session(user):
     assert not SessionEvaluation.objects.exists()
     registration.refresh_from_db()
     assert not registration.evaluated
+
+
+# ----------------------------------------------------------------------------- invitation
+
+
+def ended_session(**kwargs):
+    """A session that ended an hour ago."""
+    starts_at = timezone.now() - timedelta(hours=4)
+    return make_session(
+        days=0, starts_at=starts_at, ends_at=starts_at + timedelta(hours=3), **kwargs
+    )
+
+
+def test_who_attended_is_invited_once_in_their_language_after_the_end():
+    from trainings import tasks
+
+    session = ended_session()
+    english = attended(session, UserFactory(preferred_language="en"))
+    dutch = attended(session, UserFactory(preferred_language="nl"), Attendance.Status.PARTIAL)
+    absent = attended(session, status=Attendance.Status.ABSENT)
+    not_marked = Registration.objects.create(session=session, user=UserFactory(), status="registered")
+    assert tasks.evaluations_invite() == 2
+    assert tasks.evaluations_invite() == 0  # once per person and session
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([english.user.email, dutch.user.email])
+    to_english = next(m for m in mail.outbox if m.to == [english.user.email])
+    assert to_english.subject.startswith("How was")
+    link = reverse("trainings:evaluation", args=[session.public_id])
+    assert link in to_english.body
+    assert "anonymous" in to_english.body
+    to_dutch = next(m for m in mail.outbox if m.to == [dutch.user.email])
+    assert to_dutch.body.startswith("Hallo,")  # the Dutch catalogue's greeting
+    for registration in (english, dutch):
+        registration.refresh_from_db()
+        assert registration.evaluation_invited_at is not None
+    for registration in (absent, not_marked):
+        registration.refresh_from_db()
+        assert registration.evaluation_invited_at is None
+    # a redelivered e-mail task for the same person sends nothing again
+    assert tasks.registration_email(english.pk, "evaluation") is False
+    assert len(mail.outbox) == 2
+
+
+def test_no_invitation_before_the_end_after_closing_or_after_answering():
+    from trainings import services as training_services
+
+    running = started_session()  # started three hours ago, ends in three hours
+    attended(running)
+    long_ago = make_session(
+        days=0,
+        starts_at=timezone.now() - timedelta(days=30),
+        ends_at=timezone.now() - timedelta(days=29),
+    )
+    attended(long_ago)
+    answered = attended(ended_session())
+    submit(answered)
+    waiting = Registration.objects.create(session=ended_session(), user=UserFactory(), status="waiting")
+    assert training_services.evaluations_invite() == 0
+    assert training_services.registration_email_send(registration=waiting, kind="evaluation") is False
+    assert mail.outbox == []
+
+
+def test_attendance_marked_later_is_invited_on_the_next_run():
+    from trainings import services as training_services
+
+    session = ended_session()
+    registration = Registration.objects.create(session=session, user=UserFactory(), status="registered")
+    assert training_services.evaluations_invite() == 0
+    training_services.attendance_mark(
+        registration=registration, status=Attendance.Status.PRESENT, marked_by=None
+    )
+    assert training_services.evaluations_invite() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_my_trainings_offers_the_evaluation_until_it_closes(user):
+    session = ended_session()
+    attended(session, user)
+    answer = logged_in(user).get(reverse("trainings:mine"))
+    html = answer.content.decode()
+    assert reverse("trainings:evaluation", args=[session.public_id]) in html
+    closes = timezone.localtime(session.ends_at + timedelta(days=28))
+    with translation.override(answer["Content-Language"]):
+        assert date_format(closes, "DATE_FORMAT") in html
 
 
 def test_anonymous_visitors_are_sent_to_log_in():
