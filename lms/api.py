@@ -33,7 +33,7 @@ from courses.models import CoursePage, LessonPage, StorylinePage
 
 from . import services
 from .errors import Conflict, LearningError, NotFound
-from .models import Attempt, Completion, Enrolment
+from .models import Attempt, Enrolment
 from .selectors import (
     enrolment_for_lesson,
     learner_completions,
@@ -629,11 +629,9 @@ class XapiResultOut(Schema):
     summary="My completions as xAPI 1.0.3 statements (a StatementResult)",
 )
 def my_xapi(request: HttpRequest, paging: Query[PageQuery]):
-    # e-learning passes only: a training on location has no course activity or score (ADR 0017)
-    completions = (
-        learner_completions(user=request.user)
-        .filter(source=Completion.Source.ELEARNING)
-        .select_related("course__locale", "user", "attempt")
+    # e-learning passes and trainings on location (lms.xapi builds either from the completion)
+    completions = learner_completions(user=request.user).select_related(
+        "course__locale", "user", "attempt"
     )
     start = (paging.page - 1) * paging.page_size
     page = list(completions[start : start + paging.page_size + 1])

@@ -359,3 +359,45 @@ def test_evaluation_results_are_404_for_everyone_else(trainer, user):
     assert client_for(session_trainer).get(format_url).status_code == 404
     assert Client().get(session_url).status_code == 401
     assert client_for(trainer).get(f"{BASE}/formats/{session.public_id}/evaluation/results").status_code == 404
+
+
+# ----------------------------------------------------------------------------- xAPI
+
+
+def test_a_completed_training_is_in_my_xapi_export(trainer):
+    participant = UserFactory(preferred_language="en", full_name="Pim Participant")
+    session = make_session(days=-1)
+    session.trainers.add(trainer)
+    registration = Registration.objects.create(
+        session=session, user=participant, status="registered"
+    )
+    body = json.dumps({"registration": registration.pk, "status": "present"})
+    assert (
+        client_for(trainer)
+        .put(f"{BASE}/{session.public_id}/attendance", body, content_type="application/json")
+        .status_code
+        == 200
+    )
+    completion = Completion.objects.get(user=participant, source="training")
+
+    api = client_for(participant)
+    result = api.get("/api/v1/me/xapi").json()
+    [statement] = result["statements"]
+    assert statement["verb"]["id"] == "http://adlnet.gov/expapi/verbs/attended"
+    assert statement["object"]["id"].endswith(
+        f"/xapi/activities/training/{session.training_format.translation_key}"
+    )
+    definition = statement["object"]["definition"]
+    assert definition["type"] == "http://adlnet.gov/expapi/activities/meeting"
+    assert definition["name"] == {"en": completion.title}
+    assert statement["result"] == {"success": True, "completion": True}
+    assert statement["actor"]["account"]["name"] == str(participant.pk)
+    assert statement["actor"]["name"] == "Pim Participant"
+    assert statement["context"]["language"] == "en"
+    assert "registration" not in statement["context"]  # there is no attempt to name
+    assert statement["timestamp"] == completion.completed_at.isoformat()
+    assert statement["version"] == "1.0.3"
+    # stable: exporting again gives the same statement id
+    assert api.get("/api/v1/me/xapi").json()["statements"][0]["id"] == statement["id"]
+    # the trainer attended nothing
+    assert client_for(trainer).get("/api/v1/me/xapi").json()["statements"] == []
