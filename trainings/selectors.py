@@ -39,8 +39,14 @@ def sessions_listed(
         sessions = sessions.filter(training_format__translation_key=training_format_key)
     if delivery:
         sessions = sessions.filter(training_format__delivery=delivery)
-    return sessions.select_related("training_format", "region").annotate(
-        registered_count=Count("registrations", filter=Q(registrations__status="registered"))
+    return (
+        sessions.select_related("training_format", "region")
+        .annotate(
+            registered_count=Count("registrations", filter=Q(registrations__status="registered"))
+        )
+        # explicit: with the aggregate Django treats Meta.ordering as absent, and pages need a
+        # stable order
+        .order_by("starts_at", "pk")
     )
 
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,6 +31,9 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 INVITATION_PARAM = "uitnodiging"
+#: sessions per page of the list; the page number is the query parameter PAGE_PARAM
+SESSIONS_PER_PAGE = 20
+PAGE_PARAM = "pagina"
 
 
 @require_GET
@@ -43,17 +47,23 @@ def session_list(request):
     formats = list(selectors.formats_listed())
     if training_key not in {str(f.translation_key) for f in formats}:
         training_key = ""
-    sessions = list(
+    paginator = Paginator(
         selectors.sessions_listed(
             region=region, training_format_key=training_key or None, delivery=delivery
-        )
+        ),
+        SESSIONS_PER_PAGE,
     )
+    # a page number that is not a number or out of range shows the first or last page
+    page = paginator.get_page(request.GET.get(PAGE_PARAM))
+    sessions = list(page.object_list)
     trainings = selectors.formats_localized([*formats, *(s.training_format for s in sessions)])
     return render(
         request,
         "trainings/session_list.html",
         {
             "sessions": [(session, trainings[session.training_format_id]) for session in sessions],
+            "page": page,
+            "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
             "regions": regions,
             "region": region,
             "formats": [trainings[f.pk] for f in formats],

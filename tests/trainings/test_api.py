@@ -401,3 +401,14 @@ def test_a_completed_training_is_in_my_xapi_export(trainer):
     assert api.get("/api/v1/me/xapi").json()["statements"][0]["id"] == statement["id"]
     # the trainer attended nothing
     assert client_for(trainer).get("/api/v1/me/xapi").json()["statements"] == []
+
+
+def test_the_session_list_is_paginated():
+    sessions = [make_session(days=1 + i) for i in range(3)]
+    page = Client().get(BASE, {"page_size": 2}).json()
+    assert (page["count"], page["page"], page["page_size"]) == (3, 1, 2)
+    assert [item["id"] for item in page["items"]] == [str(s.public_id) for s in sessions[:2]]
+    second = Client().get(BASE, {"page_size": 2, "page": 2}).json()
+    assert [item["id"] for item in second["items"]] == [str(sessions[2].public_id)]
+    assert Client().get(BASE, {"page": 0}).status_code == 422
+    assert Client().get(BASE, {"page_size": 10_000}).status_code == 422

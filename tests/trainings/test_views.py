@@ -121,3 +121,31 @@ def test_participant_checks_in_with_the_shown_code(trainer, user):
     answer = client.post(reverse("trainings:check_in"), {"code": session.attendance_code})
     assert answer.status_code == 200
     assert Registration.objects.get(user=user).attendance.method == "code"
+
+
+def test_the_session_list_is_paginated_with_accessible_links_keeping_the_filters():
+    from trainings.views import SESSIONS_PER_PAGE
+
+    sessions = [make_session(days=1 + i, venue=f"Zaal {i:02d}") for i in range(SESSIONS_PER_PAGE + 3)]
+    first = Client().get(reverse("trainings:list"), {"regio": "utrecht"})
+    html = first.content.decode()
+    assert first.status_code == 200
+    assert sessions[0].venue in html and sessions[SESSIONS_PER_PAGE - 1].venue in html
+    assert sessions[SESSIONS_PER_PAGE].venue not in html
+    assert 'aria-current="page"' in html
+    assert 'rel="next"' in html and 'rel="prev"' not in html
+    assert "?regio=utrecht&amp;pagina=2" in html  # the filter is kept
+    second = Client().get(reverse("trainings:list"), {"regio": "utrecht", "pagina": "2"})
+    html = second.content.decode()
+    assert [s.venue in html for s in sessions[SESSIONS_PER_PAGE:]] == [True] * 3
+    assert sessions[0].venue not in html
+    assert 'rel="prev"' in html and 'rel="next"' not in html
+    # a page number that is not one shows a page, never an error
+    for bad in ("0", "999", "x"):
+        assert Client().get(reverse("trainings:list"), {"pagina": bad}).status_code == 200
+
+
+def test_one_page_of_sessions_has_no_page_links(session):
+    html = Client().get(reverse("trainings:list")).content.decode()
+    assert session.venue in html
+    assert 'aria-label="Pages"' not in html and "pagination" not in html
