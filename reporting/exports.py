@@ -1,11 +1,9 @@
 """CSV and XLSX of the report tables. Tables hold suppressed cells and no names or e-mail
 addresses; text that a spreadsheet would run as a formula is neutralised."""
 
-import csv
 import io
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 

@@ -18,6 +18,8 @@ from accounts.small_counts import (
     SUPPRESSED_COMPLEMENT,
     Cell,
     suppress,
+)
+from accounts.small_counts import (
     suppress_cells as suppress_cells,
 )
 

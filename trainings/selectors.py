@@ -331,7 +331,7 @@ def evaluation_results_for_format(
 
     A session with fewer than 5 answers is listed as "<5" and its answers are left out of the
     total as well: counted in, they could be worked out by comparing the total with the
-    sessions that are shown (or with the same page a week earlier)."""
+    sessions that are shown."""
     per_session = [
         (session, _results({k: getattr(session, f"ev_{k}") for k in _aggregates()}, []))
         for session in (
@@ -340,9 +340,9 @@ def evaluation_results_for_format(
             )
             .select_related("region")
             .annotate(**_aggregates_through("evaluations"))
-            .filter(ev_n__gt=0)
             .order_by("starts_at", "pk")
         )
+        if session.ev_n  # type: ignore[attr-defined]  # annotated above
     ]
     shown = [session.pk for session, results in per_session if not results.suppressed]
     evaluations = _format_evaluations(training_format).filter(session_id__in=shown)

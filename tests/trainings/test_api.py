@@ -358,7 +358,12 @@ def test_evaluation_results_are_404_for_everyone_else(trainer, user):
     assert client_for(session_trainer).get(session_url).status_code == 200
     assert client_for(session_trainer).get(format_url).status_code == 404
     assert Client().get(session_url).status_code == 401
-    assert client_for(trainer).get(f"{BASE}/formats/{session.public_id}/evaluation/results").status_code == 404
+    assert (
+        client_for(trainer)
+        .get(f"{BASE}/formats/{session.public_id}/evaluation/results")
+        .status_code
+        == 404
+    )
 
 
 # ----------------------------------------------------------------------------- xAPI

@@ -152,7 +152,9 @@ def test_the_evaluation_closes_four_weeks_after_the_session(user):
     starts_at = timezone.now() - timedelta(days=29)
     session = make_session(days=0, starts_at=starts_at, ends_at=starts_at + timedelta(hours=3))
     registration = attended(session, user)
-    answer = logged_in(user).post(reverse("trainings:evaluation", args=[session.public_id]), ANSWERS)
+    answer = logged_in(user).post(
+        reverse("trainings:evaluation", args=[session.public_id]), ANSWERS
+    )
     assert answer.status_code == 403
     with pytest.raises(TrainingError) as error:
         submit(registration)
@@ -180,7 +182,9 @@ def test_who_attended_is_invited_once_in_their_language_after_the_end():
     english = attended(session, UserFactory(preferred_language="en"))
     dutch = attended(session, UserFactory(preferred_language="nl"), Attendance.Status.PARTIAL)
     absent = attended(session, status=Attendance.Status.ABSENT)
-    not_marked = Registration.objects.create(session=session, user=UserFactory(), status="registered")
+    not_marked = Registration.objects.create(
+        session=session, user=UserFactory(), status="registered"
+    )
     assert tasks.evaluations_invite() == 2
     assert tasks.evaluations_invite() == 0  # once per person and session
     assert sorted(m.to[0] for m in mail.outbox) == sorted([english.user.email, dutch.user.email])
@@ -215,9 +219,13 @@ def test_no_invitation_before_the_end_after_closing_or_after_answering():
     attended(long_ago)
     answered = attended(ended_session())
     submit(answered)
-    waiting = Registration.objects.create(session=ended_session(), user=UserFactory(), status="waiting")
+    waiting = Registration.objects.create(
+        session=ended_session(), user=UserFactory(), status="waiting"
+    )
     assert training_services.evaluations_invite() == 0
-    assert training_services.registration_email_send(registration=waiting, kind="evaluation") is False
+    assert (
+        training_services.registration_email_send(registration=waiting, kind="evaluation") is False
+    )
     assert mail.outbox == []
 
 
@@ -225,7 +233,9 @@ def test_attendance_marked_later_is_invited_on_the_next_run():
     from trainings import services as training_services
 
     session = ended_session()
-    registration = Registration.objects.create(session=session, user=UserFactory(), status="registered")
+    registration = Registration.objects.create(
+        session=session, user=UserFactory(), status="registered"
+    )
     assert training_services.evaluations_invite() == 0
     training_services.attendance_mark(
         registration=registration, status=Attendance.Status.PRESENT, marked_by=None

@@ -14,8 +14,8 @@ from wagtail.models import Locale
 
 from tests.factories import PASSWORD, UserFactory
 from trainings import services
-from trainings.views import SESSIONS_PER_PAGE
 from trainings.models import Registration
+from trainings.views import SESSIONS_PER_PAGE
 
 from .conftest import make_format, make_session
 

@@ -126,7 +126,9 @@ def test_participant_checks_in_with_the_shown_code(trainer, user):
 def test_the_session_list_is_paginated_with_accessible_links_keeping_the_filters():
     from trainings.views import SESSIONS_PER_PAGE
 
-    sessions = [make_session(days=1 + i, venue=f"Zaal {i:02d}") for i in range(SESSIONS_PER_PAGE + 3)]
+    sessions = [
+        make_session(days=1 + i, venue=f"Zaal {i:02d}") for i in range(SESSIONS_PER_PAGE + 3)
+    ]
     first = Client().get(reverse("trainings:list"), {"regio": "utrecht"})
     html = first.content.decode()
     assert first.status_code == 200
