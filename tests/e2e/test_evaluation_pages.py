@@ -14,6 +14,7 @@ from tests.e2e.checks import horizontal_overflow
 from tests.e2e.conftest import MOBILE
 from tests.factories import UserFactory
 from tests.trainings.conftest import make_format, make_session
+from trainings import services
 from trainings.models import Attendance, Registration, SessionEvaluation
 
 #: set E2E_SCREENSHOTS=/some/dir to keep screenshots of the pages for a look
@@ -92,9 +93,21 @@ def _evaluate_and_read(new_page, organiser, training, language: str, locale: str
     assert page.locator(f'a[href="{form_url}"]').count() == 0
     _no_sideways_scrolling(page)
     _shot(page, f"evaluation-thanks-{language}")
-    answer = SessionEvaluation.objects.get(session=session)
+    [answer] = SessionEvaluation.objects.filter(session=session)
     assert (answer.usefulness, answer.trainer_clarity, answer.confidence) == (4, 5, 3)
     assert answer.would_recommend and answer.comment == "Sterke casussen"
+
+    # results are shown from 5 answers on (the reporting rule): four more participants answer
+    for _ in range(4):
+        other = Registration.objects.create(
+            session=session, user=UserFactory(), status="registered"
+        )
+        Attendance.objects.create(
+            registration=other, status="present", method=Attendance.Method.TRAINER
+        )
+        services.evaluation_submit(
+            registration=other, usefulness=3, trainer_clarity=4, confidence=4, would_recommend=True
+        )
 
     results = new_page(viewport=MOBILE, user=organiser, locale=locale)
     results.goto(reverse("trainings:evaluation_results", args=[session.public_id]))
