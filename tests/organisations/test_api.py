@@ -1,7 +1,7 @@
 import pytest
 
-from organisations import services
 from organisations.models import Invitation, Organisation
+from organisations.services import certification
 from tests.factories import UserFactory
 from tests.organisations.conftest import add_member, certify, make_organisation
 
@@ -151,7 +151,7 @@ def test_certification(api, organisation, hotel_course):
     for _ in range(3):
         certify(add_member(organisation).user, hotel_course)
     add_member(organisation)
-    services.organisation_evaluate(organisation=organisation)
+    certification.organisation_evaluate(organisation=organisation)
     data = api.get(f"{BASE}/{organisation.pk}/certification").json()
     assert data["declared_staff"] == 5
     assert data["members"] == 4
@@ -258,7 +258,11 @@ def _refusals(organisation, member_email):
             {"name": "Hotel", "municipality": "Ede", "kvk_number": "1234"},
             "application/json",
             400,
-            {"detail": bad_kvk_fields["kvk_number"][0], "code": "invalid", "fields": bad_kvk_fields},
+            {
+                "detail": bad_kvk_fields["kvk_number"][0],
+                "code": "invalid",
+                "fields": bad_kvk_fields,
+            },
         ),
         (
             "post",
@@ -360,9 +364,9 @@ def test_refusals_keep_their_status_and_body(api, organisation, case, settings):
     status and body each operation used to build itself: the declared error schema (ErrorOut),
     its unused keys null (in English here, like the msgids)."""
     member = add_member(organisation)
-    method, path, body, content_type, status, expected = _refusals(
-        organisation, member.user.email
-    )[case]
+    method, path, body, content_type, status, expected = _refusals(organisation, member.user.email)[
+        case
+    ]
     kwargs = {"content_type": content_type} if content_type else {}
     response = getattr(api, method)(path, body, HTTP_ACCEPT_LANGUAGE="en", **kwargs)
     assert (response.status_code, response.json()) == (status, {**UNUSED_ERROR_KEYS, **expected})

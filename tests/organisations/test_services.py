@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 
 from accounts import roles
 from certificates.models import Certificate
-from organisations import selectors, services
+from organisations import selectors
 from organisations.errors import Conflict, ImportRejected, OrganisationError
 from organisations.models import (
     CertificationStatusChange,
@@ -18,6 +18,7 @@ from organisations.models import (
     OrganisationCertificate,
     StaffMembership,
 )
+from organisations.services import certification, notifications, registration, staff, staff_csv
 from tests.factories import UserFactory, make_course
 from tests.organisations.conftest import add_member, certify, make_organisation
 
@@ -26,7 +27,7 @@ Status = Organisation.CertificationStatus
 Cause = CertificationStatusChange.Cause
 
 
-def staff(organisation, course, *, passed: int, unfinished: int = 0):
+def add_staff(organisation, course, *, passed: int, unfinished: int = 0):
     members = []
     for _ in range(passed):
         membership = add_member(organisation)
@@ -42,7 +43,7 @@ def staff(organisation, course, *, passed: int, unfinished: int = 0):
 
 def test_register_makes_the_user_a_manager(hotel_course):
     user = UserFactory()
-    organisation = services.organisation_register(
+    organisation = registration.organisation_register(
         user=user, name=" Hotel Zee ", municipality="Zandvoort", declared_staff=12
     )
     assert organisation.name == "Hotel Zee"
@@ -55,7 +56,7 @@ def test_register_counts_the_hotel_course_by_its_slug_in_any_language():
     course = make_course(title="Hotel")
     course.slug = selectors.HOTEL_COURSE_SLUG
     course.save()
-    organisation = services.organisation_register(
+    organisation = registration.organisation_register(
         user=UserFactory(), name="Hotel", municipality="Ede", declared_staff=3
     )
     assert organisation.counting_course_keys == [str(course.translation_key)]
@@ -65,7 +66,7 @@ def test_register_needs_a_verified_email_address():
     user = UserFactory(verified=False)
     EmailAddress.objects.filter(user=user).delete()
     with pytest.raises(OrganisationError) as exc:
-        services.organisation_register(user=user, name="Hotel", municipality="Ede")
+        registration.organisation_register(user=user, name="Hotel", municipality="Ede")
     assert exc.value.status == 403
     assert not Organisation.objects.exists()
 
@@ -73,7 +74,9 @@ def test_register_needs_a_verified_email_address():
 @pytest.mark.parametrize("kvk", ["1234567", "123456789", "1234567a"])
 def test_kvk_number_must_have_eight_digits(manager, kvk):
     with pytest.raises(OrganisationError) as exc:
-        services.organisation_register(user=manager, name="H", municipality="Ede", kvk_number=kvk)
+        registration.organisation_register(
+            user=manager, name="H", municipality="Ede", kvk_number=kvk
+        )
     assert "kvk_number" in exc.value.details["fields"]
 
 
@@ -81,12 +84,12 @@ def test_declared_staff_cannot_go_below_current_members(organisation):
     for _ in range(3):
         add_member(organisation)
     with pytest.raises(OrganisationError) as exc:
-        services.organisation_update(organisation=organisation, data={"declared_staff": 2})
+        registration.organisation_update(organisation=organisation, data={"declared_staff": 2})
     assert exc.value.code == "declared_staff_below_members"
     assert exc.value.details["members"] == 3
     organisation.refresh_from_db()
     assert organisation.declared_staff == 5
-    services.organisation_update(organisation=organisation, data={"declared_staff": 3})
+    registration.organisation_update(organisation=organisation, data={"declared_staff": 3})
     organisation.refresh_from_db()
     assert organisation.declared_staff == 3
 
@@ -95,24 +98,24 @@ def test_declared_staff_change_enqueues_an_evaluation(
     organisation, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks() as callbacks:
-        services.organisation_update(organisation=organisation, data={"declared_staff": 8})
+        registration.organisation_update(organisation=organisation, data={"declared_staff": 8})
     assert len(callbacks) == 1
     with django_capture_on_commit_callbacks() as callbacks:
-        services.organisation_update(organisation=organisation, data={"name": "Nieuwe naam"})
+        registration.organisation_update(organisation=organisation, data={"name": "Nieuwe naam"})
     assert callbacks == []
 
 
 def test_unknown_fields_cannot_be_changed(organisation):
     with pytest.raises(OrganisationError):
-        services.organisation_update(organisation=organisation, data={"join_token": "x"})
+        registration.organisation_update(organisation=organisation, data={"join_token": "x"})
 
 
 # --- the 60% rule ----------------------------------------------------------------------------
 
 
 def test_exactly_sixty_percent_is_certified(organisation, hotel_course):
-    staff(organisation, hotel_course, passed=3, unfinished=2)
-    services.organisation_evaluate(organisation=organisation, cause=Cause.MEMBER_PASSED)
+    add_staff(organisation, hotel_course, passed=3, unfinished=2)
+    certification.organisation_evaluate(organisation=organisation, cause=Cause.MEMBER_PASSED)
     organisation.refresh_from_db()
     assert organisation.certification_status == Status.CERTIFIED
     certificate = OrganisationCertificate.objects.get(organisation=organisation)
@@ -129,8 +132,8 @@ def test_exactly_sixty_percent_is_certified(organisation, hotel_course):
 
 
 def test_below_sixty_percent_is_not_certified(organisation, hotel_course):
-    staff(organisation, hotel_course, passed=2, unfinished=3)
-    services.organisation_evaluate(organisation=organisation)
+    add_staff(organisation, hotel_course, passed=2, unfinished=3)
+    certification.organisation_evaluate(organisation=organisation)
     organisation.refresh_from_db()
     assert organisation.certification_status == Status.NOT_CERTIFIED
     assert not OrganisationCertificate.objects.exists()
@@ -140,23 +143,23 @@ def test_below_sixty_percent_is_not_certified(organisation, hotel_course):
 
 def test_declared_staff_zero_is_never_certified(manager, hotel_course):
     organisation = make_organisation(manager=manager, course=hotel_course, declared_staff=0)
-    staff(organisation, hotel_course, passed=2)
-    services.organisation_evaluate(organisation=organisation)
+    add_staff(organisation, hotel_course, passed=2)
+    certification.organisation_evaluate(organisation=organisation)
     organisation.refresh_from_db()
     assert organisation.certification_status == Status.NOT_CERTIFIED
     assert not OrganisationCertificate.objects.exists()
 
 
 def test_more_members_than_declared_count_the_members(organisation, hotel_course):
-    staff(organisation, hotel_course, passed=4, unfinished=3)  # 7 joined, 5 declared
+    add_staff(organisation, hotel_course, passed=4, unfinished=3)  # 7 joined, 5 declared
     summary = selectors.certification_summary(organisation=organisation)
     assert (summary.staff_count, summary.passed, summary.qualifies) == (7, 4, False)
 
 
 def test_award_happens_exactly_once(organisation, hotel_course):
-    staff(organisation, hotel_course, passed=5)
+    add_staff(organisation, hotel_course, passed=5)
     for _ in range(3):
-        services.organisation_evaluate(organisation=organisation)
+        certification.organisation_evaluate(organisation=organisation)
     assert OrganisationCertificate.objects.filter(organisation=organisation).count() == 1
     assert organisation.status_changes.count() == 1
 
@@ -165,7 +168,7 @@ def test_only_current_members_with_a_counting_course_count(organisation, hotel_c
     other_course = make_course(title="Andere module")
     left = add_member(organisation)
     certify(left.user, hotel_course)
-    services.membership_end(membership=left)
+    staff.membership_end(membership=left)
     wrong_course = add_member(organisation)
     certify(wrong_course.user, other_course)
     elsewhere = UserFactory()
@@ -177,7 +180,7 @@ def test_only_current_members_with_a_counting_course_count(organisation, hotel_c
 
 
 def test_certification_counts_is_one_query(organisation, hotel_course, django_assert_num_queries):
-    staff(organisation, hotel_course, passed=3, unfinished=2)
+    add_staff(organisation, hotel_course, passed=3, unfinished=2)
     with django_assert_num_queries(1):
         counts = selectors.certification_counts(organisation=organisation)
     assert (counts.members, counts.passed) == (5, 3)
@@ -187,14 +190,14 @@ def test_at_risk_then_lapsed_after_the_grace_period(
     organisation, hotel_course, settings, django_capture_on_commit_callbacks
 ):
     settings.ORGANISATION_GRACE_DAYS = 30
-    members = staff(organisation, hotel_course, passed=3, unfinished=2)
+    members = add_staff(organisation, hotel_course, passed=3, unfinished=2)
     start = timezone.now()
-    services.organisation_evaluate(organisation=organisation, now=start)
+    certification.organisation_evaluate(organisation=organisation, now=start)
     mail.outbox.clear()
 
-    services.membership_end(membership=members[0])
+    staff.membership_end(membership=members[0])
     with django_capture_on_commit_callbacks() as callbacks:
-        services.organisation_evaluate(
+        certification.organisation_evaluate(
             organisation=organisation, cause=Cause.MEMBER_LEFT, now=start + timedelta(days=1)
         )
     assert len(callbacks) == 1  # the managers' e-mail task
@@ -203,13 +206,15 @@ def test_at_risk_then_lapsed_after_the_grace_period(
     assert OrganisationCertificate.objects.get().status == OrganisationCertificate.Status.VALID
 
     with django_capture_on_commit_callbacks() as callbacks:
-        services.organisation_evaluate(organisation=organisation, now=start + timedelta(days=2))
+        certification.organisation_evaluate(
+            organisation=organisation, now=start + timedelta(days=2)
+        )
     assert callbacks == []  # still at risk: no second e-mail
-    services.organisation_evaluate(organisation=organisation, now=start + timedelta(days=30))
+    certification.organisation_evaluate(organisation=organisation, now=start + timedelta(days=30))
     organisation.refresh_from_db()
     assert organisation.certification_status == Status.AT_RISK
 
-    services.organisation_evaluate(organisation=organisation, now=start + timedelta(days=31))
+    certification.organisation_evaluate(organisation=organisation, now=start + timedelta(days=31))
     organisation.refresh_from_db()
     assert organisation.certification_status == Status.LAPSED
     assert OrganisationCertificate.objects.get().status == OrganisationCertificate.Status.LAPSED
@@ -233,7 +238,7 @@ def test_managers_are_emailed_in_their_language(manager, hotel_course, settings,
     organisation = make_organisation(manager=manager, course=hotel_course, name="Hotel B&B")
     co_manager = UserFactory(preferred_language="en")
     organisation.managers.add(co_manager)
-    assert services.managers_email(organisation=organisation, template=template) == 2
+    assert notifications.managers_email(organisation=organisation, template=template) == 2
     assert sorted(m.to[0] for m in mail.outbox) == sorted([manager.email, co_manager.email])
     message = mail.outbox[0]
     assert "Hotel B&B" in message.subject and "&amp;" not in message.body
@@ -251,17 +256,17 @@ def test_managers_email_skips_a_manager_who_may_not_be_written_to(manager, hotel
     anonymised.anonymised_at = timezone.now()
     anonymised.save(update_fields=["anonymised_at"])
     organisation.managers.add(anonymised)
-    assert services.managers_email(organisation=organisation, template="certified") == 1
+    assert notifications.managers_email(organisation=organisation, template="certified") == 1
     assert [m.to[0] for m in mail.outbox] == [manager.email]
 
 
 def test_recovering_while_at_risk_keeps_the_certificate(organisation, hotel_course):
-    members = staff(organisation, hotel_course, passed=3, unfinished=2)
-    services.organisation_evaluate(organisation=organisation)
-    services.membership_end(membership=members[0])
-    services.organisation_evaluate(organisation=organisation)
+    members = add_staff(organisation, hotel_course, passed=3, unfinished=2)
+    certification.organisation_evaluate(organisation=organisation)
+    staff.membership_end(membership=members[0])
+    certification.organisation_evaluate(organisation=organisation)
     certify(members[-1].user, hotel_course)
-    services.organisation_evaluate(organisation=organisation)
+    certification.organisation_evaluate(organisation=organisation)
     organisation.refresh_from_db()
     assert organisation.certification_status == Status.CERTIFIED
     assert organisation.at_risk_since is None
@@ -272,15 +277,15 @@ def test_lapsed_organisation_is_certified_again_with_a_new_period(
     organisation, hotel_course, settings
 ):
     settings.ORGANISATION_GRACE_DAYS = 0
-    members = staff(organisation, hotel_course, passed=3, unfinished=2)
-    services.organisation_evaluate(organisation=organisation)
-    services.membership_end(membership=members[0])
-    services.organisation_evaluate(organisation=organisation)
-    services.organisation_evaluate(organisation=organisation)
+    members = add_staff(organisation, hotel_course, passed=3, unfinished=2)
+    certification.organisation_evaluate(organisation=organisation)
+    staff.membership_end(membership=members[0])
+    certification.organisation_evaluate(organisation=organisation)
+    certification.organisation_evaluate(organisation=organisation)
     organisation.refresh_from_db()
     assert organisation.certification_status == Status.LAPSED
     certify(members[-1].user, hotel_course)
-    services.organisation_evaluate(organisation=organisation)
+    certification.organisation_evaluate(organisation=organisation)
     organisation.refresh_from_db()
     assert organisation.certification_status == Status.CERTIFIED
     assert list(organisation.certificates.order_by("period").values_list("period", "status")) == [
@@ -292,10 +297,10 @@ def test_lapsed_organisation_is_certified_again_with_a_new_period(
 def test_after_twelve_months_a_qualifying_organisation_gets_the_next_certificate(
     organisation, hotel_course
 ):
-    staff(organisation, hotel_course, passed=3)
-    services.organisation_evaluate(organisation=organisation)
+    add_staff(organisation, hotel_course, passed=3)
+    certification.organisation_evaluate(organisation=organisation)
     first = OrganisationCertificate.objects.get()
-    services.organisation_evaluate(
+    certification.organisation_evaluate(
         organisation=organisation, cause=Cause.SWEEP, now=first.valid_until + timedelta(hours=1)
     )
     first.refresh_from_db()
@@ -309,32 +314,32 @@ def test_sweep_evaluates_the_organisations_whose_state_may_change(
     organisation, hotel_course, manager
 ):
     other = make_organisation(manager=manager, course=hotel_course, name="Hotel Twee")
-    staff(other, hotel_course, passed=5)
-    assert services.organisations_sweep() == 1  # `organisation` has nobody: nothing to do
+    add_staff(other, hotel_course, passed=5)
+    assert certification.organisations_sweep() == 1  # `organisation` has nobody: nothing to do
     other.refresh_from_db()
     assert other.certification_status == Status.CERTIFIED
     assert not organisation.status_changes.exists()
-    assert services.organisations_sweep() == 0  # settled: a second run changes nothing
+    assert certification.organisations_sweep() == 0  # settled: a second run changes nothing
     assert other.status_changes.count() == 1
 
 
 def test_sweep_catches_the_end_of_the_period_and_of_the_grace(organisation, hotel_course, settings):
     settings.ORGANISATION_GRACE_DAYS = 10
-    members = staff(organisation, hotel_course, passed=3, unfinished=2)
-    services.organisation_evaluate(organisation=organisation)
+    members = add_staff(organisation, hotel_course, passed=3, unfinished=2)
+    certification.organisation_evaluate(organisation=organisation)
     first = OrganisationCertificate.objects.get()
     renewed_at = first.valid_until + timedelta(hours=1)
-    assert services.organisations_sweep(now=renewed_at) == 1
+    assert certification.organisations_sweep(now=renewed_at) == 1
     assert organisation.certificates.get(status=OrganisationCertificate.Status.VALID).period == 2
-    services.membership_end(membership=members[0])
-    services.organisation_evaluate(organisation=organisation, now=renewed_at)
+    staff.membership_end(membership=members[0])
+    certification.organisation_evaluate(organisation=organisation, now=renewed_at)
     organisation.refresh_from_db()
     assert organisation.certification_status == Status.AT_RISK
-    assert services.organisations_sweep(now=renewed_at + timedelta(days=11)) == 1
+    assert certification.organisations_sweep(now=renewed_at + timedelta(days=11)) == 1
     organisation.refresh_from_db()
     assert organisation.certification_status == Status.LAPSED
     assert organisation.status_changes.first().cause == Cause.GRACE_ENDED
-    assert services.organisations_sweep(now=renewed_at + timedelta(days=12)) == 0
+    assert certification.organisations_sweep(now=renewed_at + timedelta(days=12)) == 0
 
 
 def test_a_revoked_personal_certificate_puts_the_organisation_at_risk(
@@ -342,11 +347,11 @@ def test_a_revoked_personal_certificate_puts_the_organisation_at_risk(
 ):
     from certificates import services as certificate_services
 
-    staff(organisation, hotel_course, passed=3, unfinished=2)
-    services.organisation_evaluate(organisation=organisation)
+    add_staff(organisation, hotel_course, passed=3, unfinished=2)
+    certification.organisation_evaluate(organisation=organisation)
     certificate = certify(add_member(organisation).user, hotel_course)
-    services.organisation_update(organisation=organisation, data={"declared_staff": 6})
-    services.organisation_evaluate(organisation=organisation)
+    registration.organisation_update(organisation=organisation, data={"declared_staff": 6})
+    certification.organisation_evaluate(organisation=organisation)
     certificate_services.certificate_revoke(
         certificate=certificate, actor=None, reason="issued by mistake"
     )
@@ -355,7 +360,7 @@ def test_a_revoked_personal_certificate_puts_the_organisation_at_risk(
         actor=None,
         reason="issued by mistake",
     )
-    services.organisation_evaluate(organisation=organisation, cause=Cause.CERTIFICATE_CHANGED)
+    certification.organisation_evaluate(organisation=organisation, cause=Cause.CERTIFICATE_CHANGED)
     organisation.refresh_from_db()
     assert organisation.certification_status == Status.AT_RISK
     assert organisation.status_changes.first().cause == Cause.CERTIFICATE_CHANGED
@@ -365,24 +370,24 @@ def test_a_revoked_personal_certificate_puts_the_organisation_at_risk(
 
 
 def test_invite_is_idempotent_and_refuses_members(organisation, manager):
-    first = services.staff_invite(
+    first = staff.staff_invite(
         organisation=organisation, email="Ana@Example.org", role="housekeeping"
     )
-    again = services.staff_invite(organisation=organisation, email="ana@example.org")
+    again = staff.staff_invite(organisation=organisation, email="ana@example.org")
     assert first.pk == again.pk
     assert first.email == "ana@example.org"
     member = add_member(organisation)
     with pytest.raises(Conflict):
-        services.staff_invite(organisation=organisation, email=member.user.email.upper())
+        staff.staff_invite(organisation=organisation, email=member.user.email.upper())
     with pytest.raises(OrganisationError):
-        services.staff_invite(organisation=organisation, email="not an address")
+        staff.staff_invite(organisation=organisation, email="not an address")
     with pytest.raises(OrganisationError):
-        services.staff_invite(organisation=organisation, email="x@example.org", role="boss")
+        staff.staff_invite(organisation=organisation, email="x@example.org", role="boss")
 
 
 def test_invitation_email_has_the_accept_link(organisation):
-    invitation = services.staff_invite(organisation=organisation, email="ana@example.org")
-    services.invitation_email_send(invitation=invitation)
+    invitation = staff.staff_invite(organisation=organisation, email="ana@example.org")
+    staff.invitation_email_send(invitation=invitation)
     assert len(mail.outbox) == 1
     assert invitation.token in mail.outbox[0].body
     assert organisation.name in mail.outbox[0].subject
@@ -391,24 +396,24 @@ def test_invitation_email_has_the_accept_link(organisation):
 
 
 def test_invitation_accept_creates_one_membership(organisation):
-    invitation = services.staff_invite(
+    invitation = staff.staff_invite(
         organisation=organisation, email="ana@example.org", role="technical"
     )
     user = UserFactory(email="ana@example.org")
-    membership = services.invitation_accept(invitation=invitation, user=user)
+    membership = staff.invitation_accept(invitation=invitation, user=user)
     assert membership.role == "technical"
-    assert services.invitation_accept(invitation=invitation, user=user).pk == membership.pk
+    assert staff.invitation_accept(invitation=invitation, user=user).pk == membership.pk
     with pytest.raises(Conflict):
-        services.invitation_accept(invitation=invitation, user=UserFactory())
+        staff.invitation_accept(invitation=invitation, user=UserFactory())
     assert StaffMembership.objects.filter(organisation=organisation).count() == 1
 
 
 def test_joining_twice_is_one_membership_and_rejoining_after_leaving_is_new(organisation):
     user = UserFactory()
-    first = services.organisation_join(organisation=organisation, user=user, role="reception")
-    assert services.organisation_join(organisation=organisation, user=user).pk == first.pk
-    services.membership_end(membership=first)
-    second = services.organisation_join(organisation=organisation, user=user)
+    first = staff.organisation_join(organisation=organisation, user=user, role="reception")
+    assert staff.organisation_join(organisation=organisation, user=user).pk == first.pk
+    staff.membership_end(membership=first)
+    second = staff.organisation_join(organisation=organisation, user=user)
     assert second.pk != first.pk
     assert selectors.current_memberships(organisation=organisation).count() == 1
 
@@ -449,7 +454,7 @@ GOOD_CSV = (
 
 
 def test_import_invites_everyone_and_reimport_creates_no_duplicates(organisation, manager):
-    result = services.members_import(
+    result = staff_csv.members_import(
         organisation=organisation, content=GOOD_CSV.encode(), invited_by=manager
     )
     assert (result.invited, result.already_invited, result.already_member) == (3, 0, 0)
@@ -459,18 +464,22 @@ def test_import_invites_everyone_and_reimport_creates_no_duplicates(organisation
         "bo@example.org": "housekeeping",
         "cem@example.org": "other",
     }
-    services.invitation_accept(
+    staff.invitation_accept(
         invitation=organisation.invitations.get(email="ana@example.org"),
         user=UserFactory(email="ana@example.org"),
     )
-    again = services.members_import(organisation=organisation, content=GOOD_CSV, invited_by=manager)
+    again = staff_csv.members_import(
+        organisation=organisation, content=GOOD_CSV, invited_by=manager
+    )
     assert (again.invited, again.already_invited, again.already_member) == (0, 2, 1)
     assert Invitation.objects.filter(organisation=organisation).count() == 3
 
 
 def test_import_understands_dutch_headers_and_semicolons(organisation, manager):
     content = "\ufeffNaam;E-mail;Rol\nAna;ana@example.org;receptie\n".encode()
-    result = services.members_import(organisation=organisation, content=content, invited_by=manager)
+    result = staff_csv.members_import(
+        organisation=organisation, content=content, invited_by=manager
+    )
     assert result.invited == 1
     assert organisation.invitations.get().role == "reception"
 
@@ -484,7 +493,7 @@ def test_one_bad_row_rejects_the_whole_file_with_a_row_report(organisation, mana
         "Dirk,ana@example.org,other\n"
     )
     with pytest.raises(ImportRejected) as exc:
-        services.members_import(organisation=organisation, content=content, invited_by=manager)
+        staff_csv.members_import(organisation=organisation, content=content, invited_by=manager)
     assert [row["line"] for row in exc.value.errors] == [3, 4, 5]
     assert "boss" in exc.value.errors[1]["errors"][0]
     assert "2" in exc.value.errors[2]["errors"][0]  # duplicate of line 2
@@ -497,7 +506,7 @@ def test_one_bad_row_rejects_the_whole_file_with_a_row_report(organisation, mana
 )
 def test_unreadable_files_are_rejected(organisation, manager, content):
     with pytest.raises(ImportRejected):
-        services.members_import(organisation=organisation, content=content, invited_by=manager)
+        staff_csv.members_import(organisation=organisation, content=content, invited_by=manager)
     assert not Invitation.objects.exists()
 
 
@@ -505,7 +514,7 @@ def test_export_neutralises_formulas(organisation):
     for name in ('=HYPERLINK("http://x")', "+31 6", "-1", "@SUM(A1)", "Gewone Naam"):
         add_member(organisation, user=UserFactory(full_name=name))
     with translation.override("en"):
-        exported = services.members_export_csv(organisation=organisation)
+        exported = staff_csv.members_export_csv(organisation=organisation)
     lines = exported.splitlines()
     # the import's columns (so the file can be imported again), then the date and the status
     assert lines[0] == "name,e-mail address,role,language,joined on,training"
@@ -526,23 +535,25 @@ def test_the_spreadsheet_guard_prefixes_formula_text_and_leaves_other_values():
     assert spreadsheet_safe("Gewone Naam") == "Gewone Naam"
     for value in (-1, Decimal("-2.5"), date(2026, 1, 1), None, True):
         assert spreadsheet_safe(value) == value
-    assert services.csv_cell(None) == "" and services.csv_cell(-1) == "'-1"
+    assert staff_csv.csv_cell(None) == "" and staff_csv.csv_cell(-1) == "'-1"
 
 
 # --- reminders --------------------------------------------------------------------------------
 
 
 def test_reminders_go_to_unfinished_members_at_most_once_a_week(organisation, hotel_course):
-    staff(organisation, hotel_course, passed=1, unfinished=2)
+    add_staff(organisation, hotel_course, passed=1, unfinished=2)
     now = timezone.now()
-    assert services.organisation_reminders_send(organisation=organisation, now=now) == 2
+    assert notifications.organisation_reminders_send(organisation=organisation, now=now) == 2
     assert len(mail.outbox) == 2
     assert (
-        services.organisation_reminders_send(organisation=organisation, now=now + timedelta(days=6))
+        notifications.organisation_reminders_send(
+            organisation=organisation, now=now + timedelta(days=6)
+        )
         == 0
     )
     assert (
-        services.organisation_reminders_send(
+        notifications.organisation_reminders_send(
             organisation=organisation, now=now + timedelta(days=7, minutes=1)
         )
         == 2
@@ -567,7 +578,7 @@ def test_programme_chooses_the_courses_that_count(
     assert selectors.certification_counts(organisation=organisation).passed == 1
 
     with django_capture_on_commit_callbacks() as callbacks:
-        services.counting_courses_set(
+        registration.counting_courses_set(
             organisation=organisation, course_keys=[str(other.translation_key)] * 2
         )
     assert len(callbacks) == 1  # evaluated again
@@ -576,7 +587,7 @@ def test_programme_chooses_the_courses_that_count(
     assert selectors.certification_counts(organisation=organisation).passed == 0
 
     with django_capture_on_commit_callbacks() as callbacks:
-        services.counting_courses_set(
+        registration.counting_courses_set(
             organisation=organisation, course_keys=[other.translation_key]
         )
     assert callbacks == []  # nothing changed
@@ -588,7 +599,7 @@ def test_programme_chooses_the_courses_that_count(
 )
 def test_counting_courses_must_be_published_courses(organisation, hotel_course, keys, code):
     with pytest.raises(OrganisationError) as raised:
-        services.counting_courses_set(organisation=organisation, course_keys=keys)
+        registration.counting_courses_set(organisation=organisation, course_keys=keys)
     assert raised.value.code == code
     organisation.refresh_from_db()
     assert organisation.counting_course_keys == [str(hotel_course.translation_key)]
@@ -597,7 +608,7 @@ def test_counting_courses_must_be_published_courses(organisation, hotel_course, 
 def test_a_new_join_link_replaces_the_old_one(organisation):
     member = add_member(organisation)
     old = organisation.join_token
-    services.join_link_rotate(organisation=organisation)
+    registration.join_link_rotate(organisation=organisation)
     organisation.refresh_from_db()
     assert organisation.join_token != old and len(organisation.join_token) >= 40
     assert not Organisation.objects.filter(join_token=old).exists()
@@ -609,10 +620,8 @@ def test_a_new_join_link_replaces_the_old_one(organisation):
 
 def test_the_invitation_email_is_in_the_invitation_language(organisation, mailoutbox):
     for email, language in (("ana@example.org", "nl"), ("sam@example.org", "en")):
-        invitation = services.staff_invite(
-            organisation=organisation, email=email, language=language
-        )
-        services.invitation_email_send(invitation=invitation)
+        invitation = staff.staff_invite(organisation=organisation, email=email, language=language)
+        staff.invitation_email_send(invitation=invitation)
     dutch, english = mailoutbox[-2], mailoutbox[-1]
     assert "invites you to take the free training" in english.body
     assert "invites you to take the free training" not in dutch.body
@@ -622,7 +631,7 @@ def test_the_invitation_email_is_in_the_invitation_language(organisation, mailou
 
 def test_an_invitation_in_an_unknown_language_is_refused(organisation):
     with pytest.raises(OrganisationError) as error:
-        services.staff_invite(organisation=organisation, email="a@example.org", language="xx")
+        staff.staff_invite(organisation=organisation, email="a@example.org", language="xx")
     assert error.value.code == "invalid_language"
     assert not Invitation.objects.exists()
 
@@ -634,7 +643,7 @@ def test_import_accepts_role_names_and_headers_in_every_language(organisation, m
         "Maria;maria@example.org;limpieza;Español\n"
         "Sam;sam@example.org;housekeeping;\n"
     )
-    result = services.members_import(
+    result = staff_csv.members_import(
         organisation=organisation, content=content, invited_by=manager, default_language="en"
     )
     assert result.invited == 3
@@ -648,7 +657,7 @@ def test_import_accepts_role_names_and_headers_in_every_language(organisation, m
 
 def test_import_reports_an_unknown_language(organisation, manager):
     with pytest.raises(ImportRejected) as error:
-        services.members_import(
+        staff_csv.members_import(
             organisation=organisation,
             content="name,email,role,language\nAna,ana@example.org,reception,klingon\n",
             invited_by=manager,
@@ -660,14 +669,14 @@ def test_import_reports_an_unknown_language(organisation, manager):
 def test_the_template_and_the_export_share_headers_and_import_again(organisation, manager):
     add_member(organisation, user=UserFactory(full_name="Ana", email="ana@example.org"))
     with translation.override("en"):
-        template = services.members_csv_template()
-        exported = services.members_export_csv(organisation=organisation)
+        template = staff_csv.members_csv_template()
+        exported = staff_csv.members_export_csv(organisation=organisation)
     assert exported.splitlines()[0].startswith(template.splitlines()[0])
     # the template's role rows have no person in them: importing it alone invites nobody
     with pytest.raises(ImportRejected):
-        services.members_import(organisation=organisation, content=template, invited_by=manager)
+        staff_csv.members_import(organisation=organisation, content=template, invited_by=manager)
     other = make_organisation(manager=manager, course=None, name="Hotel Twee")
-    result = services.members_import(organisation=other, content=exported, invited_by=manager)
+    result = staff_csv.members_import(organisation=other, content=exported, invited_by=manager)
     assert result.invited == 1
 
 
@@ -677,15 +686,15 @@ def test_approval_needs_a_checked_8_digit_kvk_number_and_rejection_a_reason(orga
         organisation.kvk_number = kvk
         organisation.save(update_fields=["kvk_number"])
         with pytest.raises(OrganisationError) as error:
-            services.organisation_registration_review(
+            registration.organisation_registration_review(
                 organisation=organisation, reviewer=reviewer, approve=True, kvk_checked=checked
             )
         assert error.value.code == code
     with pytest.raises(OrganisationError):
-        services.organisation_registration_review(
+        registration.organisation_registration_review(
             organisation=organisation, reviewer=reviewer, approve=False, kvk_checked=False
         )
-    rejected = services.organisation_registration_review(
+    rejected = registration.organisation_registration_review(
         organisation=organisation,
         reviewer=reviewer,
         approve=False,
@@ -693,7 +702,7 @@ def test_approval_needs_a_checked_8_digit_kvk_number_and_rejection_a_reason(orga
         note="KvK number belongs to another company",
     )
     assert rejected.registration_status == Organisation.RegistrationStatus.REJECTED
-    approved = services.organisation_registration_review(
+    approved = registration.organisation_registration_review(
         organisation=organisation, reviewer=reviewer, approve=True, kvk_checked=True
     )
     assert approved.registration_status == Organisation.RegistrationStatus.APPROVED
@@ -706,14 +715,14 @@ def test_join_intents_complete_on_confirmation_and_lead_to_the_course(organisati
 
     polish = translate_course(hotel_course, "pl")
     user = UserFactory()
-    invitation = services.staff_invite(
+    invitation = staff.staff_invite(
         organisation=organisation, email=user.email, role="technical", language="pl"
     )
-    services.join_intent_record(
+    staff.join_intent_record(
         user=user, organisation=organisation, invitation=invitation, language="pl"
     )
     assert selectors.join_destination(user) is None  # nothing completed yet
-    intent = services.join_intents_complete(user=user)
+    intent = staff.join_intents_complete(user=user)
     assert intent is not None
     membership = StaffMembership.objects.get(user=user)
     assert membership.role == "technical"
@@ -721,7 +730,7 @@ def test_join_intents_complete_on_confirmation_and_lead_to_the_course(organisati
     assert invitation.accepted and invitation.accepted_by == user
     assert selectors.join_destination(user) == polish.url
     # completing again changes nothing
-    assert services.join_intents_complete(user=user) is None
+    assert staff.join_intents_complete(user=user) is None
     assert JoinIntent.objects.filter(user=user, completed_at__isnull=True).count() == 0
 
 
@@ -744,7 +753,7 @@ def test_a_certificate_wants_the_evaluation_of_its_holders_organisations(
     from outbox.services import outbox_message_run
 
     member = add_member(organisation).user
-    evaluations = OutboxMessage.objects.filter(kind=services.EVALUATION_WANTED).about(
+    evaluations = OutboxMessage.objects.filter(kind=certification.EVALUATION_WANTED).about(
         "organisation_id", organisation.pk
     )
     before = evaluations.count()  # the member joining wants one too
@@ -766,10 +775,10 @@ def test_reconcile_evaluates_organisations_not_evaluated_since_a_certificate(
     certify(member, hotel_course)
     # the evaluation work was lost (e.g. rows from before the outbox): nothing waits
     OutboxMessage.objects.all().delete()
-    assert services.organisations_reconcile() == 1
-    assert services.organisations_reconcile() == 0  # it waits now: not written twice
-    waiting = OutboxMessage.objects.get(kind=services.EVALUATION_WANTED, done_at__isnull=True)
+    assert certification.organisations_reconcile() == 1
+    assert certification.organisations_reconcile() == 0  # it waits now: not written twice
+    waiting = OutboxMessage.objects.get(kind=certification.EVALUATION_WANTED, done_at__isnull=True)
     from outbox.services import outbox_message_run
 
     outbox_message_run(message_id=waiting.pk)
-    assert services.organisations_reconcile() == 0  # evaluated after the certificate
+    assert certification.organisations_reconcile() == 0  # evaluated after the certificate
