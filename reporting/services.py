@@ -357,8 +357,9 @@ def _in_every_language(labels: Iterable[tuple[str, object]]) -> dict[str, str]:
 
 def outside_counts_template() -> str:
     """The CSV template in the active language: the header row only (an example row would be
-    imported if it were left in)."""
-    return ",".join(str(OUTSIDE_COLUMN_LABELS[column]) for column in OUTSIDE_COLUMNS) + "\r\n"
+    imported if it were left in), with semicolons like the Dutch exports, so Dutch Excel opens
+    it in columns; the import reads commas too."""
+    return ";".join(str(OUTSIDE_COLUMN_LABELS[column]) for column in OUTSIDE_COLUMNS) + "\r\n"
 
 
 def _column(column: str) -> str:

@@ -3,6 +3,7 @@ each person once, kept like the rest; outside counts imported whole, matched by 
 withdrawn whole; the import page and command refuse bad files with a report."""
 
 import hashlib
+import importlib
 from datetime import date
 
 import pytest
@@ -311,7 +312,11 @@ def test_the_template_is_in_the_page_language(staff_client):
     header = response.content.decode("utf-8-sig").splitlines()[0]
     with translation.override("nl"):
         assert header == outside_counts_template().strip()
-    assert header.split(",")[0] != "" and len(header.split(",")) == 5
+    assert len(header.split(";")) == 5
+    # the template, filled in, imports
+    outside_target()
+    filled = f"{header}\n2025-03-01;campaign;3;;\n".encode()
+    assert outside_counts_import(content=filled, filename="t.csv", by=None).total == 3
 
 
 def test_the_command_imports_or_exits_with_the_problems(tmp_path, capsys):
@@ -330,3 +335,17 @@ def test_the_command_imports_or_exits_with_the_problems(tmp_path, capsys):
     with pytest.raises(CommandError, match="no user"):
         call_command("reporting_outside_counts_import", str(good), "--by", "nobody@example.org")
     assert OutsideCountFile.objects.count() == 1
+
+
+def test_the_migration_adds_the_campaign_target_where_the_seeded_targets_exist():
+    from django.apps import apps
+
+    migration = importlib.import_module("reporting.migrations.0008_campaign_reach_target")
+    migration.add_reach_target(apps, None)
+    assert not Target.objects.exists()  # a database without the seeded targets: nothing
+    people_target(code="module-1-basiskennis")
+    migration.add_reach_target(apps, None)
+    migration.add_reach_target(apps, None)  # a second run changes nothing
+    reach = Target.objects.get(code="bereik-professionals-kinderen")
+    assert (reach.target_number, reach.counts_outside_campaign) == (50000, True)
+    assert Target.objects.get(code="module-1-basiskennis").counts_outside_buit

@@ -369,7 +369,7 @@ def test_targets_ensure_is_idempotent_and_finds_courses_by_slug():
     module_1.target_number = 21000
     module_1.save()
     targets_ensure()
-    assert Target.objects.count() == 6
+    assert Target.objects.count() == 7
     assert ReferencePoint.objects.count() == 2
     assert Target.objects.get(code="module-1-basiskennis").target_number == 21000
 
@@ -404,6 +404,7 @@ def test_targets_ensure_gives_the_all_of_n_role_targets_their_role_once():
         "module-4-aandachtsfunctionarissen": ["aandachtsfunctionaris-mensenhandel"],
         "module-5-ketenregisseurs": ["ketenregisseur-mensenhandel"],
         "hotels-vakantieparken-gecertificeerd": [],
+        "bereik-professionals-kinderen": [],
     }
     # an editor empties the filter: a later run leaves that choice alone
     module_4 = Target.objects.get(code="module-4-aandachtsfunctionarissen")
