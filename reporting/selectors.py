@@ -464,7 +464,7 @@ def _outside_grid(
         for source, bit in OUTSIDE_SOURCE_BITS.items()
         if source in target.outside_sources
     ]
-    sources = bits[0]
+    sources: Any = bits[0]
     for bit in bits[1:]:
         sources = sources + bit
     inner = (

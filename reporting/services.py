@@ -58,7 +58,7 @@ def _lock_counts(mode: str) -> None:
 
 
 #: a completion's source as a bit of CountedPerson.sources (ADR 0024)
-SOURCE_BITS = {
+SOURCE_BITS: dict[str, int] = {
     Completion.Source.ELEARNING: rules.SOURCE_ELEARNING,
     Completion.Source.TRAINING: rules.SOURCE_TRAINING,
 }
@@ -137,10 +137,10 @@ def counted_person_refresh(*, user_id: int, course_keys: Iterable[uuid.UUID] | N
         )
         first_by_course: dict[uuid.UUID, datetime] = {}
         sources_by_course: Counter = Counter()
-        for row in passes:
-            key = row["course_key"]
-            first_by_course[key] = min(row["first"], first_by_course.get(key, row["first"]))
-            sources_by_course[key] |= SOURCE_BITS[row["source"]]
+        for found in passes:
+            key = found["course_key"]
+            first_by_course[key] = min(found["first"], first_by_course.get(key, found["first"]))
+            sources_by_course[key] |= SOURCE_BITS[found["source"]]
         existing = {
             row.target_id: row
             for row in CountedPerson.objects.filter(
@@ -158,10 +158,14 @@ def counted_person_refresh(*, user_id: int, course_keys: Iterable[uuid.UUID] | N
             eligible = (not sector_ids or user.sector_id in sector_ids) and (
                 not role_ids or user.professional_role_id in role_ids
             )
-            keys = [key for key in target_course_keys(target) if key in first_by_course]
-            first = min(first_by_course[key] for key in keys) if eligible and keys else None
+            passed_keys = [key for key in target_course_keys(target) if key in first_by_course]
+            first = (
+                min(first_by_course[key] for key in passed_keys)
+                if eligible and passed_keys
+                else None
+            )
             sources = 0
-            for key in keys:
+            for key in passed_keys:
                 sources |= sources_by_course[key]
             row = existing.get(target.pk)
             if row is not None:
