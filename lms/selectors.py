@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -37,6 +37,23 @@ def learner_enrolments(*, user):
 
 def learner_completions(*, user):
     return Completion.objects.filter(user=user).select_related("course").order_by("-completed_at")
+
+
+def completions(*, user=None, course_keys=None) -> QuerySet[Completion]:
+    """Passes (e-learning and training) for the apps above lms to count or narrow further:
+    optionally only `user`'s, and only of the courses with `course_keys` (translation keys, so
+    every language version counts)."""
+    queryset = Completion.objects.all()
+    if user is not None:
+        queryset = queryset.filter(user=user)
+    if course_keys is not None:
+        queryset = queryset.filter(course_key__in=course_keys)
+    return queryset
+
+
+def completion_get(*, completion_id: int) -> Completion | None:
+    """The pass with its person and course, or None when it is gone."""
+    return Completion.objects.select_related("user", "course").filter(pk=completion_id).first()
 
 
 def learner_personal_data(user) -> dict[str, Any]:
