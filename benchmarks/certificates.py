@@ -58,10 +58,10 @@ def main() -> None:
     from django.template.loader import render_to_string
     from django.utils import timezone, translation
 
+    from accounts.qr import qr_svg
     from certificates import services
     from certificates.codes import code_generate
     from certificates.models import Certificate
-    from accounts.qr import qr_svg
 
     now = timezone.now()
 

@@ -2,23 +2,10 @@
 
     {"detail": "<translated sentence>", "code": "<stable machine code>", ...}
 
-Optional keys: ``errors`` (request validation, as django-ninja reports it), ``fields``
-(model validation, per field), ``details`` (extra data of a learning error, e.g. the ids of
-unanswered questions) and ``error_id`` (a 500: the id under which the failure was logged).
-The sentence follows the request's language (Accept-Language).
-
-Three pieces make sure nothing else leaves /api/ (ADR 0018), each for what the others cannot
-reach:
-
-- the exception handlers below, for everything raised inside an operation (its parameters,
-  authentication and body included): a body over DATA_UPLOAD_MAX_MEMORY_SIZE is 413, a path id
-  that is not an id is 400, anything unexpected a 500 with an error id, also with DEBUG on;
-- ``unknown_api_path``, the catch-all route after the API's (config/urls.py), for addresses
-  that name no operation: a JSON 404 (without it, APPEND_SLASH redirects them to the site);
-- ``ApiErrorMiddleware``, outermost, for what Django answers around the operations
-  (django-ninja's own 405 for a method the path does not take, an error in another
-  middleware): any error response under /api/ that is not JSON gets the same JSON shape.
-"""
+Optional keys: ``errors`` (request validation), ``fields`` (model validation, per field),
+``details`` (extra data of a learning error) and ``error_id`` (a 500: the id under which the
+failure was logged). The three pieces below (exception handlers, ``unknown_api_path``,
+``ApiErrorMiddleware``) and what each catches that the others cannot reach are ADR 0018."""
 
 import logging
 import traceback

@@ -15,6 +15,7 @@ from accounts.services import access_token_create
 from courses.selectors import course_outline
 from lms import services
 from lms.models import Attempt, Completion, LessonProgress
+from tests.conftest import DEADLINE
 from tests.factories import make_course
 
 from .conftest import first_storyline, right_response, wrong_response
@@ -544,7 +545,7 @@ def test_concurrent_submits_of_one_attempt_yield_one_completion(user, token, sto
     def submit(_n):
         try:
             client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
-            barrier.wait(timeout=30)
+            barrier.wait(timeout=DEADLINE)
             return post(client, f"/api/v1/attempts/{data['id']}/submit", {}).status_code
         finally:
             connection.close()

@@ -6,9 +6,9 @@ import pypdf
 import pytest
 from django.utils.translation import gettext as _
 
+from accounts.pdf import pdf_render
 from certificates import services
 from certificates.models import Certificate
-from accounts.pdf import pdf_render
 
 pytestmark = pytest.mark.django_db
 
