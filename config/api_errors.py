@@ -18,6 +18,10 @@ reach:
 - ``ApiErrorMiddleware``, outermost, for what Django answers around the operations
   (django-ninja's own 405 for a method the path does not take, an error in another
   middleware): any error response under /api/ that is not JSON gets the same JSON shape.
+
+Every 503 under /api/ (something the answer depends on is down for a while, e.g. the store of
+a rate limit that guards a secret: ADR 0019) carries ``Retry-After``, as the site's 503 does;
+``ApiErrorMiddleware`` adds it to whichever piece made the 503.
 """
 
 import logging
@@ -39,6 +43,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from accounts.errors import DomainError
+from accounts.rate_limits import RETRY_AFTER_SECONDS
 
 # django-ninja raises these with fixed English messages; give them translated ones.
 _NINJA_MESSAGES = {
@@ -221,12 +226,12 @@ class ApiErrorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if (
-            not request.path_info.startswith(API_PREFIX)
-            or response.status_code < 400
-            or response.get("Content-Type", "").startswith("application/json")
-        ):
+        if not request.path_info.startswith(API_PREFIX):
             return response
+        if response.status_code < 400 or response.get("Content-Type", "").startswith(
+            "application/json"
+        ):
+            return _with_retry_after(response)
         if response.status_code >= 500:
             # Django logged the failure (an error in another middleware) without an id
             converted = _json(request, response.status_code, _log_server_error(request, None))
@@ -234,7 +239,9 @@ class ApiErrorMiddleware:
             converted = _json(request, response.status_code)
         if "Allow" in response:
             converted["Allow"] = response["Allow"]
-        return converted
+        if "Retry-After" in response:
+            converted["Retry-After"] = response["Retry-After"]
+        return _with_retry_after(converted)
 
     def process_exception(self, request: HttpRequest, exception: Exception):
         """An exception in a view outside the API's operations (none today: the operations
@@ -243,6 +250,13 @@ class ApiErrorMiddleware:
         if request.path_info.startswith(API_PREFIX):
             return _json(request, 500, _log_server_error(request, exception))
         return None
+
+
+def _with_retry_after(response: HttpResponse) -> HttpResponse:
+    """A 503 tells the client when to try again (one that says so already keeps its own)."""
+    if response.status_code == 503 and "Retry-After" not in response:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @request_language
