@@ -44,12 +44,13 @@ def _attempt_or_404(request, attempt_id, *, with_course: bool = True) -> Attempt
         raise Http404(exc.message) from exc
 
 
-def _problem(request, *, title: str, message: str, status: int, course=None):
+def _problem(request, *, title: str, error: LearningError, course=None):
+    """A page that says why the learner cannot go on (`error`), with its status."""
     return render(
         request,
         "lms/problem.html",
-        {"title": title, "message": message, "course": course},
-        status=status,
+        {"title": title, "message": error.message, "course": course},
+        status=error.status,
     )
 
 
@@ -76,13 +77,7 @@ def enrol(request, course_id: int):
         try:
             enrolment = services.enrolment_create(user=request.user, course=course)
         except LearningError as exc:
-            return _problem(
-                request,
-                title=_("You cannot enrol yet"),
-                message=exc.message,
-                status=exc.status,
-                course=course,
-            )
+            return _problem(request, title=_("You cannot enrol yet"), error=exc, course=course)
         attempt = selectors.current_attempt(enrolment=enrolment)
         if attempt is not None and attempt.status == Attempt.Status.IN_PROGRESS:
             return _resume(enrolment, attempt)
@@ -91,13 +86,7 @@ def enrol(request, course_id: int):
         try:
             attempt = services.attempt_start(enrolment=enrolment)
         except LearningError as exc:
-            return _problem(
-                request,
-                title=_("You cannot start"),
-                message=exc.message,
-                status=exc.status,
-                course=course,
-            )
+            return _problem(request, title=_("You cannot start"), error=exc, course=course)
         messages.success(request, _("You are enrolled. Good luck!"))
         return _resume(enrolment, attempt)
 

@@ -1,4 +1,5 @@
-"""lms/api.py: enrol, attempts, answers with feedback, scenarios, submit, progress, xAPI."""
+"""lms/api/ (attempts, progress, xapi): enrol, attempts, answers with feedback, scenarios,
+submit, progress, xAPI."""
 
 import json
 import re
