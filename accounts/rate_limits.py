@@ -17,6 +17,12 @@ logger = logging.getLogger(__name__)
 _EXPIRY_MARGIN = 5
 
 
+#: Seconds a client refused while the store is down is asked to wait before trying again (the
+#: `Retry-After` of every such 503, on the site's pages and in the API): long enough for Redis to
+#: come back after a restart, short enough that nobody gives up.
+RETRY_AFTER_SECONDS = 60
+
+
 class StoreUnavailable(Exception):
     """The counters cannot be read or written (Redis down) and the window guards a secret."""
 
