@@ -1,5 +1,5 @@
 """Completions as xAPI 1.0.3 statements, for a learning record store (`GET /api/v1/me/xapi`
-in `lms.api` pages over them).
+in `lms.api.xapi` pages over them).
 
 An e-learning pass is "passed" a course with its score and attempt. A training on location
 (source "training", ADR 0017) is "attended" a meeting, built from the completion's own fields
