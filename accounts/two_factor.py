@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core import checks
 from django.urls import ResolverMatch
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -168,3 +169,17 @@ def safe_next(request, url: str | None) -> str | None:
     ):
         return url
     return None
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_two_factor_required(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    """`check --deploy` warns when the staff areas would answer without a second factor."""
+    if required():
+        return []
+    return [
+        checks.Warning(
+            "TWO_FACTOR_REQUIRED is off: staff areas answer without a second factor.",
+            hint="Unset TWO_FACTOR_REQUIRED (and ADMIN_TWO_FACTOR_REQUIRED) in production.",
+            id="accounts.W001",
+        )
+    ]

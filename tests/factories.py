@@ -29,7 +29,7 @@ from organisations.models import Organisation, StaffMembership
 
 PASSWORD = "correct-horse-battery"
 #: The authenticator-app secret (base32) of every factory-made person with a second factor.
-TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+TOTP_SECRET = "QE5246MGKOMW37SMN47SXN47JFFBKMSX"
 
 
 def give_second_factor(user):

@@ -190,7 +190,7 @@ def test_a_manager_keeps_the_404_of_another_organisation_once_they_have_a_factor
         lambda c: reverse("trainings:mine"),
         lambda c: reverse("trainings:session", args=[c["session"].public_id]),
         lambda c: reverse("accounts:settings"),
-        lambda c: reverse("courses_catalogue"),
+        lambda c: reverse("certificate_list"),
     ],
 )
 def test_public_and_own_pages_need_no_factor(client, context, url):
@@ -214,13 +214,14 @@ def test_the_message_and_the_set_up_page_are_in_the_page_language(client):
 
 def test_after_setting_up_an_authenticator_they_continue_to_the_page(client):
     person = UserFactory(role=roles.PROGRAMME_STAFF, second_factor=False)
-    # a real log-in (password), so allauth lets them add a factor without re-authenticating
-    response = client.post(reverse("account_login"), {"login": person.email, "password": PASSWORD})
-    assert response.status_code == 302
+    client.force_login(person)
     wanted = reverse("reporting:dashboard") + "?regio=utrecht"
     assert _sent_to_setup(client.get(wanted))
-    setup = client.get(reverse("mfa_activate_totp"))
-    assert setup.status_code == 200
+    # allauth asks for the password again before a factor is added
+    setup = client.get(reverse("mfa_activate_totp"), follow=True)
+    assert setup.redirect_chain[-1][0].startswith(reverse("account_reauthenticate"))
+    setup = client.post(setup.redirect_chain[-1][0], {"password": PASSWORD}, follow=True)
+    assert setup.request["PATH_INFO"] == reverse("mfa_activate_totp")
     secret = setup.context["form"].secret
     response = client.post(reverse("mfa_activate_totp"), {"code": pyotp.TOTP(secret).now()})
     assert response.status_code == 302
@@ -246,21 +247,15 @@ def test_a_security_key_counts_as_a_factor(client):
 
 
 def test_security_keys_can_be_added(client):
-    """WebAuthn is on: the page to add a key (or passkey) answers for a person with a factor."""
-    person = UserFactory(role=roles.PROGRAMME_STAFF)
-    client.post(reverse("account_login"), {"login": person.email, "password": PASSWORD})
-    # the authenticator app is asked for at log-in; answer it
-    client.post(reverse("mfa_authenticate"), {"code": pyotp.TOTP(_secret_of(person)).now()})
-    response = client.get(reverse("mfa_add_webauthn"))
+    """WebAuthn is on: the page to add a key (or passkey) answers after the password check."""
+    client.force_login(UserFactory(role=roles.PROGRAMME_STAFF))
+    response = client.get(reverse("mfa_add_webauthn"), follow=True)
+    reauthenticate = response.redirect_chain[-1][0]
+    assert reauthenticate.startswith(reverse("account_reauthenticate"))
+    response = client.post(reauthenticate, {"password": PASSWORD}, follow=True)
+    assert response.request["PATH_INFO"] == reverse("mfa_add_webauthn")
     assert response.status_code == 200
     assert b"creation_options" in response.content
-
-
-def _secret_of(person) -> str:
-    from allauth.mfa.adapter import get_adapter
-
-    authenticator = Authenticator.objects.get(user=person, type=Authenticator.Type.TOTP)
-    return get_adapter().decrypt(authenticator.data["secret"])
 
 
 def test_the_switch_turns_it_off(client, settings):
@@ -321,3 +316,13 @@ def test_api_without_a_role_there_keeps_its_answers(client, context):
     # and the learning API needs no factor, also for staff
     staff = UserFactory(role=roles.PROGRAMME_STAFF, second_factor=False)
     assert client.get("/api/v1/me/progress", **_bearer(staff)).status_code == 200
+
+
+def test_check_deploy_warns_when_the_switch_is_off(settings):
+    from django.core import checks
+
+    registered = checks.registry.registry.get_checks(include_deployment_checks=True)
+    assert two_factor.check_two_factor_required in registered
+    assert two_factor.check_two_factor_required(None) == []
+    settings.TWO_FACTOR_REQUIRED = False
+    assert [m.id for m in two_factor.check_two_factor_required(None)] == ["accounts.W001"]

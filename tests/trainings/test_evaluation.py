@@ -297,7 +297,7 @@ def test_the_organiser_sees_results_without_names(evaluated, trainer):
 
 def test_a_trainer_sees_the_session_but_not_the_whole_format(evaluated):
     _fmt, first, _second = evaluated
-    session_trainer = UserFactory()
+    session_trainer = UserFactory(second_factor=True)
     first.trainers.add(session_trainer)
     client = logged_in(session_trainer)
     page = client.get(reverse("trainings:evaluation_results", args=[first.public_id]))
@@ -318,7 +318,7 @@ def _urls(fmt, session) -> list[str]:
 
 def test_others_do_not_see_the_results(evaluated, user):
     fmt, first, _second = evaluated
-    other_organiser = UserFactory()
+    other_organiser = UserFactory(second_factor=True)
     make_format(title="Andere training").organisers.add(other_organiser)
     participant = first.registrations.first().user
     for person in (other_organiser, user, participant):
