@@ -63,7 +63,8 @@ def _is_admin_path(path: str) -> bool:
 
 def _to_factor_setup(request):
     """Send a person who must have a second factor to set one up (allauth's authenticator-app
-    activation, which also links to security keys), remembering the page they wanted."""
+    activation; security keys are added from its Two-factor authentication overview),
+    remembering the page they wanted."""
     wanted = request.get_full_path() if request.method in ("GET", "HEAD") else None
     if wanted := two_factor.safe_next(request, wanted):
         request.session[two_factor.NEXT_SESSION_KEY] = wanted

@@ -235,6 +235,30 @@ def test_after_setting_up_an_authenticator_they_continue_to_the_page(client):
     assert two_factor.NEXT_SESSION_KEY not in client.session
 
 
+def test_without_new_recovery_codes_to_show_they_go_straight_back(client):
+    """Someone who kept recovery codes from an earlier factor: allauth would show its overview
+    after the activation; they go to the page they wanted instead."""
+    import secrets
+
+    from allauth.mfa.adapter import get_adapter
+
+    person = UserFactory(role=roles.PROGRAMME_STAFF, second_factor=False)
+    Authenticator.objects.create(
+        user=person,
+        type=Authenticator.Type.RECOVERY_CODES,
+        data={"seed": get_adapter().encrypt(secrets.token_hex(40))},
+    )
+    client.force_login(person)
+    wanted = reverse("reporting:dashboard")
+    assert _sent_to_setup(client.get(wanted))
+    setup = client.get(reverse("mfa_activate_totp"), follow=True)
+    setup = client.post(setup.redirect_chain[-1][0], {"password": PASSWORD}, follow=True)
+    secret = setup.context["form"].secret
+    response = client.post(reverse("mfa_activate_totp"), {"code": pyotp.TOTP(secret).now()})
+    assert response["Location"] == wanted
+    assert client.get(wanted).status_code == 200
+
+
 def test_a_security_key_counts_as_a_factor(client):
     person = UserFactory(role=roles.PROGRAMME_STAFF, second_factor=False)
     Authenticator.objects.create(
