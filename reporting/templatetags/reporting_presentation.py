@@ -19,3 +19,11 @@ def forecast_note(forecast: rules.Forecast) -> str:
 @register.filter
 def target_scope_note(target: Target) -> str:
     return presentation.target_scope_note(target)
+
+
+@register.filter
+def source_cells(progress) -> list:
+    """A people target's figures per source (ADR 0024), small ones suppressed."""
+    if not progress.by_source:
+        return []
+    return presentation.source_cells(progress.target, progress.by_source)

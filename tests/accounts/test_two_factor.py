@@ -13,7 +13,7 @@ from django.utils import translation
 
 from accounts import roles, two_factor
 from accounts.services import access_token_create
-from organisations import services as organisation_services
+from organisations.services import registration
 from tests.factories import PASSWORD, UserFactory, give_second_factor
 from tests.trainings.conftest import make_session
 
@@ -29,7 +29,7 @@ def _sent_to_setup(response) -> bool:
 @pytest.fixture
 def hotel(db):
     manager = UserFactory(role=roles.ORGANISATION_MANAGER, second_factor=False)
-    return organisation_services.organisation_register(
+    return registration.organisation_register(
         user=manager, name="Hotel Noord", municipality="Utrecht", declared_staff=5
     )
 
