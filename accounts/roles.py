@@ -13,6 +13,8 @@ SITE_ADMIN = "site admin"
 TRAINING_ORGANISER = "training organiser"
 #: records attendance of the sessions they give (on the site, no admin access)
 TRAINER = "trainer"
+#: sees the programme dashboard, breakdowns and exports of their own region(s) only
+REGIONAL_COORDINATOR = "regional coordinator"
 
 ROLE_LABELS = {
     LEARNER: _("Learner"),
@@ -23,6 +25,7 @@ ROLE_LABELS = {
     SITE_ADMIN: _("Site admin"),
     TRAINING_ORGANISER: _("Training organiser"),
     TRAINER: _("Trainer"),
+    REGIONAL_COORDINATOR: _("Regional coordinator"),
 }
 
 TWO_FACTOR_ROLES = {COURSE_EDITOR, COURSE_REVIEWER, PROGRAMME_STAFF, SITE_ADMIN, TRAINING_ORGANISER}

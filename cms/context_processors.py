@@ -1,7 +1,8 @@
 """Template context shared by every page: which role links the main navigation offers.
 
-The links follow from four things: whether the person is active, a superuser, holds the
-programme-reports permission (directly or through a role) and manages an organisation. They are
+The links follow from five things: whether the person is active, a superuser, holds the
+programme-reports permission (directly or through a role) or the regional coordinator role and
+manages an organisation. They are
 looked up with Django's own `has_perm` and one `exists()` and kept per person in the shared cache,
 because every signed-in page shows them. An entry is forgotten only when what it was computed
 from changes (`forget_people` and the receivers in `CmsConfig.ready`): a membership, a role's
@@ -20,6 +21,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.functional import SimpleLazyObject
 
+from accounts import roles
 from organisations.models import Organisation
 
 #: The permission behind the programme dashboard link.
@@ -38,8 +40,10 @@ def _lookup(user) -> dict[str, bool]:
     """The role links for `user`, from the database (the ORM and `has_perm`)."""
     if not user.is_authenticated or not user.is_active:
         return dict(_NO_LINKS)
-    reports = user.has_perm(REPORTS_PERMISSION)
-    manages = reports or Organisation.objects.filter(managers=user).exists()
+    national = user.has_perm(REPORTS_PERMISSION)
+    manages = national or Organisation.objects.filter(managers=user).exists()
+    # regional coordinators read the dashboard of their regions (ADR 0023), not organisations
+    reports = national or roles.has_role(user, roles.REGIONAL_COORDINATOR)
     return {"reports": reports, "organisations": manages}
 
 
