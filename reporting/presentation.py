@@ -287,6 +287,7 @@ def _regional_overview_table(progress_list: list[TargetProgress], filters: Repor
             ]
         )
     regions = selectors.region_names()
+    names = ", ".join(sorted(regions[pk] for pk in filters.region_ids or () if pk in regions))
     note = " ".join(
         part
         for part in (
@@ -300,7 +301,7 @@ def _regional_overview_table(progress_list: list[TargetProgress], filters: Repor
         title=_("Targets"),
         columns=[
             _("Target"),
-            _("Achieved in these regions"),
+            _("Achieved in %(regions)s") % {"regions": names},
             _("National target number"),
             _("Share of the national target"),
             _("Actual per month (last 3 months)"),
