@@ -1,8 +1,8 @@
 """The dashboard's GET filters (stable URLs: ?from=2026-01-01&to=2026-03-31&region=utrecht)."""
 
 import re
-from typing import cast
 from datetime import date
+from typing import cast
 
 from dateutil.relativedelta import relativedelta
 from django import forms

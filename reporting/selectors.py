@@ -134,7 +134,6 @@ class ReportFilters:
             params["sector"] = str(self.sector_id)
         return params
 
-
     @property
     def nothing_in_scope(self) -> bool:
         """A scope without regions: nothing to count (and no query to run)."""

@@ -22,9 +22,7 @@ SCOPE_TEXT = (
 
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_a_coordinators_dashboard_at_375_px(new_page, e2e_content, language):
-    coordinator = factories.UserFactory(
-        full_name="Rosa Regio", role=roles.REGIONAL_COORDINATOR
-    )
+    coordinator = factories.UserFactory(full_name="Rosa Regio", role=roles.REGIONAL_COORDINATOR)
     scope = CoordinatorScope.objects.create(user=coordinator)
     scope.regions.set([Region.objects.get(slug="utrecht")])
     with translation.override(language):

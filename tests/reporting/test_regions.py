@@ -166,6 +166,7 @@ def test_csv_exports_hold_the_coordinators_regions_only(coordinator_client, targ
         assert "Groningen" not in text and "Geheim" not in text
         assert "Utrecht" in text  # the scope is written with the figures
     [header, row, *_rest] = _csv_rows(overview.content)
+    assert "Utrecht, Zeeland" in header[1]  # "Achieved in Utrecht, Zeeland"
     assert row[:4] == [target.title, "13", "1000", "1,3"]  # 13 of the national 1000
 
 
@@ -174,8 +175,11 @@ def test_the_xlsx_export_holds_the_coordinators_regions_only(coordinator_client,
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(response.content))
     values = [
-        cell for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True)
-        for cell in row if cell is not None
+        cell
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for cell in row
+        if cell is not None
     ]
     text = " ".join(str(v) for v in values)
     assert "Groningen" not in text and "Geheim" not in text
@@ -236,9 +240,9 @@ def test_people_without_the_role_have_no_access(client, target):
 def test_the_regional_picture_equals_a_full_recount(target):
     """The kept counts (read for the coordinator) give the same regional figures as a recount
     from the raw rows (read while the kept counts are not current)."""
-    regions = frozenset(Region.objects.filter(slug__in=["utrecht", "zeeland"]).values_list(
-        "pk", flat=True
-    ))
+    regions = frozenset(
+        Region.objects.filter(slug__in=["utrecht", "zeeland"]).values_list("pk", flat=True)
+    )
     filters = ReportFilters(region_ids=regions)
     today = timezone.localdate()
     kept = target_counts(target=target, filters=filters, as_of=today)
