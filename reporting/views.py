@@ -25,6 +25,7 @@ from .models import Target
 from .pdf import quarterly_report_pdf
 from .presentation import overview_table, target_report
 from .selectors import (
+    NATIONAL,
     PERMISSION,
     ReportScope,
     report_scope,
@@ -266,6 +267,7 @@ def target_population(request, pk: int):
                 "as_of": today,
                 "quarters": recent_quarters(),
                 "progress_list": progress_list,
+                "scope": NATIONAL,
             },
             status=400,
         )

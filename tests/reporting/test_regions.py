@@ -7,6 +7,7 @@ import io
 from datetime import date
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -274,3 +275,12 @@ def test_programme_staff_assign_a_coordinators_regions_in_the_admin(client, sett
     response = client.post(url, {"user": person.pk, "regions": [utrecht.pk]})
     assert response.status_code == 302
     assert list(CoordinatorScope.objects.get(user=person).regions.all()) == [utrecht]
+
+
+def test_the_coordinator_group_opens_no_admin_and_the_navigation_offers_the_dashboard(client):
+    group = Group.objects.get(name=roles.REGIONAL_COORDINATOR)  # created after every migrate
+    assert not group.permissions.exists()
+    client.force_login(coordinator("utrecht"))
+    assert client.get("/admin/").status_code == 403
+    home = client.get("/", follow=True).content.decode()
+    assert f'<a href="{reverse("reporting:dashboard")}">' in home
