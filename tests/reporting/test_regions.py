@@ -275,6 +275,9 @@ def test_programme_staff_assign_a_coordinators_regions_in_the_admin(client, sett
     response = client.post(url, {"user": person.pk, "regions": [utrecht.pk]})
     assert response.status_code == 302
     assert list(CoordinatorScope.objects.get(user=person).regions.all()) == [utrecht]
+    listing = client.get(reverse("wagtailsnippets_accounts_coordinatorscope:list"))
+    assert listing.status_code == 200
+    assert person.full_name in listing.content.decode()
 
 
 def test_the_coordinator_group_opens_no_admin_and_the_navigation_offers_the_dashboard(client):
