@@ -25,3 +25,11 @@ def target_scope_note(target: Target) -> str:
 @register.filter
 def regional_share(progress: TargetProgress) -> presentation.RegionalShare:
     return presentation.regional_share(progress)
+
+
+@register.filter
+def source_cells(progress) -> list:
+    """A people target's figures per source (ADR 0024), small ones suppressed."""
+    if not progress.by_source:
+        return []
+    return presentation.source_cells(progress.target, progress.by_source)
