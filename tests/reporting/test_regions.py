@@ -20,7 +20,9 @@ from reporting.selectors import (
     ReportFilters,
     report_scope,
     target_counts,
+    target_progress,
 )
+from reporting.services import outside_counts_import
 from tests.factories import UserFactory, make_course
 
 from .data import at, passed, people_target
@@ -287,3 +289,26 @@ def test_the_coordinator_group_opens_no_admin_and_the_navigation_offers_the_dash
     assert client.get("/admin/").status_code == 403
     home = client.get("/", follow=True).content.decode()
     assert f'<a href="{reverse("reporting:dashboard")}">' in home
+
+
+def test_outside_counts_of_other_regions_do_not_reach_a_coordinator(client):
+    """Imported outside counts (ADR 0024) carry a region: a coordinator gets their own only."""
+    reach = people_target(code="reach", start=date(2024, 1, 1))
+    Target.objects.filter(pk=reach.pk).update(counts_outside_campaign=True)
+    content = (
+        b"date,source,count,email_sha256,region\n"
+        b"2025-03-01,campaign,400,,utrecht\n"
+        b"2025-03-01,campaign,300,,groningen\n"
+        b"2025-03-01,campaign,50,,\n"
+    )
+    outside_counts_import(content=content, filename="campagne.csv", by=UserFactory())
+    utrecht = frozenset([Region.objects.get(slug="utrecht").pk])
+    as_of = date(2025, 12, 31)
+    reach = Target.objects.get(pk=reach.pk)
+    assert target_progress(target=reach, as_of=as_of).forecast.achieved == 750
+    assert target_progress(target=reach, as_of=as_of, region_ids=utrecht).forecast.achieved == 400
+    client.force_login(coordinator("utrecht"))
+    [item] = client.get("/api/v1/reports/targets").json()
+    assert item["achieved"] == 400
+    export = client.get(reverse("reporting:full_export", args=["csv"])).content.decode("utf-8-sig")
+    assert "Groningen" not in export and "750" not in export and "300" not in export
