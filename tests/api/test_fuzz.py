@@ -34,7 +34,7 @@ from schemathesis.specs.openapi.checks import (
 from accounts import roles
 from accounts.models import CoordinatorScope, Region
 from accounts.services import access_token_create
-from organisations import services as organisation_services
+from organisations.services import registration
 from tests.factories import UserFactory
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
@@ -114,7 +114,7 @@ def role_headers(role, db, settings) -> dict[str, str]:
         # the reports of one region (ADR 0023): other regions' codes must answer 404, not 500
         CoordinatorScope.objects.create(user=user).regions.add(Region.objects.get(slug="utrecht"))
     if role == "manager":
-        organisation_services.organisation_register(
+        registration.organisation_register(
             user=user, name="Hotel Fuzz", municipality="Utrecht", declared_staff=3
         )
     _token, raw = access_token_create(user=user, name="fuzz")
