@@ -17,7 +17,6 @@ the raw rows and each target's kept total is printed next to a full recount (mus
 import argparse
 import os
 import random
-import statistics
 import sys
 import time
 import uuid
@@ -27,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.scratch import scratch_database_url, setup_django  # noqa: E402
+from benchmarks.scratch import scratch_database_url, setup_django, timed  # noqa: E402
 
 SCALES = {"100k": (100_000, 300_000), "1m": (1_000_000, 3_000_000)}
 LEARNERS, COMPLETIONS = SCALES["100k"]
@@ -227,20 +226,6 @@ def generate() -> None:
     )
 
 
-def timed(fn, runs=RUNS):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    times, queries = [], 0
-    for _ in range(runs):
-        with CaptureQueriesContext(connection) as ctx:
-            t = time.perf_counter()
-            fn()
-            times.append((time.perf_counter() - t) * 1000)
-        queries = len(ctx.captured_queries)
-    return times[0], statistics.median(times), queries
-
-
 def measure() -> None:
     from django.contrib.auth.models import Group
     from django.test import Client
@@ -308,7 +293,7 @@ def measure() -> None:
     pages.append(("API /reports/targets", "/api/v1/reports/targets", None))
     worst = 0.0
     for label, url, params in pages:
-        cold, median, queries = timed(lambda url=url, params=params: get(url, params))
+        cold, median, queries = timed(lambda url=url, params=params: get(url, params), runs=RUNS)
         worst = max(worst, median)
         print(f"{label:<58} {cold:>8.0f} {median:>8.0f} {median / reference:>7.2f} {queries:>8}")
     print("\nfull breakdown exports (every table of every target):")

@@ -22,7 +22,6 @@ from django.db.models import Q
 from django.utils.functional import SimpleLazyObject
 
 from accounts import roles
-from organisations.models import Organisation
 
 #: The permission behind the programme dashboard link.
 REPORTS_PERMISSION = "accounts.view_programme_reports"
@@ -41,7 +40,8 @@ def _lookup(user) -> dict[str, bool]:
     if not user.is_authenticated or not user.is_active:
         return dict(_NO_LINKS)
     national = user.has_perm(REPORTS_PERMISSION)
-    manages = national or Organisation.objects.filter(managers=user).exists()
+    # the reverse relation of Organisation.managers: cms reads no organisations internals
+    manages = national or user.managed_organisations.exists()
     # regional coordinators read the dashboard of their regions (ADR 0023), not organisations
     reports = national or roles.has_role(user, roles.REGIONAL_COORDINATOR)
     return {"reports": reports, "organisations": manages}
