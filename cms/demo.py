@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from accounts import roles, two_factor
-from accounts.models import Region, Sector
+from accounts.models import CoordinatorScope, Region, Sector
 
 DEMO_PASSWORD = "demo-wachtwoord-2026"  # noqa: S105 - documented demo credential, dev only
 #: The authenticator-app (TOTP) secret of every demo account whose role needs a second factor,
@@ -28,6 +28,7 @@ class DemoAccount:
 
 DEMO_ORGANISER_EMAIL = "organisator@example.org"
 DEMO_TRAINER_EMAIL = "trainer@example.org"
+DEMO_COORDINATOR_EMAIL = "regio@example.org"
 
 DEMO_ACCOUNTS = [
     DemoAccount(
@@ -46,7 +47,12 @@ DEMO_ACCOUNTS = [
     DemoAccount("beheer@example.org", "Bea Beheer", roles.SITE_ADMIN),
     DemoAccount(DEMO_ORGANISER_EMAIL, "Olga Organisator", roles.TRAINING_ORGANISER),
     DemoAccount(DEMO_TRAINER_EMAIL, "Teun Trainer", roles.TRAINER, "politie", "rotterdam-rijnmond"),
+    DemoAccount(
+        DEMO_COORDINATOR_EMAIL, "Rosa Regio", roles.REGIONAL_COORDINATOR, "gemeente", "utrecht"
+    ),
 ]
+#: the regions the demo regional coordinator covers (ADR 0023)
+DEMO_COORDINATOR_REGIONS = ["utrecht"]
 
 
 def ensure_demo_accounts() -> list[DemoAccount]:
@@ -73,6 +79,9 @@ def ensure_demo_accounts() -> list[DemoAccount]:
                 type=Authenticator.Type.TOTP,
                 defaults={"data": {"secret": get_mfa_adapter().encrypt(DEMO_TOTP_SECRET)}},
             )
+        if account.role == roles.REGIONAL_COORDINATOR:
+            scope, _created = CoordinatorScope.objects.get_or_create(user=user)
+            scope.regions.add(*Region.objects.filter(slug__in=DEMO_COORDINATOR_REGIONS))
     return DEMO_ACCOUNTS
 
 

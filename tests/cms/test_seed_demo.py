@@ -11,6 +11,7 @@ from wagtail.models import GroupPagePermission, Page, Revision
 
 from organisations.models import Organisation, StaffMembership
 from reporting.models import Target
+from reporting.selectors import report_scope
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +43,10 @@ def test_seed_demo_twice_changes_nothing():
     assert Organisation.objects.filter(managers__email="manager@example.org").exists()
     assert Target.objects.count() >= 6
     assert not Target.objects.filter(courses__isnull=True, unit="people_passed").exists()
+    # the demo regional coordinator reads the figures of a seeded region (ADR 0023)
+    coordinator = get_user_model().objects.get(email="regio@example.org")
+    scope = report_scope(user=coordinator)
+    assert scope is not None and [r.slug for r in scope.regions or ()] == ["utrecht"]
     before = state()
     seed()
     assert state() == before
