@@ -9,7 +9,9 @@ Two ways in, tried in this order:
    DELETE) must carry the CSRF token (``X-CSRFToken`` header), exactly as Django forms do.
 
 Routers use ``auth=AUTH``. Both classes also set ``request.user``, so operations read the person
-from ``request.user`` whichever way they came in. ``ErrorOut`` is the error body every router
+from ``request.user`` whichever way they came in. Either way, a call into a staff area
+(accounts.two_factor: reports, organisations, a session's participants and attendance) by a
+person who works there but has no second factor is refused with 403 ``second_factor_required``. ``ErrorOut`` is the error body every router
 declares for its 4xx answers (config/api_errors.py produces it).
 """
 
@@ -22,6 +24,7 @@ from ninja.security import HttpBearer
 from ninja.security.session import SessionAuth
 from ninja.utils import check_csrf
 
+from . import two_factor
 from .api_schema import ErrorOut
 from .rate_limits import FixedWindow, StoreUnavailable, client_address
 from .services import access_token_authenticate
@@ -65,6 +68,29 @@ class RateLimitUnavailable(AuthRefused):
         )
 
 
+class SecondFactorRequired(AuthRefused):
+    def __init__(self) -> None:
+        super().__init__(
+            403,
+            _(
+                "This part of the API needs two-factor authentication for your role. Set up an "
+                "authenticator app or a security key under My account, then try again."
+            ),
+            code=two_factor.API_ERROR_CODE,
+        )
+
+
+#: The API's routes are under this prefix (config/urls.py).
+API_ROOT = "/api/v1/"
+
+
+def _staff_area_check(request: HttpRequest, user) -> None:
+    """Refuse a call into a staff area by someone who works there without a second factor."""
+    route = request.path_info.removeprefix(API_ROOT)
+    if two_factor.factor_missing(user, two_factor.api_area(route)):
+        raise SecondFactorRequired()
+
+
 class PersonalAccessTokenAuth(HttpBearer):
     """``Authorization: Bearer <personal access token>``; tokens are stored hashed."""
 
@@ -80,6 +106,7 @@ class PersonalAccessTokenAuth(HttpBearer):
         except StoreUnavailable as exc:
             raise RateLimitUnavailable() from exc
         request.user = user
+        _staff_area_check(request, user)
         return user
 
 
@@ -100,6 +127,7 @@ class CsrfSessionAuth(SessionAuth):
                 _("CSRF check failed: send the X-CSRFToken header with the csrftoken cookie."),
                 code="csrf_failed",
             )
+        _staff_area_check(request, user)
         return user
 
 

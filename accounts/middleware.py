@@ -1,17 +1,18 @@
-"""Admin guards (two-factor authentication for privileged roles, the admin's CSP), the guard on
-what the site's forms receive, and account actions refused while their rate limits cannot be
-counted."""
+"""Staff-area guards (a second factor for the roles of each staff area, /admin/ included; the
+admin's CSP), the guard on what the site's forms receive, and account actions refused while
+their rate limits cannot be counted."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from . import two_factor
 from .plain_text import MESSAGE as PLAIN_TEXT_MESSAGE
 from .plain_text import has_forbidden_characters
 from .rate_limits import RETRY_AFTER_SECONDS, store_available
-from .roles import requires_two_factor
 
 CSP_HEADER = "Content-Security-Policy"
 
@@ -60,9 +61,27 @@ def _is_admin_path(path: str) -> bool:
     return path.startswith("/admin/")
 
 
+def _to_factor_setup(request):
+    """Send a person who must have a second factor to set one up (allauth's authenticator-app
+    activation; security keys are added from its Two-factor authentication overview),
+    remembering the page they wanted."""
+    wanted = request.get_full_path() if request.method in ("GET", "HEAD") else None
+    if wanted := two_factor.safe_next(request, wanted):
+        request.session[two_factor.NEXT_SESSION_KEY] = wanted
+    messages.warning(
+        request,
+        _(
+            "This part of the site needs two-factor authentication. Set up an authenticator "
+            "app (or a security key) first; then you can continue where you were going."
+        ),
+    )
+    return redirect("mfa_activate_totp")
+
+
 class AdminAccessMiddleware:
     """Guards /admin/: people without admin access get a clear 403 (not a login loop), and
-    editors, programme staff and site admins get in only after enabling TOTP."""
+    editors, programme staff and site admins get in only with a second factor (the admin is
+    one of the staff areas of accounts.two_factor)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -72,19 +91,56 @@ class AdminAccessMiddleware:
             return self.get_response(request)
         if not request.user.has_perm("wagtailadmin.access_admin"):
             return render(request, "403.html", {"admin_denied": True}, status=403)
-        if settings.ADMIN_TWO_FACTOR_REQUIRED and requires_two_factor(request.user):
-            from allauth.mfa.utils import is_mfa_enabled
-
-            if not is_mfa_enabled(request.user, ["totp"]):
-                messages.warning(
-                    request,
-                    _(
-                        "Set up two-factor authentication (an authenticator app) before you "
-                        "use the management environment."
-                    ),
-                )
-                return redirect("mfa_activate_totp")
+        if two_factor.factor_missing(request.user, two_factor.ADMIN):
+            return _to_factor_setup(request)
         return self.get_response(request)
+
+
+class StaffAreaTwoFactorMiddleware:
+    """Every page of a staff area (accounts.two_factor.AREAS: the programme area, organisation
+    management, trainers' and organisers' pages, certificate administration) answers a person
+    with a role there only once they have a second factor; without one they are sent to set it
+    up and come back afterwards. People without a role there reach the view and its 403/404.
+
+    After a factor is added, allauth shows the new recovery codes (the page links back to the
+    wanted page, templates/mfa/recovery_codes/index.html) or its overview, which is replaced
+    here by the wanted page."""
+
+    FACTOR_ADDED_VIEWS = frozenset({"mfa_activate_totp", "mfa_add_webauthn"})
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        match = request.resolver_match
+        if (
+            request.method == "POST"
+            and match is not None
+            and match.url_name in self.FACTOR_ADDED_VIEWS
+            and response.status_code == 302
+            and response["Location"] == reverse("mfa_index")
+            and request.user.is_authenticated
+            and two_factor.has_factor(request.user)
+        ):
+            wanted = two_factor.safe_next(
+                request, request.session.pop(two_factor.NEXT_SESSION_KEY, None)
+            )
+            if wanted:
+                return redirect(wanted)
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not request.user.is_authenticated or _is_admin_path(request.path):
+            return None
+        area = two_factor.page_area(request.resolver_match, request.path)
+        if area is None:
+            return None
+        if two_factor.factor_missing(request.user, area):
+            return _to_factor_setup(request)
+        if request.session.get(two_factor.NEXT_SESSION_KEY) == request.get_full_path():
+            del request.session[two_factor.NEXT_SESSION_KEY]  # they are back where they wanted
+        return None
 
 
 class AdminContentSecurityPolicyMiddleware:

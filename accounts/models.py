@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from . import roles
+
 if TYPE_CHECKING:
     from allauth.mfa.models import Authenticator
     from django.db.models.fields.related_descriptors import RelatedManager
@@ -214,3 +216,36 @@ class PersonalAccessToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class CoordinatorScope(models.Model):
+    """The regions a regional coordinator covers (ADR 0023): they read the programme figures of
+    these regions only. Assigned by programme staff or site admins as a snippet; only people in
+    the regional coordinator group can be chosen, and at least one region is required."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("regional coordinator"),
+        on_delete=models.CASCADE,
+        related_name="coordinator_scope",
+        limit_choices_to={"groups__name": roles.REGIONAL_COORDINATOR},
+        help_text=_("Only people in the group 'regional coordinator' can be chosen."),
+    )
+    regions = models.ManyToManyField(
+        Region,
+        verbose_name=_("regions"),
+        related_name="coordinator_scopes",
+        help_text=_("The coordinator sees the figures of these regions only."),
+    )
+
+    class Meta:
+        verbose_name = _("regional coordinator's regions")
+        verbose_name_plural = _("regional coordinators' regions")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    def region_names(self) -> str:
+        return ", ".join(str(region) for region in self.regions.all())
+
+    region_names.short_description = _("regions")  # type: ignore[attr-defined]

@@ -13,6 +13,8 @@ SITE_ADMIN = "site admin"
 TRAINING_ORGANISER = "training organiser"
 #: records attendance of the sessions they give (on the site, no admin access)
 TRAINER = "trainer"
+#: sees the programme dashboard, breakdowns and exports of their own region(s) only
+REGIONAL_COORDINATOR = "regional coordinator"
 
 ROLE_LABELS = {
     LEARNER: _("Learner"),
@@ -23,18 +25,22 @@ ROLE_LABELS = {
     SITE_ADMIN: _("Site admin"),
     TRAINING_ORGANISER: _("Training organiser"),
     TRAINER: _("Trainer"),
+    REGIONAL_COORDINATOR: _("Regional coordinator"),
 }
 
-TWO_FACTOR_ROLES = {COURSE_EDITOR, COURSE_REVIEWER, PROGRAMME_STAFF, SITE_ADMIN, TRAINING_ORGANISER}
+#: Roles that need a second factor for the Wagtail admin; accounts.two_factor lists the roles of
+#: every other staff area (organisation managers and trainers need one in their own area).
+TWO_FACTOR_ROLES = {
+    COURSE_EDITOR,
+    COURSE_REVIEWER,
+    PROGRAMME_STAFF,
+    SITE_ADMIN,
+    TRAINING_ORGANISER,
+    REGIONAL_COORDINATOR,
+}
 
 
 def has_role(user, role: str) -> bool:
     if not user.is_authenticated:
         return False
     return user.groups.filter(name=role).exists()
-
-
-def requires_two_factor(user) -> bool:
-    if user.is_superuser:
-        return True
-    return user.groups.filter(name__in=TWO_FACTOR_ROLES).exists()

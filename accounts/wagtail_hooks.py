@@ -1,10 +1,11 @@
+from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .forms import TaxonomyForm, taxonomy_name_field_names
-from .models import ProfessionalRole, Region, Sector
+from .models import CoordinatorScope, ProfessionalRole, Region, Sector
 
 
 def _taxonomy_edit_handler() -> ObjectList:
@@ -51,3 +52,22 @@ class TaxonomyGroup(SnippetViewSetGroup):
 
 
 register_snippet(TaxonomyGroup)
+
+
+class CoordinatorScopeViewSet(SnippetViewSet):
+    """Programme staff and site admins assign a regional coordinator their regions (ADR 0023)."""
+
+    model = CoordinatorScope
+    icon = "site"
+    menu_label = _("Regional coordinators")
+    list_display = ["user", "region_names"]
+    panels = [
+        FieldPanel("user"),
+        FieldPanel("regions", widget=forms.CheckboxSelectMultiple),
+    ]
+
+    def get_queryset(self, request):
+        return CoordinatorScope.objects.select_related("user").prefetch_related("regions")
+
+
+register_snippet(CoordinatorScopeViewSet)

@@ -1,7 +1,8 @@
 """Template context shared by every page: which role links the main navigation offers.
 
-The links follow from four things: whether the person is active, a superuser, holds the
-programme-reports permission (directly or through a role) and manages an organisation. They are
+The links follow from five things: whether the person is active, a superuser, holds the
+programme-reports permission (directly or through a role) or the regional coordinator role and
+manages an organisation. They are
 looked up with Django's own `has_perm` and one `exists()` and kept per person in the shared cache,
 because every signed-in page shows them. An entry is forgotten only when what it was computed
 from changes (`forget_people` and the receivers in `CmsConfig.ready`): a membership, a role's
@@ -20,6 +21,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.functional import SimpleLazyObject
 
+from accounts import roles
+
 #: The permission behind the programme dashboard link.
 REPORTS_PERMISSION = "accounts.view_programme_reports"
 #: A kept entry lives at most this long: changes made without signals (a queryset `update()` or
@@ -36,9 +39,11 @@ def _lookup(user) -> dict[str, bool]:
     """The role links for `user`, from the database (the ORM and `has_perm`)."""
     if not user.is_authenticated or not user.is_active:
         return dict(_NO_LINKS)
-    reports = user.has_perm(REPORTS_PERMISSION)
+    national = user.has_perm(REPORTS_PERMISSION)
     # the reverse relation of Organisation.managers: cms reads no organisations internals
-    manages = reports or user.managed_organisations.exists()
+    manages = national or user.managed_organisations.exists()
+    # regional coordinators read the dashboard of their regions (ADR 0023), not organisations
+    reports = national or roles.has_role(user, roles.REGIONAL_COORDINATOR)
     return {"reports": reports, "organisations": manages}
 
 

@@ -36,6 +36,14 @@ TRAINING_PERMISSIONS = [
     "trainings.view_trainingformat",
 ]
 
+#: which regions a regional coordinator covers: programme staff and site admins assign them
+COORDINATOR_SCOPE_PERMISSIONS = [
+    "accounts.add_coordinatorscope",
+    "accounts.change_coordinatorscope",
+    "accounts.delete_coordinatorscope",
+    "accounts.view_coordinatorscope",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     roles.LEARNER: [],
     roles.ORGANISATION_MANAGER: [],
@@ -60,6 +68,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "reporting.add_target",
         "reporting.change_target",
         "reporting.view_target",
+        *COORDINATOR_SCOPE_PERMISSIONS,
         *TRAINING_PERMISSIONS,
         "trainings.add_trainingformat",
         "trainings.change_trainingformat",
@@ -68,6 +77,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     roles.TRAINING_ORGANISER: [ADMIN_ACCESS, *TRAINING_PERMISSIONS],
     # trainers record attendance on the site; which sessions is data (TrainingSession.trainers)
     roles.TRAINER: [],
+    # which regions is data (accounts.CoordinatorScope); the figures are read on the site only
+    roles.REGIONAL_COORDINATOR: [],
     roles.SITE_ADMIN: [
         ADMIN_ACCESS,
         "accounts.view_programme_reports",
@@ -85,6 +96,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.add_professionalrole",
         "accounts.change_professionalrole",
         "accounts.delete_professionalrole",
+        *COORDINATOR_SCOPE_PERMISSIONS,
         "accounts.add_region",
         "accounts.change_region",
         "accounts.delete_region",

@@ -1,5 +1,6 @@
-"""JSON API for the programme figures: /api/v1/reports/... (programme staff only; a personal
-access token or the session cookie, see accounts.api_auth).
+"""JSON API for the programme figures: /api/v1/reports/... (programme staff: the whole
+country; regional coordinators: their own regions, ADR 0023; a personal access token or the
+session cookie, see accounts.api_auth).
 
 Small cells are suppressed exactly as on the dashboard: a monthly count is a number, "<5" or
 "≥5"; a cumulative figure is a number or "x" (withheld, ADR 0012)."""
@@ -19,23 +20,33 @@ from accounts.models import Region, Sector
 
 from . import rules
 from .models import OutsideSource
-from .presentation import target_trend
+from .presentation import regional_share, target_trend
 from .selectors import (
     ReportFilters,
+    ReportScope,
+    report_scope,
     target_course_keys,
     targets_overview,
     targets_queryset,
 )
 
-PERMISSION = "accounts.view_programme_reports"
+#: a regional coordinator's target: counted for their regions against the national target
+REGIONAL_STATUS = "regional"
 
 # a personal access token (integrations) or the session cookie (the site itself)
 router = Router(tags=["reports"], auth=AUTH)
 
 
-def _require_programme_staff(request) -> None:
-    if not request.user.has_perm(PERMISSION):
+def _reader_scope(request) -> ReportScope:
+    """The caller's regions (`selectors.report_scope`): 403 without access or without regions."""
+    scope = report_scope(user=request.user)
+    if scope is None:
         raise HttpError(403, _("Only programme staff can see the programme figures."))
+    if scope.regions == ():
+        raise HttpError(
+            403, _("No regions have been assigned to you yet, so there are no figures to show.")
+        )
+    return scope
 
 
 class ReferencePointOut(Schema):
@@ -76,13 +87,16 @@ class TargetOut(Schema):
     period_start: date
     period_end: date
     goal: int | None
-    achieved: int
+    #: a number, or "<5" for a small count of a region
+    achieved: int | str
     percentage: float | None
     required_monthly_rate: float | None
-    actual_monthly_rate: float | None
+    actual_monthly_rate: float | str | None
     forecast_date: date | None
     status: str
     as_of: date
+    #: the codes of the regions the figures count; empty: the whole country
+    regions: list[str]
     source_note: str
     reference_points: list[ReferencePointOut]
     organisations: OrganisationFiguresOut | None = None
@@ -141,10 +155,33 @@ def _float(value):
     summary="Every target with its progress",
 )
 def list_targets(request):
-    _require_programme_staff(request)
+    scope = _reader_scope(request)
+    filters = ReportFilters(region_ids=scope.region_ids)
+    region_codes = sorted(r.slug for r in scope.regions or ())
     result = []
-    for p in targets_overview(as_of=timezone.localdate()):
+    for p in targets_overview(as_of=timezone.localdate(), filters=filters):
         f, t = p.forecast, p.target
+        figures = {
+            "goal": f.goal,
+            "achieved": f.achieved,
+            "percentage": _float(f.percentage),
+            "required_monthly_rate": _float(f.required_rate),
+            "actual_monthly_rate": _float(f.actual_rate),
+            "forecast_date": f.forecast_date,
+            "status": f.status,
+        }
+        if p.regional:
+            # a region's count against the national target: no forecast, no status (ADR 0023)
+            share = regional_share(p)
+            figures = {
+                "goal": share.national_goal,
+                "achieved": share.achieved,
+                "percentage": _float(share.percentage),
+                "required_monthly_rate": None,
+                "actual_monthly_rate": share.actual_people,
+                "forecast_date": None,
+                "status": REGIONAL_STATUS,
+            }
         result.append(
             {
                 "id": t.pk,
@@ -156,14 +193,9 @@ def list_targets(request):
                 "professional_roles": [r.slug for r in t.professional_roles.all()],
                 "period_start": t.period_start,
                 "period_end": t.period_end,
-                "goal": f.goal,
-                "achieved": f.achieved,
-                "percentage": _float(f.percentage),
-                "required_monthly_rate": _float(f.required_rate),
-                "actual_monthly_rate": _float(f.actual_rate),
-                "forecast_date": f.forecast_date,
-                "status": f.status,
+                **figures,
                 "as_of": p.as_of,
+                "regions": region_codes,
                 "source_note": t.source_note,
                 "reference_points": [
                     {
@@ -189,12 +221,14 @@ def list_targets(request):
     summary="People (or organisations) per month and cumulative, small cells suppressed",
 )
 def target_timeseries(request, target_id: Id64, filters: Query[TimeseriesFilters]):
-    _require_programme_staff(request)
+    scope = _reader_scope(request)
     target = get_object_or_404(targets_queryset(), pk=target_id)
     if filters.date_from and filters.date_to and filters.date_to < filters.date_from:
         raise HttpError(400, _("date_to cannot be before date_from."))
     region = sector = None
     if filters.region:
+        if not scope.covers(filters.region):
+            raise HttpError(404, _("Not found: this region is not one of yours."))
         region = Region.objects.filter(slug=filters.region).first()
         if region is None:
             raise HttpError(400, _("Unknown region: give a region code such as 'utrecht'."))
@@ -209,6 +243,7 @@ def target_timeseries(request, target_id: Id64, filters: Query[TimeseriesFilters
             date_to=filters.date_to,
             region_id=region.pk if region else None,
             sector_id=sector.pk if sector else None,
+            region_ids=scope.region_ids,
         ),
     )
     return {

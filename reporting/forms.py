@@ -2,6 +2,7 @@
 
 import re
 from datetime import date
+from typing import cast
 
 from dateutil.relativedelta import relativedelta
 from django import forms
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region, Sector
 
-from .selectors import ReportFilters
+from .selectors import NATIONAL, ReportFilters, ReportScope
 
 QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 
@@ -43,9 +44,15 @@ class ReportFilterForm(forms.Form):
     # the URL parameters are short and stable: from, to, region, sector
     PARAM_NAMES = {"from": "date_from", "to": "date_to", "region": "region", "sector": "sector"}
 
-    def __init__(self, params, *args, **kwargs):
+    def __init__(self, params, *args, scope: ReportScope = NATIONAL, **kwargs):
         data = {param: params.get(param, "") for param in self.PARAM_NAMES}
         super().__init__(data, *args, **kwargs)
+        self.scope = scope
+        if not scope.national:
+            # a regional coordinator chooses among their own regions ("all" is all of theirs)
+            region_field = cast(forms.ModelChoiceField, self.fields["region"])
+            region_field.queryset = Region.objects.filter(pk__in=scope.region_ids or ())
+            region_field.empty_label = _("All my regions")
 
     def add_prefix(self, field_name):
         reverse = {field: param for param, field in self.PARAM_NAMES.items()}
@@ -66,6 +73,7 @@ class ReportFilterForm(forms.Form):
             date_to=data.get("date_to"),
             region_id=data["region"].pk if data.get("region") else None,
             sector_id=data["sector"].pk if data.get("sector") else None,
+            region_ids=self.scope.region_ids,
         )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
@@ -33,6 +34,43 @@ class Table:
 
     def column_kinds(self) -> list[str]:
         return self.kinds or ["text"] + ["number"] * (len(self.columns) - 1)
+
+
+@dataclass(frozen=True)
+class RegionalShare:
+    """A target's figures for a regional coordinator's regions next to its national target
+    (ADR 0023): the count (a small one suppressed), its share of the national target and the
+    recent monthly rate. No forecast and no status: those judge the national target, and a
+    region has no target of its own."""
+
+    achieved: rules.Cell
+    national_goal: int | None
+    percentage: Decimal | None
+    actual_people: rules.Cell | None
+
+
+def regional_share(progress: TargetProgress) -> RegionalShare:
+    f = progress.forecast
+    achieved = rules.suppress(f.achieved)
+    return RegionalShare(
+        achieved=achieved,
+        national_goal=f.goal,
+        # a share of a suppressed count would give the count away
+        percentage=f.percentage if achieved == f.achieved else None,
+        actual_people=None if f.actual_people is None else rules.suppress(f.actual_people),
+    )
+
+
+def scope_description(filters: ReportFilters, *, region_names: dict[int, str] | None = None) -> str:
+    """Which regions the figures are of, in words ("" for the whole country)."""
+    if filters.region_ids is None:
+        return ""
+    names = region_names if region_names is not None else selectors.region_names()
+    regions = ", ".join(sorted(names[pk] for pk in filters.region_ids if pk in names))
+    return _(
+        "Figures of the regions %(regions)s only: totals and percentages count these regions. "
+        "The targets are national; the regions have no targets of their own."
+    ) % {"regions": regions}
 
 
 @dataclass
@@ -212,7 +250,14 @@ def target_report(
     applies = people or filters.sector_id is None  # organisations have no sector
     selection_total = rules.suppress(sum(monthly.values())) if filters.active and applies else None
     trend = _trend_table(target=target, monthly=dict(monthly), window=counts.window)
-    description = filters_description(filters, region_names=regions, sector_names=sectors)
+    description = " ".join(
+        part
+        for part in (
+            scope_description(filters, region_names=regions),
+            filters_description(filters, region_names=regions, sector_names=sectors),
+        )
+        if part
+    )
     if description:
         # an exported table says which selection it shows
         for table in (trend, *tables):
@@ -230,7 +275,10 @@ def overview_table(
     progress_list: list[TargetProgress], filters: ReportFilters = NO_FILTERS
 ) -> Table:
     """The targets overview as a table (dashboard export, PDF); with filters, a last column
-    holds the count in the selection."""
+    holds the count in the selection. For a regional coordinator the regions' count next to
+    the national target, without forecast or status (ADR 0023)."""
+    if filters.region_ids is not None:
+        return _regional_overview_table(progress_list, filters)
     rows = []
     for p in progress_list:
         f = p.forecast
@@ -293,6 +341,61 @@ def overview_table(
             "date",
             *(["number"] if filters.active else []),
             *["number"] * len(rules.SOURCE_BITS),
+        ],
+    )
+
+
+def _regional_overview_table(progress_list: list[TargetProgress], filters: ReportFilters) -> Table:
+    rows = []
+    for p in progress_list:
+        share = regional_share(p)
+        selection = [] if not filters.active else ["" if p.selection is None else p.selection]
+        rows.append(
+            [
+                p.target.title,
+                share.achieved,
+                _rate(share.national_goal),
+                _rate(share.percentage),
+                _rate(share.actual_people),
+                p.target.period_start,
+                p.target.period_end,
+                *selection,
+            ]
+        )
+    regions = selectors.region_names()
+    names = ", ".join(sorted(regions[pk] for pk in filters.region_ids or () if pk in regions))
+    note = " ".join(
+        part
+        for part in (
+            scope_description(filters, region_names=regions),
+            filters_description(filters, region_names=regions),
+        )
+        if part
+    )
+    return Table(
+        key="targets",
+        title=_("Targets"),
+        columns=[
+            _("Target"),
+            _("Achieved in %(regions)s") % {"regions": names},
+            _("National target number"),
+            _("Share of the national target"),
+            _("Actual per month (last 3 months)"),
+            _("Period start"),
+            _("Period end"),
+            *([_("In selection")] if filters.active else []),
+        ],
+        rows=rows,
+        note=note,
+        kinds=[
+            "text",
+            "number",
+            "number",
+            "percent",
+            "number",
+            "date",
+            "date",
+            *(["number"] if filters.active else []),
         ],
     )
 

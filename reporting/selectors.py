@@ -37,6 +37,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Concat, TruncMonth
 from django.utils import timezone
 
+from accounts import roles
 from accounts.models import Region, Sector
 from certificates.models import Certificate
 from lms.models import Completion
@@ -63,14 +64,57 @@ CURRENTLY_CERTIFIED = [
 ]
 
 
+#: reads the programme figures of the whole country (programme staff, site admins)
+PERMISSION = "accounts.view_programme_reports"
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """Which regions a reader of the programme figures may see (ADR 0023): `regions` None is
+    the whole country (programme staff); else a regional coordinator's regions (maybe none)."""
+
+    regions: tuple[Region, ...] | None
+
+    @property
+    def national(self) -> bool:
+        return self.regions is None
+
+    @property
+    def region_ids(self) -> frozenset[int] | None:
+        return None if self.regions is None else frozenset(r.pk for r in self.regions)
+
+    def covers(self, slug: str) -> bool:
+        """Whether a region code named in a URL lies within the scope."""
+        return self.regions is None or any(r.slug == slug for r in self.regions)
+
+
+NATIONAL = ReportScope(regions=None)
+
+
+def report_scope(*, user) -> ReportScope | None:
+    """The one place that turns a person into the regions they may read (every view, export and
+    API operation of reporting asks it): the whole country with the reporting permission, a
+    regional coordinator's own regions, else None (no access at all)."""
+    if not user.is_authenticated:
+        return None
+    if user.has_perm(PERMISSION):
+        return NATIONAL
+    if not roles.has_role(user, roles.REGIONAL_COORDINATOR):
+        return None
+    return ReportScope(regions=tuple(Region.objects.filter(coordinator_scopes__user=user)))
+
+
 @dataclass(frozen=True)
 class ReportFilters:
-    """The dashboard's GET filters; every combination has a stable URL."""
+    """The dashboard's GET filters; every combination has a stable URL. `region_ids` is the
+    reader's scope, not a filter: None for the whole country, else every figure counts only
+    these regions (a regional coordinator's "all")."""
 
     date_from: date | None = None
     date_to: date | None = None
     region_id: int | None = None
     sector_id: int | None = None
+    region_ids: frozenset[int] | None = None
 
     @property
     def active(self) -> bool:
@@ -90,8 +134,26 @@ class ReportFilters:
             params["sector"] = str(self.sector_id)
         return params
 
+    @property
+    def nothing_in_scope(self) -> bool:
+        """A scope without regions: nothing to count (and no query to run)."""
+        return self.region_ids is not None and not self.region_ids
+
+    def scope_only(self) -> ReportFilters:
+        """No filters, the same scope: what the headline figures count."""
+        return ReportFilters(region_ids=self.region_ids)
+
 
 NO_FILTERS = ReportFilters()
+
+
+def _in_regions(queryset: QuerySet, filters: ReportFilters, field: str) -> QuerySet:
+    """The region filter and the reader's regions, on the queryset's `field`."""
+    if filters.region_id:
+        queryset = queryset.filter(**{field: filters.region_id})
+    if filters.region_ids is not None:
+        queryset = queryset.filter(**{f"{field}__in": filters.region_ids})
+    return queryset
 
 
 def local_midnight(day: date) -> datetime:
@@ -175,8 +237,7 @@ def _people_first_passes(
         r_first__gte=local_midnight(window[0]),
         r_first__lt=local_midnight(window[1] + timedelta(days=1)),
     )
-    if filters.region_id:
-        people = people.filter(user__region_id=filters.region_id)
+    people = _in_regions(people, filters, "user__region_id")
     if filters.sector_id:
         people = people.filter(user__sector_id=filters.sector_id)
     return people
@@ -188,8 +249,7 @@ def _organisation_first_events(
     """One row per organisation registered (or first certified) within `window`."""
     dims = set(dims)
     organisations = Organisation.objects.filter(kind__in=target_organisation_kinds(target))
-    if filters.region_id:
-        organisations = organisations.filter(region_id=filters.region_id)
+    organisations = _in_regions(organisations, filters, "region_id")
     group = {"r_org": F("pk")}
     if "region" in dims:
         group["r_region"] = F("region_id")
@@ -279,8 +339,7 @@ def _kept_people(*, target: Target, filters: ReportFilters, window: tuple[date, 
         first_counted_at__gte=local_midnight(window[0]),
         first_counted_at__lt=local_midnight(window[1] + timedelta(days=1)),
     )
-    if filters.region_id:
-        people = people.filter(region_key=filters.region_id)
+    people = _in_regions(people, filters, "region_key")
     if filters.sector_id:
         people = people.filter(sector_key=filters.sector_id)
     return people
@@ -297,8 +356,7 @@ def _kept_grid(
     parts = []
     if months is not None:
         cells = CountedCell.objects.filter(target=target, month__gte=months[0], month__lt=months[1])
-        if filters.region_id:
-            cells = cells.filter(region_key=filters.region_id)
+        cells = _in_regions(cells, filters, "region_key")
         if filters.sector_id:
             cells = cells.filter(sector_key=filters.sector_id)
         parts.append(cells.order_by().values(*columns).annotate(n=Sum("people")))
@@ -434,8 +492,7 @@ def _outside_grid(
     rows = OutsideCount.objects.filter(
         source__in=target.outside_sources, file__withdrawn_at__isnull=True
     )
-    if filters.region_id:
-        rows = rows.filter(region_id=filters.region_id)
+    rows = _in_regions(rows, filters, "region_id")
     if not target_course_keys(target):
         pass  # nobody counts on the platform for it
     elif kept_counts_current(target):
@@ -503,7 +560,7 @@ def _grid(
     target: Target, filters: ReportFilters, as_of: date, dims: tuple[str, ...]
 ) -> list[tuple]:
     window = counting_window(target=target, filters=filters, as_of=as_of)
-    if window is None:
+    if window is None or filters.nothing_in_scope:
         return []
     if target.counts_people:
         if not target.courses.all() and not target.outside_sources:
@@ -539,6 +596,15 @@ class TargetProgress:
     selection: rules.Cell | None = None
     #: the dashboard's form for N of an "all of N" target, when it came back with errors
     population_form: Any = None
+    #: the regions counted (a regional coordinator's, ADR 0023); None: the whole country
+    region_ids: frozenset[int] | None = None
+
+    @property
+    def regional(self) -> bool:
+        """Counted for some regions against a national target: the forecast and the status,
+        which judge the national target, do not apply."""
+        return self.region_ids is not None
+
     #: a people target's people by source (`rules.source_totals`: key 0 is the total), over
     #: the whole period up to as_of; empty for an organisation target
     by_source: dict[int, int] = field(default_factory=dict)
@@ -597,13 +663,23 @@ def _by_sources(rows: Iterable[tuple]) -> dict[int, int]:
     return rules.source_totals(masks)
 
 
-def organisation_figures(*, target: Target, as_of: date) -> OrganisationFigures:
-    """The platform's own organisation figures at the end of `as_of`, next to reference points."""
+def organisation_figures(
+    *, target: Target, as_of: date, filters: ReportFilters = NO_FILTERS
+) -> OrganisationFigures:
+    """The platform's own organisation figures at the end of `as_of` (of the reader's regions),
+    next to reference points."""
+    if filters.nothing_in_scope:
+        return OrganisationFigures(registered=0, ever_certified=0, currently_certified=0)
     end = local_midnight(as_of + timedelta(days=1))
     certified_before = OrganisationCertificate.objects.filter(
         organisation=OuterRef("pk"), awarded_at__lt=end
     ).exclude(status=OrganisationCertificate.Status.REVOKED)
-    figures = Organisation.objects.filter(kind__in=target_organisation_kinds(target)).aggregate(
+    organisations = _in_regions(
+        Organisation.objects.filter(kind__in=target_organisation_kinds(target)),
+        filters.scope_only(),
+        "region_id",
+    )
+    figures = organisations.aggregate(
         registered=Count("pk", filter=Q(created_at__lt=end)),
         ever_certified=Count("pk", filter=Q(Exists(certified_before))),
         currently_certified=Count("pk", filter=Q(certification_status__in=CURRENTLY_CERTIFIED)),
@@ -617,18 +693,21 @@ def target_progress(
     as_of: date | None = None,
     with_organisations: bool = True,
     monthly: dict[date, int] | None = None,
+    region_ids: frozenset[int] | None = None,
 ) -> TargetProgress:
-    """Headline figures of one target (whole country, whole period up to as_of). `monthly`:
-    the unfiltered counts per month when the caller already has them."""
+    """Headline figures of one target (whole country, or the reader's `region_ids`; whole
+    period up to as_of). `monthly`: the unfiltered counts per month when the caller already
+    has them."""
     as_of = as_of or timezone.localdate()
+    scope = ReportFilters(region_ids=region_ids)
     by_source: dict[int, int] = {}
     if monthly is None and target.counts_people:
         # the same one query gives the months and the sources
-        rows = _grid(target, NO_FILTERS, as_of, ("month", "sources"))
+        rows = _grid(target, scope, as_of, ("month", "sources"))
         monthly = _monthly([(month, count) for month, _sources, count in rows])
         by_source = _by_sources(rows)
     elif monthly is None:
-        monthly = _monthly(_grid(target, NO_FILTERS, as_of, ("month",)))
+        monthly = _monthly(_grid(target, scope, as_of, ("month",)))
     achieved = sum(monthly.values())
     forecast = rules.forecast(
         achieved=achieved,
@@ -640,21 +719,23 @@ def target_progress(
     )
     organisations = None
     if with_organisations and not target.counts_people:
-        organisations = organisation_figures(target=target, as_of=as_of)
+        organisations = organisation_figures(target=target, as_of=as_of, filters=scope)
     return TargetProgress(
         target=target,
         forecast=forecast,
         monthly=monthly,
         as_of=as_of,
         organisations=organisations,
-        reference_points=list(target.reference_points.all()),
+        # reference points are national figures from outside: set beside national ones only
+        reference_points=list(target.reference_points.all()) if region_ids is None else [],
+        region_ids=region_ids,
         by_source=by_source,
     )
 
 
 def selection_count(*, target: Target, filters: ReportFilters, as_of: date) -> int | None:
-    """How many count toward `target` within the filters (one query); None when a filter does
-    not apply to the target (a sector filter on an organisation target)."""
+    """How many count toward `target` within the filters and the reader's regions (one query);
+    None when a filter does not apply to the target (a sector filter on an organisation target)."""
     if filters.sector_id is not None and not target.counts_people:
         return None
     return sum(row[0] for row in _grid(target, filters, as_of, ()))
@@ -668,7 +749,7 @@ def targets_overview(
     as_of = as_of or timezone.localdate()
     result = []
     for target in targets_queryset():
-        progress = target_progress(target=target, as_of=as_of)
+        progress = target_progress(target=target, as_of=as_of, region_ids=filters.region_ids)
         if filters.active:
             count = selection_count(target=target, filters=filters, as_of=as_of)
             progress.selection = None if count is None else rules.suppress(count)
@@ -716,7 +797,10 @@ def target_counts(*, target: Target, filters: ReportFilters, as_of: date) -> Tar
             platform_total += count if mask & rules.PLATFORM_SOURCES else 0
     # without filters the grid holds the national figures too: no second query for the headline
     progress = target_progress(
-        target=target, as_of=as_of, monthly=None if filters.active else dict(monthly)
+        target=target,
+        as_of=as_of,
+        monthly=None if filters.active else dict(monthly),
+        region_ids=filters.region_ids,
     )
     by_region_source = {
         region: rules.source_totals(masks) for region, masks in region_masks.items()
@@ -729,7 +813,7 @@ def target_counts(*, target: Target, filters: ReportFilters, as_of: date) -> Tar
     by_kind = (
         # the people on the platform (outside counts have no organisation)
         _kind_counts_for_people(target=target, filters=filters, window=window, total=platform_total)
-        if people and window is not None and target.courses.all()
+        if people and window is not None and target.courses.all() and not filters.nothing_in_scope
         else {}
     )
     return TargetCounts(

@@ -1,6 +1,9 @@
-"""Programme dashboard, exports and the quarterly report: programme staff only.
+"""Programme dashboard, exports and the quarterly report: programme staff see the whole
+country, regional coordinators their own regions (ADR 0023).
 
-Anonymous visitors are sent to the login page; anyone else without the permission gets 403."""
+Anonymous visitors are sent to the login page; anyone else without access gets 403. Every view
+takes the reader's scope from `selectors.report_scope` (one function) and counts within it; a
+region outside it named in the URL gives 404."""
 
 from functools import wraps
 
@@ -27,7 +30,15 @@ from .forms import (
 from .models import OutsideCountFile, Target
 from .pdf import quarterly_report_pdf
 from .presentation import overview_table, target_report
-from .selectors import outside_count_files, targets_overview, targets_queryset
+from .selectors import (
+    NATIONAL,
+    PERMISSION,
+    ReportScope,
+    outside_count_files,
+    report_scope,
+    targets_overview,
+    targets_queryset,
+)
 from .services import (
     MAX_OUTSIDE_BYTES,
     OUTSIDE_COLUMN_LABELS,
@@ -40,7 +51,6 @@ from .services import (
     target_population_set,
 )
 
-PERMISSION = "accounts.view_programme_reports"
 #: entering N of an "all of N" target changes the target: the role that edits targets (programme
 #: staff), not everyone who may read the dashboard (site admins read it too)
 TARGET_CHANGE_PERMISSION = "reporting.change_target"
@@ -67,6 +77,32 @@ def programme_staff_required(view):
     return wrapped
 
 
+def report_reader_required(view):
+    """Programme staff (the whole country) and regional coordinators (their regions): the view
+    gets the reader's `scope`. A coordinator without regions is told so and sees nothing."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        scope = report_scope(user=request.user)
+        if scope is None:
+            raise PermissionDenied
+        if scope.regions == ():
+            return render(request, "reporting/no_regions.html", status=403)
+        return view(request, *args, scope=scope, **kwargs)
+
+    return wrapped
+
+
+def _filter_form(request, scope: ReportScope) -> ReportFilterForm:
+    """The GET filters within the reader's scope; a region outside it is not found (404)."""
+    region = request.GET.get("region", "")
+    if region and not scope.covers(region):
+        raise Http404
+    return ReportFilterForm(request.GET, scope=scope)
+
+
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -80,11 +116,11 @@ def _format(fmt: str):
     return FORMATS[fmt]
 
 
-@programme_staff_required
-def dashboard(request):
+@report_reader_required
+def dashboard(request, scope: ReportScope):
     today = timezone.localdate()
-    form = ReportFilterForm(request.GET)
-    context = {"form": form, "as_of": today, "quarters": recent_quarters()}
+    form = _filter_form(request, scope)
+    context = {"form": form, "as_of": today, "quarters": recent_quarters(), "scope": scope}
     if not form.is_valid():
         return render(request, "reporting/dashboard.html", context, status=400)
     filters = form.filters()
@@ -96,18 +132,21 @@ def dashboard(request):
     return render(request, "reporting/dashboard.html", context)
 
 
-def _target_and_filters(request, pk: int):
+def _target_and_filters(request, pk: int, scope: ReportScope):
     target = get_object_or_404(targets_queryset(), pk=pk)
-    form = ReportFilterForm(request.GET)
+    form = _filter_form(request, scope)
     return target, form
 
 
-@programme_staff_required
-def target_detail(request, pk: int):
-    target, form = _target_and_filters(request, pk)
+@report_reader_required
+def target_detail(request, pk: int, scope: ReportScope):
+    target, form = _target_and_filters(request, pk, scope)
     if not form.is_valid():
         return render(
-            request, "reporting/target_detail.html", {"target": target, "form": form}, status=400
+            request,
+            "reporting/target_detail.html",
+            {"target": target, "form": form, "scope": scope},
+            status=400,
         )
     filters = form.filters()
     report = target_report(target=target, filters=filters)
@@ -131,6 +170,7 @@ def target_detail(request, pk: int):
             "trend_chart": charts.trend_chart(report.trend.rows),
             "sections": sections,
             "query": query,
+            "scope": scope,
         },
     )
 
@@ -150,10 +190,10 @@ def request_params(form: ReportFilterForm) -> dict[str, str]:
     return params
 
 
-@programme_staff_required
-def table_export(request, pk: int, table: str, fmt: str):
+@report_reader_required
+def table_export(request, pk: int, table: str, fmt: str, scope: ReportScope):
     content_type, render_tables = _format(fmt)
-    target, form = _target_and_filters(request, pk)
+    target, form = _target_and_filters(request, pk, scope)
     if not form.is_valid():
         return _bad_filters(form)
     report = target_report(target=target, filters=form.filters())
@@ -176,10 +216,10 @@ def _bad_filters(form: ReportFilterForm) -> HttpResponse:
     )
 
 
-@programme_staff_required
-def overview_export(request, fmt: str):
+@report_reader_required
+def overview_export(request, fmt: str, scope: ReportScope):
     content_type, render_tables = _format(fmt)
-    form = ReportFilterForm(request.GET)
+    form = _filter_form(request, scope)
     if not form.is_valid():
         return _bad_filters(form)
     filters = form.filters()
@@ -187,11 +227,11 @@ def overview_export(request, fmt: str):
     return _download(render_tables([(_("Targets"), table)]), content_type, f"targets.{fmt}")
 
 
-@programme_staff_required
-def full_export(request, fmt: str):
+@report_reader_required
+def full_export(request, fmt: str, scope: ReportScope):
     """Every table of every target (the full breakdown) in one file."""
     content_type, render_tables = _format(fmt)
-    form = ReportFilterForm(request.GET)
+    form = _filter_form(request, scope)
     if not form.is_valid():
         return _bad_filters(form)
     filters = form.filters()
@@ -208,6 +248,8 @@ def full_export(request, fmt: str):
 
 @programme_staff_required
 def quarterly_report(request):
+    """The whole country's report for the programme (not scoped to regions: regional
+    coordinators use the exports of their regions instead, ADR 0023)."""
     quarter = request.GET.get("quarter", "")
     try:
         start, end = parse_quarter(quarter)
@@ -243,6 +285,7 @@ def target_population(request, pk: int):
                 "as_of": today,
                 "quarters": recent_quarters(),
                 "progress_list": progress_list,
+                "scope": NATIONAL,
             },
             status=400,
         )

@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from wagtail.models import Locale, Page
 
-from accounts import roles
+from accounts import roles, two_factor
 from certificates import services as certificate_services
 from certificates.models import Certificate
 from cms.models import HomePage
@@ -30,6 +30,21 @@ from organisations.services import registration, staff
 from reporting.models import Target, TargetCourse
 
 PASSWORD = "correct-horse-battery"
+#: The authenticator-app secret (base32) of every factory-made person with a second factor.
+TOTP_SECRET = "QE5246MGKOMW37SMN47SXN47JFFBKMSX"
+
+
+def give_second_factor(user):
+    """An authenticator app (TOTP) for `user`, as allauth stores it after activation."""
+    from allauth.mfa.adapter import get_adapter
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.get_or_create(
+        user=user,
+        type=Authenticator.Type.TOTP,
+        defaults={"data": {"secret": get_adapter().encrypt(TOTP_SECRET)}},
+    )
+    return user
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -53,6 +68,22 @@ class UserFactory(factory.django.DjangoModelFactory):
     def role(obj, create, extracted, **kwargs):
         if create and extracted:
             obj.groups.add(Group.objects.get_or_create(name=extracted)[0])
+
+    @factory.post_generation
+    def second_factor(obj, create, extracted, **kwargs):
+        """A person with a role that needs a second factor somewhere (accounts.two_factor) has
+        one, as production requires; `second_factor=False` makes one without, `True` gives
+        anyone one."""
+        if not create:
+            return
+        wanted = extracted
+        if wanted is None:
+            wanted = (
+                obj.is_superuser
+                or obj.groups.filter(name__in=two_factor.ROLES_WITH_A_FACTOR).exists()
+            )
+        if wanted:
+            give_second_factor(obj)
 
 
 def home_page() -> HomePage:

@@ -85,6 +85,8 @@ MIDDLEWARE = [
     # Control characters, over-long values and too-large bodies in forms: 400/413 (ADR 0018).
     "accounts.middleware.FormInputGuardMiddleware",
     "accounts.middleware.AdminAccessMiddleware",
+    # A second factor before any page of a staff area (accounts.two_factor, ADR 0022).
+    "accounts.middleware.StaffAreaTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "accounts.middleware.AdminContentSecurityPolicyMiddleware",
@@ -370,10 +372,18 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "login": "30/m/ip",
 }
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# A second factor: an authenticator app (TOTP) or a security key/passkey (WebAuthn, through
+# fido2, which django-allauth[mfa] already installs), with recovery codes for a lost one.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_TOTP_ISSUER = "Samen tegen mensenhandel"
-# Roles whose members must have TOTP before they reach /admin/ (accounts.middleware).
-ADMIN_TWO_FACTOR_REQUIRED = env.bool("ADMIN_TWO_FACTOR_REQUIRED", default=True)
+# WebAuthn is checked against the origin: https, or http://localhost in development (fido2
+# refuses http://127.0.0.1, so `make run` users try a security key at http://localhost:8000).
+# Staff areas (the admin, the programme area, organisation management, trainers' and
+# organisers' pages, certificate administration) need a second factor for the roles that work
+# there (accounts.two_factor, ADR 0022). ADMIN_TWO_FACTOR_REQUIRED is the old name, still read.
+TWO_FACTOR_REQUIRED = env.bool(
+    "TWO_FACTOR_REQUIRED", default=env.bool("ADMIN_TWO_FACTOR_REQUIRED", default=True)
+)
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "nl"

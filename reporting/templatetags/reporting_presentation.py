@@ -2,6 +2,7 @@ from django import template
 
 from reporting import presentation, rules
 from reporting.models import Target
+from reporting.selectors import TargetProgress
 
 register = template.Library()
 
@@ -19,6 +20,11 @@ def forecast_note(forecast: rules.Forecast) -> str:
 @register.filter
 def target_scope_note(target: Target) -> str:
     return presentation.target_scope_note(target)
+
+
+@register.filter
+def regional_share(progress: TargetProgress) -> presentation.RegionalShare:
+    return presentation.regional_share(progress)
 
 
 @register.filter

@@ -1,18 +1,14 @@
 import pytest
-from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
 from accounts import roles
-from tests.factories import UserFactory
+from tests.factories import UserFactory, give_second_factor
 
 pytestmark = pytest.mark.django_db
 
 
 def with_totp(user):
-    Authenticator.objects.create(
-        user=user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
-    )
-    return user
+    return give_second_factor(user)
 
 
 def test_role_groups_exist_after_migrate():
@@ -46,12 +42,12 @@ def test_anonymous_admin_goes_to_the_rate_limited_login(client):
 
 @pytest.mark.parametrize("role", [roles.COURSE_EDITOR, roles.PROGRAMME_STAFF, roles.SITE_ADMIN])
 def test_privileged_roles_must_set_up_totp_before_the_admin(client, role):
-    user = UserFactory(role=role)
+    user = UserFactory(role=role, second_factor=False)
     client.force_login(user)
     response = client.get("/admin/")
     assert response.status_code == 302
     assert response["Location"] == reverse("mfa_activate_totp")
-    with_totp(user)
+    give_second_factor(user)
     assert client.get("/admin/").status_code == 200
 
 

@@ -44,8 +44,7 @@ def test_deleting_a_role_keeps_the_people():
     assert person.professional_role is None
 
 
-def test_site_admins_edit_the_roles_as_snippets(client, settings):
-    settings.ADMIN_TWO_FACTOR_REQUIRED = False
+def test_site_admins_edit_the_roles_as_snippets(client):
     client.force_login(UserFactory(role=roles.SITE_ADMIN))
     response = client.get(reverse("wagtailsnippets_accounts_professionalrole:list"))
     assert response.status_code == 200
@@ -102,8 +101,7 @@ def test_filling_missing_names_keeps_an_editors_names():
     assert sector.names == {"en": "Care", "pl": "Opieka zdrowotna", "es": "Atención sanitaria"}
 
 
-def test_the_snippet_form_saves_a_name_per_site_language(client, settings):
-    settings.ADMIN_TWO_FACTOR_REQUIRED = False
+def test_the_snippet_form_saves_a_name_per_site_language(client):
     client.force_login(UserFactory(role=roles.SITE_ADMIN))
     role = ProfessionalRole.objects.get(slug="jongerenwerker")
     url = reverse("wagtailsnippets_accounts_professionalrole:edit", args=[role.pk])

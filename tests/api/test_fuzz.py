@@ -1,6 +1,7 @@
 """Schemathesis fuzzes the API's own OpenAPI schema, per role, against the WSGI app (issue 18).
 
-For every operation and every role (anonymous, learner, manager, programme staff) it generates
+For every operation and every role (anonymous, learner, manager, programme staff, regional
+coordinator) it generates
 requests from the schema and checks that the answer is never a 5xx, that its status code is one
 the schema documents, that its content type is the documented one and that its body fits the
 documented schema. The examples are derandomized, so a run is repeatable.
@@ -31,6 +32,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from accounts import roles
+from accounts.models import CoordinatorScope, Region
 from accounts.services import access_token_create
 from organisations.services import registration
 from tests.factories import UserFactory
@@ -39,7 +41,7 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
 #: `make fuzz` adds schemathesis's coverage phase: a few thousand deterministic boundary and
 #: negative cases (wrong types, missing fields, other methods) on top of the random examples.
 COVERAGE = os.environ.get("FUZZ_COVERAGE", "") == "1"
-ROLES = ["anonymous", "learner", "manager", "programme_staff"]
+ROLES = ["anonymous", "learner", "manager", "programme_staff", "regional_coordinator"]
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -102,8 +104,15 @@ def role_headers(role, db, settings) -> dict[str, str]:
         from cms.roles import ensure_roles
 
         ensure_roles()
-    kinds = {"manager": roles.ORGANISATION_MANAGER, "programme_staff": roles.PROGRAMME_STAFF}
+    kinds = {
+        "manager": roles.ORGANISATION_MANAGER,
+        "programme_staff": roles.PROGRAMME_STAFF,
+        "regional_coordinator": roles.REGIONAL_COORDINATOR,
+    }
     user = UserFactory(**({"role": kinds[role]} if role in kinds else {}))
+    if role == "regional_coordinator":
+        # the reports of one region (ADR 0023): other regions' codes must answer 404, not 500
+        CoordinatorScope.objects.create(user=user).regions.add(Region.objects.get(slug="utrecht"))
     if role == "manager":
         registration.organisation_register(
             user=user, name="Hotel Fuzz", municipality="Utrecht", declared_staff=3

@@ -1,21 +1,17 @@
 """Editors review each course's sources on one admin page; others cannot see it."""
 
 import pytest
-from allauth.mfa.models import Authenticator
 
 from accounts import roles
 from cms.roles import grant_course_editing
-from tests.factories import UserFactory, course_index, make_course
+from tests.factories import UserFactory, course_index, give_second_factor, make_course
 
 pytestmark = pytest.mark.django_db
 URL = "/admin/course-sources/"
 
 
 def with_totp(user):
-    Authenticator.objects.create(
-        user=user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
-    )
-    return user
+    return give_second_factor(user)
 
 
 def test_editor_sees_the_sources_of_their_courses(client):

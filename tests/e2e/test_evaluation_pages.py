@@ -49,7 +49,7 @@ LOCALES = {"nl": "nl-NL", "en": "en-GB", "pl": "pl-PL", "es": "es-ES"}
 @pytest.mark.django_db(transaction=True)
 def test_evaluate_by_keyboard_and_read_the_results_at_375_px(new_page):
     # one test for the four languages: one live server and one database for all of them
-    organiser = UserFactory(full_name="Olga Organisator")
+    organiser = UserFactory(full_name="Olga Organisator", second_factor=True)  # an organiser
     training = make_format(title="Kind en Uitbuiting", organiser="Fier")
     training.organisers.add(organiser)
     for language, locale in LOCALES.items():

@@ -10,6 +10,7 @@ import io
 import re
 from urllib.parse import urlparse
 
+import pyotp
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -186,6 +187,18 @@ def test_manager_certifies_a_hotel_when_three_of_five_staff_pass_in_three_langua
     page.locator("input[name=declared_staff]").fill("5")
     press(page.locator("input[name=public_listing]"), "Space")
     press(page.locator("main form button[type=submit]"))
+    # Managing an establishment needs a second factor: the new manager confirms the password,
+    # adds the authenticator app's secret (pyotp plays the phone's app), sees the recovery
+    # codes and continues to the dashboard (ADR 0022).
+    page.wait_for_url(re.compile(r"/account/reauthenticate/"))
+    page.locator("main input[name=password]").fill(PASSWORD)
+    press(page.locator("main form button[type=submit]"))
+    page.wait_for_url(re.compile(r"/account/2fa/totp/activate/"))
+    secret = page.locator("input#authenticator_secret").input_value()
+    page.locator("main input[name=code]").fill(pyotp.TOTP(secret).now())
+    press(page.locator("main form button[type=submit]"))
+    page.wait_for_url(re.compile(r"/account/2fa/recovery-codes/"))
+    press(page.locator("main a[href^='/organisaties/']"))
     page.wait_for_url(re.compile(r"/organisaties/\d+/$"))
     organisation = Organisation.objects.get(name="Hotel De Brug")
     assert manager.groups.filter(name=roles.ORGANISATION_MANAGER).exists()

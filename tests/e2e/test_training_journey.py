@@ -26,9 +26,8 @@ def press(locator, key: str = "Enter") -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_session_from_publication_to_certificate_and_count(
-    new_page, live_server, celery_worker_process, settings
+    new_page, live_server, celery_worker_process
 ):
-    settings.ADMIN_TWO_FACTOR_REQUIRED = False  # the authenticator set-up is tested elsewhere
     organiser = UserFactory(full_name="Olga Organisator", role=roles.TRAINING_ORGANISER)
     trainer = UserFactory(full_name="Teun Trainer", role=roles.TRAINER)
     professional = UserFactory(full_name="Priya Professional")

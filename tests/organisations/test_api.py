@@ -76,7 +76,7 @@ def test_patch_refuses_fewer_staff_than_members(api, organisation):
 
 
 def test_other_managers_organisations_are_404(client, organisation, hotel_course):
-    stranger = UserFactory()
+    stranger = UserFactory(second_factor=True)
     make_organisation(manager=stranger, course=hotel_course, name="Eigen Hotel")
     client.force_login(stranger)
     for path in ("", "/members", "/certification"):

@@ -6,7 +6,7 @@ from django.utils import translation
 from accounts import roles
 from organisations.models import Invitation, Organisation, StaffMembership
 from organisations.services import certification, registration, staff
-from tests.factories import UserFactory, make_course
+from tests.factories import UserFactory, give_second_factor, make_course
 from tests.organisations.conftest import (
     add_member,
     certify,
@@ -91,7 +91,7 @@ def test_dashboard_shows_progress_and_members(client, organisation, hotel_course
 
 
 def test_a_manager_sees_only_their_own_organisations(client, organisation, hotel_course):
-    other_manager = UserFactory()
+    other_manager = UserFactory(second_factor=True)
     other = make_organisation(manager=other_manager, course=hotel_course, name="Ander Hotel")
     client.force_login(other_manager)
     for name in ("dashboard", "edit", "export", "join_poster", "certificate_pdf", "sticker_pdf"):
@@ -105,7 +105,7 @@ def test_a_manager_sees_only_their_own_organisations(client, organisation, hotel
 
 
 def test_a_manager_cannot_remove_another_organisations_member(client, organisation, hotel_course):
-    other_manager = UserFactory()
+    other_manager = UserFactory(second_factor=True)
     other = make_organisation(manager=other_manager, course=hotel_course, name="Ander Hotel")
     member = add_member(organisation)
     client.force_login(other_manager)
@@ -389,7 +389,7 @@ def test_a_manager_registers_invites_and_is_certified_after_the_third_pass(clien
     third passes, with PDF and verification."""
     from organisations import tasks
 
-    manager = UserFactory()
+    manager = UserFactory(second_factor=True)  # managing needs one (ADR 0022)
     client.force_login(manager)
     client.post(
         url("register"),
@@ -440,6 +440,9 @@ def test_a_second_manager(client, organisation, manager, django_capture_on_commi
     assert accepted.status_code == 302
     assert set(organisation.managers.all()) == {manager, colleague}
     client.force_login(colleague)
+    # a new manager sets up a second factor before the dashboard answers (ADR 0022)
+    assert client.get(url("dashboard", organisation.pk))["Location"] == reverse("mfa_activate_totp")
+    give_second_factor(colleague)
     assert client.get(url("dashboard", organisation.pk)).status_code == 200
     client.post(url("manager_remove", organisation.pk, manager.pk))
     assert list(organisation.managers.all()) == [colleague]
@@ -797,7 +800,7 @@ def test_a_deleted_account_is_shown_as_deleted(client, organisation, manager):
 def test_programme_staff_approve_a_registration_after_checking_the_kvk_number(
     client, hotel_course, programme_user
 ):
-    manager = UserFactory()
+    manager = UserFactory(second_factor=True)
     organisation = make_organisation(manager=manager, course=hotel_course, public_listing=True)
     assert organisation.registration_status == "pending"
     review = url("registration_review", organisation.pk)

@@ -14,8 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin_client(client, settings):
-    settings.ADMIN_TWO_FACTOR_REQUIRED = False
+def admin_client(client):
     client.force_login(UserFactory(is_superuser=True, is_staff=True))
     return client
 

@@ -58,4 +58,6 @@ def session(db):
 
 @pytest.fixture
 def trainer(db):
-    return UserFactory(full_name="Tamara Trainer")
+    """A person who trains (added to sessions by the tests), with the second factor that the
+    trainers' pages need (ADR 0022)."""
+    return UserFactory(full_name="Tamara Trainer", second_factor=True)

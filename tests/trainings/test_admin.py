@@ -12,11 +12,6 @@ from .conftest import make_format, make_session
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _no_two_factor(settings):
-    settings.ADMIN_TWO_FACTOR_REQUIRED = False
-
-
 def test_organiser_sees_and_edits_only_their_own_sessions():
     organiser = UserFactory(role=roles.TRAINING_ORGANISER)
     own_format = make_format(title="Eigen training")

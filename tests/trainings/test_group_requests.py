@@ -48,7 +48,7 @@ def test_group_size_must_fit_the_format(user, kind, region):
 
 
 def test_accepted_request_becomes_a_closed_session_with_an_invitation(user, kind, region):
-    organiser = UserFactory()
+    organiser = UserFactory(second_factor=True)
     kind.organisers.add(organiser)
     request = _request(user, kind, region)
     starts = timezone.now() + timedelta(days=30)
@@ -70,7 +70,7 @@ def test_accepted_request_becomes_a_closed_session_with_an_invitation(user, kind
 
 
 def test_propose_agree_then_accept(user, kind, region):
-    organiser = UserFactory()
+    organiser = UserFactory(second_factor=True)
     request = _request(user, kind, region)
     proposed = timezone.now() + timedelta(days=40)
     services.group_request_propose(request=request, by=organiser, starts_at=proposed)
@@ -90,7 +90,7 @@ def test_decline_needs_a_reason(user, kind, region):
 
 
 def test_pages_only_for_requester_and_organiser(user, kind, region):
-    organiser = UserFactory()
+    organiser = UserFactory(second_factor=True)
     kind.organisers.add(organiser)
     client = Client()
     client.force_login(user)
@@ -151,7 +151,7 @@ def test_pages_only_for_requester_and_organiser(user, kind, region):
 def test_organiser_sees_the_three_decisions_in_their_language(
     user, kind, region, language, headings
 ):
-    organiser = UserFactory()
+    organiser = UserFactory(second_factor=True)
     kind.organisers.add(organiser)
     request = _request(user, kind, region)
     client = Client()

@@ -8,7 +8,9 @@ from accounts.taxonomy import seed_professional_roles, seed_taxonomies
 from cms.demo import (
     DEMO_ORGANISER_EMAIL,
     DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
     DEMO_TRAINER_EMAIL,
+    demo_totp_uri,
     ensure_demo_accounts,
 )
 from cms.models import HomePage
@@ -62,7 +64,8 @@ class Command(BaseCommand):
             if hotel is not None:
                 self.stdout.write(f"  demo hotel managed by the organisation manager: {hotel.name}")
             self.stdout.write(
-                "  (editors, programme staff and admins set up an authenticator "
-                "app at first admin visit)"
+                "  every account but the learner has two-factor authentication: add this "
+                f"secret to an authenticator app: {DEMO_TOTP_SECRET}"
             )
+            self.stdout.write(f"  ({demo_totp_uri()}; or `oathtool --totp -b {DEMO_TOTP_SECRET}`)")
             self.stdout.write("")
