@@ -96,13 +96,8 @@ def target_detail(request, pk: int):
     filters = form.filters()
     report = target_report(target=target, filters=filters)
     query = urlencode(request_params(form))
-    sections = [
-        {
-            "table": table,
-            "chart": charts.breakdown_chart(table.rows),
-        }
-        for table in report.tables
-    ]
+    drawn = charts.target_charts(report)
+    sections = [{"table": t, "chart": drawn.breakdowns[t.key]} for t in report.tables]
     return render(
         request,
         "reporting/target_detail.html",
@@ -111,7 +106,7 @@ def target_detail(request, pk: int):
             "form": form,
             "report": report,
             "progress": report.progress,
-            "trend_chart": charts.trend_chart(report.trend.rows),
+            "trend_chart": drawn.trend,
             "sections": sections,
             "query": query,
         },

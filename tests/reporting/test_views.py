@@ -14,7 +14,6 @@ from pypdf import PdfReader
 from accounts import roles
 from accounts.models import ProfessionalRole, Region, Sector
 from certificates.services import certificate_create, certificate_revoke
-from reporting.charts import breakdown_chart, trend_chart
 from reporting.demo import targets_ensure
 from reporting.models import Target, TargetCourse
 from reporting.presentation import target_scope_note
@@ -361,7 +360,8 @@ def test_programme_staff_enter_n_of_an_all_of_n_target_on_the_dashboard(staff_cl
             date(2026, 10, 1),
         )
         page = staff_client.get(reverse("reporting:dashboard")).content.decode()
-        assert "342 (source: VNG-enquête, 01-10-2026)" in page
+        # dates in the page language's format (English: month/day/year)
+        assert "342 (source: VNG-enquête, 10/01/2026)" in page
     # a target with a number has no N to enter; only POST; only with the right to change targets
     number = Target.objects.get(code="module-1-basiskennis")
     assert (
@@ -407,18 +407,3 @@ def test_the_pdf_tables_group_whole_people_as_the_text_does(staff_client, seeded
     assert words <= set(text.split()), "a header broke inside a word"
 
 
-@pytest.mark.parametrize("language", ["nl", "en", "pl", "es"])
-def test_charts_write_whole_people_as_the_tables_do(language):
-    rows = [["2026-01", 12000, 12000], ["2026-02", 3000, 15000]]
-    with translation.override(language):
-        html = render_to_string(
-            "reporting/includes/trend_chart.html",
-            {"chart": trend_chart(rows), "chart_id": "c", "title": "t"},
-        ) + render_to_string(
-            "reporting/includes/breakdown_chart.html",
-            {"chart": breakdown_chart([["Utrecht", 12000]]), "chart_id": "b", "title": "t"},
-        )
-        grouped = intcomma(12000)
-    assert grouped != "12000"
-    assert "12000" not in html
-    assert grouped in html
