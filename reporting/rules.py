@@ -203,13 +203,11 @@ def suppress(count: int) -> Cell:
     return count
 
 
-def hidden_cell_values(cells: Sequence[Cell], total: int | None) -> list[set[int]]:
-    """What a reader can work out about each hidden cell of a breakdown from the shown cells and
-    the shown `total` (None: no total, or a hidden one): the values each "<5" or "≥5" cell can
-    still have. A cell with one possible value is disclosed. Values are bounded by the total."""
+def hidden_cell_values(cells: Sequence[Cell], total: int) -> list[set[int]]:
+    """What a reader can work out about each hidden cell ("<5" or "≥5") of a breakdown from the
+    shown cells and the shown `total`: the values each hidden cell can still have (a cell with
+    one possible value is disclosed)."""
     hidden = [i for i, c in enumerate(cells) if not isinstance(c, int)]
-    if total is None:
-        return [set() for _ in hidden]
     rest = total - sum(c for c in cells if isinstance(c, int))
     domains = {
         i: range(1, SMALL_CELL_THRESHOLD)
@@ -219,6 +217,7 @@ def hidden_cell_values(cells: Sequence[Cell], total: int | None) -> list[set[int
     }
     possible = []
     for i in hidden:
+        # integer ranges add up to a range: the others reach every sum from low to high
         others = [domains[j] for j in hidden if j != i]
         low = sum(d.start for d in others)
         high = sum(d.stop - 1 for d in others)
@@ -226,18 +225,28 @@ def hidden_cell_values(cells: Sequence[Cell], total: int | None) -> list[set[int
     return possible
 
 
+def discloses(cells: Sequence[Cell], total: int) -> bool:
+    """Whether the shown cells and `total` give a small count away: the hidden cells together
+    hold 1 to 4 people, or one hidden cell can have only one value."""
+    rest = total - sum(c for c in cells if isinstance(c, int))
+    if 0 < rest < SMALL_CELL_THRESHOLD:
+        return True
+    return any(len(values) == 1 for values in hidden_cell_values(cells, total))
+
+
 def suppress_breakdown(counts: Sequence[int]) -> tuple[list[Cell], Cell]:
     """The cells and the total of one breakdown whose rows add up to its total (ADR 0025).
 
-    Cells of 1 to 4 are "<5". While the shown figures and the total still pin a hidden cell down
-    to one value (one "<5" beside the total; two "<5" cells that can only be 1 and 1; a "<5"
-    and a "≥5" that can only be 1 and 5), the smallest shown cell of 5 or more is hidden as
-    well ("≥5"); when no such cell is left, the total is hidden ("x")."""
+    Cells of 1 to 4 are "<5". While the shown cells and the total still give a small count
+    away (`discloses`: one "<5" beside the total; two "<5" cells that add up to 4; a "<5" and
+    a "≥5" that can only be 1 and 5), the smallest shown cell of 5 or more is hidden as well
+    ("≥5"); a total of 1 to 4 is itself "<5", and when no cell is left to hide the total is
+    hidden ("x")."""
     cells: list[Cell] = [suppress(c) for c in counts]
     total = sum(counts)
     if suppress(total) == SUPPRESSED:
         return cells, SUPPRESSED
-    while any(len(values) == 1 for values in hidden_cell_values(cells, total)):
+    while discloses(cells, total):
         candidates = [i for i, c in enumerate(cells) if isinstance(c, int) and c > 0]
         if not candidates:
             return cells, SUPPRESSED_CUMULATIVE
@@ -291,24 +300,30 @@ def suppress_series(counts: Sequence[int]) -> list[tuple[Cell, Cell]]:
     """(month, cumulative) cells of a monthly series.
 
     Months of 1 to 4 are "<5". A cumulative figure is shown only when the hidden months since the
-    last shown cumulative add up to 0 or at least 5, so the difference of two shown cumulative
-    figures never gives away fewer than 5 people; the others are "x". So that one small month
+    last shown cumulative add up to 0, or to 5 or more in a way that pins no month down
+    (`discloses`: not a "<5" and a "≥5" that can only be 1 and 5), so the difference of two
+    shown cumulative figures never gives a small count away; the others are "x". So that one small month
     does not hide the cumulative column for good, the next month of 5 or more after it is hidden
     as well ("≥5"), as in a breakdown."""
     cells: list[tuple[Cell, Cell]] = []
     cumulative = 0
     hidden = 0  # people in hidden months since the last shown cumulative figure
+    pending: list[Cell] = []  # those hidden months' cells
     for count in counts:
         cumulative += count
         month = suppress(count)
         if month == SUPPRESSED:
             hidden += count
+            pending.append(month)
         elif hidden and count >= SMALL_CELL_THRESHOLD:
             month = SUPPRESSED_COMPLEMENT
             hidden += count
-        if hidden == 0 or hidden >= SMALL_CELL_THRESHOLD:
+            pending.append(month)
+        # the difference of two shown cumulative figures is the hidden months' total
+        if hidden == 0 or not discloses(pending, hidden):
             cells.append((month, cumulative))
             hidden = 0
+            pending = []
         else:
             cells.append((month, SUPPRESSED_CUMULATIVE))
     return cells

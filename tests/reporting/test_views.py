@@ -407,3 +407,40 @@ def test_the_pdf_tables_group_whole_people_as_the_text_does(staff_client, seeded
     assert words <= set(text.split()), "a header broke inside a word"
 
 
+
+
+def test_the_quarterly_report_writes_dutch_numbers_and_never_a_small_count(staff_client, seeded):
+    """Dutch grouping and decimal comma; a target with 3 people says "<5" in its headline and in
+    the overview, and no percentage, needed rate or forecast date gives the 3 away."""
+    course = make_course(title="Module 2")
+    course.slug = "verdiepende-training-mensenhandel-minderjarigen"
+    course.save()
+    targets_ensure()
+    small = Target.objects.get(code="module-2-verdieping")
+    for _ in range(3):
+        passed(UserFactory(), course, at(2026, 1, 12))
+    with translation.override("nl"):
+        response = staff_client.get(reverse("reporting:quarterly_report"), {"quarter": "2026-Q1"})
+        headers = [
+            gettext("Target"),
+            gettext("Achieved"),
+            gettext("Target number"),
+            gettext("Percentage"),
+            gettext("Needed per month"),
+            gettext("Actual per month (last 3 months)"),
+            gettext("Forecast date"),
+            gettext("Status"),
+        ]
+        achieved = gettext("Achieved")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    words = text.split()
+    assert "20.000" in words  # module 1's target number, grouped with a dot
+    assert "0,1" in words or "0,1%" in " ".join(words)  # 12 of 20.000: a decimal comma
+    assert "20,000" not in text and "0.1" not in words
+    assert {word for header in headers for word in header.split()} <= set(words)
+    flat = " ".join(words)
+    section = flat[flat.index(small.title, flat.index(small.title) + 1) :]
+    assert f"{achieved}: <5" in section and f"{achieved}: 3" not in section
+    overview = flat[: flat.index(small.title, flat.index(small.title) + 1)]
+    row = overview[overview.index(small.title) + len(small.title) :].split()[:3]
+    assert row[0] == "<5" and "x" in row  # achieved, then the percentage withheld
