@@ -15,9 +15,9 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
 from django.core.cache import cache
@@ -139,7 +139,7 @@ def render_svg(spec: dict, *, title: str, description: str, chart_id: str) -> Sa
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>'
     )
     # the SVG is Vega's own output (text escaped by Vega) from figures and labels we made
-    return mark_safe(head + svg[opening.end() :])  # noqa: S308
+    return mark_safe(head + svg[opening.end() :])
 
 
 def _month_point(month: str, as_of: date) -> date:
@@ -158,7 +158,11 @@ def trend_spec(
     target_label = _("Target")
     forecast_label = _("Forecast at the current rate")
     values = [
-        {"date": _month_point(month, as_of).isoformat(), "value": cumulative, "series": achieved_label}
+        {
+            "date": _month_point(month, as_of).isoformat(),
+            "value": cumulative,
+            "series": achieved_label,
+        }
         for month, _count, cumulative in rows
         if isinstance(cumulative, int)
     ]
@@ -175,7 +179,9 @@ def trend_spec(
             }
         )
     # the forecast starts from the national total: shown only when it is no small cell itself
-    shown = projection is not None and projection.achieved not in range(1, rules.SMALL_CELL_THRESHOLD)
+    shown = projection is not None and projection.achieved not in range(
+        1, rules.SMALL_CELL_THRESHOLD
+    )
     if shown and projection is not None and values:
         start = date.fromisoformat(rows[0][0] + "-01")
         if projection.goal:

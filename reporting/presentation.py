@@ -242,9 +242,7 @@ def filters_description(
     if filters.date_from:
         parts.append(_("from %(date)s") % {"date": _date(filters.date_from)})
     if filters.date_to:
-        parts.append(
-            _("up to and including %(date)s") % {"date": _date(filters.date_to)}
-        )
+        parts.append(_("up to and including %(date)s") % {"date": _date(filters.date_to)})
     if filters.region_id:
         region = (region_names or {}).get(filters.region_id) or selectors.region_by_id(
             filters.region_id

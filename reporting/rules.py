@@ -278,17 +278,17 @@ def publish_forecast(forecast: Forecast) -> PublishedForecast:
     monthly average) and the forecast date from it "x"."""
     f = forecast
     small = suppress(f.achieved) == SUPPRESSED
-    rate_total = None if f.actual_rate is None else int(
-        (f.actual_rate * f.rate_months).quantize(Decimal(1), ROUND_HALF_UP)
+    rate_total = (
+        None
+        if f.actual_rate is None
+        else int((f.actual_rate * f.rate_months).quantize(Decimal(1), ROUND_HALF_UP))
     )
     small_rate = rate_total is not None and suppress(rate_total) == SUPPRESSED
     hidden = SUPPRESSED_CUMULATIVE
     return PublishedForecast(
         achieved=SUPPRESSED if small else f.achieved,
         percentage=hidden if small and f.percentage is not None else f.percentage,
-        required_people=hidden
-        if small and f.required_people is not None
-        else f.required_people,
+        required_people=hidden if small and f.required_people is not None else f.required_people,
         actual_people=SUPPRESSED if small_rate else f.actual_people,
         forecast_date=hidden
         if (small or small_rate) and f.forecast_date is not None

@@ -38,7 +38,9 @@ def _texts(svg: str) -> list[str]:
 @pytest.mark.parametrize("language", ["nl", "en", "pl", "es"])
 def test_charts_label_and_group_numbers_in_the_page_language(language):
     with translation.override(language):
-        svg = _trend() + breakdown_chart([["Utrecht", 12000], ["Zeeland", "<5"], ["T", 12003]], title="t", chart_id="b")
+        svg = _trend() + breakdown_chart(
+            [["Utrecht", 12000], ["Zeeland", "<5"], ["T", 12003]], title="t", chart_id="b"
+        )
         grouped = intcomma(12000)
         month = translation.gettext("Month")
     texts = _texts(svg)
@@ -90,7 +92,10 @@ def test_the_trend_draws_the_target_and_a_dashed_forecast_to_the_end_of_the_peri
 def test_a_small_national_total_draws_no_forecast():
     """The forecast line starts at the national total: a total of 1 to 4 is not drawn."""
     projection = Projection(
-        goal=100, achieved=3, actual_rate=Decimal(1), as_of=date(2026, 3, 20),
+        goal=100,
+        achieved=3,
+        actual_rate=Decimal(1),
+        as_of=date(2026, 3, 20),
         period_end=date(2026, 12, 31),
     )
     with translation.override("en"):

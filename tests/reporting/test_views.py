@@ -4,7 +4,6 @@ from datetime import date
 
 import pytest
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -405,8 +404,6 @@ def test_the_pdf_tables_group_whole_people_as_the_text_does(staff_client, seeded
         headers = [gettext("Target number"), gettext("Percentage"), gettext("Forecast date")]
     words = {word for header in headers for word in header.split()}
     assert words <= set(text.split()), "a header broke inside a word"
-
-
 
 
 def test_the_quarterly_report_writes_dutch_numbers_and_never_a_small_count(staff_client, seeded):
