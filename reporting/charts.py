@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta
 from django.core.cache import cache
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from .presentation import TargetReport
 
 #: d3-time-format locales (month names) per interface language
-TIME_LOCALES = {"nl": "nl-NL", "en": "en-GB", "pl": "pl-PL", "es": "es-ES"}
+TIME_LOCALES: dict[str, Any] = {"nl": "nl-NL", "en": "en-GB", "pl": "pl-PL", "es": "es-ES"}
 #: the SVG's own width: at 375 px the page column is 343 px wide, so 13 px text shows at 12.4
 #: CSS px; the CSS caps the chart's width so the text does not grow past ~19 px on a desktop
 WIDTH = 360
@@ -157,7 +157,7 @@ def trend_spec(
     achieved_label = _("Counted so far")
     target_label = _("Target")
     forecast_label = _("Forecast at the current rate")
-    values = [
+    values: list[dict[str, Any]] = [
         {
             "date": _month_point(month, as_of).isoformat(),
             "value": cumulative,
