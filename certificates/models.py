@@ -169,6 +169,9 @@ class ReissueJob(models.Model):
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
+    #: the id of the last certificate handled: the job runs in slices, one outbox message each,
+    #: and a message for any other position is a stale copy (services.reissue_job_ensure)
+    cursor = models.PositiveBigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

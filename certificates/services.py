@@ -527,48 +527,51 @@ def reissue_job_create(*, actor) -> ReissueJob:
     return job
 
 
-def reissue_job_ensure(*, job_id: int) -> int | None:
-    """Outbox handler: run the job unless it is gone or finished; returns the number done."""
-    job = ReissueJob.objects.filter(pk=job_id).first()
-    if job is None or job.status == ReissueJob.Status.DONE:
-        return None
-    return reissue_job_run(job=job).done
+#: PDFs re-rendered per outbox message of a bulk reissue. One slice stays far inside the outbox
+#: task's time limit and the broker's visibility timeout, however many certificates there are;
+#: the next slice is a message of its own.
+REISSUE_SLICE = 50
 
 
-def reissue_job_run(*, job: ReissueJob, batch: int = 50) -> ReissueJob:
-    """Re-render every outdated PDF, counting progress on the job. Rerunnable: certificates
-    already at the current version are skipped."""
-    ReissueJob.objects.filter(pk=job.pk).update(status=ReissueJob.Status.RUNNING)
-    outdated = (
-        Certificate.objects.filter(pdf__isnull=False)
-        .exclude(pdf="")
-        .exclude(template_version=job.template_version)
-        .order_by("pk")
-    )
-    done = failed = 0
-    last_pk = 0
-    while True:
-        chunk = list(outdated.filter(pk__gt=last_pk)[:batch])
-        if not chunk:
-            break
+def reissue_job_ensure(*, job_id: int, after: int = 0, size: int = REISSUE_SLICE) -> int | None:
+    """Outbox handler: re-render the next slice of outdated PDFs (certificates after id `after`)
+    and, in the same transaction, queue the slice after it or finish the job. A message whose
+    `after` is not the job's cursor is a stale copy (a redelivery of a slice already done) and
+    changes nothing, so one chain of slices runs per job. Returns the number re-rendered."""
+    with transaction.atomic():
+        job = ReissueJob.objects.select_for_update().filter(pk=job_id).first()
+        finished = (ReissueJob.Status.DONE, ReissueJob.Status.FAILED)
+        if job is None or job.status in finished or job.cursor != after:
+            return None
+        chunk = list(
+            Certificate.objects.filter(pk__gt=after, pdf__isnull=False)
+            .exclude(pdf="")
+            .exclude(template_version=job.template_version)
+            .order_by("pk")[:size]
+        )
+        done = failed = 0
         for certificate in chunk:
-            last_pk = certificate.pk
             try:
-                certificate_reissue(certificate=certificate)
+                # a savepoint each: one certificate's failure leaves the slice's others intact
+                with transaction.atomic():
+                    certificate_reissue(certificate=certificate)
                 done += 1
             except Exception:
                 logger.exception("reissue of certificate %s failed", certificate.pk)
                 failed += 1
-        ReissueJob.objects.filter(pk=job.pk).update(done=done, failed=failed)
-    ReissueJob.objects.filter(pk=job.pk).update(
-        done=done,
-        failed=failed,
-        total=max(job.total, done + failed),
-        status=ReissueJob.Status.DONE if not failed else ReissueJob.Status.FAILED,
-        finished_at=timezone.now(),
-    )
-    job.refresh_from_db()
-    return job
+        job.done += done
+        job.failed += failed
+        if len(chunk) == size:
+            job.cursor = chunk[-1].pk
+            job.status = ReissueJob.Status.RUNNING
+            outbox_add(kind=REISSUE_WANTED, payload={"job_id": job.pk, "after": job.cursor})
+        else:
+            job.cursor = chunk[-1].pk if chunk else job.cursor
+            job.total = max(job.total, job.done + job.failed)
+            job.status = ReissueJob.Status.FAILED if job.failed else ReissueJob.Status.DONE
+            job.finished_at = timezone.now()
+        job.save(update_fields=["done", "failed", "cursor", "status", "total", "finished_at"])
+    return done
 
 
 def certificates_anonymise(*, user) -> int:

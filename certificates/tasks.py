@@ -42,10 +42,10 @@ def certificates_reconcile() -> dict:
     return reconcile()
 
 
-@shared_task(time_limit=6 * 3600, soft_time_limit=6 * 3600 - 60)
+@shared_task
 def certificates_reissue(job_id: int) -> int | None:
-    """One bulk job: re-render every PDF made with an older template, with progress. (New jobs
-    go through the outbox; this task serves messages queued before it.)"""
+    """Serves messages queued before bulk jobs went through the outbox: runs the job's first
+    slice, which queues the rest as outbox messages (services.reissue_job_ensure)."""
     from .services import reissue_job_ensure
 
     return reissue_job_ensure(job_id=job_id)

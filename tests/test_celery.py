@@ -58,11 +58,20 @@ def test_tasks_keep_their_own_limits_and_retries():
     tasks = project_tasks()
     issue = tasks["certificates.tasks.certificate_issue"]
     assert (issue.time_limit, issue.soft_time_limit, issue.max_retries) == (120, 100, 5)
-    reissue = tasks["certificates.tasks.certificates_reissue"]
-    assert reissue.time_limit == 6 * 3600
     run = tasks["outbox.tasks.outbox_message_run"]
     assert (run.time_limit, run.soft_time_limit, run.ignore_result) == (300, 280, True)
     rebuild = tasks["reporting.tasks.target_counts_rebuild"]
     assert (rebuild.time_limit, rebuild.soft_time_limit) == (3600, 3500)
     sweep = tasks["organisations.tasks.organisations_sweep"]
     assert (sweep.time_limit, sweep.soft_time_limit) == (3600, 3500)
+
+
+def test_no_task_outlives_the_brokers_visibility_timeout():
+    """Redis hands an unacknowledged message (acks_late) to another worker once the visibility
+    timeout has passed: a task allowed to run longer would then run twice at once."""
+    from django.conf import settings
+
+    visibility = settings.REDIS_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    for name, task in project_tasks().items():
+        limit = task.time_limit or settings.CELERY_TASK_TIME_LIMIT
+        assert limit < visibility, name

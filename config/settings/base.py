@@ -191,7 +191,10 @@ BROKER_DIR = VAR_DIR / "broker"
 #: The Redis broker's transport options (tests/cms/test_degraded.py gives them to a broker that
 #: is down, to prove that handing work over then fails fast).
 REDIS_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": 3600,
+    # longer than any task's time limit (tests/test_celery.py), so a running task is never
+    # handed to a second worker; a message lost with a killed worker comes back through the
+    # outbox relay long before this
+    "visibility_timeout": 7200,
     # a broker that is down is refused at once; one that does not answer gives up quickly,
     # so a request that hands work over never hangs (the outbox relay sends it later)
     "socket_connect_timeout": 2,

@@ -266,6 +266,17 @@ def test_name_correction_refuses_empty_or_too_long(user, completion, name):
         services.certificate_name_correct(certificate=certificate, actor=user, name=name)
 
 
+def _reissue_slices(job, *, size):
+    """Run a bulk job's slices as the outbox would: each message names the cursor it starts at."""
+    after = 0
+    while True:
+        services.reissue_job_ensure(job_id=job.pk, after=after, size=size)
+        job.refresh_from_db()
+        if job.status != ReissueJob.Status.RUNNING:
+            return job
+        after = job.cursor
+
+
 def test_bulk_reissue_renders_outdated_pdfs_with_progress(user, course, programme_user):
     certificates = [
         services.certificate_issue(completion=pass_course(UserFactory(), course)) for _ in range(3)
@@ -275,7 +286,7 @@ def test_bulk_reissue_renders_outdated_pdfs_with_progress(user, course, programm
     )
     old_names = {c.pk: c.pdf.name for c in certificates}
     job = ReissueJob.objects.create(template_version=TEMPLATE_VERSION, total=2)
-    job = services.reissue_job_run(job=job, batch=1)
+    job = _reissue_slices(job, size=1)
     assert job.status == ReissueJob.Status.DONE
     assert (job.done, job.failed, job.percent) == (2, 0, 100)
     for certificate in certificates:
@@ -284,10 +295,43 @@ def test_bulk_reissue_renders_outdated_pdfs_with_progress(user, course, programm
     changed = {c.pk for c in certificates if c.pdf.name != old_names[c.pk]}
     assert changed == {certificates[0].pk, certificates[1].pk}
     # a second run finds nothing left to do
-    again = services.reissue_job_run(
-        job=ReissueJob.objects.create(template_version=TEMPLATE_VERSION), batch=1
-    )
+    again = _reissue_slices(ReissueJob.objects.create(template_version=TEMPLATE_VERSION), size=1)
     assert again.done == 0
+
+
+def test_bulk_reissue_runs_in_slices_each_its_own_outbox_message(course, programme_user):
+    """However many PDFs a job has, one message renders at most one slice (it must finish
+    inside the task's time limit and the broker's visibility timeout) and queues the next; a
+    redelivered copy of a slice already done changes nothing."""
+    from outbox.models import OutboxMessage
+
+    certificates = [
+        services.certificate_issue(completion=pass_course(UserFactory(), course)) for _ in range(3)
+    ]
+    Certificate.objects.update(template_version=TEMPLATE_VERSION - 1)
+    job = ReissueJob.objects.create(template_version=TEMPLATE_VERSION, total=3)
+
+    assert services.reissue_job_ensure(job_id=job.pk, size=2) == 2
+    job.refresh_from_db()
+    assert (job.status, job.done, job.cursor) == (
+        ReissueJob.Status.RUNNING,
+        2,
+        certificates[1].pk,
+    )
+    following = OutboxMessage.objects.get(kind=services.REISSUE_WANTED)
+    assert following.payload == {"job_id": job.pk, "after": certificates[1].pk}
+
+    # the first message delivered again: stale, nothing rendered twice, progress unchanged
+    assert services.reissue_job_ensure(job_id=job.pk, size=2) is None
+    job.refresh_from_db()
+    assert job.done == 2
+
+    assert services.reissue_job_ensure(size=2, **following.payload) == 1
+    job.refresh_from_db()
+    assert (job.status, job.done, job.percent) == (ReissueJob.Status.DONE, 3, 100)
+    assert OutboxMessage.objects.filter(kind=services.REISSUE_WANTED).count() == 1
+    # a finished job ignores any later copy
+    assert services.reissue_job_ensure(size=2, **following.payload) is None
 
 
 def test_personal_data_export_and_anonymisation(user, completion):

@@ -242,7 +242,7 @@ def test_staff_start_bulk_reissue_and_see_progress(client, certificate, programm
     assert response.status_code == 302
     job = ReissueJob.objects.get()
     assert response["Location"] == reverse("certificates_admin_job", args=[job.pk])
-    services.reissue_job_run(job=job)
+    services.reissue_job_ensure(job_id=job.pk)
     page = client.get(response["Location"])
     assert page.status_code == 200
     assert 'value="100"' in page.text
