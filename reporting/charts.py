@@ -45,6 +45,8 @@ TARGET_COLOUR = "#c2410c"
 CACHE_SECONDS = 60 * 60 * 24
 _HIDDEN_TEXT = re.compile(r"<text[^>]*\sopacity=\"0\"[^>]*>[^<]*</text>")
 _SVG_OPEN = re.compile(r"<svg\b[^>]*>")
+#: Vega's ARIA attributes on its groups: inside one role="img" they would be images without alt
+_INNER_ARIA = re.compile(r'\s(?:role|aria-roledescription|aria-label|aria-hidden)="[^"]*"')
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,7 @@ def render_svg(spec: dict, *, title: str, description: str, chart_id: str) -> Sa
         )
         # labels Vega hides to avoid overlap stay in the SVG with opacity 0: drop them, so that
         # a PDF's text and a copy-paste hold only what is seen
-        svg = _HIDDEN_TEXT.sub("", svg)
+        svg = _INNER_ARIA.sub("", _HIDDEN_TEXT.sub("", svg))
         cache.set(key, svg, CACHE_SECONDS)
     opening = _SVG_OPEN.search(svg)
     if opening is None:  # vl-convert always starts with <svg ...>; refuse anything else

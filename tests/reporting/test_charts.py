@@ -56,6 +56,8 @@ def test_a_chart_is_an_accessible_svg_the_csp_allows():
     assert 'role="img"' in opening and 'aria-labelledby="c-title c-desc"' in opening
     assert '<title id="c-title">Module 1</title>' in svg
     assert re.search(r'<desc id="c-desc">[^<]+</desc>', svg)
+    # one image: no role or ARIA label inside it (axe: an inner graphics role needs its own alt)
+    assert svg.count("role=") == 1 and "aria-label=" not in svg
     # no script, no inline style (the CSP allows neither), no fetched resource
     assert "<script" not in svg and "style=" not in svg and "<style" not in svg
     assert "href=" not in svg
