@@ -4,6 +4,7 @@ correct the name, reissue. Each step is idempotent so a task may run twice."""
 import io
 import logging
 import secrets
+import time
 import zipfile
 from datetime import timedelta
 
@@ -11,7 +12,15 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, models, transaction
+from django.db import (
+    DatabaseError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    connection,
+    models,
+    transaction,
+)
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -225,31 +234,60 @@ def certificate_pdf_render(*, certificate: Certificate, force: bool = False) -> 
 def certificate_email_send(*, certificate: Certificate) -> bool:
     """E-mail the learner the link to their certificate, once. The row lock makes a concurrent
     second run wait and then find it sent."""
-    with transaction.atomic():
-        locked = (
-            Certificate.objects.select_for_update().select_related("user").get(pk=certificate.pk)
-        )
-        if locked.email_sent_at is not None or locked.status != Certificate.Status.VALID:
-            return False
-        user = locked.user
-        if not may_email(user):
-            return False
-        language = locked.language
-        mail_send(
-            to=user.email,
-            language=language,
-            template="certificates/email/issued",
-            context={
-                "certificate": locked,
-                "certificate_url": certificate_url(locked, language),
-                "verify_url": verify_url(locked),
-            },
-        )
-        locked.email_sent_at = timezone.now()
-        locked.save(update_fields=["email_sent_at"])
-        _event(locked, CertificateEvent.Kind.EMAILED)
-    certificate.email_sent_at = locked.email_sent_at
+    sent_at = None
+    try:
+        with transaction.atomic():
+            locked = (
+                Certificate.objects.select_for_update()
+                .select_related("user")
+                .get(pk=certificate.pk)
+            )
+            if locked.email_sent_at is not None or locked.status != Certificate.Status.VALID:
+                return False
+            user = locked.user
+            if not may_email(user):
+                return False
+            language = locked.language
+            mail_send(
+                to=user.email,
+                language=language,
+                template="certificates/email/issued",
+                context={
+                    "certificate": locked,
+                    "certificate_url": certificate_url(locked, language),
+                    "verify_url": verify_url(locked),
+                },
+            )
+            sent_at = timezone.now()
+            locked.email_sent_at = sent_at
+            locked.save(update_fields=["email_sent_at"])
+            _event(locked, CertificateEvent.Kind.EMAILED)
+    except DatabaseError:
+        if sent_at is None:
+            raise
+        # The e-mail went out but the database lost the record of it (the connection dropped
+        # before the commit): write it again on a new connection, or the retry would send a
+        # second copy (issue 19's chaos run, ADR 0019).
+        _email_sent_record(certificate_id=certificate.pk, sent_at=sent_at)
+    certificate.email_sent_at = sent_at
     return True
+
+
+def _email_sent_record(*, certificate_id: int, sent_at, tries: int = 3) -> None:
+    for attempt in range(tries):
+        try:
+            with transaction.atomic():
+                row = Certificate.objects.select_for_update().get(pk=certificate_id)
+                if row.email_sent_at is None:
+                    row.email_sent_at = sent_at
+                    row.save(update_fields=["email_sent_at"])
+                    _event(row, CertificateEvent.Kind.EMAILED)
+            return
+        except (OperationalError, InterfaceError):
+            if attempt == tries - 1 or connection.in_atomic_block:
+                raise
+            connection.close()  # the next query opens a new connection
+            time.sleep(0.2 * (attempt + 1))
 
 
 #: Outbox kinds of the work a certificate needs after its row exists (handlers registered in

@@ -39,6 +39,8 @@ from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from accounts.errors import DomainError
+from organisations.api import error_body as organisation_error_body
+from organisations.errors import OrganisationError
 
 # django-ninja raises these with fixed English messages; give them translated ones.
 _NINJA_MESSAGES = {
@@ -118,6 +120,12 @@ def register(api: NinjaAPI) -> None:
         if exc.details:
             body["details"] = exc.details
         return _respond(api, request, exc.status, **body)
+
+    @on(OrganisationError)
+    def organisation_error(request, exc: OrganisationError):
+        """An organisation's refusals keep the body their operations always had
+        (`fields`, `errors` at the top level; organisations.api.error_body)."""
+        return _respond(api, request, exc.status, **organisation_error_body(exc))
 
     @on(NinjaValidationError)
     def request_invalid(request, exc: NinjaValidationError):

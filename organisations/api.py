@@ -1,5 +1,7 @@
 """Organisations in the JSON API (/api/v1/organisations). A manager reaches only their own
-organisations (other ids are 404); programme staff reach all."""
+organisations (other ids are 404); programme staff reach all. An operation that is refused
+raises OrganisationError; the API's handler for it (config/api_errors.py) answers with
+`error_body` below."""
 
 from datetime import datetime
 from decimal import Decimal
@@ -13,12 +15,21 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from accounts.api_auth import AUTH
-from accounts.api_schema import AUTHENTICATED, WITH_BODY, BodyIn, Id64, PlainStr, responses
+from accounts.api_schema import (
+    AUTHENTICATED,
+    WITH_BODY,
+    BodyIn,
+    ErrorOut,
+    Id64,
+    PlainStr,
+    responses,
+)
 from accounts.models import Region
 
-from . import selectors, services
+from . import selectors
 from .errors import ImportRejected, OrganisationError
 from .models import Organisation
+from .services import registration, staff, staff_csv
 
 organisations_router = Router(tags=["organisations"], auth=AUTH)
 
@@ -181,13 +192,17 @@ class CertificationOut(Schema):
     history: list[HistoryOut]
 
 
-def _error(exc: OrganisationError):
-    body: dict[str, object] = {"detail": exc.message, "code": exc.code}
+def error_body(exc: OrganisationError) -> dict[str, object]:
+    """The body of a refused operation (the API's one handler for OrganisationError, in
+    config/api_errors.py, answers it with `exc.status`): the declared error schema, with a model
+    validation's messages per field under `fields` and an import's bad rows under `errors`.
+    Other details of a refusal are for the web pages and are not sent."""
+    body = ErrorOut(detail=exc.message, code=exc.code)
     if isinstance(exc, ImportRejected):
-        body["errors"] = exc.errors
+        body.errors = exc.errors
     elif "fields" in exc.details:
-        body["fields"] = exc.details["fields"]
-    return Status(exc.status, body)
+        body.fields = exc.details["fields"]
+    return body.dict()
 
 
 def _region(slug: str | None):
@@ -207,53 +222,41 @@ def _organisation(request: HttpRequest, organisation_id: int, **rights):
 
 @organisations_router.post("", response=responses({201: OrganisationOut}, *WRITE))
 def organisation_create(request: HttpRequest, payload: OrganisationIn):
-    try:
-        data = payload.dict()
-        data["region"] = _region(data["region"])
-        organisation = services.organisation_register(user=request.user, **data)
-    except OrganisationError as exc:
-        return _error(exc)
+    data = payload.dict()
+    data["region"] = _region(data["region"])
+    organisation = registration.organisation_register(user=request.user, **data)
     return Status(201, organisation)
 
 
 @organisations_router.get("/{organisation_id}", response=responses({200: OrganisationOut}, *READ))
 def organisation_detail(request: HttpRequest, organisation_id: Id64):
-    try:
-        return Status(200, _organisation(request, organisation_id))
-    except OrganisationError as exc:
-        return _error(exc)
+    return Status(200, _organisation(request, organisation_id))
 
 
 @organisations_router.patch(
     "/{organisation_id}", response=responses({200: OrganisationOut}, *WRITE)
 )
 def organisation_patch(request: HttpRequest, organisation_id: Id64, payload: OrganisationPatch):
-    try:
-        organisation = _organisation(request, organisation_id, manage=True)
-        data = payload.dict(exclude_unset=True)
-        if "region" in data:
-            data["region"] = _region(data["region"])
-        for field in ("name", "kind", "municipality", "declared_staff", "public_listing"):
-            if field in data and data[field] is None:
-                raise OrganisationError(
-                    _("%(field)s cannot be empty.") % {"field": field}, code="invalid"
-                )
-        for field in ("address", "kvk_number"):
-            if field in data and data[field] is None:
-                data[field] = ""
-        return Status(200, services.organisation_update(organisation=organisation, data=data))
-    except OrganisationError as exc:
-        return _error(exc)
+    organisation = _organisation(request, organisation_id, manage=True)
+    data = payload.dict(exclude_unset=True)
+    if "region" in data:
+        data["region"] = _region(data["region"])
+    for field in ("name", "kind", "municipality", "declared_staff", "public_listing"):
+        if field in data and data[field] is None:
+            raise OrganisationError(
+                _("%(field)s cannot be empty.") % {"field": field}, code="invalid"
+            )
+    for field in ("address", "kvk_number"):
+        if field in data and data[field] is None:
+            data[field] = ""
+    return Status(200, registration.organisation_update(organisation=organisation, data=data))
 
 
 @organisations_router.get(
     "/{organisation_id}/members", response=responses({200: list[MemberOut]}, *READ)
 )
 def organisation_member_list(request: HttpRequest, organisation_id: Id64):
-    try:
-        organisation = _organisation(request, organisation_id)
-    except OrganisationError as exc:
-        return _error(exc)
+    organisation = _organisation(request, organisation_id)
     return Status(200, selectors.organisation_members(organisation=organisation))
 
 
@@ -261,15 +264,10 @@ def organisation_member_list(request: HttpRequest, organisation_id: Id64):
     "/{organisation_id}/invitations", response=responses({201: InvitationOut}, *WRITE)
 )
 def organisation_invite(request: HttpRequest, organisation_id: Id64, payload: InvitationIn):
-    try:
-        organisation = _organisation(request, organisation_id, manage=True)
-        data = payload.dict()
-        data["language"] = data["language"] or (get_language() or "")[:2]
-        invitation = services.staff_invite(
-            organisation=organisation, invited_by=request.user, **data
-        )
-    except OrganisationError as exc:
-        return _error(exc)
+    organisation = _organisation(request, organisation_id, manage=True)
+    data = payload.dict()
+    data["language"] = data["language"] or (get_language() or "")[:2]
+    invitation = staff.staff_invite(organisation=organisation, invited_by=request.user, **data)
     return Status(201, invitation)
 
 
@@ -281,16 +279,13 @@ def organisation_manager_invite(
 ):
     """Invite a co-manager by e-mail. The answer is the same whether or not the address has an
     account; the person becomes a manager only by accepting the e-mailed invitation."""
-    try:
-        organisation = _organisation(request, organisation_id, manage=True)
-        services.manager_invite(
-            organisation=organisation,
-            email=payload.email,
-            language=payload.language or (get_language() or "")[:2],
-            invited_by=request.user,
-        )
-    except OrganisationError as exc:
-        return _error(exc)
+    organisation = _organisation(request, organisation_id, manage=True)
+    staff.manager_invite(
+        organisation=organisation,
+        email=payload.email,
+        language=payload.language or (get_language() or "")[:2],
+        invited_by=request.user,
+    )
     return Status(
         202,
         {
@@ -315,24 +310,19 @@ def organisation_members_import(
     body with `Content-Type: text/csv`. Headers and role names may be in any interface language;
     a row without a language is invited in the language of the request. One bad row rejects the
     file; `errors` lists every bad row."""
-    try:
-        organisation = _organisation(request, organisation_id, manage=True)
-        if file is not None:
-            content = file.read(services.MAX_IMPORT_BYTES + 1)
-        elif (request.content_type or "").startswith("multipart/"):
-            raise OrganisationError(
-                _("Send the CSV in the form field “file”."), code="file_missing"
-            )
-        else:
-            content = request.body
-        result = services.members_import(
-            organisation=organisation,
-            content=content,
-            invited_by=request.user,
-            default_language=(get_language() or "")[:2],
-        )
-    except OrganisationError as exc:
-        return _error(exc)
+    organisation = _organisation(request, organisation_id, manage=True)
+    if file is not None:
+        content = file.read(staff_csv.MAX_IMPORT_BYTES + 1)
+    elif (request.content_type or "").startswith("multipart/"):
+        raise OrganisationError(_("Send the CSV in the form field “file”."), code="file_missing")
+    else:
+        content = request.body
+    result = staff_csv.members_import(
+        organisation=organisation,
+        content=content,
+        invited_by=request.user,
+        default_language=(get_language() or "")[:2],
+    )
     return Status(
         200,
         {
@@ -347,10 +337,7 @@ def organisation_members_import(
     "/{organisation_id}/certification", response=responses({200: CertificationOut}, *READ)
 )
 def organisation_certification(request: HttpRequest, organisation_id: Id64):
-    try:
-        organisation = _organisation(request, organisation_id)
-    except OrganisationError as exc:
-        return _error(exc)
+    organisation = _organisation(request, organisation_id)
     summary = selectors.certification_summary(organisation=organisation)
     return Status(
         200,
@@ -377,16 +364,13 @@ def organisation_counting_courses(
     request: HttpRequest, organisation_id: Id64, payload: CountingCoursesIn
 ):
     """Programme staff choose the courses whose certificates count toward the 60%."""
-    try:
-        organisation = _organisation(request, organisation_id, choose_courses=True)
-        return Status(
-            200,
-            services.counting_courses_set(
-                organisation=organisation, course_keys=payload.course_keys
-            ),
-        )
-    except OrganisationError as exc:
-        return _error(exc)
+    organisation = _organisation(request, organisation_id, choose_courses=True)
+    return Status(
+        200,
+        registration.counting_courses_set(
+            organisation=organisation, course_keys=payload.course_keys
+        ),
+    )
 
 
 @organisations_router.get(
@@ -394,18 +378,16 @@ def organisation_counting_courses(
 )
 def organisation_join_link(request: HttpRequest, organisation_id: Id64):
     """The link (and QR code target) through which staff join."""
-    try:
-        organisation = _organisation(request, organisation_id)
-    except OrganisationError as exc:
-        return _error(exc)
+    organisation = _organisation(request, organisation_id)
     return Status(200, _join_links(organisation))
 
 
 def _join_links(organisation: Organisation) -> dict:
     return {
-        "url": services.join_url(organisation),
+        "url": registration.join_url(organisation),
         "urls": {
-            code: services.join_url(organisation, language=code) for code, _n in settings.LANGUAGES
+            code: registration.join_url(organisation, language=code)
+            for code, _n in settings.LANGUAGES
         },
     }
 
@@ -415,9 +397,6 @@ def _join_links(organisation: Organisation) -> dict:
 )
 def organisation_join_link_rotate(request: HttpRequest, organisation_id: Id64):
     """A new join link; the old one stops working. Managers only."""
-    try:
-        organisation = _organisation(request, organisation_id, manage=True)
-    except OrganisationError as exc:
-        return _error(exc)
-    services.join_link_rotate(organisation=organisation)
+    organisation = _organisation(request, organisation_id, manage=True)
+    registration.join_link_rotate(organisation=organisation)
     return Status(200, _join_links(organisation))

@@ -16,13 +16,14 @@ class OrganisationsConfig(AppConfig):
         from certificates.signals import certificate_status_changed
         from outbox import registry as outbox_registry
 
-        from . import receivers, services
+        from . import receivers
         from .selectors import (
             join_destination,
             manager_may_view_certificate,
             membership_personal_data,
             organisation_certificate_lookup,
         )
+        from .services import certification, notifications, staff
 
         certificate_status_changed.connect(
             receivers.on_certificate_status_changed, dispatch_uid="organisations_certificate"
@@ -33,10 +34,14 @@ class OrganisationsConfig(AppConfig):
         user_signed_up.connect(receivers.on_user_signed_up, dispatch_uid="organisations_signup")
         email_confirmed.connect(receivers.on_email_confirmed, dispatch_uid="organisations_confirm")
         destinations.register(join_destination)
-        outbox_registry.register(services.EVALUATION_WANTED, services.organisation_evaluate_ensure)
-        outbox_registry.register(services.MANAGERS_EMAIL_WANTED, services.managers_email_ensure)
-        outbox_registry.register(services.INVITATION_WANTED, services.invitation_ensure)
         outbox_registry.register(
-            services.MANAGER_INVITATION_WANTED, services.manager_invitation_ensure
+            certification.EVALUATION_WANTED, certification.organisation_evaluate_ensure
         )
-        outbox_registry.register(services.REMINDERS_WANTED, services.organisation_reminders_ensure)
+        outbox_registry.register(
+            notifications.MANAGERS_EMAIL_WANTED, notifications.managers_email_ensure
+        )
+        outbox_registry.register(
+            notifications.REMINDERS_WANTED, notifications.organisation_reminders_ensure
+        )
+        outbox_registry.register(staff.INVITATION_WANTED, staff.invitation_ensure)
+        outbox_registry.register(staff.MANAGER_INVITATION_WANTED, staff.manager_invitation_ensure)

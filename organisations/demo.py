@@ -10,7 +10,8 @@ from accounts.models import Region
 
 from .models import Organisation, StaffMembership
 from .selectors import current_memberships, default_counting_course_keys
-from .services import organisation_join, organisation_register
+from .services.registration import organisation_register
+from .services.staff import organisation_join
 
 DEMO_MANAGER_EMAIL = "manager@example.org"
 DEMO_HOTEL_NAME = "Hotel De Gracht (demo)"

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import language_choices
 
 from .models import Location, Organisation, StaffMembership
-from .services import EDITABLE_FIELDS
+from .services.registration import EDITABLE_FIELDS
 
 
 class OrganisationForm(forms.ModelForm):

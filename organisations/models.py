@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import language_choices
 
+from . import rules
+
 kvk_validator = RegexValidator(
     r"^[0-9]{8}$", _("A KvK number has exactly 8 digits."), code="invalid_kvk"
 )
@@ -40,10 +42,11 @@ class Organisation(models.Model):
         REJECTED = "rejected", _("rejected")
 
     class CertificationStatus(models.TextChoices):
-        NOT_CERTIFIED = "not_certified", _("not certified")
-        CERTIFIED = "certified", _("certified")
-        AT_RISK = "at_risk", _("at risk")
-        LAPSED = "lapsed", _("lapsed")
+        # the values are the certification rule's (organisations/rules.py)
+        NOT_CERTIFIED = rules.Status.NOT_CERTIFIED.value, _("not certified")
+        CERTIFIED = rules.Status.CERTIFIED.value, _("certified")
+        AT_RISK = rules.Status.AT_RISK.value, _("at risk")
+        LAPSED = rules.Status.LAPSED.value, _("lapsed")
 
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.HOTEL)
@@ -200,7 +203,7 @@ class StaffMembership(models.Model):
 class InvitationBase(models.Model):
     """What every invitation has: a personal link sent by e-mail in a chosen language, sent
     once (`sent_at`) and accepted once (`accepted_at`, `accepted_by`). Staff invitations and
-    co-manager invitations share it, and the send-once and accept-once steps in services.py."""
+    co-manager invitations share it, and the send-once and accept-once steps in services/staff.py."""
 
     email = models.EmailField(_("e-mail address"))
     language = models.CharField(
@@ -318,8 +321,8 @@ class OrganisationCertificate(models.Model):
 
     class Status(models.TextChoices):
         VALID = "valid", _("valid")
-        EXPIRED = "expired", _("expired")
-        LAPSED = "lapsed", _("lapsed")
+        EXPIRED = rules.CertificateEnd.EXPIRED.value, _("expired")
+        LAPSED = rules.CertificateEnd.LAPSED.value, _("lapsed")
         REVOKED = "revoked", _("revoked")
 
     organisation = models.ForeignKey(
@@ -367,8 +370,8 @@ class CertificationStatusChange(models.Model):
         CERTIFICATE_CHANGED = "certificate_changed", _("a member's certificate changed")
         DECLARED_STAFF_CHANGED = "declared_staff_changed", _("the number of staff changed")
         COUNTING_COURSES_CHANGED = "counting_courses_changed", _("the courses that count changed")
-        PERIOD_ENDED = "period_ended", _("the certification period ended")
-        GRACE_ENDED = "grace_ended", _("the grace period ended")
+        PERIOD_ENDED = rules.Cause.PERIOD_ENDED.value, _("the certification period ended")
+        GRACE_ENDED = rules.Cause.GRACE_ENDED.value, _("the grace period ended")
         SWEEP = "sweep", _("nightly check")
         MANUAL = "manual", _("manual check")
 

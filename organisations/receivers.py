@@ -11,7 +11,7 @@ Cause = CertificationStatusChange.Cause
 def on_certificate_status_changed(sender, certificate, cause=None, **kwargs) -> None:
     """A personal certificate was issued, expired, revoked or superseded. A reissue after a
     name correction changes nothing that counts."""
-    from .services import organisations_evaluate_for_member
+    from .services.certification import organisations_evaluate_for_member
 
     if cause == "reissued":
         return
@@ -25,11 +25,11 @@ def on_user_signed_up(sender, request, user, **kwargs) -> None:
     """Someone signed up after choosing to join on a join page or an invitation page (the view
     kept that in the session): remember it with the account, so the join completes when they
     confirm their address, in this browser or another (ADR 0016)."""
-    from . import services
     from .errors import OrganisationError
     from .models import Invitation, Organisation
+    from .services import staff
 
-    context = request.session.get(services.JOIN_SESSION_KEY) if request is not None else None
+    context = request.session.get(staff.JOIN_SESSION_KEY) if request is not None else None
     if not context:
         return
     invitation = None
@@ -45,7 +45,7 @@ def on_user_signed_up(sender, request, user, **kwargs) -> None:
     if organisation is None:  # the link was replaced meanwhile
         return
     try:
-        services.join_intent_record(
+        staff.join_intent_record(
             user=user,
             organisation=organisation,
             invitation=invitation,
@@ -54,11 +54,11 @@ def on_user_signed_up(sender, request, user, **kwargs) -> None:
         )
     except OrganisationError:
         return
-    request.session.pop(services.JOIN_SESSION_KEY, None)
+    request.session.pop(staff.JOIN_SESSION_KEY, None)
 
 
 def on_email_confirmed(sender, request, email_address, **kwargs) -> None:
     """The address is confirmed: complete the joins the person signed up for."""
-    from . import services
+    from .services.staff import join_intents_complete
 
-    services.join_intents_complete(user=email_address.user)
+    join_intents_complete(user=email_address.user)

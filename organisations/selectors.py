@@ -27,6 +27,7 @@ from .models import (
     OrganisationCertificate,
     StaffMembership,
 )
+from .rules import CertificationFacts, certification_transition
 
 #: The slug every language version of the hotel staff course has (courses/content/hotel*.yaml).
 HOTEL_COURSE_SLUG = "hotelpersoneel-herken-seksuele-uitbuiting"
@@ -177,13 +178,13 @@ def certification_counts(*, organisation: Organisation) -> CertificationCounts:
 
 
 def organisations_to_evaluate(*, now: datetime) -> list[int]:
-    """Ids of the organisations whose certification may change now, for the nightly sweep.
+    """Ids of the organisations whose certification changes now, for the nightly sweep.
 
     The members and passed counts of every organisation come from one grouped query per set of
-    counting courses (usually one set); an organisation whose state already matches the rule
-    (certified with a current certificate and qualifying, or not certified/lapsed and not
-    qualifying) is left alone. `organisation_evaluate` decides again under the row lock, so this
-    only saves work and never decides anything itself."""
+    counting courses (usually one set); the certification rule (rules.certification_transition)
+    is asked what these facts lead to, and an organisation for which it changes nothing is left
+    alone. `organisation_evaluate` reads the facts again under the row lock and applies the same
+    rule, so this only saves work and never decides anything itself."""
     valid_certificate = OrganisationCertificate.objects.filter(
         organisation=OuterRef("pk"), status=OrganisationCertificate.Status.VALID
     )
@@ -191,7 +192,12 @@ def organisations_to_evaluate(*, now: datetime) -> list[int]:
         Organisation.objects.annotate(
             valid_until=Subquery(valid_certificate.values("valid_until")[:1])
         ).values(
-            "pk", "declared_staff", "certification_status", "counting_course_keys", "valid_until"
+            "pk",
+            "declared_staff",
+            "certification_status",
+            "counting_course_keys",
+            "valid_until",
+            "at_risk_since",
         )
     )
     default_keys = default_counting_course_keys()
@@ -216,27 +222,18 @@ def organisations_to_evaluate(*, now: datetime) -> list[int]:
             counts[group["organisation_id"]] = CertificationCounts(
                 group["members"], group["passed"]
             )
+    grace = timedelta(days=settings.ORGANISATION_GRACE_DAYS)
     due = []
     for row in organisations:
         count = counts.get(row["pk"], CertificationCounts(0, 0))
-        staff = staff_count(declared_staff=row["declared_staff"], members=count.members)
-        qualifies = rules.organisation_qualifies(staff_count=staff, passed_count=count.passed)
-        status, valid_until = row["certification_status"], row["valid_until"]
-        certificate_current = valid_until is not None and valid_until > now
-        settled = (
-            qualifies
-            and status == Organisation.CertificationStatus.CERTIFIED
-            and certificate_current
-        ) or (
-            not qualifies
-            and valid_until is None
-            and status
-            in (
-                Organisation.CertificationStatus.NOT_CERTIFIED,
-                Organisation.CertificationStatus.LAPSED,
-            )
+        facts = CertificationFacts(
+            status=row["certification_status"],
+            staff_count=staff_count(declared_staff=row["declared_staff"], members=count.members),
+            passed_count=count.passed,
+            certificate_valid_until=row["valid_until"],
+            at_risk_since=row["at_risk_since"],
         )
-        if not settled:
+        if certification_transition(facts=facts, now=now, grace=grace).changed:
             due.append(row["pk"])
     return due
 

@@ -1,7 +1,7 @@
 """Thin Celery tasks: take ids, load fresh rows, call one service. Safe to run twice.
 Work wanted by a request (invitation e-mails, reminders, manager e-mails, evaluations after an
-event) goes through the outbox instead (services.*_WANTED, ADR 0019); these are the beat jobs
-and the evaluation a test or an operator runs directly.
+event) goes through the outbox instead (the services' *_WANTED kinds, ADR 0019); these are the
+beat jobs and the evaluation a test or an operator runs directly.
 
 Late acknowledgement, requeueing on a lost worker and JSON are the project's task defaults
 (CELERY_TASK_* in config/settings/base.py); only the time limits are given here."""
@@ -12,7 +12,7 @@ from celery import shared_task
 @shared_task(time_limit=120, soft_time_limit=100)
 def organisation_evaluate(organisation_id: int, cause: str = "manual") -> str | None:
     from .models import Organisation
-    from .services import organisation_evaluate as evaluate
+    from .services.certification import organisation_evaluate as evaluate
 
     organisation = Organisation.objects.filter(pk=organisation_id).first()
     if organisation is None:
@@ -22,7 +22,7 @@ def organisation_evaluate(organisation_id: int, cause: str = "manual") -> str | 
 
 @shared_task(time_limit=3600, soft_time_limit=3500)
 def organisations_sweep() -> int:
-    from .services import organisations_sweep as sweep
+    from .services.certification import organisations_sweep as sweep
 
     return sweep()
 
@@ -31,6 +31,6 @@ def organisations_sweep() -> int:
 def organisations_reconcile() -> int:
     """Beat (hourly): organisations whose staff's certificates changed after their last
     evaluation are evaluated again (through the outbox)."""
-    from .services import organisations_reconcile as reconcile
+    from .services.certification import organisations_reconcile as reconcile
 
     return reconcile()

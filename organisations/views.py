@@ -16,7 +16,7 @@ from certificates.pdf import pdf_render
 from certificates.qr import qr_svg
 from certificates.services import ARCHIVE_MAX, absolute_url
 
-from . import selectors, services
+from . import selectors
 from .errors import Forbidden, ImportRejected, NotFound, OrganisationError
 from .forms import (
     CountingCoursesForm,
@@ -31,6 +31,7 @@ from .forms import (
     RegistrationReviewForm,
 )
 from .models import Invitation, Location, ManagerInvitation, Organisation, StaffMembership
+from .services import notifications, registration, staff, staff_csv
 
 
 def _organisation(request, pk: int, **rights) -> Organisation:
@@ -78,7 +79,9 @@ def organisation_register(request):
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            organisation = services.organisation_register(user=request.user, **form.cleaned_data)
+            organisation = registration.organisation_register(
+                user=request.user, **form.cleaned_data
+            )
         except OrganisationError as exc:
             form.add_error(None, exc.message)
         else:
@@ -111,7 +114,7 @@ def _dashboard_context(request, organisation: Organisation, **extra) -> dict:
                 reverse("organisations:join_poster", args=[organisation.pk]) + f"?taal={code}"
             )
         ),
-        "join_url": services.join_url(organisation),
+        "join_url": registration.join_url(organisation),
         "locations": organisation.locations.all(),
         "can_manage": selectors.user_manages(user=request.user, organisation=organisation),
         "counting_courses": _counting_course_titles(organisation),
@@ -154,7 +157,7 @@ def organisation_edit(request, pk: int):
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
         try:
-            services.organisation_update(
+            registration.organisation_update(
                 organisation=organisation,
                 data={field: form.cleaned_data[field] for field in form.changed_data},
             )
@@ -195,7 +198,7 @@ def manager_add(request, pk: int):
     if form.is_valid():
         email = form.cleaned_data["email"]
         try:
-            services.manager_invite(
+            staff.manager_invite(
                 organisation=organisation,
                 email=email,
                 language=form.cleaned_data["language"] or _current_language(),
@@ -223,7 +226,7 @@ def manager_remove(request, pk: int, user_id: int):
     organisation = _organisation(request, pk, manage=True)
     user = get_object_or_404(organisation.managers, pk=user_id)
     try:
-        services.manager_remove(organisation=organisation, user=user)
+        staff.manager_remove(organisation=organisation, user=user)
     except OrganisationError as exc:
         messages.error(request, exc.message)
     else:
@@ -242,7 +245,7 @@ def location_add(request, pk: int):
     form = LocationForm(request.POST, prefix="location")
     if form.is_valid():
         try:
-            services.location_add(organisation=organisation, **form.cleaned_data)
+            registration.location_add(organisation=organisation, **form.cleaned_data)
         except OrganisationError as exc:
             form.add_error(None, exc.message)
         else:
@@ -256,7 +259,7 @@ def location_add(request, pk: int):
 def location_remove(request, pk: int, location_id: int):
     organisation = _organisation(request, pk, manage=True)
     location = get_object_or_404(Location, pk=location_id, organisation=organisation)
-    services.location_remove(location=location)
+    registration.location_remove(location=location)
     messages.success(request, _("The location has been removed."))
     return redirect("organisations:edit", pk=pk)
 
@@ -268,7 +271,7 @@ def invite(request, pk: int):
     form = InviteForm(request.POST)
     if form.is_valid():
         try:
-            services.staff_invite(
+            staff.staff_invite(
                 organisation=organisation,
                 invited_by=request.user,
                 **{
@@ -297,9 +300,9 @@ def members_import(request, pk: int):
     import_errors = None
     if form.is_valid():
         try:
-            result = services.members_import(
+            result = staff_csv.members_import(
                 organisation=organisation,
-                content=form.cleaned_data["file"].read(services.MAX_IMPORT_BYTES + 1),
+                content=form.cleaned_data["file"].read(staff_csv.MAX_IMPORT_BYTES + 1),
                 invited_by=request.user,
                 default_language=form.cleaned_data["language"] or _current_language(),
             )
@@ -333,7 +336,7 @@ def members_import(request, pk: int):
 def members_export(request, pk: int):
     organisation = _organisation(request, pk)
     response = HttpResponse(
-        services.members_export_csv(organisation=organisation),
+        staff_csv.members_export_csv(organisation=organisation),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="personeel-{organisation.pk}.csv"'
@@ -345,7 +348,9 @@ def members_export(request, pk: int):
 def members_template(request, pk: int):
     """The import template: headers and role names in the manager's language."""
     _organisation(request, pk, manage=True)
-    response = HttpResponse(services.members_csv_template(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        staff_csv.members_csv_template(), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="personeel-sjabloon-{pk}.csv"'
     return response
 
@@ -363,7 +368,7 @@ def member_remove(request, pk: int, membership_id: int):
     )
     form = MemberRemoveForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        services.membership_end(membership=membership)
+        staff.membership_end(membership=membership)
         messages.success(
             request,
             _("%(name)s no longer counts as staff.")
@@ -390,7 +395,7 @@ def member_remove(request, pk: int, membership_id: int):
 @require_POST
 def reminders_send(request, pk: int):
     organisation = _organisation(request, pk, manage=True)
-    services.organisation_reminders_request(organisation=organisation)
+    notifications.organisation_reminders_request(organisation=organisation)
     messages.success(
         request,
         _(
@@ -449,11 +454,11 @@ def join_poster(request, pk: int):
     choice = request.GET.get("taal", "")
     languages = [code for code, _name in settings.LANGUAGES]
     if choice in languages:
-        url = services.join_url(organisation, language=choice)
+        url = registration.join_url(organisation, language=choice)
         poster_languages = [choice]
     else:
         choice = "all"
-        url = services.join_url(organisation)
+        url = registration.join_url(organisation)
         poster_languages = languages
     course_titles = {
         code: getattr(
@@ -483,7 +488,7 @@ def join_poster(request, pk: int):
 @require_POST
 def join_link_rotate(request, pk: int):
     organisation = _organisation(request, pk, manage=True)
-    services.join_link_rotate(organisation=organisation)
+    registration.join_link_rotate(organisation=organisation)
     messages.success(
         request,
         _(
@@ -507,7 +512,7 @@ def counting_courses(request, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.counting_courses_set(
+            registration.counting_courses_set(
                 organisation=organisation, course_keys=form.cleaned_data["courses"]
             )
         except OrganisationError as exc:
@@ -569,7 +574,7 @@ def _join_context(request, organisation: Organisation, url_name: str, token: str
 def _to_account_page(request, *, action: str, context: dict):
     """Remember what the visitor came to join (for `organisations.receivers`, which turns it
     into a JoinIntent at sign-up) and send them to sign up or log in, coming back here."""
-    request.session[services.JOIN_SESSION_KEY] = {**context, "language": _current_language()}
+    request.session[staff.JOIN_SESSION_KEY] = {**context, "language": _current_language()}
     target = "account_login" if action == "login" else "account_signup"
     return redirect(f"{reverse(target)}?{urlencode({'next': request.path})}")
 
@@ -580,7 +585,7 @@ def join(request, token: str):
     organisation = get_object_or_404(Organisation, join_token=token)
     if response := _browser_language_redirect(request, "organisations:join", token):
         return response
-    pending = request.session.get(services.JOIN_SESSION_KEY) or {}
+    pending = request.session.get(staff.JOIN_SESSION_KEY) or {}
     if request.user.is_authenticated:
         if (
             selectors.current_memberships(organisation=organisation)
@@ -590,8 +595,8 @@ def join(request, token: str):
             return redirect(_landing_url(request, organisation))
         if pending.get("join_token") == token and request.method == "GET":
             # They chose their role before logging in: join without asking again.
-            request.session.pop(services.JOIN_SESSION_KEY, None)
-            services.organisation_join(
+            request.session.pop(staff.JOIN_SESSION_KEY, None)
+            staff.organisation_join(
                 organisation=organisation, user=request.user, role=pending.get("role")
             )
             messages.success(
@@ -606,7 +611,7 @@ def join(request, token: str):
                 action=request.POST.get("action", "signup"),
                 context={"join_token": token, "role": form.cleaned_data["role"]},
             )
-        services.organisation_join(
+        staff.organisation_join(
             organisation=organisation, user=request.user, role=form.cleaned_data["role"]
         )
         messages.success(
@@ -635,11 +640,11 @@ def invitation_accept(request, token: str):
     }
     if request.user.is_authenticated and invitation.accepted_by_id == request.user.pk:
         return redirect(_landing_url(request, organisation))
-    pending = request.session.get(services.JOIN_SESSION_KEY) or {}
+    pending = request.session.get(staff.JOIN_SESSION_KEY) or {}
     # They chose to accept before logging in: accept without asking again.
     accept_now = request.user.is_authenticated and pending.get("invitation_token") == token
     if accept_now:
-        request.session.pop(services.JOIN_SESSION_KEY, None)
+        request.session.pop(staff.JOIN_SESSION_KEY, None)
     if request.method == "POST" or accept_now:
         if not request.user.is_authenticated:
             return _to_account_page(
@@ -648,7 +653,7 @@ def invitation_accept(request, token: str):
                 context={"invitation_token": token},
             )
         try:
-            services.invitation_accept(invitation=invitation, user=request.user)
+            staff.invitation_accept(invitation=invitation, user=request.user)
         except OrganisationError as exc:
             messages.error(request, exc.message)
             return render(request, "organisations/invitation.html", context, status=409)
@@ -669,7 +674,7 @@ def registration_review(request, pk: int):
     form = RegistrationReviewForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.organisation_registration_review(
+            registration.organisation_registration_review(
                 organisation=organisation,
                 reviewer=request.user,
                 approve=form.cleaned_data["decision"] == "approve",
@@ -698,7 +703,7 @@ def manager_invitation_accept(request, token: str):
     )
     if request.method == "POST":
         try:
-            services.manager_invitation_accept(invitation=invitation, user=request.user)
+            staff.manager_invitation_accept(invitation=invitation, user=request.user)
         except OrganisationError as exc:
             return render(
                 request,

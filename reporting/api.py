@@ -17,6 +17,8 @@ from accounts.api_auth import AUTH
 from accounts.api_schema import AUTHENTICATED, Id64, PlainStr, SectorCode, responses
 from accounts.models import Region, Sector
 
+from . import rules
+from .models import OutsideSource
 from .presentation import target_trend
 from .selectors import (
     ReportFilters,
@@ -50,6 +52,18 @@ class OrganisationFiguresOut(Schema):
     currently_certified: int
 
 
+class SourcesOut(Schema):
+    """A people target's people by source (ADR 0024), small cells suppressed ("<5"): someone
+    with two sources is in both, and once in `total`. An outside source the target does not
+    count is null."""
+
+    elearning: int | str
+    on_location: int | str
+    buit_imported: int | str | None
+    campaign_imported: int | str | None
+    total: int
+
+
 class TargetOut(Schema):
     id: int
     code: str
@@ -72,6 +86,10 @@ class TargetOut(Schema):
     source_note: str
     reference_points: list[ReferencePointOut]
     organisations: OrganisationFiguresOut | None = None
+    #: outside sources it counts ("buit", "campaign") and its people by source; null for an
+    #: organisation target
+    outside_sources: list[str] = []
+    by_source: SourcesOut | None = None
 
 
 class MonthOut(Schema):
@@ -94,6 +112,23 @@ class TimeseriesFilters(Schema):
     date_to: date | None = None
     region: PlainStr | None = Field(None, max_length=100, description="region code, e.g. 'utrecht'")
     sector: SectorCode | None = Field(None, description="sector code, e.g. 'onderwijs'")
+
+
+def _by_source(target, by_source: dict[int, int]) -> dict | None:
+    if not target.counts_people:
+        return None
+
+    def cell(bit: int, counted: bool = True):
+        return rules.suppress(by_source.get(bit, 0)) if counted else None
+
+    outside = target.outside_sources
+    return {
+        "elearning": cell(rules.SOURCE_ELEARNING),
+        "on_location": cell(rules.SOURCE_TRAINING),
+        "buit_imported": cell(rules.SOURCE_OUTSIDE_BUIT, OutsideSource.BUIT in outside),
+        "campaign_imported": cell(rules.SOURCE_OUTSIDE_CAMPAIGN, OutsideSource.CAMPAIGN in outside),
+        "total": by_source.get(0, 0),
+    }
 
 
 def _float(value):
@@ -141,6 +176,8 @@ def list_targets(request):
                     for point, own in p.reference_rows
                 ],
                 "organisations": vars(p.organisations) if p.organisations else None,
+                "outside_sources": list(t.outside_sources),
+                "by_source": _by_source(t, p.by_source),
             }
         )
     return result

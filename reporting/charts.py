@@ -371,5 +371,6 @@ def target_charts(report: TargetReport, *, id_prefix: str = "chart") -> TargetCh
                 table.rows, title=table.title, chart_id=f"{id_prefix}-{target.pk}-{table.key}"
             )
             for table in report.tables
+            if len(table.columns) == 2  # one count per row: a bar each
         },
     )

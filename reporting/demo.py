@@ -1,4 +1,4 @@
-"""The six targets of the action plan (seed 001) and the NPST reference figures (seed 000/002),
+"""The seven targets of the action plan (seed 001) and the NPST reference figures (seed 000/002),
 as editable rows. Idempotent: a second run adds what is missing and never overwrites an edit."""
 
 from dataclasses import dataclass, field
@@ -7,7 +7,7 @@ from datetime import date
 from accounts.models import ProfessionalRole
 from courses.models import CoursePage
 
-from .models import OrganisationScope, ReferencePoint, Target, TargetCourse
+from .models import OrganisationScope, OutsideSource, ReferencePoint, Target, TargetCourse
 from .services import targets_counts_rebuild
 
 ACTION_PLAN = "Actieplan Samen tegen mensenhandel, versterkt 21 december 2023"
@@ -29,6 +29,8 @@ class SeedTarget:
     #: "all of N" targets where N is the number of people in a role count only that role
     professional_roles: tuple[str, ...] = ()
     reference_points: tuple[tuple[str, int, date, str], ...] = field(default=())
+    #: imported outside counts that count toward it (ADR 0024): "buit", "campaign"
+    outside_sources: tuple[str, ...] = ()
 
 
 SEED_TARGETS = [
@@ -46,6 +48,7 @@ SEED_TARGETS = [
         period_end=date(2026, 12, 31),
         source_note=f"{ACTION_PLAN}, actielijn minderjarigen.",
         course_slugs=("signaleren-uitbuiting-minderjarigen",),
+        outside_sources=(OutsideSource.BUIT,),
     ),
     SeedTarget(
         code="module-2-verdieping",
@@ -137,6 +140,24 @@ SEED_TARGETS = [
             ),
         ),
     ),
+    # the campaign's reach (migration 0008 adds it where the seeded targets exist): imported
+    # campaign reach counts, and trainings on location link to it (the awareness meeting)
+    SeedTarget(
+        code="bereik-professionals-kinderen",
+        title="50.000 professionals die werken met kinderen bereikt",
+        description=(
+            "Eind 2025 heeft een landelijke campagne over seksuele en criminele uitbuiting van "
+            "minderjarigen en het bijbehorend handelingskader minimaal 50.000 professionals die "
+            "werken met kinderen bereikt."
+        ),
+        unit=Target.Unit.PEOPLE_PASSED,
+        goal=Target.Goal.NUMBER,
+        target_number=50000,
+        period_start=date(2024, 1, 1),
+        period_end=date(2025, 12, 31),
+        source_note=f"{ACTION_PLAN}, actielijn minderjarigen.",
+        outside_sources=(OutsideSource.CAMPAIGN,),
+    ),
 ]
 
 
@@ -152,6 +173,8 @@ def _target_fields(seed: SeedTarget, *, sort_order: int) -> dict:
         "period_end": seed.period_end,
         "source_note": seed.source_note,
         "organisation_scope": seed.organisation_scope,
+        "counts_outside_buit": OutsideSource.BUIT in seed.outside_sources,
+        "counts_outside_campaign": OutsideSource.CAMPAIGN in seed.outside_sources,
         "sort_order": sort_order,
     }
 
@@ -190,21 +213,7 @@ def targets_ensure() -> list[Target]:
 
 #: Trainings on location count toward targets like courses do (ADR 0017): the in-depth training
 #: toward the 1.500, the awareness meeting toward the campaign's reach of 50.000.
-REACH_TARGET = SeedTarget(
-    code="bereik-professionals-kinderen",
-    title="50.000 professionals die werken met kinderen bereikt",
-    description=(
-        "Eind 2025 heeft een landelijke campagne over seksuele en criminele uitbuiting van "
-        "minderjarigen en het bijbehorend handelingskader minimaal 50.000 professionals die "
-        "werken met kinderen bereikt. Bewustwordingsbijeenkomsten tellen mee."
-    ),
-    unit=Target.Unit.PEOPLE_PASSED,
-    goal=Target.Goal.NUMBER,
-    target_number=50000,
-    period_start=date(2024, 1, 1),
-    period_end=date(2025, 12, 31),
-    source_note=f"{ACTION_PLAN}, actielijn minderjarigen.",
-)
+REACH_TARGET = next(seed for seed in SEED_TARGETS if seed.code == "bereik-professionals-kinderen")
 
 
 def training_targets_ensure(*, awareness, in_depth) -> None:
@@ -213,7 +222,7 @@ def training_targets_ensure(*, awareness, in_depth) -> None:
     seed = REACH_TARGET
     reach, _created = Target.objects.get_or_create(
         code=seed.code,
-        defaults=_target_fields(seed, sort_order=len(SEED_TARGETS)),
+        defaults=_target_fields(seed, sort_order=SEED_TARGETS.index(seed)),
     )
     links = [
         (reach, awareness),

@@ -120,3 +120,13 @@ class TargetPopulationForm(forms.Form):
         if on_date > timezone.localdate():
             raise ValidationError(_("The date of N cannot lie in the future."))
         return on_date
+
+
+class OutsideCountsForm(forms.Form):
+    """A CSV of counts made outside the platform (ADR 0024)."""
+
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("Nothing is imported if one row is wrong."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )

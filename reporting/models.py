@@ -33,6 +33,13 @@ ORGANISATION_SCOPES: dict[str, list[str]] = {
 }
 
 
+class OutsideSource(models.TextChoices):
+    """Counts made outside the platform that programme staff import (ADR 0024)."""
+
+    BUIT = "buit", _("external BUIT e-learning")
+    CAMPAIGN = "campaign", _("awareness campaign reach")
+
+
 class TargetAdminForm(WagtailAdminModelForm):
     """Refuses a course chosen twice (or two language versions of one course) with a form error,
     instead of letting the unique constraint on (target, course_key) fail on save."""
@@ -109,6 +116,16 @@ class Target(ClusterableModel):
         choices=OrganisationScope.choices,
         help_text=_("For targets that count organisations."),
     )
+    counts_outside_buit = models.BooleanField(
+        _("imported completions of the external BUIT e-learning count"),
+        default=False,
+        help_text=_("For targets that count people: rows of outside counts with this source."),
+    )
+    counts_outside_campaign = models.BooleanField(
+        _("imported reach of the awareness campaign counts"),
+        default=False,
+        help_text=_("For targets that count people: rows of outside counts with this source."),
+    )
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(
         _("period end"), help_text=_("Inclusive: passes on this day (Dutch time) count.")
@@ -150,6 +167,8 @@ class Target(ClusterableModel):
                 InlinePanel("courses", label=_("counting courses")),
                 FieldPanel("sectors"),
                 FieldPanel("professional_roles"),
+                FieldPanel("counts_outside_buit"),
+                FieldPanel("counts_outside_campaign"),
                 FieldPanel("organisation_scope"),
             ],
             heading=_("What counts"),
@@ -209,6 +228,17 @@ class Target(ClusterableModel):
     @property
     def counts_people(self) -> bool:
         return self.unit == self.Unit.PEOPLE_PASSED
+
+    @property
+    def outside_sources(self) -> list[str]:
+        """The imported outside counts (ADR 0024) that count toward this people target."""
+        if not self.counts_people:
+            return []
+        chosen = {
+            OutsideSource.BUIT: self.counts_outside_buit,
+            OutsideSource.CAMPAIGN: self.counts_outside_campaign,
+        }
+        return [source for source, counts in chosen.items() if counts]
 
 
 class TargetCourse(Orderable):
@@ -302,6 +332,9 @@ class CountedPerson(models.Model):
     month = models.DateField(help_text="first day of the Dutch-time month of first_counted_at")
     region_key = models.PositiveIntegerField(default=0)
     sector_key = models.PositiveIntegerField(default=0)
+    #: which sources the person's counting passes have (ADR 0024): bits of
+    #: `rules.SOURCE_ELEARNING` and `rules.SOURCE_TRAINING`
+    sources = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("counted person")
@@ -324,6 +357,8 @@ class CountedCell(models.Model):
     month = models.DateField()
     region_key = models.PositiveIntegerField(default=0)
     sector_key = models.PositiveIntegerField(default=0)
+    #: the people's sources (bits, as CountedPerson.sources): e-learning, training or both
+    sources = models.PositiveSmallIntegerField(default=0)
     people = models.IntegerField(default=0)
 
     class Meta:
@@ -331,10 +366,79 @@ class CountedCell(models.Model):
         verbose_name_plural = _("counted cells")
         constraints = [
             models.UniqueConstraint(
-                fields=["target", "month", "region_key", "sector_key"], name="counted_cell_once"
+                fields=["target", "month", "region_key", "sector_key", "sources"],
+                name="counted_cell_once_per_sources",
             ),
             models.CheckConstraint(condition=Q(people__gte=0), name="counted_cell_not_negative"),
         ]
 
     def __str__(self) -> str:
         return f"{self.people} for target {self.target_id} in {self.month:%Y-%m}"
+
+
+class OutsideCountFile(models.Model):
+    """A CSV of counts made outside the platform, imported whole by programme staff (ADR 0024).
+    Withdrawing it takes all its rows out of every count; the file's entry stays listed."""
+
+    filename = models.CharField(_("file name"), max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+    rows = models.PositiveIntegerField(_("rows"))
+    total = models.PositiveIntegerField(_("total"), help_text="sum of the counts of its rows")
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawn by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name = _("file of outside counts")
+        verbose_name_plural = _("files of outside counts")
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class OutsideCount(models.Model):
+    """One row of an imported file: `count` people on `day` (a count row), or one person by the
+    key of their e-mail address (`person_key`, count 1). A person row whose key matched a
+    platform user's e-mail at import holds that `user`, so the person counts once per target."""
+
+    file = models.ForeignKey(OutsideCountFile, on_delete=models.CASCADE, related_name="counts")
+    line = models.PositiveIntegerField()
+    day = models.DateField()
+    source = models.CharField(max_length=20, choices=OutsideSource.choices)
+    count = models.PositiveIntegerField(default=1)
+    #: SHA-256 (hex) of the trimmed, lower-cased e-mail address; empty on a count row
+    person_key = models.CharField(max_length=64, blank=True, default="")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    region = models.ForeignKey(
+        "accounts.Region", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("outside count")
+        verbose_name_plural = _("outside counts")
+        constraints = [
+            models.CheckConstraint(condition=Q(count__gte=1), name="outside_count_positive"),
+            models.CheckConstraint(
+                condition=Q(person_key="") | Q(count=1), name="outside_person_counts_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["source", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.count} {self.source} on {self.day:%Y-%m-%d}"

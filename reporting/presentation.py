@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from organisations.models import Organisation
 
 from . import rules, selectors
-from .models import Target
+from .models import OutsideSource, Target
 from .selectors import NO_FILTERS, UNKNOWN, ReportFilters, TargetProgress
 
 
@@ -93,6 +93,65 @@ def _breakdown_table(
     return Table(key=key, title=title, columns=[label, _("Number")], rows=rows, note=note)
 
 
+def source_columns(target: Target) -> list[tuple[int, str]]:
+    """The source figures a people target shows, as (source bit, column title): e-learning and
+    on location always, each outside source the target counts (ADR 0024)."""
+    columns = [
+        (rules.SOURCE_ELEARNING, _("E-learning")),
+        (rules.SOURCE_TRAINING, _("On location")),
+    ]
+    if OutsideSource.BUIT in target.outside_sources:
+        columns.append((rules.SOURCE_OUTSIDE_BUIT, _("BUIT e-learning (imported)")))
+    if OutsideSource.CAMPAIGN in target.outside_sources:
+        columns.append((rules.SOURCE_OUTSIDE_CAMPAIGN, _("Campaign reach (imported)")))
+    return columns
+
+
+def source_cells(target: Target, by_source: dict[int, int]) -> list[tuple[str, rules.Cell]]:
+    """A people target's figures per source, small ones suppressed, for the dashboard card."""
+    return [(title, rules.suppress(by_source.get(bit, 0))) for bit, title in source_columns(target)]
+
+
+def _source_table(*, target: Target, by_region_source: dict, regions: dict) -> Table:
+    """People by region and source side by side, and the total that counts each person once:
+    someone with the e-learning and the training is in both columns and once in the total.
+    Each column is suppressed like a breakdown of its own."""
+    columns = source_columns(target)
+    labels = {**regions, UNKNOWN: _("Unknown")}
+    ordered = [k for k in labels if k in by_region_source] + [
+        k for k in by_region_source if k not in labels
+    ]
+    per_column = [
+        rules.suppress_cells([by_region_source[k].get(bit, 0) for k in ordered])
+        for bit in [*(bit for bit, _title in columns), 0]
+    ]
+    rows = [
+        [labels.get(k, _("Unknown")), *(column[i] for column in per_column)]
+        for i, k in enumerate(ordered)
+    ]
+    totals = rules.source_totals({})
+    for counts in by_region_source.values():
+        for bit, n in counts.items():
+            totals[bit] += n
+    rows.append(
+        [
+            _("Total"),
+            *(rules.suppress(totals[bit]) for bit, _title in columns),
+            rules.suppress(totals[0]),
+        ]
+    )
+    return Table(
+        key="source",
+        title=_("By region and source"),
+        columns=[_("Region"), *(title for _bit, title in columns), _("Total (each person once)")],
+        rows=rows,
+        note=_(
+            "Someone who did the e-learning and the training on location counts in both "
+            "columns and once in the total; an imported person who also passed here counts once."
+        ),
+    )
+
+
 def target_report(
     *, target: Target, filters: ReportFilters = NO_FILTERS, as_of: date | None = None
 ) -> TargetReport:
@@ -148,6 +207,10 @@ def target_report(
                 labels=kind_labels,
             )
         )
+    if people:
+        tables.append(
+            _source_table(target=target, by_region_source=counts.by_region_source, regions=regions)
+        )
     applies = people or filters.sector_id is None  # organisations have no sector
     selection_total = rules.suppress(sum(monthly.values())) if filters.active and applies else None
     trend = _trend_table(target=target, monthly=dict(monthly), window=counts.window)
@@ -177,21 +240,28 @@ def overview_table(
     rows = []
     for p in progress_list:
         f = p.forecast
-        shown = rules.publish_forecast(f) if published else f
+        headline = rules.publish_forecast(f) if published else f
         selection = [] if not filters.active else ["" if p.selection is None else p.selection]
+        # per source (ADR 0024): blank for organisations and sources the target does not count
+        shown = dict(source_columns(p.target)) if p.target.counts_people else {}
+        per_source = [
+            rules.suppress(p.by_source.get(bit, 0)) if bit in shown else ""
+            for bit in rules.SOURCE_BITS
+        ]
         rows.append(
             [
                 p.target.title,
-                shown.achieved,
+                headline.achieved,
                 f.goal if f.goal is not None else "",
-                shown.percentage if shown.percentage is not None else "",
-                _rate(shown.required_people),
-                _rate(shown.actual_people),
-                shown.forecast_date or "",
+                headline.percentage if headline.percentage is not None else "",
+                _rate(headline.required_people),
+                _rate(headline.actual_people),
+                headline.forecast_date or "",
                 status_label(f.status),
                 p.target.period_start,
                 p.target.period_end,
                 *selection,
+                *per_source,
             ]
         )
     return Table(
@@ -209,6 +279,11 @@ def overview_table(
             _("Period start"),
             _("Period end"),
             *([_("In selection")] if filters.active else []),
+            # last, so that the columns before keep their places (the PDF shows the first 8)
+            _("E-learning"),
+            _("On location"),
+            _("BUIT e-learning (imported)"),
+            _("Campaign reach (imported)"),
         ],
         rows=rows,
         note=filters_description(filters),
@@ -224,6 +299,7 @@ def overview_table(
             "date",
             "date",
             *(["number"] if filters.active else []),
+            *["number"] * len(rules.SOURCE_BITS),
         ],
     )
 

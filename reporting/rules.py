@@ -3,6 +3,7 @@
 Rates are "per month" with a month of 365.2425 / 12 days, so a rate and a forecast date do not
 depend on which calendar months happen to be involved."""
 
+import hashlib
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -327,3 +328,34 @@ def suppress_series(counts: Sequence[int]) -> list[tuple[Cell, Cell]]:
         else:
             cells.append((month, SUPPRESSED_CUMULATIVE))
     return cells
+
+
+# --- where a count comes from (ADR 0024) -----------------------------------------------------
+
+#: A counted person's sources as bits (a person with several has several bits): the kept
+#: counts keep the platform's two, an outside person row (imported) the outside ones.
+SOURCE_ELEARNING = 1
+SOURCE_TRAINING = 2
+SOURCE_OUTSIDE_BUIT = 4
+SOURCE_OUTSIDE_CAMPAIGN = 8
+#: in the order the tables show them
+SOURCE_BITS = (SOURCE_ELEARNING, SOURCE_TRAINING, SOURCE_OUTSIDE_BUIT, SOURCE_OUTSIDE_CAMPAIGN)
+PLATFORM_SOURCES = SOURCE_ELEARNING | SOURCE_TRAINING
+
+
+def source_totals(counts: Mapping[int, int]) -> dict[int, int]:
+    """People per source from counts per source mask: someone with two sources is in both
+    sources' figures, and once in the total (key 0)."""
+    totals = {bit: 0 for bit in SOURCE_BITS}
+    totals[0] = 0
+    for mask, count in counts.items():
+        totals[0] += count
+        for bit in SOURCE_BITS:
+            if mask & bit:
+                totals[bit] += count
+    return totals
+
+
+def email_key(email: str) -> str:
+    """The person key of an outside row: SHA-256 (hex) of the trimmed, lower-cased e-mail."""
+    return hashlib.sha256(email.strip().lower().encode("utf-8")).hexdigest()

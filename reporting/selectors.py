@@ -26,18 +26,24 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import connection
 from django.db.models import (
+    Case,
+    CharField,
     Count,
     DateField,
     Exists,
     F,
+    IntegerField,
+    Max,
     Min,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Sum,
+    Value,
+    When,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Cast, Coalesce, Concat, TruncMonth
 from django.utils import timezone
 
 from accounts.models import Region, Sector
@@ -50,6 +56,9 @@ from .models import (
     ORGANISATION_SCOPES,
     CountedCell,
     CountedPerson,
+    OutsideCount,
+    OutsideCountFile,
+    OutsideSource,
     ReferencePoint,
     Target,
     TargetCourse,
@@ -225,13 +234,22 @@ def _organisation_first_events(
 
 # --- kept counts (ADR 0020) ------------------------------------------------------------------
 
-KEPT_COLUMNS = {"month": "month", "region": "region_key", "sector": "sector_key"}
+KEPT_COLUMNS = {
+    "month": "month",
+    "region": "region_key",
+    "sector": "sector_key",
+    "sources": "sources",
+}
+#: The shape of the kept rows: a change makes every target's kept counts stale, so they are
+#: recounted from the raw rows until rebuilt (2: with the sources of ADR 0024).
+KEPT_VERSION = 2
 
 
 def counts_fingerprint(target: Target) -> str:
     """A fingerprint of what a people target counts (courses, sector and role filters), from
     the prefetched relations (no query). Kept counts built for another fingerprint are stale."""
     definition = {
+        "version": KEPT_VERSION,
         "unit": target.unit,
         "courses": sorted(str(key) for key in target_course_keys(target)),
         "sectors": sorted(s.pk for s in target.sectors.all()),
@@ -305,10 +323,16 @@ def _kept_grid(
     return [(*key, n) for key, n in grid.items() if n]
 
 
+def _source_bit(field: str, value: str, bit: int) -> Max:
+    """`bit` when any grouped row has `field` == `value`, else 0 (the rows' sources as bits)."""
+    return Max(Case(When(**{field: value}, then=Value(bit)), default=Value(0)))
+
+
 def first_passes_ever(*, target: Target) -> QuerySet:
     """One row per person who counts toward a people target, over all time: r_user, r_first,
-    r_month, r_region and r_sector (0 = not given). What the kept counts are rebuilt from and
-    checked against."""
+    r_month, r_region and r_sector (0 = not given), and r_sources: the sources of their
+    counting passes as bits (e-learning, training; ADR 0024). What the kept counts are rebuilt
+    from and checked against."""
     return (
         counting_completions(target=target)
         .order_by()
@@ -317,6 +341,8 @@ def first_passes_ever(*, target: Target) -> QuerySet:
             r_first=Min("completed_at"),
             r_region=Coalesce(F("user__region_id"), 0),
             r_sector=Coalesce(F("user__sector_id"), 0),
+            r_sources=_source_bit("source", Completion.Source.ELEARNING, rules.SOURCE_ELEARNING)
+            + _source_bit("source", Completion.Source.TRAINING, rules.SOURCE_TRAINING),
         )
         .annotate(r_month=TruncMonth("r_first", tzinfo=LOCAL_TZ, output_field=DateField()))
     )
@@ -344,21 +370,22 @@ class CountsCheck:
 
 
 def kept_counts_check(*, target: Target) -> CountsCheck:
-    """Compare the target's kept cells with a full recount by month, region and sector (two
-    queries; the recount reads every completion of the target's courses)."""
-    kept = {
-        (_month(month), region, sector): people
-        for month, region, sector, people in CountedCell.objects.filter(target=target)
+    """Compare the target's kept cells with a full recount by month, region, sector and
+    sources (two queries; the recount reads every completion of the target's courses)."""
+    kept: dict[tuple, int] = defaultdict(int)
+    for month, region, sector, sources, people in (
+        CountedCell.objects.filter(target=target)
         .exclude(people=0)
-        .values_list("month", "region_key", "sector_key", "people")
-    }
+        .values_list("month", "region_key", "sector_key", "sources", "people")
+    ):
+        kept[(_month(month), region, sector, sources)] += people
     recounted: dict[tuple, int] = {}
     if target.counts_people and target_course_keys(target):
-        for month, region, sector, count in _grouped_counts(
-            first_passes_ever(target=target), ("month", "region", "sector")
+        for month, region, sector, sources, count in _grouped_counts(
+            first_passes_ever(target=target), ("month", "region", "sector", "sources")
         ):
-            recounted[(_month(month), region, sector)] = count
-    return CountsCheck(target=target, kept=kept, recounted=recounted)
+            recounted[(_month(month), region, sector, sources)] = count
+    return CountsCheck(target=target, kept=dict(kept), recounted=recounted)
 
 
 def target_organisation_kinds(target: Target) -> list[str]:
@@ -369,24 +396,109 @@ def _people_grid(
     *, target: Target, filters: ReportFilters, window: tuple[date, date], dims: tuple[str, ...]
 ) -> list[tuple]:
     """People counted per `dims`: read from the kept counts while they are current for the
-    target's definition, else recounted from the raw rows (ADR 0020). Both sources keep an
-    unknown region or sector as 0; the grid gives it as None, like the organisation grid."""
-    if kept_counts_current(target):
+    target's definition, else recounted from the raw rows (ADR 0020); plus the imported
+    outside counts of the target's outside sources (ADR 0024). Both keep an unknown region or
+    sector as 0; the grid gives it as None, like the organisation grid. A grid may hold a key
+    twice (platform and outside rows): every reader adds up."""
+    rows: list[tuple] = []
+    if not target_course_keys(target):
+        pass  # only outside counts (an empty IN list would not compile)
+    elif kept_counts_current(target):
         rows = _kept_grid(target=target, filters=filters, window=window, dims=dims)
     else:
         rows = _grouped_counts(
             _people_first_passes(target=target, filters=filters, window=window), dims
         )
+    if target.outside_sources:
+        rows = [*rows, *_outside_grid(target=target, filters=filters, window=window, dims=dims)]
     return [
         (
             *(
-                value if dim == "month" else value or None
+                value if dim in ("month", "sources") else value or None
                 for dim, value in zip(dims, row[:-1], strict=True)
             ),
             row[-1],
         )
         for row in rows
     ]
+
+
+#: the outside-count dimensions; outside rows have no sector (0 = not given)
+OUTSIDE_DIMS = ("month", "region", "sources")
+OUTSIDE_SOURCE_BITS = {
+    OutsideSource.BUIT: rules.SOURCE_OUTSIDE_BUIT,
+    OutsideSource.CAMPAIGN: rules.SOURCE_OUTSIDE_CAMPAIGN,
+}
+
+
+def _outside_grid(
+    *, target: Target, filters: ReportFilters, window: tuple[date, date], dims: tuple[str, ...]
+) -> list[tuple]:
+    """The imported outside counts toward `target` per `dims`, in one query (ADR 0024). A count
+    row adds its count; a person row counts its person once per target, at their first row,
+    and not at all when the person (matched by e-mail at import) counts on the platform for
+    this target already. Rows of withdrawn files count nowhere."""
+    if filters.sector_id is not None:
+        return []  # outside counts have no sector
+    rows = OutsideCount.objects.filter(
+        source__in=target.outside_sources, file__withdrawn_at__isnull=True
+    )
+    if filters.region_id:
+        rows = rows.filter(region_id=filters.region_id)
+    if not target_course_keys(target):
+        pass  # nobody counts on the platform for it
+    elif kept_counts_current(target):
+        rows = rows.exclude(
+            user_id__in=CountedPerson.objects.filter(target=target).values("user_id")
+        )
+    else:
+        rows = rows.exclude(user_id__in=first_passes_ever(target=target).values("r_user"))
+    # a count row is its own group; a person's rows group by their key
+    group = Case(
+        When(person_key="", then=Concat(Value("#"), Cast("pk", CharField()))),
+        default=F("person_key"),
+        output_field=CharField(),
+    )
+    bits = [
+        _source_bit("source", source, bit)
+        for source, bit in OUTSIDE_SOURCE_BITS.items()
+        if source in target.outside_sources
+    ]
+    sources: Any = bits[0]
+    for bit in bits[1:]:
+        sources = sources + bit
+    inner = (
+        rows.order_by()
+        .values(r_key=group)
+        .annotate(
+            r_first=Min("day"),
+            r_n=Max("count"),
+            r_region=Coalesce(Min("region_id"), 0),
+            r_sources=Cast(sources, IntegerField()),
+        )
+        .filter(r_first__gte=window[0], r_first__lte=window[1])
+    )
+    wanted = [d for d in dims if d in OUTSIDE_DIMS]
+    if "month" in wanted:
+        inner = inner.annotate(r_month=TruncMonth("r_first", output_field=DateField()))
+    qn = connection.ops.quote_name
+    columns = [qn(f"r_{dim}") for dim in wanted]
+    sql, params = inner.query.sql_with_params()
+    select = "".join(f"{c}, " for c in columns)
+    group_by = f" GROUP BY {', '.join(columns)}" if columns else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {select}SUM({qn('r_n')}) FROM ({sql}) outside{group_by}",  # noqa: S608
+            params,
+        )
+        found = cursor.fetchall()
+    result = []
+    for row in found:
+        if row[-1] is None:
+            continue  # SUM over no rows
+        values = dict(zip(wanted, row[:-1], strict=True))
+        result.append((*(values.get(dim, 0) for dim in dims), int(row[-1])))
+    return result
 
 
 def _counted_user_ids(*, target: Target, filters: ReportFilters, window: tuple[date, date]):
@@ -403,7 +515,7 @@ def _grid(
     if window is None:
         return []
     if target.counts_people:
-        if not target.courses.all():
+        if not target.courses.all() and not target.outside_sources:
             return []
         return _people_grid(target=target, filters=filters, window=window, dims=dims)
     else:
@@ -436,6 +548,9 @@ class TargetProgress:
     selection: rules.Cell | None = None
     #: the dashboard's form for N of an "all of N" target, when it came back with errors
     population_form: Any = None
+    #: a people target's people by source (`rules.source_totals`: key 0 is the total), over
+    #: the whole period up to as_of; empty for an organisation target
+    by_source: dict[int, int] = field(default_factory=dict)
 
     @property
     def progress_value(self) -> int:
@@ -470,6 +585,10 @@ class TargetCounts:
     by_third: dict
     #: a people target's people by the kind of organisation they work for now (UNKNOWN: none)
     by_kind: dict[str, int] = field(default_factory=dict)
+    #: a people target's people by region (UNKNOWN: none) and source (`rules.source_totals`)
+    by_region_source: dict = field(default_factory=dict)
+    #: the same for the whole selection
+    by_source: dict[int, int] = field(default_factory=dict)
 
 
 def _monthly(rows: list[tuple]) -> dict[date, int]:
@@ -477,6 +596,14 @@ def _monthly(rows: list[tuple]) -> dict[date, int]:
     for month, count in rows:
         months[_month(month)] += count
     return dict(months)
+
+
+def _by_sources(rows: Iterable[tuple]) -> dict[int, int]:
+    """Counts per source mask from grid rows that end in (sources, count)."""
+    masks: dict[int, int] = defaultdict(int)
+    for *_rest, sources, count in rows:
+        masks[sources or 0] += count
+    return rules.source_totals(masks)
 
 
 def organisation_figures(*, target: Target, as_of: date) -> OrganisationFigures:
@@ -503,7 +630,13 @@ def target_progress(
     """Headline figures of one target (whole country, whole period up to as_of). `monthly`:
     the unfiltered counts per month when the caller already has them."""
     as_of = as_of or timezone.localdate()
-    if monthly is None:
+    by_source: dict[int, int] = {}
+    if monthly is None and target.counts_people:
+        # the same one query gives the months and the sources
+        rows = _grid(target, NO_FILTERS, as_of, ("month", "sources"))
+        monthly = _monthly([(month, count) for month, _sources, count in rows])
+        by_source = _by_sources(rows)
+    elif monthly is None:
         monthly = _monthly(_grid(target, NO_FILTERS, as_of, ("month",)))
     achieved = sum(monthly.values())
     forecast = rules.forecast(
@@ -524,6 +657,7 @@ def target_progress(
         as_of=as_of,
         organisations=organisations,
         reference_points=list(target.reference_points.all()),
+        by_source=by_source,
     )
 
 
@@ -574,23 +708,36 @@ def target_counts(*, target: Target, filters: ReportFilters, as_of: date) -> Tar
     organisation kind) and, for people, by the kind of organisation they work for now."""
     window = counting_window(target=target, filters=filters, as_of=as_of)
     people = target.counts_people
-    dims = ("month", "region", "sector") if people else ("month", "region", "kind")
+    dims = ("month", "region", "sector", "sources") if people else ("month", "region", "kind")
     grid = _grid(target, filters, as_of, dims)
     monthly: dict[date, int] = defaultdict(int)
     by_region: dict = defaultdict(int)
     by_third: dict = defaultdict(int)
-    for month, region, third, count in grid:
+    region_masks: dict = defaultdict(lambda: defaultdict(int))
+    platform_total = 0
+    for month, region, third, *sources, count in grid:
         monthly[_month(month)] += count
         by_region[region if region is not None else UNKNOWN] += count
         by_third[third if third is not None else UNKNOWN] += count
+        if people:
+            mask = sources[0] or 0
+            region_masks[region if region is not None else UNKNOWN][mask] += count
+            platform_total += count if mask & rules.PLATFORM_SOURCES else 0
     # without filters the grid holds the national figures too: no second query for the headline
     progress = target_progress(
         target=target, as_of=as_of, monthly=None if filters.active else dict(monthly)
     )
+    by_region_source = {
+        region: rules.source_totals(masks) for region, masks in region_masks.items()
+    }
+    by_source = _by_sources(
+        (mask, n) for masks in region_masks.values() for mask, n in masks.items()
+    )
+    if people and not filters.active:
+        progress.by_source = by_source
     by_kind = (
-        _kind_counts_for_people(
-            target=target, filters=filters, window=window, total=sum(monthly.values())
-        )
+        # the people on the platform (outside counts have no organisation)
+        _kind_counts_for_people(target=target, filters=filters, window=window, total=platform_total)
         if people and window is not None and target.courses.all()
         else {}
     )
@@ -601,6 +748,8 @@ def target_counts(*, target: Target, filters: ReportFilters, as_of: date) -> Tar
         by_region=by_region,
         by_third=by_third,
         by_kind=by_kind,
+        by_region_source=by_region_source,
+        by_source=by_source,
     )
 
 
@@ -623,3 +772,8 @@ def region_by_id(pk: int) -> Region | None:
 
 def sector_by_id(pk: int) -> Sector | None:
     return Sector.objects.filter(pk=pk).first()
+
+
+def outside_count_files() -> QuerySet:
+    """The imported files of outside counts, newest first, with who imported or withdrew them."""
+    return OutsideCountFile.objects.select_related("uploaded_by", "withdrawn_by")

@@ -9,20 +9,35 @@ editor changes what a target counts)."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections import Counter
 from collections.abc import Iterable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import F, Min
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
+from accounts.models import Region
+from accounts.spreadsheets import CsvUnreadable, csv_read
 from certificates.models import Certificate
 from lms.models import Completion
 
 from . import rules
-from .models import CountedCell, CountedPerson, Target
+from .models import (
+    CountedCell,
+    CountedPerson,
+    OutsideCount,
+    OutsideCountFile,
+    OutsideSource,
+    Target,
+)
 from .selectors import (
     LOCAL_TZ,
     counts_fingerprint,
@@ -42,6 +57,13 @@ def _lock_counts(mode: str) -> None:
             cursor.execute(f"LOCK TABLE {CountedPerson._meta.db_table} IN {mode} MODE")
 
 
+#: a completion's source as a bit of CountedPerson.sources (ADR 0024)
+SOURCE_BITS: dict[str, int] = {
+    Completion.Source.ELEARNING: rules.SOURCE_ELEARNING,
+    Completion.Source.TRAINING: rules.SOURCE_TRAINING,
+}
+
+
 def _month(moment: datetime):
     return rules.month_start(moment.astimezone(LOCAL_TZ).date())
 
@@ -51,9 +73,13 @@ def _cells_add(changes: Counter) -> None:
     update per shrunk one (a shrunk cell exists: the person was counted in it)."""
     grown = [(cell, delta) for cell, delta in changes.items() if delta > 0]
     shrunk = [(cell, delta) for cell, delta in changes.items() if delta < 0]
-    for (target_id, month, region_key, sector_key), delta in shrunk:
+    for (target_id, month, region_key, sector_key, sources), delta in shrunk:
         CountedCell.objects.filter(
-            target_id=target_id, month=month, region_key=region_key, sector_key=sector_key
+            target_id=target_id,
+            month=month,
+            region_key=region_key,
+            sector_key=sector_key,
+            sources=sources,
         ).update(people=F("people") + delta)
     if shrunk:
         CountedCell.objects.filter(
@@ -61,12 +87,12 @@ def _cells_add(changes: Counter) -> None:
         ).delete()
     if grown:
         table = connection.ops.quote_name(CountedCell._meta.db_table)
-        rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(grown))
+        rows = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(grown))
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {table} (target_id, month, region_key, sector_key, people) "  # noqa: S608
+                f"INSERT INTO {table} (target_id, month, region_key, sector_key, sources, people) "  # noqa: S608
                 f"VALUES {rows} "
-                "ON CONFLICT (target_id, month, region_key, sector_key) "
+                "ON CONFLICT (target_id, month, region_key, sector_key, sources) "
                 f"DO UPDATE SET people = {table}.people + EXCLUDED.people",
                 [value for cell, delta in grown for value in (*cell, delta)],
             )
@@ -106,10 +132,15 @@ def counted_person_refresh(*, user_id: int, course_keys: Iterable[uuid.UUID] | N
             Completion.objects.filter(user_id=user_id)
             .exclude(certificate__status=Certificate.Status.REVOKED)
             .order_by()
-            .values("course_key")
+            .values("course_key", "source")
             .annotate(first=Min("completed_at"))
         )
-        first_by_course = {row["course_key"]: row["first"] for row in passes}
+        first_by_course: dict[uuid.UUID, datetime] = {}
+        sources_by_course: Counter = Counter()
+        for found in passes:
+            key = found["course_key"]
+            first_by_course[key] = min(found["first"], first_by_course.get(key, found["first"]))
+            sources_by_course[key] |= SOURCE_BITS[found["source"]]
         existing = {
             row.target_id: row
             for row in CountedPerson.objects.filter(
@@ -127,41 +158,47 @@ def counted_person_refresh(*, user_id: int, course_keys: Iterable[uuid.UUID] | N
             eligible = (not sector_ids or user.sector_id in sector_ids) and (
                 not role_ids or user.professional_role_id in role_ids
             )
-            firsts = [
-                first_by_course[key] for key in target_course_keys(target) if key in first_by_course
-            ]
-            first = min(firsts) if eligible and firsts else None
+            passed_keys = [key for key in target_course_keys(target) if key in first_by_course]
+            first = (
+                min(first_by_course[key] for key in passed_keys)
+                if eligible and passed_keys
+                else None
+            )
+            sources = 0
+            for key in passed_keys:
+                sources |= sources_by_course[key]
             row = existing.get(target.pk)
             if row is not None:
                 same = (
                     first is not None
                     and row.first_counted_at == first
-                    and (row.region_key, row.sector_key) == (region_key, sector_key)
+                    and (row.region_key, row.sector_key, row.sources)
+                    == (region_key, sector_key, sources)
                 )
                 if same:
                     continue
-                changes[(target.pk, row.month, row.region_key, row.sector_key)] -= 1
+                changes[(target.pk, row.month, row.region_key, row.sector_key, row.sources)] -= 1
                 if first is None:
                     removed.append(row.pk)
                     continue
             if first is None:
                 continue
             month = _month(first)
-            changes[(target.pk, month, region_key, sector_key)] += 1
+            changes[(target.pk, month, region_key, sector_key, sources)] += 1
             if row is None:
                 row = CountedPerson(target_id=target.pk, user_id=user_id)
                 created.append(row)
             else:
                 updated.append(row)
             row.first_counted_at, row.month = first, month
-            row.region_key, row.sector_key = region_key, sector_key
+            row.region_key, row.sector_key, row.sources = region_key, sector_key, sources
         if removed:
             CountedPerson.objects.filter(pk__in=removed).delete()
         if created:
             CountedPerson.objects.bulk_create(created)
         if updated:
             CountedPerson.objects.bulk_update(
-                updated, ["first_counted_at", "month", "region_key", "sector_key"]
+                updated, ["first_counted_at", "month", "region_key", "sector_key", "sources"]
             )
         _cells_add(changes)
 
@@ -193,8 +230,9 @@ def _insert_people(target: Target) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} "  # noqa: S608
-            "(target_id, user_id, first_counted_at, month, region_key, sector_key) "
-            f"SELECT %s, r_user, r_first, {month}, r_region, r_sector FROM ({sql}) people",
+            "(target_id, user_id, first_counted_at, month, region_key, sector_key, sources) "
+            f"SELECT %s, r_user, r_first, {month}, r_region, r_sector, r_sources "
+            f"FROM ({sql}) people",
             [target.pk, *params],
         )
         return cursor.rowcount
@@ -205,9 +243,10 @@ def _insert_cells(target: Target) -> None:
     cells = connection.ops.quote_name(CountedCell._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {cells} (target_id, month, region_key, sector_key, people) "  # noqa: S608
-            f"SELECT target_id, month, region_key, sector_key, COUNT(*) FROM {people} "
-            "WHERE target_id = %s GROUP BY target_id, month, region_key, sector_key",
+            f"INSERT INTO {cells} "  # noqa: S608
+            "(target_id, month, region_key, sector_key, sources, people) "
+            f"SELECT target_id, month, region_key, sector_key, sources, COUNT(*) FROM {people} "
+            "WHERE target_id = %s GROUP BY target_id, month, region_key, sector_key, sources",
             [target.pk],
         )
 
@@ -232,3 +271,297 @@ def target_population_set(*, target: Target, population: int, source: str, on_da
     target.population_date = on_date
     target.save(update_fields=["population", "population_source", "population_date"])
     return target
+
+
+# --- outside counts (ADR 0024) ----------------------------------------------------------------
+
+#: The columns of an outside-counts CSV, in the template's order. Headers are read in every
+#: interface language (and as these codes); the template is written in the page's language.
+OUTSIDE_COLUMNS = ("date", "source", "count", "email_sha256", "region")
+OUTSIDE_COLUMN_LABELS = {
+    "date": pgettext_lazy("outside counts CSV column", "date"),
+    "source": pgettext_lazy("outside counts CSV column", "source"),
+    "count": pgettext_lazy("outside counts CSV column", "count"),
+    "email_sha256": pgettext_lazy("outside counts CSV column", "e-mail SHA-256"),
+    "region": pgettext_lazy("outside counts CSV column", "region"),
+}
+#: headers people type themselves, besides the codes and the column names in every language
+OUTSIDE_HEADER_WORDS = {
+    "datum": "date",
+    "data": "date",
+    "fecha": "date",
+    "bron": "source",
+    "źródło": "source",
+    "fuente": "source",
+    "aantal": "count",
+    "liczba": "count",
+    "número": "count",
+    "cantidad": "count",
+    "sha256": "email_sha256",
+    "sha-256": "email_sha256",
+    "e-mail sha-256": "email_sha256",
+    "email sha-256": "email_sha256",
+    "regio": "region",
+    "región": "region",
+}
+#: short words for the sources, besides their codes and labels in every interface language
+OUTSIDE_SOURCE_WORDS = {
+    "buit": OutsideSource.BUIT,
+    "e-learning buit": OutsideSource.BUIT,
+    "buit e-learning": OutsideSource.BUIT,
+    "campaign": OutsideSource.CAMPAIGN,
+    "campagne": OutsideSource.CAMPAIGN,
+    "kampania": OutsideSource.CAMPAIGN,
+    "campaña": OutsideSource.CAMPAIGN,
+}
+MAX_OUTSIDE_BYTES = 10_000_000
+MAX_OUTSIDE_ROWS = 100_000
+MAX_OUTSIDE_COUNT = 1_000_000
+SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
+DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y")
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """What is wrong in an imported file: its line (0: the whole file), column and why."""
+
+    line: int
+    field: str
+    message: str
+
+
+class OutsideCountsRejected(Exception):
+    """The file was not imported (nothing was stored); `problems` lists every bad row."""
+
+    def __init__(self, problems: list[RowProblem]):
+        super().__init__(_("The file was not imported."))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class OutsideRow:
+    line: int
+    day: date
+    source: str
+    count: int
+    person_key: str
+    region_id: int | None
+
+
+def _in_every_language(labels: Iterable[tuple[str, object]]) -> dict[str, str]:
+    """Each value by its code and by its label in every interface language, lower case."""
+    aliases = {}
+    for value, label in labels:
+        aliases[str(value).lower()] = value
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                aliases[str(label).strip().lower()] = value
+    return aliases
+
+
+def outside_counts_template() -> str:
+    """The CSV template in the active language: the header row only (an example row would be
+    imported if it were left in), with semicolons like the Dutch exports, so Dutch Excel opens
+    it in columns; the import reads commas too."""
+    return ";".join(str(OUTSIDE_COLUMN_LABELS[column]) for column in OUTSIDE_COLUMNS) + "\r\n"
+
+
+def _column(column: str) -> str:
+    return str(OUTSIDE_COLUMN_LABELS[column])
+
+
+def _parse_day(text: str, today: date) -> tuple[date | None, str]:
+    for fmt in DATE_FORMATS:
+        try:
+            day = datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+        if day > today:
+            return None, _("The date %(value)s lies in the future.") % {"value": text}
+        return day, ""
+    return None, _("“%(value)s” is not a date; write it as 2025-03-31 or 31-03-2025.") % {
+        "value": text
+    }
+
+
+def outside_counts_parse(*, content: bytes) -> list[OutsideRow]:
+    """Read an outside-counts CSV: date, source, count OR e-mail SHA-256, and an optional
+    region. Every bad row is reported (line, column, message) and nothing is accepted when one
+    row is wrong (OutsideCountsRejected)."""
+    try:
+        lines = csv_read(content, max_bytes=MAX_OUTSIDE_BYTES)
+    except CsvUnreadable as exc:
+        raise OutsideCountsRejected([RowProblem(exc.line, "", exc.message)]) from exc
+    header_aliases = {
+        **_in_every_language(OUTSIDE_COLUMN_LABELS.items()),
+        **OUTSIDE_HEADER_WORDS,
+    }
+    _first_line, first = lines[0]
+    header = [header_aliases.get(cell.strip().lower(), "") for cell in first]
+    missing = [c for c in ("date", "source") if c not in header]
+    if missing or ("count" not in header and "email_sha256" not in header):
+        raise OutsideCountsRejected(
+            [
+                RowProblem(
+                    1,
+                    "",
+                    _("The first row must name the columns: %(columns)s.")
+                    % {"columns": ", ".join(_column(c) for c in OUTSIDE_COLUMNS)},
+                )
+            ]
+        )
+    sources = {**_in_every_language(OutsideSource.choices), **OUTSIDE_SOURCE_WORDS}
+    regions: dict[str, int] = {}
+    for region in Region.objects.all():
+        regions[region.slug.lower()] = region.pk
+        regions[region.name.lower()] = region.pk
+        for name in region.names.values():
+            regions[str(name).lower()] = region.pk
+    today = timezone.localdate()
+    rows: list[OutsideRow] = []
+    problems: list[RowProblem] = []
+    for line, cells in lines[1:]:
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(rows) >= MAX_OUTSIDE_ROWS:
+            raise OutsideCountsRejected(
+                [
+                    RowProblem(
+                        line,
+                        "",
+                        _("A file can have at most %(rows)s rows.") % {"rows": MAX_OUTSIDE_ROWS},
+                    )
+                ]
+            )
+        record = {c: cell.strip() for c, cell in zip(header, cells, strict=False) if c}
+        found: list[RowProblem] = []
+
+        def problem(column: str, message: str, line: int = line, found=found) -> None:
+            found.append(RowProblem(line, _column(column), message))
+
+        day, error = (None, _("Enter a date.")) if not record.get("date") else (None, "")
+        if record.get("date"):
+            day, error = _parse_day(record["date"], today)
+        if error:
+            problem("date", error)
+        source = sources.get(record.get("source", "").lower())
+        if source is None:
+            problem(
+                "source",
+                _("Unknown source “%(value)s”; use one of: %(sources)s.")
+                % {
+                    "value": record.get("source", ""),
+                    "sources": ", ".join(
+                        f"{value} ({label})" for value, label in OutsideSource.choices
+                    ),
+                },
+            )
+        count_text, key = record.get("count", ""), record.get("email_sha256", "").lower()
+        count = 1
+        if count_text and key:
+            problem("count", _("Give a count or an e-mail SHA-256, not both."))
+        elif not count_text and not key:
+            problem("count", _("Give a count or an e-mail SHA-256."))
+        elif count_text:
+            if not count_text.isdigit() or not 1 <= int(count_text) <= MAX_OUTSIDE_COUNT:
+                problem(
+                    "count",
+                    _("“%(value)s” is not a whole number from 1 to %(max)s.")
+                    % {"value": count_text, "max": MAX_OUTSIDE_COUNT},
+                )
+            else:
+                count = int(count_text)
+        elif "@" in key:
+            # never store an address: the file must hold its hash only
+            problem(
+                "email_sha256",
+                _("Give the SHA-256 of the e-mail address, not the address itself."),
+            )
+        elif not SHA256_HEX.match(key):
+            problem(
+                "email_sha256",
+                _("This is not a SHA-256 in hexadecimal (64 characters 0-9 and a-f)."),
+            )
+        region_text = record.get("region", "")
+        region_id = regions.get(region_text.lower()) if region_text else None
+        if region_text and region_id is None:
+            problem("region", _("Unknown region “%(value)s”.") % {"value": region_text})
+        if found:
+            problems.extend(found)
+            continue
+        assert day is not None and source is not None  # both checked above
+        rows.append(
+            OutsideRow(
+                line=line,
+                day=day,
+                source=source,
+                count=count,
+                person_key=key,
+                region_id=region_id,
+            )
+        )
+    if problems:
+        raise OutsideCountsRejected(problems)
+    if not rows:
+        raise OutsideCountsRejected([RowProblem(2, "", _("The file has no rows with counts."))])
+    return rows
+
+
+def _platform_users_by_key(keys: set[str]) -> dict[str, int]:
+    """The platform users whose e-mail address has one of these person keys. Computed here
+    (one pass over the addresses), so no hash of every user is stored."""
+    found: dict[str, int] = {}
+    if not keys:
+        return found
+    users = get_user_model().objects.order_by("pk").values_list("pk", "email")
+    for pk, email in users.iterator(chunk_size=5000):
+        key = rules.email_key(email or "")
+        if key in keys:
+            found.setdefault(key, pk)
+    return found
+
+
+def outside_counts_import(*, content: bytes, filename: str, by) -> OutsideCountFile:
+    """Import a CSV of outside counts whole (all rows or none). A person row whose key matches
+    a platform user's e-mail is linked to that user, so the person counts once per target
+    (ADR 0024). Raises OutsideCountsRejected with every bad row."""
+    rows = outside_counts_parse(content=content)
+    users = _platform_users_by_key({row.person_key for row in rows if row.person_key})
+    with transaction.atomic():
+        upload = OutsideCountFile.objects.create(
+            filename=filename[:255],
+            uploaded_by=by,
+            rows=len(rows),
+            total=sum(row.count for row in rows),
+        )
+        OutsideCount.objects.bulk_create(
+            [
+                OutsideCount(
+                    file=upload,
+                    line=row.line,
+                    day=row.day,
+                    source=row.source,
+                    count=row.count,
+                    person_key=row.person_key,
+                    user_id=users.get(row.person_key) if row.person_key else None,
+                    region_id=row.region_id,
+                )
+                for row in rows
+            ],
+            batch_size=2000,
+        )
+    return upload
+
+
+def outside_count_file_withdraw(*, upload: OutsideCountFile, by) -> OutsideCountFile:
+    """Take a whole imported file out of every count: its rows (and the person keys in them)
+    are deleted; the file stays listed as withdrawn, by whom and when."""
+    with transaction.atomic():
+        upload = OutsideCountFile.objects.select_for_update().get(pk=upload.pk)
+        if upload.withdrawn_at is not None:
+            raise ValueError("this file is withdrawn already")
+        upload.counts.all().delete()
+        upload.withdrawn_at = timezone.now()
+        upload.withdrawn_by = by
+        upload.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    return upload

@@ -17,12 +17,28 @@ from django.views.decorators.http import require_POST
 
 from . import charts
 from .exports import tables_csv, tables_csv_international, tables_xlsx
-from .forms import ReportFilterForm, TargetPopulationForm, parse_quarter, recent_quarters
-from .models import Target
+from .forms import (
+    OutsideCountsForm,
+    ReportFilterForm,
+    TargetPopulationForm,
+    parse_quarter,
+    recent_quarters,
+)
+from .models import OutsideCountFile, Target
 from .pdf import quarterly_report_pdf
 from .presentation import overview_table, target_report
-from .selectors import targets_overview, targets_queryset
-from .services import target_population_set
+from .selectors import outside_count_files, targets_overview, targets_queryset
+from .services import (
+    MAX_OUTSIDE_BYTES,
+    OUTSIDE_COLUMN_LABELS,
+    OUTSIDE_COLUMNS,
+    OutsideCountsRejected,
+    RowProblem,
+    outside_count_file_withdraw,
+    outside_counts_import,
+    outside_counts_template,
+    target_population_set,
+)
 
 PERMISSION = "accounts.view_programme_reports"
 #: entering N of an "all of N" target changes the target: the role that edits targets (programme
@@ -97,7 +113,8 @@ def target_detail(request, pk: int):
     report = target_report(target=target, filters=filters)
     query = urlencode(request_params(form))
     drawn = charts.target_charts(report)
-    sections = [{"table": t, "chart": drawn.breakdowns[t.key]} for t in report.tables]
+    # a table of several columns (by region and source) has its table only
+    sections = [{"table": t, "chart": drawn.breakdowns.get(t.key)} for t in report.tables]
     return render(
         request,
         "reporting/target_detail.html",
@@ -232,3 +249,91 @@ def target_population(request, pk: int):
     )
     messages.success(request, _("N is saved: %(title)s.") % {"title": target.title})
     return redirect(f"{reverse('reporting:dashboard')}#target-{target.pk}")
+
+
+def _outside_staff_required(view):
+    """Importing and withdrawing outside counts changes what the targets count: programme
+    staff who may change targets, like entering N."""
+
+    @wraps(view)
+    @programme_staff_required
+    def wrapped(request, *args, **kwargs):
+        if not request.user.has_perm(TARGET_CHANGE_PERMISSION):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _outside_page(request, form, *, problems=None, status=200):
+    return render(
+        request,
+        "reporting/outside_counts.html",
+        {
+            "form": form,
+            "problems": problems or [],
+            "files": outside_count_files(),
+            "columns": [(c, OUTSIDE_COLUMN_LABELS[c]) for c in OUTSIDE_COLUMNS],
+            "max_megabytes": MAX_OUTSIDE_BYTES // 1_000_000,
+        },
+        status=status,
+    )
+
+
+@_outside_staff_required
+def outside_counts(request):
+    """The imported files of outside counts, and a form to import one (all rows or none; every
+    bad row is reported on the page with its line, column and message)."""
+    if request.method != "POST":
+        return _outside_page(request, OutsideCountsForm())
+    form = OutsideCountsForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _outside_page(request, form, status=400)
+    upload = form.cleaned_data["file"]
+    if upload.size > MAX_OUTSIDE_BYTES:
+        # refused before reading it into memory
+        problems = [
+            RowProblem(
+                0,
+                "",
+                _("The file is larger than %(size)s MB.")
+                % {"size": MAX_OUTSIDE_BYTES // 1_000_000},
+            )
+        ]
+        return _outside_page(request, form, problems=problems, status=400)
+    try:
+        imported = outside_counts_import(
+            content=upload.read(), filename=upload.name or "", by=request.user
+        )
+    except OutsideCountsRejected as exc:
+        return _outside_page(request, form, problems=exc.problems, status=400)
+    messages.success(
+        request,
+        _("Imported: %(rows)s rows, %(total)s in total.")
+        % {"rows": imported.rows, "total": imported.total},
+    )
+    return redirect("reporting:outside_counts")
+
+
+@_outside_staff_required
+def outside_counts_template_download(request):
+    """The CSV template, its header in the page's language."""
+    return _download(
+        ("\ufeff" + outside_counts_template()).encode("utf-8"),
+        "text/csv; charset=utf-8",
+        "outside-counts-template.csv",
+    )
+
+
+@require_POST
+@_outside_staff_required
+def outside_count_file_withdrawal(request, pk: int):
+    """Withdraw a whole imported file: its rows count nowhere from now on."""
+    upload = get_object_or_404(OutsideCountFile, pk=pk)
+    try:
+        outside_count_file_withdraw(upload=upload, by=request.user)
+    except ValueError:
+        messages.error(request, _("This file was withdrawn already."))
+        return redirect("reporting:outside_counts")
+    messages.success(request, _("Withdrawn: %(name)s.") % {"name": upload.filename})
+    return redirect("reporting:outside_counts")

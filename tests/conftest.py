@@ -129,9 +129,9 @@ def manager(db):
 def organisation(manager):
     """A registered establishment of `manager` (tests/organisations overrides it with one that
     counts a hotel course)."""
-    from organisations import services as organisation_services
+    from organisations.services import registration
 
-    return organisation_services.organisation_register(
+    return registration.organisation_register(
         user=manager, name="Hotel Zuid", municipality="Utrecht", declared_staff=5
     )
 

@@ -24,8 +24,8 @@ from cms.models import HomePage
 from courses.models import CourseIndexPage, CoursePage, LessonPage, StorylinePage
 from lms import services as lms_services
 from lms.models import Attempt, Completion, Enrolment
-from organisations import services as organisation_services
 from organisations.models import Organisation, StaffMembership
+from organisations.services import registration, staff
 
 PASSWORD = "correct-horse-battery"
 
@@ -392,7 +392,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *, manager, counting_course, **fields):
-        organisation = organisation_services.organisation_register(user=manager, **fields)
+        organisation = registration.organisation_register(user=manager, **fields)
         if counting_course is not None:
             organisation.counting_course_keys = [str(counting_course.translation_key)]
             organisation.save(update_fields=["counting_course_keys"])
@@ -411,6 +411,4 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *, organisation, user, role):
-        return organisation_services.organisation_join(
-            organisation=organisation, user=user, role=role
-        )
+        return staff.organisation_join(organisation=organisation, user=user, role=role)

@@ -14,8 +14,8 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from organisations import services as organisation_services
 from organisations.models import OrganisationCertificate
+from organisations.services import certification
 from reporting import forms as reporting_forms
 from reporting import rules as reporting_rules
 from tests.factories import UserFactory, make_course
@@ -86,7 +86,7 @@ def test_an_organisation_certified_on_a_leap_day_is_certified_until_28_february(
     organisation = make_organisation(manager=UserFactory(), course=course, declared_staff=1)
     certify(add_member(organisation).user, course)
     leap_day = datetime(2028, 2, 29, 9, tzinfo=UTC)
-    organisation_services.organisation_evaluate(organisation=organisation, now=leap_day)
+    certification.organisation_evaluate(organisation=organisation, now=leap_day)
     certificate = OrganisationCertificate.objects.get(organisation=organisation)
     assert certificate.awarded_at == leap_day
     assert certificate.valid_until == datetime(2029, 2, 28, 9, tzinfo=UTC)

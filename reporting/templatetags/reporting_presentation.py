@@ -42,3 +42,11 @@ def report_cell(value) -> str:
 @register.filter
 def published(forecast: rules.Forecast) -> rules.PublishedForecast:
     return rules.publish_forecast(forecast)
+
+
+@register.filter
+def source_cells(progress) -> list:
+    """A people target's figures per source (ADR 0024), small ones suppressed."""
+    if not progress.by_source:
+        return []
+    return presentation.source_cells(progress.target, progress.by_source)

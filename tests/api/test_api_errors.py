@@ -98,7 +98,20 @@ def client():
         ("/conflict", 409, {"detail": "Already done.", "code": "done", "details": {"id": 1}}),
         ("/learning", 400, {"detail": "Bad.", "code": "invalid"}),
         ("/training", 409, {"detail": "Full.", "code": "session_full"}),
-        ("/organisation", 403, {"detail": "Not yours.", "code": "forbidden"}),
+        # organisations keep the body their operations always answered: the declared ErrorOut
+        # in full (their own handler, organisations.api.error_body; ADR 0021)
+        (
+            "/organisation",
+            403,
+            {
+                "detail": "Not yours.",
+                "code": "forbidden",
+                "details": None,
+                "errors": None,
+                "fields": None,
+                "error_id": None,
+            },
+        ),
     ],
 )
 def test_domain_errors_become_json_4xx(client, path, status, body):

@@ -32,7 +32,7 @@ from schemathesis.specs.openapi.checks import (
 
 from accounts import roles
 from accounts.services import access_token_create
-from organisations import services as organisation_services
+from organisations.services import registration
 from tests.factories import UserFactory
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
@@ -105,7 +105,7 @@ def role_headers(role, db, settings) -> dict[str, str]:
     kinds = {"manager": roles.ORGANISATION_MANAGER, "programme_staff": roles.PROGRAMME_STAFF}
     user = UserFactory(**({"role": kinds[role]} if role in kinds else {}))
     if role == "manager":
-        organisation_services.organisation_register(
+        registration.organisation_register(
             user=user, name="Hotel Fuzz", municipality="Utrecht", declared_staff=3
         )
     _token, raw = access_token_create(user=user, name="fuzz")

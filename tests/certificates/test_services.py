@@ -94,6 +94,54 @@ def test_email_speaks_the_language_of_the_course_version_passed(user):
     assert "Your certificate" not in message.body and "Je certificaat" not in message.body
 
 
+def test_email_sent_but_its_record_lost_to_a_dropped_connection_is_not_sent_again(
+    completion, monkeypatch
+):
+    """The database connection drops after the mail went out, before the commit (issue 19's
+    chaos run sent 4 of 200 e-mails twice this way): the record is written again, so the
+    retry finds it sent."""
+    from django.db import OperationalError
+
+    certificate = services.certificate_create(completion=completion)
+    original = services._event
+    calls = []
+
+    def drop_once(row, kind, **kwargs):
+        calls.append(kind)
+        if len(calls) == 1:
+            raise OperationalError("terminating connection due to administrator command")
+        return original(row, kind, **kwargs)
+
+    monkeypatch.setattr(services, "_event", drop_once)
+    mail.outbox.clear()
+    assert services.certificate_email_send(certificate=certificate) is True
+    certificate.refresh_from_db()
+    assert certificate.email_sent_at is not None
+    assert len(mail.outbox) == 1
+    # the outbox's retry of the same message sends nothing
+    assert services.certificate_email_send(certificate=certificate) is False
+    assert len(mail.outbox) == 1
+    assert (
+        CertificateEvent.objects.filter(
+            certificate=certificate, kind=CertificateEvent.Kind.EMAILED
+        ).count()
+        == 1
+    )
+
+
+def test_a_failed_send_is_not_recorded_as_sent(completion, monkeypatch):
+    certificate = services.certificate_create(completion=completion)
+
+    def refuse(**kwargs):
+        raise OSError("SMTP server unavailable")
+
+    monkeypatch.setattr(services, "mail_send", refuse)
+    with pytest.raises(OSError):
+        services.certificate_email_send(certificate=certificate)
+    certificate.refresh_from_db()
+    assert certificate.email_sent_at is None
+
+
 def test_no_email_to_an_anonymised_account(user, completion):
     user_anonymise(user=user)
     completion.refresh_from_db()

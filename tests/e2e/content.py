@@ -24,7 +24,8 @@ from courses.models import CoursePage, LessonPage, StorylinePage
 from lms import services as lms_services
 from lms.models import Attempt
 from organisations.models import Invitation, Organisation
-from organisations.services import organisation_register, staff_invite
+from organisations.services.registration import organisation_register
+from organisations.services.staff import staff_invite
 from reporting.models import Target, TargetCourse
 from tests import factories
 

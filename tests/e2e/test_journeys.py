@@ -21,9 +21,9 @@ from accounts import roles
 from certificates.models import Certificate
 from courses.models import CoursePage, StorylinePage
 from lms import services as lms_services
-from organisations import services as organisation_services
 from organisations.models import Invitation, Organisation
 from organisations.selectors import HOTEL_COURSE_SLUG
+from organisations.services import registration
 from reporting.models import Target, TargetCourse
 from tests.conftest import wait_for
 from tests.e2e.checks import axe_violations
@@ -243,10 +243,8 @@ def test_manager_certifies_a_hotel_when_three_of_five_staff_pass_in_three_langua
     visitor = new_page()
     visitor.goto(reverse("organisations:public_list"))
     assert "Hotel De Brug" not in visitor.locator("main").inner_text()
-    organisation_services.organisation_update(
-        organisation=organisation, data={"kvk_number": "12345678"}
-    )
-    organisation_services.organisation_registration_review(
+    registration.organisation_update(organisation=organisation, data={"kvk_number": "12345678"})
+    registration.organisation_registration_review(
         organisation=organisation,
         reviewer=UserFactory(role=roles.PROGRAMME_STAFF),
         approve=True,

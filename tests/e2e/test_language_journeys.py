@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core import mail
 
 from certificates.models import Certificate
-from organisations import services as organisation_services
+from organisations.services import registration
 from tests.conftest import wait_for
 from tests.e2e.checks import axe_violations
 from tests.e2e.conftest import MOBILE
@@ -79,13 +79,13 @@ def test_staff_member_goes_from_the_qr_code_to_a_certificate_in_their_language(
     versions = hotel_course(languages=[code])
     course = versions[code]
     manager = UserFactory(full_name="Mo Manager")
-    organisation = organisation_services.organisation_register(
+    organisation = registration.organisation_register(
         user=manager, name="Hotel De Brug", municipality="Utrecht", declared_staff=5
     )
     page = new_page(viewport=MOBILE, locale=LOCALES[code])
 
     # The multilingual poster's QR code: a link without a language; the phone's language wins.
-    qr_target = urlparse(organisation_services.join_url(organisation)).path
+    qr_target = urlparse(registration.join_url(organisation)).path
     page.goto(qr_target)
     page.wait_for_url(re.compile(rf"/{code}/organisaties/aansluiten/"))
     assert page.locator("html").get_attribute("lang") == code

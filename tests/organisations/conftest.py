@@ -64,3 +64,15 @@ def certify(user, course, *, valid=True):
             certificate=certificate, actor=None, reason="test: no longer counts"
         )
     return certificate
+
+
+def add_staff(organisation, course, *, passed: int, unfinished: int = 0):
+    """`passed` members who hold a valid certificate for `course`, then `unfinished` who do not."""
+    members = []
+    for _ in range(passed):
+        membership = add_member(organisation)
+        certify(membership.user, course)
+        members.append(membership)
+    for _ in range(unfinished):
+        members.append(add_member(organisation))
+    return members

@@ -1,7 +1,7 @@
 import pytest
 
-from organisations import services
 from organisations.models import Invitation, Organisation
+from organisations.services import certification
 from tests.factories import UserFactory
 from tests.organisations.conftest import add_member, certify, make_organisation
 
@@ -151,7 +151,7 @@ def test_certification(api, organisation, hotel_course):
     for _ in range(3):
         certify(add_member(organisation).user, hotel_course)
     add_member(organisation)
-    services.organisation_evaluate(organisation=organisation)
+    certification.organisation_evaluate(organisation=organisation)
     data = api.get(f"{BASE}/{organisation.pk}/certification").json()
     assert data["declared_staff"] == 5
     assert data["members"] == 4
@@ -240,3 +240,156 @@ def test_programme_staff_set_the_courses_that_count(
     response = client.put(path, body, content_type="application/json")
     assert response.status_code == 200
     assert response.json()["counting_course_keys"] == [str(other.translation_key)]
+
+
+UNUSED_ERROR_KEYS = {"details": None, "errors": None, "fields": None, "error_id": None}
+
+
+def _refusals(organisation, member_email):
+    """Every kind of refusal an organisation operation gives: (method, path, body, content type,
+    the exact status and body the API answered before its errors went through one handler)."""
+    path = f"{BASE}/{organisation.pk}"
+    bad_kvk_fields = {"kvk_number": ["A KvK number has exactly 8 digits."]}
+    return [
+        # a model validation: the first message as `detail`, every field under `fields`
+        (
+            "post",
+            BASE,
+            {"name": "Hotel", "municipality": "Ede", "kvk_number": "1234"},
+            "application/json",
+            400,
+            {
+                "detail": bad_kvk_fields["kvk_number"][0],
+                "code": "invalid",
+                "fields": bad_kvk_fields,
+            },
+        ),
+        (
+            "post",
+            BASE,
+            {"name": "Hotel", "municipality": "Ede", "region": "atlantis"},
+            "application/json",
+            400,
+            {"detail": "Unknown region.", "code": "invalid_region"},
+        ),
+        (
+            "patch",
+            path,
+            {"name": None},
+            "application/json",
+            400,
+            {"detail": "name cannot be empty.", "code": "invalid"},
+        ),
+        # details of a refusal stay out of the body (no `details` key)
+        (
+            "patch",
+            path,
+            {"declared_staff": 0},
+            "application/json",
+            400,
+            {
+                "detail": "The number of staff cannot be lower than the 1 people who have "
+                "joined. Remove people who no longer work here first.",
+                "code": "declared_staff_below_members",
+            },
+        ),
+        (
+            "post",
+            f"{path}/invitations",
+            {"email": member_email},
+            "application/json",
+            409,
+            {"detail": "This person already works here.", "code": "already_member"},
+        ),
+        (
+            "post",
+            f"{path}/invitations",
+            {"email": "no address"},
+            "application/json",
+            400,
+            {"detail": "Enter a valid e-mail address.", "code": "invalid_email"},
+        ),
+        (
+            "post",
+            f"{path}/managers",
+            {"email": "co@example.org", "language": "xx"},
+            "application/json",
+            400,
+            {
+                "detail": "Unknown language “xx”; use one of: nl, en, pl, es.",
+                "code": "invalid_language",
+            },
+        ),
+        # an import: every bad row under `errors`
+        (
+            "post",
+            f"{path}/members/import",
+            "name,email\nBo,not-an-address\n",
+            "text/csv",
+            400,
+            {
+                "detail": "The file was not imported.",
+                "code": "import_rejected",
+                "errors": [
+                    {
+                        "line": 2,
+                        "email": "not-an-address",
+                        "errors": ["“not-an-address” is not a valid e-mail address."],
+                    }
+                ],
+            },
+        ),
+        (
+            "put",
+            f"{path}/counting-courses",
+            {"course_keys": []},
+            "application/json",
+            403,
+            {"detail": "Only programme staff choose the courses that count.", "code": "forbidden"},
+        ),
+        (
+            "get",
+            f"{BASE}/999999/certification",
+            None,
+            None,
+            404,
+            {"detail": "Organisation not found.", "code": "not_found"},
+        ),
+    ]
+
+
+@pytest.mark.parametrize("case", range(10))
+def test_refusals_keep_their_status_and_body(api, organisation, case, settings):
+    """Organisation errors reach the caller through the API's one handler for them, with the
+    status and body each operation used to build itself: the declared error schema (ErrorOut),
+    its unused keys null (in English here, like the msgids)."""
+    member = add_member(organisation)
+    method, path, body, content_type, status, expected = _refusals(organisation, member.user.email)[
+        case
+    ]
+    kwargs = {"content_type": content_type} if content_type else {}
+    response = getattr(api, method)(path, body, HTTP_ACCEPT_LANGUAGE="en", **kwargs)
+    assert (response.status_code, response.json()) == (status, {**UNUSED_ERROR_KEYS, **expected})
+    assert response["Content-Language"] == "en"
+
+
+def test_unverified_registration_keeps_its_status_and_body(client):
+    from allauth.account.models import EmailAddress
+
+    user = UserFactory()
+    EmailAddress.objects.filter(user=user).update(verified=False)
+    client.force_login(user)
+    response = client.post(
+        BASE,
+        {"name": "Hotel", "municipality": "Ede"},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert (response.status_code, response.json()) == (
+        403,
+        {
+            **UNUSED_ERROR_KEYS,
+            "detail": "Verify your e-mail address before you register an organisation.",
+            "code": "email_not_verified",
+        },
+    )

@@ -5,8 +5,8 @@ import pytest
 
 from certificates import services as certificate_services
 from certificates.models import Certificate
-from organisations import services
 from organisations.models import Organisation
+from organisations.services import certification
 from outbox.models import OutboxMessage
 from outbox.services import outbox_message_run
 from tests.certificates.conftest import pass_course_without_certificate
@@ -32,7 +32,9 @@ def test_a_pass_without_a_certificate_asks_no_organisation_for_an_evaluation(
     completion = pass_course_without_certificate(member.user, hotel_course)
     assert completion is not None
     assert not Certificate.objects.filter(completion=completion).exists()
-    assert not OutboxMessage.objects.filter(pk__gt=before, kind=services.EVALUATION_WANTED).exists()
+    assert not OutboxMessage.objects.filter(
+        pk__gt=before, kind=certification.EVALUATION_WANTED
+    ).exists()
 
 
 def test_pass_then_certificate_then_organisation_evaluation(small_organisation, hotel_course):
@@ -48,13 +50,13 @@ def test_pass_then_certificate_then_organisation_evaluation(small_organisation, 
     # transaction of the pass.
     assert kinds == [
         (
-            services.EVALUATION_WANTED,
+            certification.EVALUATION_WANTED,
             {"organisation_id": small_organisation.pk, "cause": "member_passed"},
         ),
         (certificate_services.PDF_WANTED, {"certificate_id": certificate.pk}),
         (certificate_services.EMAIL_WANTED, {"certificate_id": certificate.pk}),
     ]
-    evaluation = OutboxMessage.objects.get(pk__gt=before, kind=services.EVALUATION_WANTED)
+    evaluation = OutboxMessage.objects.get(pk__gt=before, kind=certification.EVALUATION_WANTED)
     assert outbox_message_run(message_id=evaluation.pk)
     small_organisation.refresh_from_db()
     assert small_organisation.certification_status == Organisation.CertificationStatus.CERTIFIED

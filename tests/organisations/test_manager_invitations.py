@@ -9,8 +9,8 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from organisations import services
 from organisations.models import ManagerInvitation
+from organisations.services import staff
 from outbox.models import OutboxMessage
 from outbox.services import outbox_message_run
 from tests.factories import UserFactory
@@ -31,7 +31,7 @@ def send_invitations() -> None:
     """Run the outbox messages in-process (as the worker would) for every invitation e-mail
     not sent yet."""
     for message in OutboxMessage.objects.filter(
-        kind=services.MANAGER_INVITATION_WANTED, done_at__isnull=True
+        kind=staff.MANAGER_INVITATION_WANTED, done_at__isnull=True
     ):
         outbox_message_run(message_id=message.pk)
 
@@ -96,7 +96,7 @@ def test_accepting_signed_in_with_the_invited_address_makes_a_manager(
 
 
 def test_an_unverified_address_cannot_accept(manager, organisation):
-    invitation = services.manager_invite(
+    invitation = staff.manager_invite(
         organisation=organisation, email="new@example.org", invited_by=manager
     )
     newcomer = UserFactory(email="new@example.org", verified=False)
@@ -139,27 +139,27 @@ def test_the_invitation_email_goes_through_the_outbox_in_its_language(
     from django.db import transaction
 
     with transaction.atomic():
-        services.manager_invite(
+        staff.manager_invite(
             organisation=organisation, email="gone@example.org", language="pl", invited_by=manager
         )
         transaction.set_rollback(True)
     assert not OutboxMessage.objects.exists() and not ManagerInvitation.objects.exists()
 
-    invitation = services.manager_invite(
+    invitation = staff.manager_invite(
         organisation=organisation, email="ola@example.org", language="pl", invited_by=manager
     )
     message = OutboxMessage.objects.get()
-    assert message.kind == services.MANAGER_INVITATION_WANTED
+    assert message.kind == staff.MANAGER_INVITATION_WANTED
     assert message.payload == {"invitation_id": invitation.pk}
     # inviting the same address again neither makes a second invitation nor a second e-mail
-    again = services.manager_invite(
+    again = staff.manager_invite(
         organisation=organisation, email="Ola@example.org", invited_by=manager
     )
     assert again == invitation and OutboxMessage.objects.count() == 1
 
     assert outbox_message_run(message_id=message.pk)
     assert not outbox_message_run(message_id=message.pk)  # done: a redelivery sends nothing
-    assert services.manager_invitation_ensure(invitation_id=invitation.pk) is False  # sent once
+    assert staff.manager_invitation_ensure(invitation_id=invitation.pk) is False  # sent once
     assert len(mailoutbox) == 1
     assert f"/pl/organisaties/beheer-uitnodiging/{invitation.token}/" in mailoutbox[0].body
     assert "Hello," not in mailoutbox[0].body  # Polish, not the English source text

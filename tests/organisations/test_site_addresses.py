@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from certificates import services as certificate_services
-from organisations import services
+from organisations.services import registration
 from tests.organisations.conftest import add_member, certify
 
 
@@ -14,7 +14,10 @@ def test_organisation_and_certificate_links_use_the_site_address(organisation, h
     certificate = certify(add_member(organisation).user, hotel_course)
     with translation.override("nl"):
         join_path = reverse("organisations:join", args=[organisation.join_token])
-    assert services.join_url(organisation, language="nl") == f"https://leren.example.org{join_path}"
+    assert (
+        registration.join_url(organisation, language="nl")
+        == f"https://leren.example.org{join_path}"
+    )
     assert (
         certificate_services.verify_url(certificate)
         == f"https://leren.example.org/verify/{certificate.code}"

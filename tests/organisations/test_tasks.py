@@ -45,14 +45,14 @@ def _in_threads(count: int, work) -> list[BaseException]:
 @pytest.mark.django_db(transaction=True)
 def test_fifty_concurrent_evaluations_award_exactly_once(manager, hotel_course):
     _postgres_only()
-    from organisations import services
+    from organisations.services import certification
 
     organisation = make_organisation(manager=manager, course=hotel_course, declared_staff=50)
     for _ in range(50):
         certify(add_member(organisation).user, hotel_course)
     errors = _in_threads(
         50,
-        lambda i: services.organisation_evaluate(
+        lambda i: certification.organisation_evaluate(
             organisation=Organisation(pk=organisation.pk), cause="member_passed"
         ),
     )

@@ -4,8 +4,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts import roles
-from organisations import services
 from organisations.models import Invitation, Organisation, StaffMembership
+from organisations.services import certification, registration, staff
 from tests.factories import UserFactory, make_course
 from tests.organisations.conftest import (
     add_member,
@@ -27,7 +27,7 @@ def url(name, *args, language="nl"):
 def certified(organisation, course, passed=3):
     for _ in range(passed):
         certify(add_member(organisation).user, course)
-    services.organisation_evaluate(organisation=organisation)
+    certification.organisation_evaluate(organisation=organisation)
     organisation.refresh_from_db()
     return organisation
 
@@ -230,7 +230,7 @@ def test_join_poster_has_a_qr_code(client, organisation, manager):
 
 
 def test_accept_an_invitation(client, organisation):
-    invitation = services.staff_invite(organisation=organisation, email="ana@example.org")
+    invitation = staff.staff_invite(organisation=organisation, email="ana@example.org")
     user = UserFactory(email="ana@example.org")
     client.force_login(user)
     accept = url("invitation_accept", invitation.token)
@@ -260,7 +260,7 @@ def test_certificate_and_sticker_pdf(client, organisation, hotel_course, manager
 def approved(organisation):
     organisation.kvk_number = "12345678"
     organisation.save(update_fields=["kvk_number"])
-    return services.organisation_registration_review(
+    return registration.organisation_registration_review(
         organisation=organisation, reviewer=None, approve=True, kvk_checked=True
     )
 
@@ -336,9 +336,9 @@ def test_the_organisation_certificate_is_verified_on_the_public_page(
     assert organisation.name in body
     assert response.context["result"]["is_valid"] is True
     for membership in organisation.memberships.all()[:1]:
-        services.membership_end(membership=membership)
-    services.organisation_evaluate(organisation=organisation)
-    services.organisation_evaluate(organisation=organisation)  # grace 0: at risk, then lapsed
+        staff.membership_end(membership=membership)
+    certification.organisation_evaluate(organisation=organisation)
+    certification.organisation_evaluate(organisation=organisation)  # grace 0: at risk, then lapsed
     response = client.get(reverse("verify", args=[certificate.code]))
     assert response.context["result"]["status"] == "lapsed"
     assert response.context["result"]["is_valid"] is False
@@ -352,7 +352,7 @@ def test_managers_may_view_their_staffs_personal_certificates(client, organisati
     assert client.get(detail).status_code == 200
     client.force_login(UserFactory())
     assert client.get(detail).status_code == 404
-    services.membership_end(membership=member)
+    staff.membership_end(membership=member)
     client.force_login(organisation.managers.get())
     assert client.get(detail).status_code == 404
 
@@ -373,7 +373,7 @@ def test_locations_certified_together(client, organisation, hotel_course, manage
         hotel_course,
     )
     approved(listed)
-    services.location_add(organisation=listed, name="Keten Zeist", municipality="Zeist")
+    registration.location_add(organisation=listed, name="Keten Zeist", municipality="Zeist")
     body = client.get(url("public_list"), {"municipality": "zeist"}).content.decode()
     assert "Hotel Keten" in body
     stranger = UserFactory()
@@ -403,13 +403,13 @@ def test_a_manager_registers_invites_and_is_certified_after_the_third_pass(clien
         url("import", organisation.pk),
         {"file": SimpleUploadedFile("staff.csv", f"name,email,role\n{rows}".encode())},
     )
-    staff = []
+    people = []
     for invitation in organisation.invitations.order_by("email"):
         person = UserFactory(email=invitation.email)
         client.force_login(person)
         assert client.post(url("invitation_accept", invitation.token)).status_code == 302
-        staff.append(person)
-    for number, person in enumerate(staff[:3], start=1):
+        people.append(person)
+    for number, person in enumerate(people[:3], start=1):
         certify(person, hotel_course)
         status = tasks.organisation_evaluate.apply(args=[organisation.pk, "member_passed"]).get()
         assert status == ("certified" if number == 3 else "not_certified")
@@ -462,8 +462,8 @@ def _staff(organisation, course, *, certified, revoked, deleted, plain, invited,
     for _ in range(plain):
         add_member(organisation)
     for n in range(invited):
-        services.staff_invite(organisation=organisation, email=f"new{offset + n}@example.org")
-    services.organisation_evaluate(organisation=organisation)
+        staff.staff_invite(organisation=organisation, email=f"new{offset + n}@example.org")
+    certification.organisation_evaluate(organisation=organisation)
 
 
 def test_manager_dashboard_and_staff_list_queries_do_not_grow_with_the_staff(
@@ -714,7 +714,7 @@ def test_an_existing_account_logs_in_from_the_join_page_and_joins_with_its_role(
 
 
 def test_an_invitation_link_opens_in_the_invitation_language(client, organisation, hotel_course):
-    invitation = services.staff_invite(
+    invitation = staff.staff_invite(
         organisation=organisation, email="maria@example.org", language="es"
     )
     response = client.get(url("invitation_accept", invitation.token))
@@ -727,7 +727,7 @@ def test_accepting_an_invitation_leads_to_the_course_in_that_language(
     client, organisation, hotel_course
 ):
     spanish_course = translate_course(hotel_course, "es")
-    invitation = services.staff_invite(
+    invitation = staff.staff_invite(
         organisation=organisation, email="maria@example.org", language="es"
     )
     client.force_login(UserFactory(email="maria@example.org"))

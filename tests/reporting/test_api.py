@@ -50,6 +50,15 @@ def test_targets(staff_client, target, django_assert_max_num_queries):
     assert item["goal"] == 40
     assert item["percentage"] == 20.0
     assert item["course_keys"] == [str(target.courses.get().course_key)]
+    # by source (ADR 0024): all eight by e-learning; no outside source counted
+    assert item["outside_sources"] == []
+    assert item["by_source"] == {
+        "elearning": 8,
+        "on_location": 0,
+        "buit_imported": None,
+        "campaign_imported": None,
+        "total": 8,
+    }
     if timezone.localdate() > date(2025, 6, 30):
         assert item["status"] == "missed"
 

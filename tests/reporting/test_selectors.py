@@ -135,7 +135,7 @@ def test_target_role_filter_counts_only_people_in_those_roles():
 
     # the breakdowns, the kind table and the dashboard's selection use the same filter
     report = target_report(target=only_focal, as_of=AS_OF)
-    region, sector, kind = report.tables
+    region, sector, kind, _sources = report.tables
     assert region.rows[-1] == ["Total", 8]
     assert rows(sector) == {"Municipality": "≥5", "Unknown": "<5", "Total": 8}
     assert rows(kind) == {"No organisation": 8, "Total": 8}
@@ -199,7 +199,10 @@ def test_a_revoked_certificate_takes_its_pass_out_of_the_counts():
     assert progress.monthly == {march: 4, date(2026, 4, 1): 1, date(2026, 5, 1): 1}
     assert progress.forecast.achieved == 6
     report = target_report(target=target, as_of=AS_OF)
-    assert [table.rows[-1] for table in report.tables] == [["Total", 6]] * 3
+    region, sector, kind, sources = report.tables
+    assert [table.rows[-1] for table in (region, sector, kind)] == [["Total", 6]] * 3
+    # all six by e-learning: "On location" is 0, the total counts each once
+    assert sources.rows[-1] == ["Total", 6, 0, 6]
     # a target that starts in 2026 counts the two whose first valid pass lies in 2026
     in_2026 = people_target(course, second, code="in-2026", start=date(2026, 1, 1))
     assert achieved(in_2026) == 2
@@ -228,7 +231,7 @@ def test_breakdowns_by_region_and_sector_with_suppression():
     for _ in range(6):
         passed(UserFactory(sector=onderwijs), course, at(2025, 4, 1))
     report = target_report(target=target, as_of=AS_OF)
-    region, sector, kind = report.tables
+    region, sector, kind, _sources = report.tables
     by_region = rows(region)
     # Twente has 2: "<5"; with one small cell the smallest other cell (unknown: 6) is hidden too
     assert by_region["Twente"] == "<5"
@@ -356,7 +359,7 @@ def test_targets_ensure_is_idempotent_and_finds_courses_by_slug():
     course.slug = "signaleren-uitbuiting-minderjarigen"
     course.save()
     targets = targets_ensure()
-    assert len(targets) == len(SEED_TARGETS) == 6
+    assert len(targets) == len(SEED_TARGETS) == 7
     module_1 = Target.objects.get(code="module-1-basiskennis")
     assert [c.course_key for c in module_1.courses.all()] == [course.translation_key]
     assert module_1.goal_value == 20000
@@ -366,7 +369,7 @@ def test_targets_ensure_is_idempotent_and_finds_courses_by_slug():
     module_1.target_number = 21000
     module_1.save()
     targets_ensure()
-    assert Target.objects.count() == 6
+    assert Target.objects.count() == 7
     assert ReferencePoint.objects.count() == 2
     assert Target.objects.get(code="module-1-basiskennis").target_number == 21000
 
@@ -401,6 +404,7 @@ def test_targets_ensure_gives_the_all_of_n_role_targets_their_role_once():
         "module-4-aandachtsfunctionarissen": ["aandachtsfunctionaris-mensenhandel"],
         "module-5-ketenregisseurs": ["ketenregisseur-mensenhandel"],
         "hotels-vakantieparken-gecertificeerd": [],
+        "bereik-professionals-kinderen": [],
     }
     # an editor empties the filter: a later run leaves that choice alone
     module_4 = Target.objects.get(code="module-4-aandachtsfunctionarissen")

@@ -153,9 +153,16 @@ def test_filtered_overview_export_has_the_selection_column(staff_client, seeded)
             reverse("reporting:overview_export", args=["csv"]), {"region": "utrecht"}
         )
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0][-1] == "In selection"
+    # the selection, then the four per-source columns (ADR 0024)
+    assert rows[0][-5:] == [
+        "In selection",
+        "E-learning",
+        "On location",
+        "BUIT e-learning (imported)",
+        "Campaign reach (imported)",
+    ]
     by_title = {r[0]: r for r in rows[1:]}
-    assert by_title[seeded.title][-1] == "9"
+    assert by_title[seeded.title][-5:] == ["9", "12", "0", "0", ""]
     assert by_title[seeded.title][1] == "12"
     workbook = load_workbook(
         io.BytesIO(
@@ -240,15 +247,23 @@ def test_xlsx_exports_open_in_openpyxl(staff_client, seeded):
         assert not any("@" in v and "example.org" in v for v in values)
         assert not any("Geheime Naam" in v for v in values)
     full = load_workbook(io.BytesIO(staff_client.get(urls(seeded)[5]).content))
-    # overview + (trend, region, sector, kind) for five people targets + (trend, region, kind)
-    assert len(full.worksheets) == 1 + 5 * 4 + 3
+    # overview + (trend, region, sector, kind, source) for six people targets + (trend, region,
+    # kind) for the organisation target
+    assert len(full.worksheets) == 1 + 6 * 5 + 3
 
 
 def test_full_csv_export_long_format(staff_client, seeded):
     response = staff_client.get(reverse("reporting:full_export", args=["csv"]))
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert set(rows[0]) == {"section", "table", "row", "column", "value"}
-    assert {r["table"] for r in rows} == {"targets", "trend", "region", "sector", "kind"}
+    assert {r["table"] for r in rows} == {
+        "targets",
+        "trend",
+        "region",
+        "sector",
+        "kind",
+        "source",
+    }
 
 
 def test_a_formula_in_a_title_is_not_run_by_a_spreadsheet(staff_client, seeded):

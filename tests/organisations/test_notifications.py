@@ -1,0 +1,72 @@
+"""organisations.services.notifications: the managers' certification e-mails and the reminders."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from organisations.models import (
+    CertificationStatusChange,
+    Organisation,
+)
+from organisations.services import notifications
+from tests.factories import UserFactory
+from tests.organisations.conftest import add_staff, make_organisation
+
+pytestmark = pytest.mark.django_db
+Status = Organisation.CertificationStatus
+Cause = CertificationStatusChange.Cause
+
+
+@pytest.mark.parametrize(
+    ("template", "words"),
+    [("at_risk", "30 days"), ("lapsed", "lapsed"), ("certified", "certified")],
+)
+def test_managers_are_emailed_in_their_language(manager, hotel_course, settings, template, words):
+    settings.ORGANISATION_GRACE_DAYS = 30
+    manager.preferred_language = "en"
+    manager.save()
+    organisation = make_organisation(manager=manager, course=hotel_course, name="Hotel B&B")
+    co_manager = UserFactory(preferred_language="en")
+    organisation.managers.add(co_manager)
+    assert notifications.managers_email(organisation=organisation, template=template) == 2
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([manager.email, co_manager.email])
+    message = mail.outbox[0]
+    assert "Hotel B&B" in message.subject and "&amp;" not in message.body
+    assert words in message.body
+    assert f"/organisaties/{organisation.pk}/" in message.body
+
+
+def test_managers_email_skips_a_manager_who_may_not_be_written_to(manager, hotel_course):
+    """The same rule as every other mail (accounts.mail.may_email): an anonymised manager whose
+    account is still active gets nothing."""
+    from django.utils import timezone
+
+    organisation = make_organisation(manager=manager, course=hotel_course, name="Hotel C")
+    anonymised = UserFactory()
+    anonymised.anonymised_at = timezone.now()
+    anonymised.save(update_fields=["anonymised_at"])
+    organisation.managers.add(anonymised)
+    assert notifications.managers_email(organisation=organisation, template="certified") == 1
+    assert [m.to[0] for m in mail.outbox] == [manager.email]
+
+
+def test_reminders_go_to_unfinished_members_at_most_once_a_week(organisation, hotel_course):
+    add_staff(organisation, hotel_course, passed=1, unfinished=2)
+    now = timezone.now()
+    assert notifications.organisation_reminders_send(organisation=organisation, now=now) == 2
+    assert len(mail.outbox) == 2
+    assert (
+        notifications.organisation_reminders_send(
+            organisation=organisation, now=now + timedelta(days=6)
+        )
+        == 0
+    )
+    assert (
+        notifications.organisation_reminders_send(
+            organisation=organisation, now=now + timedelta(days=7, minutes=1)
+        )
+        == 2
+    )
+    assert len(mail.outbox) == 4

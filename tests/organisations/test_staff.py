@@ -1,0 +1,147 @@
+"""organisations.services.staff: memberships, invitations, co-managers, joins after sign-up."""
+
+import pytest
+from django.core import mail
+
+from certificates.models import Certificate
+from organisations import selectors
+from organisations.errors import Conflict, OrganisationError
+from organisations.models import (
+    CertificationStatusChange,
+    Invitation,
+    Organisation,
+    StaffMembership,
+)
+from organisations.services import staff
+from tests.factories import UserFactory
+from tests.organisations.conftest import add_member, certify
+
+pytestmark = pytest.mark.django_db
+Status = Organisation.CertificationStatus
+Cause = CertificationStatusChange.Cause
+
+
+def test_invite_is_idempotent_and_refuses_members(organisation, manager):
+    first = staff.staff_invite(
+        organisation=organisation, email="Ana@Example.org", role="housekeeping"
+    )
+    again = staff.staff_invite(organisation=organisation, email="ana@example.org")
+    assert first.pk == again.pk
+    assert first.email == "ana@example.org"
+    member = add_member(organisation)
+    with pytest.raises(Conflict):
+        staff.staff_invite(organisation=organisation, email=member.user.email.upper())
+    with pytest.raises(OrganisationError):
+        staff.staff_invite(organisation=organisation, email="not an address")
+    with pytest.raises(OrganisationError):
+        staff.staff_invite(organisation=organisation, email="x@example.org", role="boss")
+
+
+def test_invitation_email_has_the_accept_link(organisation):
+    invitation = staff.staff_invite(organisation=organisation, email="ana@example.org")
+    staff.invitation_email_send(invitation=invitation)
+    assert len(mail.outbox) == 1
+    assert invitation.token in mail.outbox[0].body
+    assert organisation.name in mail.outbox[0].subject
+    invitation.refresh_from_db()
+    assert invitation.sent_at is not None
+
+
+def test_invitation_accept_creates_one_membership(organisation):
+    invitation = staff.staff_invite(
+        organisation=organisation, email="ana@example.org", role="technical"
+    )
+    user = UserFactory(email="ana@example.org")
+    membership = staff.invitation_accept(invitation=invitation, user=user)
+    assert membership.role == "technical"
+    assert staff.invitation_accept(invitation=invitation, user=user).pk == membership.pk
+    with pytest.raises(Conflict):
+        staff.invitation_accept(invitation=invitation, user=UserFactory())
+    assert StaffMembership.objects.filter(organisation=organisation).count() == 1
+
+
+def test_joining_twice_is_one_membership_and_rejoining_after_leaving_is_new(organisation):
+    user = UserFactory()
+    first = staff.organisation_join(organisation=organisation, user=user, role="reception")
+    assert staff.organisation_join(organisation=organisation, user=user).pk == first.pk
+    staff.membership_end(membership=first)
+    second = staff.organisation_join(organisation=organisation, user=user)
+    assert second.pk != first.pk
+    assert selectors.current_memberships(organisation=organisation).count() == 1
+
+
+def test_member_statuses(organisation, hotel_course):
+    from lms import services as lms_services
+
+    not_started = add_member(organisation)
+    in_progress = add_member(organisation)
+    lms_services.enrolment_create(user=in_progress.user, course=hotel_course)
+    passed = add_member(organisation)
+    certify(passed.user, hotel_course)
+    revoked = add_member(organisation)
+    certify(revoked.user, hotel_course, valid=False)
+    expired = add_member(organisation)
+    certificate = certify(expired.user, hotel_course)
+    Certificate.objects.filter(pk=certificate.pk).update(status=Certificate.Status.EXPIRED)
+    statuses = {
+        m.pk: m.member_status for m in selectors.organisation_members(organisation=organisation)
+    }
+    assert statuses == {
+        not_started.pk: "not_started",
+        in_progress.pk: "in_progress",
+        passed.pk: "passed",
+        revoked.pk: "revoked",  # a revoked certificate is not shown as expired
+        expired.pk: "expired",
+    }
+
+
+def test_personal_data_export_lists_memberships_and_managed_organisations(organisation, manager):
+    from accounts.personal_data import exporters
+
+    member = add_member(organisation)
+    export = exporters()["organisations"]
+    assert [m["organisation"] for m in export(member.user)["memberships"]] == [organisation.name]
+    assert export(manager)["manages"] == [organisation.name]
+
+
+def test_the_invitation_email_is_in_the_invitation_language(organisation, mailoutbox):
+    for email, language in (("ana@example.org", "nl"), ("sam@example.org", "en")):
+        invitation = staff.staff_invite(organisation=organisation, email=email, language=language)
+        staff.invitation_email_send(invitation=invitation)
+    dutch, english = mailoutbox[-2], mailoutbox[-1]
+    assert "invites you to take the free training" in english.body
+    assert "invites you to take the free training" not in dutch.body
+    assert "/en/organisaties/uitnodiging/" in english.body
+    assert "/en/" not in dutch.body
+
+
+def test_an_invitation_in_an_unknown_language_is_refused(organisation):
+    with pytest.raises(OrganisationError) as error:
+        staff.staff_invite(organisation=organisation, email="a@example.org", language="xx")
+    assert error.value.code == "invalid_language"
+    assert not Invitation.objects.exists()
+
+
+def test_join_intents_complete_on_confirmation_and_lead_to_the_course(organisation, hotel_course):
+    from organisations.models import JoinIntent
+    from tests.organisations.conftest import translate_course
+
+    polish = translate_course(hotel_course, "pl")
+    user = UserFactory()
+    invitation = staff.staff_invite(
+        organisation=organisation, email=user.email, role="technical", language="pl"
+    )
+    staff.join_intent_record(
+        user=user, organisation=organisation, invitation=invitation, language="pl"
+    )
+    assert selectors.join_destination(user) is None  # nothing completed yet
+    intent = staff.join_intents_complete(user=user)
+    assert intent is not None
+    membership = StaffMembership.objects.get(user=user)
+    assert membership.role == "technical"
+    invitation.refresh_from_db()
+    assert invitation.accepted and invitation.accepted_by == user
+    assert selectors.join_destination(user) == polish.url
+    # completing again changes nothing
+    assert staff.join_intents_complete(user=user) is None
+    assert JoinIntent.objects.filter(user=user, completed_at__isnull=True).count() == 0
