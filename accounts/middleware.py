@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from .plain_text import MESSAGE as PLAIN_TEXT_MESSAGE
 from .plain_text import has_forbidden_characters
-from .rate_limits import store_available
+from .rate_limits import RETRY_AFTER_SECONDS, store_available
 from .roles import requires_two_factor
 
 CSP_HEADER = "Content-Security-Policy"
@@ -52,7 +52,7 @@ class RateLimitFailClosedMiddleware:
         if store_available():
             return None
         response = render(request, "503_limits.html", status=503)
-        response["Retry-After"] = "60"
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
 
 

@@ -1,15 +1,6 @@
-"""Fixed-window counters in the shared cache, the same on every cache backend (ADR 0018).
-
-A window is a slice of the clock (e.g. 12:03:00–12:03:59). The counter's cache key names its
-window, so a counter can never outlive it: backends whose ``incr`` rewrites the expiry (the file
-cache rewrites it to the default five minutes) cannot stretch a one-minute lock-out, and the
-next window always starts from zero. ``add`` + ``incr`` is atomic on Redis and the local-memory
-cache; the file cache (embedded default, one machine) may lose an increment when two requests
-from one address hit the same instant, which only ever errs toward letting one more through.
-
-While the store is down (Redis unreachable) each window decides for itself (ADR 0019): one that
-guards a secret refuses (``StoreUnavailable``), any other lets the request through.
-"""
+"""Fixed-window counters in the shared cache, the same on every cache backend. Why the key names
+its window and what a window does while its store is down: ADR 0018 ("Rate limits") and
+ADR 0019."""
 
 import logging
 import socket
@@ -24,6 +15,12 @@ logger = logging.getLogger(__name__)
 
 #: The counter lives a little longer than its window, so a late read never sees a missing key.
 _EXPIRY_MARGIN = 5
+
+
+#: Seconds a client refused while the store is down is asked to wait before trying again (the
+#: `Retry-After` of every such 503, on the site's pages and in the API): long enough for Redis to
+#: come back after a restart, short enough that nobody gives up.
+RETRY_AFTER_SECONDS = 60
 
 
 class StoreUnavailable(Exception):

@@ -58,10 +58,10 @@ def main() -> None:
     from django.template.loader import render_to_string
     from django.utils import timezone, translation
 
+    from accounts.qr import qr_svg
     from certificates import services
     from certificates.codes import code_generate
     from certificates.models import Certificate
-    from certificates.qr import qr_svg
 
     now = timezone.now()
 
@@ -117,7 +117,7 @@ def main() -> None:
 
     # Tagged (PDF/A-3a, the default since issue 21) against untagged (PDF/A-3b), alternated
     # so both see the same machine load.
-    from certificates.pdf import pdf_render
+    from accounts.pdf import pdf_render
 
     def render(cert: Certificate, tagged: bool) -> bytes:
         url = services.verify_url(cert)

@@ -19,7 +19,6 @@ the raw rows and each target's kept total is printed next to a full recount (mus
 import argparse
 import os
 import random
-import statistics
 import sys
 import time
 import uuid
@@ -29,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.scratch import scratch_database_url, setup_django  # noqa: E402
+from benchmarks.scratch import scratch_database_url, setup_django, timed  # noqa: E402
 
 SCALES = {"100k": (100_000, 300_000), "1m": (1_000_000, 3_000_000)}
 LEARNERS, COMPLETIONS = SCALES["100k"]
@@ -229,20 +228,6 @@ def generate() -> None:
     )
 
 
-def timed(fn, runs=RUNS):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    times, queries = [], 0
-    for _ in range(runs):
-        with CaptureQueriesContext(connection) as ctx:
-            t = time.perf_counter()
-            fn()
-            times.append((time.perf_counter() - t) * 1000)
-        queries = len(ctx.captured_queries)
-    return times[0], statistics.median(times), queries
-
-
 def measure(*, profile: bool = False) -> None:
     from django.contrib.auth.models import Group
     from django.test import Client
@@ -310,7 +295,7 @@ def measure(*, profile: bool = False) -> None:
     pages.append(("API /reports/targets", "/api/v1/reports/targets", None))
     worst = 0.0
     for label, url, params in pages:
-        cold, median, queries = timed(lambda url=url, params=params: get(url, params))
+        cold, median, queries = timed(lambda url=url, params=params: get(url, params), runs=RUNS)
         worst = max(worst, median)
         print(f"{label:<58} {cold:>8.0f} {median:>8.0f} {median / reference:>7.2f} {queries:>8}")
     print("\nfull breakdown exports (every table of every target):")
@@ -337,7 +322,7 @@ def quarterly_report(reference: float, get, *, profile: bool) -> None:
     from django.urls import reverse
     from django.utils import translation
 
-    from certificates.pdf import pdf_render
+    from accounts.pdf import pdf_render
     from reporting.charts import target_charts
     from reporting.forms import parse_quarter
     from reporting.pdf import quarterly_report_context

@@ -1,7 +1,9 @@
 """Shared set-up of the benchmark scripts: a scratch PostgreSQL database next to DATABASE_URL."""
 
 import os
+import statistics
 import sys
+import time
 from urllib.parse import urlparse, urlunparse
 
 
@@ -84,3 +86,19 @@ def bulk_passes(*, course, users, at, score, batch_size: int = 5_000) -> list:
         ],
         batch_size=batch_size,
     )
+
+
+def timed(fn, runs: int) -> tuple[float, float, int]:
+    """Run `fn` `runs` times: the first (cold) time and the median in ms, and the queries of the
+    last run."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    times, queries = [], 0
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as ctx:
+            t = time.perf_counter()
+            fn()
+            times.append((time.perf_counter() - t) * 1000)
+        queries = len(ctx.captured_queries)
+    return times[0], statistics.median(times), queries

@@ -1,6 +1,6 @@
 """Reads used by views, the API and other apps."""
 
-from lms.models import Completion
+from lms import selectors as lms_selectors
 
 from .models import Certificate
 
@@ -38,7 +38,8 @@ def completions_awaiting_certificate(*, user):
     """The person's passes whose certificate is still being made (the Celery task has not
     stored it yet)."""
     return (
-        Completion.objects.filter(user=user, certificate__isnull=True)
+        lms_selectors.completions(user=user)
+        .filter(certificate__isnull=True)
         .select_related("course")
         .order_by("-completed_at")
     )

@@ -1,12 +1,15 @@
 """Everything that changes a personal certificate: issue, render, e-mail, expire, revoke,
 correct the name, reissue. Each step is idempotent so a task may run twice."""
 
+from __future__ import annotations
+
 import io
 import logging
 import secrets
 import time
 import zipfile
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -27,8 +30,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.mail import mail_message, mail_send, may_email, person_language, site_language
-from lms.models import Completion
-from outbox.models import OutboxMessage
+from accounts.pdf import pdf_render
+from accounts.qr import qr_svg
+from lms import selectors as lms_selectors
+from outbox.selectors import messages_about
 from outbox.services import outbox_add
 
 from .codes import code_display, code_generate, code_normalise
@@ -40,10 +45,11 @@ from .models import (
     CertificateEvent,
     ReissueJob,
 )
-from .pdf import pdf_render
 from .permissions import PROGRAMME_PERMISSION, can_view
-from .qr import qr_svg
 from .signals import certificate_status_changed
+
+if TYPE_CHECKING:  # lms.models is not public: the type names what lms's signal hands over
+    from lms.models import Completion
 
 logger = logging.getLogger(__name__)
 
@@ -333,8 +339,8 @@ def certificate_email_ensure(*, certificate_id: int) -> bool:
 
 
 def _pending(kind: str):
-    return OutboxMessage.objects.filter(kind=kind, done_at__isnull=True).about(
-        "certificate_id", models.OuterRef("pk")
+    return messages_about(
+        kind=kind, key="certificate_id", value=models.OuterRef("pk"), pending=True
     )
 
 
@@ -361,8 +367,8 @@ def certificates_reconcile(*, limit: int = 5000) -> dict[str, int]:
         counts["pdfs"] += 1
     # never e-mailed and no e-mail work at all (a finished one that sent nothing decided so:
     # the account is inactive or anonymised)
-    ever_wanted = OutboxMessage.objects.filter(kind=EMAIL_WANTED).about(
-        "certificate_id", models.OuterRef("pk")
+    ever_wanted = messages_about(
+        kind=EMAIL_WANTED, key="certificate_id", value=models.OuterRef("pk")
     )
     without_email = (
         valid.filter(
@@ -393,7 +399,7 @@ def certificate_issue(*, completion: Completion) -> Certificate:
 
 
 def completions_without_certificate():
-    return Completion.objects.filter(certificate__isnull=True).order_by("pk")
+    return lms_selectors.completions().filter(certificate__isnull=True).order_by("pk")
 
 
 def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certificate:

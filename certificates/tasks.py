@@ -11,13 +11,11 @@ from celery import shared_task
 )
 def certificate_issue(completion_id: int) -> int | None:
     """Issue (or finish issuing) the certificate of a completion; returns its id."""
-    from lms.models import Completion
+    from lms.selectors import completion_get
 
     from .services import certificate_issue as issue
 
-    completion = (
-        Completion.objects.select_related("user", "course").filter(pk=completion_id).first()
-    )
+    completion = completion_get(completion_id=completion_id)
     if completion is None:
         return None
     return issue(completion=completion).pk

@@ -12,13 +12,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.qr import qr_svg
+
 from . import selectors, services, verification
 from .codes import code_normalise
 from .errors import CertificateError
 from .forms import NameCorrectionForm, RevokeForm, StaffSearchForm, VerifyLookupForm
 from .models import Certificate, CertificateArchive, ReissueJob
 from .permissions import can_view
-from .qr import qr_svg
 
 REVOKE_PERMISSION = "certificates.revoke_certificate"
 STAFF_VIEW_PERMISSION = "certificates.view_certificate"

@@ -20,8 +20,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.functional import SimpleLazyObject
 
-from organisations.models import Organisation
-
 #: The permission behind the programme dashboard link.
 REPORTS_PERMISSION = "accounts.view_programme_reports"
 #: A kept entry lives at most this long: changes made without signals (a queryset `update()` or
@@ -39,7 +37,8 @@ def _lookup(user) -> dict[str, bool]:
     if not user.is_authenticated or not user.is_active:
         return dict(_NO_LINKS)
     reports = user.has_perm(REPORTS_PERMISSION)
-    manages = reports or Organisation.objects.filter(managers=user).exists()
+    # the reverse relation of Organisation.managers: cms reads no organisations internals
+    manages = reports or user.managed_organisations.exists()
     return {"reports": reports, "organisations": manages}
 
 

@@ -1,13 +1,6 @@
-"""Which language a page speaks (ADR 0015).
-
-The address carries the language: Dutch pages have no prefix, the others /en/, /pl/, /es/
-(i18n_patterns). A first visit to an address without a prefix is sent to the visitor's
-language (the language cookie, else the browser's Accept-Language); the language switch on
-every page sets the cookie and moves to the same page in the chosen language, or, on a course
-version's pages, to that course's version in the chosen language. A course version's pages
-(course page, lesson player, result) speak the course's language whatever the address says
-(CoursePage.language_override), so no page mixes two languages.
-"""
+"""Which language a page speaks: the address's prefix, the first-visit redirect (cookie, then
+Accept-Language), the language switch, and course pages in their course's language
+(ADR 0015)."""
 
 import uuid
 
@@ -38,18 +31,9 @@ def _language_prefixed_patterns(urlconf) -> bool:
 
 
 class PreferredLanguageMiddleware:
-    """Sends a GET for an unprefixed (Dutch) address to the same address in the visitor's
-    language when that is another site language: an explicit choice wins (the language
-    cookie, which the language switch sets), then the browser's Accept-Language. Django's
-    LocaleMiddleware alone serves every unprefixed address in Dutch
-    (prefix_default_language=False), so a Polish phone scanning a QR code would see Dutch.
-    Placed after LocaleMiddleware.
-
-    A page may also offer its own choice of languages as links (the join page, ADR 0016):
-    `?taal=<code>` on an address in that language. Such a choice is explicit too: it is not
-    redirected and it is remembered in the cookie, as the switch would, so the pages that
-    follow (sign-up, log-in) keep it. Only Dutch needs this to stay (its address has no
-    prefix), but every language's choice should outlast the page it was made on."""
+    """Sends a GET for an unprefixed (Dutch) address to the visitor's language when that is another
+    site language (the cookie first, then Accept-Language); `?taal=<code>` counts as an explicit
+    choice and is remembered. Placed after LocaleMiddleware. Why: ADR 0015 and ADR 0016."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -2,23 +2,11 @@
 
     {"detail": "<translated sentence>", "code": "<stable machine code>", ...}
 
-Optional keys: ``errors`` (request validation, as django-ninja reports it), ``fields``
-(model validation, per field), ``details`` (extra data of a learning error, e.g. the ids of
-unanswered questions) and ``error_id`` (a 500: the id under which the failure was logged).
-The sentence follows the request's language (Accept-Language).
-
-Three pieces make sure nothing else leaves /api/ (ADR 0018), each for what the others cannot
-reach:
-
-- the exception handlers below, for everything raised inside an operation (its parameters,
-  authentication and body included): a body over DATA_UPLOAD_MAX_MEMORY_SIZE is 413, a path id
-  that is not an id is 400, anything unexpected a 500 with an error id, also with DEBUG on;
-- ``unknown_api_path``, the catch-all route after the API's (config/urls.py), for addresses
-  that name no operation: a JSON 404 (without it, APPEND_SLASH redirects them to the site);
-- ``ApiErrorMiddleware``, outermost, for what Django answers around the operations
-  (django-ninja's own 405 for a method the path does not take, an error in another
-  middleware): any error response under /api/ that is not JSON gets the same JSON shape.
-"""
+Optional keys: ``errors`` (request validation), ``fields`` (model validation, per field),
+``details`` (extra data of a learning error) and ``error_id`` (a 500: the id under which the
+failure was logged). The three pieces below (exception handlers, ``unknown_api_path``,
+``ApiErrorMiddleware``) and what each catches that the others cannot reach are ADR 0018. Every 503 under /api/ carries
+``Retry-After`` (ApiErrorMiddleware adds it), as the site's 503 does (ADR 0019)."""
 
 import logging
 import traceback
@@ -39,6 +27,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from accounts.errors import DomainError
+from accounts.rate_limits import RETRY_AFTER_SECONDS
 from organisations.api import error_body as organisation_error_body
 from organisations.errors import OrganisationError
 
@@ -229,12 +218,12 @@ class ApiErrorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if (
-            not request.path_info.startswith(API_PREFIX)
-            or response.status_code < 400
-            or response.get("Content-Type", "").startswith("application/json")
-        ):
+        if not request.path_info.startswith(API_PREFIX):
             return response
+        if response.status_code < 400 or response.get("Content-Type", "").startswith(
+            "application/json"
+        ):
+            return _with_retry_after(response)
         if response.status_code >= 500:
             # Django logged the failure (an error in another middleware) without an id
             converted = _json(request, response.status_code, _log_server_error(request, None))
@@ -242,7 +231,9 @@ class ApiErrorMiddleware:
             converted = _json(request, response.status_code)
         if "Allow" in response:
             converted["Allow"] = response["Allow"]
-        return converted
+        if "Retry-After" in response:
+            converted["Retry-After"] = response["Retry-After"]
+        return _with_retry_after(converted)
 
     def process_exception(self, request: HttpRequest, exception: Exception):
         """An exception in a view outside the API's operations (none today: the operations
@@ -251,6 +242,13 @@ class ApiErrorMiddleware:
         if request.path_info.startswith(API_PREFIX):
             return _json(request, 500, _log_server_error(request, exception))
         return None
+
+
+def _with_retry_after(response: HttpResponse) -> HttpResponse:
+    """A 503 tells the client when to try again (one that says so already keeps its own)."""
+    if response.status_code == 503 and "Retry-After" not in response:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @request_language

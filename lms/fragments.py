@@ -1,20 +1,10 @@
 """What the lesson page shares between learners: markup that holds nothing of a learner.
 
-- A lesson's body, rendered once per live revision and interface language (`lesson_body`), the
-  way Wagtail's own page caching keys on the revision: an editor's publish makes a new revision
-  and so a new entry. The body is kept as segments: rendered HTML for the content blocks, and
-  the ids of the question blocks, whose markup comes from the learner's attempt (its snapshot,
-  the learner's answers) on every request.
-- The choices of an unanswered question as the learner may see it in this attempt (options in
-  the attempt's order), through Django's `{% cache %}` tag in `question_choices.html`, keyed by
-  a digest of that content and the language (`question_digest`). The form around it (its
-  address holds the attempt id, and the CSRF token) and everything about an answer (the chosen
-  options, feedback) are rendered for each request.
-
-Both live in the per-process `fragments` cache. A body entry expires after `BODY_SECONDS`
-because what it shows of the media library (an image replaced under the same id) is not in
-its key.
-"""
+`lesson_body` keeps a lesson's body per live revision and interface language (content blocks
+rendered, question blocks as ids filled from the learner's attempt on every request);
+`question_digest` keys an unanswered question's choices for `{% cache %}` in
+`question_choices.html`. Both live in the per-process `fragments` cache; the keys, and why a
+body entry expires after `BODY_SECONDS`, are ADR 0014."""
 
 import hashlib
 import json

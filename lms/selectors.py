@@ -1,12 +1,15 @@
 """Read queries over learning activity."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
+from uuid import UUID
 
-from django.core.exceptions import ValidationError
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from . import rules
@@ -15,15 +18,27 @@ from .models import Answer, Attempt, Completion, Enrolment, LessonProgress
 
 
 def attempt_for_learner(*, user, attempt_id, with_course: bool = True) -> Attempt:
-    """The learner's own attempt with its enrolment (and course unless `with_course=False`:
-    answering a question does not need it); another learner's id is 'not found' so ids are not
-    confirmed."""
-    lookup = {"public_id": attempt_id} if not str(attempt_id).isdigit() else {"pk": attempt_id}
-    related = ("enrolment__course__locale", "course") if with_course else ("enrolment",)
+    """The learner's own attempt by its public id, for the lesson player and the API alike,
+    with its enrolment (and, unless `with_course=False`, its course with locale and storyline:
+    answering a question needs neither). Another learner's id, or one that is no id at all, is
+    'not found', so ids are never confirmed."""
     try:
-        return Attempt.objects.select_related(*related).get(user=user, **lookup)
-    except (Attempt.DoesNotExist, ValueError, TypeError, ValidationError, OverflowError) as exc:
-        raise NotFound("Attempt not found.") from exc
+        public_id = attempt_id if isinstance(attempt_id, UUID) else UUID(str(attempt_id))
+    except ValueError:
+        public_id = None
+    related = (
+        ("enrolment__course__locale", "course__locale", "storyline")
+        if with_course
+        else ("enrolment",)
+    )
+    attempt = (
+        Attempt.objects.select_related(*related).filter(user=user, public_id=public_id).first()
+        if public_id is not None and user.is_authenticated
+        else None
+    )
+    if attempt is None:
+        raise NotFound(_("Attempt not found."))
+    return attempt
 
 
 def learner_enrolments(*, user):
@@ -37,6 +52,23 @@ def learner_enrolments(*, user):
 
 def learner_completions(*, user):
     return Completion.objects.filter(user=user).select_related("course").order_by("-completed_at")
+
+
+def completions(*, user=None, course_keys=None) -> QuerySet[Completion]:
+    """Passes (e-learning and training) for the apps above lms to count or narrow further:
+    optionally only `user`'s, and only of the courses with `course_keys` (translation keys, so
+    every language version counts)."""
+    queryset = Completion.objects.all()
+    if user is not None:
+        queryset = queryset.filter(user=user)
+    if course_keys is not None:
+        queryset = queryset.filter(course_key__in=course_keys)
+    return queryset
+
+
+def completion_get(*, completion_id: int) -> Completion | None:
+    """The pass with its person and course, or None when it is gone."""
+    return Completion.objects.select_related("user", "course").filter(pk=completion_id).first()
 
 
 def learner_personal_data(user) -> dict[str, Any]:
@@ -192,42 +224,102 @@ def scenario_walk(*, question: dict[str, Any], answers: dict[str, Answer]) -> di
     return {"steps": steps, "current": current, "ended": current is None}
 
 
-def attempt_review(*, attempt: Attempt) -> dict[str, Any]:
-    """Per lesson of the attempt: questions answered wrongly and questions still open."""
-    from courses.models import LessonPage
+@dataclass(frozen=True)
+class ReviewQuestion:
+    """A graded question of an attempt that was answered wrongly, or not yet."""
 
-    answers = {a.question_id: a for a in attempt.answers.all()}
-    titles = dict(
-        LessonPage.objects.filter(pk__in=attempt.snapshot.get("lesson_ids", [])).values_list(
-            "pk", "title"
-        )
-    )
-    lessons: dict[int, dict[str, Any]] = {}
+    question_id: str
+    question: str
+    lesson_id: int
+    answered: bool
+
+
+@dataclass(frozen=True)
+class ReviewLesson:
+    """The questions to review of one lesson (texts, in the attempt's order)."""
+
+    lesson_id: int
+    title: str
+    wrong: list[str]
+    open: list[str]
+
+
+@dataclass(frozen=True)
+class AttemptReview:
+    """Where an attempt stands: the one read model behind the attempt page (overview and
+    result) and `GET /api/v1/attempts/{id}` (its `answers` and `review`).
+
+    `to_review` are the graded questions not answered correctly, in the attempt's order; the
+    titles of their lessons are read only when asked for (`lesson_titles`)."""
+
+    total: int
+    answered: int
+    correct: int
+    answers: list[Answer]  # in the order they were given
+    to_review: list[ReviewQuestion]
+
+    @property
+    def open(self) -> int:
+        """Graded questions not answered yet."""
+        return self.total - self.answered
+
+    @property
+    def wrong(self) -> list[ReviewQuestion]:
+        return [q for q in self.to_review if q.answered]
+
+    @cached_property
+    def lesson_titles(self) -> dict[int, str]:
+        """The titles of the lessons with a question to review (a lesson deleted since the
+        attempt started has none), in one query."""
+        from courses.models import LessonPage
+
+        ids = {q.lesson_id for q in self.to_review}
+        if not ids:
+            return {}
+        return dict(LessonPage.objects.filter(pk__in=ids).values_list("pk", "title"))
+
+    @cached_property
+    def lessons(self) -> list[ReviewLesson]:
+        """The questions to review grouped by lesson, lessons in the attempt's order."""
+        lessons: dict[int, ReviewLesson] = {}
+        for question in self.to_review:
+            entry = lessons.setdefault(
+                question.lesson_id,
+                ReviewLesson(
+                    lesson_id=question.lesson_id,
+                    title=self.lesson_titles.get(question.lesson_id, ""),
+                    wrong=[],
+                    open=[],
+                ),
+            )
+            (entry.wrong if question.answered else entry.open).append(question.question)
+        return list(lessons.values())
+
+
+def attempt_review(*, attempt: Attempt) -> AttemptReview:
+    """The attempt's answers and what the learner has to review (`AttemptReview`), in one
+    query (two when the lessons' titles are shown)."""
+    answers = list(attempt.answers.order_by("answered_at", "pk"))
+    by_question = {a.question_id: a for a in answers}
     graded = attempt.graded_questions
-    for question in graded:
-        answer = answers.get(question["id"])
-        if answer is not None and answer.is_correct:
-            continue
-        entry = lessons.setdefault(
-            question["lesson_id"],
-            {
-                "lesson_id": question["lesson_id"],
-                "title": titles.get(question["lesson_id"], ""),
-                "wrong": [],
-                "open": [],
-            },
+    to_review = [
+        ReviewQuestion(
+            question_id=question["id"],
+            question=question["question"],
+            lesson_id=question["lesson_id"],
+            answered=question["id"] in by_question,
         )
-        (entry["open"] if answer is None else entry["wrong"]).append(question["question"])
-    answered = sum(1 for q in graded if q["id"] in answers)
-    correct = sum(1 for q in graded if q["id"] in answers and answers[q["id"]].is_correct)
-    return {
-        "total": len(graded),
-        "answered": answered,
-        "correct": correct,
-        "open": len(graded) - answered,
-        "lessons": list(lessons.values()),
-        "answers": answers,
-    }
+        for question in graded
+        if not (question["id"] in by_question and by_question[question["id"]].is_correct)
+    ]
+    answered = sum(1 for q in graded if q["id"] in by_question)
+    return AttemptReview(
+        total=len(graded),
+        answered=answered,
+        correct=answered - sum(1 for q in to_review if q.answered),
+        answers=answers,
+        to_review=to_review,
+    )
 
 
 @dataclass(frozen=True)
@@ -316,19 +408,16 @@ def _progress(
             open_attempt=attempt is not None and attempt.status == Attempt.Status.IN_PROGRESS,
         ),
         seconds_spent=sum(p.seconds_spent for p in progress),
-        retake=rules.retake_state(
-            submitted_at=[a.submitted_at or a.started_at for a in submitted],
-            max_attempts=course.max_attempts,
-            cooldown_hours=course.retake_cooldown_hours,
-            now=timezone.now(),
-        ),
+        retake=_retake(course=course, attempts=course_attempts),
         best_score=max(scores) if scores else None,
         completion=completion,
     )
 
 
-def _course_attempts(*, user, course_keys) -> dict[Any, list[Attempt]]:
-    """The person's attempts per course (translation key), in one query."""
+def _course_attempts(*, user, course_keys, snapshots: bool = True) -> dict[Any, list[Attempt]]:
+    """The person's attempts per course (translation key: every language version), newest
+    first, in one query: the one lookup behind the read model and the retake rule. Without
+    `snapshots` the attempts' questions are not read (the retake rule needs none)."""
     found: dict[Any, list[Attempt]] = {}
     attempts = (
         Attempt.objects.filter(user=user, enrolment__course_key__in=list(course_keys))
@@ -336,9 +425,31 @@ def _course_attempts(*, user, course_keys) -> dict[Any, list[Attempt]]:
         .annotate(course_key=F("enrolment__course_key"))
         .order_by("-number")
     )
+    if not snapshots:
+        attempts = attempts.defer("snapshot")
     for attempt in attempts:
         found.setdefault(attempt.course_key, []).append(attempt)
     return found
+
+
+def _retake(*, course, attempts: Iterable[Attempt]) -> rules.RetakeState:
+    """The retake rule (`rules.retake_state`) over the person's attempts at `course` in every
+    language version: switching language does not give a fresh count."""
+    return rules.retake_state(
+        submitted_at=[
+            a.submitted_at or a.started_at for a in attempts if a.status == Attempt.Status.SUBMITTED
+        ],
+        max_attempts=course.max_attempts,
+        cooldown_hours=course.retake_cooldown_hours,
+        now=timezone.now(),
+    )
+
+
+def course_retake(*, user, course, course_key) -> rules.RetakeState:
+    """Whether the person may start another attempt at `course` (`course_key`: its
+    translation key): what `services.attempt_start` enforces, by the rule the pages show."""
+    attempts = _course_attempts(user=user, course_keys=[course_key], snapshots=False)
+    return _retake(course=course, attempts=attempts.get(course_key, []))
 
 
 def _latest_completions(*, user, course_keys) -> dict[Any, Completion]:

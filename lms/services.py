@@ -88,18 +88,10 @@ def lesson_visit(
 
 
 def _check_retake_rules(*, enrolment: Enrolment, course: CoursePage) -> None:
-    """The retake rule (`rules.retake_state`) over the person's submitted attempts at the course
-    in every language version: switching language does not give a fresh count."""
-    submitted = Attempt.objects.filter(
-        user_id=enrolment.user_id,
-        enrolment__course_key=enrolment.course_key,
-        status=Attempt.Status.SUBMITTED,
-    ).values_list("submitted_at", "started_at")
-    state = rules.retake_state(
-        submitted_at=[at or started for at, started in submitted],
-        max_attempts=course.max_attempts,
-        cooldown_hours=course.retake_cooldown_hours,
-        now=timezone.now(),
+    """Refuse a new attempt the retake rule does not allow (`selectors.course_retake`, the
+    state the course page and the API show)."""
+    state = selectors.course_retake(
+        user=enrolment.user_id, course=course, course_key=enrolment.course_key
     )
     if state.attempts_left == 0:
         raise NotAllowed(

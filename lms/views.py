@@ -44,12 +44,20 @@ def _attempt_or_404(request, attempt_id, *, with_course: bool = True) -> Attempt
         raise Http404(exc.message) from exc
 
 
-def _problem(request, *, title: str, message: str, status: int, course=None):
+def _content_language(course) -> tuple[str, bool]:
+    """The language of the course's content, and whether it differs from the interface's (the
+    page then marks the content with its own `lang`)."""
+    content_lang = course.locale.language_code
+    return content_lang, content_lang != get_language()
+
+
+def _problem(request, *, title: str, error: LearningError, course=None):
+    """A page that says why the learner cannot go on (`error`), with its status."""
     return render(
         request,
         "lms/problem.html",
-        {"title": title, "message": message, "course": course},
-        status=status,
+        {"title": title, "message": error.message, "course": course},
+        status=error.status,
     )
 
 
@@ -76,13 +84,7 @@ def enrol(request, course_id: int):
         try:
             enrolment = services.enrolment_create(user=request.user, course=course)
         except LearningError as exc:
-            return _problem(
-                request,
-                title=_("You cannot enrol yet"),
-                message=exc.message,
-                status=exc.status,
-                course=course,
-            )
+            return _problem(request, title=_("You cannot enrol yet"), error=exc, course=course)
         attempt = selectors.current_attempt(enrolment=enrolment)
         if attempt is not None and attempt.status == Attempt.Status.IN_PROGRESS:
             return _resume(enrolment, attempt)
@@ -91,13 +93,7 @@ def enrol(request, course_id: int):
         try:
             attempt = services.attempt_start(enrolment=enrolment)
         except LearningError as exc:
-            return _problem(
-                request,
-                title=_("You cannot start"),
-                message=exc.message,
-                status=exc.status,
-                course=course,
-            )
+            return _problem(request, title=_("You cannot start"), error=exc, course=course)
         messages.success(request, _("You are enrolled. Good luck!"))
         return _resume(enrolment, attempt)
 
@@ -118,6 +114,39 @@ def _resume(enrolment: Enrolment, attempt: Attempt):
     return redirect("lms:lesson", lesson_id=lesson_id)
 
 
+def _start_page(request, *, course, outline, attempt, go, required: bool = True, **extra):
+    """The start page (lms/start.html): how to take the course (`start`) or, after the shared
+    introduction, which storyline to follow (`storyline_choose`). A valid POST calls
+    `go(storyline)`, which takes the step and returns where to go next; a refusal of the step
+    (`LearningError`) or an invalid form is shown on the page with its status."""
+    form = AttemptStartForm(
+        request.POST if request.method == "POST" else None,
+        storylines=[storyline for storyline, _lessons in outline.storylines],
+        required=required,
+    )
+    status, error = 200, ""
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                return go(form.chosen_storyline())
+            except LearningError as exc:
+                error, status = exc.message, exc.status
+        else:
+            status = 400
+    content_lang, foreign = _content_language(course)
+    context = {
+        "course": course,
+        "outline": outline,
+        "form": form,
+        "error": error,
+        "attempt": attempt,
+        "content_lang": content_lang,
+        "foreign": foreign,
+        **extra,
+    }
+    return render(request, "lms/start.html", context, status=status)
+
+
 @login_required
 def start(request, course_id: int):
     """Start an attempt; also where a learner retakes a course or takes the other storyline.
@@ -133,41 +162,23 @@ def start(request, course_id: int):
             messages.info(request, _("Enrol in the course first."))
             return redirect(course.get_url(request))
         outline = course_outline(course=course)
-        storylines = [storyline for storyline, _lessons in outline.storylines]
-        attempt = progress.attempt
-        form = AttemptStartForm(
-            request.POST if request.method == "POST" else None,
-            storylines=storylines,
+
+        def begin(storyline):
+            attempt = services.attempt_start(enrolment=enrolment, storyline=storyline)
+            enrolment.refresh_from_db()
+            return _resume(enrolment, attempt)
+
+        return _start_page(
+            request,
+            course=course,
+            outline=outline,
+            attempt=progress.attempt,
+            go=begin,
             required=False,
-        )
-        status = 200
-        error = ""
-        if request.method == "POST":
-            if form.is_valid():
-                try:
-                    attempt = services.attempt_start(
-                        enrolment=enrolment, storyline=form.chosen_storyline()
-                    )
-                except LearningError as exc:
-                    error, status = exc.message, exc.status
-                else:
-                    enrolment.refresh_from_db()
-                    return _resume(enrolment, attempt)
-            else:
-                status = 400
-        context = {
-            "course": course,
-            "outline": outline,
             # A first start goes to the introduction; a later one may pick the other storyline.
-            "storyline_lessons": outline.storylines if attempt is not None else [],
-            "form": form,
-            "error": error,
-            "attempt": attempt,
-            "retake": progress.retake,
-            "content_lang": course.locale.language_code,
-            "foreign": course.locale.language_code != get_language(),
-        }
-        return render(request, "lms/start.html", context, status=status)
+            storyline_lessons=outline.storylines if progress.attempt is not None else [],
+            retake=progress.retake,
+        )
 
 
 @login_required
@@ -180,52 +191,35 @@ def storyline_choose(request, attempt_id):
     enrolment = attempt.enrolment
     if not services.attempt_storyline_pending(attempt):
         return _resume(enrolment, attempt)
+    if request.method not in ("GET", "POST"):
+        return redirect("lms:storyline_choose", attempt_id=attempt.public_id)
     course = attempt.course.specific
+
+    def choose(storyline):
+        before = len(attempt.snapshot.get("lesson_ids", []))
+        chosen = services.attempt_storyline_choose(attempt=attempt, storyline=storyline)
+        path = chosen.snapshot.get("lesson_ids", [])
+        if before < len(path):
+            return redirect("lms:lesson", lesson_id=path[before])
+        return redirect("lms:attempt", attempt_id=chosen.public_id)
+
     with course.language_override():
         outline = course_outline(course=course)
-        form = AttemptStartForm(
-            request.POST if request.method == "POST" else None,
-            storylines=[storyline for storyline, _lessons in outline.storylines],
+        return _start_page(
+            request,
+            course=course,
+            outline=outline,
+            attempt=attempt,
+            go=choose,
+            storyline_lessons=outline.storylines,
+            choosing=True,
         )
-        status = 200
-        error = ""
-        if request.method == "POST":
-            if form.is_valid():
-                before = len(attempt.snapshot.get("lesson_ids", []))
-                try:
-                    attempt = services.attempt_storyline_choose(
-                        attempt=attempt, storyline=form.chosen_storyline()
-                    )
-                except LearningError as exc:
-                    error, status = exc.message, exc.status
-                else:
-                    path = attempt.snapshot.get("lesson_ids", [])
-                    if before < len(path):
-                        return redirect("lms:lesson", lesson_id=path[before])
-                    return redirect("lms:attempt", attempt_id=attempt.public_id)
-            else:
-                status = 400
-        elif request.method != "GET":
-            return redirect("lms:storyline_choose", attempt_id=attempt.public_id)
-        context = {
-            "course": course,
-            "outline": outline,
-            "storyline_lessons": outline.storylines,
-            "form": form,
-            "error": error,
-            "attempt": attempt,
-            "choosing": True,
-            "content_lang": course.locale.language_code,
-            "foreign": course.locale.language_code != get_language(),
-        }
-        return render(request, "lms/start.html", context, status=status)
 
 
 def _lesson_items(
     *,
     lesson,
     attempt,
-    answers,
     content_lang: str,
     foreign: bool,
     errors=None,
@@ -235,6 +229,7 @@ def _lesson_items(
     """The lesson's body in order: rendered content (shared, `fragments.lesson_body`) and the
     questions from the attempt's snapshot in the form the learner may see, without correctness
     until answered. With `only`, just that question."""
+    answers = {a.question_id: a for a in attempt.answers.all()}
     errors = errors or {}
     questions = {q["id"]: q for q in attempt.questions if q["lesson_id"] == lesson.pk}
     editable = attempt.status == Attempt.Status.IN_PROGRESS
@@ -310,19 +305,16 @@ def _render_lesson(request, *, lesson, enrolment, attempt, errors=None, status=2
     """The lesson page: the shared body and question markup (`fragments`), everything of the
     learner rendered for this request."""
     posted = request.POST if errors else None
-    answers = {a.question_id: a for a in attempt.answers.all()}
     path = attempt.snapshot.get("lesson_ids", [])
     # Lessons done: the read model's rule (`selectors.course_progress`), from the rows at hand.
     navigation, completed = selectors.lesson_navigation(enrolment=enrolment, lesson_ids=path)
     position = next((i for i, row in enumerate(navigation) if row["pk"] == lesson.pk), 0)
     course = enrolment.course
     with course.language_override():
-        content_lang = course.locale.language_code
-        foreign = content_lang != get_language()
+        content_lang, foreign = _content_language(course)
         items = _lesson_items(
             lesson=lesson,
             attempt=attempt,
-            answers=answers,
             errors=errors,
             posted=posted,
             content_lang=content_lang,
@@ -428,15 +420,12 @@ def _question_response(request, *, attempt, question, errors=None, status=200):
         LessonPage.objects.all().defer_streamfields(), pk=question["lesson_id"]
     )
     if _wants_fragment(request):
-        answers = {a.question_id: a for a in attempt.answers.all()}
         course = attempt.enrolment.course
         with course.language_override():
-            content_lang = course.locale.language_code
-            foreign = content_lang != get_language()
+            content_lang, foreign = _content_language(course)
             items = _lesson_items(
                 lesson=lesson,
                 attempt=attempt,
-                answers=answers,
                 errors={question["id"]: errors} if errors else None,
                 posted=request.POST if errors else None,
                 only=question["id"],

@@ -1,5 +1,5 @@
 """Completions as xAPI 1.0.3 statements, for a learning record store (`GET /api/v1/me/xapi`
-in `lms.api` pages over them)."""
+in `lms.api.xapi` pages over them)."""
 
 import uuid
 from typing import Any

@@ -11,9 +11,9 @@ from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.pdf import pdf_render
+from accounts.qr import qr_svg
 from certificates.codes import code_display
-from certificates.pdf import pdf_render
-from certificates.qr import qr_svg
 from certificates.services import ARCHIVE_MAX, absolute_url
 
 from . import selectors

@@ -1,4 +1,4 @@
-"""The quarterly report as PDF, rendered by certificates.pdf.pdf_render (WeasyPrint, PDF/A-3b,
+"""The quarterly report as PDF, rendered by accounts.pdf.pdf_render (WeasyPrint, PDF/A-3b,
 a fetcher that reaches only the project's static files). The template is self-contained: inline
 CSS and each target's trend chart as inline SVG (reporting.charts), which the tagged PDF keeps as
 a figure with the chart's <title> as its alternative text."""
@@ -8,7 +8,7 @@ from datetime import date
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from certificates.pdf import pdf_render
+from accounts.pdf import pdf_render
 
 from .charts import target_charts
 from .presentation import overview_table, target_report

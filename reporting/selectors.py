@@ -1,14 +1,5 @@
-"""Counting toward the targets, in the database (ADR 0012).
-
-A person counts once per target: in the month and period of their FIRST pass of any of the
-target's courses (all language versions share a course_key; renewals and retakes are later rows
-of the same person). A pass whose certificate was revoked is no pass: it is left out before the
-first pass is taken. Anonymised accounts keep their rows and stay counted. A target's sector and
-professional role filters match the person's current profile.
-
-Every count is one GROUP BY query: an inner query with one row per person (or organisation) and
-the moment that counts, wrapped in an outer GROUP BY over the wanted dimensions (month, region,
-sector, kind). Marginal totals are summed from that small grid, never from people."""
+"""Counting toward the targets, in the database: who counts, when, and why each figure is one
+GROUP BY query over one row per person (or organisation) is ADR 0012."""
 
 from __future__ import annotations
 

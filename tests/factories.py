@@ -1,5 +1,5 @@
 """Test data: factory_boy factories for users, the course tree (wagtail-factories), attempts,
-completions, certificates, organisations and staff memberships, plus the question-block builders
+completions, certificates, organisations, staff memberships and targets, plus the question-block builders
 and `make_course`, the small course with known answers most tests start from.
 
 The factories of rows that a service owns (enrolment, attempt, completion, certificate,
@@ -9,6 +9,7 @@ Benchmarks do not import this module: they have their own builders in `benchmark
 """
 
 import uuid
+from datetime import date
 
 import factory
 import wagtail_factories
@@ -26,6 +27,7 @@ from lms import services as lms_services
 from lms.models import Attempt, Completion, Enrolment
 from organisations.models import Organisation, StaffMembership
 from organisations.services import registration, staff
+from reporting.models import Target, TargetCourse
 
 PASSWORD = "correct-horse-battery"
 
@@ -412,3 +414,27 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *, organisation, user, role):
         return staff.organisation_join(organisation=organisation, user=user, role=role)
+
+
+class TargetFactory(factory.django.DjangoModelFactory):
+    """A programme target counting the people who passed `course` (its one counted course, when
+    given); by default the 20.000 professionals of 2024 to 2030."""
+
+    class Meta:
+        model = Target
+
+    code = factory.Sequence(lambda n: f"target-{n}")
+    title = "20.000 professionals met basiskennis"
+    unit = Target.Unit.PEOPLE_PASSED
+    goal = Target.Goal.NUMBER
+    target_number = 20000
+    period_start = date(2024, 1, 1)
+    period_end = date(2030, 12, 31)
+    course = None
+
+    @classmethod
+    def _create(cls, model_class, *, course, **fields):
+        target = model_class.objects.create(**fields)
+        if course is not None:
+            TargetCourse(target=target, course=course, sort_order=0).save()
+        return target

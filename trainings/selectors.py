@@ -11,7 +11,7 @@ from django.utils import timezone
 from wagtail.models import Locale
 
 from accounts.models import Region
-from lms.models import Completion
+from lms import selectors as lms_selectors
 
 from . import rules
 from .models import (
@@ -159,9 +159,9 @@ def trainers_not_eligible(*, training_format: TrainingFormat, trainers: list) ->
     if required is None:
         return []
     done = set(
-        Completion.objects.filter(
-            course_key=required.translation_key, user__in=trainers
-        ).values_list("user_id", flat=True)
+        lms_selectors.completions(course_keys=[required.translation_key])
+        .filter(user__in=trainers)
+        .values_list("user_id", flat=True)
     )
     return [person for person in trainers if person.pk not in done]
 

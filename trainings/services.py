@@ -4,9 +4,12 @@ Capacity holds under concurrent requests because every change of a session's pla
 locks the session row (SELECT ... FOR UPDATE): registrations, cancellations and promotions from
 the waiting list of one session are serialised, different sessions never wait for each other."""
 
+from __future__ import annotations
+
 import logging
 import secrets
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -17,8 +20,8 @@ from django.utils.translation import gettext as _
 from accounts.mail import mail_send, may_email, person_language
 from accounts.plain_text import MESSAGE as PLAIN_TEXT_MESSAGE
 from accounts.plain_text import has_forbidden_characters
+from lms import selectors as lms_selectors
 from lms import services as lms_services
-from lms.models import Completion
 from lms.signals import course_passed
 
 from . import rules
@@ -34,6 +37,9 @@ from .models import (
     TrainingFormat,
     TrainingSession,
 )
+
+if TYPE_CHECKING:  # lms.models is not public: the type names what lms's services hand over
+    from lms.models import Completion
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +59,7 @@ def prerequisite_met(*, user, training_format: TrainingFormat) -> bool:
     course = training_format.prerequisite_course
     if course is None:
         return True
-    return Completion.objects.filter(user=user, course_key=course.translation_key).exists()
+    return lms_selectors.completions(user=user, course_keys=[course.translation_key]).exists()
 
 
 def registration_create(
@@ -397,7 +403,7 @@ def training_complete(
     user = registration.user
     if not prerequisite_met(user=user, training_format=fmt):
         return None
-    if Completion.objects.filter(user=user, course_key=fmt.translation_key).exists():
+    if lms_selectors.completions(user=user, course_keys=[fmt.translation_key]).exists():
         return None
     with translation.override(person_language(user)):
         title = fmt.localized.title
@@ -412,7 +418,7 @@ def training_complete(
             TrainingCompletion.objects.create(
                 completion=completion, session=session, registration=registration
             )
-            course_passed.send(sender=Completion, completion=completion)
+            course_passed.send(sender=type(completion), completion=completion)
     except IntegrityError:
         return None  # a concurrent check-in of the same person won
     return completion
@@ -423,7 +429,7 @@ def trainings_complete_after_prerequisite(*, completion: Completion) -> list[Com
     prerequisite e-learning `completion` is for. Each format that asks for that e-learning and
     that they attended is completed now (called from lms's `course_passed`, in the pass's
     transaction)."""
-    if completion.source != Completion.Source.ELEARNING:
+    if completion.source != type(completion).Source.ELEARNING:
         return []
     attended = (
         Registration.objects.filter(

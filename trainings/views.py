@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Region
-from certificates.qr import qr_svg
+from accounts.qr import qr_svg
 
 from . import calendar, exports, rules, selectors, services
 from .errors import TrainingError

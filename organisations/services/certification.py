@@ -10,7 +10,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from certificates.codes import code_generate, code_normalise
-from outbox.models import OutboxMessage
+from outbox.selectors import messages_about
 from outbox.services import outbox_add
 
 from .. import rules
@@ -167,8 +167,8 @@ def organisations_reconcile(*, limit: int = 5000) -> int:
         models.Q(status_changed_at__gt=models.OuterRef("last_evaluated_at"))
         | models.Q(created_at__gt=models.OuterRef("last_evaluated_at"))
     )
-    waiting = OutboxMessage.objects.filter(kind=EVALUATION_WANTED, done_at__isnull=True).about(
-        "organisation_id", models.OuterRef("pk")
+    waiting = messages_about(
+        kind=EVALUATION_WANTED, key="organisation_id", value=models.OuterRef("pk"), pending=True
     )
     due = (
         Organisation.objects.filter(

@@ -112,6 +112,8 @@ def organisation_reminders_send(*, organisation: Organisation, now: datetime | N
         for member in organisation_members(organisation=organisation):
             if member.member_status == MemberStatus.PASSED or member.pk in recent:
                 continue
+            if not may_email(member.user):
+                continue
             ReminderLog.objects.create(membership=member, sent_at=now)
             language = person_language(member.user)
             course = counting_course_page(organisation=organisation, language=language)

@@ -2,11 +2,13 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.test import Client
+from django.urls import path
 from ninja import NinjaAPI, Router
 from ninja.testing import TestClient
 
+from accounts.rate_limits import RETRY_AFTER_SECONDS
 from config import api_errors
 from lms.errors import Conflict, LearningError
 from organisations.errors import Forbidden as OrganisationForbidden
@@ -138,3 +140,36 @@ def test_answers_follow_the_callers_language():
     assert dutch["Content-Language"] == "nl"
     assert default["Content-Language"] == "nl"  # Dutch first
     assert english.json()["code"] == dutch.json()["code"] == "not_authenticated"
+
+
+def _unavailable(request):
+    return HttpResponse("<h1>Unavailable</h1>", status=503)
+
+
+def _unavailable_for_long(request):
+    response = HttpResponse("<h1>Unavailable</h1>", status=503)
+    response["Retry-After"] = "300"
+    return response
+
+
+#: Views under /api/ that are not API operations and answer 503 in HTML, as Django would.
+urlpatterns = [
+    path("api/v1/unavailable", _unavailable),
+    path("api/v1/unavailable-for-long", _unavailable_for_long),
+    path("unavailable", _unavailable),
+]
+
+
+@pytest.mark.urls(__name__)
+def test_every_503_under_the_api_says_when_to_try_again():
+    """A 503 under /api/ is JSON with `Retry-After` (the site's pages send the same), whoever
+    made it; one that names its own wait keeps it. (The 503 of a token that cannot be checked
+    is in tests/cms/test_degraded.py, with Redis really unreachable.)"""
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get("/api/v1/unavailable")
+    assert response.status_code == 503
+    assert response["Content-Type"].startswith("application/json")
+    assert response["Retry-After"] == str(RETRY_AFTER_SECONDS)
+    assert client.get("/api/v1/unavailable-for-long")["Retry-After"] == "300"
+    # outside /api/ the response is left as the view made it
+    assert "Retry-After" not in client.get("/unavailable")

@@ -1,4 +1,5 @@
-"""lms/api.py: enrol, attempts, answers with feedback, scenarios, submit, progress, xAPI."""
+"""lms/api/ (attempts, progress, xapi): enrol, attempts, answers with feedback, scenarios,
+submit, progress, xAPI."""
 
 import json
 import re
@@ -10,11 +11,13 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from accounts.services import access_token_create
 from courses.selectors import course_outline
 from lms import services
 from lms.models import Attempt, Completion, LessonProgress
+from tests.conftest import DEADLINE
 from tests.factories import make_course
 
 from .conftest import first_storyline, right_response, wrong_response
@@ -544,7 +547,7 @@ def test_concurrent_submits_of_one_attempt_yield_one_completion(user, token, sto
     def submit(_n):
         try:
             client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
-            barrier.wait(timeout=30)
+            barrier.wait(timeout=DEADLINE)
             return post(client, f"/api/v1/attempts/{data['id']}/submit", {}).status_code
         finally:
             connection.close()
@@ -612,3 +615,62 @@ def test_attempt_endpoints_stay_within_a_query_budget(api, course, django_assert
         assert api.get(url).status_code == 200
     with django_assert_max_num_queries(20):
         assert post(api, f"{url}/submit", {}).status_code == 200
+
+
+def test_the_api_and_the_attempt_page_review_the_same_questions(api, client, user, course):
+    """One review (`selectors.attempt_review`) behind the API's `review` and the result page."""
+    data = start(api, course)
+    attempt = Attempt.objects.get(public_id=data["id"])
+    graded = attempt.graded_questions
+    for n, question in enumerate(graded):
+        response = right_response(question) if n % 2 else wrong_response(question)
+        post(
+            api,
+            f"/api/v1/attempts/{data['id']}/answers",
+            {"question_id": question["id"], "response": response},
+        )
+    result = post(api, f"/api/v1/attempts/{data['id']}/submit", {}).json()
+    expected = [q["id"] for n, q in enumerate(graded) if not n % 2]  # in the attempt's order
+    assert [r["question_id"] for r in result["review"]] == expected
+    client.force_login(user)
+    page = client.get(reverse("lms:attempt", kwargs={"attempt_id": data["id"]}))
+    html = page.content.decode()
+    for question in graded:
+        assert (question["question"] in html) is (question["id"] in expected)
+
+
+def test_reading_an_attempt_stays_within_its_query_budget(
+    api, course, django_assert_max_num_queries
+):
+    """The token, the attempt, its answers; the lessons' titles only for a submitted attempt
+    with something to review."""
+    data = start(api, course)
+    attempt = Attempt.objects.get(public_id=data["id"])
+    graded = attempt.graded_questions
+    post(
+        api,
+        f"/api/v1/attempts/{data['id']}/answers",
+        {"question_id": graded[0]["id"], "response": wrong_response(graded[0])},
+    )
+    with django_assert_max_num_queries(3):
+        assert api.get(f"/api/v1/attempts/{data['id']}").status_code == 200
+    for question in graded[1:]:
+        post(
+            api,
+            f"/api/v1/attempts/{data['id']}/answers",
+            {"question_id": question["id"], "response": right_response(question)},
+        )
+    assert post(api, f"/api/v1/attempts/{data['id']}/submit", {}).status_code == 200
+    with django_assert_max_num_queries(4):
+        result = api.get(f"/api/v1/attempts/{data['id']}").json()
+    assert [r["question_id"] for r in result["review"]] == [graded[0]["id"]]
+
+
+def test_an_attempt_is_found_by_its_public_id_only(api, course):
+    """The one attempt lookup (`selectors.attempt_for_learner`) takes the public id: the row's
+    own number is 'not found', like another learner's attempt."""
+    data = start(api, course)
+    attempt = Attempt.objects.get(public_id=data["id"])
+    response = api.get(f"/api/v1/attempts/{attempt.pk}")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"

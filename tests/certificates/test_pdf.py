@@ -6,9 +6,9 @@ import pypdf
 import pytest
 from django.utils.translation import gettext as _
 
+from accounts.pdf import pdf_render
 from certificates import services
 from certificates.models import Certificate
-from certificates.pdf import pdf_render
 
 pytestmark = pytest.mark.django_db
 
@@ -122,14 +122,14 @@ def test_the_fetcher_refuses_files_and_remote_urls(settings, tmp_path):
     secret = tmp_path / "secret.png"
     secret.write_bytes(b"not an image")
     for url in (f"file://{secret}", "https://example.org/x.png", "http://127.0.0.1:1/x.css"):
-        from certificates.pdf import _fetcher_class
+        from accounts.pdf import _fetcher_class
 
         with pytest.raises(ValueError):
             _fetcher_class()().fetch(url)
 
 
 def test_the_fetcher_serves_project_static_files(settings):
-    from certificates.pdf import _fetcher_class
+    from accounts.pdf import _fetcher_class
 
     response = _fetcher_class()().fetch(
         f"{settings.SITE_URL}{settings.STATIC_URL}certificates/certificate.css"

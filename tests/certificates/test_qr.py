@@ -3,7 +3,7 @@ import re
 import segno
 from django.utils.translation import gettext as _
 
-from certificates.qr import qr_svg
+from accounts.qr import qr_svg
 
 
 def _modules(svg: str) -> set[tuple[int, int]]:

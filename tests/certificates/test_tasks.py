@@ -7,7 +7,7 @@ from django.core.files.storage import default_storage
 from certificates import tasks
 from certificates.models import Certificate
 from tests.certificates.conftest import pass_course
-from tests.conftest import wait_for
+from tests.conftest import DEADLINE, task_result, wait_for
 from tests.factories import UserFactory, make_course
 
 
@@ -57,14 +57,13 @@ def test_passing_produces_exactly_one_certificate_through_a_real_worker(celery_w
     completion = pass_course(user, course)  # course_passed → on_commit → queue
     certificate = wait_for(
         lambda: Certificate.objects.filter(completion=completion, pdf__startswith="c").first(),
-        timeout=90,
     )
     assert default_storage.exists(certificate.pdf.name)
-    wait_for(lambda: Certificate.objects.get(pk=certificate.pk).email_sent_at, timeout=30)
+    wait_for(lambda: Certificate.objects.get(pk=certificate.pk).email_sent_at)
     # the same task delivered again (as after a killed worker) changes nothing
     result = tasks.certificate_issue.delay(completion.pk)
-    assert result.get(timeout=60) == certificate.pk
-    tasks.certificates_reconcile.delay().get(timeout=60)
+    assert task_result(result) == certificate.pk
+    task_result(tasks.certificates_reconcile.delay())
     assert Certificate.objects.filter(completion=completion).count() == 1
     assert Certificate.objects.get(pk=certificate.pk).pdf.name == certificate.pdf.name
 
@@ -89,7 +88,7 @@ def test_reconcile_issues_missing_certificates_through_a_real_worker(celery_work
             receivers.on_course_passed, dispatch_uid="certificates.on_course_passed"
         )
     nothing = {"certificates": 0, "pdfs": 0, "emails": 0}
-    assert tasks.certificates_reconcile.delay().get(timeout=60) == {**nothing, "certificates": 1}
+    assert task_result(tasks.certificates_reconcile.delay()) == {**nothing, "certificates": 1}
     # the repair wrote the work to the outbox; its fast path hands it to the worker
     certificate = wait_for(
         lambda: (
@@ -97,10 +96,9 @@ def test_reconcile_issues_missing_certificates_through_a_real_worker(celery_work
             .exclude(pdf="")
             .first()
         ),
-        timeout=120,
     )
     assert certificate.pdf_rendered_at is not None
-    assert tasks.certificates_reconcile.delay().get(timeout=60) == nothing
+    assert task_result(tasks.certificates_reconcile.delay()) == nothing
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -119,7 +117,7 @@ def test_concurrent_runs_of_the_task_issue_exactly_once():
 
     def run():
         try:
-            barrier.wait(timeout=30)
+            barrier.wait(timeout=DEADLINE)
             results.append(tasks.certificate_issue(completion.pk))
         except BaseException as exc:  # asserted below
             errors.append(exc)
@@ -130,7 +128,7 @@ def test_concurrent_runs_of_the_task_issue_exactly_once():
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=120)
+        thread.join(timeout=DEADLINE)
     assert errors == []
     assert len(set(results)) == 1
     certificate = Certificate.objects.get(completion=completion)

@@ -13,6 +13,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from tests.conftest import DEADLINE
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -60,7 +62,8 @@ def new_page(browser, live_server):
         context = browser.new_context(
             viewport=viewport, base_url=live_server.url, locale=locale, accept_downloads=True
         )
-        context.set_default_timeout(10_000)
+        # every Playwright wait ends when its condition holds; the deadline is the suite's one
+        context.set_default_timeout(DEADLINE * 1000)
         contexts.append(context)
         if user is not None:
             client = Client()

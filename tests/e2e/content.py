@@ -8,7 +8,6 @@ Built with the project's factories and services, so the pages look like the seed
 import io
 import uuid
 from dataclasses import dataclass
-from datetime import date
 
 from django.core.files.base import ContentFile
 from PIL import Image as PILImage
@@ -26,7 +25,7 @@ from lms.models import Attempt
 from organisations.models import Invitation, Organisation
 from organisations.services.registration import organisation_register
 from organisations.services.staff import staff_invite
-from reporting.models import Target, TargetCourse
+from reporting.models import Target
 from tests import factories
 
 HOME_INTRO = (
@@ -195,16 +194,7 @@ def build_content() -> E2EContent:
         declared_staff=5,
         public_listing=True,
     )
-    target = Target.objects.create(
-        code="buit-professionals",
-        title="20.000 professionals met basiskennis",
-        unit=Target.Unit.PEOPLE_PASSED,
-        goal=Target.Goal.NUMBER,
-        target_number=20000,
-        period_start=date(2024, 1, 1),
-        period_end=date(2030, 12, 31),
-    )
-    TargetCourse(target=target, course=course, sort_order=0).save()
+    target = factories.TargetFactory(code="buit-professionals", course=course)
     return E2EContent(
         content_page=content_page,
         course=course,

@@ -8,26 +8,29 @@ already takes that path in the browser); programme staff use the browser."""
 import csv
 import io
 import re
-from datetime import date
 from urllib.parse import urlparse
 
 import pytest
 from django.core import mail
 from django.urls import reverse
-from wagtail.actions.copy_for_translation import CopyPageForTranslationAction
-from wagtail.models import Locale, Page
 
 from accounts import roles
 from certificates.models import Certificate
-from courses.models import CoursePage, StorylinePage
+from courses.models import StorylinePage
 from lms import services as lms_services
 from organisations.models import Invitation, Organisation
 from organisations.selectors import HOTEL_COURSE_SLUG
 from organisations.services import registration
-from reporting.models import Target, TargetCourse
-from tests.conftest import wait_for
+from tests.conftest import DEADLINE, wait_for
 from tests.e2e.checks import axe_violations
-from tests.factories import PASSWORD, UserFactory, answer_all_right, make_course
+from tests.factories import (
+    PASSWORD,
+    TargetFactory,
+    UserFactory,
+    answer_all_right,
+    make_course,
+    translate_course,
+)
 
 
 def press(locator, key: str = "Enter") -> None:
@@ -59,15 +62,7 @@ def hotel_course(*, languages: list[str]):
     course.save_revision().publish()
     versions = {"nl": course}
     for code in languages:
-        translated = CopyPageForTranslationAction(
-            page=course,
-            locale=Locale.objects.get_or_create(language_code=code)[0],
-            copy_parents=True,
-            include_subtree=True,
-        ).execute(skip_permission_checks=True)
-        for page in Page.objects.filter(locale__language_code=code, live=False).order_by("path"):
-            page.specific.save_revision().publish()
-        versions[code] = CoursePage.objects.get(pk=translated.pk)
+        versions[code] = translate_course(course, code)
     return versions
 
 
@@ -148,7 +143,6 @@ def test_new_learner_registers_passes_buit_and_gets_a_valid_certificate(
     # The worker issues the certificate and renders its PDF; it appears under My certificates.
     certificate = wait_for(
         lambda: Certificate.objects.filter(user__email="noor@example.org").exclude(pdf="").first(),
-        timeout=120,
     )
     page.goto("/certificaten/")
     press(page.get_by_role("link", name="BUIT voor professionals"))
@@ -157,7 +151,7 @@ def test_new_learner_registers_passes_buit_and_gets_a_valid_certificate(
 
     pdf_link = page.locator(f"main a[href$='/certificaten/{certificate.code}/pdf/']")
     pdf_link.focus()
-    with page.expect_download(timeout=60_000) as download:
+    with page.expect_download(timeout=DEADLINE * 1000) as download:
         page.keyboard.press("Enter")  # a download never finishes a navigation to wait for
     pdf = download.value.path().read_bytes()
     assert pdf.startswith(b"%PDF-")
@@ -213,7 +207,6 @@ def test_manager_certifies_a_hotel_when_three_of_five_staff_pass_in_three_langua
             == 5
             else None
         ),
-        timeout=60,
     )
 
     # Three accept and pass, each in another language.
@@ -233,7 +226,6 @@ def test_manager_certifies_a_hotel_when_three_of_five_staff_pass_in_three_langua
         lambda: Organisation.objects.filter(
             pk=organisation.pk, certification_status=Organisation.CertificationStatus.CERTIFIED
         ).exists(),
-        timeout=90,
     )
     page.goto(reverse("organisations:dashboard", args=[organisation.pk]))
     progress = page.locator("section[aria-labelledby=progress-heading]").inner_text()
@@ -265,16 +257,7 @@ def _pass_through_services(user, course) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_programme_staff_see_the_count_rise_and_download_the_csv(new_page, live_server):
     course = make_course(title="BUIT voor professionals", storylines=True)
-    target = Target.objects.create(
-        code="buit-professionals",
-        title="20.000 professionals met basiskennis",
-        unit=Target.Unit.PEOPLE_PASSED,
-        goal=Target.Goal.NUMBER,
-        target_number=20000,
-        period_start=date(2024, 1, 1),
-        period_end=date(2030, 12, 31),
-    )
-    TargetCourse(target=target, course=course, sort_order=0).save()
+    target = TargetFactory(code="buit-professionals", course=course)
     staff = UserFactory(full_name="Pim Programma", role=roles.PROGRAMME_STAFF)
     page = new_page(user=staff)
 
@@ -291,7 +274,7 @@ def test_programme_staff_see_the_count_rise_and_download_the_csv(new_page, live_
 
     csv_link = page.locator(f"main a[href^='{reverse('reporting:overview_export', args=['csv'])}']")
     csv_link.focus()
-    with page.expect_download(timeout=30_000) as download:
+    with page.expect_download(timeout=DEADLINE * 1000) as download:
         page.keyboard.press("Enter")
     rows = list(
         csv.reader(

@@ -21,7 +21,7 @@ from django.core import mail
 
 from certificates.models import Certificate
 from organisations.services import registration
-from tests.conftest import wait_for
+from tests.conftest import DEADLINE, wait_for
 from tests.e2e.checks import axe_violations
 from tests.e2e.conftest import MOBILE
 from tests.e2e.test_journeys import hotel_course, press, take_lessons
@@ -108,7 +108,7 @@ def test_staff_member_goes_from_the_qr_code_to_a_certificate_in_their_language(
     check_page(page, "check your e-mail page")
 
     # Confirm with the link from the message: it keeps the language and the join.
-    message = wait_for(lambda: next((m for m in mail.outbox if email in m.to), None), timeout=30)
+    message = wait_for(lambda: next((m for m in mail.outbox if email in m.to), None))
     assert dutch_strings_in(message.subject + "\n" + message.body) == []
     link = re.search(r"https?://\S+/confirm-email/\S+", message.body).group(0)
     assert urlparse(link).path.startswith(f"/{code}/")
@@ -128,13 +128,12 @@ def test_staff_member_goes_from_the_qr_code_to_a_certificate_in_their_language(
     # The worker issues the certificate; the PDF is in the course version's language.
     certificate = wait_for(
         lambda: Certificate.objects.filter(user__email=email).exclude(pdf="").first(),
-        timeout=120,
     )
     page.goto(urlparse(f"{live_server.url}/{code}/certificaten/{certificate.code}/").path)
     check_page(page, "certificate page")
     pdf_link = page.locator(f"main a[href$='/certificaten/{certificate.code}/pdf/']")
     pdf_link.focus()
-    with page.expect_download(timeout=60_000) as download:
+    with page.expect_download(timeout=DEADLINE * 1000) as download:
         page.keyboard.press("Enter")
     reader = pypdf.PdfReader(io.BytesIO(download.value.path().read_bytes()))
     assert reader.trailer["/Root"]["/Lang"] == code

@@ -85,7 +85,6 @@ def test_a_session_from_publication_to_certificate_and_count(
         lambda: Certificate.objects.filter(
             user=professional, pdf_rendered_at__isnull=False
         ).first(),
-        timeout=90,
     )
     assert certificate.course_title == training.title
 

@@ -10,6 +10,8 @@ pytestmark = pytest.mark.django_db
 
 LESSON_PAGE = 10
 ANSWER = 6
+#: the attempt page after submitting (12 while the review read its lessons' titles itself)
+RESULT_PAGE = 11
 
 
 def test_a_lesson_page_stays_within_its_budget(client, user, django_assert_max_num_queries):
@@ -57,3 +59,29 @@ def test_the_start_page_reads_the_enrolment_and_attempts_once(client, user):
     sql = [q["sql"] for q in queries.captured_queries]
     assert sum('FROM "lms_enrolment"' in s for s in sql) == 1
     assert sum('FROM "lms_attempt"' in s for s in sql) == 1
+
+
+def test_the_result_page_stays_within_its_budget(client, user, django_assert_max_num_queries):
+    """The result page reads its review from `selectors.attempt_review` (the answers, then the
+    titles of the lessons to review) and the course's state from `course_progress`."""
+    from django.urls import reverse
+
+    from lms import services
+    from tests.factories import make_course, right_response
+
+    course = make_course(max_attempts=3)
+    attempt = enrolled(client, user, course)
+    first, *rest = attempt.graded_questions
+    wrong = {"option_ids": [next(o["id"] for o in first["options"] if not o["correct"])]}
+    services.answer_submit(attempt=attempt, question_id=first["id"], response=wrong)
+    for question in rest:
+        services.answer_submit(
+            attempt=attempt, question_id=question["id"], response=right_response(question)
+        )
+    services.attempt_submit(attempt=attempt)
+    url = reverse("lms:attempt", kwargs={"attempt_id": attempt.public_id})
+    client.get(url)  # what is kept after a first page (session, site root, role links)
+    with django_assert_max_num_queries(RESULT_PAGE):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert first["question"] in response.content.decode()

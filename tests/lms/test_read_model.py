@@ -151,3 +151,57 @@ def test_the_lesson_player_counts_lessons_done_as_the_read_model_does(client, us
     assert (progress.lessons_done, progress.lessons_total) == (1, 2)
     assert (response.context["lessons_done"], response.context["lessons_total"]) == (1, 2)
     assert 'max="2" value="1"' in response.content.decode()
+
+
+def test_the_retake_rule_reads_the_attempts_once_without_their_questions(user):
+    """`course_retake` (what `attempt_start` enforces) is the read model's rule over the same
+    lookup (`course_progress.retake`), in one query that leaves the snapshots unread."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    course = factories.make_course(max_attempts=3, retake_cooldown_hours=24)
+    _take(user, course, right=False)
+    with CaptureQueriesContext(connection) as queries:
+        state = selectors.course_retake(user=user, course=course, course_key=course.translation_key)
+    assert len(queries.captured_queries) == 1
+    assert "snapshot" not in queries.captured_queries[0]["sql"]
+    assert state == selectors.course_progress(user=user, course=course).retake
+    assert state.attempts_used == 1 and state.attempts_left == 2
+    assert state.available_at is not None and not state.can_start
+    with pytest.raises(NotAllowed) as refused:
+        services.attempt_start(enrolment=services.enrolment_create(user=user, course=course))
+    assert refused.value.code == "cooldown"
+    assert refused.value.details == {"available_at": state.available_at.isoformat()}
+
+
+def test_the_attempt_review_lists_wrong_and_open_questions_in_the_attempts_order(user):
+    course = factories.make_course(questions_per_lesson=3)
+    attempt = services.attempt_start(enrolment=services.enrolment_create(user=user, course=course))
+    first, second, third = attempt.graded_questions
+    wrong = {"option_ids": [next(o["id"] for o in third["options"] if not o["correct"])]}
+    services.answer_submit(attempt=attempt, question_id=third["id"], response=wrong)
+    services.answer_submit(
+        attempt=attempt, question_id=first["id"], response=factories.right_response(first)
+    )
+    review = selectors.attempt_review(attempt=attempt)
+    assert (review.total, review.answered, review.correct, review.open) == (3, 2, 1, 1)
+    # answers in the order they were given; what to review in the attempt's order
+    assert [a.question_id for a in review.answers] == [third["id"], first["id"]]
+    assert [(q.question_id, q.answered) for q in review.to_review] == [
+        (second["id"], False),
+        (third["id"], True),
+    ]
+    assert [q.question_id for q in review.wrong] == [third["id"]]
+    [lesson] = review.lessons
+    assert lesson.title == "Introductie"
+    assert (lesson.wrong, lesson.open) == ([third["question"]], [second["question"]])
+
+
+def test_a_review_with_nothing_to_review_reads_no_lesson_titles(user, django_assert_num_queries):
+    course = factories.make_course()
+    attempt = services.attempt_start(enrolment=services.enrolment_create(user=user, course=course))
+    factories.answer_all_right(attempt)
+    with django_assert_num_queries(1):  # the answers
+        review = selectors.attempt_review(attempt=attempt)
+        assert review.lessons == [] and review.wrong == [] and review.open == 0
+    assert review.correct == review.total == len(attempt.graded_questions)

@@ -70,3 +70,14 @@ def test_reminders_go_to_unfinished_members_at_most_once_a_week(organisation, ho
         == 2
     )
     assert len(mail.outbox) == 4
+
+
+def test_reminders_skip_a_member_who_may_not_be_written_to(organisation, hotel_course):
+    """The rule every mail follows (accounts.mail.may_email): a deactivated member still on the
+    staff list gets no reminder."""
+    add_staff(organisation, hotel_course, passed=0, unfinished=2)
+    member = organisation.memberships.filter(left_at__isnull=True).first().user
+    member.is_active = False
+    member.save(update_fields=["is_active"])
+    assert notifications.organisation_reminders_send(organisation=organisation) == 1
+    assert member.email not in [m.to[0] for m in mail.outbox]

@@ -8,7 +8,7 @@ from django.db import connection, connections
 
 from organisations import tasks
 from organisations.models import Organisation, OrganisationCertificate
-from tests.conftest import wait_for
+from tests.conftest import DEADLINE, task_result, wait_for
 from tests.organisations.conftest import add_member, certify, make_organisation
 
 Status = Organisation.CertificationStatus
@@ -26,7 +26,7 @@ def _in_threads(count: int, work) -> list[BaseException]:
 
     def run(i):
         try:
-            barrier.wait(timeout=60)
+            barrier.wait(timeout=DEADLINE)
             work(i)
         except BaseException as exc:  # collected and asserted on below
             errors.append(exc)
@@ -37,7 +37,7 @@ def _in_threads(count: int, work) -> list[BaseException]:
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=120)
+        thread.join(timeout=DEADLINE)
     return errors
 
 
@@ -80,7 +80,7 @@ def test_fifty_concurrent_finishers_with_a_real_worker_award_exactly_once(
 
     assert _in_threads(50, finish) == []
     assert len(results) == 50
-    statuses = [result.get(timeout=180) for result in results]
+    statuses = [task_result(result) for result in results]
     # the evaluations ran after (some of) the certificates: the last ones see at least 60%
     assert Status.CERTIFIED in statuses
     organisation.refresh_from_db()
@@ -106,7 +106,6 @@ def test_a_member_passing_certifies_the_hotel_through_the_worker(
         lambda: (
             Organisation.objects.get(pk=organisation.pk).certification_status == Status.CERTIFIED
         ),
-        timeout=90,
     )
     assert OrganisationCertificate.objects.filter(organisation=organisation).count() == 1
 
@@ -123,16 +122,15 @@ def test_nightly_sweep_runs_on_the_worker(celery_worker_process, manager, hotel_
         lambda: (
             Organisation.objects.get(pk=organisation.pk).certification_status == Status.CERTIFIED
         ),
-        timeout=90,
     )
-    assert tasks.organisations_sweep.delay().get(timeout=120) == 0  # settled: nothing to do
+    assert task_result(tasks.organisations_sweep.delay()) == 0  # settled: nothing to do
     # a year passes: the certificate's period is over
     first = OrganisationCertificate.objects.get(organisation=organisation)
     OrganisationCertificate.objects.filter(pk=first.pk).update(
         awarded_at=first.awarded_at - timedelta(days=400),
         valid_until=first.valid_until - timedelta(days=400),
     )
-    assert tasks.organisations_sweep.delay().get(timeout=120) == 1
+    assert task_result(tasks.organisations_sweep.delay()) == 1
     first.refresh_from_db()
     assert first.status == OrganisationCertificate.Status.EXPIRED
     current = organisation.certificates.get(status=OrganisationCertificate.Status.VALID)

@@ -28,8 +28,6 @@ from tests.factories import UserFactory, make_course
 
 pytestmark = [pytest.mark.worker, pytest.mark.redis, pytest.mark.postgres]
 
-DEADLINE = 300  # seconds; a busy shared machine can be slow, the test reports the real time
-
 
 def _free_port() -> int:
     with socket.socket() as probe:
@@ -65,13 +63,13 @@ def test_work_written_while_redis_was_down_is_done_after_it_returns(tmp_path):
         hostname = f"{queue}@{socket.gethostname()}"
         wait_for(
             lambda: own.control.inspect(destination=[hostname], timeout=1).ping(),
-            timeout=DEADLINE,
+            what="the worker to answer a ping",
             interval=0.5,
         )
         course = make_course(title="Module Redis terug")
         # Redis up: the fast path hands the work over at once
         pass_course(UserFactory(), course)
-        wait_for(lambda: _done(1), timeout=DEADLINE, interval=0.5)
+        wait_for(lambda: _done(1), interval=0.5, what="the work done at once")
 
         stack.stop("redis")
         for _ in range(2):
@@ -89,7 +87,7 @@ def test_work_written_while_redis_was_down_is_done_after_it_returns(tmp_path):
                 outbox_relay.apply_async(retry=False)
             return _done(3)
 
-        wait_for(relayed_and_done, timeout=DEADLINE, interval=2)
+        wait_for(relayed_and_done, interval=2, what="the relayed work done")
         took = time.monotonic() - returned
         print(f"Redis returned: the work written while it was down was done {took:.1f} s later")
         # handed over by the relay (the fast path had failed)

@@ -5,8 +5,7 @@ from django.utils import timezone
 
 from accounts import roles
 from accounts.models import Region
-from reporting.models import Target, TargetCourse
-from tests.factories import UserFactory, make_course
+from tests.factories import TargetFactory, UserFactory, make_course
 
 from .data import at, passed
 
@@ -16,16 +15,14 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def target():
     course = make_course()
-    target = Target.objects.create(
+    target = TargetFactory(
         code="api",
         title="API target",
-        unit=Target.Unit.PEOPLE_PASSED,
-        goal=Target.Goal.NUMBER,
         target_number=40,
         period_start=date(2025, 1, 1),
         period_end=date(2025, 6, 30),
+        course=course,
     )
-    TargetCourse(target=target, course=course).save()
     utrecht = Region.objects.get(slug="utrecht")
     for _ in range(6):
         passed(UserFactory(region=utrecht), course, at(2025, 1, 15))
@@ -119,7 +116,7 @@ def test_others_are_refused(client, target, role):
 
 def test_organisation_target_with_reference_points(staff_client):
     from organisations.models import Organisation
-    from reporting.models import ReferencePoint
+    from reporting.models import ReferencePoint, Target
 
     hotels = Target.objects.create(
         code="hotels",

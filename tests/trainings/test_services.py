@@ -9,6 +9,7 @@ from django.utils import timezone
 from certificates import services as certificate_services
 from certificates.models import Certificate
 from lms.models import Completion
+from tests.conftest import DEADLINE
 from tests.factories import UserFactory, make_course
 from trainings import services
 from trainings.errors import TrainingError
@@ -263,7 +264,7 @@ def test_capacity_holds_under_100_concurrent_registrations():
 
     def run(chunk):
         try:
-            barrier.wait(timeout=60)
+            barrier.wait(timeout=DEADLINE)
             for person in chunk:
                 services.registration_create(session=session, user=person)
         except BaseException as exc:  # asserted below
@@ -275,7 +276,7 @@ def test_capacity_holds_under_100_concurrent_registrations():
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=300)
+        thread.join(timeout=DEADLINE)
     assert errors == []
     rows = Registration.objects.filter(session=session)
     assert rows.filter(status="registered").count() == 60
@@ -288,7 +289,7 @@ def test_capacity_holds_under_100_concurrent_registrations():
 
     def cancel(registration):
         try:
-            barrier2.wait(timeout=60)
+            barrier2.wait(timeout=DEADLINE)
             services.registration_cancel(registration=registration)
         except BaseException as exc:
             errors.append(exc)
@@ -299,7 +300,7 @@ def test_capacity_holds_under_100_concurrent_registrations():
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=120)
+        thread.join(timeout=DEADLINE)
     assert errors == []
     assert rows.filter(status="registered").count() == 60
     assert rows.filter(status="waiting").count() == 38

@@ -1,4 +1,5 @@
-"""PDF rendering with WeasyPrint: Django template → tagged PDF/A-3a bytes.
+"""PDF rendering with WeasyPrint: Django template → tagged PDF/A-3a bytes (certificates, window
+stickers, the quarterly report: a shared facility of the floor, like spreadsheets and mail).
 
 One FontConfiguration per process, a fetcher that serves only the project's own static files
 (no network, no file:// and nothing a user typed), and an in-process cache of those files, so
