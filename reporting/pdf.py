@@ -1,6 +1,7 @@
 """The quarterly report as PDF, rendered by accounts.pdf.pdf_render (WeasyPrint, PDF/A-3b,
 a fetcher that reaches only the project's static files). The template is self-contained: inline
-CSS and inline SVG charts."""
+CSS and each target's trend chart as inline SVG (reporting.charts), which the tagged PDF keeps as
+a figure with the chart's <title> as its alternative text."""
 
 from datetime import date
 
@@ -9,6 +10,7 @@ from django.utils.translation import get_language
 
 from accounts.pdf import pdf_render
 
+from .charts import target_charts
 from .presentation import overview_table, target_report
 from .selectors import targets_queryset
 
@@ -18,14 +20,15 @@ def quarterly_report_context(*, quarter: str, start: date, end: date) -> dict:
     today = timezone.localdate()
     as_of = min(end, today)
     reports = [target_report(target=t, as_of=as_of) for t in targets_queryset()]
+    charts = [target_charts(r, id_prefix="pdf").trend for r in reports]
     return {
         "quarter": quarter,
         "quarter_start": start,
         "quarter_end": end,
         "as_of": as_of,
         "generated_on": today,
-        "reports": reports,
-        "overview": overview_table([r.progress for r in reports]),
+        "reports": list(zip(reports, charts, strict=True)),
+        "overview": overview_table([r.progress for r in reports], published=True),
     }
 
 

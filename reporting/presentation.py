@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -122,10 +122,12 @@ def _breakdown_table(
 ) -> Table:
     ordered = [k for k in labels if k in counts] + [k for k in counts if k not in labels]
     values = [counts[k] for k in ordered]
-    cells = rules.suppress_cells(values)
+    cells, total_cell = rules.suppress_breakdown(values)
     rows = [[labels.get(k, _("Unknown")), cell] for k, cell in zip(ordered, cells, strict=True)]
-    total = sum(values) if total is None else total
-    rows.append([_("Total"), rules.suppress(total)])
+    if total is not None:
+        # rows that overlap (someone in two rows) do not add up to the total: it stands alone
+        total_cell = rules.suppress(total)
+    rows.append([_("Total"), total_cell])
     return Table(key=key, title=title, columns=[label, _("Number")], rows=rows, note=note)
 
 
@@ -272,16 +274,22 @@ def target_report(
 
 
 def overview_table(
-    progress_list: list[TargetProgress], filters: ReportFilters = NO_FILTERS
+    progress_list: list[TargetProgress],
+    filters: ReportFilters = NO_FILTERS,
+    *,
+    published: bool = False,
 ) -> Table:
     """The targets overview as a table (dashboard export, PDF); with filters, a last column
     holds the count in the selection. For a regional coordinator the regions' count next to
-    the national target, without forecast or status (ADR 0023)."""
+    the national target, without forecast or status (ADR 0023). `published`: small counts and
+    what is worked out from them suppressed (`rules.publish_forecast`), as in the quarterly
+    report."""
     if filters.region_ids is not None:
         return _regional_overview_table(progress_list, filters)
     rows = []
     for p in progress_list:
         f = p.forecast
+        headline = rules.publish_forecast(f) if published else f
         selection = [] if not filters.active else ["" if p.selection is None else p.selection]
         # per source (ADR 0024): blank for organisations and sources the target does not count
         shown = dict(source_columns(p.target)) if p.target.counts_people else {}
@@ -292,12 +300,12 @@ def overview_table(
         rows.append(
             [
                 p.target.title,
-                f.achieved,
+                headline.achieved,
                 f.goal if f.goal is not None else "",
-                f.percentage if f.percentage is not None else "",
-                _rate(f.required_people),
-                _rate(f.actual_people),
-                f.forecast_date or "",
+                headline.percentage if headline.percentage is not None else "",
+                _rate(headline.required_people),
+                _rate(headline.actual_people),
+                headline.forecast_date or "",
                 status_label(f.status),
                 p.target.period_start,
                 p.target.period_end,
@@ -412,11 +420,9 @@ def filters_description(
         return ""
     parts = []
     if filters.date_from:
-        parts.append(_("from %(date)s") % {"date": filters.date_from.strftime("%d-%m-%Y")})
+        parts.append(_("from %(date)s") % {"date": _date(filters.date_from)})
     if filters.date_to:
-        parts.append(
-            _("up to and including %(date)s") % {"date": filters.date_to.strftime("%d-%m-%Y")}
-        )
+        parts.append(_("up to and including %(date)s") % {"date": _date(filters.date_to)})
     if filters.region_id:
         region = (region_names or {}).get(filters.region_id) or selectors.region_by_id(
             filters.region_id
@@ -469,7 +475,12 @@ def forecast_note(forecast: rules.Forecast) -> str:
         "At the current rate (average of %(months)s month) reached on %(date)s.",
         "At the current rate (average of %(months)s months) reached on %(date)s.",
         f.rate_months,
-    ) % {"months": f.rate_months, "date": f.forecast_date.strftime("%d-%m-%Y")}
+    ) % {"months": f.rate_months, "date": _date(f.forecast_date)}
+
+
+def _date(day: date) -> str:
+    """A date in the page language's short format (Django's SHORT_DATE_FORMAT)."""
+    return formats.date_format(day, "SHORT_DATE_FORMAT")
 
 
 def _rate(value) -> int | str:

@@ -20,9 +20,6 @@ from accounts.small_counts import (
     Cell,
     suppress,
 )
-from accounts.small_counts import (
-    suppress_cells as suppress_cells,
-)
 
 #: Shown instead of a cumulative figure that would let a "<5" month be derived (CBS uses "x"
 #: for a figure withheld for confidentiality).
@@ -202,28 +199,127 @@ def forecast(
     )
 
 
+def hidden_cell_values(cells: Sequence[Cell], total: int) -> list[set[int]]:
+    """What a reader can work out about each hidden cell ("<5" or "≥5") of a breakdown from the
+    shown cells and the shown `total`: the values each hidden cell can still have (a cell with
+    one possible value is disclosed)."""
+    hidden = [i for i, c in enumerate(cells) if not isinstance(c, int)]
+    rest = total - sum(c for c in cells if isinstance(c, int))
+    domains = {
+        i: range(1, SMALL_CELL_THRESHOLD)
+        if cells[i] == SUPPRESSED
+        else range(SMALL_CELL_THRESHOLD, max(rest, SMALL_CELL_THRESHOLD) + 1)
+        for i in hidden
+    }
+    possible = []
+    for i in hidden:
+        # integer ranges add up to a range: the others reach every sum from low to high
+        others = [domains[j] for j in hidden if j != i]
+        low = sum(d.start for d in others)
+        high = sum(d.stop - 1 for d in others)
+        possible.append({v for v in domains[i] if low <= rest - v <= high})
+    return possible
+
+
+def discloses(cells: Sequence[Cell], total: int) -> bool:
+    """Whether the shown cells and `total` give a small count away: the hidden cells together
+    hold 1 to 4 people, or one hidden cell can have only one value."""
+    rest = total - sum(c for c in cells if isinstance(c, int))
+    if 0 < rest < SMALL_CELL_THRESHOLD:
+        return True
+    return any(len(values) == 1 for values in hidden_cell_values(cells, total))
+
+
+def suppress_breakdown(counts: Sequence[int]) -> tuple[list[Cell], Cell]:
+    """The cells and the total of one breakdown whose rows add up to its total (ADR 0025).
+
+    Cells of 1 to 4 are "<5". While the shown cells and the total still give a small count
+    away (`discloses`: one "<5" beside the total; two "<5" cells that add up to 4; a "<5" and
+    a "≥5" that can only be 1 and 5), the smallest shown cell of 5 or more is hidden as well
+    ("≥5"); a total of 1 to 4 is itself "<5", and when no cell is left to hide the total is
+    hidden ("x")."""
+    cells: list[Cell] = [suppress(c) for c in counts]
+    total = sum(counts)
+    if suppress(total) == SUPPRESSED:
+        return cells, SUPPRESSED
+    while discloses(cells, total):
+        candidates = [i for i, c in enumerate(cells) if isinstance(c, int) and c > 0]
+        if not candidates:
+            return cells, SUPPRESSED_CUMULATIVE
+        smallest = min(candidates, key=lambda i: counts[i])
+        cells[smallest] = SUPPRESSED_COMPLEMENT
+    return cells, total
+
+
+def suppress_cells(counts: Sequence[int]) -> list[Cell]:
+    """Suppress the cells of one breakdown whose total is shown (see `suppress_breakdown`)."""
+    return suppress_breakdown(counts)[0]
+
+
+@dataclass(frozen=True)
+class PublishedForecast:
+    """A target's headline figures as a published report shows them."""
+
+    achieved: Cell
+    percentage: Decimal | str | None
+    required_people: Cell | None
+    actual_people: Cell | None
+    forecast_date: date | str | None
+
+
+def publish_forecast(forecast: Forecast) -> PublishedForecast:
+    """The headline figures with small counts suppressed (ADR 0025): an achieved count of 1 to 4
+    is "<5", and every figure worked out from it (percentage, needed per month, forecast date)
+    is "x"; an actual rate whose months add up to 1 to 4 people is "<5" (a true statement of a
+    monthly average) and the forecast date from it "x"."""
+    f = forecast
+    small = suppress(f.achieved) == SUPPRESSED
+    rate_total = (
+        None
+        if f.actual_rate is None
+        else int((f.actual_rate * f.rate_months).quantize(Decimal(1), ROUND_HALF_UP))
+    )
+    small_rate = rate_total is not None and suppress(rate_total) == SUPPRESSED
+    hidden = SUPPRESSED_CUMULATIVE
+    return PublishedForecast(
+        achieved=SUPPRESSED if small else f.achieved,
+        percentage=hidden if small and f.percentage is not None else f.percentage,
+        required_people=hidden if small and f.required_people is not None else f.required_people,
+        actual_people=SUPPRESSED if small_rate else f.actual_people,
+        forecast_date=hidden
+        if (small or small_rate) and f.forecast_date is not None
+        else f.forecast_date,
+    )
+
+
 def suppress_series(counts: Sequence[int]) -> list[tuple[Cell, Cell]]:
     """(month, cumulative) cells of a monthly series.
 
     Months of 1 to 4 are "<5". A cumulative figure is shown only when the hidden months since the
-    last shown cumulative add up to 0 or at least 5, so the difference of two shown cumulative
-    figures never gives away fewer than 5 people; the others are "x". So that one small month
+    last shown cumulative add up to 0, or to 5 or more in a way that pins no month down
+    (`discloses`: not a "<5" and a "≥5" that can only be 1 and 5), so the difference of two
+    shown cumulative figures never gives a small count away; the others are "x". So that one small month
     does not hide the cumulative column for good, the next month of 5 or more after it is hidden
     as well ("≥5"), as in a breakdown."""
     cells: list[tuple[Cell, Cell]] = []
     cumulative = 0
     hidden = 0  # people in hidden months since the last shown cumulative figure
+    pending: list[Cell] = []  # those hidden months' cells
     for count in counts:
         cumulative += count
         month = suppress(count)
         if month == SUPPRESSED:
             hidden += count
+            pending.append(month)
         elif hidden and count >= SMALL_CELL_THRESHOLD:
             month = SUPPRESSED_COMPLEMENT
             hidden += count
-        if hidden == 0 or hidden >= SMALL_CELL_THRESHOLD:
+            pending.append(month)
+        # the difference of two shown cumulative figures is the hidden months' total
+        if hidden == 0 or not discloses(pending, hidden):
             cells.append((month, cumulative))
             hidden = 0
+            pending = []
         else:
             cells.append((month, SUPPRESSED_CUMULATIVE))
     return cells

@@ -151,14 +151,9 @@ def target_detail(request, pk: int, scope: ReportScope):
     filters = form.filters()
     report = target_report(target=target, filters=filters)
     query = urlencode(request_params(form))
-    sections = [
-        {
-            "table": table,
-            # a table of several columns (by region and source) has its table only
-            "chart": charts.breakdown_chart(table.rows) if len(table.columns) == 2 else None,
-        }
-        for table in report.tables
-    ]
+    drawn = charts.target_charts(report)
+    # a table of several columns (by region and source) has its table only
+    sections = [{"table": t, "chart": drawn.breakdowns.get(t.key)} for t in report.tables]
     return render(
         request,
         "reporting/target_detail.html",
@@ -167,7 +162,7 @@ def target_detail(request, pk: int, scope: ReportScope):
             "form": form,
             "report": report,
             "progress": report.progress,
-            "trend_chart": charts.trend_chart(report.trend.rows),
+            "trend_chart": drawn.trend,
             "sections": sections,
             "query": query,
             "scope": scope,

@@ -1,4 +1,8 @@
+from datetime import date
+from decimal import Decimal
+
 from django import template
+from django.utils import formats
 
 from reporting import presentation, rules
 from reporting.models import Target
@@ -25,6 +29,25 @@ def target_scope_note(target: Target) -> str:
 @register.filter
 def regional_share(progress: TargetProgress) -> presentation.RegionalShare:
     return presentation.regional_share(progress)
+
+
+@register.filter
+def report_cell(value) -> str:
+    """A table cell in the page language's format: whole numbers grouped ("12.345" in Dutch),
+    a percentage with its decimal comma, a date as SHORT_DATE_FORMAT; "<5", "x" and text as
+    they are."""
+    if isinstance(value, bool) or value is None:
+        return "" if value is None else str(value)
+    if isinstance(value, int | Decimal):
+        return formats.number_format(value, force_grouping=True)
+    if isinstance(value, date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    return str(value)
+
+
+@register.filter
+def published(forecast: rules.Forecast) -> rules.PublishedForecast:
+    return rules.publish_forecast(forecast)
 
 
 @register.filter

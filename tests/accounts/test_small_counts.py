@@ -9,11 +9,6 @@ def test_one_to_four_people_are_shown_as_lt5():
     assert [small_counts.is_small(n) for n in (0, 1, 4, 5)] == [False, True, True, False]
 
 
-def test_a_lone_small_cell_hides_its_smallest_complement():
-    assert small_counts.suppress_cells([12, 3, 7]) == [12, "<5", "≥5"]
-
-
 def test_reporting_uses_the_same_rule():
     assert reporting_rules.suppress is small_counts.suppress
-    assert reporting_rules.suppress_cells is small_counts.suppress_cells
     assert reporting_rules.SMALL_CELL_THRESHOLD == small_counts.SMALL_CELL_THRESHOLD == 5

@@ -131,22 +131,55 @@ def test_suppression_of_small_cells():
     assert [rules.suppress(n) for n in (0, 1, 4, 5, 120)] == [0, "<5", "<5", 5, 120]
 
 
-def test_a_single_small_cell_gets_a_complement():
-    assert rules.suppress_cells([12, 3, 7, 0]) == [12, "<5", "≥5", 0]
-    assert rules.suppress_cells([12, 3, 2, 7]) == [12, "<5", "<5", 7]
-    assert rules.suppress_cells([3, 0]) == ["<5", 0]
-    assert rules.suppress_cells([8, 9]) == [8, 9]
+def _values_a_reader_can_derive(cells, total):
+    """Brute force, independent of rules.hidden_cell_values: for each hidden cell, the values
+    it can take such that the hidden cells ("<5": 1-4, "≥5": 5 or more) add up to the total
+    minus the shown cells (None: the total is not shown, nothing to derive)."""
+    if not isinstance(total, int):
+        return None
+    hidden = [c for c in cells if not isinstance(c, int)]
+    rest = total - sum(c for c in cells if isinstance(c, int))
+    domains = [range(1, 5) if c == "<5" else range(5, rest + 1) for c in hidden]
+    possible = [set() for _ in hidden]
+    for values in itertools.product(*domains):
+        if sum(values) == rest:
+            for i, v in enumerate(values):
+                possible[i].add(v)
+    return rest, possible
 
 
-@given(st.lists(st.integers(min_value=0, max_value=50), max_size=12))
-def test_no_cell_below_five_is_ever_shown(counts):
-    cells = rules.suppress_cells(counts)
-    assert all(c == 0 or c == "≥5" or c == "<5" or c >= 5 for c in cells)
-    shown = zip(cells, counts, strict=True)
-    assert all(cell == count for cell, count in shown if cell not in ("<5", "≥5"))
-    # a lone "<5" can never be derived as the (shown) total minus the shown cells
-    if cells.count("<5") == 1:
-        assert "≥5" in cells or rules.suppress(sum(counts)) == "<5"
+@pytest.mark.parametrize(
+    ("counts", "cells", "total"),
+    [
+        ([12, 3, 7, 0], [12, "<5", "≥5", 0], 22),
+        ([12, 3, 2, 7], [12, "<5", "<5", 7], 24),
+        ([3, 0], ["<5", 0], "<5"),
+        ([8, 9], [8, 9], 17),
+        # "<5" and "≥5" adding up to 6 can only be 1 and 5: a third cell is hidden as well
+        ([1, 5, 9], ["<5", "≥5", "≥5"], 15),
+        # two "<5" that add up to 2 (1 and 1), or to 4 (a small group): another cell is hidden
+        ([1, 1, 100], ["<5", "<5", "≥5"], 102),
+        ([2, 2, 7, 30], ["<5", "<5", "≥5", 30], 41),
+        # nothing left to hide: the total is withheld
+        ([1, 5], ["<5", "≥5"], "x"),
+    ],
+)
+def test_a_breakdown_suppresses_until_its_total_gives_nothing_away(counts, cells, total):
+    assert rules.suppress_breakdown(counts) == (cells, total)
+
+
+@given(st.lists(st.integers(min_value=0, max_value=14), max_size=6))
+def test_no_small_count_can_be_worked_out_from_a_breakdown(counts):
+    cells, total = rules.suppress_breakdown(counts)
+    for cell, count in zip(cells, counts, strict=True):
+        assert cell == count or (cell == "<5" and 0 < count < 5) or (cell == "≥5" and count >= 5)
+    assert total in (sum(counts), "<5", "x")
+    assert total != "<5" or 0 < sum(counts) < 5
+    derived = _values_a_reader_can_derive(cells, total)
+    if derived is not None:
+        rest, possible = derived
+        assert rest == 0 or rest >= 5  # the hidden cells together are no small group
+        assert all(len(values) > 1 for values in possible)  # no hidden cell is pinned down
 
 
 def test_percentage():
@@ -175,7 +208,7 @@ def test_a_cumulative_figure_never_gives_a_small_month_away():
     assert rules.suppress_series([0, 12]) == [(0, 0), (12, 12)]
 
 
-@given(st.lists(st.integers(min_value=0, max_value=12), max_size=24))
+@given(st.lists(st.integers(min_value=0, max_value=12), max_size=16))
 def test_shown_cumulative_figures_never_differ_by_a_small_hidden_amount(counts):
     series = rules.suppress_series(counts)
     months = [cell for cell, _cum in series]
@@ -191,8 +224,13 @@ def test_shown_cumulative_figures_never_differ_by_a_small_hidden_amount(counts):
         )
         hidden = cum_b - cum_a - exact
         assert hidden == 0 or hidden >= rules.SMALL_CELL_THRESHOLD
-    # once any month of 5 or more follows, the cumulative column is shown again
-    if counts and counts[-1] >= 5:
+        # and no hidden month between them can be worked out from that difference
+        between = [cell for cell in months[a + 1 : b + 1] if cell in ("<5", "≥5")]
+        _rest, possible = _values_a_reader_can_derive(between, hidden)
+        assert all(len(values) > 1 for values in possible)
+    # once a month of 6 or more follows, the cumulative column is shown again (after a 1, a
+    # month of exactly 5 would make the two hidden months add up to 6: only 1 + 5)
+    if counts and counts[-1] >= 6:
         assert series[-1][1] == sum(counts)
 
 
@@ -219,3 +257,47 @@ def test_rates_in_whole_people_and_the_months_the_rate_averages():
         period_end=date(2026, 12, 31),
     )
     assert none_yet.actual_people is None and none_yet.rate_months == 0
+
+
+def _forecast(achieved, rate, months=3, goal=1000):
+    return rules.Forecast(
+        achieved=achieved,
+        goal=goal,
+        percentage=rules.percentage(achieved=achieved, goal=goal),
+        required_rate=Decimal(goal - achieved) / 10,
+        actual_rate=rate,
+        forecast_date=date(2027, 1, 1) if rate else None,
+        status=Status.BEHIND,
+        rate_months=months,
+    )
+
+
+def test_published_headline_figures():
+    shown = rules.publish_forecast(_forecast(120, Decimal(10)))
+    assert (shown.achieved, shown.percentage, shown.actual_people) == (120, Decimal("12.0"), 10)
+    assert shown.forecast_date == date(2027, 1, 1)
+    # 3 achieved: everything worked out from it is withheld
+    small = rules.publish_forecast(_forecast(3, Decimal(1)))
+    assert (small.achieved, small.percentage, small.required_people) == ("<5", "x", "x")
+    assert small.forecast_date == "x"
+    # a rate over 3 months that adds up to 4 people: "<5" a month (true), no forecast date
+    slow = rules.publish_forecast(_forecast(120, Decimal(4) / 3))
+    assert (slow.achieved, slow.actual_people, slow.forecast_date) == (120, "<5", "x")
+
+
+@given(
+    st.integers(min_value=0, max_value=30),
+    st.integers(min_value=0, max_value=30),
+    st.integers(min_value=1, max_value=3),
+)
+def test_no_published_headline_figure_reveals_a_small_count(achieved, window_total, months):
+    rate = Decimal(window_total) / months
+    shown = rules.publish_forecast(_forecast(achieved, rate, months=months))
+    figures = (shown.percentage, shown.required_people, shown.forecast_date)
+    if 0 < achieved < 5:
+        assert shown.achieved == "<5"
+        assert all(f in ("x", None) for f in figures)
+    else:
+        assert shown.achieved == achieved
+    if 0 < window_total < 5:
+        assert shown.actual_people == "<5" and shown.forecast_date in ("x", None)

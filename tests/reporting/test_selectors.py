@@ -446,11 +446,12 @@ def test_migration_adds_the_role_filter_to_seeded_targets_made_before_it():
     [
         (
             {"monthly_counts": {date(2026, m, 1): 100 for m in (4, 5, 6)}},
-            "At the current rate (average of 3 months) reached on 02-07-2027.",
+            # the date in the page language's SHORT_DATE_FORMAT (English here: month/day/year)
+            "At the current rate (average of 3 months) reached on 07/02/2027.",
         ),
         (
             {"period_start": date(2026, 6, 1), "monthly_counts": {date(2026, 6, 1): 400}},
-            "At the current rate (average of 1 month) reached on 01-10-2026.",
+            "At the current rate (average of 1 month) reached on 10/01/2026.",
         ),
         (
             {"period_start": date(2026, 7, 1)},

@@ -4,7 +4,6 @@ from datetime import date
 
 import pytest
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -14,7 +13,6 @@ from pypdf import PdfReader
 from accounts import roles
 from accounts.models import ProfessionalRole, Region, Sector
 from certificates.services import certificate_create, certificate_revoke
-from reporting.charts import breakdown_chart, trend_chart
 from reporting.demo import targets_ensure
 from reporting.models import Target, TargetCourse
 from reporting.presentation import target_scope_note
@@ -376,7 +374,8 @@ def test_programme_staff_enter_n_of_an_all_of_n_target_on_the_dashboard(staff_cl
             date(2026, 10, 1),
         )
         page = staff_client.get(reverse("reporting:dashboard")).content.decode()
-        assert "342 (source: VNG-enquête, 01-10-2026)" in page
+        # dates in the page language's format (English: month/day/year)
+        assert "342 (source: VNG-enquête, 10/01/2026)" in page
     # a target with a number has no N to enter; only POST; only with the right to change targets
     number = Target.objects.get(code="module-1-basiskennis")
     assert (
@@ -422,18 +421,38 @@ def test_the_pdf_tables_group_whole_people_as_the_text_does(staff_client, seeded
     assert words <= set(text.split()), "a header broke inside a word"
 
 
-@pytest.mark.parametrize("language", ["nl", "en", "pl", "es"])
-def test_charts_write_whole_people_as_the_tables_do(language):
-    rows = [["2026-01", 12000, 12000], ["2026-02", 3000, 15000]]
-    with translation.override(language):
-        html = render_to_string(
-            "reporting/includes/trend_chart.html",
-            {"chart": trend_chart(rows), "chart_id": "c", "title": "t"},
-        ) + render_to_string(
-            "reporting/includes/breakdown_chart.html",
-            {"chart": breakdown_chart([["Utrecht", 12000]]), "chart_id": "b", "title": "t"},
-        )
-        grouped = intcomma(12000)
-    assert grouped != "12000"
-    assert "12000" not in html
-    assert grouped in html
+def test_the_quarterly_report_writes_dutch_numbers_and_never_a_small_count(staff_client, seeded):
+    """Dutch grouping and decimal comma; a target with 3 people says "<5" in its headline and in
+    the overview, and no percentage, needed rate or forecast date gives the 3 away."""
+    course = make_course(title="Module 2")
+    course.slug = "verdiepende-training-mensenhandel-minderjarigen"
+    course.save()
+    targets_ensure()
+    small = Target.objects.get(code="module-2-verdieping")
+    for _ in range(3):
+        passed(UserFactory(), course, at(2026, 1, 12))
+    with translation.override("nl"):
+        response = staff_client.get(reverse("reporting:quarterly_report"), {"quarter": "2026-Q1"})
+        headers = [
+            gettext("Target"),
+            gettext("Achieved"),
+            gettext("Target number"),
+            gettext("Percentage"),
+            gettext("Needed per month"),
+            gettext("Actual per month (last 3 months)"),
+            gettext("Forecast date"),
+            gettext("Status"),
+        ]
+        achieved = gettext("Achieved")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    words = text.split()
+    assert "20.000" in words  # module 1's target number, grouped with a dot
+    assert "0,1" in words or "0,1%" in " ".join(words)  # 12 of 20.000: a decimal comma
+    assert "20,000" not in text and "0.1" not in words
+    assert {word for header in headers for word in header.split()} <= set(words)
+    flat = " ".join(words)
+    section = flat[flat.index(small.title, flat.index(small.title) + 1) :]
+    assert f"{achieved}: <5" in section and f"{achieved}: 3" not in section
+    overview = flat[: flat.index(small.title, flat.index(small.title) + 1)]
+    row = overview[overview.index(small.title) + len(small.title) :].split()[:3]
+    assert row[0] == "<5" and "x" in row  # achieved, then the percentage withheld
