@@ -144,7 +144,11 @@ def test_the_target_page_counts_the_coordinators_regions(coordinator_client, tar
     assert by_region == {"Utrecht": 7, "Zeeland": 6, "Totaal": THEIRS}
     sectors = {row[0]: row[1] for row in report.tables[1].rows}
     assert sectors["Totaal"] == THEIRS
-    assert report.trend.rows[-1][2] == THEIRS  # the last cumulative figure
+    # the trend is suppressed as every trend is (ADR 0025): their months hold 5, 4 and 4
+    # people, so the cumulative figures after the first month would give a "<5" month away
+    first_months = [row[1:] for row in report.trend.rows[:3]]
+    assert first_months == [[5, 5], ["<5", "x"], ["<5", "x"]]
+    assert report.trend.rows[-1][2] == "x"
     html = response.content.decode()
     assert "Groningen" not in html and "Geheim" not in html
     # no forecast or status against the national target
@@ -203,10 +207,10 @@ def test_the_api_counts_the_coordinators_regions(coordinator_client, target):
     assert item["regions"] == ["utrecht", "zeeland"]
     url = f"/api/v1/reports/targets/{target.pk}/timeseries"
     months = coordinator_client.get(url).json()["months"]
-    assert months[-1]["cumulative"] == THEIRS
+    assert [m["cumulative"] for m in months[:3]] == [5, "x", "x"]  # 5, 4 and 4 people (ADR 0025)
     assert coordinator_client.get(url, {"region": "groningen"}).status_code == 404
     zeeland = coordinator_client.get(url, {"region": "zeeland"}).json()["months"]
-    assert zeeland[-1]["cumulative"] == PASSED["zeeland"]
+    assert [m["count"] for m in zeeland[:3]] == ["<5", "<5", "<5"]  # 2, 2 and 2 people
 
 
 def test_programme_staff_keep_seeing_the_whole_country(client, target):
