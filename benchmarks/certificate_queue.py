@@ -36,7 +36,6 @@ Asserts nothing: the figures are for people (the machine is often shared, so the
 
 import argparse
 import os
-import shutil
 import signal
 import socket
 import sys
@@ -466,15 +465,8 @@ def main() -> None:
         keep_files = keep_files or not isinstance(exc, KeyboardInterrupt)
         raise
     finally:
-        # a second Ctrl-C (the shell and uv both deliver one) must not cut the cleanup short
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        stack.stop_all()
+        stack.close(keep_files=keep_files, kept="PDFs, worker.log")
         queue_delete(queue)
-        if keep_files:
-            print(f"kept {files} (PDFs, worker.log)")
-        else:
-            shutil.rmtree(files, ignore_errors=True)
 
     print(
         f"\none worker `celery -A config worker --pool prefork --concurrency {CONCURRENCY}`"

@@ -50,7 +50,6 @@ import math
 import os
 import random
 import secrets
-import shutil
 import signal
 import socket
 import statistics
@@ -722,13 +721,7 @@ def main() -> None:
         keep_files = keep_files or not isinstance(exc, KeyboardInterrupt)
         raise
     finally:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        stack.stop_all()
-        if keep_files:
-            print(f"kept {files} (logs, plan, Locust results, PDFs)")
-        else:
-            shutil.rmtree(files, ignore_errors=True)
+        stack.close(keep_files=keep_files, kept="logs, plan, Locust results, PDFs")
 
     # --- the report ---
     print(f"\n=== learner journeys, {started}, {CORES} cores ===")

@@ -200,6 +200,18 @@ class Stack:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
 
+    def close(self, *, keep_files: bool, kept: str) -> None:
+        """The end of a run: stop everything, then remove the run's folder unless `keep_files`
+        (then say where it is and what it holds, `kept`). A second Ctrl-C (the shell and uv both
+        deliver one) must not cut this short."""
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        self.stop_all()
+        if keep_files:
+            print(f"kept {self.files} ({kept})")
+        else:
+            shutil.rmtree(self.files, ignore_errors=True)
+
     def stop_all(self) -> None:
         # web first (no new tasks), then beat and the worker (finishes its task), redis last
         first = ["web", "beat", "worker"]
