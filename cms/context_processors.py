@@ -3,7 +3,7 @@
 The links follow from five things: whether the person is active, a superuser, holds the
 programme-reports permission (directly or through a role) or the regional coordinator role and
 manages an organisation. They are
-looked up with Django's own `has_perm` and one `exists()` and kept per person in the shared cache,
+looked up with Django's own `has_perm` and one query with two `Exists` and kept per person in the shared cache,
 because every signed-in page shows them. An entry is forgotten only when what it was computed
 from changes (`forget_people` and the receivers in `CmsConfig.ready`): a membership, a role's
 permissions, a deleted role, permission or organisation. `is_active` and `is_superuser` are kept
@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.utils.functional import SimpleLazyObject
 
 from accounts import roles
@@ -40,11 +40,22 @@ def _lookup(user) -> dict[str, bool]:
     if not user.is_authenticated or not user.is_active:
         return dict(_NO_LINKS)
     national = user.has_perm(REPORTS_PERMISSION)
-    # the reverse relation of Organisation.managers: cms reads no organisations internals
-    manages = national or user.managed_organisations.exists()
-    # regional coordinators read the dashboard of their regions (ADR 0023), not organisations
-    reports = national or roles.has_role(user, roles.REGIONAL_COORDINATOR)
-    return {"reports": reports, "organisations": manages}
+    if national:
+        return {"reports": True, "organisations": True}
+    # one query for both: the reverse relation of Organisation.managers (cms reads no
+    # organisations internals) and the regional coordinator role, whose holders read the
+    # dashboard of their regions (ADR 0023), not organisations
+    links = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .annotate(
+            manages=Exists(user.managed_organisations.all()),
+            coordinates=Exists(user.groups.filter(name=roles.REGIONAL_COORDINATOR)),
+        )
+        .values("manages", "coordinates")
+        .first()
+    ) or {"manages": False, "coordinates": False}
+    return {"reports": links["coordinates"], "organisations": links["manages"]}
 
 
 def navigation_flags(request) -> dict[str, bool]:
