@@ -1,11 +1,11 @@
 """The paginated session list (issue 17) in a real browser at 375 px: the page links are reached
 and followed with the keyboard, the current page is announced, the filters are kept and nothing
-scrolls sideways."""
+scrolls sideways (at 320 px neither)."""
 
 import pytest
 from django.urls import reverse
 
-from tests.e2e.checks import axe_violations
+from tests.e2e.checks import axe_violations, horizontal_overflow
 from tests.e2e.conftest import MOBILE
 from tests.trainings.conftest import make_session
 from trainings.views import SESSIONS_PER_PAGE
@@ -44,3 +44,5 @@ def test_page_through_the_sessions_with_the_keyboard_at_375_px(new_page):
     assert page.locator("nav.pagination [aria-current=page]").inner_text().strip().endswith("2")
     assert page.evaluate("() => document.documentElement.scrollWidth") <= MOBILE["width"]
     assert axe_violations(page) == []
+    # reflow (WCAG 1.4.10): at 320 px the cards' long title words break instead of widening them
+    assert horizontal_overflow(page, 320) == 0
