@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from .models import OutboxMessage
 from .registry import handler_for
+from .selectors import broker_waiting
 
 logger = logging.getLogger(__name__)
 
@@ -67,20 +68,31 @@ def outbox_due(*, now: datetime | None = None):
     )
 
 
-#: The wait before a re-dispatch doubles with every dispatch (up to 2**5 times the base), so
-#: a long backlog that is merely slow is not flooded with copies of its own messages.
+#: While the broker holds a backlog, the wait before a re-dispatch doubles with every dispatch
+#: (up to 2**5 times the base), so a backlog that is merely slow is not flooded with copies of
+#: its own messages.
 BACKOFF_STEPS = 5
 
 
 def outbox_relay(*, now: datetime | None = None, batch: int = 2000) -> int:
-    """Beat, every minute: dispatch what is due (oldest first)."""
+    """Beat, every minute: dispatch what is due (oldest first).
+
+    When nothing waits in the broker's queue, a row that is not done is running or was lost
+    (a worker killed while holding it, a message the broker dropped): it is sent again as soon
+    as it is due, without the back-off, so work lost with a killed worker is picked up within
+    OUTBOX_REDISPATCH_SECONDS plus a minute of the worker's return, not after up to 2**5 times
+    that (ADR 0019, amended 2026-12-06 night). A broker that does not answer keeps the
+    back-off."""
     now = now or timezone.now()
+    waiting = broker_waiting()
+    backlog = waiting is None or waiting > 0
     base = settings.OUTBOX_REDISPATCH_SECONDS
     rows = outbox_due(now=now).order_by("pk").values_list("pk", "dispatched_at", "dispatch_count")
     ids = [
         pk
         for pk, dispatched_at, count in rows[:batch]
         if dispatched_at is None
+        or not backlog
         or dispatched_at < now - timedelta(seconds=base * 2 ** min(count - 1, BACKOFF_STEPS))
     ]
     return outbox_dispatch(ids=ids, record=True) if ids else 0

@@ -96,7 +96,10 @@ def test_stuck_lists_rows_older_than_15_minutes():
     assert recent.pk
 
 
-def test_relay_waits_longer_after_each_dispatch(settings):
+def test_relay_waits_longer_after_each_dispatch_while_the_broker_holds_a_backlog(
+    settings, monkeypatch
+):
+    monkeypatch.setattr(services, "broker_waiting", lambda: 40)
     settings.OUTBOX_REDISPATCH_SECONDS = 120
     message = services.outbox_add(kind="tests.record", payload={})
     now = timezone.now()
@@ -107,3 +110,58 @@ def test_relay_waits_longer_after_each_dispatch(settings):
     assert services.outbox_relay(now=now) == 0
     OutboxMessage.objects.filter(pk=message.pk).update(dispatched_at=now - timedelta(seconds=250))
     assert services.outbox_relay(now=now) == 1
+
+
+@pytest.mark.parametrize("waiting", [None, 1])
+def test_relay_keeps_the_back_off_while_messages_wait_or_the_broker_does_not_answer(
+    settings, monkeypatch, waiting
+):
+    monkeypatch.setattr(services, "broker_waiting", lambda: waiting)
+    settings.OUTBOX_REDISPATCH_SECONDS = 120
+    message = services.outbox_add(kind="tests.record", payload={})
+    now = timezone.now()
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        dispatched_at=now - timedelta(seconds=200), dispatch_count=3
+    )
+    assert services.outbox_relay(now=now) == 0
+
+
+def test_relay_sends_lost_work_again_without_back_off_when_nothing_waits(settings, monkeypatch):
+    """A worker killed while holding a message: the broker's queue is empty but the row is not
+    done. The relay sends it once it is due, however often it was sent before."""
+    monkeypatch.setattr(services, "broker_waiting", lambda: 0)
+    settings.OUTBOX_REDISPATCH_SECONDS = 120
+    lost = services.outbox_add(kind="tests.record", payload={"n": 1})
+    recent = services.outbox_add(kind="tests.record", payload={"n": 2})
+    now = timezone.now()
+    OutboxMessage.objects.filter(pk=lost.pk).update(
+        dispatched_at=now - timedelta(seconds=130), dispatch_count=4
+    )
+    OutboxMessage.objects.filter(pk=recent.pk).update(
+        dispatched_at=now - timedelta(seconds=30), dispatch_count=4
+    )
+    assert services.outbox_relay(now=now) == 1
+    lost.refresh_from_db()
+    assert lost.dispatch_count == 5
+
+
+def test_the_broker_queue_length_is_read_from_the_broker(settings):
+    """The real broker of this run (the filesystem folder, or Redis in CI) answers with a
+    number; a queue of its own so other tests' messages do not count."""
+    from outbox import selectors
+    from outbox.tasks import outbox_message_run
+
+    queue = f"tests-waiting-{timezone.now().timestamp()}"
+    settings.CELERY_TASK_DEFAULT_QUEUE = queue
+    app = outbox_message_run.app
+    previous = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    try:
+        assert selectors.broker_waiting() == 0
+        outbox_message_run.apply_async((0,), queue=queue)
+        outbox_message_run.apply_async((0,), queue=queue)
+        assert selectors.broker_waiting() == 2
+    finally:
+        with app.connection_for_write() as connection:
+            connection.default_channel.queue_purge(queue)
+        app.conf.task_default_queue = previous
