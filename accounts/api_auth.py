@@ -10,9 +10,10 @@ Two ways in, tried in this order:
 
 Routers use ``auth=AUTH``. Both classes also set ``request.user``, so operations read the person
 from ``request.user`` whichever way they came in. Either way, a call into a staff area
-(accounts.two_factor: reports, organisations, a session's participants and attendance) by a
-person who works there but has no second factor is refused with 403 ``second_factor_required``. ``ErrorOut`` is the error body every router
-declares for its 4xx answers (config/api_errors.py produces it).
+(accounts.two_factor: reports, organisations, a session's participants, attendance and
+evaluation results, a training's evaluation results) by a person who works there but has no
+second factor is refused with 403 ``second_factor_required``. ``ErrorOut`` is the error body
+every router declares for its 4xx answers (config/api_errors.py produces it).
 """
 
 from typing import Any
@@ -29,7 +30,7 @@ from .api_schema import ErrorOut
 from .rate_limits import FixedWindow, StoreUnavailable, client_address
 from .services import access_token_authenticate
 
-__all__ = ["AUTH", "CsrfSessionAuth", "ErrorOut", "PersonalAccessTokenAuth"]
+__all__ = ["AUTH", "CsrfSessionAuth", "ErrorOut", "PersonalAccessTokenAuth", "TooManyRequests"]
 
 #: Wrong tokens allowed per client address per clock minute; after that the address gets 429
 #: for the rest of that minute (accounts.rate_limits: fixed windows on every cache backend).
@@ -47,12 +48,21 @@ class AuthRefused(HttpError):
         self.code = code
 
 
-class TooManyTokenFailures(AuthRefused):
+class TooManyRequests(AuthRefused):
+    """A 429 that knows when the caller may try again: `retry_after` seconds, sent as the
+    `Retry-After` header (config/api_errors.py)."""
+
+    def __init__(self, message: str, *, code: str, retry_after: int) -> None:
+        super().__init__(429, message, code=code)
+        self.retry_after = retry_after
+
+
+class TooManyTokenFailures(TooManyRequests):
     def __init__(self) -> None:
         super().__init__(
-            429,
             _("Too many invalid access tokens from your address. Try again in a minute."),
             code="too_many_token_failures",
+            retry_after=TOKEN_FAILURES.retry_after(),
         )
 
 

@@ -51,14 +51,19 @@ SectorCode = StrEnum("SectorCode", [(code, code) for code, _nl, _en in SECTORS])
 
 
 class ErrorOut(Schema):
-    """The API's one error format (see config/api_errors.py and docs/api.md)."""
+    """The API's one error format (see config/api_errors.py and docs/api.md): `detail` and
+    `code` always; the other keys only when they have a value (never null)."""
 
-    detail: str
-    code: str
-    details: dict | None = None
-    errors: list[dict] | None = None
-    fields: dict | None = None
-    error_id: str | None = None
+    detail: str = Field(description="a sentence for the person, in the request's language")
+    code: str = Field(description="a stable machine code (docs/api.md, Errors)")
+    details: dict | None = Field(
+        None, description="other data of the refusal, e.g. available_at; left out when none"
+    )
+    errors: list[dict] | None = Field(
+        None, description="what did not fit the schema, or a rejected import's rows"
+    )
+    fields: dict | None = Field(None, description="a model validation's messages per field")
+    error_id: str | None = Field(None, description="a 500: the id under which it was logged")
 
 
 class BodyIn(Schema):

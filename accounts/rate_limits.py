@@ -87,6 +87,11 @@ class FixedWindow:
             raise StoreUnavailable(self.name) from exc
         logger.warning("rate limit %s not counted: %s", self.name, type(exc).__name__)
 
+    def retry_after(self) -> int:
+        """Seconds until this window ends (1 … `seconds`): when a refused subject may try again.
+        Every subject's window ends at the same clock time, so no store is read."""
+        return self.seconds - int(time.time()) % self.seconds
+
     def count(self, subject: str) -> int:
         """Hits in the current window (0 while the store is down, unless it guards a secret)."""
         try:
@@ -119,3 +124,37 @@ class FixedWindow:
 def client_address(request) -> str:
     """The client's address (behind a proxy, REMOTE_ADDR must be set to it: docs/api.md)."""
     return str(request.META.get("REMOTE_ADDR") or "unknown")
+
+
+#: The allauth action each rate-limited account page counts (allauth.account.views).
+ACCOUNT_PAGE_ACTIONS = {
+    "account_login": "login",
+    "account_signup": "signup",
+    "account_reset_password": "reset_password",
+    "account_reset_password_from_key": "reset_password_from_key",
+    "account_change_password": "change_password",
+    "account_set_password": "change_password",
+    "account_email": "manage_email",
+    "account_reauthenticate": "reauthenticate",
+}
+_DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _window_seconds(rate: str) -> int:
+    """The window of one allauth rate: "20/m/ip" → 60, "5/300s/key" → 300, "1/3m/key" → 180."""
+    duration = rate.strip().split("/")[1]
+    return int(float(duration[:-1] or 1) * _DURATION_UNITS[duration[-1]])
+
+
+def account_retry_after(url_name: str | None) -> int:
+    """Seconds after which allauth's limit on the account page `url_name` lets the person try
+    again, at the latest. allauth keeps a sliding log of hits and does not say when the oldest
+    one leaves it, so this is the longest window of the page's action (of every action for a
+    page not in ACCOUNT_PAGE_ACTIONS): never too early, at most one window too late."""
+    from allauth.account import app_settings as allauth_settings
+
+    configured: dict[str, str] = allauth_settings.RATE_LIMITS or {}
+    action = ACCOUNT_PAGE_ACTIONS.get(url_name or "")
+    rates = configured.get(action, "") if action else ",".join(filter(None, configured.values()))
+    windows = [_window_seconds(rate) for rate in rates.split(",") if rate.strip()]
+    return max(windows, default=RETRY_AFTER_SECONDS)

@@ -107,7 +107,10 @@ TRAINING_STAFF = StaffArea(
             "trainings:group_request",
         }
     ),
-    api_routes=(re.compile(r"trainings/[^/]+/(participants|attendance)(/|$)"),),
+    api_routes=(
+        re.compile(r"trainings/[^/]+/(participants|attendance|evaluation/results)(/|$)"),
+        re.compile(r"trainings/formats/[^/]+/evaluation/results(/|$)"),
+    ),
 )
 CERTIFICATE_ADMINISTRATION = StaffArea(
     key="certificates",

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from . import services
 from .forms import AccessTokenForm, DeleteAccountForm, ProfileForm
 from .language_cookie import remember_language
+from .rate_limits import account_retry_after
 
 
 @login_required
@@ -76,3 +77,12 @@ def access_token_revoke(request, pk: int):
     services.access_token_revoke(token=token)
     messages.success(request, _("The token has been revoked."))
     return redirect("accounts:settings")
+
+
+def too_many_requests(request):
+    """The page of allauth's rate limits (login, sign-up, password reset, …; config.urls'
+    handler429, which allauth calls), in the page's language, with `Retry-After`."""
+    response = render(request, "429.html", status=429)
+    match = request.resolver_match
+    response["Retry-After"] = str(account_retry_after(match.url_name if match else None))
+    return response

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from accounts.api_auth import TooManyRequests
 from accounts.api_schema import PlainStr, responses
 
 from . import verification
@@ -44,7 +45,11 @@ def _day(value) -> date | None:
 def certificate_verify(request, code: PlainStr):
     """Case-insensitive; dashes and spaces in the code are ignored."""
     if verification.rate_limit_exceeded(request, channel="api"):
-        raise HttpError(429, _("Too many look-ups from your address. Try again in a minute."))
+        raise TooManyRequests(
+            _("Too many look-ups from your address. Try again in a minute."),
+            code="throttled",
+            retry_after=verification.RATE_LIMITS["api"].retry_after(),
+        )
     result = verification.lookup(code)
     if result is None:
         raise HttpError(404, _("No certificate has this code."))

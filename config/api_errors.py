@@ -2,11 +2,13 @@
 
     {"detail": "<translated sentence>", "code": "<stable machine code>", ...}
 
-Optional keys: ``errors`` (request validation), ``fields`` (model validation, per field),
-``details`` (extra data of a learning error) and ``error_id`` (a 500: the id under which the
-failure was logged). The three pieces below (exception handlers, ``unknown_api_path``,
-``ApiErrorMiddleware``) and what each catches that the others cannot reach are ADR 0018. Every 503 under /api/ carries
-``Retry-After`` (ApiErrorMiddleware adds it), as the site's 503 does (ADR 0019)."""
+Optional keys, left out when they have no value: ``errors`` (request validation, a rejected
+import's rows), ``fields`` (model validation, per field), ``details`` (other data of a refusal,
+e.g. ``available_at``) and ``error_id`` (a 500: the id under which the failure was logged).
+The three pieces below (exception handlers, ``unknown_api_path``, ``ApiErrorMiddleware``) and
+what each catches that the others cannot reach are ADR 0018. Every 503 under /api/ carries
+``Retry-After`` (ApiErrorMiddleware adds it), as the site's 503 does (ADR 0019); every 429 of a
+rate limit carries the seconds left of its window (``TooManyRequests``, ADR 0018)."""
 
 import logging
 import traceback
@@ -26,10 +28,9 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
+from accounts.api_auth import TooManyRequests
 from accounts.errors import DomainError
 from accounts.rate_limits import RETRY_AFTER_SECONDS
-from organisations.api import error_body as organisation_error_body
-from organisations.errors import OrganisationError
 
 # django-ninja raises these with fixed English messages; give them translated ones.
 _NINJA_MESSAGES = {
@@ -104,17 +105,8 @@ def register(api: NinjaAPI) -> None:
 
     @on(DomainError)
     def domain_error(request, exc: DomainError):
-        """Every app's domain errors (lms, trainings, organisations) carry their status."""
-        body: dict[str, object] = {"detail": str(exc.message), "code": exc.code}
-        if exc.details:
-            body["details"] = exc.details
-        return _respond(api, request, exc.status, **body)
-
-    @on(OrganisationError)
-    def organisation_error(request, exc: OrganisationError):
-        """An organisation's refusals keep the body their operations always had
-        (`fields`, `errors` at the top level; organisations.api.error_body)."""
-        return _respond(api, request, exc.status, **organisation_error_body(exc))
+        """Every app's refusals (accounts.errors and each app's own) with their status."""
+        return _respond(api, request, exc.status, **domain_error_body(exc))
 
     @on(NinjaValidationError)
     def request_invalid(request, exc: NinjaValidationError):
@@ -187,11 +179,30 @@ def register(api: NinjaAPI) -> None:
             return response
         if isinstance(exc, Throttled):
             return _respond(api, request, 429, **_fixed_body(429))
+        if isinstance(exc, TooManyRequests):
+            response = _respond(api, request, 429, detail=str(exc), code=exc.code)
+            response["Retry-After"] = str(exc.retry_after)
+            return response
         code, message = _NINJA_MESSAGES.get(exc.message, (None, None))
         if message is not None:
             return _respond(api, request, exc.status_code, detail=message(), code=code)
         code = getattr(exc, "code", None) or _fixed_body(exc.status_code, "invalid")["code"]
         return _respond(api, request, exc.status_code, detail=str(exc), code=code)
+
+
+def domain_error_body(exc: DomainError) -> dict[str, object]:
+    """The body of a refusal: `detail` and `code`; a model validation's messages per field
+    (`details["fields"]`) under `fields` and a rejected import's rows (`details["errors"]`)
+    under `errors`, as the API's own validation answers them; any other details under
+    `details`. Keys without a value are left out, as in every other error body."""
+    body: dict[str, object] = {"detail": str(exc.message), "code": exc.code}
+    details = dict(exc.details)
+    for key in ("fields", "errors"):
+        if key in details:
+            body[key] = details.pop(key)
+    if details:
+        body["details"] = details
+    return body
 
 
 def _fixed_body(status: int, default_code: str = "bad_request") -> dict[str, str]:

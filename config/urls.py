@@ -12,6 +12,9 @@ from config import api_errors
 from config.api import api
 from lms import views as lms_views
 
+#: allauth answers its rate limits (login, sign-up, password reset) with this view.
+handler429 = "accounts.views.too_many_requests"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # One rate-limited login for everyone (allauth); Wagtail's own login form is not served.

@@ -1,22 +1,8 @@
-"""Errors a learner's action can run into; views and the API turn them into 4xx answers."""
+"""Refusals of a learner's action that are only the learning app's; the kinds every app shares
+(NotFound, Forbidden, Conflict) are in accounts.errors."""
 
 from accounts.errors import DomainError
 
 
 class LearningError(DomainError):
     pass
-
-
-class NotFound(LearningError):
-    status = 404
-    code = "not_found"
-
-
-class Conflict(LearningError):
-    status = 409
-    code = "conflict"
-
-
-class NotAllowed(LearningError):
-    status = 403
-    code = "not_allowed"

@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
+from accounts.errors import NotFound
+
 from . import rules
-from .errors import NotFound
 from .models import Answer, Attempt, Completion, Enrolment, LessonProgress
 
 

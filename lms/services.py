@@ -11,11 +11,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from accounts.errors import Conflict, Forbidden, NotFound
 from courses.models import CoursePage, LessonPage, StorylinePage
 from courses.selectors import course_outline, path_questions
 
 from . import grading, rules, selectors
-from .errors import Conflict, LearningError, NotAllowed, NotFound
+from .errors import LearningError
 from .models import Answer, Attempt, Completion, Enrolment, LessonProgress
 from .signals import course_passed
 
@@ -43,7 +44,7 @@ def enrolment_create(*, user, course: CoursePage) -> Enrolment:
         raise NotFound(_("This course does not exist."))
     missing = selectors.missing_prerequisites(user=user, course=course)
     if missing:
-        raise NotAllowed(
+        raise Forbidden(
             _("First pass: %(courses)s.") % {"courses": ", ".join(p.title for p in missing)},
             code="prerequisites_missing",
         )
@@ -94,7 +95,7 @@ def _check_retake_rules(*, enrolment: Enrolment, course: CoursePage) -> None:
         user=enrolment.user_id, course=course, course_key=enrolment.course_key
     )
     if state.attempts_left == 0:
-        raise NotAllowed(
+        raise Forbidden(
             ngettext(
                 "You have used the %(n)s attempt allowed for this course.",
                 "You have used all %(n)s attempts allowed for this course.",
@@ -104,7 +105,7 @@ def _check_retake_rules(*, enrolment: Enrolment, course: CoursePage) -> None:
             code="no_attempts_left",
         )
     if state.available_at is not None:
-        raise NotAllowed(
+        raise Forbidden(
             _("You can start a new attempt from %(when)s.")
             % {"when": date_format(timezone.localtime(state.available_at), "DATETIME_FORMAT")},
             code="cooldown",

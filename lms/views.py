@@ -14,11 +14,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.errors import DomainError
 from courses.models import CourseIndexPage, CoursePage, LessonPage
 from courses.selectors import course_outline
 
 from . import fragments, rules, selectors, services
-from .errors import LearningError
 from .forms import AnswerForm, AttemptStartForm, LessonDoneForm, ScenarioChoiceForm
 from .models import Attempt, Enrolment
 
@@ -40,7 +40,7 @@ def _attempt_or_404(request, attempt_id, *, with_course: bool = True) -> Attempt
         return selectors.attempt_for_learner(
             user=request.user, attempt_id=attempt_id, with_course=with_course
         )
-    except LearningError as exc:
+    except DomainError as exc:
         raise Http404(exc.message) from exc
 
 
@@ -51,7 +51,7 @@ def _content_language(course) -> tuple[str, bool]:
     return content_lang, content_lang != get_language()
 
 
-def _problem(request, *, title: str, error: LearningError, course=None):
+def _problem(request, *, title: str, error: DomainError, course=None):
     """A page that says why the learner cannot go on (`error`), with its status."""
     return render(
         request,
@@ -83,7 +83,7 @@ def enrol(request, course_id: int):
             return redirect(course.get_url(request))
         try:
             enrolment = services.enrolment_create(user=request.user, course=course)
-        except LearningError as exc:
+        except DomainError as exc:
             return _problem(request, title=_("You cannot enrol yet"), error=exc, course=course)
         attempt = selectors.current_attempt(enrolment=enrolment)
         if attempt is not None and attempt.status == Attempt.Status.IN_PROGRESS:
@@ -92,7 +92,7 @@ def enrol(request, course_id: int):
             return redirect("lms:start", course_id=course.pk)
         try:
             attempt = services.attempt_start(enrolment=enrolment)
-        except LearningError as exc:
+        except DomainError as exc:
             return _problem(request, title=_("You cannot start"), error=exc, course=course)
         messages.success(request, _("You are enrolled. Good luck!"))
         return _resume(enrolment, attempt)
@@ -118,7 +118,7 @@ def _start_page(request, *, course, outline, attempt, go, required: bool = True,
     """The start page (lms/start.html): how to take the course (`start`) or, after the shared
     introduction, which storyline to follow (`storyline_choose`). A valid POST calls
     `go(storyline)`, which takes the step and returns where to go next; a refusal of the step
-    (`LearningError`) or an invalid form is shown on the page with its status."""
+    (a `DomainError`) or an invalid form is shown on the page with its status."""
     form = AttemptStartForm(
         request.POST if request.method == "POST" else None,
         storylines=[storyline for storyline, _lessons in outline.storylines],
@@ -129,7 +129,7 @@ def _start_page(request, *, course, outline, attempt, go, required: bool = True,
         if form.is_valid():
             try:
                 return go(form.chosen_storyline())
-            except LearningError as exc:
+            except DomainError as exc:
                 error, status = exc.message, exc.status
         else:
             status = 400
@@ -463,7 +463,7 @@ def answer(request, attempt_id, question_id: str):
         )
     try:
         services.answer_submit(attempt=attempt, question_id=question_id, response=form.response())
-    except LearningError as exc:
+    except DomainError as exc:
         return _question_response(
             request, attempt=attempt, question=question, errors=[exc.message], status=exc.status
         )
@@ -490,7 +490,7 @@ def scenario_choice(request, attempt_id, question_id: str):
             scene_key=form.cleaned_data["scene"],
             option_id=form.cleaned_data["option"],
         )
-    except LearningError as exc:
+    except DomainError as exc:
         return _question_response(
             request, attempt=attempt, question=question, errors=[exc.message], status=exc.status
         )
@@ -539,7 +539,7 @@ def attempt_submit(request, attempt_id):
     with attempt.enrolment.course.language_override():
         try:
             attempt = services.attempt_submit(attempt=attempt)
-        except LearningError as exc:
+        except DomainError as exc:
             return _render_attempt(request, attempt, error=exc.message, status=exc.status)
         if attempt.passed:
             messages.success(request, _("You passed. Well done!"))

@@ -1,7 +1,7 @@
 """Organisations in the JSON API (/api/v1/organisations). A manager reaches only their own
 organisations (other ids are 404); programme staff reach all. An operation that is refused
-raises OrganisationError; the API's handler for it (config/api_errors.py) answers with
-`error_body` below."""
+raises a DomainError (accounts.errors, or OrganisationError); the API's one handler for them
+(config/api_errors.py) answers with its status and body."""
 
 from datetime import datetime
 from decimal import Decimal
@@ -19,7 +19,6 @@ from accounts.api_schema import (
     AUTHENTICATED,
     WITH_BODY,
     BodyIn,
-    ErrorOut,
     Id64,
     PlainStr,
     responses,
@@ -27,7 +26,7 @@ from accounts.api_schema import (
 from accounts.models import Region
 
 from . import selectors
-from .errors import ImportRejected, OrganisationError
+from .errors import OrganisationError
 from .models import Organisation
 from .services import registration, staff, staff_csv
 
@@ -190,19 +189,6 @@ class CertificationOut(Schema):
     status: str
     certificate: CertificateOut | None
     history: list[HistoryOut]
-
-
-def error_body(exc: OrganisationError) -> dict[str, object]:
-    """The body of a refused operation (the API's one handler for OrganisationError, in
-    config/api_errors.py, answers it with `exc.status`): the declared error schema, with a model
-    validation's messages per field under `fields` and an import's bad rows under `errors`.
-    Other details of a refusal are for the web pages and are not sent."""
-    body = ErrorOut(detail=exc.message, code=exc.code)
-    if isinstance(exc, ImportRejected):
-        body.errors = exc.errors
-    elif "fields" in exc.details:
-        body.fields = exc.details["fields"]
-    return body.dict()
 
 
 def _region(slug: str | None):

@@ -1,27 +1,11 @@
-"""Errors a manager's or member's action can run into; views and the API turn them into 4xx."""
+"""Refusals of a manager's or member's action that are only this app's; the kinds every app
+shares (NotFound, Forbidden, Conflict) are in accounts.errors."""
 
 from accounts.errors import DomainError
 
 
 class OrganisationError(DomainError):
     pass
-
-
-class NotFound(OrganisationError):
-    status = 404
-    code = "not_found"
-
-
-class Forbidden(OrganisationError):
-    """The person may see the organisation but not change it (programme staff)."""
-
-    status = 403
-    code = "forbidden"
-
-
-class Conflict(OrganisationError):
-    status = 409
-    code = "conflict"
 
 
 class ImportRejected(OrganisationError):

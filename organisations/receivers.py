@@ -25,7 +25,8 @@ def on_user_signed_up(sender, request, user, **kwargs) -> None:
     """Someone signed up after choosing to join on a join page or an invitation page (the view
     kept that in the session): remember it with the account, so the join completes when they
     confirm their address, in this browser or another (ADR 0016)."""
-    from .errors import OrganisationError
+    from accounts.errors import DomainError
+
     from .models import Invitation, Organisation
     from .services import staff
 
@@ -52,7 +53,7 @@ def on_user_signed_up(sender, request, user, **kwargs) -> None:
             role=context.get("role"),
             language=context.get("language"),
         )
-    except OrganisationError:
+    except DomainError:
         return
     request.session.pop(staff.JOIN_SESSION_KEY, None)
 

@@ -12,13 +12,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.errors import Forbidden, NotFound
 from certificates import rules
 from certificates.codes import code_display
 from certificates.models import Certificate
 from courses.models import CoursePage
 from lms.models import Enrolment
 
-from .errors import Forbidden, NotFound
 from .models import (
     CertificationStatusChange,
     JoinIntent,

@@ -11,13 +11,14 @@ from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.errors import DomainError, Forbidden, NotFound
 from accounts.pdf import pdf_render
 from accounts.qr import qr_svg
 from certificates.codes import code_display
 from certificates.services import ARCHIVE_MAX, absolute_url
 
 from . import selectors
-from .errors import Forbidden, ImportRejected, NotFound, OrganisationError
+from .errors import ImportRejected
 from .forms import (
     CountingCoursesForm,
     ImportForm,
@@ -82,7 +83,7 @@ def organisation_register(request):
             organisation = registration.organisation_register(
                 user=request.user, **form.cleaned_data
             )
-        except OrganisationError as exc:
+        except DomainError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("Your organisation has been registered."))
@@ -161,7 +162,7 @@ def organisation_edit(request, pk: int):
                 organisation=organisation,
                 data={field: form.cleaned_data[field] for field in form.changed_data},
             )
-        except OrganisationError as exc:
+        except DomainError as exc:
             form.add_error("declared_staff" if "members" in exc.details else None, exc.message)
         else:
             messages.success(request, _("The details have been saved."))
@@ -204,7 +205,7 @@ def manager_add(request, pk: int):
                 language=form.cleaned_data["language"] or _current_language(),
                 invited_by=request.user,
             )
-        except OrganisationError as exc:
+        except DomainError as exc:
             form.add_error("email", exc.message)
         else:
             # the same answer whether or not the address has an account (no enumeration)
@@ -227,7 +228,7 @@ def manager_remove(request, pk: int, user_id: int):
     user = get_object_or_404(organisation.managers, pk=user_id)
     try:
         staff.manager_remove(organisation=organisation, user=user)
-    except OrganisationError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("%(name)s is no longer a manager.") % {"name": user})
@@ -246,7 +247,7 @@ def location_add(request, pk: int):
     if form.is_valid():
         try:
             registration.location_add(organisation=organisation, **form.cleaned_data)
-        except OrganisationError as exc:
+        except DomainError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("The location has been added."))
@@ -279,7 +280,7 @@ def invite(request, pk: int):
                     "language": form.cleaned_data["language"] or _current_language(),
                 },
             )
-        except OrganisationError as exc:
+        except DomainError as exc:
             form.add_error("email", exc.message)
         else:
             messages.success(request, _("The invitation has been sent."))
@@ -515,7 +516,7 @@ def counting_courses(request, pk: int):
             registration.counting_courses_set(
                 organisation=organisation, course_keys=form.cleaned_data["courses"]
             )
-        except OrganisationError as exc:
+        except DomainError as exc:
             form.add_error("courses", exc.message)
         else:
             messages.success(request, _("The courses that count have been saved."))
@@ -654,7 +655,7 @@ def invitation_accept(request, token: str):
             )
         try:
             staff.invitation_accept(invitation=invitation, user=request.user)
-        except OrganisationError as exc:
+        except DomainError as exc:
             messages.error(request, exc.message)
             return render(request, "organisations/invitation.html", context, status=409)
         messages.success(
@@ -681,7 +682,7 @@ def registration_review(request, pk: int):
                 kvk_checked=form.cleaned_data["kvk_checked"],
                 note=form.cleaned_data["note"],
             )
-        except OrganisationError as exc:
+        except DomainError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("The registration has been reviewed."))
@@ -704,7 +705,7 @@ def manager_invitation_accept(request, token: str):
     if request.method == "POST":
         try:
             staff.manager_invitation_accept(invitation=invitation, user=request.user)
-        except OrganisationError as exc:
+        except DomainError as exc:
             return render(
                 request,
                 "organisations/manager_invitation.html",

@@ -85,6 +85,13 @@ class RegistrationOut(Schema):
     promoted_at: datetime | None
 
 
+class RegistrationPage(Schema):
+    items: list[RegistrationOut]
+    count: int
+    page: int
+    page_size: int
+
+
 class ParticipantOut(Schema):
     registration: int
     name: str
@@ -229,11 +236,18 @@ def cancel(request: HttpRequest, session_id: UUID):
 
 @router.get(
     "/me/registrations",
-    response=responses({200: list[RegistrationOut]}, *AUTHENTICATED),
-    summary="My registrations (not cancelled)",
+    response=responses({200: RegistrationPage}, 400, 422, *AUTHENTICATED),
+    summary="My registrations (not cancelled), paged",
 )
-def my_registrations(request: HttpRequest):
-    return [_registration_out(r) for r in selectors.my_registrations(user=request.user)]
+def my_registrations(request: HttpRequest, paging: Query[PageQuery]):
+    registrations = selectors.my_registrations(user=request.user)
+    start = (paging.page - 1) * paging.page_size
+    return {
+        "items": [_registration_out(r) for r in registrations[start : start + paging.page_size]],
+        "count": registrations.count(),
+        "page": paging.page,
+        "page_size": paging.page_size,
+    }
 
 
 @router.get(

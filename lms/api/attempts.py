@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from accounts.api_schema import MAX_ID, responses
+from accounts.errors import NotFound
 from courses.api import LanguageCode, Slug, course_for_slug
 from courses.models import CoursePage, StorylinePage
 
 from .. import services
-from ..errors import LearningError, NotFound
+from ..errors import LearningError
 from ..models import Attempt, Enrolment
 from ..selectors import attempt_for_learner, attempt_review
 from .schemas import (

@@ -7,11 +7,11 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from accounts.api_schema import Id64, responses
+from accounts.errors import Conflict, NotFound
 from courses.api import PageQuery
 from courses.models import LessonPage
 
 from .. import services
-from ..errors import Conflict, NotFound
 from ..selectors import enrolment_for_lesson, learner_enrolments, learner_progress
 from .schemas import READ, WRITE, LessonProgressOut, LessonVisitIn, ProgressPageOut, enrolment_data
 

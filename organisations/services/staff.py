@@ -14,11 +14,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts import roles
+from accounts.errors import Conflict, Forbidden
 from accounts.mail import mail_send
 from certificates.services import absolute_url
 from outbox.services import outbox_add
 
-from ..errors import Conflict, Forbidden, OrganisationError
+from ..errors import OrganisationError
 from ..models import (
     CertificationStatusChange,
     Invitation,

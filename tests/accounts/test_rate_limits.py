@@ -10,8 +10,16 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.cache import caches
 from django.test import override_settings
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
-from accounts.rate_limits import FixedWindow, StoreUnavailable, store_available
+from accounts.rate_limits import (
+    FixedWindow,
+    StoreUnavailable,
+    account_retry_after,
+    store_available,
+)
 
 DEADLINE = 30  # seconds; a window here lasts 1-2 s
 
@@ -115,3 +123,40 @@ def test_a_bug_is_not_taken_for_an_outage(monkeypatch):
         window.exceeded("10.0.0.1")
     with pytest.raises(ZeroDivisionError):
         store_available()
+
+
+def test_retry_after_is_what_is_left_of_the_window():
+    window = FixedWindow("test-retry-after", default_limit=1, default_seconds=3600)
+    before = 3600 - int(time.time()) % 3600
+    left = window.retry_after()
+    after = 3600 - int(time.time()) % 3600
+    assert left in (before, after)
+    assert 1 <= left <= 3600
+
+
+def test_an_account_page_waits_the_longest_window_of_its_action(settings):
+    settings.ACCOUNT_RATE_LIMITS = {
+        "login": "30/m/ip",
+        "reset_password": "20/m/ip,5/300s/key",
+        "confirm_email": "1/3m/key",
+    }
+    assert account_retry_after("account_login") == 60
+    assert account_retry_after("account_reset_password") == 300
+    # a page allauth limits under another name: the longest window of all
+    assert account_retry_after("mfa_authenticate") == 300
+
+
+@pytest.mark.django_db
+def test_the_login_limit_answers_a_translated_page_with_retry_after(client, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login": "2/m/ip"}
+    caches["default"].clear()
+    attempt = {"login": "niemand@example.org", "password": "verkeerd"}
+    for _ in range(2):
+        assert client.post(reverse("account_login"), attempt).status_code == 200
+    refused = client.post(reverse("account_login"), attempt)
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "60"
+    with translation.override("nl"):
+        assert gettext("Too many attempts") in refused.text
+    assert "429 Too Many Requests" not in refused.text  # allauth's bare English page
+    caches["default"].clear()

@@ -304,6 +304,15 @@ def _assert_second_factor_refusal(response):
     assert "two-factor" in body["detail"]
 
 
+def _session_results_api(context) -> str:
+    return f"/api/v1/trainings/{context['session'].public_id}/evaluation/results"
+
+
+def _format_results_api(context) -> str:
+    key = context["session"].training_format.translation_key
+    return f"/api/v1/trainings/formats/{key}/evaluation/results"
+
+
 @pytest.mark.parametrize(
     ("who", "url"),
     [
@@ -314,8 +323,23 @@ def _assert_second_factor_refusal(response):
             _trainer_of_session,
             lambda c: f"/api/v1/trainings/{c['session'].public_id}/participants",
         ),
+        (_trainer_of_session, _session_results_api),
+        (_organiser_of_format, _session_results_api),
+        (_role(roles.PROGRAMME_STAFF), _session_results_api),
+        (_organiser_of_format, _format_results_api),
+        (_role(roles.PROGRAMME_STAFF), _format_results_api),
     ],
-    ids=["reports-staff", "organisation-manager", "organisation-staff", "participants-trainer"],
+    ids=[
+        "reports-staff",
+        "organisation-manager",
+        "organisation-staff",
+        "participants-trainer",
+        "session-results-trainer",
+        "session-results-organiser",
+        "session-results-staff",
+        "format-results-organiser",
+        "format-results-staff",
+    ],
 )
 def test_api_by_token_and_session(client, context, who, url):
     person = who(context, second_factor=False)
@@ -328,6 +352,13 @@ def test_api_by_token_and_session(client, context, who, url):
     assert client.get(address).status_code == 200
     client.logout()
     assert client.get(address, **headers).status_code == 200
+
+
+def test_a_participant_evaluates_through_the_api_without_a_factor():
+    """Only the results are a staff area; a session's own evaluation form is every attendee's."""
+    assert two_factor.api_area("trainings/0b8c/evaluation") is None
+    assert two_factor.api_area("trainings/0b8c/evaluation/results") is two_factor.TRAINING_STAFF
+    assert two_factor.api_area("trainings/formats/0b8c/evaluation/results") is not None
 
 
 def test_api_without_a_role_there_keeps_its_answers(client, context):

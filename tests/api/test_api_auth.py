@@ -78,6 +78,9 @@ def test_repeated_bad_tokens_are_rate_limited(token):
     assert limited.status_code == 429
     assert limited.json()["code"] == "too_many_token_failures"
     assert "Too many invalid access tokens" in limited.json()["detail"]
+    # the rest of the address's window (an hour in the test settings), not a guess
+    assert 1 <= int(limited["Retry-After"]) <= TOKEN_FAILURES.seconds
+    assert abs(int(limited["Retry-After"]) - TOKEN_FAILURES.retry_after()) <= 1
     # While the address is blocked even a good token is refused: guessing cannot go on.
     good = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
     assert good.get("/api/v1/me/progress").status_code == 429

@@ -8,10 +8,11 @@ from django.urls import path
 from ninja import NinjaAPI, Router
 from ninja.testing import TestClient
 
+from accounts.errors import Conflict, Forbidden
 from accounts.rate_limits import RETRY_AFTER_SECONDS
 from config import api_errors
-from lms.errors import Conflict, LearningError
-from organisations.errors import Forbidden as OrganisationForbidden
+from lms.errors import LearningError
+from organisations.errors import ImportRejected
 from trainings.errors import TrainingError
 
 router = Router()
@@ -54,7 +55,17 @@ def training(request):
 
 @router.get("/organisation")
 def organisation(request):
-    raise OrganisationForbidden("Not yours.")
+    raise Forbidden("Not yours.")
+
+
+@router.get("/import")
+def rejected_import(request):
+    raise ImportRejected("Not imported.", errors=[{"line": 2, "errors": ["Bad."]}])
+
+
+@router.get("/with-fields")
+def with_fields(request):
+    raise LearningError("Check.", details={"fields": {"a": ["Bad."]}, "at": "noon"})
 
 
 @router.get("/number")
@@ -100,18 +111,27 @@ def client():
         ("/conflict", 409, {"detail": "Already done.", "code": "done", "details": {"id": 1}}),
         ("/learning", 400, {"detail": "Bad.", "code": "invalid"}),
         ("/training", 409, {"detail": "Full.", "code": "session_full"}),
-        # organisations keep the body their operations always answered: the declared ErrorOut
-        # in full (their own handler, organisations.api.error_body; ADR 0021)
+        # one body for every app's refusals: unused keys are left out (organisations used to
+        # send them as null; ADR 0021, 2026-12-06), a rejected import's rows under `errors`,
+        # a validation's messages under `fields`, the rest under `details`
+        ("/organisation", 403, {"detail": "Not yours.", "code": "forbidden"}),
         (
-            "/organisation",
-            403,
+            "/import",
+            400,
             {
-                "detail": "Not yours.",
-                "code": "forbidden",
-                "details": None,
-                "errors": None,
-                "fields": None,
-                "error_id": None,
+                "detail": "Not imported.",
+                "code": "import_rejected",
+                "errors": [{"line": 2, "errors": ["Bad."]}],
+            },
+        ),
+        (
+            "/with-fields",
+            400,
+            {
+                "detail": "Check.",
+                "code": "invalid",
+                "fields": {"a": ["Bad."]},
+                "details": {"at": "noon"},
             },
         ),
     ],

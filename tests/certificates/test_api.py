@@ -70,6 +70,11 @@ def test_rate_limited(client, certificate, settings):
     assert response.json()["detail"] == _(
         "Too many look-ups from your address. Try again in a minute."
     )
+    assert response.json()["code"] == "throttled"
+    # what is left of the window, not the window's full length
+    window = verification.RATE_LIMITS["api"]
+    assert 1 <= int(response["Retry-After"]) <= 3600
+    assert abs(int(response["Retry-After"]) - window.retry_after()) <= 1
 
 
 def test_registered_lookups_are_tried_after_personal_certificates(client, certificate):

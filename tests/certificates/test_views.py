@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from certificates import permissions, services
+from certificates import permissions, services, verification
 from certificates.models import Certificate
 from tests.factories import UserFactory
 
@@ -194,6 +194,9 @@ def test_verify_is_rate_limited_per_address(client, certificate, settings):
         _("You have checked many certificates in a short time. Wait a minute and try again.")
         in response.text
     )
+    # what is left of the window (an hour here), not its full length
+    left = verification.RATE_LIMITS["page"].retry_after()
+    assert abs(int(response["Retry-After"]) - left) <= 1
     other = client.get(f"/verify/{certificate.code}", REMOTE_ADDR="10.0.0.9")
     assert other.status_code == 200
 

@@ -1,13 +1,26 @@
 """The programme's and the manager's pages in English, Polish and Spanish on a 375 px phone:
 the page speaks that language (lang attribute), nothing scrolls sideways, and the keyboard
 reaches the first link of the main content with a visible focus outline (issues 16 and 21; the
-Dutch pages are covered by test_accessibility and test_screenshots)."""
+Dutch pages are covered by test_accessibility and test_screenshots). The outside-counts page
+and the recovery codes' way back are also gone through by keyboard: every control is a Tab
+stop, in view and visibly focused, no Dutch interface string, axe clean."""
 
+from urllib.parse import urlparse
+
+import pyotp
 import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
 from django.utils import translation
 
+from accounts import roles
+from reporting.services import outside_counts_import
+from tests.e2e.checks import axe_violations, unfocusable_outline_problems
 from tests.e2e.conftest import MOBILE
 from tests.e2e.pages import PAGE_TYPES
+from tests.e2e.test_language_journeys import LOCALES, dutch_strings_in
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,3 +52,136 @@ def test_programme_and_manager_pages_in_each_language_at_375_px(new_page, e2e_co
         assert focus["tag"] in {"A", "BUTTON", "INPUT", "SELECT"}, (name, focus)
         assert focus["outline"] != "none" and focus["width"] >= 2, (name, focus)
         page.context.close()
+
+
+# --------------------------------------------- the review's two pages, by keyboard (mends)
+
+#: Every control in the main content: each must be a Tab stop, scrolled into view when focused.
+CONTROLS_IN_MAIN = """() => Array.from(document.querySelectorAll(
+        'main a[href], main button, main input:not([type=hidden]), main select, main textarea,'
+        + ' main summary'))
+    .filter(el => !el.disabled && el.checkVisibility())
+    .map(el => el.outerHTML.slice(0, 100))"""
+#: The focused element (marked so that it is counted once) and whether it is in view: the part
+#: of it inside the window and every clipping ancestor (a table that scrolls sideways) is at
+#: least 24 px each way, or all of it when it is smaller (a text area shows its first lines).
+FOCUSED = """() => {
+    const el = document.activeElement;
+    if (!el || el === document.body || !el.closest('main')) return null;
+    const seen = !el.hasAttribute('data-tab-seen');
+    el.setAttribute('data-tab-seen', '');
+    const r = el.getBoundingClientRect();
+    let box = {left: Math.max(r.left, 0), top: Math.max(r.top, 0),
+               right: Math.min(r.right, window.innerWidth),
+               bottom: Math.min(r.bottom, window.innerHeight)};
+    for (let up = el.parentElement; up; up = up.parentElement) {
+        const style = getComputedStyle(up);
+        if (style.overflowX === 'visible' && style.overflowY === 'visible') continue;
+        const c = up.getBoundingClientRect();
+        box = {left: Math.max(box.left, c.left), top: Math.max(box.top, c.top),
+               right: Math.min(box.right, c.right), bottom: Math.min(box.bottom, c.bottom)};
+    }
+    const w = box.right - box.left, h = box.bottom - box.top;
+    const inView = w >= Math.min(24, r.width) - 0.5 && h >= Math.min(24, r.height) - 0.5;
+    return {html: el.outerHTML.slice(0, 100), seen: seen, inView: inView,
+            where: [Math.round(r.left), Math.round(r.top), Math.round(r.width),
+                    Math.round(r.height), window.innerWidth, window.innerHeight]};
+}"""
+
+
+def keyboard_problems(page) -> list[str]:
+    """Tab from the top through the page: every control of the main content is reached, is in
+    view when it has the focus, and shows a visible focus indicator."""
+    controls = page.evaluate(CONTROLS_IN_MAIN)
+    reached, problems = 0, []
+    for _press in range(len(controls) + 40):  # the header's links and the skip link come first
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if focused is None or not focused["seen"]:
+            continue
+        reached += 1
+        if not focused["inView"]:
+            problems.append(f"not in view when focused ({focused['where']}): {focused['html']}")
+        if reached == len(controls):
+            break
+    if reached != len(controls):
+        problems.append(f"Tab reached {reached} of {len(controls)} controls: {controls}")
+    return problems + unfocusable_outline_problems(page)
+
+
+def phone_page_problems(page, language: str) -> list[str]:
+    """The language, reflow, Dutch-string, axe and keyboard checks of one page."""
+    problems = []
+    if page.locator("html").get_attribute("lang") != language:
+        problems.append(f"lang is {page.locator('html').get_attribute('lang')}")
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    if width > MOBILE["width"]:
+        problems.append(f"{width}px wide")
+    problems += [f"Dutch: {text}" for text in dutch_strings_in(page.locator("body").inner_text())]
+    problems += axe_violations(page)
+    return problems + keyboard_problems(page)
+
+
+@pytest.mark.parametrize("language", ["en", "pl", "es"])
+def test_the_outside_counts_page_in_each_language_at_375_px_by_keyboard(
+    new_page, e2e_content, language, tmp_path
+):
+    staff = e2e_content.programme_staff
+    outside_counts_import(
+        content=b"date,source,count\n2025-03-01,campaign,75\n", filename="maart.csv", by=staff
+    )
+    with translation.override(language):
+        path = reverse("reporting:outside_counts")
+    page = new_page(viewport=MOBILE, user=staff, locale=LOCALES[language])
+    assert page.goto(path).status == 200
+    assert phone_page_problems(page, language) == []
+    # a file with bad rows, chosen and sent by keyboard: the page lists every problem
+    bad = tmp_path / "fout.csv"
+    bad.write_text("date,source,count\nmorgen,folder,veel\n")
+    page.locator("input[type=file]").set_input_files(str(bad))
+    page.locator("input[type=file]").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.type") == "submit"
+    with page.expect_navigation() as sent:
+        page.keyboard.press("Enter")
+    assert sent.value.status == 400
+    assert "morgen" in page.locator("main").inner_text()  # the bad date, with its line
+    assert phone_page_problems(page, language) == []
+
+
+@pytest.mark.parametrize("language", ["en", "pl", "es"])
+def test_the_recovery_codes_way_back_in_each_language_at_375_px_by_keyboard(
+    new_page, live_server, e2e_content, language
+):
+    """Programme staff without a second factor set one up on the way to the dashboard; the new
+    recovery codes' page leads back to it (ADR 0022)."""
+    person = UserFactory(role=roles.PROGRAMME_STAFF, second_factor=False)
+    with translation.override(language):
+        wanted = reverse("reporting:dashboard")
+        codes_page = reverse("mfa_view_recovery_codes")
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(person)
+    assert client.get(wanted).status_code == 302  # to the set-up, remembering the page
+    setup = client.get(reverse("mfa_activate_totp"), follow=True)
+    setup = client.post(setup.redirect_chain[-1][0], {"password": PASSWORD}, follow=True)
+    secret = setup.context["form"].secret
+    activated = client.post(reverse("mfa_activate_totp"), {"code": pyotp.TOTP(secret).now()})
+    assert activated.status_code == 302
+    page = new_page(viewport=MOBILE, locale=LOCALES[language])
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    assert page.goto(codes_page).status == 200
+    assert phone_page_problems(page, language) == []
+    back = page.locator(f'main a[href="{wanted}"]')
+    assert back.count() == 1
+    back.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert urlparse(page.url).path == wanted

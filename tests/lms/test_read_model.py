@@ -4,8 +4,8 @@ all language versions of a course, and options shown in each attempt's own stabl
 import pytest
 from wagtail.models import Locale
 
+from accounts.errors import Forbidden
 from lms import selectors, services
-from lms.errors import NotAllowed
 from lms.models import Attempt
 from tests import factories
 
@@ -45,7 +45,7 @@ def test_attempts_count_across_language_versions(user):
     english.save_revision().publish()
     _take(user, course, right=False)
     _take(user, course, right=False)
-    with pytest.raises(NotAllowed) as refused:
+    with pytest.raises(Forbidden) as refused:
         services.attempt_start(enrolment=services.enrolment_create(user=user, course=english))
     assert refused.value.code == "no_attempts_left"
     progress = selectors.course_progress(user=user, course=english)
@@ -59,7 +59,7 @@ def test_the_cooldown_counts_across_language_versions(user):
     english.retake_cooldown_hours = 24
     english.save_revision().publish()
     _take(user, course, right=False)
-    with pytest.raises(NotAllowed) as refused:
+    with pytest.raises(Forbidden) as refused:
         services.attempt_start(enrolment=services.enrolment_create(user=user, course=english))
     assert refused.value.code == "cooldown"
     progress = selectors.course_progress(user=user, course=english)
@@ -168,7 +168,7 @@ def test_the_retake_rule_reads_the_attempts_once_without_their_questions(user):
     assert state == selectors.course_progress(user=user, course=course).retake
     assert state.attempts_used == 1 and state.attempts_left == 2
     assert state.available_at is not None and not state.can_start
-    with pytest.raises(NotAllowed) as refused:
+    with pytest.raises(Forbidden) as refused:
         services.attempt_start(enrolment=services.enrolment_create(user=user, course=course))
     assert refused.value.code == "cooldown"
     assert refused.value.details == {"available_at": state.available_at.isoformat()}

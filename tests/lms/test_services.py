@@ -2,9 +2,10 @@ from decimal import Decimal
 
 import pytest
 
+from accounts.errors import Conflict, Forbidden
 from courses.selectors import course_outline
 from lms import services
-from lms.errors import Conflict, LearningError
+from lms.errors import LearningError
 from lms.models import Completion
 from lms.signals import course_passed
 from tests import factories
@@ -229,7 +230,7 @@ def test_enrolling_checks_every_prerequisite_in_one_query(user, django_assert_ma
         enrolment = services.enrolment_create(user=user, course=course)
     assert enrolment.course_id == course.pk
     course.prerequisites.add(make_course(title="Nog niet gehaald"))
-    with pytest.raises(LearningError) as refused:
+    with pytest.raises(Forbidden) as refused:
         services.enrolment_create(user=user, course=course)
     assert refused.value.code == "prerequisites_missing"
     assert "Nog niet gehaald" in refused.value.message and "Eerst" not in refused.value.message

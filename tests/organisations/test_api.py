@@ -242,9 +242,6 @@ def test_programme_staff_set_the_courses_that_count(
     assert response.json()["counting_course_keys"] == [str(other.translation_key)]
 
 
-UNUSED_ERROR_KEYS = {"details": None, "errors": None, "fields": None, "error_id": None}
-
-
 def _refusals(organisation, member_email):
     """Every kind of refusal an organisation operation gives: (method, path, body, content type,
     the exact status and body the API answered before its errors went through one handler)."""
@@ -280,7 +277,7 @@ def _refusals(organisation, member_email):
             400,
             {"detail": "name cannot be empty.", "code": "invalid"},
         ),
-        # details of a refusal stay out of the body (no `details` key)
+        # the other details of a refusal under `details`, as every app's (ADR 0021, 2026-12-06)
         (
             "patch",
             path,
@@ -291,6 +288,7 @@ def _refusals(organisation, member_email):
                 "detail": "The number of staff cannot be lower than the 1 people who have "
                 "joined. Remove people who no longer work here first.",
                 "code": "declared_staff_below_members",
+                "details": {"members": 1, "declared_staff": 0},
             },
         ),
         (
@@ -360,16 +358,16 @@ def _refusals(organisation, member_email):
 
 @pytest.mark.parametrize("case", range(10))
 def test_refusals_keep_their_status_and_body(api, organisation, case, settings):
-    """Organisation errors reach the caller through the API's one handler for them, with the
-    status and body each operation used to build itself: the declared error schema (ErrorOut),
-    its unused keys null (in English here, like the msgids)."""
+    """Organisation errors reach the caller through the API's one handler for every app's
+    refusals, with the status each operation used to answer and the one error body: unused keys
+    left out (until 2026-12-06 they were null; ADR 0021), in English here, like the msgids."""
     member = add_member(organisation)
     method, path, body, content_type, status, expected = _refusals(organisation, member.user.email)[
         case
     ]
     kwargs = {"content_type": content_type} if content_type else {}
     response = getattr(api, method)(path, body, HTTP_ACCEPT_LANGUAGE="en", **kwargs)
-    assert (response.status_code, response.json()) == (status, {**UNUSED_ERROR_KEYS, **expected})
+    assert (response.status_code, response.json()) == (status, expected)
     assert response["Content-Language"] == "en"
 
 
@@ -388,7 +386,6 @@ def test_unverified_registration_keeps_its_status_and_body(client):
     assert (response.status_code, response.json()) == (
         403,
         {
-            **UNUSED_ERROR_KEYS,
             "detail": "Verify your e-mail address before you register an organisation.",
             "code": "email_not_verified",
         },

@@ -3,9 +3,10 @@
 import pytest
 from django.core import mail
 
+from accounts.errors import Conflict
 from certificates.models import Certificate
 from organisations import selectors
-from organisations.errors import Conflict, OrganisationError
+from organisations.errors import OrganisationError
 from organisations.models import (
     CertificationStatusChange,
     Invitation,

@@ -7,7 +7,7 @@ from wagtail.models import Locale
 from accounts.models import Region
 from lms import services as lms_services
 from tests.factories import UserFactory, answer_all_right
-from trainings.models import Delivery, TrainingFormat, TrainingSession
+from trainings.models import Attendance, Delivery, Registration, TrainingFormat, TrainingSession
 
 
 def make_format(**kwargs) -> TrainingFormat:
@@ -41,6 +41,23 @@ def make_session(training_format=None, *, days=10, capacity=60, **kwargs) -> Tra
     }
     defaults.update(kwargs)
     return TrainingSession.objects.create(**defaults)
+
+
+def attended(session, user=None, status=Attendance.Status.PRESENT) -> Registration:
+    """A registration for `session` whose attendance the trainer marked (`status`); a partial
+    attendance left one hour after the start."""
+    registration = Registration.objects.create(
+        session=session, user=user or UserFactory(), status="registered"
+    )
+    Attendance.objects.create(
+        registration=registration,
+        status=status,
+        method=Attendance.Method.TRAINER,
+        left_at=session.starts_at + timedelta(hours=1)
+        if status == Attendance.Status.PARTIAL
+        else None,
+    )
+    return registration
 
 
 def pass_course(user, course):

@@ -20,7 +20,7 @@ from trainings import selectors, services
 from trainings.errors import TrainingError
 from trainings.models import Attendance, Registration, SessionEvaluation
 
-from .conftest import make_format, make_session
+from .conftest import attended, make_format, make_session
 
 pytestmark = pytest.mark.django_db
 
@@ -42,21 +42,6 @@ def logged_in(user) -> Client:
 def started_session(**kwargs):
     """A session that started three hours ago (and has ended)."""
     return make_session(days=0, starts_at=timezone.now() - timedelta(hours=3), **kwargs)
-
-
-def attended(session, user=None, status=Attendance.Status.PRESENT) -> Registration:
-    registration = Registration.objects.create(
-        session=session, user=user or UserFactory(), status="registered"
-    )
-    Attendance.objects.create(
-        registration=registration,
-        status=status,
-        method=Attendance.Method.TRAINER,
-        left_at=session.starts_at + timedelta(hours=1)
-        if status == Attendance.Status.PARTIAL
-        else None,
-    )
-    return registration
 
 
 def submit(registration, **overrides):
