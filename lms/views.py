@@ -35,10 +35,17 @@ def _course_or_404(course_id: int) -> CoursePage:
     return get_object_or_404(CoursePage.objects.live().select_related("locale"), pk=course_id)
 
 
-def _attempt_or_404(request, attempt_id, *, with_course: bool = True) -> Attempt:
+#: What an answer or a scenario choice loads with the attempt: the question's fragment speaks
+#: the enrolment's course language; neither needs the attempt's own course page or storyline.
+_ANSWER_RELATED = ("enrolment__course__locale",)
+
+
+def _attempt_or_404(
+    request, attempt_id, *, with_course: bool = True, related: tuple[str, ...] | None = None
+) -> Attempt:
     try:
         return selectors.attempt_for_learner(
-            user=request.user, attempt_id=attempt_id, with_course=with_course
+            user=request.user, attempt_id=attempt_id, with_course=with_course, related=related
         )
     except DomainError as exc:
         raise Http404(exc.message) from exc
@@ -452,7 +459,9 @@ def _question_response(request, *, attempt, question, errors=None, status=200):
 @require_POST
 def answer(request, attempt_id, question_id: str):
     """Grade one answer on the server; the feedback is shown right away."""
-    attempt = _attempt_or_404(request, attempt_id, with_course=_wants_fragment(request))
+    attempt = _attempt_or_404(
+        request, attempt_id, related=_ANSWER_RELATED if _wants_fragment(request) else ("enrolment",)
+    )
     question = attempt.question(question_id)
     if question is None or not question["graded"]:
         raise Http404(_("This question is not part of your attempt."))
@@ -474,7 +483,7 @@ def answer(request, attempt_id, question_id: str):
 @require_POST
 def scenario_choice(request, attempt_id, question_id: str):
     """A decision in a branching scenario: its consequence and the next scene."""
-    attempt = _attempt_or_404(request, attempt_id)
+    attempt = _attempt_or_404(request, attempt_id, related=_ANSWER_RELATED)
     question = attempt.question(question_id)
     if question is None or question["type"] != "scenario":
         raise Http404(_("This scenario is not part of your attempt."))

@@ -38,6 +38,28 @@ def test_an_answer_stays_within_its_budget(client, user, django_assert_max_num_q
     assert Answer.objects.filter(attempt=attempt, question_id="q-tf").exists()
 
 
+def test_an_answer_reads_its_attempt_with_the_enrolment_course_only(client, user):
+    """An answer posted by the page's JavaScript is the learner's most frequent request: its
+    attempt is read with the enrolment's course (the fragment's language) and nothing else of
+    Wagtail's wide page table (not the attempt's own course page, not the storyline), by its
+    unique public id without ordering the joined select."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    attempt = enrolled(client, user, make_quiz_course())
+    client.get(lesson_url(attempt))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            answer_url(attempt, "q-tf"), {"value": "false"}, HTTP_X_LMS_FRAGMENT="1"
+        )
+    assert response.status_code == 200
+    (read,) = [
+        q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "lms_attempt"')
+    ]
+    assert read.count('JOIN "wagtailcore_page"') == 1
+    assert "ORDER BY" not in read
+
+
 def test_the_start_page_reads_the_enrolment_and_attempts_once(client, user):
     """The start page takes the enrolment, its current attempt and the retake state from the
     read model (`course_progress`), not from lookups of its own besides."""
