@@ -91,6 +91,52 @@ def memory_sample(stack: Stack) -> dict[int, float | None]:
     return {pid: rss_mb(pid) for pid in pool_processes(stack.procs["worker"].pid)}
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of `pid` so far (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def cpu_sample(stack: Stack) -> dict[str, float]:
+    """CPU seconds so far of the worker's main process, its pool processes together, and this
+    process (the benchmark, which also records the passes and polls)."""
+    main = stack.procs["worker"].pid
+    times = os.times()
+    return {
+        "main": cpu_seconds(main),
+        "pool": sum(cpu_seconds(pid) for pid in pool_processes(main)),
+        "benchmark": times.user + times.system,
+    }
+
+
+def profile_report(stack: Stack, folder: Path, *, top: int = 35) -> None:
+    """Have the pool processes write their profiles (benchmarks/worker_profile.py) and print the
+    functions with the most cumulative time, both processes together."""
+    import pstats
+
+    pids = pool_processes(stack.procs["worker"].pid)
+    for pid in pids:
+        os.kill(pid, signal.SIGUSR2)
+    deadline = time.monotonic() + 60
+    files = [folder / f"pool-{pid}.prof" for pid in pids]
+    while not all(f.exists() for f in files) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(0.5)  # the last file is complete once written; give the writer a moment
+    found = [str(f) for f in files if f.exists()]
+    if not found:
+        print("  no profile was written")
+        return
+    stats = pstats.Stats(*found)
+    print(f"\nprofile of the pool processes ({len(found)}), by cumulative time:")
+    stats.sort_stats("cumulative").print_stats(top)
+
+
 def queue_delete(queue: str) -> None:
     """Drop this run's queue, with whatever an interrupted run left in it, and its bindings from
     Redis (every key holding the queue's name, which is unique to the run)."""
@@ -227,18 +273,19 @@ def trivial_rate(queue: str, n: int, *, stack: Stack) -> float:
     return n / (time.perf_counter() - start)
 
 
-def render_rate(completion_ids: list[int], renders: int) -> float:
-    """PDF renders/s in this process (warm), of already issued certificates."""
+def render_rate(completion_ids: list[int], renders: int) -> tuple[float, float]:
+    """PDF renders/s in this process (warm), of already issued certificates, and the CPU
+    seconds of one render (which a busy machine does not inflate as it does the rate)."""
     from certificates.models import Certificate
     from certificates.services import certificate_pdf_bytes
 
     certificates = list(Certificate.objects.filter(completion_id__in=completion_ids))
     for certificate in certificates[:3]:
         certificate_pdf_bytes(certificate=certificate)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for i in range(renders):
         certificate_pdf_bytes(certificate=certificates[i % len(certificates)])
-    return renders / (time.perf_counter() - start)
+    return renders / (time.perf_counter() - start), (time.process_time() - cpu) / renders
 
 
 def issue_as_passes_do(completion_ids: list[int], *, per_transaction: int = 500) -> None:
@@ -266,6 +313,7 @@ def throughput(ids: list[int], *, stack: Stack, memory_renders: int, timeout: fl
 
     samples: dict[str, dict] = {}
     last_report = [time.monotonic()]
+    cpu_before = cpu_sample(stack)
     started_at = timezone.now()
     start = time.perf_counter()
     issue_as_passes_do(ids)
@@ -283,6 +331,7 @@ def throughput(ids: list[int], *, stack: Stack, memory_renders: int, timeout: fl
             print(f"  {done}/{len(ids)} stored after {elapsed:.0f} s", flush=True)
 
     wait_for_pdfs(ids, stack=stack, timeout=timeout, every=every)
+    cpu_after = cpu_sample(stack)
     rows = certificates_of(ids)
     last = rows.aggregate(last=Max("pdf_rendered_at"))["last"]
     seconds = (last - started_at).total_seconds()
@@ -293,6 +342,7 @@ def throughput(ids: list[int], *, stack: Stack, memory_renders: int, timeout: fl
         "enqueue_seconds": enqueue_seconds,
         "mark": samples["mark"],
         "files": files_check(rows),
+        "cpu": {key: cpu_after[key] - cpu_before[key] for key in cpu_after},
     }
 
 
@@ -388,6 +438,11 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, help="seconds for the throughput run")
     parser.add_argument("--fresh", action="store_true", help="drop the scratch database first")
     parser.add_argument("--keep-files", action="store_true", help="keep PDFs and the worker log")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="cProfile the pool processes (slower; figures are then not comparable)",
+    )
     args = parser.parse_args()
     if not os.environ.get("REDIS_URL", "").startswith("redis"):
         sys.exit("benchmarks/certificate_queue.py needs Redis: set REDIS_URL=redis://...")
@@ -428,8 +483,15 @@ def main() -> None:
         burst_attempts = open_attempts_create(course, tag, args.burst, offset + args.passes)
 
         print("starting the worker ...", flush=True)
+        profile_dir = files / "profile"
+        if args.profile:
+            worker_env["WORKER_PROFILE_DIR"] = str(profile_dir)
         stack.worker_start(
-            worker_env, hostname=f"{queue}@{socket.gethostname()}", queue=queue, loglevel="INFO"
+            worker_env,
+            hostname=f"{queue}@{socket.gethostname()}",
+            queue=queue,
+            loglevel="INFO",
+            extra=("--include", "benchmarks.worker_profile") if args.profile else (),
         )
         trivial = trivial_rate(queue, args.reference_tasks, stack=stack)
         print(f"  trivial task: {trivial:.0f}/s", flush=True)
@@ -438,8 +500,11 @@ def main() -> None:
         wait_for_pdfs(warmup_ids, stack=stack, timeout=600)
         time.sleep(1)
         rss_warm = memory_sample(stack)
-        renders = render_rate(warmup_ids, args.reference_renders)
-        print(f"  one process renders {renders:.1f} PDFs/s", flush=True)
+        renders, render_cpu = render_rate(warmup_ids, args.reference_renders)
+        print(
+            f"  one process renders {renders:.1f} PDFs/s ({render_cpu * 1000:.1f} ms CPU each)",
+            flush=True,
+        )
 
         result, rss_end = None, {}
         if ids:
@@ -450,6 +515,8 @@ def main() -> None:
             )
             rss_end = memory_sample(stack)
             time.sleep(2)  # the last tasks send their e-mails
+            if args.profile:
+                profile_report(stack, profile_dir)
 
         idle = []
         if idle_attempts:
@@ -490,6 +557,16 @@ def main() -> None:
             f"  ratio to the trivial task {result['rate'] / trivial:.3f},"
             f" to {CONCURRENCY} processes rendering without the queue"
             f" {result['rate'] / (renders * CONCURRENCY):.2f}"
+        )
+        cpu = result["cpu"]
+        per = 1000 / result["n"]
+        print(
+            f"  CPU during the run: pool processes {cpu['pool']:.1f} s"
+            f" ({cpu['pool'] * per:.1f} ms per certificate, of which a render alone is"
+            f" {render_cpu * 1000:.1f} ms: {render_cpu * 1000 / (cpu['pool'] * per):.0%}),"
+            f" worker main process {cpu['main']:.1f} s"
+            f" ({cpu['main'] * per:.1f} ms), this process {cpu['benchmark']:.1f} s"
+            f" ({cpu['benchmark'] * per:.1f} ms: recording the passes, polling)"
         )
         n, found, size = result["files"]
         print(f"  PDFs in storage: {found}/{n}, {size:.1f} MB")

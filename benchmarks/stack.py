@@ -154,14 +154,17 @@ class Stack:
         queue: str = "",
         loglevel: str = "",
         wait: bool = True,
+        extra: tuple[str, ...] = (),
     ) -> list[str]:
         """The Procfile's worker (prefork, two pool processes) as `hostname` (a full node name,
-        e.g. `name@host`), on `queue` when given; with `wait`, returns once it answers a ping."""
+        e.g. `name@host`), on `queue` when given, with `extra` options appended; with `wait`,
+        returns once it answers a ping."""
         command = replace_option(procfile_command("worker"), "hostname", hostname)
         if loglevel:
             command = replace_option(command, "loglevel", loglevel)
         if queue:
             command += ["-Q", queue]
+        command += list(extra)
         command = [sys.executable, "-m", *command]
         self.spawn("worker", command, env)
         if not wait:

@@ -8,7 +8,7 @@ import logging
 import secrets
 import time
 import zipfile
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -34,7 +34,7 @@ from accounts.pdf import pdf_render
 from accounts.qr import qr_svg
 from lms import selectors as lms_selectors
 from outbox.selectors import messages_about
-from outbox.services import outbox_add
+from outbox.services import outbox_add, outbox_add_together
 
 from .codes import code_display, code_generate, code_normalise
 from .errors import CertificateError
@@ -240,19 +240,34 @@ def certificate_pdf_render(*, certificate: Certificate, force: bool = False) -> 
 def certificate_email_send(*, certificate: Certificate) -> bool:
     """E-mail the learner the link to their certificate, once. The row lock makes a concurrent
     second run wait and then find it sent."""
+    sent_at = _email_send_once(certificate_id=certificate.pk)
+    if sent_at is None:
+        return False
+    certificate.email_sent_at = sent_at
+    return True
+
+
+def _email_send_once(*, certificate_id: int) -> datetime | None:
+    """Send the certificate e-mail unless it was sent (or the certificate is gone or no longer
+    valid, or the learner may not be written to); returns when it was sent, or None."""
     sent_at = None
     try:
         with transaction.atomic():
             locked = (
                 Certificate.objects.select_for_update()
                 .select_related("user")
-                .get(pk=certificate.pk)
+                .filter(pk=certificate_id)
+                .first()
             )
-            if locked.email_sent_at is not None or locked.status != Certificate.Status.VALID:
-                return False
+            if (
+                locked is None
+                or locked.email_sent_at is not None
+                or locked.status != Certificate.Status.VALID
+            ):
+                return None
             user = locked.user
             if not may_email(user):
-                return False
+                return None
             language = locked.language
             mail_send(
                 to=user.email,
@@ -274,9 +289,8 @@ def certificate_email_send(*, certificate: Certificate) -> bool:
         # The e-mail went out but the database lost the record of it (the connection dropped
         # before the commit): write it again on a new connection, or the retry would send a
         # second copy (issue 19's chaos run, ADR 0019).
-        _email_sent_record(certificate_id=certificate.pk, sent_at=sent_at)
-    certificate.email_sent_at = sent_at
-    return True
+        _email_sent_record(certificate_id=certificate_id, sent_at=sent_at)
+    return sent_at
 
 
 def _email_sent_record(*, certificate_id: int, sent_at, tries: int = 3) -> None:
@@ -313,8 +327,14 @@ def certificate_record(*, completion: Completion) -> Certificate:
         if existing is not None:
             return existing
         certificate = certificate_create(completion=completion)
-        outbox_add(kind=PDF_WANTED, payload={"certificate_id": certificate.pk})
-        outbox_add(kind=EMAIL_WANTED, payload={"certificate_id": certificate.pk})
+        # one task renders the PDF, then sends the e-mail; each row is still done, counted and
+        # re-dispatched on its own (ADR 0019, amended: one task per certificate)
+        outbox_add_together(
+            messages=[
+                (PDF_WANTED, {"certificate_id": certificate.pk}),
+                (EMAIL_WANTED, {"certificate_id": certificate.pk}),
+            ]
+        )
     return certificate
 
 
@@ -331,11 +351,9 @@ def certificate_pdf_ensure(*, certificate_id: int) -> bool:
 
 
 def certificate_email_ensure(*, certificate_id: int) -> bool:
-    """Outbox handler: the learner has had the e-mail (sent once, see certificate_email_send)."""
-    certificate = Certificate.objects.filter(pk=certificate_id).only("pk").first()
-    if certificate is None:
-        return False
-    return certificate_email_send(certificate=certificate)
+    """Outbox handler: the learner has had the e-mail (sent once, see certificate_email_send).
+    The locked read is the only read (a missing certificate needs no e-mail)."""
+    return _email_send_once(certificate_id=certificate_id) is not None
 
 
 def _pending(kind: str):

@@ -31,13 +31,45 @@ def outbox_add(*, kind: str, payload: dict) -> OutboxMessage:
     return message
 
 
-def outbox_dispatch(*, ids: list[int], record: bool) -> int:
+def outbox_add_together(*, messages: list[tuple[str, dict]]) -> list[OutboxMessage]:
+    """Record several pieces of work, as `outbox_add` does each, that one Celery task runs in
+    this order on the fast path (a certificate's PDF, then its e-mail): one broker message, one
+    load and one "done" write instead of one of each per piece. Each row stays its own unit:
+    run, counted as failed, retried and re-dispatched by the relay on its own; a failing piece
+    does not stop the next one."""
+    for kind, _payload in messages:
+        handler_for(kind)  # an unknown kind is a programming error: fail in the transaction
+    rows = OutboxMessage.objects.bulk_create(
+        [OutboxMessage(kind=kind, payload=payload) for kind, payload in messages]
+    )
+    ids = [row.pk for row in rows]
+    transaction.on_commit(lambda: outbox_dispatch(ids=ids, record=False, together=True))
+    return rows
+
+
+def outbox_dispatch(*, ids: list[int], record: bool, together: bool = False) -> int:
     """Hand messages to the broker; returns how many were handed over. A broker that is down is
     not an error here: the rows stay and the relay sends them later (the request that wrote them
     must not fail). `record` stamps dispatched_at (the relay and retries; the fast path leaves
-    the row untouched so a pass costs no extra write)."""
-    from .tasks import outbox_message_run
+    the row untouched so a pass costs no extra write). `together` hands them over as one task
+    that runs them in order (outbox_add_together)."""
+    from .tasks import outbox_message_run, outbox_messages_run
 
+    if together and len(ids) > 1:
+        try:
+            outbox_messages_run.apply_async((ids,), retry=False)
+        except Exception as exc:  # kombu raises several kinds; all mean "not handed over"
+            logger.warning(
+                "outbox: broker unavailable (%s); %d message(s) left for the relay",
+                type(exc).__name__,
+                len(ids),
+            )
+            return 0
+        if record:
+            OutboxMessage.objects.filter(pk__in=ids).update(
+                dispatched_at=timezone.now(), dispatch_count=F("dispatch_count") + 1
+            )
+        return len(ids)
     sent: list[int] = []
     for pk in ids:
         try:
@@ -118,6 +150,39 @@ def outbox_message_run(*, message_id: int) -> bool:
         done_at=timezone.now(), attempts=F("attempts") + 1, failed_at=None
     )
     return True
+
+
+def outbox_messages_run(*, message_ids: list[int]) -> int:
+    """Run several messages in the given order (outbox_add_together), each as
+    `outbox_message_run` would: one already done is skipped, a failure is counted on its own
+    row and does not stop the others. The ones that ran are marked done together before the
+    first failure is raised (so the task's retry runs only what failed). Returns how many ran."""
+    rows = OutboxMessage.objects.filter(pk__in=message_ids, done_at__isnull=True).only(
+        "kind", "payload", "attempts"
+    )
+    by_pk = {row.pk: row for row in rows}
+    ran: list[int] = []
+    failure: Exception | None = None
+    for pk in message_ids:
+        message = by_pk.get(pk)
+        if message is None:
+            continue
+        try:
+            handler_for(message.kind)(**message.payload)
+        except Exception as exc:
+            _failure_record(message, exc)
+            failure = failure or exc
+            continue
+        ran.append(pk)
+    if ran:
+        # a worker killed before this line leaves the rows for the relay; their handlers are
+        # idempotent, so running them again changes nothing
+        OutboxMessage.objects.filter(pk__in=ran, done_at__isnull=True).update(
+            done_at=timezone.now(), attempts=F("attempts") + 1, failed_at=None
+        )
+    if failure is not None:
+        raise failure
+    return len(ran)
 
 
 def _failure_record(message: OutboxMessage, exc: Exception) -> None:

@@ -413,6 +413,35 @@ def test_a_pass_records_its_certificate_and_wanted_work_in_one_transaction(user,
     ]
 
 
+def test_one_task_renders_the_pdf_then_sends_the_e_mail_once(user, course):
+    """The fast path runs a certificate's two rows in one task (PDF first); a second run of
+    that task, or of either row on its own (the relay), renders and sends nothing more."""
+    from outbox.models import OutboxMessage
+    from outbox.services import outbox_message_run, outbox_messages_run
+
+    completion = pass_course(user, course)
+    certificate = Certificate.objects.get(completion=completion)
+    ids = list(
+        OutboxMessage.objects.filter(payload__certificate_id=certificate.pk)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    assert OutboxMessage.objects.get(pk=ids[0]).kind == services.PDF_WANTED
+    assert outbox_messages_run(message_ids=ids) == 2
+    certificate.refresh_from_db()
+    assert certificate.pdf and certificate.email_sent_at is not None
+    assert len(mail.outbox) == 1
+    assert outbox_messages_run(message_ids=ids) == 0
+    for pk in ids:
+        assert outbox_message_run(message_id=pk) is False
+    # even a row whose "done" was lost (a worker killed before it was written) changes nothing
+    OutboxMessage.objects.filter(pk__in=ids).update(done_at=None)
+    assert outbox_messages_run(message_ids=ids) == 2
+    assert len(mail.outbox) == 1
+    assert certificate.events.filter(kind="pdf_rendered").count() == 1
+    assert certificate.events.filter(kind="emailed").count() == 1
+
+
 def test_reconcile_is_full(user, course):
     """Completions without a certificate, certificates without a PDF and learners never
     e-mailed each get their work written to the outbox, once; what waits is not doubled."""

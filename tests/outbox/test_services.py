@@ -165,3 +165,49 @@ def test_the_broker_queue_length_is_read_from_the_broker(settings):
         with app.connection_for_write() as connection:
             connection.default_channel.queue_purge(queue)
         app.conf.task_default_queue = previous
+
+
+def test_work_recorded_together_runs_in_order_and_each_row_is_done_once():
+    first, second = services.outbox_add_together(
+        messages=[("tests.record", {"n": 6}), ("tests.record", {"n": 7})]
+    )
+    assert services.outbox_messages_run(message_ids=[first.pk, second.pk]) == 2
+    assert RUNS == [{"n": 6}, {"n": 7}]
+    # a redelivered task changes nothing; each row on its own is done too
+    assert services.outbox_messages_run(message_ids=[first.pk, second.pk]) == 0
+    assert services.outbox_message_run(message_id=second.pk) is False
+    assert RUNS == [{"n": 6}, {"n": 7}]
+    for row in (first, second):
+        row.refresh_from_db()
+        assert row.done_at is not None and row.attempts == 1
+
+
+def test_a_failure_in_work_recorded_together_stops_neither_the_rest_nor_its_own_retry():
+    failing, after = services.outbox_add_together(
+        messages=[("tests.fail", {}), ("tests.record", {"n": 8})]
+    )
+    with pytest.raises(OSError):
+        services.outbox_messages_run(message_ids=[failing.pk, after.pk])
+    assert RUNS == [{"n": 8}]
+    failing.refresh_from_db()
+    after.refresh_from_db()
+    assert failing.done_at is None and failing.attempts == 1 and failing.last_error == "OSError"
+    assert after.done_at is not None
+    # the task's retry runs only what failed; the relay would send the failed row on its own
+    with pytest.raises(OSError):
+        services.outbox_messages_run(message_ids=[failing.pk, after.pk])
+    assert RUNS == [{"n": 8}]
+    failing.refresh_from_db()
+    assert failing.attempts == 2
+    later = timezone.now() + timedelta(hours=1)
+    assert list(services.outbox_due(now=later).values_list("pk", flat=True)) == [failing.pk]
+
+
+def test_work_recorded_together_is_rolled_back_together():
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.outbox_add_together(messages=[("tests.record", {}), ("tests.record", {})])
+        raise RuntimeError("the change failed")
+    assert not OutboxMessage.objects.exists()
+    with pytest.raises(LookupError):
+        services.outbox_add_together(messages=[("tests.record", {}), ("tests.nobody", {})])
+    assert not OutboxMessage.objects.exists()
