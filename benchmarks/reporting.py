@@ -490,6 +490,16 @@ def measure(*, profile: bool = False, quarterly: bool = True) -> None:
             sys.exit("kept counts differ from the recount")
     staff, _created = User.objects.get_or_create(email="bench-staff@example.invalid")
     staff.groups.add(Group.objects.get(name=roles.PROGRAMME_STAFF))
+    # programme staff work with a second factor (ADR 0022): an authenticator app, as allauth
+    # stores it after activation (the secret is never used: the client is logged in directly)
+    from allauth.mfa.adapter import get_adapter
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.get_or_create(
+        user=staff,
+        type=Authenticator.Type.TOTP,
+        defaults={"data": {"secret": get_adapter().encrypt("QE5246MGKOMW37SMN47SXN47JFFBKMSX")}},
+    )
     client = Client()
     client.force_login(staff)
 
@@ -619,6 +629,9 @@ def main() -> None:
         "--profile", action="store_true", help="print a cProfile of one quarterly report"
     )
     parser.add_argument(
+        "--generate-only", action="store_true", help="generate the data (when missing) and stop"
+    )
+    parser.add_argument(
         "--no-quarterly", action="store_true", help="leave out the quarterly report PDF"
     )
     args = parser.parse_args()
@@ -641,6 +654,8 @@ def main() -> None:
         generate()
     else:
         print("reusing the generated data (--fresh regenerates it)")
+    if args.generate_only:
+        return
     measure(profile=args.profile, quarterly=not args.no_quarterly)
 
 
