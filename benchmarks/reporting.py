@@ -91,7 +91,7 @@ def _insert_select(model, values: dict[str, str], source: str, params: dict) -> 
             raise SystemExit(f"the generator gives no value for {model.__name__}.{f.name}")
         columns.append(qn(f.column))
     sql = (
-        f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608
+        f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(columns)}) "
         f"SELECT {', '.join(expressions)} {source}"
     )
     with connection.cursor() as cursor:
@@ -148,7 +148,9 @@ def _bulk_load(models):
         for _name, definition in indexes:
             cursor.execute(definition)
         # unique constraints first: the foreign keys may lean on them
-        for table, name, definition in sorted(constraints, key=lambda c: c[2].startswith("FOREIGN")):
+        for table, name, definition in sorted(
+            constraints, key=lambda c: c[2].startswith("FOREIGN")
+        ):
             cursor.execute(f"ALTER TABLE {qn(table)} ADD CONSTRAINT {qn(name)} {definition}")
 
 
@@ -195,7 +197,9 @@ def generate() -> None:
 
     def pick(name: str) -> str:
         # one uniformly chosen element of the array parameter `name` (NULLs included)
-        return f"(%({name})s::bigint[])[1 + floor(random() * cardinality(%({name})s::bigint[]))::int]"
+        return (
+            f"(%({name})s::bigint[])[1 + floor(random() * cardinality(%({name})s::bigint[]))::int]"
+        )
 
     def step(label: str, since: float) -> float:
         now = time.perf_counter()
