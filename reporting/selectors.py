@@ -442,7 +442,12 @@ def target_organisation_kinds(target: Target) -> list[str]:
 
 
 def _people_grid(
-    *, target: Target, filters: ReportFilters, window: tuple[date, date], dims: tuple[str, ...]
+    *,
+    target: Target,
+    filters: ReportFilters,
+    window: tuple[date, date],
+    dims: tuple[str, ...],
+    outside: bool = True,
 ) -> list[tuple]:
     """People counted per `dims`: read from the kept counts while they are current for the
     target's definition, else recounted from the raw rows (ADR 0020); plus the imported
@@ -458,7 +463,7 @@ def _people_grid(
         rows = _grouped_counts(
             _people_first_passes(target=target, filters=filters, window=window), dims
         )
-    if target.outside_sources:
+    if outside and target.outside_sources:
         rows = [*rows, *_outside_grid(target=target, filters=filters, window=window, dims=dims)]
     return [
         (
@@ -557,15 +562,24 @@ def _counted_user_ids(*, target: Target, filters: ReportFilters, window: tuple[d
 
 
 def _grid(
-    target: Target, filters: ReportFilters, as_of: date, dims: tuple[str, ...]
+    target: Target,
+    filters: ReportFilters,
+    as_of: date,
+    dims: tuple[str, ...],
+    *,
+    outside: bool = True,
 ) -> list[tuple]:
+    """Counts per `dims` within the filters; `outside` False leaves out a people target's
+    imported outside counts (a caller that reads them once for several grids)."""
     window = counting_window(target=target, filters=filters, as_of=as_of)
     if window is None or filters.nothing_in_scope:
         return []
     if target.counts_people:
-        if not target.courses.all() and not target.outside_sources:
+        if not target.courses.all() and not (outside and target.outside_sources):
             return []
-        return _people_grid(target=target, filters=filters, window=window, dims=dims)
+        return _people_grid(
+            target=target, filters=filters, window=window, dims=dims, outside=outside
+        )
     else:
         if filters.sector_id is not None:
             return []  # organisations have no sector
@@ -775,25 +789,52 @@ def _kind_counts_for_people(
     return {k: v for k, v in result.items() if v}
 
 
+def _outside_only_grid(
+    target: Target, filters: ReportFilters, window: tuple[date, date] | None
+) -> list[tuple]:
+    """A people target's imported outside counts by month, region (None: not given) and
+    source, in one query; nothing when the filters leave no days or no regions."""
+    if window is None or filters.nothing_in_scope:
+        return []
+    rows = _outside_grid(
+        target=target, filters=filters, window=window, dims=("month", "region", "sources")
+    )
+    return [(month, region or None, sources, n) for month, region, sources, n in rows]
+
+
 def target_counts(*, target: Target, filters: ReportFilters, as_of: date) -> TargetCounts:
     """The counts behind a target's report: the headline, by month, by region, by sector (or
     organisation kind) and, for people, by the kind of organisation they work for now."""
     window = counting_window(target=target, filters=filters, as_of=as_of)
     people = target.counts_people
-    dims = ("month", "region", "sector", "sources") if people else ("month", "region", "kind")
-    grid = _grid(target, filters, as_of, dims)
+    # Two small GROUP BYs (month x sector, region x source) instead of one grid of every
+    # month x region x sector x source (about 12,000 rows for a big target, walked in
+    # Python): the database sums the cells; each answer is a few hundred rows at most.
     monthly: dict[date, int] = defaultdict(int)
     by_region: dict = defaultdict(int)
     by_third: dict = defaultdict(int)
     region_masks: dict = defaultdict(lambda: defaultdict(int))
     platform_total = 0
-    for month, region, third, *sources, count in grid:
+    # the platform's people by month, sector and region x source; the imported outside
+    # counts (no sector) once, by month, region and source, added to each
+    third = "sector" if people else "kind"
+    for month, key, count in _grid(target, filters, as_of, ("month", third), outside=False):
         monthly[_month(month)] += count
-        by_region[region if region is not None else UNKNOWN] += count
-        by_third[third if third is not None else UNKNOWN] += count
+        by_third[key if key is not None else UNKNOWN] += count
+    region_rows = _grid(
+        target, filters, as_of, ("region", "sources") if people else ("region",), outside=False
+    )
+    if people and target.outside_sources:
+        for month, region, sources, count in _outside_only_grid(target, filters, window):
+            monthly[_month(month)] += count
+            by_third[UNKNOWN] += count
+            region_rows.append((region, sources, count))
+    for region, *sources, count in region_rows:
+        key = region if region is not None else UNKNOWN
+        by_region[key] += count
         if people:
             mask = sources[0] or 0
-            region_masks[region if region is not None else UNKNOWN][mask] += count
+            region_masks[key][mask] += count
             platform_total += count if mask & rules.PLATFORM_SOURCES else 0
     # without filters the grid holds the national figures too: no second query for the headline
     progress = target_progress(
