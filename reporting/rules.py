@@ -311,6 +311,26 @@ def union_table_pinned(rows: Sequence[Sequence[Cell]], totals: Sequence[Cell]) -
             high_sum = sum(b[1] for b in sources)
             for b in sources:
                 narrow(b, once[0] - (high_sum - b[1]), once[1])
+        # the rows added up: all people once are at most all source cells together, which
+        # bounds a column whose total is withheld from below
+        once_total = column_sums[-1]
+        once_low = max(
+            sum(row[-1][0] for row in bounds), once_total[0] if once_total is not None else 0
+        )
+        column_high = [
+            min(_UNBOUNDED, sum(row[j][1] for row in bounds))
+            if column_sums[j] is None
+            else column_sums[j][1]
+            for j in range(width - 1)
+        ]
+        for j in range(width - 1):
+            if column_sums[j] is not None:
+                continue
+            others = sum(column_high) - column_high[j]
+            column = [row[j] for row in bounds]
+            high_sum = column_high[j]
+            for b in column:
+                narrow(b, once_low - others - (high_sum - b[1]), b[1])
     for i, row in enumerate(rows):
         for j, cell in enumerate(row):
             if not isinstance(cell, int) and bounds[i][j][0] == bounds[i][j][1]:
