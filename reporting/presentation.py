@@ -199,7 +199,9 @@ def _source_table(*, target: Target, by_region_source: dict, regions: dict) -> T
     table = rules.suppress_union_table(
         [[by_region_source[k].get(bit, 0) for bit in bits] for k in ordered]
     )
-    rows = [[labels.get(k, _("Unknown")), *cells] for k, cells in zip(ordered, table.rows, strict=True)]
+    rows = [
+        [labels.get(k, _("Unknown")), *cells] for k, cells in zip(ordered, table.rows, strict=True)
+    ]
     totals = table.totals
     if not ordered:  # nobody counted yet: a row of zeros, as before
         totals = [0] * len(bits)

@@ -270,7 +270,9 @@ def _cell_bounds(cell: Cell) -> list[int]:
     return [SMALL_CELL_THRESHOLD, _UNBOUNDED]
 
 
-def union_table_pinned(rows: Sequence[Sequence[Cell]], totals: Sequence[Cell]) -> tuple[int, int] | None:
+def union_table_pinned(
+    rows: Sequence[Sequence[Cell]], totals: Sequence[Cell]
+) -> tuple[int, int] | None:
     """A hidden cell (row, column) of a published region-by-source table that a reader can pin
     to one value, or None. What the reader knows: the shown cells, "<5" is 1 to 4, "≥5" 5 or
     more, each column adds up to its total (1 to 4 for a "<5" total, anything for "x"), and in
@@ -279,9 +281,8 @@ def union_table_pinned(rows: Sequence[Sequence[Cell]], totals: Sequence[Cell]) -
     a row can narrow a column and that column another row)."""
     height, width = len(rows), len(totals)
     bounds = [[_cell_bounds(c) for c in row] for row in rows]
-    column_sums = [
-        None if t == SUPPRESSED_CUMULATIVE else _cell_bounds(t) if t == SUPPRESSED else [t, t]
-        for t in totals
+    column_sums: list[list[int] | None] = [
+        None if t == SUPPRESSED_CUMULATIVE else _cell_bounds(t) for t in totals
     ]
     changed = True
     while changed:
@@ -318,21 +319,18 @@ def union_table_pinned(rows: Sequence[Sequence[Cell]], totals: Sequence[Cell]) -
             sum(row[-1][0] for row in bounds), once_total[0] if once_total is not None else 0
         )
         column_high = [
-            min(_UNBOUNDED, sum(row[j][1] for row in bounds))
-            if column_sums[j] is None
-            else column_sums[j][1]
-            for j in range(width - 1)
+            min(_UNBOUNDED, sum(row[j][1] for row in bounds)) if known is None else known[1]
+            for j, known in enumerate(column_sums[:-1])
         ]
         for j in range(width - 1):
             if column_sums[j] is not None:
                 continue
             others = sum(column_high) - column_high[j]
-            column = [row[j] for row in bounds]
             high_sum = column_high[j]
-            for b in column:
+            for b in (row[j] for row in bounds):
                 narrow(b, once_low - others - (high_sum - b[1]), b[1])
-    for i, row in enumerate(rows):
-        for j, cell in enumerate(row):
+    for i, published in enumerate(rows):
+        for j, cell in enumerate(published):
             if not isinstance(cell, int) and bounds[i][j][0] == bounds[i][j][1]:
                 return i, j
     return None
@@ -362,7 +360,9 @@ def suppress_union_table(counts: Sequence[Sequence[int]]) -> UnionTable:
     totals: list[Cell] = []
     for j in range(width):
         column = [row[j] for row in cells]
-        totals.append(_hide_until_safe(column, [row[j] for row in counts], sum(row[j] for row in counts)))
+        totals.append(
+            _hide_until_safe(column, [row[j] for row in counts], sum(row[j] for row in counts))
+        )
         for row, cell in zip(cells, column, strict=True):
             row[j] = cell
     while (pinned := union_table_pinned(cells, totals)) is not None:
@@ -378,7 +378,7 @@ def suppress_union_table(counts: Sequence[Sequence[int]]) -> UnionTable:
                 for c in range(width)
                 if (r in rows_near or c in columns_near)
                 and isinstance(cells[r][c], int)
-                and cells[r][c] > 0
+                and counts[r][c] > 0  # a shown cell is its count
             ),
             # the smallest first; of equal ones the once cell, so the sources keep their figures
             key=lambda rc: (counts[rc[0]][rc[1]], rc[1] != width - 1),
