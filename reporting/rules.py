@@ -280,6 +280,8 @@ def union_table_pinned(
     these rules until they stop changing (interval propagation over rows and columns together:
     a row can narrow a column and that column another row)."""
     height, width = len(rows), len(totals)
+    if not height or not width:  # an empty table gives nothing away
+        return None
     bounds = [[_cell_bounds(c) for c in row] for row in rows]
     column_sums: list[list[int] | None] = [
         None if t == SUPPRESSED_CUMULATIVE else _cell_bounds(t) for t in totals

@@ -251,6 +251,10 @@ def test_a_region_by_source_table_hides_what_its_totals_give_away(counts, rows, 
         assert len({t[i][j] for t in rebuilt}) > 1
 
 
+def test_an_empty_region_by_source_table_has_nothing_to_hide():
+    assert rules.suppress_union_table([]) == rules.UnionTable(rows=[], totals=[])
+
+
 def test_percentage():
     assert rules.percentage(achieved=172, goal=351) == Decimal("49.0")
     assert rules.percentage(achieved=3, goal=0) is None
