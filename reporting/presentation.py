@@ -80,10 +80,20 @@ class TargetReport:
     selection_total: rules.Cell | None
     trend: Table
     tables: list[Table]
+    #: the exact count per month of the trend's window, for `quarter_trend_table`
+    monthly: dict[date, int] = field(default_factory=dict)
+    window: tuple[date, date] | None = None
 
     @property
     def all_tables(self) -> list[Table]:
         return [self.trend, *self.tables]
+
+    def published_tables(self) -> list[Table]:
+        """The breakdowns the quarterly PDF prints: for a people target the region table is
+        left out, because "By region and source" ends with the same figures (each person once
+        per region, suppressed with the whole table's rule)."""
+        keys = {table.key for table in self.tables}
+        return [t for t in self.tables if not (t.key == "region" and "source" in keys)]
 
 
 def _trend_table(
@@ -107,6 +117,31 @@ def _trend_table(
         columns=[_("Month"), _("%(unit)s in month") % {"unit": unit}, _("Cumulative")],
         rows=rows,
         kinds=["month", "number", "number"],
+    )
+
+
+def quarter_trend_table(report: TargetReport) -> Table:
+    """The trend per calendar quarter (the quarterly PDF's table: a third of the monthly rows),
+    suppressed as a series of its own from the exact quarterly counts."""
+    quarters: dict[str, int] = {}
+    if report.window is not None:
+        month = rules.month_start(report.window[0])
+        last = rules.month_start(report.window[1])
+        while month <= last:
+            label = f"{month.year}-Q{(month.month - 1) // 3 + 1}"
+            quarters[label] = quarters.get(label, 0) + report.monthly.get(month, 0)
+            month += relativedelta(months=1)
+    cells = rules.suppress_series(list(quarters.values()))
+    unit = _("People") if report.progress.target.counts_people else _("Organisations")
+    return Table(
+        key="trend-quarter",
+        title=_("Per quarter"),
+        columns=[_("Quarter"), _("%(unit)s in quarter") % {"unit": unit}, _("Cumulative")],
+        rows=[
+            [label, count, cumulative]
+            for label, (count, cumulative) in zip(quarters, cells, strict=True)
+        ],
+        note=report.trend.note,
     )
 
 
@@ -153,31 +188,24 @@ def source_cells(target: Target, by_source: dict[int, int]) -> list[tuple[str, r
 def _source_table(*, target: Target, by_region_source: dict, regions: dict) -> Table:
     """People by region and source side by side, and the total that counts each person once:
     someone with the e-learning and the training is in both columns and once in the total.
-    Each column is suppressed like a breakdown of its own."""
+    Suppressed as one table (`rules.suppress_union_table`): no column total and no row's
+    "each person once" gives a hidden cell away."""
     columns = source_columns(target)
     labels = {**regions, UNKNOWN: _("Unknown")}
     ordered = [k for k in labels if k in by_region_source] + [
         k for k in by_region_source if k not in labels
     ]
-    per_column = [
-        rules.suppress_cells([by_region_source[k].get(bit, 0) for k in ordered])
-        for bit in [*(bit for bit, _title in columns), 0]
-    ]
-    rows = [
-        [labels.get(k, _("Unknown")), *(column[i] for column in per_column)]
-        for i, k in enumerate(ordered)
-    ]
-    totals = rules.source_totals({})
-    for counts in by_region_source.values():
-        for bit, n in counts.items():
-            totals[bit] += n
-    rows.append(
-        [
-            _("Total"),
-            *(rules.suppress(totals[bit]) for bit, _title in columns),
-            rules.suppress(totals[0]),
-        ]
+    bits = [*(bit for bit, _title in columns), 0]  # 0: each person once (rules.source_totals)
+    table = rules.suppress_union_table(
+        [[by_region_source[k].get(bit, 0) for bit in bits] for k in ordered]
     )
+    rows = [
+        [labels.get(k, _("Unknown")), *cells] for k, cells in zip(ordered, table.rows, strict=True)
+    ]
+    totals = table.totals
+    if not ordered:  # nobody counted yet: a row of zeros, as before
+        totals = [0] * len(bits)
+    rows.append([_("Total"), *totals])
     return Table(
         key="source",
         title=_("By region and source"),
@@ -270,6 +298,8 @@ def target_report(
         selection_total=selection_total,
         trend=trend,
         tables=tables,
+        monthly=dict(monthly),
+        window=counts.window,
     )
 
 

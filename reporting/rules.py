@@ -239,16 +239,171 @@ def suppress_breakdown(counts: Sequence[int]) -> tuple[list[Cell], Cell]:
     ("≥5"); a total of 1 to 4 is itself "<5", and when no cell is left to hide the total is
     hidden ("x")."""
     cells: list[Cell] = [suppress(c) for c in counts]
-    total = sum(counts)
+    return cells, _hide_until_safe(cells, counts, sum(counts))
+
+
+def _hide_until_safe(cells: list[Cell], counts: Sequence[int], total: int) -> Cell:
+    """ADR 0025's rule on one breakdown whose `cells` (changed in place) add up to `total`:
+    hide the smallest shown cell of 5 or more while a small count can be worked out; the total
+    cell to show ("<5" for 1 to 4, "x" when nothing is left to hide)."""
     if suppress(total) == SUPPRESSED:
-        return cells, SUPPRESSED
+        return SUPPRESSED
     while discloses(cells, total):
         candidates = [i for i, c in enumerate(cells) if isinstance(c, int) and c > 0]
         if not candidates:
-            return cells, SUPPRESSED_CUMULATIVE
+            return SUPPRESSED_CUMULATIVE
         smallest = min(candidates, key=lambda i: counts[i])
         cells[smallest] = SUPPRESSED_COMPLEMENT
-    return cells, total
+    return total
+
+
+#: stands for "no upper bound" in `union_table_pinned` (larger than any count of people)
+_UNBOUNDED = 10**12
+
+
+def _cell_bounds(cell: Cell) -> list[int]:
+    """What a reader knows of one cell: its value, 1 to 4 ("<5"), or 5 or more ("≥5")."""
+    if isinstance(cell, int):
+        return [cell, cell]
+    if cell == SUPPRESSED:
+        return [1, SMALL_CELL_THRESHOLD - 1]
+    return [SMALL_CELL_THRESHOLD, _UNBOUNDED]
+
+
+def union_table_pinned(
+    rows: Sequence[Sequence[Cell]], totals: Sequence[Cell]
+) -> tuple[int, int] | None:
+    """A hidden cell (row, column) of a published region-by-source table that a reader can pin
+    to one value, or None. What the reader knows: the shown cells, "<5" is 1 to 4, "≥5" 5 or
+    more, each column adds up to its total (1 to 4 for a "<5" total, anything for "x"), and in
+    each row max(sources) <= once <= sum(sources). The bounds of every cell are narrowed by
+    these rules until they stop changing (interval propagation over rows and columns together:
+    a row can narrow a column and that column another row)."""
+    height, width = len(rows), len(totals)
+    if not height or not width:  # an empty table gives nothing away
+        return None
+    bounds = [[_cell_bounds(c) for c in row] for row in rows]
+    column_sums: list[list[int] | None] = [
+        None if t == SUPPRESSED_CUMULATIVE else _cell_bounds(t) for t in totals
+    ]
+    changed = True
+    while changed:
+        changed = False
+
+        def narrow(b: list[int], low: int, high: int) -> None:
+            nonlocal changed
+            if low > b[0]:
+                b[0], changed = low, True
+            if high < b[1]:
+                b[1], changed = high, True
+
+        for j, total in enumerate(column_sums):
+            if total is None:
+                continue
+            column = [bounds[i][j] for i in range(height)]
+            low_sum, high_sum = sum(b[0] for b in column), sum(b[1] for b in column)
+            for b in column:
+                narrow(b, total[0] - (high_sum - b[1]), total[1] - (low_sum - b[0]))
+        for row in bounds:
+            *sources, once = row
+            narrow(
+                once,
+                max(b[0] for b in sources),
+                min(_UNBOUNDED, sum(b[1] for b in sources)),
+            )
+            high_sum = sum(b[1] for b in sources)
+            for b in sources:
+                narrow(b, once[0] - (high_sum - b[1]), once[1])
+        # the rows added up: all people once are at most all source cells together, which
+        # bounds a column whose total is withheld from below
+        once_total = column_sums[-1]
+        once_low = max(
+            sum(row[-1][0] for row in bounds), once_total[0] if once_total is not None else 0
+        )
+        column_high = [
+            min(_UNBOUNDED, sum(row[j][1] for row in bounds)) if known is None else known[1]
+            for j, known in enumerate(column_sums[:-1])
+        ]
+        for j in range(width - 1):
+            if column_sums[j] is not None:
+                continue
+            others = sum(column_high) - column_high[j]
+            high_sum = column_high[j]
+            for b in (row[j] for row in bounds):
+                narrow(b, once_low - others - (high_sum - b[1]), b[1])
+    for i, published in enumerate(rows):
+        for j, cell in enumerate(published):
+            if not isinstance(cell, int) and bounds[i][j][0] == bounds[i][j][1]:
+                return i, j
+    return None
+
+
+@dataclass(frozen=True)
+class UnionTable:
+    """A table of people per row (region) and source with a last column of people once: the
+    suppressed cells of each row (sources, then once) and of the total row."""
+
+    rows: list[list[Cell]]
+    totals: list[Cell]
+
+
+def suppress_union_table(counts: Sequence[Sequence[int]]) -> UnionTable:
+    """ADR 0025's rule on a table whose rows are people per source and, last, people once (a
+    region's e-learning, on location, ..., and each person once), with a total row.
+
+    Every column adds up to its total, so each column is first a breakdown of its own (ADR
+    0025's rule: "<5", then "≥5" until nothing can be worked out, else the total "x"). Across
+    a row the sources overlap, so a row only says max(sources) <= once <= sum(sources); rows
+    and columns together can still pin a hidden cell (`union_table_pinned`). While one is
+    pinned, the smallest shown cell of 5 or more in its row or column is hidden ("≥5"),
+    failing that its column's total ("x"). Each pass hides one more cell, so it ends."""
+    width = len(counts[0]) if counts else 0
+    cells: list[list[Cell]] = [[suppress(n) for n in row] for row in counts]
+    totals: list[Cell] = []
+    for j in range(width):
+        column = [row[j] for row in cells]
+        totals.append(
+            _hide_until_safe(column, [row[j] for row in counts], sum(row[j] for row in counts))
+        )
+        for row, cell in zip(cells, column, strict=True):
+            row[j] = cell
+    while (pinned := union_table_pinned(cells, totals)) is not None:
+        i, j = pinned
+        # near the pinned cell: its row and column, and the rows and columns of the hidden
+        # cells in them (what pins a cell is a chain of rows and columns)
+        rows_near = {i} | {r for r in range(len(cells)) if not isinstance(cells[r][j], int)}
+        columns_near = {j} | {c for c in range(width) if not isinstance(cells[i][c], int)}
+        near = sorted(
+            (
+                (r, c)
+                for r in range(len(cells))
+                for c in range(width)
+                if (r in rows_near or c in columns_near)
+                and isinstance(cells[r][c], int)
+                and counts[r][c] > 0  # a shown cell is its count
+            ),
+            # the smallest first; of equal ones the once cell, so the sources keep their figures
+            key=lambda rc: (counts[rc[0]][rc[1]], rc[1] != width - 1),
+        )
+        choice = None
+        for r, c in near:  # the first whose hiding frees the pinned cell, else the smallest
+            kept, cells[r][c] = cells[r][c], SUPPRESSED_COMPLEMENT
+            freed = union_table_pinned(cells, totals) != (i, j)
+            cells[r][c] = kept
+            if freed:
+                choice = (r, c)
+                break
+        if choice is None and near:
+            choice = near[0]
+        if choice is not None:
+            cells[choice[0]][choice[1]] = SUPPRESSED_COMPLEMENT
+        elif totals[j] != SUPPRESSED_CUMULATIVE:
+            totals[j] = SUPPRESSED_CUMULATIVE
+        else:  # nothing near it left to hide: withhold every total (rows alone pin nothing)
+            if all(t == SUPPRESSED_CUMULATIVE for t in totals):
+                break
+            totals = [SUPPRESSED_CUMULATIVE] * width
+    return UnionTable(rows=cells, totals=totals)
 
 
 def suppress_cells(counts: Sequence[int]) -> list[Cell]:

@@ -182,6 +182,79 @@ def test_no_small_count_can_be_worked_out_from_a_breakdown(counts):
         assert all(len(values) > 1 for values in possible)  # no hidden cell is pinned down
 
 
+def _union_tables_a_reader_can_rebuild(table: rules.UnionTable):
+    """Brute force, independent of rules.suppress_union_table: every table of whole numbers
+    that fits what the published table says (shown cells; "<5": 1-4; "≥5": 5 or more; each
+    column adds up to its total when that is shown, 1-4 when it is "<5"; in each row
+    max(sources) <= once <= sum(sources)). Yields each table as a list of rows."""
+    width = len(table.totals)
+    height = len(table.rows)
+    per_column = []
+    for j in range(width):
+        column = [row[j] for row in table.rows]
+        total = table.totals[j]
+        shown = sum(c for c in column if isinstance(c, int))
+        cap = total if isinstance(total, int) else 60
+        domains = [
+            [c] if isinstance(c, int) else range(1, 5) if c == "<5" else range(5, cap + 1)
+            for c in column
+        ]
+        fits = []
+        for values in itertools.product(*domains):
+            if isinstance(total, int) and sum(values) != total:
+                continue
+            if total == "<5" and not 0 < sum(values) < 5:
+                continue
+            fits.append(values)
+        per_column.append(fits)
+        assert shown <= cap
+    for columns in itertools.product(*per_column):
+        rows = [[columns[j][i] for j in range(width)] for i in range(height)]
+        if all(max(row[:-1]) <= row[-1] <= sum(row[:-1]) for row in rows):
+            yield rows
+
+
+def _union_counts(masks):
+    """Rows of (e-learning, on location, once) from people per region with e-learning only,
+    on location only and both."""
+    return [[e + b, t + b, e + t + b] for e, t, b in masks]
+
+
+@pytest.mark.parametrize(
+    ("counts", "rows", "totals"),
+    [
+        # 0 e-learning, "≥5" on location and 6 once would give the "≥5" (6) and then the "<5"
+        # (7 - 6 = 1) away: more is hidden (safe, not the fewest cells possible)
+        ([[6, 1, 6], [0, 6, 6]], [["≥5", "<5", "≥5"], [0, "≥5", "≥5"]], ["x", 7, 12]),
+        # rows and columns together: the once column says row 1 holds at most 2 once, so its
+        # e-learning "<5" (at least 2 from its column) would be 2
+        ([[2, 1, 2], [4, 6, 7]], [["<5", "<5", "<5"], ["<5", "≥5", "≥5"]], [6, 7, 9]),
+        # 9 once beside 7 e-learning leaves 2 to 4 for the "<5": nothing pinned
+        (
+            [[6, 0, 6], [7, 3, 9], [20, 20, 30]],
+            [[6, 0, 6], [7, "<5", 9], [20, "≥5", 30]],
+            [33, 23, 45],
+        ),
+        ([[2, 0, 2], [0, 0, 0]], [["<5", 0, "<5"], [0, 0, 0]], ["<5", 0, "<5"]),
+        ([[8, 9, 12], [10, 5, 15]], [[8, 9, 12], [10, 5, 15]], [18, 14, 27]),
+    ],
+)
+def test_a_region_by_source_table_hides_what_its_totals_give_away(counts, rows, totals):
+    table = rules.suppress_union_table(counts)
+    assert (table.rows, table.totals) == (rows, totals)
+    rebuilt = list(_union_tables_a_reader_can_rebuild(table))
+    assert counts in rebuilt
+    hidden = [
+        (i, j) for i, row in enumerate(table.rows) for j, c in enumerate(row) if c in ("<5", "≥5")
+    ]
+    for i, j in hidden:
+        assert len({t[i][j] for t in rebuilt}) > 1
+
+
+def test_an_empty_region_by_source_table_has_nothing_to_hide():
+    assert rules.suppress_union_table([]) == rules.UnionTable(rows=[], totals=[])
+
+
 def test_percentage():
     assert rules.percentage(achieved=172, goal=351) == Decimal("49.0")
     assert rules.percentage(achieved=3, goal=0) is None
