@@ -55,26 +55,17 @@ def outbox_dispatch(*, ids: list[int], record: bool, together: bool = False) -> 
     that runs them in order (outbox_add_together)."""
     from .tasks import outbox_message_run, outbox_messages_run
 
-    if together and len(ids) > 1:
-        try:
-            outbox_messages_run.apply_async((ids,), retry=False)
-        except Exception as exc:  # kombu raises several kinds; all mean "not handed over"
-            logger.warning(
-                "outbox: broker unavailable (%s); %d message(s) left for the relay",
-                type(exc).__name__,
-                len(ids),
-            )
-            return 0
-        if record:
-            OutboxMessage.objects.filter(pk__in=ids).update(
-                dispatched_at=timezone.now(), dispatch_count=F("dispatch_count") + 1
-            )
-        return len(ids)
+    # together: one task runs them all in order; otherwise one task per message
+    deliveries = (
+        [(outbox_messages_run, (ids,), ids)]
+        if together and len(ids) > 1
+        else [(outbox_message_run, (pk,), [pk]) for pk in ids]
+    )
     sent: list[int] = []
-    for pk in ids:
+    for task, args, pks in deliveries:
         try:
             # no publish retries: a request must not wait for a broker that is down
-            outbox_message_run.apply_async((pk,), retry=False)
+            task.apply_async(args, retry=False)
         except Exception as exc:  # kombu raises several kinds; all mean "not handed over"
             logger.warning(
                 "outbox: broker unavailable (%s); %d message(s) left for the relay",
@@ -82,7 +73,7 @@ def outbox_dispatch(*, ids: list[int], record: bool, together: bool = False) -> 
                 len(ids) - len(sent),
             )
             break
-        sent.append(pk)
+        sent.extend(pks)
     if record and sent:
         OutboxMessage.objects.filter(pk__in=sent).update(
             dispatched_at=timezone.now(), dispatch_count=F("dispatch_count") + 1
