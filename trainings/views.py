@@ -2,6 +2,7 @@
 file), my trainings, the trainer's attendance list (375 px first) and the attendance code."""
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
 from django import forms
@@ -292,6 +293,10 @@ def attendance(request, public_id):
                 left_at = local_start.replace(
                     hour=left_time.hour, minute=left_time.minute, second=0, microsecond=0
                 )
+                # an evening session that runs past midnight: a time before the start is
+                # the next day (the service checks that it lies within the session)
+                if left_at < local_start:
+                    left_at += timedelta(days=1)
         if registration is None:
             error = TrainingError(
                 _(

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.test import Client
@@ -151,3 +151,24 @@ def test_one_page_of_sessions_has_no_page_links(session):
     html = Client().get(reverse("trainings:list")).content.decode()
     assert session.venue in html
     assert 'aria-label="Pages"' not in html and "pagination" not in html
+
+
+def test_a_partial_attendance_after_midnight_counts_on_the_next_day(trainer):
+    """An evening session from 22:30 to 01:00 (local time): 'left at 00:15' is the next day,
+    whatever the time of day the test runs."""
+    yesterday = timezone.localdate() - timedelta(days=1)
+    starts = timezone.make_aware(datetime.combine(yesterday, time(22, 30)))
+    session = make_session(
+        days=0, starts_at=starts, ends_at=starts + timedelta(hours=2, minutes=30)
+    )
+    session.trainers.add(trainer)
+    person = UserFactory()
+    registration = Registration.objects.create(session=session, user=person, status="registered")
+    url = reverse("trainings:attendance", args=[session.public_id])
+    answer = logged_in(trainer).post(
+        url, {"registration": registration.pk, "status": "partial", "left_at": "00:15"}
+    )
+    assert answer.status_code == 302
+    registration.refresh_from_db()
+    assert registration.attendance.status == "partial"
+    assert registration.attendance.left_at == starts + timedelta(minutes=105)
