@@ -2,9 +2,11 @@
 stickers, the quarterly report: a shared facility of the floor, like spreadsheets and mail).
 
 One FontConfiguration per process, a fetcher that serves only the project's own static files
-(no network, no file:// and nothing a user typed), and an in-process cache of those files, so
-a warm render costs only layout."""
+and inline PNG images (no network, no file:// and nothing a user typed), and an in-process
+cache of those files, so a warm render costs only layout."""
 
+import base64
+import binascii
 import functools
 import mimetypes
 from typing import Any
@@ -15,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 DEBIAN_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
+PNG_DATA_URL = "data:image/png;base64,"
 
 
 class PdfUnavailable(RuntimeError):
@@ -59,9 +62,16 @@ def _fetcher_class():
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class StaticOnlyFetcher(URLFetcher):
-        """Serves `{SITE_URL}{STATIC_URL}<file>` from the static finders; refuses the rest."""
+        """Serves `{SITE_URL}{STATIC_URL}<file>` from the static finders and decodes PNG data
+        URLs (the QR codes of accounts.qr.qr_img); refuses the rest."""
 
         def fetch(self, url, headers=None):
+            if url.startswith(PNG_DATA_URL):
+                try:
+                    body = base64.b64decode(url[len(PNG_DATA_URL) :], validate=True)
+                except binascii.Error as exc:
+                    raise ValueError("invalid PNG data URL") from exc
+                return URLFetcherResponse(url, body, {"Content-Type": "image/png"})
             prefix = _static_prefix()
             if not url.startswith(prefix):
                 raise ValueError(f"refused to fetch {url[:80]!r}: only static files are allowed")

@@ -1,19 +1,31 @@
-"""QR codes as inline SVG (segno): crisp in HTML and in WeasyPrint PDFs, no image files."""
+"""QR codes with segno: an inline SVG for web pages (crisp at any zoom, no image files) and an
+<img> with a one-pixel-per-module PNG for PDFs (WeasyPrint draws a raster image in a fraction
+of the time it spends on an SVG path of several hundred segments: ADR 0009)."""
 
+import base64
 import io
 from html import escape
 
 import segno
 from django.utils.translation import gettext as _
 
+BORDER = 2  # quiet zone in modules; scanners read our codes with 2 (tests decode them)
+
+
+def _label(url: str) -> str:
+    return _("QR code linking to %(url)s") % {"url": url}
+
+
+def _code(url: str) -> segno.QRCode:
+    return segno.make(url, error="m")
+
 
 def qr_svg(url: str) -> str:
     """An accessible inline <svg> whose QR code encodes `url` (role="img", a <title> and an
     aria-label naming the link)."""
-    label = _("QR code linking to %(url)s") % {"url": url}
-    qr = segno.make(url, error="m")
+    label = _label(url)
     buffer = io.BytesIO()
-    qr.save(
+    _code(url).save(
         buffer,
         kind="svg",
         xmldecl=False,
@@ -22,7 +34,20 @@ def qr_svg(url: str) -> str:
         omitsize=True,
         svgclass="qr-code",
         nl=False,
-        border=2,
+        border=BORDER,
     )
     svg = buffer.getvalue().decode("utf-8")
     return svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label, quote=True)}" ', 1)
+
+
+def qr_img(url: str) -> str:
+    """For PDFs: an <img class="qr-code"> whose `alt` names the link and whose source is a
+    PNG data URL with one pixel per module. Give it a size in CSS; `image-rendering:
+    pixelated` (set here) keeps the modules' edges sharp at any size, in print and on screen."""
+    buffer = io.BytesIO()
+    _code(url).save(buffer, kind="png", scale=1, border=BORDER)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return (
+        f'<img class="qr-code" src="data:image/png;base64,{data}"'
+        f' alt="{escape(_label(url), quote=True)}" style="image-rendering: pixelated">'
+    )

@@ -58,7 +58,7 @@ def main() -> None:
     from django.template.loader import render_to_string
     from django.utils import timezone, translation
 
-    from accounts.qr import qr_svg
+    from accounts.qr import qr_img
     from certificates import services
     from certificates.codes import code_generate
     from certificates.models import Certificate
@@ -85,7 +85,7 @@ def main() -> None:
                 {
                     "certificate": cert,
                     "verify_url": url,
-                    "qr_svg": qr_svg(url),
+                    "qr": qr_img(url),
                     "name_size": services.name_font_size(cert.holder_name),
                     "LANGUAGE_CODE": cert.language,
                 },
@@ -126,7 +126,7 @@ def main() -> None:
             context={
                 "certificate": cert,
                 "verify_url": url,
-                "qr_svg": qr_svg(url),
+                "qr": qr_img(url),
                 "name_size": services.name_font_size(cert.holder_name),
             },
             language=cert.language,

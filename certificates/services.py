@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from accounts.mail import mail_message, mail_send, may_email, person_language, site_language
 from accounts.pdf import pdf_render
-from accounts.qr import qr_svg
+from accounts.qr import qr_img
 from lms import selectors as lms_selectors
 from outbox.selectors import messages_about
 from outbox.services import outbox_add, outbox_add_together
@@ -168,14 +168,16 @@ def _supersede_older(*, user_id: int, course_key) -> None:
 
 
 def certificate_pdf_bytes(*, certificate: Certificate) -> bytes:
-    """The certificate as a PDF (not stored)."""
+    """The certificate as a PDF (not stored), in the certificate's language."""
     url = verify_url(certificate)
+    with translation.override(certificate.language):
+        qr = qr_img(url)  # its alt text speaks the certificate's language
     return pdf_render(
         template_name=PDF_TEMPLATE,
         context={
             "certificate": certificate,
             "verify_url": url,
-            "qr_svg": qr_svg(url),
+            "qr": qr,
             "name_size": name_font_size(certificate.holder_name),
         },
         language=certificate.language,

@@ -58,7 +58,7 @@ def _sheet_context(certificate: Certificate) -> dict:
     return {
         "certificate": certificate,
         "verify_url": url,
-        "qr_svg": qr_svg(url),
+        "qr": qr_svg(url),
         "name_class": services.name_size_class(certificate.holder_name),
     }
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.errors import DomainError, Forbidden, NotFound
 from accounts.pdf import pdf_render
-from accounts.qr import qr_svg
+from accounts.qr import qr_img, qr_svg
 from certificates.codes import code_display
 from certificates.services import ARCHIVE_MAX, absolute_url
 
@@ -420,7 +420,7 @@ def _certificate_pdf(request, pk: int, *, template: str, filename: str):
             "certificate": certificate,
             "verify_url": verify_url,
             "display_code": code_display(certificate.code),
-            "qr_svg": qr_svg(verify_url),
+            "qr": qr_img(verify_url),
         },
         language=get_language() or "nl",
     )

@@ -182,3 +182,21 @@ def test_the_certificate_is_tagged_for_screen_readers(completion):
         structure.figure_alts
     )
     assert None not in structure.figure_alts
+
+
+def test_the_qr_code_alt_text_speaks_the_certificate_language(completion):
+    """The worker renders with the site's default language active; the certificate is Polish."""
+    from django.utils import translation
+
+    from tests.pdf_structure import pdf_structure
+
+    certificate = services.certificate_create(completion=completion)
+    certificate.language = "pl"
+    url = services.verify_url(certificate)
+    with translation.override("pl"):
+        polish = _("QR code linking to %(url)s") % {"url": url}
+    with translation.override("nl"):
+        dutch = _("QR code linking to %(url)s") % {"url": url}
+        structure = pdf_structure(services.certificate_pdf_bytes(certificate=certificate))
+    assert polish != dutch
+    assert polish in structure.figure_alts, structure.figure_alts
