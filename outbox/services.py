@@ -124,23 +124,7 @@ def outbox_relay(*, now: datetime | None = None, batch: int = 2000) -> int:
 def outbox_message_run(*, message_id: int) -> bool:
     """Run a message's handler and mark it done. A message already done is skipped, so a
     redelivered or re-dispatched message changes nothing. Returns True when it ran."""
-    message = (
-        OutboxMessage.objects.filter(pk=message_id, done_at__isnull=True)
-        .only("kind", "payload", "attempts")
-        .first()
-    )
-    if message is None:
-        return False
-    handler = handler_for(message.kind)
-    try:
-        handler(**message.payload)
-    except Exception as exc:
-        _failure_record(message, exc)
-        raise
-    OutboxMessage.objects.filter(pk=message_id, done_at__isnull=True).update(
-        done_at=timezone.now(), attempts=F("attempts") + 1, failed_at=None
-    )
-    return True
+    return outbox_messages_run(message_ids=[message_id]) == 1
 
 
 def outbox_messages_run(*, message_ids: list[int]) -> int:
