@@ -136,7 +136,18 @@ def certificate_name_correct(request, code: str):
 
 def _rate_limited(request) -> HttpResponse | None:
     if verification.rate_limit_exceeded(request, channel="page"):
-        response = render(request, "certificates/verify_rate_limited.html", status=429)
+        response = render(
+            request,
+            "429.html",
+            {
+                "heading": _("Too many look-ups"),
+                "message": _(
+                    "You have checked many certificates in a short time. "
+                    "Wait a minute and try again."
+                ),
+            },
+            status=429,
+        )
         response["Retry-After"] = str(verification.RATE_LIMITS["page"].retry_after())
         return response
     return None

@@ -194,6 +194,10 @@ def test_verify_is_rate_limited_per_address(client, certificate, settings):
         _("You have checked many certificates in a short time. Wait a minute and try again.")
         in response.text
     )
+    # the one 429 page of the site, with this limit's own heading and the way home
+    assert response.templates[0].name == "429.html"
+    assert f'<h1 class="utrecht-heading-1">{_("Too many look-ups")}</h1>' in response.text
+    assert _("Go to the home page") in response.text
     # what is left of the window (an hour here), not its full length
     left = verification.RATE_LIMITS["page"].retry_after()
     assert abs(int(response["Retry-After"]) - left) <= 1

@@ -1,8 +1,8 @@
 """The programme's and the manager's pages in English, Polish and Spanish on a 375 px phone:
 the page speaks that language (lang attribute), nothing scrolls sideways, and the keyboard
 reaches the first link of the main content with a visible focus outline (issues 16 and 21; the
-Dutch pages are covered by test_accessibility and test_screenshots). The outside-counts page
-and the recovery codes' way back are also gone through by keyboard: every control is a Tab
+Dutch pages are covered by test_accessibility and test_screenshots). The outside-counts page,
+the recovery codes' way back and the 429 page are also gone through by keyboard: every control is a Tab
 stop, in view and visibly focused, no Dutch interface string, axe clean."""
 
 from urllib.parse import urlparse
@@ -185,3 +185,26 @@ def test_the_recovery_codes_way_back_in_each_language_at_375_px_by_keyboard(
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert urlparse(page.url).path == wanted
+
+
+@pytest.mark.parametrize("language", ["en", "pl", "es"])
+def test_the_too_many_requests_page_in_each_language_at_375_px_by_keyboard(
+    new_page, e2e_content, language, settings
+):
+    """The site's one 429 page (here the certificate look-up's limit): in the visitor's
+    language, no Dutch, axe clean, and the way home reached and followed by keyboard."""
+    settings.RATE_LIMITS = {"certificate-verify-page": (1, 3600)}
+    page = new_page(viewport=MOBILE, locale=LOCALES[language])
+    path = "/verify/ABCD-EFGH-JKLM"
+    assert page.goto(path).status == 404  # the first look-up: an unknown code
+    refused = page.goto(path)
+    assert refused.status == 429
+    assert int(refused.headers["retry-after"]) > 0
+    assert phone_page_problems(page, language) == []
+    home = page.locator('main a[href="/"]')
+    assert home.count() == 1
+    home.focus()
+    with page.expect_navigation() as went:
+        page.keyboard.press("Enter")
+    assert went.value.status == 200
+    assert page.locator("html").get_attribute("lang") == language
