@@ -27,6 +27,20 @@ registry.register("tests.record", _record)
 registry.register("tests.fail", _fail)
 
 
+def _sent_before(message, *, seconds: int, times: int, now) -> None:
+    """`message` was handed to the broker `times` times, the last one `seconds` before `now`."""
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        dispatched_at=now - timedelta(seconds=seconds), dispatch_count=times
+    )
+
+
+def _broker_holds(monkeypatch, settings, waiting: int | None) -> None:
+    """The broker answers that `waiting` messages wait (None: it does not answer); the relay
+    sends a message again 120 s after its first dispatch."""
+    monkeypatch.setattr(services, "broker_waiting", lambda: waiting)
+    settings.OUTBOX_REDISPATCH_SECONDS = 120
+
+
 @pytest.fixture(autouse=True)
 def _runs():
     RUNS.clear()
@@ -99,16 +113,13 @@ def test_stuck_lists_rows_older_than_15_minutes():
 def test_relay_waits_longer_after_each_dispatch_while_the_broker_holds_a_backlog(
     settings, monkeypatch
 ):
-    monkeypatch.setattr(services, "broker_waiting", lambda: 40)
-    settings.OUTBOX_REDISPATCH_SECONDS = 120
+    _broker_holds(monkeypatch, settings, 40)
     message = services.outbox_add(kind="tests.record", payload={})
     now = timezone.now()
-    OutboxMessage.objects.filter(pk=message.pk).update(
-        dispatched_at=now - timedelta(seconds=200), dispatch_count=2
-    )
+    _sent_before(message, seconds=200, times=2, now=now)
     # dispatched twice: the next wait is 240 s, not 120 s
     assert services.outbox_relay(now=now) == 0
-    OutboxMessage.objects.filter(pk=message.pk).update(dispatched_at=now - timedelta(seconds=250))
+    _sent_before(message, seconds=250, times=2, now=now)
     assert services.outbox_relay(now=now) == 1
 
 
@@ -116,30 +127,22 @@ def test_relay_waits_longer_after_each_dispatch_while_the_broker_holds_a_backlog
 def test_relay_keeps_the_back_off_while_messages_wait_or_the_broker_does_not_answer(
     settings, monkeypatch, waiting
 ):
-    monkeypatch.setattr(services, "broker_waiting", lambda: waiting)
-    settings.OUTBOX_REDISPATCH_SECONDS = 120
+    _broker_holds(monkeypatch, settings, waiting)
     message = services.outbox_add(kind="tests.record", payload={})
     now = timezone.now()
-    OutboxMessage.objects.filter(pk=message.pk).update(
-        dispatched_at=now - timedelta(seconds=200), dispatch_count=3
-    )
+    _sent_before(message, seconds=200, times=3, now=now)
     assert services.outbox_relay(now=now) == 0
 
 
 def test_relay_sends_lost_work_again_without_back_off_when_nothing_waits(settings, monkeypatch):
     """A worker killed while holding a message: the broker's queue is empty but the row is not
     done. The relay sends it once it is due, however often it was sent before."""
-    monkeypatch.setattr(services, "broker_waiting", lambda: 0)
-    settings.OUTBOX_REDISPATCH_SECONDS = 120
+    _broker_holds(monkeypatch, settings, 0)
     lost = services.outbox_add(kind="tests.record", payload={"n": 1})
     recent = services.outbox_add(kind="tests.record", payload={"n": 2})
     now = timezone.now()
-    OutboxMessage.objects.filter(pk=lost.pk).update(
-        dispatched_at=now - timedelta(seconds=130), dispatch_count=4
-    )
-    OutboxMessage.objects.filter(pk=recent.pk).update(
-        dispatched_at=now - timedelta(seconds=30), dispatch_count=4
-    )
+    _sent_before(lost, seconds=130, times=4, now=now)
+    _sent_before(recent, seconds=30, times=4, now=now)
     assert services.outbox_relay(now=now) == 1
     lost.refresh_from_db()
     assert lost.dispatch_count == 5
