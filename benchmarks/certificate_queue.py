@@ -22,6 +22,8 @@ Prints, in this order:
   (the certificate row with its "PDF wanted" and "e-mail wanted" outbox rows, dispatched on
   commit: ADR 0019), time from the first commit until every one has a certificate with a stored PDF (the last
   pdf_rendered_at); goal 20,000 in <= 15 min, >= 23/s; and its ratio to both references;
+  then the workers' rate alone, from the moment the last pass was recorded (recording thousands
+  of passes at once keeps this process and PostgreSQL busy on the same cores);
 - worker memory: RSS of the two pool processes after the warm-up, after --memory-renders
   renders (both processes together) and at the end; goal delta <= 20 MB over 5,000 renders;
 - latency when idle: --passes sequential passes through lms.services.attempt_submit (its
@@ -318,6 +320,7 @@ def throughput(ids: list[int], *, stack: Stack, memory_renders: int, timeout: fl
     start = time.perf_counter()
     issue_as_passes_do(ids)
     enqueue_seconds = time.perf_counter() - start
+    recorded_at = timezone.now()
     print(
         f"  recorded and dispatched {len(ids)} certificates in {enqueue_seconds:.1f} s", flush=True
     )
@@ -335,10 +338,18 @@ def throughput(ids: list[int], *, stack: Stack, memory_renders: int, timeout: fl
     rows = certificates_of(ids)
     last = rows.aggregate(last=Max("pdf_rendered_at"))["last"]
     seconds = (last - started_at).total_seconds()
+    # the workers alone: the PDFs stored after the last pass was recorded (until then this
+    # process and PostgreSQL record passes on the same two cores)
+    stored_before = rows.filter(pdf_rendered_at__lte=recorded_at).count()
+    seconds_after = (last - recorded_at).total_seconds()
     return {
         "n": len(ids),
         "seconds": seconds,
         "rate": len(ids) / seconds,
+        "stored_while_recording": stored_before,
+        "rate_after_recording": (len(ids) - stored_before) / seconds_after
+        if seconds_after > 0
+        else None,
         "enqueue_seconds": enqueue_seconds,
         "mark": samples["mark"],
         "files": files_check(rows),
@@ -558,6 +569,15 @@ def main() -> None:
             f" to {CONCURRENCY} processes rendering without the queue"
             f" {result['rate'] / (renders * CONCURRENCY):.2f}"
         )
+        after = result["rate_after_recording"]
+        if after is not None:
+            print(
+                f"  the workers alone, after the last pass was recorded: {after:.1f}/s, ratio"
+                f" {after / (renders * CONCURRENCY):.2f} to {CONCURRENCY} processes rendering"
+                f" (while the {result['n']} passes were recorded, in"
+                f" {result['enqueue_seconds']:.0f} s on the same cores, they stored"
+                f" {result['stored_while_recording']})"
+            )
         cpu = result["cpu"]
         per = 1000 / result["n"]
         print(
