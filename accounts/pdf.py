@@ -68,10 +68,10 @@ def _fetcher_class():
         def fetch(self, url, headers=None):
             if url.startswith(PNG_DATA_URL):
                 try:
-                    body = base64.b64decode(url[len(PNG_DATA_URL) :], validate=True)
+                    image = base64.b64decode(url[len(PNG_DATA_URL) :], validate=True)
                 except binascii.Error as exc:
                     raise ValueError("invalid PNG data URL") from exc
-                return URLFetcherResponse(url, body, {"Content-Type": "image/png"})
+                return URLFetcherResponse(url, image, {"Content-Type": "image/png"})
             prefix = _static_prefix()
             if not url.startswith(prefix):
                 raise ValueError(f"refused to fetch {url[:80]!r}: only static files are allowed")
