@@ -42,3 +42,32 @@ def pdf_structure(content: bytes) -> PdfStructure:
 
     walk(root["/StructTreeRoot"])
     return result
+
+
+def words_off_the_page(content: bytes, *, margin: float = 0.0) -> list[str]:
+    """Words that poppler's `pdftotext -bbox` places (partly) outside their page, or closer
+    than `margin` points to its left or right edge: a table wider than the page is cut off in
+    every viewer, though its text is still in the file."""
+    import re
+    import subprocess
+
+    html = subprocess.run(
+        ["pdftotext", "-bbox", "-", "-"], input=content, capture_output=True, check=True
+    ).stdout.decode()
+    problems = []
+    for number, (width, height, words) in enumerate(
+        re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', html, re.S), 1
+    ):
+        for x_min, y_min, x_max, y_max, word in re.findall(
+            r'<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">'
+            r"(.*?)</word>",
+            words,
+        ):
+            if (
+                float(x_min) < margin
+                or float(y_min) < 0
+                or float(x_max) > float(width) - margin
+                or float(y_max) > float(height)
+            ):
+                problems.append(f"page {number}: {word!r} at x {x_min}–{x_max} of {width}")
+    return problems

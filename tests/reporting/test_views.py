@@ -1,5 +1,6 @@
 import csv
 import io
+import shutil
 from datetime import date
 
 import pytest
@@ -17,7 +18,7 @@ from reporting.demo import targets_ensure
 from reporting.models import Target, TargetCourse
 from reporting.presentation import target_scope_note
 from tests.factories import UserFactory, answer_all_right, make_course
-from tests.pdf_structure import pdf_structure
+from tests.pdf_structure import pdf_structure, words_off_the_page
 
 from .data import at, passed
 
@@ -419,6 +420,22 @@ def test_the_pdf_tables_group_whole_people_as_the_text_does(staff_client, seeded
         headers = [gettext("Target number"), gettext("Percentage"), gettext("Forecast date")]
     words = {word for header in headers for word in header.split()}
     assert words <= set(text.split()), "a header broke inside a word"
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils (pdftotext)")
+@pytest.mark.parametrize("language", ["nl", "en", "pl", "es"])
+def test_every_word_of_the_quarterly_report_is_on_its_page(staff_client, seeded, language):
+    """The overview's last column ("waiting for N: ...", the longest status) once ran off the
+    right edge of the page in Dutch, Polish and Spanish: cut off in every viewer, though its text was
+    still in the file for extract_text to find."""
+    with translation.override(language):
+        response = staff_client.get(reverse("reporting:quarterly_report"), {"quarter": "2026-Q1"})
+        waiting = gettext("waiting for N: the size of the whole group is not entered yet")
+    assert response.status_code == 200
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert waiting.split()[0] in text  # the long status is in the report
+    # within the report's side margins of 16 mm (45.4 pt), with a point to spare
+    assert words_off_the_page(response.content, margin=44.0) == []
 
 
 def test_the_quarterly_report_writes_dutch_numbers_and_never_a_small_count(staff_client, seeded):
