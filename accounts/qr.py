@@ -9,6 +9,8 @@ from html import escape
 import segno
 from django.utils.translation import gettext as _
 
+from .pdf import PNG_DATA_URL
+
 BORDER = 2  # quiet zone in modules; scanners read our codes with 2 (tests decode them)
 
 
@@ -48,6 +50,6 @@ def qr_img(url: str) -> str:
     _code(url).save(buffer, kind="png", scale=1, border=BORDER)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     return (
-        f'<img class="qr-code" src="data:image/png;base64,{data}"'
+        f'<img class="qr-code" src="{PNG_DATA_URL}{data}"'
         f' alt="{escape(_label(url), quote=True)}" style="image-rendering: pixelated">'
     )
