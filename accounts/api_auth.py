@@ -60,7 +60,12 @@ class TooManyRequests(AuthRefused):
 class TooManyTokenFailures(TooManyRequests):
     def __init__(self) -> None:
         super().__init__(
-            _("Too many invalid access tokens from your address. Try again in a minute."),
+            " ".join(
+                (
+                    _("Too many invalid access tokens from your address."),
+                    TOKEN_FAILURES.try_again_in(),
+                )
+            ),
             code="too_many_token_failures",
             retry_after=TOKEN_FAILURES.retry_after(),
         )

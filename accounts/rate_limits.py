@@ -3,12 +3,14 @@ its window and what a window does while its store is down: ADR 0018 ("Rate limit
 ADR 0019."""
 
 import logging
+import math
 import socket
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
+from django.utils.translation import ngettext
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -91,6 +93,14 @@ class FixedWindow:
         """Seconds until this window ends (1 … `seconds`): when a refused subject may try again.
         Every subject's window ends at the same clock time, so no store is read."""
         return self.seconds - int(time.time()) % self.seconds
+
+    def try_again_in(self) -> str:
+        """ "Try again in N minutes.", in the active language: the rest of the window rounded
+        up to whole minutes, so the words agree with `Retry-After`."""
+        minutes = max(1, math.ceil(self.retry_after() / 60))
+        return ngettext(
+            "Try again in %(minutes)d minute.", "Try again in %(minutes)d minutes.", minutes
+        ) % {"minutes": minutes}
 
     def count(self, subject: str) -> int:
         """Hits in the current window (0 while the store is down, unless it guards a secret)."""

@@ -58,7 +58,6 @@ def main() -> None:
     from django.template.loader import render_to_string
     from django.utils import timezone, translation
 
-    from accounts.qr import qr_img
     from certificates import services
     from certificates.codes import code_generate
     from certificates.models import Certificate
@@ -78,17 +77,10 @@ def main() -> None:
         )
 
     def render_html(cert: Certificate) -> str:
-        url = services.verify_url(cert)
         with translation.override(cert.language):
             return render_to_string(
                 services.PDF_TEMPLATE,
-                {
-                    "certificate": cert,
-                    "verify_url": url,
-                    "qr": qr_img(url),
-                    "name_size": services.name_font_size(cert.holder_name),
-                    "LANGUAGE_CODE": cert.language,
-                },
+                {**services.certificate_pdf_context(cert), "LANGUAGE_CODE": cert.language},
             )
 
     # warm up: loads Pango, fonts, the stylesheet
@@ -117,22 +109,8 @@ def main() -> None:
 
     # Tagged (PDF/A-3a, the default since issue 21) against untagged (PDF/A-3b), alternated
     # so both see the same machine load.
-    from accounts.pdf import pdf_render
-
     def render(cert: Certificate, tagged: bool) -> bytes:
-        url = services.verify_url(cert)
-        return pdf_render(
-            template_name=services.PDF_TEMPLATE,
-            context={
-                "certificate": cert,
-                "verify_url": url,
-                "qr": qr_img(url),
-                "name_size": services.name_font_size(cert.holder_name),
-            },
-            language=cert.language,
-            stylesheets=(services.PDF_STYLESHEET,),
-            tagged=tagged,
-        )
+        return services.certificate_pdf_bytes(certificate=cert, tagged=tagged)
 
     timings: dict[bool, list[float]] = {True: [], False: []}
     for i in range(args.renders):

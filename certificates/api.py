@@ -45,10 +45,11 @@ def _day(value) -> date | None:
 def certificate_verify(request, code: PlainStr):
     """Case-insensitive; dashes and spaces in the code are ignored."""
     if verification.rate_limit_exceeded(request, channel="api"):
+        window = verification.RATE_LIMITS["api"]
         raise TooManyRequests(
-            _("Too many look-ups from your address. Try again in a minute."),
+            " ".join((_("Too many look-ups from your address."), window.try_again_in())),
             code="throttled",
-            retry_after=verification.RATE_LIMITS["api"].retry_after(),
+            retry_after=window.retry_after(),
         )
     result = verification.lookup(code)
     if result is None:

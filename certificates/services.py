@@ -167,21 +167,28 @@ def _supersede_older(*, user_id: int, course_key) -> None:
         _send_status_changed(older, CertificateEvent.Kind.SUPERSEDED)
 
 
-def certificate_pdf_bytes(*, certificate: Certificate) -> bytes:
-    """The certificate as a PDF (not stored), in the certificate's language."""
+def certificate_pdf_context(certificate: Certificate) -> dict:
+    """What the certificate's PDF template reads (the benchmark renders the same context)."""
     url = verify_url(certificate)
     with translation.override(certificate.language):
         qr = qr_img(url)  # its alt text speaks the certificate's language
+    return {
+        "certificate": certificate,
+        "verify_url": url,
+        "qr": qr,
+        "name_size": name_font_size(certificate.holder_name),
+    }
+
+
+def certificate_pdf_bytes(*, certificate: Certificate, tagged: bool = True) -> bytes:
+    """The certificate as a PDF (not stored), in the certificate's language; `tagged=False`
+    only for the benchmark's comparison of tagged and untagged renders."""
     return pdf_render(
         template_name=PDF_TEMPLATE,
-        context={
-            "certificate": certificate,
-            "verify_url": url,
-            "qr": qr,
-            "name_size": name_font_size(certificate.holder_name),
-        },
+        context=certificate_pdf_context(certificate),
         language=certificate.language,
         stylesheets=(PDF_STYLESHEET,),
+        tagged=tagged,
     )
 
 

@@ -136,19 +136,23 @@ def certificate_name_correct(request, code: str):
 
 def _rate_limited(request) -> HttpResponse | None:
     if verification.rate_limit_exceeded(request, channel="page"):
+        window = verification.RATE_LIMITS["page"]
+        seconds = window.retry_after()
         response = render(
             request,
             "429.html",
             {
                 "heading": _("Too many look-ups"),
-                "message": _(
-                    "You have checked many certificates in a short time. "
-                    "Wait a minute and try again."
+                "message": " ".join(
+                    (
+                        _("You have checked many certificates in a short time."),
+                        window.try_again_in(),
+                    )
                 ),
             },
             status=429,
         )
-        response["Retry-After"] = str(verification.RATE_LIMITS["page"].retry_after())
+        response["Retry-After"] = str(seconds)
         return response
     return None
 

@@ -186,7 +186,7 @@ def list_targets(request):
             {
                 "id": t.pk,
                 "code": t.code,
-                "title": t.title,
+                "title": t.local_title,
                 "unit": t.unit,
                 "course_keys": [str(k) for k in target_course_keys(t)],
                 "sectors": [s.slug for s in t.sectors.all()],

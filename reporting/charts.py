@@ -369,7 +369,7 @@ def target_trend_chart(report: TargetReport, *, id_prefix: str = "chart") -> Saf
     unit = _("People") if target.counts_people else _("Organisations")
     return trend_chart(
         report.trend.rows,
-        title=_("%(target)s: counted so far, target and forecast") % {"target": target.title},
+        title=_("%(target)s: counted so far, target and forecast") % {"target": target.local_title},
         unit=unit,
         chart_id=f"{id_prefix}-{target.pk}-trend",
         as_of=progress.as_of,

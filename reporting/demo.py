@@ -10,7 +10,9 @@ from courses.models import CoursePage
 from .models import OrganisationScope, OutsideSource, ReferencePoint, Target, TargetCourse
 from .services import targets_counts_rebuild
 
+# Where a target comes from: the document's own name, which no page translates (ADR 0026)
 ACTION_PLAN = "Actieplan Samen tegen mensenhandel, versterkt 21 december 2023"
+NPST_REPORT = "Eindrapportage no regret-middelen (CoMensha, NPST)"
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,134 @@ class SeedTarget:
     reference_points: tuple[tuple[str, int, date, str], ...] = field(default=())
     #: imported outside counts that count toward it (ADR 0024): "buit", "campaign"
     outside_sources: tuple[str, ...] = ()
+
+
+#: The seeded targets' title and description in the other interface languages (ADR 0026), per
+#: code and language.
+OTHER_LANGUAGES: dict[str, dict[str, tuple[str, str]]] = {
+    "module-1-basiskennis": {
+        "en": (
+            "20,000 professionals working with children have basic knowledge",
+            "By the end of 2026, 20,000 professionals working with children have basic knowledge "
+            "of recognising and reporting (sexual and criminal) exploitation of minors.",
+        ),
+        "pl": (
+            "20 000 specjalistów pracujących z dziećmi ma podstawową wiedzę",
+            "Do końca 2026 r. 20 000 specjalistów pracujących z dziećmi ma podstawową wiedzę o "
+            "rozpoznawaniu i zgłaszaniu wyzysku (seksualnego i przestępczego) małoletnich.",
+        ),
+        "es": (
+            "20.000 profesionales que trabajan con niños tienen conocimientos básicos",
+            "A finales de 2026, 20.000 profesionales que trabajan con niños tienen conocimientos "
+            "básicos sobre cómo detectar y denunciar la explotación (sexual y criminal) de menores.",
+        ),
+    },
+    "module-2-verdieping": {
+        "en": (
+            "1,500 professionals with the in-depth training",
+            "By the end of 2026, 1,500 professionals working with children have completed an "
+            "in-depth training and can act as contact person for human trafficking of minors.",
+        ),
+        "pl": (
+            "1500 specjalistów po szkoleniu pogłębionym",
+            "Do końca 2026 r. 1500 specjalistów pracujących z dziećmi ukończyło szkolenie "
+            "pogłębione i może pełnić funkcję osoby kontaktowej ds. handlu małoletnimi.",
+        ),
+        "es": (
+            "1.500 profesionales con la formación en profundidad",
+            "A finales de 2026, 1.500 profesionales que trabajan con niños han realizado una "
+            "formación en profundidad y pueden actuar como persona de contacto sobre la trata de "
+            "menores.",
+        ),
+    },
+    "module-3-reclassering": {
+        "en": (
+            "At least 250 probation officers trained in 2025 and 2026",
+            "In 2025 and 2026, at least 250 probation officers are trained through the e-learning.",
+        ),
+        "pl": (
+            "Co najmniej 250 kuratorów sądowych przeszkolonych w latach 2025 i 2026",
+            "W latach 2025 i 2026 co najmniej 250 kuratorów sądowych zostaje przeszkolonych za "
+            "pomocą e-learningu.",
+        ),
+        "es": (
+            "Al menos 250 agentes de libertad vigilada formados en 2025 y 2026",
+            "En 2025 y 2026, al menos 250 agentes de libertad vigilada reciben formación mediante "
+            "el curso en línea.",
+        ),
+    },
+    "module-4-aandachtsfunctionarissen": {
+        "en": (
+            "All municipal focal points (aandachtsfunctionarissen) trained in 2026",
+            "In 2026, all municipal focal points (aandachtsfunctionarissen) have been trained.",
+        ),
+        "pl": (
+            "Wszystkie gminne osoby kontaktowe (aandachtsfunctionarissen) przeszkolone w 2026 r.",
+            "W 2026 r. wszystkie gminne osoby kontaktowe (aandachtsfunctionarissen) zostały "
+            "przeszkolone.",
+        ),
+        "es": (
+            "Todos los referentes municipales (aandachtsfunctionarissen) formados en 2026",
+            "En 2026, todos los referentes municipales (aandachtsfunctionarissen) han recibido "
+            "formación.",
+        ),
+    },
+    "module-5-ketenregisseurs": {
+        "en": (
+            "All chain directors (ketenregisseurs) follow the same basic training in 2026",
+            "In 2026, all chain directors (ketenregisseurs) follow the same basic training.",
+        ),
+        "pl": (
+            "Wszyscy koordynatorzy współpracy (ketenregisseurs) przechodzą to samo szkolenie "
+            "podstawowe w 2026 r.",
+            "W 2026 r. wszyscy koordynatorzy współpracy (ketenregisseurs) przechodzą to samo "
+            "szkolenie podstawowe.",
+        ),
+        "es": (
+            "Todos los coordinadores de la cadena (ketenregisseurs) siguen la misma formación "
+            "básica en 2026",
+            "En 2026, todos los coordinadores de la cadena (ketenregisseurs) siguen la misma "
+            "formación básica.",
+        ),
+    },
+    "hotels-vakantieparken-gecertificeerd": {
+        "en": (
+            "Hotels and holiday parks: registered and certified",
+            "Hotels and holiday parks that take part in No Place for Sex Trafficking and earn a "
+            "certificate (60% of their staff trained).",
+        ),
+        "pl": (
+            "Hotele i parki wypoczynkowe: zarejestrowane i certyfikowane",
+            "Hotele i parki wypoczynkowe, które uczestniczą w programie No Place for Sex "
+            "Trafficking i uzyskują certyfikat (przeszkolone 60% personelu).",
+        ),
+        "es": (
+            "Hoteles y parques vacacionales: inscritos y certificados",
+            "Hoteles y parques vacacionales que participan en No Place for Sex Trafficking y "
+            "obtienen un certificado (60 % del personal formado).",
+        ),
+    },
+    "bereik-professionals-kinderen": {
+        "en": (
+            "50,000 professionals working with children reached",
+            "By the end of 2025, a national campaign on sexual and criminal exploitation of "
+            "minors and its framework for action has reached at least 50,000 professionals "
+            "working with children.",
+        ),
+        "pl": (
+            "Dotarcie do 50 000 specjalistów pracujących z dziećmi",
+            "Do końca 2025 r. ogólnokrajowa kampania na temat wyzysku seksualnego i "
+            "przestępczego małoletnich oraz związanych z nią wytycznych dotarła do co najmniej "
+            "50 000 specjalistów pracujących z dziećmi.",
+        ),
+        "es": (
+            "Llegar a 50.000 profesionales que trabajan con niños",
+            "A finales de 2025, una campaña nacional sobre la explotación sexual y criminal de "
+            "menores y su marco de actuación ha llegado al menos a 50.000 profesionales que "
+            "trabajan con niños.",
+        ),
+    },
+}
 
 
 SEED_TARGETS = [
@@ -90,7 +220,7 @@ SEED_TARGETS = [
         target_number=None,
         period_start=date(2026, 1, 1),
         period_end=date(2026, 12, 31),
-        source_note=f"{ACTION_PLAN}, actie 31. N (het aantal aandachtsfunctionarissen) vult het programmabureau in.",
+        source_note=f"{ACTION_PLAN}, actie 31.",
         course_slugs=("basistraining-aandachtsfunctionaris-mensenhandel",),
         professional_roles=("aandachtsfunctionaris-mensenhandel",),
     ),
@@ -103,7 +233,7 @@ SEED_TARGETS = [
         target_number=None,
         period_start=date(2026, 1, 1),
         period_end=date(2026, 12, 31),
-        source_note=f"{ACTION_PLAN}, actie 35. N (het aantal ketenregisseurs) vult het programmabureau in.",
+        source_note=f"{ACTION_PLAN}, actie 35.",
         course_slugs=("basistraining-ketenregisseur-mensenhandel",),
         professional_roles=("ketenregisseur-mensenhandel",),
     ),
@@ -119,10 +249,7 @@ SEED_TARGETS = [
         target_number=None,
         period_start=date(2024, 1, 1),
         period_end=date(2026, 12, 31),
-        source_note=(
-            "Eindrapportage no regret-middelen (CoMensha, NPST). N (het aantal ingeschreven "
-            "hotels en vakantieparken) vult het programmabureau in."
-        ),
+        source_note=NPST_REPORT,
         course_slugs=("hotelpersoneel-herken-seksuele-uitbuiting",),
         organisation_scope=OrganisationScope.HOTELS_AND_HOLIDAY_PARKS,
         reference_points=(
@@ -130,13 +257,13 @@ SEED_TARGETS = [
                 ReferencePoint.Measure.ORGANISATIONS_REGISTERED,
                 351,
                 date(2024, 7, 15),
-                "NPST, peildatum 15 juli 2024: 351 hotels ingeschreven",
+                "NPST",
             ),
             (
                 ReferencePoint.Measure.ORGANISATIONS_CERTIFIED,
                 172,
                 date(2024, 7, 15),
-                "NPST, peildatum 15 juli 2024: 172 hotels met een certificaat",
+                "NPST",
             ),
         ),
     ),
@@ -166,6 +293,7 @@ def _target_fields(seed: SeedTarget, *, sort_order: int) -> dict:
     return {
         "title": seed.title,
         "description": seed.description,
+        **_other_languages(seed),
         "unit": seed.unit,
         "goal": seed.goal,
         "target_number": seed.target_number,
@@ -179,6 +307,26 @@ def _target_fields(seed: SeedTarget, *, sort_order: int) -> dict:
     }
 
 
+def _other_languages(seed: SeedTarget) -> dict[str, str]:
+    return {
+        f"{name}_{language}": text
+        for language, pair in OTHER_LANGUAGES[seed.code].items()
+        for name, text in zip(("title", "description"), pair, strict=True)
+    }
+
+
+def _other_languages_fill(target: Target, seed: SeedTarget) -> None:
+    """A target made before it had other languages gets the seeded ones, while its Dutch
+    title and description are still the seed's (an edited text is not the seed's to translate)."""
+    if (target.title, target.description) != (seed.title, seed.description):
+        return
+    missing = {k: v for k, v in _other_languages(seed).items() if not getattr(target, k)}
+    if missing:
+        Target.objects.filter(pk=target.pk).update(**missing)
+        for name, text in missing.items():
+            setattr(target, name, text)
+
+
 def targets_ensure() -> list[Target]:
     """Create the seeded targets that do not exist yet (with their role filter); link courses
     that have been loaded since (a target that has no counting course yet gets its seeded ones).
@@ -190,6 +338,8 @@ def targets_ensure() -> list[Target]:
             code=seed.code,
             defaults=_target_fields(seed, sort_order=order),
         )
+        if not created:
+            _other_languages_fill(target, seed)
         if created:
             target.professional_roles.set(
                 ProfessionalRole.objects.filter(slug__in=seed.professional_roles)

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -13,6 +14,10 @@ from wagtail.models import Orderable
 from organisations.models import Organisation
 
 _KIND = Organisation.Kind
+
+#: The interface languages besides Dutch (the default, in `title` and `description`): a target's
+#: title and description are kept in each, so no page or report mixes languages (ADR 0026).
+OTHER_LANGUAGES = ("en", "pl", "es")
 
 
 class OrganisationScope(models.TextChoices):
@@ -46,6 +51,22 @@ class TargetAdminForm(WagtailAdminModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        for language in OTHER_LANGUAGES:
+            if not (cleaned.get(f"title_{language}") or "").strip():
+                self.add_error(
+                    f"title_{language}",
+                    _("Enter the title in this language too: pages in this language show it."),
+                )
+            if (cleaned.get("description") or "").strip() and not (
+                cleaned.get(f"description_{language}") or ""
+            ).strip():
+                self.add_error(
+                    f"description_{language}",
+                    _(
+                        "Enter the description in this language too, as there is a Dutch one: "
+                        "pages in this language show it."
+                    ),
+                )
         formset = self.formsets.get("courses")
         if formset is None or not formset.is_valid():
             return cleaned
@@ -92,6 +113,13 @@ class Target(ClusterableModel):
     )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    # the same in the other interface languages (required in the admin form; see OTHER_LANGUAGES)
+    title_en = models.CharField(_("title in English"), max_length=200, blank=True)
+    title_pl = models.CharField(_("title in Polish"), max_length=200, blank=True)
+    title_es = models.CharField(_("title in Spanish"), max_length=200, blank=True)
+    description_en = models.TextField(_("description in English"), blank=True)
+    description_pl = models.TextField(_("description in Polish"), blank=True)
+    description_es = models.TextField(_("description in Spanish"), blank=True)
     unit = models.CharField(_("what is counted"), max_length=30, choices=Unit.choices)
     sectors = ParentalManyToManyField(
         "accounts.Sector",
@@ -163,6 +191,14 @@ class Target(ClusterableModel):
         FieldPanel("description"),
         MultiFieldPanel(
             [
+                FieldPanel(f"{name}_{language}")
+                for language in OTHER_LANGUAGES
+                for name in ("title", "description")
+            ],
+            heading=_("In the other interface languages"),
+        ),
+        MultiFieldPanel(
+            [
                 FieldPanel("unit"),
                 InlinePanel("courses", label=_("counting courses")),
                 FieldPanel("sectors"),
@@ -206,6 +242,22 @@ class Target(ClusterableModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def _in_active_language(self, name: str) -> str:
+        language = (translation.get_language() or "nl").split("-")[0]
+        if language in OTHER_LANGUAGES:
+            return getattr(self, f"{name}_{language}") or getattr(self, name)
+        return getattr(self, name)
+
+    @property
+    def local_title(self) -> str:
+        """The title in the active interface language. The Dutch title in Dutch, and for a target
+        saved before it had its other languages (the admin form asks for all four)."""
+        return self._in_active_language("title")
+
+    @property
+    def local_description(self) -> str:
+        return self._in_active_language("description")
 
     def clean(self):
         from django.core.exceptions import ValidationError

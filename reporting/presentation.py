@@ -329,7 +329,7 @@ def overview_table(
         ]
         rows.append(
             [
-                p.target.title,
+                p.target.local_title,
                 headline.achieved,
                 f.goal if f.goal is not None else "",
                 headline.percentage if headline.percentage is not None else "",
@@ -390,7 +390,7 @@ def _regional_overview_table(progress_list: list[TargetProgress], filters: Repor
         selection = [] if not filters.active else ["" if p.selection is None else p.selection]
         rows.append(
             [
-                p.target.title,
+                p.target.local_title,
                 share.achieved,
                 _rate(share.national_goal),
                 _rate(share.percentage),

@@ -199,7 +199,7 @@ def table_export(request, pk: int, table: str, fmt: str, scope: ReportScope):
         chosen = [tables[table]]
     else:
         raise Http404
-    content = render_tables([(target.title, t) for t in chosen])
+    content = render_tables([(target.local_title, t) for t in chosen])
     return _download(content, content_type, f"{target.code}-{table}.{fmt}")
 
 
@@ -236,7 +236,7 @@ def full_export(request, fmt: str, scope: ReportScope):
         report.progress.selection = report.selection_total
     sections = [(_("Targets"), overview_table(progress_list, filters))]
     for report in reports:
-        sections.extend((report.progress.target.title, t) for t in report.all_tables)
+        sections.extend((report.progress.target.local_title, t) for t in report.all_tables)
     stamp = timezone.localdate().isoformat()
     return _download(render_tables(sections), content_type, f"programme-report-{stamp}.{fmt}")
 
@@ -290,7 +290,7 @@ def target_population(request, pk: int):
         source=form.cleaned_data["source"],
         on_date=form.cleaned_data["on_date"],
     )
-    messages.success(request, _("N is saved: %(title)s.") % {"title": target.title})
+    messages.success(request, _("N is saved: %(title)s.") % {"title": target.local_title})
     return redirect(f"{reverse('reporting:dashboard')}#target-{target.pk}")
 
 

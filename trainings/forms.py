@@ -42,7 +42,9 @@ class _DateForm(forms.Form):
 class AcceptForm(_DateForm):
     venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
-    online_url = forms.URLField(label=_("Online meeting link"), required=False)
+    online_url = forms.URLField(
+        label=_("Online meeting link"), required=False, assume_scheme="https"
+    )
 
 
 class ProposeForm(_DateForm):

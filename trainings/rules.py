@@ -58,3 +58,14 @@ def may_evaluate(
     return attendance_status in EVALUATION_ATTENDANCE and evaluation_open(
         now=now, starts_at=starts_at, ends_at=ends_at
     )
+
+
+def left_at_from_time_of_day(*, local_start: datetime, hour: int, minute: int) -> datetime:
+    """The moment a participant left, from the time of day a trainer enters ("21:40"): on the
+    session's day, or the next day when the time lies before the start (an evening session
+    that runs past midnight). `local_start` is the start in the session's time zone; the
+    service still checks that the moment lies within the session."""
+    left_at = local_start.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    if left_at < local_start:
+        left_at += timedelta(days=1)
+    return left_at

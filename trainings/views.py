@@ -2,7 +2,6 @@
 file), my trainings, the trainer's attendance list (375 px first) and the attendance code."""
 
 from collections.abc import Callable
-from datetime import timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
 from django import forms
@@ -289,14 +288,11 @@ def attendance(request, public_id):
         if status == Attendance.Status.PARTIAL:
             left_time = parse_time(request.POST.get("left_at", "") or "")
             if left_time is not None:
-                local_start = timezone.localtime(session.starts_at)
-                left_at = local_start.replace(
-                    hour=left_time.hour, minute=left_time.minute, second=0, microsecond=0
+                left_at = rules.left_at_from_time_of_day(
+                    local_start=timezone.localtime(session.starts_at),
+                    hour=left_time.hour,
+                    minute=left_time.minute,
                 )
-                # an evening session that runs past midnight: a time before the start is
-                # the next day (the service checks that it lies within the session)
-                if left_at < local_start:
-                    left_at += timedelta(days=1)
         if registration is None:
             error = TrainingError(
                 _(

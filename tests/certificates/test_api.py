@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from certificates import services, verification
 from certificates.models import Certificate
@@ -67,12 +68,20 @@ def test_rate_limited(client, certificate, settings):
     assert client.get(URL + "unknown").status_code == 404  # misses count too
     response = client.get(URL + certificate.code)
     assert response.status_code == 429
-    assert response.json()["detail"] == _(
-        "Too many look-ups from your address. Try again in a minute."
+    window = verification.RATE_LIMITS["api"]
+    # the words agree with Retry-After (the minutes left of an hour's window, rounded up)
+    minutes = -(-int(response["Retry-After"]) // 60)
+    assert response.json()["detail"] == " ".join(
+        (
+            _("Too many look-ups from your address."),
+            ngettext(
+                "Try again in %(minutes)d minute.", "Try again in %(minutes)d minutes.", minutes
+            )
+            % {"minutes": minutes},
+        )
     )
     assert response.json()["code"] == "throttled"
     # what is left of the window, not the window's full length
-    window = verification.RATE_LIMITS["api"]
     assert 1 <= int(response["Retry-After"]) <= 3600
     assert abs(int(response["Retry-After"]) - window.retry_after()) <= 1
 

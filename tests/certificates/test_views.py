@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from certificates import permissions, services, verification
 from certificates.models import Certificate
@@ -184,16 +185,22 @@ def test_unknown_code_is_a_clear_404(client, db, code):
     assert _("No certificate has this code.") in response.text
 
 
+def _try_again_in(minutes: int) -> str:
+    return ngettext(
+        "Try again in %(minutes)d minute.", "Try again in %(minutes)d minutes.", minutes
+    ) % {"minutes": minutes}
+
+
 def test_verify_is_rate_limited_per_address(client, certificate, settings):
     settings.RATE_LIMITS = {"certificate-verify-page": (3, 3600)}
     for _attempt in range(3):
         assert client.get(f"/verify/{certificate.code}").status_code == 200
     response = client.get(f"/verify/{certificate.code}")
     assert response.status_code == 429
-    assert (
-        _("You have checked many certificates in a short time. Wait a minute and try again.")
-        in response.text
-    )
+    # the words agree with Retry-After: an hour's window says how many minutes are left
+    left = int(response["Retry-After"])
+    assert _("You have checked many certificates in a short time.") in response.text
+    assert _try_again_in(-(-left // 60)) in response.text
     # the one 429 page of the site, with this limit's own heading and the way home
     assert response.templates[0].name == "429.html"
     assert f'<h1 class="utrecht-heading-1">{_("Too many look-ups")}</h1>' in response.text

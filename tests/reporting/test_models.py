@@ -4,6 +4,8 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from wagtail.models import Locale
 
@@ -22,8 +24,14 @@ def admin_client(client):
 def _post_data(*course_ids, **overrides):
     data = {
         "title": "Test target",
+        "title_en": "Test target",
+        "title_pl": "Cel testowy",
+        "title_es": "Objetivo de prueba",
         "code": "test-target",
         "description": "",
+        "description_en": "",
+        "description_pl": "",
+        "description_es": "",
         "unit": "people_passed",
         "organisation_scope": "",
         "period_start": "2026-01-01",
@@ -85,6 +93,45 @@ def test_a_number_target_needs_its_number_and_a_period_in_order(admin_client):
     assert response.status_code == 200
     assert _("The period cannot end before it starts.") in response.content.decode()
     assert not Target.objects.exists()
+
+
+def test_the_title_is_asked_in_every_interface_language(admin_client):
+    """A page in English, Polish or Spanish shows the target in that language, never in Dutch:
+    the form refuses a missing title, and a description given in Dutch only."""
+    url = reverse("wagtailsnippets_reporting_target:add")
+    response = admin_client.post(
+        url, _post_data(title_pl="", description="Eind 2026 ...", description_en="By 2026 ...")
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    title_missing = _("Enter the title in this language too: pages in this language show it.")
+    description_missing = _(
+        "Enter the description in this language too, as there is a Dutch one: "
+        "pages in this language show it."
+    )
+    assert page.count(escape(title_missing)) == 1  # Polish
+    assert page.count(escape(description_missing)) == 2  # Polish and Spanish; English is given
+    form = response.context["form"]
+    assert set(form.errors) == {"title_pl", "description_pl", "description_es"}
+    assert not Target.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [("nl", "Test target"), ("en", "Test target EN"), ("pl", "Cel testowy"), ("es", "Objetivo")],
+)
+def test_a_target_reads_in_the_active_language(admin_client, language, title):
+    url = reverse("wagtailsnippets_reporting_target:add")
+    data = _post_data(title_en="Test target EN", title_es="Objetivo")
+    assert admin_client.post(url, data).status_code == 302
+    target = Target.objects.get(code="test-target")
+    with translation.override(language):
+        assert target.local_title == title
+    # a target saved before it had other languages reads in Dutch rather than not at all
+    Target.objects.filter(pk=target.pk).update(title_pl="", title_en="", title_es="")
+    target.refresh_from_db()
+    with translation.override(language):
+        assert target.local_title == "Test target"
 
 
 def test_the_admin_form_saves_the_sector_and_role_filters(admin_client):

@@ -4,9 +4,11 @@ import shutil
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
 from django.utils.translation import gettext
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -162,9 +164,9 @@ def test_filtered_overview_export_has_the_selection_column(staff_client, seeded)
         "BUIT e-learning (imported)",
         "Campaign reach (imported)",
     ]
-    by_title = {r[0]: r for r in rows[1:]}
-    assert by_title[seeded.title][-5:] == ["9", "12", "0", "0", ""]
-    assert by_title[seeded.title][1] == "12"
+    by_title = {r[0]: r for r in rows[1:]}  # titles in the export's language
+    assert by_title[seeded.title_en][-5:] == ["9", "12", "0", "0", ""]
+    assert by_title[seeded.title_en][1] == "12"
     workbook = load_workbook(
         io.BytesIO(
             staff_client.get(
@@ -473,3 +475,33 @@ def test_the_quarterly_report_writes_dutch_numbers_and_never_a_small_count(staff
     overview = flat[: flat.index(small.title, flat.index(small.title) + 1)]
     row = overview[overview.index(small.title) + len(small.title) :].split()[:3]
     assert row[0] == "<5" and "x" in row  # achieved, then the percentage withheld
+
+
+@pytest.mark.parametrize("language", ["en", "pl", "es"])
+def test_targets_read_in_the_pages_language(staff_client, seeded, language):
+    """The dashboard, a target page and the quarterly report show the seeded targets' titles
+    (and a target page its description) in the page's language: no Dutch title among them."""
+    from reporting.demo import OTHER_LANGUAGES, SEED_TARGETS
+
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    with translation.override(language):
+        dashboard = staff_client.get(reverse("reporting:dashboard")).content.decode()
+        target_page = staff_client.get(reverse("reporting:target", args=[seeded.pk]))
+        report = staff_client.get(reverse("reporting:quarterly_report"), {"quarter": "2026-Q1"})
+    assert f'lang="{language}"' in dashboard
+    target_page = target_page.content.decode()
+    report_text = " ".join(
+        " ".join(page.extract_text().split())
+        for page in PdfReader(io.BytesIO(report.content)).pages
+    )
+    for seed in SEED_TARGETS:
+        title = escape(OTHER_LANGUAGES[seed.code][language][0])
+        assert title in dashboard
+        assert escape(seed.title) not in dashboard
+        assert set(OTHER_LANGUAGES[seed.code][language][0].split()) <= set(report_text.split())
+        assert seed.title not in report_text
+    own_title, own_description = OTHER_LANGUAGES[seeded.code][language]
+    assert escape(own_title) in target_page
+    assert escape(own_description) in target_page
+    assert escape(seeded.title) not in target_page
+    assert escape(seeded.description) not in target_page
