@@ -7,7 +7,10 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
+
+from accounts.downloads import attachment, file_name
 
 from . import services
 from .forms import AccessTokenForm, DeleteAccountForm, ProfileForm
@@ -43,7 +46,7 @@ def personal_data_export(request):
         content_type="application/json; charset=utf-8",
     )
     stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="mijn-gegevens-{stamp}.json"'
+    attachment(response, file_name(pgettext("file name", "my-data"), stamp, suffix="json"))
     return response
 
 

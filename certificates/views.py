@@ -10,8 +10,10 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.downloads import attachment, file_name
 from accounts.qr import qr_svg
 
 from . import selectors, services, verification
@@ -92,7 +94,9 @@ def certificate_detail(request, code: str):
 @require_GET
 def certificate_pdf(request, code: str):
     certificate = _viewable(request, code)
-    filename = f"certificate-{certificate.display_code}.pdf"
+    filename = file_name(
+        pgettext("file name", "certificate"), certificate.display_code, suffix="pdf"
+    )
     stored = certificate.pdf.name if certificate.pdf else None
     if stored and default_storage.exists(stored):
         return FileResponse(
@@ -104,8 +108,7 @@ def certificate_pdf(request, code: str):
     # not rendered yet (the queue is behind): render now rather than make the person wait
     content = services.certificate_pdf_bytes(certificate=certificate)
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment(response, filename)
 
 
 @login_required
@@ -325,6 +328,6 @@ def archive_download(request, public_id):
     return FileResponse(
         default_storage.open(archive.file.name, "rb"),
         as_attachment=True,
-        filename="certificates.zip",
+        filename=file_name(pgettext("file name", "certificates"), suffix="zip"),
         content_type="application/zip",
     )

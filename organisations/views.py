@@ -7,10 +7,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import urlencode
-from django.utils.translation import get_language, override
+from django.utils.translation import get_language, override, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.downloads import attachment, file_name
 from accounts.errors import DomainError, Forbidden, NotFound
 from accounts.pdf import pdf_render
 from accounts.qr import qr_img, qr_svg
@@ -340,7 +341,7 @@ def members_export(request, pk: int):
         staff_csv.members_export_csv(organisation=organisation),
         content_type="text/csv; charset=utf-8",
     )
-    response["Content-Disposition"] = f'attachment; filename="personeel-{organisation.pk}.csv"'
+    attachment(response, file_name(pgettext("file name", "staff"), organisation.pk, suffix="csv"))
     return response
 
 
@@ -352,7 +353,7 @@ def members_template(request, pk: int):
     response = HttpResponse(
         staff_csv.members_csv_template(), content_type="text/csv; charset=utf-8"
     )
-    response["Content-Disposition"] = f'attachment; filename="personeel-sjabloon-{pk}.csv"'
+    attachment(response, file_name(pgettext("file name", "staff-template"), pk, suffix="csv"))
     return response
 
 
@@ -425,15 +426,17 @@ def _certificate_pdf(request, pk: int, *, template: str, filename: str):
         language=get_language() or "nl",
     )
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}-{organisation.pk}.pdf"'
-    return response
+    return attachment(response, file_name(filename, organisation.pk, suffix="pdf"))
 
 
 @login_required
 @require_GET
 def certificate_pdf(request, pk: int):
     return _certificate_pdf(
-        request, pk, template="organisations/pdf/certificate.html", filename="certificaat"
+        request,
+        pk,
+        template="organisations/pdf/certificate.html",
+        filename=pgettext("file name", "certificate"),
     )
 
 
@@ -441,7 +444,10 @@ def certificate_pdf(request, pk: int):
 @require_GET
 def sticker_pdf(request, pk: int):
     return _certificate_pdf(
-        request, pk, template="organisations/pdf/sticker.html", filename="raamsticker"
+        request,
+        pk,
+        template="organisations/pdf/sticker.html",
+        filename=pgettext("file name", "window-sticker"),
     )
 
 

@@ -16,7 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
+
+from accounts.downloads import attachment, file_name
 
 from . import charts
 from .exports import tables_csv, tables_csv_international, tables_xlsx
@@ -105,7 +108,7 @@ def _filter_form(request, scope: ReportScope) -> ReportFilterForm:
 
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    attachment(response, filename)
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -219,7 +222,11 @@ def overview_export(request, fmt: str, scope: ReportScope):
         return _bad_filters(form)
     filters = form.filters()
     table = overview_table(targets_overview(filters=filters), filters)
-    return _download(render_tables([(_("Targets"), table)]), content_type, f"targets.{fmt}")
+    return _download(
+        render_tables([(_("Targets"), table)]),
+        content_type,
+        file_name(pgettext("file name", "targets"), suffix=fmt),
+    )
 
 
 @report_reader_required
@@ -238,7 +245,11 @@ def full_export(request, fmt: str, scope: ReportScope):
     for report in reports:
         sections.extend((report.progress.target.local_title, t) for t in report.all_tables)
     stamp = timezone.localdate().isoformat()
-    return _download(render_tables(sections), content_type, f"programme-report-{stamp}.{fmt}")
+    return _download(
+        render_tables(sections),
+        content_type,
+        file_name(pgettext("file name", "programme-report"), stamp, suffix=fmt),
+    )
 
 
 @programme_staff_required
@@ -254,7 +265,11 @@ def quarterly_report(request):
         )
     label = quarter or f"{start.year}-Q{(start.month - 1) // 3 + 1}"
     content = quarterly_report_pdf(quarter=label, start=start, end=end)
-    return _download(content, "application/pdf", f"kwartaalrapportage-{label}.pdf")
+    return _download(
+        content,
+        "application/pdf",
+        file_name(pgettext("file name", "quarterly-report"), label, suffix="pdf"),
+    )
 
 
 @require_POST
@@ -364,7 +379,7 @@ def outside_counts_template_download(request):
     return _download(
         ("\ufeff" + outside_counts_template()).encode("utf-8"),
         "text/csv; charset=utf-8",
-        "outside-counts-template.csv",
+        file_name(pgettext("file name", "outside-counts-template"), suffix="csv"),
     )
 
 

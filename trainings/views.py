@@ -16,9 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_time
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.downloads import attachment, file_name
 from accounts.models import Region
 from accounts.qr import qr_svg
 
@@ -170,14 +171,17 @@ def _session_url(session: TrainingSession, invitation: str = "") -> str:
 
 def _ics_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    attachment(response, filename)
     return response
 
 
 @require_GET
 def session_ics(request, public_id):
     session = _visible_session(request, public_id)
-    return _ics_response(calendar.session_calendar(session), f"training-{session.public_id}.ics")
+    return _ics_response(
+        calendar.session_calendar(session),
+        file_name(pgettext("file name", "training"), session.public_id, suffix="ics"),
+    )
 
 
 @require_GET
@@ -185,7 +189,8 @@ def region_ics(request, slug):
     region = get_object_or_404(Region, slug=slug)
     sessions = list(selectors.sessions_listed(region=region))
     return _ics_response(
-        calendar.region_feed(name=str(region), sessions=sessions), f"trainingen-{region.slug}.ics"
+        calendar.region_feed(name=str(region), sessions=sessions),
+        file_name(pgettext("file name", "trainings"), region.slug, suffix="ics"),
     )
 
 
@@ -505,7 +510,7 @@ def evaluation(request, public_id):
 
 def _csv_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    attachment(response, filename)
     return response
 
 
@@ -533,7 +538,10 @@ def evaluation_results(request, public_id):
 def evaluation_export(request, public_id):
     session = selectors.session_for_trainer(user=request.user, public_id=public_id)
     rows = selectors.evaluation_rows(sessions=TrainingSession.objects.filter(pk=session.pk))
-    return _csv_response(exports.evaluations_csv(rows), f"evaluatie-{session.public_id}.csv")
+    return _csv_response(
+        exports.evaluations_csv(rows),
+        file_name(pgettext("file name", "evaluation"), session.public_id, suffix="csv"),
+    )
 
 
 @login_required
@@ -563,5 +571,6 @@ def format_evaluation_export(request, pk: int):
     )
     rows = selectors.evaluation_rows(sessions=sessions)
     return _csv_response(
-        exports.evaluations_csv(rows), f"evaluatie-training-{training_format.pk}.csv"
+        exports.evaluations_csv(rows),
+        file_name(pgettext("file name", "evaluation"), training_format.pk, suffix="csv"),
     )

@@ -257,6 +257,30 @@ def test_certificate_and_sticker_pdf(client, organisation, hotel_course, manager
         assert all("/verify/" in alt for alt in structure.figure_alts)
 
 
+@pytest.mark.parametrize(
+    ("language", "names"),
+    [
+        ("nl", ("certificaat", "raamsticker", "personeel")),
+        ("en", ("certificate", "window-sticker", "staff")),
+        ("pl", ("certyfikat", "naklejka-na-okno", "personel")),
+        ("es", ("certificado", "pegatina-para-ventana", "personal")),
+    ],
+)
+def test_downloads_are_named_in_the_readers_language(
+    client, organisation, hotel_course, manager, language, names
+):
+    """A Polish manager saves "naklejka-na-okno-5.pdf", not the Dutch "raamsticker-5.pdf"."""
+    client.force_login(manager)
+    certified(organisation, hotel_course)
+    pages = ("certificate_pdf", "sticker_pdf", "export")
+    for name, stem, suffix in zip(pages, names, ("pdf", "pdf", "csv"), strict=True):
+        response = client.get(url(name, organisation.pk, language=language))
+        assert response.status_code == 200, name
+        assert response["Content-Disposition"] == (
+            f'attachment; filename="{stem}-{organisation.pk}.{suffix}"'
+        )
+
+
 def approved(organisation):
     organisation.kvk_number = "12345678"
     organisation.save(update_fields=["kvk_number"])
