@@ -19,6 +19,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not env.st
 ):
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
 CELERY_TASK_ALWAYS_EAGER = False
+# No page search index in tests: the site searches no pages (only Wagtail's admin could), and
+# indexing was a fifth of the time of every test course a factory builds.
+WAGTAILSEARCH_BACKENDS = {
+    "default": {"BACKEND": "wagtail.search.backends.database", "AUTO_UPDATE": False}
+}
 WAGTAILADMIN_BASE_URL = "http://testserver"
 SITE_URL = "http://testserver"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
