@@ -19,8 +19,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not env.st
 ):
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
 CELERY_TASK_ALWAYS_EAGER = False
-# No page search index in tests: the site searches no pages (only Wagtail's admin could), and
-# indexing was a fifth of the time of every test course a factory builds.
+# No page search index in tests: the site's own pages search none (only Wagtail's admin page
+# search reads it, which no test exercises), and indexing was a fifth of the time of every test
+# course a factory builds.
 WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database", "AUTO_UPDATE": False}
 }
