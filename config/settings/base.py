@@ -452,7 +452,9 @@ WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 # course content is edited in every language through wagtail-localize.
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILSEARCH_BACKENDS: dict[str, dict[str, object]] = {
+    "default": {"BACKEND": "wagtail.search.backends.database"}
+}
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 # --- Security (production.py tightens) ------------------------------------------------------
