@@ -203,7 +203,22 @@ def table_export(request, pk: int, table: str, fmt: str, scope: ReportScope):
     else:
         raise Http404
     content = render_tables([(target.local_title, t) for t in chosen])
-    return _download(content, content_type, f"{target.code}-{table}.{fmt}")
+    return _download(content, content_type, file_name(target.code, _table_word(table), suffix=fmt))
+
+
+def _table_word(key: str) -> str:
+    """A table's word in the export's file name, in the reader's language (the target's code
+    before it is a stable identifier, like the one in the URL)."""
+    words = {
+        "all": pgettext("file name", "all-tables"),
+        "trend": pgettext("file name", "trend"),
+        "trend-quarter": pgettext("file name", "trend-per-quarter"),
+        "source": pgettext("file name", "by-source"),
+        "region": pgettext("file name", "by-region"),
+        "sector": pgettext("file name", "by-sector"),
+        "kind": pgettext("file name", "by-organisation-kind"),
+    }
+    return words.get(key, key)
 
 
 def _bad_filters(form: ReportFilterForm) -> HttpResponse:

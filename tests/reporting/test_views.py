@@ -505,3 +505,31 @@ def test_targets_read_in_the_pages_language(staff_client, seeded, language):
     assert escape(own_description) in target_page
     assert escape(seeded.title) not in target_page
     assert escape(seeded.description) not in target_page
+
+
+@pytest.mark.parametrize(
+    ("language", "names"),
+    [
+        ("nl", ("per-regio", "alle-tabellen", "kwartaalrapportage-2026-Q1")),
+        ("pl", ("wg-regionu", "wszystkie-tabele", "raport-kwartalny-2026-Q1")),
+        ("es", ("por-region", "todas-las-tablas", "informe-trimestral-2026-Q1")),
+    ],
+)
+def test_exports_are_named_in_the_readers_language(staff_client, seeded, language, names):
+    """The target's code (a stable identifier) and the table's word in the reader's language."""
+    region, every_table, quarterly = names
+    with translation.override(language):
+        downloads = [
+            (reverse("reporting:table_export", args=[seeded.pk, "region", "csv"]), {}),
+            (reverse("reporting:table_export", args=[seeded.pk, "all", "xlsx"]), {}),
+            (reverse("reporting:quarterly_report"), {"quarter": "2026-Q1"}),
+        ]
+        expected = [
+            f"{seeded.code}-{region}.csv",
+            f"{seeded.code}-{every_table}.xlsx",
+            f"{quarterly}.pdf",
+        ]
+        for (url, query), name in zip(downloads, expected, strict=True):
+            response = staff_client.get(url, query)
+            assert response.status_code == 200, url
+            assert response["Content-Disposition"] == f'attachment; filename="{name}"'
