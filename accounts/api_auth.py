@@ -59,16 +59,10 @@ class TooManyRequests(AuthRefused):
 
 class TooManyTokenFailures(TooManyRequests):
     def __init__(self) -> None:
-        super().__init__(
-            " ".join(
-                (
-                    _("Too many invalid access tokens from your address."),
-                    TOKEN_FAILURES.try_again_in(),
-                )
-            ),
-            code="too_many_token_failures",
-            retry_after=TOKEN_FAILURES.retry_after(),
+        message, seconds = TOKEN_FAILURES.refusal(
+            _("Too many invalid access tokens from your address.")
         )
+        super().__init__(message, code="too_many_token_failures", retry_after=seconds)
 
 
 class RateLimitUnavailable(AuthRefused):

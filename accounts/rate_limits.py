@@ -94,13 +94,16 @@ class FixedWindow:
         Every subject's window ends at the same clock time, so no store is read."""
         return self.seconds - int(time.time()) % self.seconds
 
-    def try_again_in(self) -> str:
-        """ "Try again in N minutes.", in the active language: the rest of the window rounded
-        up to whole minutes, so the words agree with `Retry-After`."""
-        minutes = max(1, math.ceil(self.retry_after() / 60))
-        return ngettext(
+    def refusal(self, reason: str) -> tuple[str, int]:
+        """A refused request's message and `Retry-After`: `reason` followed by "Try again in N
+        minutes." (the rest of the window rounded up), in the active language. The window's rest
+        is read once, so the words and the header always agree."""
+        seconds = self.retry_after()
+        minutes = max(1, math.ceil(seconds / 60))
+        again = ngettext(
             "Try again in %(minutes)d minute.", "Try again in %(minutes)d minutes.", minutes
         ) % {"minutes": minutes}
+        return f"{reason} {again}", seconds
 
     def count(self, subject: str) -> int:
         """Hits in the current window (0 while the store is down, unless it guards a secret)."""

@@ -45,12 +45,10 @@ def _day(value) -> date | None:
 def certificate_verify(request, code: PlainStr):
     """Case-insensitive; dashes and spaces in the code are ignored."""
     if verification.rate_limit_exceeded(request, channel="api"):
-        window = verification.RATE_LIMITS["api"]
-        raise TooManyRequests(
-            " ".join((_("Too many look-ups from your address."), window.try_again_in())),
-            code="throttled",
-            retry_after=window.retry_after(),
+        message, seconds = verification.RATE_LIMITS["api"].refusal(
+            _("Too many look-ups from your address.")
         )
+        raise TooManyRequests(message, code="throttled", retry_after=seconds)
     result = verification.lookup(code)
     if result is None:
         raise HttpError(404, _("No certificate has this code."))

@@ -139,21 +139,11 @@ def certificate_name_correct(request, code: str):
 
 def _rate_limited(request) -> HttpResponse | None:
     if verification.rate_limit_exceeded(request, channel="page"):
-        window = verification.RATE_LIMITS["page"]
-        seconds = window.retry_after()
+        message, seconds = verification.RATE_LIMITS["page"].refusal(
+            _("You have checked many certificates in a short time.")
+        )
         response = render(
-            request,
-            "429.html",
-            {
-                "heading": _("Too many look-ups"),
-                "message": " ".join(
-                    (
-                        _("You have checked many certificates in a short time."),
-                        window.try_again_in(),
-                    )
-                ),
-            },
-            status=429,
+            request, "429.html", {"heading": _("Too many look-ups"), "message": message}, status=429
         )
         response["Retry-After"] = str(seconds)
         return response
