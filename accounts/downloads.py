@@ -1,14 +1,20 @@
 """Downloads: a file's name is in the reader's language, as the page that offers it is (a Polish
 manager saves "naklejka-na-okno-5.pdf", not "raamsticker-5.pdf")."""
 
-from django.http import HttpResponse
+from typing import TypeVar
+
+from django.http.response import HttpResponseBase
 from django.utils.http import content_disposition_header
 
+Response = TypeVar("Response", bound=HttpResponseBase)
 
-def attachment(response: HttpResponse, filename: str) -> HttpResponse:
+
+def attachment(response: Response, filename: str) -> Response:
     """Mark `response` as a download named `filename` (any characters: the header carries an
-    ASCII name and the exact one, RFC 6266)."""
+    ASCII name and the exact one, RFC 6266). Nothing stores it on the way or in the browser's
+    cache: most downloads hold personal data (names on certificates, staff lists, exports)."""
     response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -99,11 +99,9 @@ def certificate_pdf(request, code: str):
     )
     stored = certificate.pdf.name if certificate.pdf else None
     if stored and default_storage.exists(stored):
-        return FileResponse(
-            default_storage.open(stored, "rb"),
-            as_attachment=True,
-            filename=filename,
-            content_type="application/pdf",
+        return attachment(
+            FileResponse(default_storage.open(stored, "rb"), content_type="application/pdf"),
+            filename,
         )
     # not rendered yet (the queue is behind): render now rather than make the person wait
     content = services.certificate_pdf_bytes(certificate=certificate)
@@ -315,9 +313,7 @@ def archive_download(request, public_id):
     archive = _archive(request, public_id)
     if archive.status != CertificateArchive.Status.DONE or not archive.file.name:
         raise Http404(_("This download is not ready yet."))
-    return FileResponse(
-        default_storage.open(archive.file.name, "rb"),
-        as_attachment=True,
-        filename=file_name(pgettext("file name", "certificates"), suffix="zip"),
-        content_type="application/zip",
+    return attachment(
+        FileResponse(default_storage.open(archive.file.name, "rb"), content_type="application/zip"),
+        file_name(pgettext("file name", "certificates"), suffix="zip"),
     )

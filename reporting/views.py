@@ -108,9 +108,7 @@ def _filter_form(request, scope: ReportScope) -> ReportFilterForm:
 
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
-    attachment(response, filename)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment(response, filename)
 
 
 def _format(fmt: str):

@@ -79,6 +79,11 @@ def test_pdf_download_serves_the_stored_file(client, user, certificate):
     assert response.status_code == 200
     content = b"".join(response.streaming_content)
     assert content.startswith(b"%PDF")
+    # the stored file goes out like the freshly rendered one: named, never cached (a name on it)
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="certificaat-{certificate.display_code}.pdf"'
+    )
+    assert response["Cache-Control"] == "private, no-store"
 
 
 def test_other_people_get_404(client, certificate, other_user):

@@ -279,6 +279,7 @@ def test_downloads_are_named_in_the_readers_language(
         assert response["Content-Disposition"] == (
             f'attachment; filename="{stem}-{organisation.pk}.{suffix}"'
         )
+        assert response["Cache-Control"] == "private, no-store"  # staff names, the certificate
 
 
 def approved(organisation):
