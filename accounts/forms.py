@@ -1,12 +1,9 @@
 from django import forms
 from django.conf import settings
-from django.utils.functional import lazy
-from django.utils.text import format_lazy
-from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminModelForm
 
 from .models import ProfessionalRole, Region, Sector, User
+from .site_languages import PerLanguageTextsForm, labelled_in, per_language_form
 
 
 class SignupForm(forms.Form):
@@ -95,52 +92,18 @@ class AccessTokenForm(forms.Form):
     )
 
 
-def _other_site_languages() -> list[str]:
-    return [code for code in settings.SITE_LANGUAGES if code != settings.LANGUAGE_CODE]
+class _TaxonomyFormBase(PerLanguageTextsForm):
+    """A sector, region or role with its name in every site language (`name_<code>`)."""
+
+    per_language = {"name": "names"}
 
 
-def _name_field_label(code: str):
-    # The language's name in the editor's interface language, looked up when the form renders.
-    language = lazy(lambda: get_language_info(code)["name_translated"], str)()
-    return format_lazy(_("name ({language})"), language=language)
-
-
-class _TaxonomyFormBase(WagtailAdminModelForm):
-    """A sector, region or role with one plain text field per site language besides Dutch
-    (`name_<code>`), stored in the model's `names` JSON field."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        names = self.instance.names or {}
-        for code in _other_site_languages():
-            self.fields[f"name_{code}"].initial = names.get(code, "")
-
-    def save(self, commit=True):
-        names = dict(self.instance.names or {})
-        for code in _other_site_languages():
-            value = self.cleaned_data.get(f"name_{code}", "").strip()
-            if value:
-                names[code] = value
-            else:
-                names.pop(code, None)
-        self.instance.names = names
-        return super().save(commit=commit)
-
-
-#: The form class is built once from settings.SITE_LANGUAGES, so a fifth language gets its field
-#: without code (Wagtail panels need the fields declared on the class, not added per instance).
-TaxonomyForm = type(
+TaxonomyForm = per_language_form(
     "TaxonomyForm",
-    (_TaxonomyFormBase,),
+    _TaxonomyFormBase,
     {
-        f"name_{code}": forms.CharField(
-            label=_name_field_label(code), max_length=120, required=False
+        "name": lambda code: forms.CharField(
+            label=labelled_in(_("name ({language})"), code), max_length=120, required=False
         )
-        for code in _other_site_languages()
     },
 )
-
-
-def taxonomy_name_field_names() -> list[str]:
-    """The per-language fields of TaxonomyForm, in the order of settings.SITE_LANGUAGES."""
-    return [f"name_{code}" for code in _other_site_languages()]

@@ -9,10 +9,10 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import roles
+from .site_languages import active_language, text_in
 
 if TYPE_CHECKING:
     from allauth.mfa.models import Authenticator
@@ -39,14 +39,11 @@ class Taxonomy(models.Model):
         ordering = ["sort_order", "name"]
 
     def __str__(self) -> str:
-        return self.name_in((get_language() or settings.LANGUAGE_CODE).split("-")[0])
+        return self.name_in(active_language())
 
     def name_in(self, language: str) -> str:
-        """The name in `language`; else the English one, which more readers of a language without
-        its own name understand than the Dutch; else the Dutch one."""
-        if language == settings.LANGUAGE_CODE:
-            return self.name
-        return self.names.get(language) or self.names.get("en") or self.name
+        """The name in `language`, by the rule of every per-language text (`text_in`)."""
+        return text_in(self.name, self.names, language)
 
 
 class Sector(Taxonomy):

@@ -4,8 +4,9 @@ from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .forms import TaxonomyForm, taxonomy_name_field_names
+from .forms import TaxonomyForm
 from .models import CoordinatorScope, ProfessionalRole, Region, Sector
+from .site_languages import per_language_field_names
 
 
 def _taxonomy_edit_handler() -> ObjectList:
@@ -13,7 +14,7 @@ def _taxonomy_edit_handler() -> ObjectList:
     return ObjectList(
         [
             FieldPanel("name"),
-            *[FieldPanel(field_name) for field_name in taxonomy_name_field_names()],
+            *[FieldPanel(field_name) for field_name in per_language_field_names("name")],
             FieldPanel("slug"),
             FieldPanel("sort_order"),
         ],

@@ -35,9 +35,9 @@ class SeedTarget:
     outside_sources: tuple[str, ...] = ()
 
 
-#: The seeded targets' title and description in the other interface languages (ADR 0026), per
-#: code and language.
-OTHER_LANGUAGES: dict[str, dict[str, tuple[str, str]]] = {
+#: The seeded targets' title and description in the other site languages (ADR 0026), per code
+#: and language.
+TRANSLATIONS: dict[str, dict[str, tuple[str, str]]] = {
     "module-1-basiskennis": {
         "en": (
             "20,000 professionals working with children have basic knowledge",
@@ -307,24 +307,29 @@ def _target_fields(seed: SeedTarget, *, sort_order: int) -> dict:
     }
 
 
-def _other_languages(seed: SeedTarget) -> dict[str, str]:
+def _other_languages(seed: SeedTarget) -> dict[str, dict[str, str]]:
+    pairs = TRANSLATIONS[seed.code]
     return {
-        f"{name}_{language}": text
-        for language, pair in OTHER_LANGUAGES[seed.code].items()
-        for name, text in zip(("title", "description"), pair, strict=True)
+        "titles": {language: title for language, (title, _d) in pairs.items()},
+        "descriptions": {language: description for language, (_t, description) in pairs.items()},
     }
 
 
 def _other_languages_fill(target: Target, seed: SeedTarget) -> None:
-    """A target made before it had other languages gets the seeded ones, while its Dutch
-    title and description are still the seed's (an edited text is not the seed's to translate)."""
+    """A target made before it had other languages gets the seeded ones it lacks, while its
+    Dutch title and description are still the seed's (an edited text is not the seed's to
+    translate); a translation already there stays."""
     if (target.title, target.description) != (seed.title, seed.description):
         return
-    missing = {k: v for k, v in _other_languages(seed).items() if not getattr(target, k)}
-    if missing:
-        Target.objects.filter(pk=target.pk).update(**missing)
-        for name, text in missing.items():
-            setattr(target, name, text)
+    changed = {}
+    for field_name, seeded in _other_languages(seed).items():
+        texts = getattr(target, field_name) or {}
+        if any(not texts.get(language) for language in seeded):
+            changed[field_name] = {**seeded, **{k: v for k, v in texts.items() if v}}
+    if changed:
+        Target.objects.filter(pk=target.pk).update(**changed)
+        for field_name, texts in changed.items():
+            setattr(target, field_name, texts)
 
 
 def targets_ensure() -> list[Target]:

@@ -1,23 +1,27 @@
 """Programme targets: editable data (Wagtail snippets), never constants in code."""
 
+from django import forms
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
-from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 
+from accounts.site_languages import (
+    PerLanguageTextsForm,
+    active_language,
+    labelled_in,
+    other_site_languages,
+    per_language_field_names,
+    per_language_form,
+    text_in,
+)
 from organisations.models import Organisation
 
 _KIND = Organisation.Kind
-
-#: The interface languages besides Dutch (the default, in `title` and `description`): a target's
-#: title and description are kept in each, so no page or report mixes languages (ADR 0026).
-OTHER_LANGUAGES = ("en", "pl", "es")
 
 
 class OrganisationScope(models.TextChoices):
@@ -45,13 +49,17 @@ class OutsideSource(models.TextChoices):
     CAMPAIGN = "campaign", _("awareness campaign reach")
 
 
-class TargetAdminForm(WagtailAdminModelForm):
-    """Refuses a course chosen twice (or two language versions of one course) with a form error,
-    instead of letting the unique constraint on (target, course_key) fail on save."""
+class _TargetAdminFormBase(PerLanguageTextsForm):
+    """Asks the title in every site language (and the description, when there is a Dutch one), so
+    no page or report mixes languages (ADR 0026). Refuses a course chosen twice (or two language
+    versions of one course) with a form error, instead of letting the unique constraint on
+    (target, course_key) fail on save."""
+
+    per_language = {"title": "titles", "description": "descriptions"}
 
     def clean(self):
         cleaned = super().clean()
-        for language in OTHER_LANGUAGES:
+        for language in other_site_languages():
             if not (cleaned.get(f"title_{language}") or "").strip():
                 self.add_error(
                     f"title_{language}",
@@ -93,6 +101,22 @@ class TargetAdminForm(WagtailAdminModelForm):
         return cleaned
 
 
+TargetAdminForm = per_language_form(
+    "TargetAdminForm",
+    _TargetAdminFormBase,
+    {
+        "title": lambda code: forms.CharField(
+            label=labelled_in(_("title ({language})"), code), max_length=200, required=False
+        ),
+        "description": lambda code: forms.CharField(
+            label=labelled_in(_("description ({language})"), code),
+            widget=forms.Textarea,
+            required=False,
+        ),
+    },
+)
+
+
 class Target(ClusterableModel):
     """A target of the action plan, e.g. 20.000 professionals trained in module 1 by 31-12-2026."""
 
@@ -113,13 +137,10 @@ class Target(ClusterableModel):
     )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    # the same in the other interface languages (required in the admin form; see OTHER_LANGUAGES)
-    title_en = models.CharField(_("title in English"), max_length=200, blank=True)
-    title_pl = models.CharField(_("title in Polish"), max_length=200, blank=True)
-    title_es = models.CharField(_("title in Spanish"), max_length=200, blank=True)
-    description_en = models.TextField(_("description in English"), blank=True)
-    description_pl = models.TextField(_("description in Polish"), blank=True)
-    description_es = models.TextField(_("description in Spanish"), blank=True)
+    # The same in the other site languages, {language code: text} (required in the admin form;
+    # ADR 0026, the rule of accounts.site_languages).
+    titles = models.JSONField(_("titles in other languages"), default=dict, blank=True)
+    descriptions = models.JSONField(_("descriptions in other languages"), default=dict, blank=True)
     unit = models.CharField(_("what is counted"), max_length=30, choices=Unit.choices)
     sectors = ParentalManyToManyField(
         "accounts.Sector",
@@ -191,9 +212,13 @@ class Target(ClusterableModel):
         FieldPanel("description"),
         MultiFieldPanel(
             [
-                FieldPanel(f"{name}_{language}")
-                for language in OTHER_LANGUAGES
-                for name in ("title", "description")
+                FieldPanel(field_name)
+                for pair in zip(
+                    per_language_field_names("title"),
+                    per_language_field_names("description"),
+                    strict=True,
+                )
+                for field_name in pair
             ],
             heading=_("In the other interface languages"),
         ),
@@ -243,21 +268,15 @@ class Target(ClusterableModel):
     def __str__(self) -> str:
         return self.title
 
-    def _in_active_language(self, name: str) -> str:
-        language = (translation.get_language() or "nl").split("-")[0]
-        if language in OTHER_LANGUAGES:
-            return getattr(self, f"{name}_{language}") or getattr(self, name)
-        return getattr(self, name)
-
     @property
     def local_title(self) -> str:
-        """The title in the active interface language. The Dutch title in Dutch, and for a target
-        saved before it had its other languages (the admin form asks for all four)."""
-        return self._in_active_language("title")
+        """The title in the active interface language (`text_in`: else English, else Dutch, for
+        a target saved before it had its other languages; the admin form asks for all)."""
+        return text_in(self.title, self.titles, active_language())
 
     @property
     def local_description(self) -> str:
-        return self._in_active_language("description")
+        return text_in(self.description, self.descriptions, active_language())
 
     def clean(self):
         from django.core.exceptions import ValidationError

@@ -465,9 +465,13 @@ class TargetFactory(factory.django.DjangoModelFactory):
 
     code = factory.Sequence(lambda n: f"target-{n}")
     title = "20.000 professionals met basiskennis"
-    title_en = "20,000 professionals with basic knowledge"
-    title_pl = "20 000 specjalistów z podstawową wiedzą"
-    title_es = "20.000 profesionales con conocimientos básicos"
+    titles = factory.LazyFunction(
+        lambda: {
+            "en": "20,000 professionals with basic knowledge",
+            "pl": "20 000 specjalistów z podstawową wiedzą",
+            "es": "20.000 profesionales con conocimientos básicos",
+        }
+    )
     unit = Target.Unit.PEOPLE_PASSED
     goal = Target.Goal.NUMBER
     target_number = 20000

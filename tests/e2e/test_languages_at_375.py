@@ -48,7 +48,7 @@ def test_programme_and_manager_pages_in_each_language_at_375_px(new_page, e2e_co
         # the target under its title in this language (ADR 0026), never its Dutch one
         body = page.locator("body").inner_text()
         if name != "manager-dashboard":
-            assert getattr(e2e_content.target, f"title_{language}") in body, name
+            assert e2e_content.target.titles[language] in body, name
         assert e2e_content.target.title not in body, name
         width = page.evaluate("() => document.documentElement.scrollWidth")
         assert width <= MOBILE["width"], f"{name} in {language} is {width}px wide"

@@ -127,8 +127,13 @@ def test_a_target_reads_in_the_active_language(admin_client, language, title):
     target = Target.objects.get(code="test-target")
     with translation.override(language):
         assert target.local_title == title
-    # a target saved before it had other languages reads in Dutch rather than not at all
-    Target.objects.filter(pk=target.pk).update(title_pl="", title_en="", title_es="")
+    # without its own title a language reads the English one (the rule of sectors and roles),
+    # and a target saved before it had other languages reads in Dutch rather than not at all
+    Target.objects.filter(pk=target.pk).update(titles={"en": "Test target EN"})
+    target.refresh_from_db()
+    with translation.override(language):
+        assert target.local_title == ("Test target" if language == "nl" else "Test target EN")
+    Target.objects.filter(pk=target.pk).update(titles={})
     target.refresh_from_db()
     with translation.override(language):
         assert target.local_title == "Test target"

@@ -165,8 +165,8 @@ def test_filtered_overview_export_has_the_selection_column(staff_client, seeded)
         "Campaign reach (imported)",
     ]
     by_title = {r[0]: r for r in rows[1:]}  # titles in the export's language
-    assert by_title[seeded.title_en][-5:] == ["9", "12", "0", "0", ""]
-    assert by_title[seeded.title_en][1] == "12"
+    assert by_title[seeded.titles["en"]][-5:] == ["9", "12", "0", "0", ""]
+    assert by_title[seeded.titles["en"]][1] == "12"
     workbook = load_workbook(
         io.BytesIO(
             staff_client.get(
@@ -481,7 +481,7 @@ def test_the_quarterly_report_writes_dutch_numbers_and_never_a_small_count(staff
 def test_targets_read_in_the_pages_language(staff_client, seeded, language):
     """The dashboard, a target page and the quarterly report show the seeded targets' titles
     (and a target page its description) in the page's language: no Dutch title among them."""
-    from reporting.demo import OTHER_LANGUAGES, SEED_TARGETS
+    from reporting.demo import SEED_TARGETS, TRANSLATIONS
 
     staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     with translation.override(language):
@@ -495,12 +495,12 @@ def test_targets_read_in_the_pages_language(staff_client, seeded, language):
         for page in PdfReader(io.BytesIO(report.content)).pages
     )
     for seed in SEED_TARGETS:
-        title = escape(OTHER_LANGUAGES[seed.code][language][0])
+        title = escape(TRANSLATIONS[seed.code][language][0])
         assert title in dashboard
         assert escape(seed.title) not in dashboard
-        assert set(OTHER_LANGUAGES[seed.code][language][0].split()) <= set(report_text.split())
+        assert set(TRANSLATIONS[seed.code][language][0].split()) <= set(report_text.split())
         assert seed.title not in report_text
-    own_title, own_description = OTHER_LANGUAGES[seeded.code][language]
+    own_title, own_description = TRANSLATIONS[seeded.code][language]
     assert escape(own_title) in target_page
     assert escape(own_description) in target_page
     assert escape(seeded.title) not in target_page
