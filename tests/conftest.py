@@ -40,12 +40,17 @@ _MIGRATED_ROWS: dict[str, str] = {}
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
-    """After a transactional test's flush, put the migrated rows back at once, so the tests that
-    follow on this process (pytest-xdist mixes files) never see an empty database."""
+    """After a transactional test's flush, put the migrated rows back at once when a
+    non-transactional test follows on this process (pytest-xdist mixes files), so it never sees
+    an empty database. A transactional test that follows gets them from Django's serialized
+    rollback as it starts (or from `_transactional_tests_start_migrated`): restoring them here
+    too wrote every row twice, a second per transactional test."""
     yield
     # Without a next test the session ends: the test database is gone by now and the connection
     # points at the real one again, which must not be touched.
     if nextitem is None or not _MIGRATED_ROWS or not _item_is_transactional(item):
+        return
+    if _item_is_transactional(nextitem):
         return
     from django.db import connections
     from pytest_django.plugin import blocking_manager_key
