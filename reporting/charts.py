@@ -90,7 +90,12 @@ def _config() -> dict:
         # the SVG is one image (role="img", <title>, <desc>): Vega's per-mark ARIA labels with raw
         # numbers would only be noise inside it
         "aria": False,
-        "font": "sans-serif",
+        # Vega lays out text (where an axis title goes) with the widths of this font, as
+        # vl-convert finds it on the server. "sans-serif" there is a narrower face than the
+        # DejaVu Sans that WeasyPrint draws the PDF in, so the y-axis title crossed its labels.
+        # DejaVu Sans (installed with the PDF fonts) is the widest common sans: a browser's own
+        # sans-serif, where it has no DejaVu, is narrower and only leaves a little more room.
+        "font": "DejaVu Sans, sans-serif",
         "background": None,
         "view": {"stroke": None},
         "axis": {

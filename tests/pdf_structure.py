@@ -71,3 +71,32 @@ def words_off_the_page(content: bytes, *, margin: float = 0.0) -> list[str]:
             ):
                 problems.append(f"page {number}: {word!r} at x {x_min}–{x_max} of {width}")
     return problems
+
+
+def overlapping_words(content: bytes, *, tolerance: float = 0.5) -> list[str]:
+    """Pairs of words that poppler's `pdftotext -bbox` places over each other on a page (by more
+    than `tolerance` points both ways): e.g. a chart's axis title drawn across its tick labels,
+    when the chart was laid out for a narrower font than the PDF draws it in."""
+    import re
+    import subprocess
+    from itertools import combinations
+
+    html = subprocess.run(
+        ["pdftotext", "-bbox", "-", "-"], input=content, capture_output=True, check=True
+    ).stdout.decode()
+    problems = []
+    for number, words in enumerate(re.findall(r"<page [^>]*>(.*?)</page>", html, re.S), 1):
+        boxes = [
+            (float(x_min), float(y_min), float(x_max), float(y_max), word)
+            for x_min, y_min, x_max, y_max, word in re.findall(
+                r'<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">'
+                r"(.*?)</word>",
+                words,
+            )
+        ]
+        for first, second in combinations(boxes, 2):
+            across = min(first[2], second[2]) - max(first[0], second[0])
+            down = min(first[3], second[3]) - max(first[1], second[1])
+            if across > tolerance and down > tolerance:
+                problems.append(f"page {number}: {first[4]!r} over {second[4]!r}")
+    return problems

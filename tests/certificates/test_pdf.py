@@ -171,10 +171,12 @@ def test_the_qr_code_in_the_pdf_decodes_to_the_verify_url(completion, tmp_path, 
 
 
 def test_the_certificate_is_tagged_for_screen_readers(completion):
-    from tests.pdf_structure import pdf_structure
+    from tests.pdf_structure import overlapping_words, pdf_structure
 
     certificate = services.certificate_create(completion=completion)
-    structure = pdf_structure(services.certificate_pdf_bytes(certificate=certificate))
+    content = services.certificate_pdf_bytes(certificate=certificate)
+    assert overlapping_words(content) == []
+    structure = pdf_structure(content)
     assert structure.lang == "nl"
     assert "/P" in structure.types
     # the QR code is a figure whose alternative text names the link it encodes

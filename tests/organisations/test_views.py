@@ -13,7 +13,7 @@ from tests.organisations.conftest import (
     make_organisation,
     translate_course,
 )
-from tests.pdf_structure import pdf_structure
+from tests.pdf_structure import overlapping_words, pdf_structure
 
 pytestmark = pytest.mark.django_db
 
@@ -250,6 +250,7 @@ def test_certificate_and_sticker_pdf(client, organisation, hotel_course, manager
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"
         assert response.content.startswith(b"%PDF")
+        assert overlapping_words(response.content) == [], name
         # tagged for screen readers: a structure tree, the language, the QR code described
         structure = pdf_structure(response.content)
         assert structure.lang

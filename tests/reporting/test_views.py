@@ -20,7 +20,7 @@ from reporting.demo import targets_ensure
 from reporting.models import Target, TargetCourse
 from reporting.presentation import target_scope_note
 from tests.factories import UserFactory, answer_all_right, make_course
-from tests.pdf_structure import pdf_structure, words_off_the_page
+from tests.pdf_structure import overlapping_words, pdf_structure, words_off_the_page
 
 from .data import at, passed
 
@@ -429,7 +429,7 @@ def test_the_pdf_tables_group_whole_people_as_the_text_does(staff_client, seeded
 def test_every_word_of_the_quarterly_report_is_on_its_page(staff_client, seeded, language):
     """The overview's last column ("waiting for N: ...", the longest status) once ran off the
     right edge of the page in Dutch, Polish and Spanish: cut off in every viewer, though its text was
-    still in the file for extract_text to find."""
+    still in the file for extract_text to find. No word lies over another."""
     with translation.override(language):
         response = staff_client.get(reverse("reporting:quarterly_report"), {"quarter": "2026-Q1"})
         waiting = gettext("waiting for N: the size of the whole group is not entered yet")
@@ -438,6 +438,9 @@ def test_every_word_of_the_quarterly_report_is_on_its_page(staff_client, seeded,
     assert waiting.split()[0] in text  # the long status is in the report
     # within the report's side margins of 16 mm (45.4 pt), with a point to spare
     assert words_off_the_page(response.content, margin=44.0) == []
+    # and no word drawn over another: the charts' axis titles once crossed their tick labels,
+    # laid out for a narrower font than the PDF's
+    assert overlapping_words(response.content) == []
 
 
 def test_the_quarterly_report_writes_dutch_numbers_and_never_a_small_count(staff_client, seeded):
