@@ -100,3 +100,21 @@ def overlapping_words(content: bytes, *, tolerance: float = 0.5) -> list[str]:
             if across > tolerance and down > tolerance:
                 problems.append(f"page {number}: {first[4]!r} over {second[4]!r}")
     return problems
+
+
+def last_lines(content: bytes) -> list[str]:
+    """The last line of text of each page but the last (poppler's `pdftotext -layout`), without
+    a page-number footer such as "3 / 15": what a reader sees at the foot of each page."""
+    import re
+    import subprocess
+
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True
+    ).stdout.decode()
+    lines = []
+    for page in text.split("\f")[:-1]:
+        rows = [row.strip() for row in page.splitlines() if row.strip()]
+        if rows and re.fullmatch(r"\d+ / \d+", rows[-1]):
+            rows.pop()
+        lines.append(rows[-1] if rows else "")
+    return lines

@@ -18,9 +18,10 @@ from accounts.models import ProfessionalRole, Region, Sector
 from certificates.services import certificate_create, certificate_revoke
 from reporting.demo import targets_ensure
 from reporting.models import Target, TargetCourse
+from reporting.pdf import quarterly_report_context
 from reporting.presentation import target_scope_note
 from tests.factories import UserFactory, answer_all_right, make_course
-from tests.pdf_structure import overlapping_words, pdf_structure, words_off_the_page
+from tests.pdf_structure import last_lines, overlapping_words, pdf_structure, words_off_the_page
 
 from .data import at, passed
 
@@ -429,7 +430,8 @@ def test_the_pdf_tables_group_whole_people_as_the_text_does(staff_client, seeded
 def test_every_word_of_the_quarterly_report_is_on_its_page(staff_client, seeded, language):
     """The overview's last column ("waiting for N: ...", the longest status) once ran off the
     right edge of the page in Dutch, Polish and Spanish: cut off in every viewer, though its text was
-    still in the file for extract_text to find. No word lies over another."""
+    still in the file for extract_text to find. No word lies over another, and no caption is
+    parted from its table."""
     with translation.override(language):
         response = staff_client.get(reverse("reporting:quarterly_report"), {"quarter": "2026-Q1"})
         waiting = gettext("waiting for N: the size of the whole group is not entered yet")
@@ -441,6 +443,13 @@ def test_every_word_of_the_quarterly_report_is_on_its_page(staff_client, seeded,
     # and no word drawn over another: the charts' axis titles once crossed their tick labels,
     # laid out for a narrower font than the PDF's
     assert overlapping_words(response.content) == []
+    # no table's caption is left at the foot of a page, its table on the next one
+    with translation.override(language):
+        context = quarterly_report_context(
+            quarter="2026-Q1", start=date(2026, 1, 1), end=date(2026, 3, 31)
+        )
+    captions = {table.title for _r, _c, tables in context["reports"] for table in tables}
+    assert captions and not captions & set(last_lines(response.content))
 
 
 def test_the_quarterly_report_writes_dutch_numbers_and_never_a_small_count(staff_client, seeded):
