@@ -19,7 +19,7 @@ def _media_root(tmp_path, settings):
 
 
 @pytest.fixture(scope="session")
-def _migrated_rows(django_db_setup, django_db_blocker) -> dict[str, str]:
+def _migrated_rows(django_db_setup, django_db_blocker):
     """The rows migrations create (Wagtail root and home pages, locales, role groups), serialized
     while the test database is still as migrate left it."""
     from django.db import connections
@@ -31,7 +31,20 @@ def _migrated_rows(django_db_setup, django_db_blocker) -> dict[str, str]:
             for alias in connections
         }
     _MIGRATED_ROWS.update(rows)
-    return rows
+    yield rows
+    # Before pytest-django drops the test database: end the sessions that were opened on it and
+    # never closed (connection objects a live server made in another thread or event-loop
+    # context), which made the drop fail ("is being accessed by other users") and left the
+    # database behind.
+    with django_db_blocker.unblock():
+        for alias in connections:
+            if connections[alias].vendor != "postgresql":
+                continue
+            with connections[alias].cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
 
 
 #: filled by the `_migrated_rows` fixture; read by the teardown hook below
