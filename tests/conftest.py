@@ -19,7 +19,27 @@ def _media_root(tmp_path, settings):
 
 
 @pytest.fixture(scope="session")
-def _migrated_rows(django_db_setup, django_db_blocker):
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test databases; before it drops them, the sessions left open on them are
+    ended (connection objects that a live server or a thread made and never closed; a session
+    fixture such as the live server can be torn down after the databases). Otherwise the drop
+    fails ("is being accessed by other users") and leaves the database behind."""
+    from django.db import connections
+
+    yield
+    with django_db_blocker.unblock():
+        for alias in connections:
+            if connections[alias].vendor != "postgresql":
+                continue
+            with connections[alias].cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+
+
+@pytest.fixture(scope="session")
+def _migrated_rows(django_db_setup, django_db_blocker) -> dict[str, str]:
     """The rows migrations create (Wagtail root and home pages, locales, role groups), serialized
     while the test database is still as migrate left it."""
     from django.db import connections
@@ -31,20 +51,7 @@ def _migrated_rows(django_db_setup, django_db_blocker):
             for alias in connections
         }
     _MIGRATED_ROWS.update(rows)
-    yield rows
-    # Before pytest-django drops the test database: end the sessions that were opened on it and
-    # never closed (connection objects a live server made in another thread or event-loop
-    # context), which made the drop fail ("is being accessed by other users") and left the
-    # database behind.
-    with django_db_blocker.unblock():
-        for alias in connections:
-            if connections[alias].vendor != "postgresql":
-                continue
-            with connections[alias].cursor() as cursor:
-                cursor.execute(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                )
+    return rows
 
 
 #: filled by the `_migrated_rows` fixture; read by the teardown hook below
