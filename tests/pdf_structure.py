@@ -44,56 +44,57 @@ def pdf_structure(content: bytes) -> PdfStructure:
     return result
 
 
-def words_off_the_page(content: bytes, *, margin: float = 0.0) -> list[str]:
-    """Words that poppler's `pdftotext -bbox` places (partly) outside their page, or closer
-    than `margin` points to its left or right edge: a table wider than the page is cut off in
-    every viewer, though its text is still in the file."""
+#: a word's box as poppler gives it: x_min, y_min, x_max, y_max (points from the top left), text
+Box = tuple[float, float, float, float, str]
+
+
+def _pages_of_words(content: bytes) -> list[tuple[float, float, list[Box]]]:
+    """Each page's width, height and word boxes, from poppler's `pdftotext -bbox`."""
     import re
     import subprocess
 
     html = subprocess.run(
         ["pdftotext", "-bbox", "-", "-"], input=content, capture_output=True, check=True
     ).stdout.decode()
-    problems = []
-    for number, (width, height, words) in enumerate(
-        re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', html, re.S), 1
-    ):
-        for x_min, y_min, x_max, y_max, word in re.findall(
-            r'<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">'
-            r"(.*?)</word>",
-            words,
-        ):
-            if (
-                float(x_min) < margin
-                or float(y_min) < 0
-                or float(x_max) > float(width) - margin
-                or float(y_max) > float(height)
-            ):
-                problems.append(f"page {number}: {word!r} at x {x_min}–{x_max} of {width}")
-    return problems
+    return [
+        (
+            float(width),
+            float(height),
+            [
+                (float(x_min), float(y_min), float(x_max), float(y_max), word)
+                for x_min, y_min, x_max, y_max, word in re.findall(
+                    r'<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" '
+                    r'yMax="([\d.-]+)">(.*?)</word>',
+                    words,
+                )
+            ],
+        )
+        for width, height, words in re.findall(
+            r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', html, re.S
+        )
+    ]
+
+
+def words_off_the_page(content: bytes, *, margin: float = 0.0) -> list[str]:
+    """Words that poppler's `pdftotext -bbox` places (partly) outside their page, or closer
+    than `margin` points to its left or right edge: a table wider than the page is cut off in
+    every viewer, though its text is still in the file."""
+    return [
+        f"page {number}: {word!r} at x {x_min}–{x_max} of {width}"
+        for number, (width, height, boxes) in enumerate(_pages_of_words(content), 1)
+        for x_min, y_min, x_max, y_max, word in boxes
+        if x_min < margin or y_min < 0 or x_max > width - margin or y_max > height
+    ]
 
 
 def overlapping_words(content: bytes, *, tolerance: float = 0.5) -> list[str]:
     """Pairs of words that poppler's `pdftotext -bbox` places over each other on a page (by more
     than `tolerance` points both ways): e.g. a chart's axis title drawn across its tick labels,
     when the chart was laid out for a narrower font than the PDF draws it in."""
-    import re
-    import subprocess
     from itertools import combinations
 
-    html = subprocess.run(
-        ["pdftotext", "-bbox", "-", "-"], input=content, capture_output=True, check=True
-    ).stdout.decode()
     problems = []
-    for number, words in enumerate(re.findall(r"<page [^>]*>(.*?)</page>", html, re.S), 1):
-        boxes = [
-            (float(x_min), float(y_min), float(x_max), float(y_max), word)
-            for x_min, y_min, x_max, y_max, word in re.findall(
-                r'<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">'
-                r"(.*?)</word>",
-                words,
-            )
-        ]
+    for number, (_width, _height, boxes) in enumerate(_pages_of_words(content), 1):
         for first, second in combinations(boxes, 2):
             across = min(first[2], second[2]) - max(first[0], second[0])
             down = min(first[3], second[3]) - max(first[1], second[1])
