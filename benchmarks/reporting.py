@@ -488,7 +488,7 @@ def measure(*, profile: bool = False, quarterly: bool = True) -> None:
         check = kept_counts_check(target=target)
         print(
             f"{target.code:<40} {check.kept_total:>9,} {check.recounted_total:>9,}  "
-            f"{'equal' if check.equal else 'DIFFERENT'} ({len(check.kept)} cells)"
+            f"{'equal' if check.equal else 'DIFFERENT'} ({len(check.kept)} cells, {len(check.kept_months)} months)"
         )
         if not check.equal:
             sys.exit("kept counts differ from the recount")

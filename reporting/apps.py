@@ -9,10 +9,11 @@ class ReportingConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth import get_user_model
-        from django.db.models.signals import post_save, pre_save
+        from django.db.models.signals import post_delete, post_save, pre_save
 
         from certificates.signals import certificate_status_changed
         from lms.signals import course_passed
+        from organisations.models import Organisation, StaffMembership
 
         from . import receivers
 
@@ -27,4 +28,25 @@ class ReportingConfig(AppConfig):
         )
         post_save.connect(
             receivers.on_user_saved, sender=user, dispatch_uid="reporting.on_user_saved"
+        )
+        # the kinds of organisation people work for (a breakdown of the kept counts)
+        post_save.connect(
+            receivers.on_membership_saved,
+            sender=StaffMembership,
+            dispatch_uid="reporting.on_membership_saved",
+        )
+        post_delete.connect(
+            receivers.on_membership_deleted,
+            sender=StaffMembership,
+            dispatch_uid="reporting.on_membership_deleted",
+        )
+        pre_save.connect(
+            receivers.on_organisation_saving,
+            sender=Organisation,
+            dispatch_uid="reporting.on_organisation_saving",
+        )
+        post_save.connect(
+            receivers.on_organisation_saved,
+            sender=Organisation,
+            dispatch_uid="reporting.on_organisation_saved",
         )

@@ -395,7 +395,8 @@ class CountedPerson(models.Model):
     Written in the transaction of the pass, the revocation or the profile change that changes
     it (`reporting.services.counted_person_refresh`); rebuilt from the raw rows by
     `manage.py reporting_counts_rebuild`. Region and sector are the person's current ones
-    (0 = not given), copied so the breakdowns read no user rows."""
+    (0 = not given), and `kinds` the kinds of the organisations they work for now, copied so
+    the breakdowns read no user or membership rows."""
 
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -406,6 +407,9 @@ class CountedPerson(models.Model):
     #: which sources the person's counting passes have (ADR 0024): bits of
     #: `rules.SOURCE_ELEARNING` and `rules.SOURCE_TRAINING`
     sources = models.PositiveSmallIntegerField(default=0)
+    #: the kinds of organisation the person currently works for, as bits of
+    #: `selectors.KIND_BITS` (0: none); a person at a hotel and a holiday park has both
+    kinds = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("counted person")
@@ -421,8 +425,8 @@ class CountedPerson(models.Model):
 
 class CountedCell(models.Model):
     """Kept count (ADR 0020): how many people first counted toward a target in one month, by
-    their current region and sector (0 = not given). The dashboard and the target pages read
-    these few rows instead of every completion."""
+    their current region and sector (0 = not given), sources and organisation kinds. The
+    dashboard and the target pages read these few rows instead of every completion."""
 
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="+")
     month = models.DateField()
@@ -430,6 +434,8 @@ class CountedCell(models.Model):
     sector_key = models.PositiveIntegerField(default=0)
     #: the people's sources (bits, as CountedPerson.sources): e-learning, training or both
     sources = models.PositiveSmallIntegerField(default=0)
+    #: the people's current organisation kinds (bits, as CountedPerson.kinds)
+    kinds = models.PositiveSmallIntegerField(default=0)
     people = models.IntegerField(default=0)
 
     class Meta:
@@ -437,10 +443,36 @@ class CountedCell(models.Model):
         verbose_name_plural = _("counted cells")
         constraints = [
             models.UniqueConstraint(
-                fields=["target", "month", "region_key", "sector_key", "sources"],
-                name="counted_cell_once_per_sources",
+                fields=["target", "month", "region_key", "sector_key", "sources", "kinds"],
+                name="counted_cell_once_per_kinds",
             ),
             models.CheckConstraint(condition=Q(people__gte=0), name="counted_cell_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.people} for target {self.target_id} in {self.month:%Y-%m}"
+
+
+class CountedMonth(models.Model):
+    """Kept count (ADR 0020): the kept cells summed over sector and organisation kinds, so the
+    headline figures (the dashboard, a target's progress, a regional coordinator's region) read
+    a few hundred rows per target however the breakdowns multiply the cells. Written with the
+    cells, in the same transaction; rebuilt with them."""
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    region_key = models.PositiveIntegerField(default=0)
+    sources = models.PositiveSmallIntegerField(default=0)
+    people = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("counted month")
+        verbose_name_plural = _("counted months")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "month", "region_key", "sources"], name="counted_month_once"
+            ),
+            models.CheckConstraint(condition=Q(people__gte=0), name="counted_month_not_negative"),
         ]
 
     def __str__(self) -> str:

@@ -45,3 +45,50 @@ def on_user_saved(sender, instance, created=False, raw=False, **kwargs) -> None:
     if created or raw or not changed:
         return  # a new account has no completions yet
     counted_person_refresh(user_id=instance.pk)
+
+
+#: set on an organisation by `on_organisation_saving` when the save changes its kind
+KIND_CHANGED = "kept_counts_kind_changed"
+
+
+def on_membership_saved(sender, instance, created=False, raw=False, update_fields=None, **kwargs):
+    """Joining an organisation or leaving it moves the person between the kept cells of
+    organisation kinds. A save that names only other fields (a role) refreshes nothing."""
+    if raw:
+        return
+    if not created and update_fields is not None and "left_at" not in update_fields:
+        return
+    counted_person_refresh(user_id=instance.user_id)
+
+
+def on_membership_deleted(sender, instance, **kwargs) -> None:
+    """A membership removed (with its organisation, or as personal data): the same move."""
+    counted_person_refresh(user_id=instance.user_id)
+
+
+def on_organisation_saving(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    """Before an organisation is saved: does it change kind? One query by primary key; none
+    for a save that names only other fields."""
+    if raw or instance.pk is None:
+        return
+    if update_fields is not None and "kind" not in update_fields:
+        return
+    before = sender.objects.filter(pk=instance.pk).values_list("kind", flat=True).first()
+    setattr(instance, KIND_CHANGED, before is not None and before != instance.kind)
+
+
+def on_organisation_saved(sender, instance, created=False, raw=False, **kwargs) -> None:
+    """A changed kind moves everyone who works there now (a few dozen people at most)."""
+    changed = getattr(instance, KIND_CHANGED, False)
+    if changed:
+        delattr(instance, KIND_CHANGED)
+    if created or raw or not changed:
+        return
+    user_ids = (
+        instance.memberships.filter(left_at__isnull=True)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    for user_id in user_ids:
+        counted_person_refresh(user_id=user_id)

@@ -30,6 +30,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
@@ -47,6 +48,7 @@ from . import rules
 from .models import (
     ORGANISATION_SCOPES,
     CountedCell,
+    CountedMonth,
     CountedPerson,
     OutsideCount,
     OutsideCountFile,
@@ -290,10 +292,43 @@ KEPT_COLUMNS = {
     "region": "region_key",
     "sector": "sector_key",
     "sources": "sources",
+    "kinds": "kinds",
 }
 #: The shape of the kept rows: a change makes every target's kept counts stale, so they are
-#: recounted from the raw rows until rebuilt (2: with the sources of ADR 0024).
-KEPT_VERSION = 2
+#: recounted from the raw rows until rebuilt (2: with the sources of ADR 0024; 3: with the
+#: kinds of organisation people work for).
+KEPT_VERSION = 3
+#: an organisation kind as a bit of CountedPerson.kinds; the list of kinds is part of the
+#: fingerprint, so a kind added later makes the kept counts stale until rebuilt
+KIND_BITS: dict[str, int] = {kind: 1 << i for i, kind in enumerate(Organisation.Kind.values)}
+#: the dimensions the kept months (CountedMonth) keep
+MONTH_DIMS = frozenset({"month", "region", "sources"})
+
+
+def kinds_mask(kinds: Iterable[str]) -> int:
+    """The bits of `kinds` (organisation kinds) for CountedPerson.kinds."""
+    mask = 0
+    for kind in kinds:
+        mask |= KIND_BITS[kind]
+    return mask
+
+
+def current_kinds(user_id) -> Coalesce:
+    """An expression: the bits of the kinds of organisation the person `user_id` (a value or
+    an OuterRef) works for now; 0 when none. One subquery: a person is staff of a few at most."""
+    bits = Case(
+        *(When(organisation__kind=kind, then=Value(bit)) for kind, bit in KIND_BITS.items()),
+        default=Value(0),
+    )
+    memberships = (
+        StaffMembership.objects.filter(user_id=user_id, left_at__isnull=True)
+        .order_by()
+        .values("user_id")
+        # each kind's bit once: the sum of distinct powers of two is their OR
+        .annotate(mask=Sum(bits, distinct=True))
+        .values("mask")
+    )
+    return Coalesce(Subquery(memberships, output_field=IntegerField()), Value(0))
 
 
 def counts_fingerprint(target: Target) -> str:
@@ -305,6 +340,7 @@ def counts_fingerprint(target: Target) -> str:
         "courses": sorted(str(key) for key in target_course_keys(target)),
         "sectors": sorted(s.pk for s in target.sectors.all()),
         "roles": sorted(r.pk for r in target.professional_roles.all()),
+        "kinds": KIND_BITS,
     }
     return hashlib.sha256(json.dumps(definition, sort_keys=True).encode()).hexdigest()
 
@@ -348,17 +384,23 @@ def _kept_people(*, target: Target, filters: ReportFilters, window: tuple[date, 
 def _kept_grid(
     *, target: Target, filters: ReportFilters, window: tuple[date, date], dims: Iterable[str]
 ) -> list[tuple]:
-    """The same grid as the recount, from the kept counts: whole months from the cells, the
-    days of a partly covered month from the people rows, in one query (UNION ALL)."""
+    """The same grid as the recount, from the kept counts: whole months from the cells (from
+    their roll-up by month, region and sources when the grid and the filters need no more),
+    the days of a partly covered month from the people rows, in one query (UNION ALL)."""
     dims = tuple(dims)
     columns = [KEPT_COLUMNS[d] for d in dims] or ["target_id"]
     months, partial = _kept_ranges(window)
     parts = []
     if months is not None:
-        cells = CountedCell.objects.filter(target=target, month__gte=months[0], month__lt=months[1])
+        whole_months = {"target": target, "month__gte": months[0], "month__lt": months[1]}
+        cells: QuerySet[Any]
+        if set(dims) <= MONTH_DIMS and not filters.sector_id:
+            cells = CountedMonth.objects.filter(**whole_months)
+        else:
+            cells = CountedCell.objects.filter(**whole_months)
+            if filters.sector_id:
+                cells = cells.filter(sector_key=filters.sector_id)
         cells = _in_regions(cells, filters, "region_key")
-        if filters.sector_id:
-            cells = cells.filter(sector_key=filters.sector_id)
         parts.append(cells.order_by().values(*columns).annotate(n=Sum("people")))
     for begin, until in partial:
         people = _kept_people(
@@ -377,12 +419,13 @@ def _source_bit(field: str, value: str, bit: int) -> Max:
     return Max(Case(When(**{field: value}, then=Value(bit)), default=Value(0)))
 
 
-def first_passes_ever(*, target: Target) -> QuerySet:
+def first_passes_ever(*, target: Target, kinds: bool = False) -> QuerySet:
     """One row per person who counts toward a people target, over all time: r_user, r_first,
     r_month, r_region and r_sector (0 = not given), and r_sources: the sources of their
-    counting passes as bits (e-learning, training; ADR 0024). What the kept counts are rebuilt
+    counting passes as bits (e-learning, training; ADR 0024); with `kinds`, r_kinds: the kinds
+    of organisation they work for now (`current_kinds`). What the kept counts are rebuilt
     from and checked against."""
-    return (
+    people = (
         counting_completions(target=target)
         .order_by()
         .values(r_user=F("user_id"))
@@ -395,6 +438,9 @@ def first_passes_ever(*, target: Target) -> QuerySet:
         )
         .annotate(r_month=TruncMonth("r_first", tzinfo=LOCAL_TZ, output_field=DateField()))
     )
+    if kinds:
+        people = people.annotate(r_kinds=current_kinds(OuterRef("user_id")))
+    return people
 
 
 @dataclass
@@ -404,6 +450,9 @@ class CountsCheck:
     target: Target
     kept: dict[tuple, int]
     recounted: dict[tuple, int]
+    #: the kept months (by month, region and sources), which must equal the recount summed
+    #: over sector and kinds
+    kept_months: dict[tuple, int] = field(default_factory=dict)
 
     @property
     def kept_total(self) -> int:
@@ -414,27 +463,45 @@ class CountsCheck:
         return sum(self.recounted.values())
 
     @property
+    def recounted_months(self) -> dict[tuple, int]:
+        months: dict[tuple, int] = defaultdict(int)
+        for (month, region, _sector, sources, _kinds), people in self.recounted.items():
+            months[(month, region, sources)] += people
+        return dict(months)
+
+    @property
     def equal(self) -> bool:
-        return self.kept == self.recounted
+        return self.kept == self.recounted and self.kept_months == self.recounted_months
 
 
 def kept_counts_check(*, target: Target) -> CountsCheck:
-    """Compare the target's kept cells with a full recount by month, region, sector and
-    sources (two queries; the recount reads every completion of the target's courses)."""
+    """Compare the target's kept cells with a full recount by month, region, sector, sources
+    and organisation kinds, and its kept months with the same recount summed by month, region
+    and sources (three queries; the recount reads every completion of the target's courses)."""
     kept: dict[tuple, int] = defaultdict(int)
-    for month, region, sector, sources, people in (
+    for month, region, sector, sources, kinds, people in (
         CountedCell.objects.filter(target=target)
         .exclude(people=0)
-        .values_list("month", "region_key", "sector_key", "sources", "people")
+        .values_list("month", "region_key", "sector_key", "sources", "kinds", "people")
     ):
-        kept[(_month(month), region, sector, sources)] += people
+        kept[(_month(month), region, sector, sources, kinds)] += people
+    kept_months: dict[tuple, int] = defaultdict(int)
+    for month, region, sources, people in (
+        CountedMonth.objects.filter(target=target)
+        .exclude(people=0)
+        .values_list("month", "region_key", "sources", "people")
+    ):
+        kept_months[(_month(month), region, sources)] += people
     recounted: dict[tuple, int] = {}
     if target.counts_people and target_course_keys(target):
-        for month, region, sector, sources, count in _grouped_counts(
-            first_passes_ever(target=target), ("month", "region", "sector", "sources")
+        for month, region, sector, sources, kinds, count in _grouped_counts(
+            first_passes_ever(target=target, kinds=True),
+            ("month", "region", "sector", "sources", "kinds"),
         ):
-            recounted[(_month(month), region, sector, sources)] = count
-    return CountsCheck(target=target, kept=dict(kept), recounted=recounted)
+            recounted[(_month(month), region, sector, sources, kinds)] = count
+    return CountsCheck(
+        target=target, kept=dict(kept), recounted=recounted, kept_months=dict(kept_months)
+    )
 
 
 def target_organisation_kinds(target: Target) -> list[str]:
@@ -776,7 +843,20 @@ def _kind_counts_for_people(
 ) -> dict[str, int]:
     """People counted, by the kind of organisation they currently work for (a person working
     for a hotel and a holiday park counts in both rows); `total` people counted in all, so the
-    rest work for no organisation. One query over the current memberships of counted people."""
+    rest work for no organisation. One query: the kept cells by kinds while the kept counts are
+    current (each person's kinds are kept with them), else over the current memberships of
+    the people counted."""
+    if kept_counts_current(target):
+        by_kind: dict[str, int] = defaultdict(int)
+        for kinds, count in _kept_grid(
+            target=target, filters=filters, window=window, dims=("kinds",)
+        ):
+            for kind, bit in KIND_BITS.items():
+                if kinds & bit:
+                    by_kind[kind] += count
+            if not kinds:
+                by_kind[UNKNOWN] += count
+        return dict(by_kind)
     counted = _counted_user_ids(target=target, filters=filters, window=window)
     current = StaffMembership.objects.filter(left_at__isnull=True, user_id__in=counted)
     aggregates = {

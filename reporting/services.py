@@ -2,8 +2,9 @@
 
 `counted_person_refresh` brings one person's rows up to date from their raw completions; the
 receivers in `reporting.receivers` call it inside the transaction of every event that can change
-it (a completion recorded, a certificate revoked, a profile's region, sector or role changed), so
-the kept counts commit or roll back with the event. `target_counts_rebuild` replaces a target's
+it (a completion recorded, a certificate revoked, a profile's region, sector or role changed,
+an organisation joined or left or its kind changed), so the kept counts commit or roll back
+with the event. `target_counts_rebuild` replaces a target's
 kept counts by a full recount from the raw rows (management command, Celery task, after an
 editor changes what a target counts)."""
 
@@ -28,10 +29,12 @@ from accounts.models import Region
 from accounts.spreadsheets import CsvUnreadable, csv_read
 from certificates.models import Certificate
 from lms.models import Completion
+from organisations.models import StaffMembership
 
 from . import rules
 from .models import (
     CountedCell,
+    CountedMonth,
     CountedPerson,
     OutsideCount,
     OutsideCountFile,
@@ -43,6 +46,7 @@ from .selectors import (
     counts_fingerprint,
     first_passes_ever,
     kept_counts_current,
+    kinds_mask,
     target_course_keys,
     targets_queryset,
 )
@@ -68,34 +72,41 @@ def _month(moment: datetime):
     return rules.month_start(moment.astimezone(LOCAL_TZ).date())
 
 
-def _cells_add(changes: Counter) -> None:
-    """Apply each change (+n / -n people) to its kept cell: one upsert for all grown cells, an
-    update per shrunk one (a shrunk cell exists: the person was counted in it)."""
+#: the key of a kept cell, and of its roll-up by month, region and sources
+CELL_KEY = ("target_id", "month", "region_key", "sector_key", "sources", "kinds")
+MONTH_KEY = ("target_id", "month", "region_key", "sources")
+
+
+def _kept_add(model, key: tuple[str, ...], changes: Counter) -> None:
+    """Apply each change (+n / -n people) to its kept row of `model` (whose unique key is
+    `key`): one upsert for all grown rows, an update per shrunk one (a shrunk row exists: the
+    person was counted in it); rows left at 0 people are deleted."""
     grown = [(cell, delta) for cell, delta in changes.items() if delta > 0]
     shrunk = [(cell, delta) for cell, delta in changes.items() if delta < 0]
-    for (target_id, month, region_key, sector_key, sources), delta in shrunk:
-        CountedCell.objects.filter(
-            target_id=target_id,
-            month=month,
-            region_key=region_key,
-            sector_key=sector_key,
-            sources=sources,
-        ).update(people=F("people") + delta)
+    for cell, delta in shrunk:
+        model.objects.filter(**dict(zip(key, cell, strict=True))).update(people=F("people") + delta)
     if shrunk:
-        CountedCell.objects.filter(
-            target_id__in={cell[0] for cell, _delta in shrunk}, people=0
-        ).delete()
+        model.objects.filter(target_id__in={cell[0] for cell, _delta in shrunk}, people=0).delete()
     if grown:
-        table = connection.ops.quote_name(CountedCell._meta.db_table)
-        rows = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(grown))
+        table = connection.ops.quote_name(model._meta.db_table)
+        columns = ", ".join(key)
+        rows = ", ".join([f"({', '.join(['%s'] * (len(key) + 1))})"] * len(grown))
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {table} (target_id, month, region_key, sector_key, sources, people) "  # noqa: S608
-                f"VALUES {rows} "
-                "ON CONFLICT (target_id, month, region_key, sector_key, sources) "
+                f"INSERT INTO {table} ({columns}, people) VALUES {rows} "  # noqa: S608
+                f"ON CONFLICT ({columns}) "
                 f"DO UPDATE SET people = {table}.people + EXCLUDED.people",
                 [value for cell, delta in grown for value in (*cell, delta)],
             )
+
+
+def _cells_add(changes: Counter) -> None:
+    """Apply each change to its kept cell (keyed as CELL_KEY) and to the cell's month row."""
+    _kept_add(CountedCell, CELL_KEY, changes)
+    months: Counter = Counter()
+    for (target_id, month, region_key, _sector, sources, _kinds), delta in changes.items():
+        months[(target_id, month, region_key, sources)] += delta
+    _kept_add(CountedMonth, MONTH_KEY, months)
 
 
 def _people_targets(course_keys: set[uuid.UUID] | None) -> list[Target]:
@@ -112,8 +123,8 @@ def _people_targets(course_keys: set[uuid.UUID] | None) -> list[Target]:
 def counted_person_refresh(*, user_id: int, course_keys: Iterable[uuid.UUID] | None = None) -> None:
     """Bring the kept counts of one person up to date with their raw completions, for every
     people target with current kept counts that counts one of `course_keys` (all when None).
-    Runs in the caller's transaction (a pass, a revocation, a profile change): a fixed number
-    of small queries, however many targets count the course."""
+    Runs in the caller's transaction (a pass, a revocation, a profile change, joining or leaving
+    an organisation): a fixed number of small queries, however many targets count the course."""
     keys = None if course_keys is None else {uuid.UUID(str(k)) for k in course_keys}
     with transaction.atomic():
         targets = _people_targets(keys)
@@ -148,6 +159,12 @@ def counted_person_refresh(*, user_id: int, course_keys: Iterable[uuid.UUID] | N
             )
         }
         region_key, sector_key = user.region_id or 0, user.sector_id or 0
+        kinds = kinds_mask(
+            StaffMembership.objects.filter(user_id=user_id, left_at__isnull=True)
+            .order_by()
+            .values_list("organisation__kind", flat=True)
+            .distinct()
+        )
         changes: Counter = Counter()
         created: list[CountedPerson] = []
         updated: list[CountedPerson] = []
@@ -172,19 +189,21 @@ def counted_person_refresh(*, user_id: int, course_keys: Iterable[uuid.UUID] | N
                 same = (
                     first is not None
                     and row.first_counted_at == first
-                    and (row.region_key, row.sector_key, row.sources)
-                    == (region_key, sector_key, sources)
+                    and (row.region_key, row.sector_key, row.sources, row.kinds)
+                    == (region_key, sector_key, sources, kinds)
                 )
                 if same:
                     continue
-                changes[(target.pk, row.month, row.region_key, row.sector_key, row.sources)] -= 1
+                changes[
+                    (target.pk, row.month, row.region_key, row.sector_key, row.sources, row.kinds)
+                ] -= 1
                 if first is None:
                     removed.append(row.pk)
                     continue
             if first is None:
                 continue
             month = _month(first)
-            changes[(target.pk, month, region_key, sector_key, sources)] += 1
+            changes[(target.pk, month, region_key, sector_key, sources, kinds)] += 1
             if row is None:
                 row = CountedPerson(target_id=target.pk, user_id=user_id)
                 created.append(row)
@@ -192,13 +211,15 @@ def counted_person_refresh(*, user_id: int, course_keys: Iterable[uuid.UUID] | N
                 updated.append(row)
             row.first_counted_at, row.month = first, month
             row.region_key, row.sector_key, row.sources = region_key, sector_key, sources
+            row.kinds = kinds
         if removed:
             CountedPerson.objects.filter(pk__in=removed).delete()
         if created:
             CountedPerson.objects.bulk_create(created)
         if updated:
             CountedPerson.objects.bulk_update(
-                updated, ["first_counted_at", "month", "region_key", "sector_key", "sources"]
+                updated,
+                ["first_counted_at", "month", "region_key", "sector_key", "sources", "kinds"],
             )
         _cells_add(changes)
 
@@ -210,6 +231,7 @@ def target_counts_rebuild(*, target: Target) -> int:
     target = targets_queryset().get(pk=target.pk)
     with transaction.atomic():
         _lock_counts("SHARE ROW EXCLUSIVE")
+        CountedMonth.objects.filter(target=target).delete()
         CountedCell.objects.filter(target=target).delete()
         CountedPerson.objects.filter(target=target).delete()
         people = 0
@@ -223,15 +245,15 @@ def target_counts_rebuild(*, target: Target) -> int:
 def _insert_people(target: Target) -> int:
     # One row per person: the first non-revoked pass (`counting_completions` applies the
     # target's filters and the revocation rule exactly as the live recount does).
-    sql, params = first_passes_ever(target=target).query.sql_with_params()
+    sql, params = first_passes_ever(target=target, kinds=True).query.sql_with_params()
     table = connection.ops.quote_name(CountedPerson._meta.db_table)
     # SQLite's truncated month is a 'YYYY-MM-DD 00:00:00' text; the column holds a date
     month = "date(r_month)" if connection.vendor == "sqlite" else "r_month"
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} "  # noqa: S608
-            "(target_id, user_id, first_counted_at, month, region_key, sector_key, sources) "
-            f"SELECT %s, r_user, r_first, {month}, r_region, r_sector, r_sources "
+            "(target_id, user_id, first_counted_at, month, region_key, sector_key, sources, kinds) "
+            f"SELECT %s, r_user, r_first, {month}, r_region, r_sector, r_sources, r_kinds "
             f"FROM ({sql}) people",
             [target.pk, *params],
         )
@@ -239,16 +261,18 @@ def _insert_people(target: Target) -> int:
 
 
 def _insert_cells(target: Target) -> None:
+    """The target's kept cells and their months, summed from its kept people."""
     people = connection.ops.quote_name(CountedPerson._meta.db_table)
-    cells = connection.ops.quote_name(CountedCell._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {cells} "  # noqa: S608
-            "(target_id, month, region_key, sector_key, sources, people) "
-            f"SELECT target_id, month, region_key, sector_key, sources, COUNT(*) FROM {people} "
-            "WHERE target_id = %s GROUP BY target_id, month, region_key, sector_key, sources",
-            [target.pk],
-        )
+    for model, key in ((CountedCell, CELL_KEY), (CountedMonth, MONTH_KEY)):
+        table = connection.ops.quote_name(model._meta.db_table)
+        columns = ", ".join(key)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}, people) "  # noqa: S608
+                f"SELECT {columns}, COUNT(*) FROM {people} "
+                f"WHERE target_id = %s GROUP BY {columns}",
+                [target.pk],
+            )
 
 
 def targets_counts_rebuild(*, stale_only: bool = False) -> list[tuple[Target, int]]:

@@ -106,7 +106,7 @@ def test_e_learning_and_training_side_by_side_and_each_person_once_in_the_total(
     # the kept cells equal a recount, and a target recounting from the raw rows shows the same
     check = kept_counts_check(target=fresh(target))
     assert check.equal and check.kept_total == 12
-    assert set(key[-1] for key in check.kept) == {1, 2, 3}  # e-learning, training, both
+    assert set(key[3] for key in check.kept) == {1, 2, 3}  # sources: e-learning, training, both
     other_report = target_report(target=fresh(recounted), as_of=AS_OF)
     assert [t.rows for t in report.all_tables] == [t.rows for t in other_report.all_tables]
     # exports carry the per-source columns

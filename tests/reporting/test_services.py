@@ -11,12 +11,16 @@ from django.utils import translation
 
 from accounts.models import ProfessionalRole, Region, Sector
 from certificates.services import certificate_create, certificate_revoke
-from reporting.models import CountedCell, CountedPerson, TargetCourse
+from organisations.models import Organisation, StaffMembership
+from organisations.services.staff import membership_end, organisation_join
+from reporting.models import CountedCell, CountedMonth, CountedPerson, TargetCourse
 from reporting.presentation import target_report
 from reporting.selectors import (
+    KIND_BITS,
     ReportFilters,
     kept_counts_check,
     kept_counts_current,
+    target_counts,
     targets_queryset,
 )
 from reporting.services import target_counts_rebuild
@@ -51,6 +55,8 @@ def kept_people(target) -> dict[int, tuple]:
 def assert_equal_to_recount(target):
     check = kept_counts_check(target=fresh(target))
     assert check.kept == check.recounted, (check.kept, check.recounted)
+    assert check.kept_months == check.recounted_months, check.kept_months
+    assert check.equal
     return check
 
 
@@ -157,10 +163,19 @@ def test_kept_figures_equal_the_recount_for_any_window_and_filter():
     rng = random.Random(21)
     regions = [*Region.objects.all()[:3], None]
     sectors = [*Sector.objects.all()[:3], None]
+    organisations = [
+        Organisation.objects.create(name=f"Org {kind}", municipality="Utrecht", kind=kind)
+        for kind in ("hotel", "vakantiepark", "other")
+    ]
     for _ in range(60):
         user = UserFactory(region=rng.choice(regions), sector=rng.choice(sectors))
         month = rng.randint(1, 12)
         passed(user, course, at(rng.choice([2024, 2025, 2026]), month, rng.randint(1, 28)))
+        # some work for one or two organisations, and some of those left one again
+        for organisation in rng.sample(organisations, rng.choice([0, 0, 1, 2])):
+            membership = organisation_join(organisation=organisation, user=user)
+            if rng.random() < 0.2:
+                membership_end(membership=membership)
     kept, recounted = fresh(kept), fresh(recounted)
     assert kept_counts_current(kept) and not kept_counts_current(recounted)
     region, sector = regions[0], sectors[1]
@@ -212,6 +227,13 @@ def test_the_check_finds_a_kept_count_that_went_wrong_and_a_rebuild_mends_it(cap
     assert "kept 5, recounted 1: DIFFERENT" in capsys.readouterr().out
     assert target_counts_rebuild(target=target) == 1
     call_command("reporting_counts_rebuild", "--check", "--target", "mended")
+    # the months the headline figures read are checked as well
+    CountedMonth.objects.filter(target=target).update(people=3)
+    with pytest.raises(CommandError, match="1 target"):
+        call_command("reporting_counts_rebuild", "--check", "--target", "mended")
+    assert "kept 1, recounted 1: DIFFERENT" in capsys.readouterr().out
+    assert target_counts_rebuild(target=target) == 1
+    call_command("reporting_counts_rebuild", "--check", "--target", "mended")
     with pytest.raises(CommandError, match="no people target"):
         call_command("reporting_counts_rebuild", "--target", "nope")
 
@@ -253,8 +275,77 @@ def test_a_pass_keeps_its_counts_in_the_same_few_queries_for_any_number_of_targe
         people_target(course, code=f"more-{i}")
     learner = UserFactory()
     four = kept_queries(learner)
-    # targets and their filters (4), the person's rows, the new rows, the cells; on PostgreSQL
-    # also the table lock that keeps a pass out of a running rebuild
-    limit = 7 + (connection.vendor == "postgresql")
+    # targets and their filters (4), the person's organisation kinds, the person's rows, the
+    # new rows, the cells, the cells' months; on PostgreSQL also the table lock that keeps a
+    # pass out of a running rebuild
+    limit = 9 + (connection.vendor == "postgresql")
     assert len(one) == len(four) <= limit, four
     assert CountedPerson.objects.filter(user=learner).count() == 4
+
+
+def kinds_of(target, user) -> int:
+    return CountedPerson.objects.get(target=target, user=user).kinds
+
+
+def by_kind(target) -> dict[str, int]:
+    """The "by organisation kind" figures before suppression; a target with kept counts reads
+    them from its cells, one without recounts them from the current memberships."""
+    return target_counts(target=fresh(target), filters=ReportFilters(), as_of=AS_OF).by_kind
+
+
+def test_joining_leaving_and_a_changed_kind_move_the_person_between_organisation_kinds():
+    """The "by organisation kind" table reads kept cells (ADR 0020): every event that changes
+    where a counted person works now moves them, in its own transaction, and the table stays
+    equal to one recounted from the current memberships."""
+    course = make_course()
+    kept = people_target(course, code="kept")
+    recounted = people_target(course, code="recounted", kept=False)
+    hotel = Organisation.objects.create(name="Hotel", municipality="Utrecht", kind="hotel")
+    park = Organisation.objects.create(name="Park", municipality="Ede", kind="vakantiepark")
+    learners = [UserFactory() for _ in range(6)]
+    for learner in learners:
+        passed(learner, course, at(2025, 3, 1))
+    learner = learners[0]
+    assert kinds_of(kept, learner) == 0
+
+    organisation_join(organisation=hotel, user=learner)
+    assert kinds_of(kept, learner) == KIND_BITS["hotel"]
+    staying = organisation_join(organisation=park, user=learner)
+    assert kinds_of(kept, learner) == KIND_BITS["hotel"] | KIND_BITS["vakantiepark"]
+    for other in learners[1:]:
+        organisation_join(organisation=hotel, user=other)
+    membership_end(membership=StaffMembership.objects.get(organisation=hotel, user=learner))
+    assert kinds_of(kept, learner) == KIND_BITS["vakantiepark"]
+    assert by_kind(kept) == by_kind(recounted) == {"hotel": 5, "vakantiepark": 1}
+    assert_equal_to_recount(kept)
+
+    staying.role = StaffMembership.Role.MANAGEMENT
+    staying.save(update_fields=["role"])  # names no field that counts: no refresh
+    park.name = "Park aan het water"
+    park.save()
+    park.kind = "hotel"
+    park.save()
+    assert kinds_of(kept, learner) == KIND_BITS["hotel"]
+    assert by_kind(kept) == by_kind(recounted) == {"hotel": 6}
+
+    with transaction.atomic():
+        hotel.delete()  # its memberships go with it
+    assert [kinds_of(kept, person) for person in learners] == [KIND_BITS["hotel"]] + [0] * 5
+    assert by_kind(kept) == by_kind(recounted) == {"hotel": 1, "unknown": 5}
+    assert not CountedCell.objects.filter(people=0).exists()
+    assert_equal_to_recount(kept)
+
+
+def test_someone_who_joins_before_passing_is_kept_with_their_organisation_kind():
+    course = make_course()
+    target = people_target(course)
+    park = Organisation.objects.create(name="Park", municipality="Ede", kind="vakantiepark")
+    learner = UserFactory()
+    organisation_join(organisation=park, user=learner)  # no pass yet: nothing kept
+    assert not CountedPerson.objects.filter(user=learner).exists()
+    passed(learner, course, at(2025, 3, 1))
+    assert kinds_of(target, learner) == KIND_BITS["vakantiepark"]
+    assert CountedCell.objects.get(target=target).kinds == KIND_BITS["vakantiepark"]
+    target_counts_rebuild(target=target)  # the rebuild finds the same kinds
+    assert kinds_of(target, learner) == KIND_BITS["vakantiepark"]
+    assert_equal_to_recount(target)
