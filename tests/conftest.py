@@ -5,10 +5,16 @@ import time
 import uuid
 from pathlib import Path
 
+import hypothesis
 import pytest
 from django.conf import settings
 
 from tests.factories import UserFactory
+
+# Hypothesis fails an example that takes longer than 200 ms by default: a wall-clock assert,
+# which a busy CI machine trips (a breakdown rule's example once took 270 ms). No time limit.
+hypothesis.settings.register_profile("stm", deadline=None)
+hypothesis.settings.load_profile("stm")
 
 ROOT = Path(__file__).resolve().parent.parent
 
