@@ -42,6 +42,32 @@ def heading_problems(page) -> list[str]:
     return problems
 
 
+def broken_heading_words(page) -> list[str]:
+    """Words of a visible heading split over two lines ("Programmadashboar / d"): the heading is
+    too big for the screen. A break at a hyphen is a word's own break and not counted. (The
+    test browser has no hyphenation dictionary, so any split is one that `overflow-wrap` made.)"""
+    return page.evaluate(
+        r"""() => {
+            const broken = [];
+            for (const heading of document.querySelectorAll('h1, h2, h3')) {
+                if (!heading.checkVisibility()) continue;
+                const walker = document.createTreeWalker(heading, NodeFilter.SHOW_TEXT);
+                for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                    for (const match of node.data.matchAll(/[^\s\-\u2010\u00ad]+/g)) {
+                        const range = document.createRange();
+                        range.setStart(node, match.index);
+                        range.setEnd(node, match.index + match[0].length);
+                        const lines = new Set(Array.from(range.getClientRects())
+                            .filter(r => r.width > 0).map(r => Math.round(r.top)));
+                        if (lines.size > 1) broken.push(`${heading.tagName}: ${match[0]}`);
+                    }
+                }
+            }
+            return broken;
+        }"""
+    )
+
+
 def unfocusable_outline_problems(page) -> list[str]:
     """Every element reachable with Tab shows a visible focus indicator (outline or ring).
 

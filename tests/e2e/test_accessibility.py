@@ -1,7 +1,8 @@
 """WCAG 2.1 AA in a real browser: axe-core reports no violations on any page type, at desktop
 width and at 375 px, and the basics axe cannot judge alone hold too: one h1 and no skipped
 heading levels, `lang` set, a visible focus indicator on everything reachable with Tab,
-44 px touch targets, no sideways scrolling at 320 px, and a page weight under 200 KB."""
+44 px touch targets, no word of a heading split over two lines at 375 px, no sideways scrolling
+at 320 px, and a page weight under 200 KB."""
 
 import pytest
 
@@ -9,6 +10,7 @@ from tests.e2e.checks import (
     MAX_PAGE_BYTES,
     PageWeight,
     axe_violations,
+    broken_heading_words,
     heading_problems,
     horizontal_overflow,
     render_blocking_scripts,
@@ -30,6 +32,7 @@ def _problems_on(page, *, desktop: bool, lang: str) -> list[str]:
         problems += [f"focus: {line}" for line in unfocusable_outline_problems(page)]
     else:
         problems += [f"touch target: {line}" for line in small_target_problems(page)]
+        problems += [f"word split over two lines: {w}" for w in broken_heading_words(page)]
         overflow = horizontal_overflow(page, 320)
         if overflow:
             problems.append(f"reflow: {overflow}px sideways scrolling at 320px width")

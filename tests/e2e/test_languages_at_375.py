@@ -1,7 +1,8 @@
 """The programme's and the manager's pages in English, Polish and Spanish on a 375 px phone:
-the page speaks that language (lang attribute), nothing scrolls sideways, and the keyboard
-reaches the first link of the main content with a visible focus outline (issues 16 and 21; the
-Dutch pages are covered by test_accessibility and test_screenshots). The outside-counts page,
+the page speaks that language (lang attribute), nothing scrolls sideways, no heading splits a
+word over two lines, and the keyboard reaches the first link of the main content with a visible
+focus outline (issues 16 and 21; the Dutch pages are covered by test_accessibility and
+test_screenshots). The outside-counts page,
 the recovery codes' way back and the 429 page are also gone through by keyboard: every control is a Tab
 stop, in view and visibly focused, no Dutch interface string, axe clean."""
 
@@ -17,7 +18,7 @@ from django.utils import translation
 from accounts import roles
 from reporting.demo import SEED_TARGETS
 from reporting.services import outside_counts_import
-from tests.e2e.checks import axe_violations, unfocusable_outline_problems
+from tests.e2e.checks import axe_violations, broken_heading_words, unfocusable_outline_problems
 from tests.e2e.conftest import MOBILE
 from tests.e2e.pages import PAGE_TYPES
 from tests.e2e.test_language_journeys import LOCALES, dutch_strings_in
@@ -52,6 +53,7 @@ def test_programme_and_manager_pages_in_each_language_at_375_px(new_page, e2e_co
         assert e2e_content.target.title not in body, name
         width = page.evaluate("() => document.documentElement.scrollWidth")
         assert width <= MOBILE["width"], f"{name} in {language} is {width}px wide"
+        assert broken_heading_words(page) == [], f"{name} in {language}"
         # keyboard: the first Tab stop is a link or control, and its focus is visible
         page.keyboard.press("Tab")
         focus = page.evaluate(FOCUS)
