@@ -51,7 +51,9 @@ def on_user_saved(sender, instance, created=False, raw=False, **kwargs) -> None:
 KIND_CHANGED = "kept_counts_kind_changed"
 
 
-def on_membership_saved(sender, instance, created=False, raw=False, update_fields=None, **kwargs):
+def on_membership_saved(
+    sender, instance, created=False, raw=False, update_fields=None, **kwargs
+) -> None:
     """Joining an organisation or leaving it moves the person between the kept cells of
     organisation kinds. A save that names only other fields (a role) refreshes nothing."""
     if raw:

@@ -305,14 +305,6 @@ KIND_BITS: dict[str, int] = {kind: 1 << i for i, kind in enumerate(Organisation.
 MONTH_DIMS = frozenset({"month", "region", "sources"})
 
 
-def kinds_mask(kinds: Iterable[str]) -> int:
-    """The bits of `kinds` (organisation kinds) for CountedPerson.kinds."""
-    mask = 0
-    for kind in kinds:
-        mask |= KIND_BITS[kind]
-    return mask
-
-
 def current_kinds(user_id) -> Coalesce:
     """An expression: the bits of the kinds of organisation the person `user_id` (a value or
     an OuterRef) works for now; 0 when none. One subquery: a person is staff of a few at most."""

@@ -20,7 +20,7 @@ from datetime import date, datetime
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import F, Min
+from django.db.models import F, Min, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
@@ -29,7 +29,6 @@ from accounts.models import Region
 from accounts.spreadsheets import CsvUnreadable, csv_read
 from certificates.models import Certificate
 from lms.models import Completion
-from organisations.models import StaffMembership
 
 from . import rules
 from .models import (
@@ -44,9 +43,9 @@ from .models import (
 from .selectors import (
     LOCAL_TZ,
     counts_fingerprint,
+    current_kinds,
     first_passes_ever,
     kept_counts_current,
-    kinds_mask,
     target_course_keys,
     targets_queryset,
 )
@@ -135,8 +134,10 @@ def counted_person_refresh(*, user_id: int, course_keys: Iterable[uuid.UUID] | N
         # insert the person's row)
         user = (
             get_user_model()
-            .objects.select_for_update()
+            .objects.select_for_update(of=("self",))
             .only("region_id", "sector_id", "professional_role_id")
+            # the same rule as the rebuild's (one subquery in the same statement)
+            .annotate(current_kinds=current_kinds(OuterRef("pk")))
             .get(pk=user_id)
         )
         passes = (
@@ -159,12 +160,7 @@ def counted_person_refresh(*, user_id: int, course_keys: Iterable[uuid.UUID] | N
             )
         }
         region_key, sector_key = user.region_id or 0, user.sector_id or 0
-        kinds = kinds_mask(
-            StaffMembership.objects.filter(user_id=user_id, left_at__isnull=True)
-            .order_by()
-            .values_list("organisation__kind", flat=True)
-            .distinct()
-        )
+        kinds = user.current_kinds
         changes: Counter = Counter()
         created: list[CountedPerson] = []
         updated: list[CountedPerson] = []
