@@ -9,7 +9,7 @@ class ReportingConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth import get_user_model
-        from django.db.models.signals import post_delete, post_save, pre_save
+        from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
         from certificates.signals import certificate_status_changed
         from lms.signals import course_passed
@@ -49,4 +49,14 @@ class ReportingConfig(AppConfig):
             receivers.on_organisation_saved,
             sender=Organisation,
             dispatch_uid="reporting.on_organisation_saved",
+        )
+        pre_delete.connect(
+            receivers.on_organisation_deleting,
+            sender=Organisation,
+            dispatch_uid="reporting.on_organisation_deleting",
+        )
+        post_delete.connect(
+            receivers.on_organisation_deleted,
+            sender=Organisation,
+            dispatch_uid="reporting.on_organisation_deleted",
         )

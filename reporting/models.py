@@ -393,7 +393,7 @@ class CountedPerson(models.Model):
     """Kept count (ADR 0020): a person who counts toward a people target, with the moment of
     their first pass that counts (non-revoked, any of the target's courses, filters met).
     Written in the transaction of the pass, the revocation or the profile change that changes
-    it (`reporting.services.counted_person_refresh`); rebuilt from the raw rows by
+    it (`reporting.services.counted_people_refresh`); rebuilt from the raw rows by
     `manage.py reporting_counts_rebuild`. Region and sector are the person's current ones
     (0 = not given), and `kinds` the kinds of the organisations they work for now, copied so
     the breakdowns read no user or membership rows."""

@@ -4,7 +4,7 @@ never disagrees with a committed completion, revocation or profile."""
 
 from certificates.models import CertificateEvent
 
-from .services import counted_person_refresh
+from .services import counted_people_refresh, counted_person_refresh
 
 #: the profile fields a kept count depends on (breakdowns, sector and role filters)
 PROFILE_FIELDS = ("region_id", "sector_id", "professional_role_id")
@@ -63,9 +63,46 @@ def on_membership_saved(
     counted_person_refresh(user_id=instance.user_id)
 
 
-def on_membership_deleted(sender, instance, **kwargs) -> None:
-    """A membership removed (with its organisation, or as personal data): the same move."""
+def on_membership_deleted(sender, instance, origin=None, **kwargs) -> None:
+    """A membership removed (as personal data, or on its own): the same move. When its
+    organisation is being deleted, `on_organisation_deleted` moves all its people at once."""
+    if _organisation_deletion(origin):
+        return
     counted_person_refresh(user_id=instance.user_id)
+
+
+def _organisation_deletion(origin) -> bool:
+    """Is `origin` (the instance or queryset whose delete() sent the signal) organisations?"""
+    from organisations.models import Organisation
+
+    return isinstance(origin, Organisation) or getattr(origin, "model", None) is Organisation
+
+
+#: set on an organisation by `on_organisation_deleting`: who works there now
+MEMBERS = "kept_counts_members"
+
+
+def on_organisation_deleting(sender, instance, **kwargs) -> None:
+    """Before an organisation and its memberships are deleted: who works there now. One
+    query per organisation deleted."""
+    setattr(instance, MEMBERS, _current_members(instance))
+
+
+def on_organisation_deleted(sender, instance, **kwargs) -> None:
+    """After: everyone who worked there moves out of its kind, in one refresh."""
+    members = getattr(instance, MEMBERS, [])
+    if members:
+        delattr(instance, MEMBERS)
+    counted_people_refresh(user_ids=members)
+
+
+def _current_members(organisation) -> list[int]:
+    return list(
+        organisation.memberships.filter(left_at__isnull=True)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
 
 
 def on_organisation_saving(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
@@ -80,17 +117,10 @@ def on_organisation_saving(sender, instance, raw=False, update_fields=None, **kw
 
 
 def on_organisation_saved(sender, instance, created=False, raw=False, **kwargs) -> None:
-    """A changed kind moves everyone who works there now (a few dozen people at most)."""
+    """A changed kind moves everyone who works there now, in one refresh."""
     changed = getattr(instance, KIND_CHANGED, False)
     if changed:
         delattr(instance, KIND_CHANGED)
     if created or raw or not changed:
         return
-    user_ids = (
-        instance.memberships.filter(left_at__isnull=True)
-        .order_by("user_id")
-        .values_list("user_id", flat=True)
-        .distinct()
-    )
-    for user_id in user_ids:
-        counted_person_refresh(user_id=user_id)
+    counted_people_refresh(user_ids=_current_members(instance))

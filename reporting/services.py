@@ -1,26 +1,28 @@
 """Kept counts (ADR 0020): who counts toward each people target, kept as it happens.
 
-`counted_person_refresh` brings one person's rows up to date from their raw completions; the
+`counted_people_refresh` brings people's rows up to date from their raw completions; the
 receivers in `reporting.receivers` call it inside the transaction of every event that can change
 it (a completion recorded, a certificate revoked, a profile's region, sector or role changed,
-an organisation joined or left or its kind changed), so the kept counts commit or roll back
+an organisation joined or left, its kind changed or it was deleted), so the kept counts commit or roll back
 with the event. `target_counts_rebuild` replaces a target's
 kept counts by a full recount from the raw rows (management command, Celery task, after an
 editor changes what a target counts)."""
 
 from __future__ import annotations
 
+import operator
 import re
 import uuid
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import reduce
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import F, Min, OuterRef
+from django.db.models import Case, F, Min, OuterRef, Q, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
@@ -76,26 +78,41 @@ CELL_KEY = ("target_id", "month", "region_key", "sector_key", "sources", "kinds"
 MONTH_KEY = ("target_id", "month", "region_key", "sources")
 
 
+#: rows per statement of `_kept_add` (well within SQLite's expression depth and parameters)
+KEPT_CHUNK = 200
+
+
 def _kept_add(model, key: tuple[str, ...], changes: Counter) -> None:
     """Apply each change (+n / -n people) to its kept row of `model` (whose unique key is
-    `key`): one upsert for all grown rows, an update per shrunk one (a shrunk row exists: the
-    person was counted in it); rows left at 0 people are deleted."""
+    `key`): one UPDATE for the shrunk rows (a shrunk row exists: the people were counted in
+    it), rows left at 0 people deleted, one upsert for the grown rows; a statement per
+    KEPT_CHUNK rows when a change moves many people at once."""
     grown = [(cell, delta) for cell, delta in changes.items() if delta > 0]
     shrunk = [(cell, delta) for cell, delta in changes.items() if delta < 0]
-    for cell, delta in shrunk:
-        model.objects.filter(**dict(zip(key, cell, strict=True))).update(people=F("people") + delta)
+    for start in range(0, len(shrunk), KEPT_CHUNK):
+        chunk = [
+            (Q(**dict(zip(key, cell, strict=True))), delta)
+            for cell, delta in shrunk[start : start + KEPT_CHUNK]
+        ]
+        model.objects.filter(reduce(operator.or_, [match for match, _delta in chunk])).update(
+            people=Case(
+                *[When(match, then=F("people") + delta) for match, delta in chunk],
+                default=F("people"),
+            )
+        )
     if shrunk:
         model.objects.filter(target_id__in={cell[0] for cell, _delta in shrunk}, people=0).delete()
-    if grown:
-        table = connection.ops.quote_name(model._meta.db_table)
-        columns = ", ".join(key)
-        rows = ", ".join([f"({', '.join(['%s'] * (len(key) + 1))})"] * len(grown))
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(key)
+    for start in range(0, len(grown), KEPT_CHUNK):
+        rows_grown = grown[start : start + KEPT_CHUNK]
+        rows = ", ".join([f"({', '.join(['%s'] * (len(key) + 1))})"] * len(rows_grown))
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {table} ({columns}, people) VALUES {rows} "  # noqa: S608
                 f"ON CONFLICT ({columns}) "
                 f"DO UPDATE SET people = {table}.people + EXCLUDED.people",
-                [value for cell, delta in grown for value in (*cell, delta)],
+                [value for cell, delta in rows_grown for value in (*cell, delta)],
             )
 
 
@@ -120,94 +137,122 @@ def _people_targets(course_keys: set[uuid.UUID] | None) -> list[Target]:
 
 
 def counted_person_refresh(*, user_id: int, course_keys: Iterable[uuid.UUID] | None = None) -> None:
-    """Bring the kept counts of one person up to date with their raw completions, for every
+    """Bring the kept counts of one person up to date (`counted_people_refresh` for one)."""
+    counted_people_refresh(user_ids=[user_id], course_keys=course_keys)
+
+
+def counted_people_refresh(
+    *, user_ids: Iterable[int], course_keys: Iterable[uuid.UUID] | None = None
+) -> None:
+    """Bring the kept counts of these people up to date with their raw completions, for every
     people target with current kept counts that counts one of `course_keys` (all when None).
     Runs in the caller's transaction (a pass, a revocation, a profile change, joining or leaving
-    an organisation): a fixed number of small queries, however many targets count the course."""
+    an organisation, an organisation changing kind or deleted): a fixed number of small
+    queries, however many people and targets."""
+    ids = sorted(set(user_ids))
     keys = None if course_keys is None else {uuid.UUID(str(k)) for k in course_keys}
+    if not ids:
+        return
     with transaction.atomic():
         targets = _people_targets(keys)
         if not targets:
             return
         _lock_counts("ROW EXCLUSIVE")
         # one person's refreshes run one after the other (two passes at once must not both
-        # insert the person's row)
-        user = (
+        # insert the person's row); the rows are locked in id order, so two refreshes of
+        # overlapping groups wait for each other instead of deadlocking
+        users = (
             get_user_model()
             .objects.select_for_update(of=("self",))
+            .filter(pk__in=ids)
+            .order_by("pk")
             .only("region_id", "sector_id", "professional_role_id")
             # the same rule as the rebuild's (one subquery in the same statement)
             .annotate(current_kinds=current_kinds(OuterRef("pk")))
-            .get(pk=user_id)
         )
         passes = (
-            Completion.objects.filter(user_id=user_id)
+            Completion.objects.filter(user_id__in=ids)
             .exclude(certificate__status=Certificate.Status.REVOKED)
             .order_by()
-            .values("course_key", "source")
+            .values("user_id", "course_key", "source")
             .annotate(first=Min("completed_at"))
         )
-        first_by_course: dict[uuid.UUID, datetime] = {}
+        first_by_course: dict[tuple[int, uuid.UUID], datetime] = {}
         sources_by_course: Counter = Counter()
         for found in passes:
-            key = found["course_key"]
-            first_by_course[key] = min(found["first"], first_by_course.get(key, found["first"]))
-            sources_by_course[key] |= SOURCE_BITS[found["source"]]
+            pair = (found["user_id"], found["course_key"])
+            first_by_course[pair] = min(found["first"], first_by_course.get(pair, found["first"]))
+            sources_by_course[pair] |= SOURCE_BITS[found["source"]]
         existing = {
-            row.target_id: row
+            (row.user_id, row.target_id): row
             for row in CountedPerson.objects.filter(
-                user_id=user_id, target_id__in=[t.pk for t in targets]
+                user_id__in=ids, target_id__in=[t.pk for t in targets]
             )
         }
-        region_key, sector_key = user.region_id or 0, user.sector_id or 0
-        kinds = user.current_kinds
+        targets_read = [
+            (
+                target,
+                {s.pk for s in target.sectors.all()},
+                {r.pk for r in target.professional_roles.all()},
+                target_course_keys(target),
+            )
+            for target in targets
+        ]
         changes: Counter = Counter()
         created: list[CountedPerson] = []
         updated: list[CountedPerson] = []
         removed: list[int] = []
-        for target in targets:
-            sector_ids = {s.pk for s in target.sectors.all()}
-            role_ids = {r.pk for r in target.professional_roles.all()}
-            eligible = (not sector_ids or user.sector_id in sector_ids) and (
-                not role_ids or user.professional_role_id in role_ids
-            )
-            passed_keys = [key for key in target_course_keys(target) if key in first_by_course]
-            first = (
-                min(first_by_course[key] for key in passed_keys)
-                if eligible and passed_keys
-                else None
-            )
-            sources = 0
-            for key in passed_keys:
-                sources |= sources_by_course[key]
-            row = existing.get(target.pk)
-            if row is not None:
-                same = (
-                    first is not None
-                    and row.first_counted_at == first
-                    and (row.region_key, row.sector_key, row.sources, row.kinds)
-                    == (region_key, sector_key, sources, kinds)
+        for user in users:
+            region_key, sector_key = user.region_id or 0, user.sector_id or 0
+            kinds = user.current_kinds
+            for target, sector_ids, role_ids, target_keys in targets_read:
+                eligible = (not sector_ids or user.sector_id in sector_ids) and (
+                    not role_ids or user.professional_role_id in role_ids
                 )
-                if same:
-                    continue
-                changes[
-                    (target.pk, row.month, row.region_key, row.sector_key, row.sources, row.kinds)
-                ] -= 1
+                passed_keys = [key for key in target_keys if (user.pk, key) in first_by_course]
+                first = (
+                    min(first_by_course[(user.pk, key)] for key in passed_keys)
+                    if eligible and passed_keys
+                    else None
+                )
+                sources = 0
+                for key in passed_keys:
+                    sources |= sources_by_course[(user.pk, key)]
+                row = existing.get((user.pk, target.pk))
+                if row is not None:
+                    same = (
+                        first is not None
+                        and row.first_counted_at == first
+                        and (row.region_key, row.sector_key, row.sources, row.kinds)
+                        == (region_key, sector_key, sources, kinds)
+                    )
+                    if same:
+                        continue
+                    changes[
+                        (
+                            target.pk,
+                            row.month,
+                            row.region_key,
+                            row.sector_key,
+                            row.sources,
+                            row.kinds,
+                        )
+                    ] -= 1
+                    if first is None:
+                        removed.append(row.pk)
+                        continue
                 if first is None:
-                    removed.append(row.pk)
                     continue
-            if first is None:
-                continue
-            month = _month(first)
-            changes[(target.pk, month, region_key, sector_key, sources, kinds)] += 1
-            if row is None:
-                row = CountedPerson(target_id=target.pk, user_id=user_id)
-                created.append(row)
-            else:
-                updated.append(row)
-            row.first_counted_at, row.month = first, month
-            row.region_key, row.sector_key, row.sources = region_key, sector_key, sources
-            row.kinds = kinds
+                month = _month(first)
+                changes[(target.pk, month, region_key, sector_key, sources, kinds)] += 1
+                if row is None:
+                    row = CountedPerson(target_id=target.pk, user_id=user.pk)
+                    created.append(row)
+                else:
+                    updated.append(row)
+                row.first_counted_at, row.month = first, month
+                row.region_key, row.sector_key, row.sources = region_key, sector_key, sources
+                row.kinds = kinds
         if removed:
             CountedPerson.objects.filter(pk__in=removed).delete()
         if created:

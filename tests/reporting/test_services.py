@@ -336,6 +336,48 @@ def test_joining_leaving_and_a_changed_kind_move_the_person_between_organisation
     assert_equal_to_recount(kept)
 
 
+def test_an_organisation_changing_kind_or_deleted_moves_all_its_people_in_a_fixed_number_of_queries(
+    django_assert_max_num_queries,
+):
+    """A holiday park with hundreds of staff changes kind or is deleted: one refresh for all
+    its people (no queries per person or per kept cell), and the table stays equal to one
+    recounted from the current memberships."""
+    course = make_course()
+    kept = people_target(course, code="kept")
+    recounted = people_target(course, code="recounted", kept=False)
+
+    def hotel_with(staff: int, name: str) -> Organisation:
+        hotel = Organisation.objects.create(name=name, municipality="Utrecht", kind="hotel")
+        for i in range(staff):
+            learner = UserFactory()
+            passed(learner, course, at(2025, 1 + i % 6, 1))  # people in several kept cells
+            organisation_join(organisation=hotel, user=learner)
+        return hotel
+
+    def queries(action) -> int:
+        with django_assert_max_num_queries(60) as captured:
+            action()
+        return len(captured.captured_queries)
+
+    def change_kind(hotel: Organisation) -> None:
+        hotel.kind = "vakantiepark"
+        hotel.save()
+
+    small, big = hotel_with(2, "Klein"), hotel_with(12, "Groot")
+    assert queries(lambda: change_kind(small)) == queries(lambda: change_kind(big))
+    assert by_kind(kept) == by_kind(recounted) == {"vakantiepark": 14}
+    assert_equal_to_recount(kept)
+
+    def delete(hotel: Organisation) -> None:
+        with transaction.atomic():
+            Organisation.objects.filter(pk=hotel.pk).delete()  # as the admin's bulk action
+
+    assert queries(lambda: delete(small)) == queries(lambda: delete(big))
+    assert by_kind(kept) == by_kind(recounted) == {"unknown": 14}
+    assert not CountedCell.objects.filter(people=0).exists()
+    assert_equal_to_recount(kept)
+
+
 def test_someone_who_joins_before_passing_is_kept_with_their_organisation_kind():
     course = make_course()
     target = people_target(course)
