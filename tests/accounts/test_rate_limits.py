@@ -5,6 +5,8 @@ by its window cannot be stretched by that, so a lock-out ends with its window on
 The tests wait for the window to pass (a condition with a generous deadline, no fixed sleep)."""
 
 import time
+import uuid
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings as django_settings
@@ -24,17 +26,58 @@ from accounts.rate_limits import (
 DEADLINE = 30  # seconds; a window here lasts 1-2 s
 
 
+def _database(url: str) -> int:
+    return int(urlsplit(url).path.strip("/") or 0)
+
+
+def redis_database_of_its_own() -> str:
+    """The Redis server of REDIS_URL, in the highest database that neither the broker nor the
+    cache uses. These tests clear their cache (FLUSHDB): on the broker's database that deleted
+    the queue bindings and messages of a live-worker test running beside them in the other
+    test process (tests/organisations/test_tasks.py, whose tasks then never arrived), and the
+    cache's database is cleared by a test of its own (tests/outbox/test_redis_roles.py)."""
+    taken = {_database(django_settings.CELERY_BROKER_URL), _database(django_settings.CACHE_URL)}
+    free = max(set(range(16)) - taken)
+    return urlunsplit(urlsplit(django_settings.REDIS_URL)._replace(path=f"/{free}"))
+
+
+def redis_config() -> dict:
+    """The backend config/settings/base.py gives "limits" with Redis, on a database of its own."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": redis_database_of_its_own(),
+        "OPTIONS": {"IGNORE_EXCEPTIONS": False},
+    }
+
+
+@pytest.mark.redis
+def test_clearing_the_redis_cache_of_these_tests_leaves_the_broker_and_the_cache_alone():
+    if not django_settings.REDIS_URL:
+        pytest.skip("needs Redis (set REDIS_URL)")
+    import redis
+
+    key = f"test-rate-limits-{uuid.uuid4().hex}"
+    others = [
+        redis.Redis.from_url(url)
+        for url in (django_settings.CELERY_BROKER_URL, django_settings.CACHE_URL)
+    ]
+    for other in others:
+        other.set(key, 1)
+    try:
+        with override_settings(CACHES={**django_settings.CACHES, "limits": redis_config()}):
+            caches["limits"].clear()
+        assert [other.get(key) for other in others] == [b"1", b"1"]
+    finally:
+        for other in others:
+            other.delete(key)
+
+
 @pytest.fixture(params=["file", "locmem", pytest.param("redis", marks=pytest.mark.redis)])
 def cache_backend(request, tmp_path_factory):
     if request.param == "redis":
         if not django_settings.REDIS_URL:
             pytest.skip("needs Redis (set REDIS_URL)")
-        # the backend config/settings/base.py gives "limits" with Redis
-        config = {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": django_settings.REDIS_URL,
-            "OPTIONS": {"IGNORE_EXCEPTIONS": False},
-        }
+        config = redis_config()
     elif request.param == "file":
         config = {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
