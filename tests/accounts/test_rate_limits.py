@@ -33,8 +33,8 @@ def _database(url: str) -> int:
 def redis_database_of_its_own() -> str:
     """The Redis server of REDIS_URL, in the highest database that neither the broker nor the
     cache uses. These tests clear their cache (FLUSHDB): on the broker's database that deleted
-    the queue bindings and messages of a live-worker test running beside them in the other
-    test process (tests/organisations/test_tasks.py, whose tasks then never arrived), and the
+    the tasks still waiting in the queue of a live-worker test running beside them in the other
+    test process (tests/organisations/test_tasks.py, whose results then never came), and the
     cache's database is cleared by a test of its own (tests/outbox/test_redis_roles.py)."""
     taken = {_database(django_settings.CELERY_BROKER_URL), _database(django_settings.CACHE_URL)}
     free = max(set(range(16)) - taken)
