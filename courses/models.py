@@ -177,7 +177,7 @@ class CoursePage(Page):
         from .selectors import course_outline, course_versions
 
         context = super().get_context(request, *args, **kwargs)
-        context["outline"] = course_outline(course=self)
+        context["outline"] = course_outline(course=self, bodies=False)
         context["other_versions"] = course_versions(course=self)
         context.update(context_for(request=request, course=self))
         return context

@@ -115,11 +115,17 @@ class CourseOutline:
         return [*self.intro, *(les for _, ls in self.storylines for les in ls), *self.closing]
 
 
-def course_outline(*, course: CoursePage, live_only: bool = True) -> CourseOutline:
-    """The course's lessons and storylines in tree order, in two queries."""
+def course_outline(
+    *, course: CoursePage, live_only: bool = True, bodies: bool = True
+) -> CourseOutline:
+    """The course's lessons and storylines in tree order, in two queries. Without `bodies` the
+    lessons' content (their StreamField) is neither read nor decoded: all a page that lists
+    the lessons needs (Wagtail's `defer_streamfields`)."""
     descendants = Page.objects.descendant_of(course).order_by("path")
     if live_only:
         descendants = descendants.live()
+    if not bodies:
+        descendants = descendants.defer_streamfields()
     pages = list(descendants.specific())
     outline = CourseOutline()
     storyline_lessons: dict[int, list[LessonPage]] = {}

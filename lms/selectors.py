@@ -469,11 +469,11 @@ def _latest_completions(*, user, course_keys) -> dict[Any, Completion]:
 
 def course_progress(*, user, course) -> CourseProgress:
     """The person's progress in `course` (a language version), in four queries."""
-    enrolment = (
-        Enrolment.objects.filter(user=user, course=course)
-        .select_related("storyline", "last_lesson")
-        .prefetch_related("progress")
-        .first()
+    # at most one enrolment per person and course (unique): no ORDER BY, and none of Wagtail's
+    # wide page rows joined (the read model needs the ids only)
+    enrolment = next(
+        iter(Enrolment.objects.filter(user=user, course=course).prefetch_related("progress")),
+        None,
     )
     key = course.translation_key
     return _progress(

@@ -168,7 +168,7 @@ def start(request, course_id: int):
         if enrolment is None:
             messages.info(request, _("Enrol in the course first."))
             return redirect(course.get_url(request))
-        outline = course_outline(course=course)
+        outline = course_outline(course=course, bodies=False)
 
         def begin(storyline):
             attempt = services.attempt_start(enrolment=enrolment, storyline=storyline)
@@ -211,7 +211,7 @@ def storyline_choose(request, attempt_id):
         return redirect("lms:attempt", attempt_id=chosen.public_id)
 
     with course.language_override():
-        outline = course_outline(course=course)
+        outline = course_outline(course=course, bodies=False)
         return _start_page(
             request,
             course=course,
@@ -509,7 +509,7 @@ def scenario_choice(request, attempt_id, question_id: str):
 def _render_attempt(request, attempt, *, error="", status=200):
     course = attempt.course.specific
     with course.language_override():
-        outline = course_outline(course=course)
+        outline = course_outline(course=course, bodies=False)
         review = selectors.attempt_review(attempt=attempt)
         completion = getattr(attempt, "completion", None) if attempt.passed else None
         # The certificate is made by a Celery task after the pass (the `certificate` relation is

@@ -107,3 +107,30 @@ def test_the_result_page_stays_within_its_budget(client, user, django_assert_max
         response = client.get(url)
     assert response.status_code == 200
     assert first["question"] in response.content.decode()
+
+
+def test_the_course_page_reads_the_enrolment_narrow_and_the_lessons_without_their_content(
+    client, user
+):
+    """The course page (issue 15's costliest learner page) reads the learner's enrolment by its
+    unique (person, course) without joining Wagtail's wide page rows or ordering, and the
+    course's lessons without their content (the StreamField, which only the lesson player,
+    the attempt's snapshot and the API need)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_course
+
+    course = make_course()
+    attempt = enrolled(client, user, course)
+    client.get(lesson_url(attempt))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(course.url)
+    assert response.status_code == 200
+    sql = [q["sql"] for q in queries.captured_queries]
+    (enrolment,) = [s for s in sql if s.startswith('SELECT "lms_enrolment"')]
+    assert "JOIN" not in enrolment
+    assert "ORDER BY" not in enrolment
+    lessons = [s for s in sql if 'FROM "courses_lessonpage"' in s]
+    assert lessons
+    assert not any('"courses_lessonpage"."body"' in s for s in lessons)
