@@ -3,10 +3,10 @@
 `counted_people_refresh` brings people's rows up to date from their raw completions; the
 receivers in `reporting.receivers` call it inside the transaction of every event that can change
 it (a completion recorded, a certificate revoked, a profile's region, sector or role changed,
-an organisation joined or left, its kind changed or it was deleted), so the kept counts commit or roll back
-with the event. `target_counts_rebuild` replaces a target's
-kept counts by a full recount from the raw rows (management command, Celery task, after an
-editor changes what a target counts)."""
+an organisation joined or left, its kind changed or it was deleted), so the kept counts commit
+or roll back with the event. `target_counts_rebuild` replaces a target's kept counts by a full
+recount from the raw rows (management command, Celery task, after an editor changes what a
+target counts)."""
 
 from __future__ import annotations
 
