@@ -1,3 +1,6 @@
+from collections.abc import Callable
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +13,7 @@ class ReportingConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth import get_user_model
         from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+        from django.dispatch import Signal
 
         from certificates.signals import certificate_status_changed
         from lms.signals import course_passed
@@ -17,46 +21,22 @@ class ReportingConfig(AppConfig):
 
         from . import receivers
 
-        course_passed.connect(receivers.on_course_passed, dispatch_uid="reporting.on_course_passed")
-        certificate_status_changed.connect(
-            receivers.on_certificate_status_changed,
-            dispatch_uid="reporting.on_certificate_status_changed",
-        )
         user = get_user_model()
-        pre_save.connect(
-            receivers.on_user_saving, sender=user, dispatch_uid="reporting.on_user_saving"
-        )
-        post_save.connect(
-            receivers.on_user_saved, sender=user, dispatch_uid="reporting.on_user_saved"
-        )
-        # the kinds of organisation people work for (a breakdown of the kept counts)
-        post_save.connect(
-            receivers.on_membership_saved,
-            sender=StaffMembership,
-            dispatch_uid="reporting.on_membership_saved",
-        )
-        post_delete.connect(
-            receivers.on_membership_deleted,
-            sender=StaffMembership,
-            dispatch_uid="reporting.on_membership_deleted",
-        )
-        pre_save.connect(
-            receivers.on_organisation_saving,
-            sender=Organisation,
-            dispatch_uid="reporting.on_organisation_saving",
-        )
-        post_save.connect(
-            receivers.on_organisation_saved,
-            sender=Organisation,
-            dispatch_uid="reporting.on_organisation_saved",
-        )
-        pre_delete.connect(
-            receivers.on_organisation_deleting,
-            sender=Organisation,
-            dispatch_uid="reporting.on_organisation_deleting",
-        )
-        post_delete.connect(
-            receivers.on_organisation_deleted,
-            sender=Organisation,
-            dispatch_uid="reporting.on_organisation_deleted",
-        )
+        # (signal, receiver, sender): what keeps the kept counts (ADR 0020) with the events
+        # that change them; a sender of None listens to every sender
+        connections: list[tuple[Signal, Callable[..., Any], type | None]] = [
+            (course_passed, receivers.on_course_passed, None),
+            (certificate_status_changed, receivers.on_certificate_status_changed, None),
+            # a person's region, sector and role
+            (pre_save, receivers.on_user_saving, user),
+            (post_save, receivers.on_user_saved, user),
+            # the kinds of organisation people work for
+            (post_save, receivers.on_membership_saved, StaffMembership),
+            (post_delete, receivers.on_membership_deleted, StaffMembership),
+            (pre_save, receivers.on_organisation_saving, Organisation),
+            (post_save, receivers.on_organisation_saved, Organisation),
+            (pre_delete, receivers.on_organisation_deleting, Organisation),
+            (post_delete, receivers.on_organisation_deleted, Organisation),
+        ]
+        for signal, receiver, sender in connections:
+            signal.connect(receiver, sender=sender, dispatch_uid=f"reporting.{receiver.__name__}")

@@ -3,8 +3,9 @@ reaches the kept counts (ADR 0020). Each runs INSIDE the sender's transaction, s
 never disagrees with a committed completion, revocation or profile."""
 
 from certificates.models import CertificateEvent
+from organisations.selectors import current_memberships
 
-from .services import counted_people_refresh, counted_person_refresh
+from .services import counted_people_refresh
 
 #: the profile fields a kept count depends on (breakdowns, sector and role filters)
 PROFILE_FIELDS = ("region_id", "sector_id", "professional_role_id")
@@ -15,13 +16,13 @@ PROFILE_CHANGED = "kept_counts_profile_changed"
 
 
 def on_course_passed(sender, completion, **kwargs) -> None:
-    counted_person_refresh(user_id=completion.user_id, course_keys=[completion.course_key])
+    counted_people_refresh(user_ids=[completion.user_id], course_keys=[completion.course_key])
 
 
 def on_certificate_status_changed(sender, certificate, cause=None, **kwargs) -> None:
     """A revoked certificate voids its pass (ADR 0012); other changes leave the pass counted."""
     if cause == CertificateEvent.Kind.REVOKED:
-        counted_person_refresh(user_id=certificate.user_id, course_keys=[certificate.course_key])
+        counted_people_refresh(user_ids=[certificate.user_id], course_keys=[certificate.course_key])
 
 
 def on_user_saving(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
@@ -44,7 +45,7 @@ def on_user_saved(sender, instance, created=False, raw=False, **kwargs) -> None:
         delattr(instance, PROFILE_CHANGED)
     if created or raw or not changed:
         return  # a new account has no completions yet
-    counted_person_refresh(user_id=instance.pk)
+    counted_people_refresh(user_ids=[instance.pk])
 
 
 #: set on an organisation by `on_organisation_saving` when the save changes its kind
@@ -60,15 +61,15 @@ def on_membership_saved(
         return
     if not created and update_fields is not None and "left_at" not in update_fields:
         return
-    counted_person_refresh(user_id=instance.user_id)
+    counted_people_refresh(user_ids=[instance.user_id])
 
 
 def on_membership_deleted(sender, instance, origin=None, **kwargs) -> None:
-    """A membership removed (as personal data, or on its own): the same move. When its
-    organisation is being deleted, `on_organisation_deleted` moves all its people at once."""
+    """A membership deleted on its own (in the admin): the same move. When its organisation is
+    being deleted, `on_organisation_deleted` moves all its people at once."""
     if _organisation_deletion(origin):
         return
-    counted_person_refresh(user_id=instance.user_id)
+    counted_people_refresh(user_ids=[instance.user_id])
 
 
 def _organisation_deletion(origin) -> bool:
@@ -97,12 +98,7 @@ def on_organisation_deleted(sender, instance, **kwargs) -> None:
 
 
 def _current_members(organisation) -> list[int]:
-    return list(
-        organisation.memberships.filter(left_at__isnull=True)
-        .order_by("user_id")
-        .values_list("user_id", flat=True)
-        .distinct()
-    )
+    return list(current_memberships(organisation=organisation).values_list("user_id", flat=True))
 
 
 def on_organisation_saving(sender, instance, raw=False, update_fields=None, **kwargs) -> None:

@@ -136,11 +136,6 @@ def _people_targets(course_keys: set[uuid.UUID] | None) -> list[Target]:
     return [t for t in targets if kept_counts_current(t)]
 
 
-def counted_person_refresh(*, user_id: int, course_keys: Iterable[uuid.UUID] | None = None) -> None:
-    """Bring the kept counts of one person up to date (`counted_people_refresh` for one)."""
-    counted_people_refresh(user_ids=[user_id], course_keys=course_keys)
-
-
 def counted_people_refresh(
     *, user_ids: Iterable[int], course_keys: Iterable[uuid.UUID] | None = None
 ) -> None:
