@@ -120,3 +120,20 @@ def test_password_reset_is_rate_limited(client):
         for _ in range(7)
     ]
     assert 429 in codes or len(mail.outbox) <= 5
+
+
+def test_account_mails_greet_from_the_platform_not_the_host(client):
+    client.post(
+        reverse("account_signup"),
+        {
+            "full_name": "Ewa Nowak",
+            "email": "ewa@example.org",
+            "password1": "een-lang-wachtwoord-42",
+            "password2": "een-lang-wachtwoord-42",
+        },
+    )
+    (message,) = mail.outbox
+    assert "Samen tegen mensenhandel" in message.body
+    assert "testserver!" not in message.body  # "Hallo van testserver!" before
+    # the link still points at the host the person used
+    assert "http://testserver/account/confirm-email/" in message.body
