@@ -6,7 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
 from django.urls.base import get_urlconf
 from django.urls.resolvers import get_resolver
@@ -14,7 +14,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
-from wagtail.models import Page
+from wagtail.models import Page, Site
+from wagtail.views import serve as wagtail_serve
 
 from accounts.language_cookie import remember_language
 from courses.models import CoursePage
@@ -83,9 +84,27 @@ class PreferredLanguageMiddleware:
         # another view (or nothing) under a language prefix.
         if (here.func, here.args, here.kwargs) != (there.func, there.args, there.kwargs):
             return None
+        page_path = there.kwargs.get("path", there.args[0] if there.args else "")
+        if there.func is wagtail_serve and not _page_exists(request, page_path, wanted):
+            return None  # a page with no version in that language (a Dutch-only course) stays
         query = request.META.get("QUERY_STRING", "")
         script_prefix = request.path[: len(request.path) - len(path)]
         return f"{script_prefix}/{wanted}{path}" + (f"?{query}" if query else "")
+
+
+def _page_exists(request: HttpRequest, path: str, language: str) -> bool:
+    """Whether Wagtail serves a live page at `path` under the `language` prefix: the route its
+    `serve` view takes (the site's root in that language, then the path's slugs), without
+    caching the route on the request as `Page.route_for_request` does."""
+    site = Site.find_for_request(request)
+    if site is None:
+        return False
+    with translation.override(language):
+        try:
+            site.root_page.localized.specific.route(request, [c for c in path.split("/") if c])
+        except Http404:
+            return False
+    return True
 
 
 @require_POST

@@ -78,6 +78,26 @@ def test_the_language_cookie_wins_over_the_browser(client):
     assert client.get("/", HTTP_ACCEPT_LANGUAGE="nl")["Location"] == "/es/"
 
 
+@pytest.mark.parametrize("browser", ["en-GB,en;q=0.9", "pl-PL", "es"])
+def test_a_page_without_a_version_in_the_browsers_language_stays_on_its_address(
+    client, browser
+):
+    """A Dutch-only course (and any page with no version in that language) is not sent to the
+    browser language's address, where it does not exist (a 404 before): it is served where it
+    is, in its own language. A course that has a version there still moves to it."""
+    language = browser[:2]
+    translated = factories.make_course(title="Signalen herkennen")
+    version = factories.translate_course(translated, language)  # also that language's tree
+    dutch_only = factories.make_course(title="Alleen in het Nederlands")
+    response = client.get(dutch_only.url, HTTP_ACCEPT_LANGUAGE=browser)
+    assert response.status_code == 200
+    assert '<html lang="nl"' in response.content.decode()
+    response = client.get(translated.url, HTTP_ACCEPT_LANGUAGE=browser)
+    assert response.status_code == 302
+    assert response["Location"] == version.url == f"/{language}{translated.url}"
+    assert client.get(response["Location"]).status_code == 200
+
+
 def test_dutch_and_unknown_browser_languages_stay_on_the_dutch_address(client):
     assert client.get("/", HTTP_ACCEPT_LANGUAGE="nl-NL").status_code == 200
     assert client.get("/", HTTP_ACCEPT_LANGUAGE="fi").status_code == 200
