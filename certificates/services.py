@@ -353,6 +353,8 @@ def certificate_pdf_ensure(*, certificate_id: int) -> bool:
     certificate = Certificate.objects.filter(pk=certificate_id).first()
     if certificate is None or certificate.status == Certificate.Status.REVOKED:
         return False
+    if not certificate.holder_name and certificate.user.anonymised_at is not None:
+        return False  # deleted account: no file is kept (certificates_anonymise)
     if certificate.pdf and certificate.template_version == TEMPLATE_VERSION:
         return False
     certificate_pdf_render(certificate=certificate)
@@ -384,7 +386,7 @@ def certificates_reconcile(*, limit: int = 5000) -> dict[str, int]:
         counts["certificates"] += 1
     valid = Certificate.objects.filter(status=Certificate.Status.VALID)
     without_pdf = (
-        valid.filter(Q(pdf__isnull=True) | Q(pdf=""))
+        valid.filter(Q(pdf__isnull=True) | Q(pdf=""), user__anonymised_at__isnull=True)
         .exclude(models.Exists(_pending(PDF_WANTED)))
         .values_list("pk", flat=True)
     )
@@ -646,8 +648,25 @@ def reissue_job_ensure(*, job_id: int, after: int = 0, size: int = REISSUE_SLICE
 
 
 def certificates_anonymise(*, user) -> int:
-    """After an account is deleted: the certificates stay (counts) but carry no name."""
-    return Certificate.objects.filter(user=user).update(holder_name="")
+    """After an account is deleted: the certificates stay (counts) but carry no name, and no
+    stored file carries it either: their PDFs and the ZIP downloads that hold one of them are
+    deleted (after the deletion commits). A PDF asked for later is rendered without a name;
+    the repair does not render those of an anonymised account again."""
+    certificates = Certificate.objects.filter(user=user)
+    files = [name for name in certificates.values_list("pdf", flat=True) if name]
+    archives = CertificateArchive.objects.filter(
+        pk__in=CertificateArchive.objects.filter(certificates__user=user).values("pk")
+    )
+    files += [name for name in archives.values_list("file", flat=True) if name]
+    archives.delete()
+    updated = certificates.update(holder_name="", pdf=None, pdf_rendered_at=None)
+
+    def delete_files() -> None:
+        for name in files:
+            default_storage.delete(name)
+
+    transaction.on_commit(delete_files)
+    return updated
 
 
 def certificates_personal_data(user) -> dict:

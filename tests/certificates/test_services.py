@@ -487,3 +487,28 @@ def test_archive_holds_only_certificates_the_person_may_see(user, course, progra
         services.archive_create(user=user, codes=[other.code])
     with pytest.raises(CertificateError):
         services.archive_create(user=user, codes=["", " "])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deleting_the_account_deletes_every_stored_file_with_the_name(user, course, programme_user):
+    """The name goes from the row and from every stored file: the certificate's PDF and any
+    ZIP download that holds it; the repair does not render the PDF again."""
+    certificate = services.certificate_issue(completion=pass_course(user, course))
+    pdf = certificate.pdf.name
+    assert user.full_name in _text(certificate)
+    archive = services.archive_build(
+        archive=services.archive_create(user=programme_user, codes=[certificate.code])
+    )
+    zip_name = archive.file.name
+    assert default_storage.exists(pdf) and default_storage.exists(zip_name)
+
+    user_anonymise(user=user)
+
+    certificate.refresh_from_db()
+    assert certificate.holder_name == "" and not certificate.pdf
+    assert not default_storage.exists(pdf)
+    assert not default_storage.exists(zip_name)
+    assert not type(archive).objects.filter(pk=archive.pk).exists()
+    assert services.certificates_reconcile()["pdfs"] == 0
+    assert services.certificate_pdf_ensure(certificate_id=certificate.pk) is False
+    assert Certificate.objects.filter(user=user).count() == 1  # still counted
