@@ -43,6 +43,20 @@ class CourseIndexPage(Page):
     class Meta:
         verbose_name = _("course catalogue")
 
+    @property
+    def intro_in_its_language(self) -> str:
+        """The intro, unless this catalogue is an untranslated copy of another language's (an
+        alias, as the content loader and wagtail-localize make one): its text would be Dutch
+        on an English page, and a page never mixes languages. An editor's translation of the
+        catalogue shows its own intro."""
+        if self.alias_of_id is not None:
+            source_locale = (
+                Page.objects.filter(pk=self.alias_of_id).values_list("locale_id", flat=True).first()
+            )
+            if source_locale != self.locale_id:
+                return ""
+        return self.intro
+
     def get_context(self, request, *args, **kwargs):
         from .selectors import catalogue
 
