@@ -451,6 +451,13 @@ WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 # The editors' own admin language: the programme office works in Dutch or English (ADR 0015);
 # course content is edited in every language through wagtail-localize.
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
+# Dates in the admin as Dutch people type them (20-12-2026 10:00; Wagtail's default is ISO, and
+# its date picker replaced a Dutch date typed by hand with the current time). Django's Dutch
+# input formats read these; config/formats/en adds them for the English admin.
+WAGTAIL_DATE_FORMAT = "%d-%m-%Y"
+WAGTAIL_DATETIME_FORMAT = "%d-%m-%Y %H:%M"
+WAGTAIL_TIME_FORMAT = "%H:%M"
+FORMAT_MODULE_PATH = ["config.formats"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILSEARCH_BACKENDS: dict[str, dict[str, object]] = {
     "default": {"BACKEND": "wagtail.search.backends.database"}
