@@ -93,9 +93,10 @@ def feedback(question: dict[str, Any], response: dict[str, Any]) -> dict[str, An
 
 
 def score_percent(correct: int, total: int) -> Decimal:
-    """Percentage of correct answers, two decimals, rounded half up."""
+    """Percentage of correct answers, two decimals, rounded half up; 0 when nothing was asked
+    (no questions is never a pass)."""
     if total <= 0:
-        return HUNDRED.quantize(Decimal("0.01"))
+        return Decimal("0.00")
     return (Decimal(correct) * HUNDRED / Decimal(total)).quantize(
         Decimal("0.01"), rounding=ROUND_HALF_UP
     )

@@ -432,6 +432,16 @@ def attempt_submit(*, attempt: Attempt) -> Attempt:
                 code="storyline_required",
             )
         graded = locked.graded_questions
+        if not graded:
+            # nothing was tested (a storyline or translation published without its lessons):
+            # no score, no pass, no certificate; the attempt stays open for when they exist
+            raise LearningError(
+                _(
+                    "This course has no questions yet, so it cannot be completed. "
+                    "Try again later or contact the programme."
+                ),
+                code="no_questions",
+            )
         answers = {a.question_id: a for a in locked.answers.all()}
         unanswered = [q["id"] for q in graded if q["id"] not in answers]
         if unanswered:

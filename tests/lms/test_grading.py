@@ -83,3 +83,8 @@ def test_pass_mark_boundary():
     assert grading.has_passed(grading.score_percent(7, 10), 70)
     assert not grading.has_passed(grading.score_percent(69, 100), 70)
     assert grading.score_percent(2, 3) == Decimal("66.67")
+
+
+def test_nothing_asked_scores_nothing():
+    assert grading.score_percent(0, 0) == Decimal("0.00")
+    assert not grading.has_passed(grading.score_percent(0, 0), 1)

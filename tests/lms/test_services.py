@@ -149,6 +149,22 @@ def test_submit_without_a_storyline_is_refused(user):
     assert not Completion.objects.filter(user=user).exists()
 
 
+def test_a_course_without_questions_cannot_be_passed(user):
+    """A translation or storyline published without its lessons asks nothing: submitting it is
+    refused (it passed with 100% and a certificate before), and the attempt stays open."""
+    course = make_course(questions_per_lesson=0)
+    # make_course's introduction also holds a scenario, which is not graded
+    enrolment = services.enrolment_create(user=user, course=course)
+    attempt = services.attempt_start(enrolment=enrolment)
+    assert attempt.graded_questions == []
+    with pytest.raises(LearningError) as refused:
+        services.attempt_submit(attempt=attempt)
+    assert refused.value.code == "no_questions"
+    attempt.refresh_from_db()
+    assert attempt.status == attempt.Status.IN_PROGRESS and attempt.passed is None
+    assert not Completion.objects.filter(user=user).exists()
+
+
 def test_completion_needs_the_introduction_and_the_chosen_storyline(user):
     course = make_course(storylines=True)
     storyline = course_outline(course=course).storylines[0][0]
