@@ -134,6 +134,12 @@ def participants(*, session: TrainingSession, search: str = "") -> QuerySet[Regi
     return rows.select_related("user", "attendance").order_by("user__full_name", "pk")
 
 
+def participants_not_recorded(*, session: TrainingSession) -> QuerySet[Registration]:
+    """Registered participants whose attendance nobody has recorded yet (the bulk "everyone
+    present" marks these), in the order of the attendance list."""
+    return participants(session=session).filter(attendance__isnull=True)
+
+
 def my_registrations(*, user) -> QuerySet[Registration]:
     return (
         Registration.objects.filter(user=user)

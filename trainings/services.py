@@ -428,6 +428,38 @@ def attendance_mark(
     return attendance
 
 
+def attendance_mark_all_present(
+    *, session: TrainingSession, marked_by, now: datetime | None = None
+) -> list[Attendance]:
+    """Mark every registered participant of `session` whose attendance is not recorded yet as
+    present, each through attendance_mark (so completions and certificates follow exactly as
+    for one), in one transaction: all of them or, when one is refused, none. Someone recorded
+    meanwhile (a check-in, another trainer) is left as recorded. Returns the new records."""
+    now = now or timezone.now()
+    _attendance_window_check(session=session, now=now)
+    marked = []
+    with transaction.atomic():
+        pending = (
+            Registration.objects.select_for_update(of=("self",))
+            .filter(session=session, status=Status.REGISTERED, attendance__isnull=True)
+            .select_related("session__training_format", "user")
+            .order_by("pk")
+        )
+        for registration in pending:
+            # recorded while this waited for the row lock: leave that record as it is
+            if Attendance.objects.filter(registration=registration).exists():
+                continue
+            marked.append(
+                attendance_mark(
+                    registration=registration,
+                    status=Attendance.Status.PRESENT,
+                    marked_by=marked_by,
+                    now=now,
+                )
+            )
+    return marked
+
+
 def training_complete(
     *, registration: Registration, now: datetime | None = None
 ) -> Completion | None:

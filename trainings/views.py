@@ -15,8 +15,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_time
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.downloads import attachment, file_name
@@ -244,8 +245,21 @@ def _may_evaluate(registration: Registration, now) -> bool:
 # ----------------------------------------------------------------------------- attendance
 
 
+#: the attendance page's query parameters: the search, the participant just saved (their card
+#: says so) and the confirmation step of "everyone not yet recorded is present"
+SEARCH_PARAM = "q"
+SAVED_PARAM = "opgeslagen"
+CONFIRM_PARAM = "bevestigen"
+CONFIRM_ALL_PRESENT = "iedereen-aanwezig"
+
+
+def participant_anchor(registration_id: int) -> str:
+    """The id of a participant's card on the attendance page (the fragment after a save)."""
+    return f"deelnemer-{registration_id}"
+
+
 def _attendance_context(request, session: TrainingSession, **extra) -> dict:
-    search = request.GET.get("q", "").strip()[:100]
+    search = (request.GET.get(SEARCH_PARAM) or request.POST.get(SEARCH_PARAM) or "").strip()[:100]
     now = timezone.now()
     code_valid = bool(
         session.attendance_code
@@ -257,15 +271,24 @@ def _attendance_context(request, session: TrainingSession, **extra) -> dict:
         check_in_url = (
             settings.SITE_URL + reverse("trainings:check_in") + f"?code={session.attendance_code}"
         )
+    window_open = rules.attendance_window_open(
+        now=now, starts_at=session.starts_at, ends_at=session.ends_at
+    )
+    not_recorded = list(selectors.participants_not_recorded(session=session)) if window_open else []
+    saved = request.GET.get(SAVED_PARAM, "")
     return {
         "session": session,
         "training": session.training_format.localized,
         "participants": selectors.participants(session=session, search=search),
         "search": search,
         "statuses": Attendance.Status.choices,
-        "window_open": rules.attendance_window_open(
-            now=now, starts_at=session.starts_at, ends_at=session.ends_at
-        ),
+        "window_open": window_open,
+        "not_recorded": not_recorded,
+        "confirm_all_present": bool(not_recorded)
+        and request.GET.get(CONFIRM_PARAM) == CONFIRM_ALL_PRESENT,
+        "confirm_param": CONFIRM_PARAM,
+        "confirm_all_present_value": CONFIRM_ALL_PRESENT,
+        "saved_id": int(saved) if saved.isascii() and saved.isdigit() else None,
         "code_valid": code_valid,
         "check_in_url": check_in_url,
         "qr": qr_svg(check_in_url) if code_valid else "",
@@ -273,17 +296,51 @@ def _attendance_context(request, session: TrainingSession, **extra) -> dict:
     }
 
 
+def _attendance_url(session: TrainingSession, *, search: str = "", saved: int | None = None) -> str:
+    url = reverse("trainings:attendance", args=[session.public_id])
+    query = {SEARCH_PARAM: search} if search else {}
+    if saved is not None:
+        query[SAVED_PARAM] = str(saved)
+    if query:
+        url += "?" + urlencode(query)
+    return url + (f"#{participant_anchor(saved)}" if saved is not None else "")
+
+
 @login_required
 def attendance(request, public_id):
+    """The trainer's attendance list: one participant at a time (back to their card after a
+    save), everyone not yet recorded at once (after a confirmation step), and the code."""
     session = selectors.session_for_trainer(user=request.user, public_id=public_id)
     if request.method != "POST":
         return render(request, "trainings/attendance.html", _attendance_context(request, session))
+    search = request.POST.get(SEARCH_PARAM, "").strip()[:100]
     error = None
     if "issue_code" in request.POST:
         try:
             services.attendance_code_issue(session=session)
         except TrainingError as exc:
             error = exc
+        else:
+            return redirect(_attendance_url(session, search=search))
+    elif "mark_all_present" in request.POST:
+        try:
+            marked = services.attendance_mark_all_present(session=session, marked_by=request.user)
+        except TrainingError as exc:
+            error = exc
+        else:
+            if marked:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)s participant marked present.",
+                        "%(count)s participants marked present.",
+                        len(marked),
+                    )
+                    % {"count": len(marked)},
+                )
+            else:
+                messages.info(request, _("Everyone's attendance had already been recorded."))
+            return redirect(_attendance_url(session, search=search))
     else:
         registration = session.registrations.filter(
             pk=request.POST.get("registration") or 0
@@ -316,17 +373,15 @@ def attendance(request, public_id):
                 )
             except TrainingError as exc:
                 error = exc
-    if error is not None:
-        return render(
-            request,
-            "trainings/attendance.html",
-            _attendance_context(request, session, error=error),
-            status=error.status,
-        )
-    messages.success(request, _("Saved."))
-    query = request.POST.get("q", "")
-    url = reverse("trainings:attendance", args=[session.public_id])
-    return redirect(f"{url}?q={query}" if query else url)
+            else:
+                return redirect(_attendance_url(session, search=search, saved=registration.pk))
+    assert error is not None
+    return render(
+        request,
+        "trainings/attendance.html",
+        _attendance_context(request, session, error=error),
+        status=error.status,
+    )
 
 
 @login_required

@@ -316,3 +316,30 @@ def test_tasks_take_the_projects_safe_defaults():
         assert task.acks_late is True
         assert task.reject_on_worker_lost is True
         assert task.serializer == "json"
+
+
+def test_everyone_not_yet_recorded_is_marked_present_through_the_single_mark(trainer):
+    registration = _attending()
+    session = registration.session
+    others = [
+        Registration.objects.create(session=session, user=UserFactory(), status="registered")
+        for _ in range(2)
+    ]
+    services.attendance_mark(registration=others[0], status="absent", marked_by=trainer)
+    Registration.objects.create(session=session, user=UserFactory(), status="waiting")
+    marked = services.attendance_mark_all_present(session=session, marked_by=trainer)
+    assert [a.registration_id for a in marked] == sorted([registration.pk, others[1].pk])
+    assert Attendance.objects.get(registration=others[0]).status == "absent"
+    # the same completion (and certificate) as one participant marked present
+    for person in (registration.user, others[1].user):
+        completion = Completion.objects.get(user=person, source="training")
+        assert Certificate.objects.filter(completion=completion).exists()
+    assert services.attendance_mark_all_present(session=session, marked_by=trainer) == []
+
+
+def test_everyone_present_is_refused_outside_the_window_and_changes_nothing(trainer):
+    registration = _attending(days=-9)
+    with pytest.raises(TrainingError) as exc:
+        services.attendance_mark_all_present(session=registration.session, marked_by=trainer)
+    assert exc.value.code == "attendance_closed"
+    assert not Attendance.objects.exists()

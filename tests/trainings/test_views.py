@@ -3,14 +3,15 @@ from datetime import datetime, time, timedelta
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
 from icalendar import Calendar
 
 from lms.models import Completion
 from tests.factories import PASSWORD, UserFactory
-from trainings.models import Registration
+from trainings.models import Attendance, Registration
 
-from .conftest import make_session
+from .conftest import attended, make_session
 
 pytestmark = pytest.mark.django_db
 
@@ -172,3 +173,82 @@ def test_a_partial_attendance_after_midnight_counts_on_the_next_day(trainer):
     registration.refresh_from_db()
     assert registration.attendance.status == "partial"
     assert registration.attendance.left_at == starts + timedelta(minutes=105)
+
+
+def _running_session(trainer, **kwargs):
+    """A session that started an hour ago (attendance can be recorded) trained by `trainer`."""
+    session = make_session(days=0, **kwargs)
+    session.starts_at = timezone.now() - timedelta(hours=1)
+    session.ends_at = session.starts_at + timedelta(hours=3)
+    session.save()
+    session.trainers.add(trainer)
+    return session
+
+
+def test_saving_one_participant_returns_to_their_card(trainer):
+    session = _running_session(trainer)
+    anna = Registration.objects.create(
+        session=session, user=UserFactory(full_name="Anna de Vries"), status="registered"
+    )
+    url = reverse("trainings:attendance", args=[session.public_id])
+    client = logged_in(trainer)
+    answer = client.post(url, {"registration": anna.pk, "status": "absent", "q": "anna"})
+    assert answer.status_code == 302
+    assert answer["Location"] == f"{url}?q=anna&opgeslagen={anna.pk}#deelnemer-{anna.pk}"
+    page = client.get(answer["Location"]).content.decode()
+    card = page[page.index(f'id="deelnemer-{anna.pk}"') :]
+    card = card[: card.index("</li>")]
+    # the card is the fragment's target, can take focus and says that it was saved
+    assert 'tabindex="-1"' in card and 'role="status"' in card
+
+
+def test_everyone_not_yet_recorded_is_marked_present_after_a_confirmation(trainer):
+    session = _running_session(trainer)
+    waiting = Registration.objects.create(session=session, user=UserFactory(), status="waiting")
+    absent = attended(session, status="absent")
+    pending = [
+        Registration.objects.create(session=session, user=UserFactory(), status="registered")
+        for _ in range(2)
+    ]
+    url = reverse("trainings:attendance", args=[session.public_id])
+    client = logged_in(trainer)
+    page = client.get(url).content.decode()
+    assert "bevestigen=" not in page and 'name="bevestigen"' in page  # the first step: a question
+    assert 'name="mark_all_present"' not in page
+    confirm = client.get(url, {"bevestigen": "iedereen-aanwezig"}).content.decode()
+    assert 'name="mark_all_present"' in confirm
+    assert all(r.user.full_name in confirm for r in pending)
+    # nobody else may do it
+    assert logged_in(UserFactory()).post(url, {"mark_all_present": "1"}).status_code == 404
+    assert not Attendance.objects.filter(registration__in=pending).exists()
+    answer = client.post(url, {"mark_all_present": "1"}, follow=True)
+    assert answer.redirect_chain == [(url, 302)]
+    with translation.override("nl"):
+        summary = ngettext(
+            "%(count)s participant marked present.", "%(count)s participants marked present.", 2
+        ) % {"count": 2}
+    assert [str(m) for m in answer.context["messages"]] == [summary]
+    for registration in pending:
+        registration.refresh_from_db()
+        assert (registration.attendance.status, registration.attendance.marked_by) == (
+            "present",
+            trainer,
+        )
+        assert Completion.objects.filter(user=registration.user, source="training").exists()
+    absent.refresh_from_db()
+    assert absent.attendance.status == "absent"  # recorded before: left as it was
+    assert not Attendance.objects.filter(registration=waiting).exists()
+    again = client.get(url, {"bevestigen": "iedereen-aanwezig"}).content.decode()
+    assert 'name="mark_all_present"' not in again  # nobody left to mark
+
+
+def test_everyone_present_is_refused_outside_the_attendance_window(trainer):
+    session = make_session(days=3)
+    session.trainers.add(trainer)
+    registration = Registration.objects.create(
+        session=session, user=UserFactory(), status="registered"
+    )
+    url = reverse("trainings:attendance", args=[session.public_id])
+    answer = logged_in(trainer).post(url, {"mark_all_present": "1"})
+    assert answer.status_code == 403
+    assert not Attendance.objects.filter(registration=registration).exists()
