@@ -373,7 +373,7 @@ def attendance_mark(
     now = now or timezone.now()
     session = registration.session
     if status not in Attendance.Status.values:
-        raise TrainingError(_("Unknown attendance status."), code="invalid", status=400)
+        raise TrainingError(_("Choose present, left early or absent."), code="invalid", status=400)
     if registration.status != Status.REGISTERED:
         raise TrainingError(
             _("This person is not registered for the session, so attendance cannot be recorded."),

@@ -258,7 +258,46 @@ def participant_anchor(registration_id: int) -> str:
     return f"deelnemer-{registration_id}"
 
 
-def _attendance_context(request, session: TrainingSession, **extra) -> dict:
+class ParticipantCard(NamedTuple):
+    """One participant on the attendance list: the option and time the form shows (what was
+    recorded, or what the trainer just chose when saving it failed) and that failure."""
+
+    registration: Registration
+    status: str
+    left_at: str
+    error: TrainingError | None = None
+
+
+def _participant_cards(
+    registrations, *, failed: Registration | None, error, status: str, left_at: str
+) -> list[ParticipantCard]:
+    cards = []
+    for registration in registrations:
+        if failed is not None and registration.pk == failed.pk:
+            cards.append(ParticipantCard(registration, status, left_at, error))
+            continue
+        recorded = getattr(registration, "attendance", None)
+        cards.append(
+            ParticipantCard(
+                registration,
+                recorded.status if recorded else "",
+                f"{timezone.localtime(recorded.left_at):%H:%M}"
+                if recorded and recorded.left_at
+                else "",
+            )
+        )
+    return cards
+
+
+def _attendance_context(
+    request,
+    session: TrainingSession,
+    *,
+    error: TrainingError | None = None,
+    failed: Registration | None = None,
+    failed_status: str = "",
+    failed_left_at: str = "",
+) -> dict:
     search = (request.GET.get(SEARCH_PARAM) or request.POST.get(SEARCH_PARAM) or "").strip()[:100]
     now = timezone.now()
     code_valid = bool(
@@ -279,7 +318,15 @@ def _attendance_context(request, session: TrainingSession, **extra) -> dict:
     return {
         "session": session,
         "training": session.training_format.localized,
-        "participants": selectors.participants(session=session, search=search),
+        "participants": _participant_cards(
+            selectors.participants(session=session, search=search),
+            failed=failed,
+            error=error,
+            status=failed_status,
+            left_at=failed_left_at,
+        ),
+        "error": error,
+        "failed": failed,
         "search": search,
         "statuses": Attendance.Status.choices,
         "window_open": window_open,
@@ -292,7 +339,6 @@ def _attendance_context(request, session: TrainingSession, **extra) -> dict:
         "code_valid": code_valid,
         "check_in_url": check_in_url,
         "qr": qr_svg(check_in_url) if code_valid else "",
-        **extra,
     }
 
 
@@ -342,19 +388,13 @@ def attendance(request, public_id):
                 messages.info(request, _("Everyone's attendance had already been recorded."))
             return redirect(_attendance_url(session, search=search))
     else:
-        registration = session.registrations.filter(
-            pk=request.POST.get("registration") or 0
-        ).first()
+        registration = (
+            session.registrations.filter(pk=request.POST.get("registration") or 0)
+            .select_related("user")
+            .first()
+        )
         status = request.POST.get("status", "")
-        left_at = None
-        if status == Attendance.Status.PARTIAL:
-            left_time = parse_time(request.POST.get("left_at", "") or "")
-            if left_time is not None:
-                left_at = rules.left_at_from_time_of_day(
-                    local_start=timezone.localtime(session.starts_at),
-                    hour=left_time.hour,
-                    minute=left_time.minute,
-                )
+        left_at_entered = request.POST.get("left_at", "").strip()[:10]
         if registration is None:
             error = TrainingError(
                 _(
@@ -368,19 +408,53 @@ def attendance(request, public_id):
                 services.attendance_mark(
                     registration=registration,
                     status=status,
-                    left_at=left_at,
+                    left_at=_left_at(session, status=status, entered=left_at_entered),
                     marked_by=request.user,
                 )
             except TrainingError as exc:
-                error = exc
-            else:
-                return redirect(_attendance_url(session, search=search, saved=registration.pk))
+                # shown in the person's card (and named at the top), with what was chosen
+                return render(
+                    request,
+                    "trainings/attendance.html",
+                    _attendance_context(
+                        request,
+                        session,
+                        error=exc,
+                        failed=registration,
+                        failed_status=status,
+                        failed_left_at=left_at_entered,
+                    ),
+                    status=exc.status,
+                )
+            return redirect(_attendance_url(session, search=search, saved=registration.pk))
     assert error is not None
     return render(
         request,
         "trainings/attendance.html",
         _attendance_context(request, session, error=error),
         status=error.status,
+    )
+
+
+def _left_at(session: TrainingSession, *, status: str, entered: str):
+    """The moment of leaving from the time of day the trainer entered (only for "left early";
+    None when nothing was entered: the service asks for it)."""
+    if status != Attendance.Status.PARTIAL or not entered:
+        return None
+    try:
+        left_time = parse_time(entered)
+    except ValueError:  # "25:00": the shape of a time, but none
+        left_time = None
+    if left_time is None:
+        raise TrainingError(
+            _("Enter the time the participant left as hours and minutes, for example 21:40."),
+            code="invalid_left_at",
+            status=400,
+        )
+    return rules.left_at_from_time_of_day(
+        local_start=timezone.localtime(session.starts_at),
+        hour=left_time.hour,
+        minute=left_time.minute,
     )
 
 

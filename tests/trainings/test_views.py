@@ -252,3 +252,60 @@ def test_everyone_present_is_refused_outside_the_attendance_window(trainer):
     answer = logged_in(trainer).post(url, {"mark_all_present": "1"})
     assert answer.status_code == 403
     assert not Attendance.objects.filter(registration=registration).exists()
+
+
+def _card(page: str, registration) -> str:
+    """The HTML of `registration`'s card on the attendance page."""
+    card = page[page.index(f'<li class="card" id="deelnemer-{registration.pk}"') :]
+    return card[: card.index("</li>")]
+
+
+def test_a_failed_save_is_shown_in_the_persons_card_keeping_the_choice(trainer):
+    session = _running_session(trainer)
+    bram = attended(session, UserFactory(full_name="Bram Jansen"), status="absent")
+    other = Registration.objects.create(
+        session=session, user=UserFactory(full_name="Cor Visser"), status="registered"
+    )
+    url = reverse("trainings:attendance", args=[session.public_id])
+    client = logged_in(trainer)
+    answer = client.post(url, {"registration": bram.pk, "status": "partial", "left_at": ""})
+    assert answer.status_code == 400
+    page = answer.content.decode()
+    with translation.override("nl"):
+        message = translation.gettext("Enter the time the participant left.")
+    # the summary at the top names the person and leads to the card
+    summary = page[: page.index('class="card-list participants"')]
+    assert f'href="#deelnemer-{bram.pk}">Bram Jansen</a>: {message}' in summary
+    card = _card(page, bram)
+    assert message in card and f'aria-describedby="deelnemer-{bram.pk}-fout"' in card
+    assert 'value="partial" checked' in card and 'value="absent" checked' not in card
+    assert message not in _card(page, other)
+    bram.refresh_from_db()
+    assert bram.attendance.status == "absent"  # nothing changed
+
+
+def test_a_time_that_is_no_time_is_an_error_in_the_card_not_a_crash(trainer):
+    session = _running_session(trainer)
+    anna = Registration.objects.create(
+        session=session, user=UserFactory(full_name="Anna de Vries"), status="registered"
+    )
+    url = reverse("trainings:attendance", args=[session.public_id])
+    answer = logged_in(trainer).post(
+        url, {"registration": anna.pk, "status": "partial", "left_at": "25:00"}
+    )
+    assert answer.status_code == 400
+    card = _card(answer.content.decode(), anna)
+    assert 'value="25:00"' in card and 'aria-invalid="true"' in card
+    assert not Attendance.objects.filter(registration=anna).exists()
+
+
+def test_saving_without_a_choice_asks_for_one(trainer):
+    session = _running_session(trainer)
+    anna = Registration.objects.create(session=session, user=UserFactory(), status="registered")
+    url = reverse("trainings:attendance", args=[session.public_id])
+    answer = logged_in(trainer).post(url, {"registration": anna.pk, "left_at": "12:00"})
+    assert answer.status_code == 400
+    with translation.override("nl"):
+        message = translation.gettext("Choose present, left early or absent.")
+    card = _card(answer.content.decode(), anna)
+    assert message in card and 'value="12:00"' in card
