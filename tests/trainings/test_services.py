@@ -343,3 +343,35 @@ def test_everyone_present_is_refused_outside_the_window_and_changes_nothing(trai
         services.attendance_mark_all_present(session=registration.session, marked_by=trainer)
     assert exc.value.code == "attendance_closed"
     assert not Attendance.objects.exists()
+
+
+def test_check_in_does_not_override_what_the_trainer_recorded(user, trainer):
+    registration = _attending(user=user, days=0)
+    session = registration.session
+    session.starts_at = timezone.now() - timedelta(minutes=10)
+    session.save()
+    services.attendance_mark(registration=registration, status="absent", marked_by=trainer)
+    services.attendance_code_issue(session=session)
+    with pytest.raises(TrainingError) as exc:
+        services.attendance_check_in(user=user, code=session.attendance_code)
+    assert (exc.value.status, exc.value.code) == (409, "recorded_absent")
+    attendance = Attendance.objects.get(registration=registration)
+    assert (attendance.status, attendance.method, attendance.marked_by) == (
+        "absent",
+        "trainer",
+        trainer,
+    )
+    assert not Completion.objects.filter(user=user).exists()
+    left = session.starts_at + timedelta(minutes=5)
+    services.attendance_mark(
+        registration=registration, status="partial", left_at=left, marked_by=trainer
+    )
+    with pytest.raises(TrainingError) as exc:
+        services.attendance_check_in(user=user, code=session.attendance_code)
+    assert exc.value.code == "recorded_partial"
+    assert Attendance.objects.get(registration=registration).status == "partial"
+    # the trainer corrects it: the check-in changes nothing more, the certificate follows
+    services.attendance_mark(registration=registration, status="present", marked_by=trainer)
+    attendance = services.attendance_check_in(user=user, code=session.attendance_code)
+    assert (attendance.status, attendance.method) == ("present", "trainer")
+    assert Completion.objects.filter(user=user, source="training").count() == 1

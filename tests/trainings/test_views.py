@@ -309,3 +309,22 @@ def test_saving_without_a_choice_asks_for_one(trainer):
         message = translation.gettext("Choose present, left early or absent.")
     card = _card(answer.content.decode(), anna)
     assert message in card and 'value="12:00"' in card
+
+
+def test_check_in_after_the_trainer_recorded_absence_is_refused_with_a_reason(trainer, user):
+    session = _running_session(trainer)
+    registration = attended(session, user, status="absent")
+    logged_in(trainer).post(
+        reverse("trainings:attendance", args=[session.public_id]), {"issue_code": "1"}
+    )
+    session.refresh_from_db()
+    answer = logged_in(user).post(reverse("trainings:check_in"), {"code": session.attendance_code})
+    assert answer.status_code == 409
+    with translation.override("nl"):
+        message = translation.gettext(
+            "Your trainer recorded you as absent. If you are here, ask them to correct it."
+        )
+    assert message in answer.content.decode()
+    registration.refresh_from_db()
+    assert registration.attendance.status == "absent"
+    assert not Completion.objects.filter(user=user).exists()
