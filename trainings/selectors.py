@@ -12,6 +12,7 @@ from wagtail.models import Locale
 
 from accounts.models import Region
 from accounts.small_counts import SMALL_CELL_THRESHOLD, Cell, is_small, suppress
+from certificates import selectors as certificate_selectors
 from lms import selectors as lms_selectors
 
 from . import rules
@@ -147,6 +148,22 @@ def my_registrations(*, user) -> QuerySet[Registration]:
         .select_related("session__training_format", "session__region", "attendance")
         .order_by("session__starts_at")
     )
+
+
+def certificate_codes_by_training(*, user, training_keys: Iterable) -> dict:
+    """The code of the person's newest certificate per training (a format's translation key,
+    which its completion and certificate carry as the course key): one query."""
+    keys = set(training_keys)
+    codes: dict = {}
+    if not keys:
+        return codes
+    for key, code in (
+        certificate_selectors.certificates_for_user(user=user)
+        .filter(course_key__in=keys)
+        .values_list("course_key", "code")
+    ):
+        codes.setdefault(key, code)  # newest first
+    return codes
 
 
 def registration_of(*, user, session: TrainingSession) -> Registration | None:

@@ -207,6 +207,14 @@ def my_trainings(request):
         + organised
     )
     now = timezone.now()
+    certificates = selectors.certificate_codes_by_training(
+        user=request.user,
+        training_keys=[
+            r.session.training_format.translation_key
+            for r in registrations
+            if _attendance_status(r) == Attendance.Status.PRESENT
+        ],
+    )
     return render(
         request,
         "trainings/mine.html",
@@ -218,6 +226,10 @@ def my_trainings(request):
                     rules.evaluation_closes_at(ends_at=r.session.ends_at)
                     if _may_evaluate(r, now)
                     else None,
+                    _attendance_status(r),
+                    certificates.get(r.session.training_format.translation_key, "")
+                    if _attendance_status(r) == Attendance.Status.PRESENT
+                    else "",
                 )
                 for r in registrations
             ],
@@ -225,6 +237,14 @@ def my_trainings(request):
             "organised_formats": [(f, trainings[f.pk]) for f in organised],
         },
     )
+
+
+def _attendance_status(registration: Registration) -> str:
+    """The recorded attendance of a registered person ("" when none; select_related)."""
+    attendance = getattr(registration, "attendance", None)
+    if attendance is None or registration.status != Registration.Status.REGISTERED:
+        return ""
+    return attendance.status
 
 
 def _may_evaluate(registration: Registration, now) -> bool:

@@ -7,6 +7,7 @@ from django.utils import timezone, translation
 from django.utils.translation import ngettext
 from icalendar import Calendar
 
+from certificates.models import Certificate
 from lms.models import Completion
 from tests.factories import PASSWORD, UserFactory
 from trainings.models import Attendance, Registration
@@ -328,3 +329,39 @@ def test_check_in_after_the_trainer_recorded_absence_is_refused_with_a_reason(tr
     registration.refresh_from_db()
     assert registration.attendance.status == "absent"
     assert not Completion.objects.filter(user=user).exists()
+
+
+def test_my_trainings_shows_the_recorded_attendance_and_the_certificate(trainer, user):
+    from trainings import services
+
+    sessions = [_running_session(trainer, venue=f"Zaal {i}") for i in range(3)]
+    present, partial, absent = (
+        Registration.objects.create(session=s, user=user, status="registered") for s in sessions
+    )
+    services.attendance_mark(registration=present, status="present", marked_by=trainer)
+    services.attendance_mark(
+        registration=partial,
+        status="partial",
+        left_at=sessions[1].starts_at + timedelta(minutes=30),
+        marked_by=trainer,
+    )
+    services.attendance_mark(registration=absent, status="absent", marked_by=trainer)
+    upcoming = Registration.objects.create(session=make_session(), user=user, status="registered")
+    certificate = Certificate.objects.get(user=user)
+    page = logged_in(user).get(reverse("trainings:mine")).content.decode()
+    cards = {}
+    for registration in (present, partial, absent, upcoming):
+        start = page.index(reverse("trainings:session", args=[registration.session.public_id]))
+        cards[registration.pk] = page[start : page.index("</li>", start)]
+    with translation.override("nl"):
+        expected = {
+            present.pk: translation.gettext("attended"),
+            partial.pk: translation.gettext("left early"),
+            absent.pk: translation.gettext("absent"),
+            upcoming.pk: translation.gettext("registered"),
+        }
+    for pk, label in expected.items():
+        assert f"· {label}</p>" in cards[pk]
+    link = reverse("certificate_detail", args=[certificate.code])
+    assert link in cards[present.pk]
+    assert all(link not in cards[r.pk] for r in (partial, absent, upcoming))
