@@ -1,9 +1,11 @@
+import re
 from datetime import datetime, time, timedelta
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import dateformat, timezone, translation
+from django.utils.formats import get_format
 from django.utils.translation import ngettext
 from icalendar import Calendar
 
@@ -365,3 +367,25 @@ def test_my_trainings_shows_the_recorded_attendance_and_the_certificate(trainer,
     link = reverse("certificate_detail", args=[certificate.code])
     assert link in cards[present.pk]
     assert all(link not in cards[r.pk] for r in (partial, absent, upcoming))
+
+
+@pytest.mark.parametrize("language", ["nl", "en", "pl", "es"])
+def test_the_codes_expiry_ends_in_one_full_stop_at_most(trainer, language):
+    """English times end in a full stop of their own ("4:35 p.m."): the sentence adds none."""
+    session = _running_session(trainer)
+    url = reverse("trainings:attendance", args=[session.public_id])
+    client = logged_in(trainer)
+    client.post(url, {"issue_code": "1"})
+    session.refresh_from_db()
+    # a time in the afternoon, whatever the time the test runs
+    expires = timezone.localtime().replace(hour=16, minute=35)
+    if expires <= timezone.now():
+        expires += timedelta(days=1)  # still valid: the page shows it
+    type(session).objects.filter(pk=session.pk).update(attendance_code_expires_at=expires)
+    with translation.override(language):
+        localized = reverse("trainings:attendance", args=[session.public_id])
+        page = client.get(localized, headers={"accept-language": language}).content.decode()
+        shown = dateformat.time_format(expires, get_format("TIME_FORMAT"))
+    line = page[page.index('data-testid="attendance-code"') :]
+    line = line[line.index('<p class="meta">') : line.index("</p>", line.index('<p class="meta">'))]
+    assert shown in line and not re.search(r"\.\s*\.", line)
