@@ -135,6 +135,16 @@ def participants(*, session: TrainingSession, search: str = "") -> QuerySet[Regi
     return rows.select_related("user", "attendance").order_by("user__full_name", "pk")
 
 
+def waiting_list(*, session: TrainingSession) -> QuerySet[Registration]:
+    """Who is on the session's waiting list, first in line first (the order in which places
+    are given when one becomes free), for its trainers and organisers to read."""
+    return (
+        session.registrations.filter(status=Registration.Status.WAITING)
+        .select_related("user")
+        .order_by("created_at", "pk")
+    )
+
+
 def participants_not_recorded(*, session: TrainingSession) -> QuerySet[Registration]:
     """Registered participants whose attendance nobody has recorded yet (the bulk "everyone
     present" marks these), in the order of the attendance list."""

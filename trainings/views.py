@@ -348,6 +348,7 @@ def _attendance_context(
         "error": error,
         "failed": failed,
         "search": search,
+        "waiting": list(selectors.waiting_list(session=session)),
         "statuses": Attendance.Status.choices,
         "window_open": window_open,
         "not_recorded": not_recorded,

@@ -389,3 +389,28 @@ def test_the_codes_expiry_ends_in_one_full_stop_at_most(trainer, language):
     line = page[page.index('data-testid="attendance-code"') :]
     line = line[line.index('<p class="meta">') : line.index("</p>", line.index('<p class="meta">'))]
     assert shown in line and not re.search(r"\.\s*\.", line)
+
+
+def test_the_attendance_page_shows_the_waiting_list_in_order(trainer):
+    session = _running_session(trainer, capacity=1)
+    Registration.objects.create(
+        session=session, user=UserFactory(full_name="Anna de Vries"), status="registered"
+    )
+    now = timezone.now()
+    for minutes, name in ((5, "Cor Visser"), (1, "Bram Jansen"), (9, "Dirk Smit")):
+        Registration.objects.create(
+            session=session,
+            user=UserFactory(full_name=name),
+            status="waiting",
+            created_at=now - timedelta(minutes=minutes),
+        )
+    Registration.objects.create(
+        session=session, user=UserFactory(full_name="Eva Weg"), status="cancelled"
+    )
+    url = reverse("trainings:attendance", args=[session.public_id])
+    page = logged_in(trainer).get(url).content.decode()
+    waiting = page[page.index('data-testid="waiting-list"') :]
+    waiting = waiting[: waiting.index("</ol>")]
+    assert re.findall(r"<li>([^<]+)</li>", waiting) == ["Dirk Smit", "Cor Visser", "Bram Jansen"]
+    # read only: nobody on the waiting list has a form to record attendance
+    assert page.count('name="registration"') == 1
