@@ -12,6 +12,7 @@ from wagtail.models import Locale
 
 from accounts.models import Region
 from accounts.small_counts import SMALL_CELL_THRESHOLD, Cell, is_small, suppress
+from certificates import selectors as certificate_selectors
 from lms import selectors as lms_selectors
 
 from . import rules
@@ -134,6 +135,22 @@ def participants(*, session: TrainingSession, search: str = "") -> QuerySet[Regi
     return rows.select_related("user", "attendance").order_by("user__full_name", "pk")
 
 
+def waiting_list(*, session: TrainingSession) -> QuerySet[Registration]:
+    """Who is on the session's waiting list, first in line first (the order in which places
+    are given when one becomes free), for its trainers and organisers to read."""
+    return (
+        session.registrations.filter(status=Registration.Status.WAITING)
+        .select_related("user")
+        .order_by("created_at", "pk")
+    )
+
+
+def participants_not_recorded(*, session: TrainingSession) -> QuerySet[Registration]:
+    """Registered participants whose attendance nobody has recorded yet (the bulk "everyone
+    present" marks these), in the order of the attendance list."""
+    return participants(session=session).filter(attendance__isnull=True)
+
+
 def my_registrations(*, user) -> QuerySet[Registration]:
     return (
         Registration.objects.filter(user=user)
@@ -141,6 +158,22 @@ def my_registrations(*, user) -> QuerySet[Registration]:
         .select_related("session__training_format", "session__region", "attendance")
         .order_by("session__starts_at")
     )
+
+
+def certificate_codes_by_training(*, user, training_keys: Iterable) -> dict:
+    """The code of the person's newest certificate per training (a format's translation key,
+    which its completion and certificate carry as the course key): one query."""
+    keys = set(training_keys)
+    codes: dict = {}
+    if not keys:
+        return codes
+    for key, code in (
+        certificate_selectors.certificates_for_user(user=user)
+        .filter(course_key__in=keys)
+        .values_list("course_key", "code")
+    ):
+        codes.setdefault(key, code)  # newest first
+    return codes
 
 
 def registration_of(*, user, session: TrainingSession) -> Registration | None:

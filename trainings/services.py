@@ -321,7 +321,8 @@ def attendance_code_issue(
 
 
 def attendance_check_in(*, user, code: str, now: datetime | None = None) -> Attendance:
-    """A participant confirms presence with the code the trainer shows (scanned or typed)."""
+    """A participant confirms presence with the code the trainer shows (scanned or typed). What
+    the trainer recorded wins: after "absent" or "left early" the check-in is refused."""
     now = now or timezone.now()
     code = "".join(code.split()).upper()
     sessions = list(
@@ -373,7 +374,7 @@ def attendance_mark(
     now = now or timezone.now()
     session = registration.session
     if status not in Attendance.Status.values:
-        raise TrainingError(_("Unknown attendance status."), code="invalid", status=400)
+        raise TrainingError(_("Choose present, left early or absent."), code="invalid", status=400)
     if registration.status != Status.REGISTERED:
         raise TrainingError(
             _("This person is not registered for the session, so attendance cannot be recorded."),
@@ -404,6 +405,13 @@ def attendance_mark(
                 code="not_registered",
                 status=409,
             )
+        if method == Attendance.Method.CODE:
+            recorded = Attendance.objects.filter(
+                registration=locked, method=Attendance.Method.TRAINER
+            ).first()
+            if recorded is not None:
+                _check_in_over_trainer(recorded)
+                return recorded  # the trainer already recorded them present
         if TrainingCompletion.objects.filter(registration=locked).exists():
             if status == Attendance.Status.PRESENT:
                 return locked.attendance
@@ -426,6 +434,57 @@ def attendance_mark(
         if status == Attendance.Status.PRESENT:
             training_complete(registration=locked, now=now)
     return attendance
+
+
+def _check_in_over_trainer(recorded: Attendance) -> None:
+    """The trainer's record wins over the participant's own check-in: a check-in after the
+    trainer recorded them absent or leaving early is refused (present stays present)."""
+    if recorded.status == Attendance.Status.ABSENT:
+        raise TrainingError(
+            _("Your trainer recorded you as absent. If you are here, ask them to correct it."),
+            code="recorded_absent",
+            status=409,
+        )
+    if recorded.status == Attendance.Status.PARTIAL:
+        raise TrainingError(
+            _(
+                "Your trainer recorded that you left early. If that is wrong, ask them to correct it."
+            ),
+            code="recorded_partial",
+            status=409,
+        )
+
+
+def attendance_mark_all_present(
+    *, session: TrainingSession, marked_by, now: datetime | None = None
+) -> list[Attendance]:
+    """Mark every registered participant of `session` whose attendance is not recorded yet as
+    present, each through attendance_mark (so completions and certificates follow exactly as
+    for one), in one transaction: all of them or, when one is refused, none. Someone recorded
+    meanwhile (a check-in, another trainer) is left as recorded. Returns the new records."""
+    now = now or timezone.now()
+    _attendance_window_check(session=session, now=now)
+    marked = []
+    with transaction.atomic():
+        pending = (
+            Registration.objects.select_for_update(of=("self",))
+            .filter(session=session, status=Status.REGISTERED, attendance__isnull=True)
+            .select_related("session__training_format", "user")
+            .order_by("pk")
+        )
+        for registration in pending:
+            # recorded while this waited for the row lock: leave that record as it is
+            if Attendance.objects.filter(registration=registration).exists():
+                continue
+            marked.append(
+                attendance_mark(
+                    registration=registration,
+                    status=Attendance.Status.PRESENT,
+                    marked_by=marked_by,
+                    now=now,
+                )
+            )
+    return marked
 
 
 def training_complete(

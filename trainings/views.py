@@ -15,8 +15,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_time
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.downloads import attachment, file_name
@@ -206,6 +207,14 @@ def my_trainings(request):
         + organised
     )
     now = timezone.now()
+    certificates = selectors.certificate_codes_by_training(
+        user=request.user,
+        training_keys=[
+            r.session.training_format.translation_key
+            for r in registrations
+            if _attendance_status(r) == Attendance.Status.PRESENT
+        ],
+    )
     return render(
         request,
         "trainings/mine.html",
@@ -217,6 +226,10 @@ def my_trainings(request):
                     rules.evaluation_closes_at(ends_at=r.session.ends_at)
                     if _may_evaluate(r, now)
                     else None,
+                    _attendance_status(r),
+                    certificates.get(r.session.training_format.translation_key, "")
+                    if _attendance_status(r) == Attendance.Status.PRESENT
+                    else "",
                 )
                 for r in registrations
             ],
@@ -224,6 +237,14 @@ def my_trainings(request):
             "organised_formats": [(f, trainings[f.pk]) for f in organised],
         },
     )
+
+
+def _attendance_status(registration: Registration) -> str:
+    """The recorded attendance of a registered person ("" when none; select_related)."""
+    attendance = getattr(registration, "attendance", None)
+    if attendance is None or registration.status != Registration.Status.REGISTERED:
+        return ""
+    return attendance.status
 
 
 def _may_evaluate(registration: Registration, now) -> bool:
@@ -244,8 +265,60 @@ def _may_evaluate(registration: Registration, now) -> bool:
 # ----------------------------------------------------------------------------- attendance
 
 
-def _attendance_context(request, session: TrainingSession, **extra) -> dict:
-    search = request.GET.get("q", "").strip()[:100]
+#: the attendance page's query parameters: the search, the participant just saved (their card
+#: says so) and the confirmation step of "everyone not yet recorded is present"
+SEARCH_PARAM = "q"
+SAVED_PARAM = "opgeslagen"
+CONFIRM_PARAM = "bevestigen"
+CONFIRM_ALL_PRESENT = "iedereen-aanwezig"
+
+
+def participant_anchor(registration_id: int) -> str:
+    """The id of a participant's card on the attendance page (the fragment after a save)."""
+    return f"deelnemer-{registration_id}"
+
+
+class ParticipantCard(NamedTuple):
+    """One participant on the attendance list: the option and time the form shows (what was
+    recorded, or what the trainer just chose when saving it failed) and that failure."""
+
+    registration: Registration
+    status: str
+    left_at: str
+    error: TrainingError | None = None
+
+
+def _participant_cards(
+    registrations, *, failed: Registration | None, error, status: str, left_at: str
+) -> list[ParticipantCard]:
+    cards = []
+    for registration in registrations:
+        if failed is not None and registration.pk == failed.pk:
+            cards.append(ParticipantCard(registration, status, left_at, error))
+            continue
+        recorded = getattr(registration, "attendance", None)
+        cards.append(
+            ParticipantCard(
+                registration,
+                recorded.status if recorded else "",
+                f"{timezone.localtime(recorded.left_at):%H:%M}"
+                if recorded and recorded.left_at
+                else "",
+            )
+        )
+    return cards
+
+
+def _attendance_context(
+    request,
+    session: TrainingSession,
+    *,
+    error: TrainingError | None = None,
+    failed: Registration | None = None,
+    failed_status: str = "",
+    failed_left_at: str = "",
+) -> dict:
+    search = (request.GET.get(SEARCH_PARAM) or request.POST.get(SEARCH_PARAM) or "").strip()[:100]
     now = timezone.now()
     code_valid = bool(
         session.attendance_code
@@ -257,47 +330,92 @@ def _attendance_context(request, session: TrainingSession, **extra) -> dict:
         check_in_url = (
             settings.SITE_URL + reverse("trainings:check_in") + f"?code={session.attendance_code}"
         )
+    window_open = rules.attendance_window_open(
+        now=now, starts_at=session.starts_at, ends_at=session.ends_at
+    )
+    not_recorded = list(selectors.participants_not_recorded(session=session)) if window_open else []
+    saved = request.GET.get(SAVED_PARAM, "")
     return {
         "session": session,
         "training": session.training_format.localized,
-        "participants": selectors.participants(session=session, search=search),
-        "search": search,
-        "statuses": Attendance.Status.choices,
-        "window_open": rules.attendance_window_open(
-            now=now, starts_at=session.starts_at, ends_at=session.ends_at
+        "participants": _participant_cards(
+            selectors.participants(session=session, search=search),
+            failed=failed,
+            error=error,
+            status=failed_status,
+            left_at=failed_left_at,
         ),
+        "error": error,
+        "failed": failed,
+        "search": search,
+        "waiting": list(selectors.waiting_list(session=session)),
+        "statuses": Attendance.Status.choices,
+        "window_open": window_open,
+        "not_recorded": not_recorded,
+        "confirm_all_present": bool(not_recorded)
+        and request.GET.get(CONFIRM_PARAM) == CONFIRM_ALL_PRESENT,
+        "confirm_param": CONFIRM_PARAM,
+        "confirm_all_present_value": CONFIRM_ALL_PRESENT,
+        "saved_id": int(saved) if saved.isascii() and saved.isdigit() else None,
         "code_valid": code_valid,
         "check_in_url": check_in_url,
         "qr": qr_svg(check_in_url) if code_valid else "",
-        **extra,
     }
+
+
+def _attendance_url(session: TrainingSession, *, search: str = "", saved: int | None = None) -> str:
+    url = reverse("trainings:attendance", args=[session.public_id])
+    query = {SEARCH_PARAM: search} if search else {}
+    if saved is not None:
+        query[SAVED_PARAM] = str(saved)
+    if query:
+        url += "?" + urlencode(query)
+    return url + (f"#{participant_anchor(saved)}" if saved is not None else "")
 
 
 @login_required
 def attendance(request, public_id):
+    """The trainer's attendance list: one participant at a time (back to their card after a
+    save), everyone not yet recorded at once (after a confirmation step), and the code."""
     session = selectors.session_for_trainer(user=request.user, public_id=public_id)
     if request.method != "POST":
         return render(request, "trainings/attendance.html", _attendance_context(request, session))
+    search = request.POST.get(SEARCH_PARAM, "").strip()[:100]
     error = None
     if "issue_code" in request.POST:
         try:
             services.attendance_code_issue(session=session)
         except TrainingError as exc:
             error = exc
-    else:
-        registration = session.registrations.filter(
-            pk=request.POST.get("registration") or 0
-        ).first()
-        status = request.POST.get("status", "")
-        left_at = None
-        if status == Attendance.Status.PARTIAL:
-            left_time = parse_time(request.POST.get("left_at", "") or "")
-            if left_time is not None:
-                left_at = rules.left_at_from_time_of_day(
-                    local_start=timezone.localtime(session.starts_at),
-                    hour=left_time.hour,
-                    minute=left_time.minute,
+        else:
+            return redirect(_attendance_url(session, search=search))
+    elif "mark_all_present" in request.POST:
+        try:
+            marked = services.attendance_mark_all_present(session=session, marked_by=request.user)
+        except TrainingError as exc:
+            error = exc
+        else:
+            if marked:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)s participant marked present.",
+                        "%(count)s participants marked present.",
+                        len(marked),
+                    )
+                    % {"count": len(marked)},
                 )
+            else:
+                messages.info(request, _("Everyone's attendance had already been recorded."))
+            return redirect(_attendance_url(session, search=search))
+    else:
+        registration = (
+            session.registrations.filter(pk=request.POST.get("registration") or 0)
+            .select_related("user")
+            .first()
+        )
+        status = request.POST.get("status", "")
+        left_at_entered = request.POST.get("left_at", "").strip()[:10]
         if registration is None:
             error = TrainingError(
                 _(
@@ -311,22 +429,54 @@ def attendance(request, public_id):
                 services.attendance_mark(
                     registration=registration,
                     status=status,
-                    left_at=left_at,
+                    left_at=_left_at(session, status=status, entered=left_at_entered),
                     marked_by=request.user,
                 )
             except TrainingError as exc:
-                error = exc
-    if error is not None:
-        return render(
-            request,
-            "trainings/attendance.html",
-            _attendance_context(request, session, error=error),
-            status=error.status,
+                # shown in the person's card (and named at the top), with what was chosen
+                return render(
+                    request,
+                    "trainings/attendance.html",
+                    _attendance_context(
+                        request,
+                        session,
+                        error=exc,
+                        failed=registration,
+                        failed_status=status,
+                        failed_left_at=left_at_entered,
+                    ),
+                    status=exc.status,
+                )
+            return redirect(_attendance_url(session, search=search, saved=registration.pk))
+    assert error is not None
+    return render(
+        request,
+        "trainings/attendance.html",
+        _attendance_context(request, session, error=error),
+        status=error.status,
+    )
+
+
+def _left_at(session: TrainingSession, *, status: str, entered: str):
+    """The moment of leaving from the time of day the trainer entered (only for "left early";
+    None when nothing was entered: the service asks for it)."""
+    if status != Attendance.Status.PARTIAL or not entered:
+        return None
+    try:
+        left_time = parse_time(entered)
+    except ValueError:  # "25:00": the shape of a time, but none
+        left_time = None
+    if left_time is None:
+        raise TrainingError(
+            _("Enter the time the participant left as hours and minutes, for example 21:40."),
+            code="invalid_left_at",
+            status=400,
         )
-    messages.success(request, _("Saved."))
-    query = request.POST.get("q", "")
-    url = reverse("trainings:attendance", args=[session.public_id])
-    return redirect(f"{url}?q={query}" if query else url)
+    return rules.left_at_from_time_of_day(
+        local_start=timezone.localtime(session.starts_at),
+        hour=left_time.hour,
+        minute=left_time.minute,
+    )
 
 
 @login_required

@@ -75,7 +75,12 @@ def test_a_session_from_publication_to_certificate_and_count(
     card = phone.locator(".participants .card", has_text="Priya Professional")
     card.locator("input[value=present]").check()
     press(card.locator("button[type=submit]"))
+    # back at that participant's card, which has the focus and says it was saved
+    registration = Registration.objects.get(user=professional)
+    phone.wait_for_url(re.compile(rf"#deelnemer-{registration.pk}$"))
     phone.wait_for_load_state()
+    assert phone.evaluate("document.activeElement.id") == f"deelnemer-{registration.pk}"
+    assert card.locator("[role=status]").is_visible()
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= MOBILE["width"], "the attendance list fits a 375 px screen"
 

@@ -316,3 +316,62 @@ def test_tasks_take_the_projects_safe_defaults():
         assert task.acks_late is True
         assert task.reject_on_worker_lost is True
         assert task.serializer == "json"
+
+
+def test_everyone_not_yet_recorded_is_marked_present_through_the_single_mark(trainer):
+    registration = _attending()
+    session = registration.session
+    others = [
+        Registration.objects.create(session=session, user=UserFactory(), status="registered")
+        for _ in range(2)
+    ]
+    services.attendance_mark(registration=others[0], status="absent", marked_by=trainer)
+    Registration.objects.create(session=session, user=UserFactory(), status="waiting")
+    marked = services.attendance_mark_all_present(session=session, marked_by=trainer)
+    assert [a.registration_id for a in marked] == sorted([registration.pk, others[1].pk])
+    assert Attendance.objects.get(registration=others[0]).status == "absent"
+    # the same completion (and certificate) as one participant marked present
+    for person in (registration.user, others[1].user):
+        completion = Completion.objects.get(user=person, source="training")
+        assert Certificate.objects.filter(completion=completion).exists()
+    assert services.attendance_mark_all_present(session=session, marked_by=trainer) == []
+
+
+def test_everyone_present_is_refused_outside_the_window_and_changes_nothing(trainer):
+    registration = _attending(days=-9)
+    with pytest.raises(TrainingError) as exc:
+        services.attendance_mark_all_present(session=registration.session, marked_by=trainer)
+    assert exc.value.code == "attendance_closed"
+    assert not Attendance.objects.exists()
+
+
+def test_check_in_does_not_override_what_the_trainer_recorded(user, trainer):
+    registration = _attending(user=user, days=0)
+    session = registration.session
+    session.starts_at = timezone.now() - timedelta(minutes=10)
+    session.save()
+    services.attendance_mark(registration=registration, status="absent", marked_by=trainer)
+    services.attendance_code_issue(session=session)
+    with pytest.raises(TrainingError) as exc:
+        services.attendance_check_in(user=user, code=session.attendance_code)
+    assert (exc.value.status, exc.value.code) == (409, "recorded_absent")
+    attendance = Attendance.objects.get(registration=registration)
+    assert (attendance.status, attendance.method, attendance.marked_by) == (
+        "absent",
+        "trainer",
+        trainer,
+    )
+    assert not Completion.objects.filter(user=user).exists()
+    left = session.starts_at + timedelta(minutes=5)
+    services.attendance_mark(
+        registration=registration, status="partial", left_at=left, marked_by=trainer
+    )
+    with pytest.raises(TrainingError) as exc:
+        services.attendance_check_in(user=user, code=session.attendance_code)
+    assert exc.value.code == "recorded_partial"
+    assert Attendance.objects.get(registration=registration).status == "partial"
+    # the trainer corrects it: the check-in changes nothing more, the certificate follows
+    services.attendance_mark(registration=registration, status="present", marked_by=trainer)
+    attendance = services.attendance_check_in(user=user, code=session.attendance_code)
+    assert (attendance.status, attendance.method) == ("present", "trainer")
+    assert Completion.objects.filter(user=user, source="training").count() == 1
