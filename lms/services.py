@@ -106,7 +106,7 @@ def _check_retake_rules(*, enrolment: Enrolment, course: CoursePage) -> None:
         )
     if state.available_at is not None:
         raise Forbidden(
-            _("You can start a new attempt from %(when)s.")
+            _("From %(when)s you can start a new attempt.")
             % {"when": date_format(timezone.localtime(state.available_at), "DATETIME_FORMAT")},
             code="cooldown",
             details={"available_at": state.available_at.isoformat()},

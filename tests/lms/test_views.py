@@ -50,6 +50,12 @@ def shown_prefix(msgid: str) -> str:
         return escape(translation.gettext(msgid).split("%(")[0])
 
 
+def shown_suffix(msgid: str) -> str:
+    """The fixed text after the last placeholder of `msgid`, as the page shows it."""
+    with translation.override("nl"):
+        return escape(re.split(r"%\(\w+\)s", translation.gettext(msgid))[-1])
+
+
 def _id() -> str:
     return str(uuid.uuid4())
 
@@ -820,11 +826,11 @@ def test_failing_shows_what_to_review_and_retake_rules(client, user):
     assert shown("What to review") in html and "Wie bel je?" in html
     assert reverse("lms:lesson", kwargs={"lesson_id": attempt.snapshot["lesson_ids"][0]}) in html
     assert shown_plural(USED_ATTEMPTS, 2, used=1, max=2) in html
-    assert shown_prefix("You can start a new attempt from %(when)s.") in html
+    assert shown_suffix("From %(when)s you can start a new attempt.") in html
     # Starting now is refused with the reason, as a 403.
     response = client.post(reverse("lms:start", kwargs={"course_id": course.pk}))
     assert response.status_code == 403
-    assert shown_prefix("You can start a new attempt from %(when)s.") in (response.content.decode())
+    assert shown_suffix("From %(when)s you can start a new attempt.") in (response.content.decode())
     # After review mode: the submitted attempt's lesson shows the feedback, no forms.
     html = client.get(lesson_url(attempt)).content.decode()
     assert answer_url(attempt, "q-single") not in html
