@@ -53,6 +53,12 @@ def email_verified(*, user) -> bool:
     return EmailAddress.objects.filter(user=user, verified=True).exists()
 
 
+def address_verified(*, user, email: str) -> bool:
+    """`user` holds `email` (any case) as a verified address: only they may accept a personal
+    invitation sent to it."""
+    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+
+
 def user_manages(*, user, organisation: Organisation) -> bool:
     """Managers (and site admins) change an organisation; programme staff only look."""
     if not user.is_authenticated:

@@ -634,7 +634,10 @@ def join(request, token: str):
 
 
 def invitation_accept(request, token: str):
-    """The page behind an invitation's personal link, in the invitation's language."""
+    """The page behind an invitation's personal link, in the invitation's language. Only the
+    account with the invited address may accept (anyone else sees why and changes nothing);
+    the person who already accepted (also in the background, when they confirmed their address
+    in another browser) is taken to the course, through the login page if need be."""
     invitation = get_object_or_404(Invitation.objects.select_related("organisation"), token=token)
     organisation = invitation.organisation
     if response := _browser_language_redirect(
@@ -645,30 +648,54 @@ def invitation_accept(request, token: str):
         **_join_context(request, organisation, "organisations:invitation_accept", token),
         "invitation": invitation,
     }
-    if request.user.is_authenticated and invitation.accepted_by_id == request.user.pk:
-        return redirect(_landing_url(request, organisation))
-    pending = request.session.get(staff.JOIN_SESSION_KEY) or {}
-    # They chose to accept before logging in: accept without asking again.
-    accept_now = request.user.is_authenticated and pending.get("invitation_token") == token
-    if accept_now:
-        request.session.pop(staff.JOIN_SESSION_KEY, None)
-    if request.method == "POST" or accept_now:
-        if not request.user.is_authenticated:
+    if not request.user.is_authenticated:
+        if invitation.accepted:
+            # Likely the invitee, after confirming the address on another device: log in first.
+            messages.info(
+                request, _("This invitation has been accepted. Log in to go to your training.")
+            )
+            return redirect(f"{reverse('account_login')}?{urlencode({'next': request.path})}")
+        if request.method == "POST":
             return _to_account_page(
                 request,
                 action=request.POST.get("action", "signup"),
                 context={"invitation_token": token},
             )
+        return render(request, "organisations/invitation.html", context)
+    if invitation.accepted_by_id == request.user.pk or (
+        invitation.accepted
+        and selectors.current_memberships(organisation=organisation)
+        .filter(user=request.user)
+        .exists()
+    ):
+        return _joined(request, organisation)
+    pending = request.session.get(staff.JOIN_SESSION_KEY) or {}
+    # They chose to accept before logging in: accept without asking again.
+    accept_now = pending.get("invitation_token") == token
+    if accept_now:
+        request.session.pop(staff.JOIN_SESSION_KEY, None)
+    try:
+        staff.invitation_for_user_check(invitation=invitation, user=request.user)
+    except DomainError as exc:
+        return render(
+            request,
+            "organisations/invitation.html",
+            {**context, "refusal": exc.message, "refusal_code": exc.code},
+            status=exc.status,
+        )
+    if request.method == "POST" or accept_now:
         try:
             staff.invitation_accept(invitation=invitation, user=request.user)
         except DomainError as exc:
             messages.error(request, exc.message)
-            return render(request, "organisations/invitation.html", context, status=409)
-        messages.success(
-            request, _("You now work for %(name)s on this platform.") % {"name": organisation}
-        )
-        return redirect(_landing_url(request, organisation))
+            return render(request, "organisations/invitation.html", context, status=exc.status)
+        return _joined(request, organisation)
     return render(request, "organisations/invitation.html", context)
+
+
+def _joined(request, organisation: Organisation):
+    messages.success(request, _("You have joined %(name)s.") % {"name": organisation})
+    return redirect(_landing_url(request, organisation))
 
 
 @login_required

@@ -28,7 +28,12 @@ from ..models import (
     Organisation,
     StaffMembership,
 )
-from ..selectors import counting_course_page, current_memberships, email_verified
+from ..selectors import (
+    address_verified,
+    counting_course_page,
+    current_memberships,
+    email_verified,
+)
 from .certification import organisation_evaluation_request
 
 Cause = CertificationStatusChange.Cause
@@ -234,9 +239,30 @@ def invitation_ensure(*, invitation_id: int) -> bool:
     )
 
 
+def invitation_for_user_check(*, invitation: Invitation, user) -> None:
+    """A personal invitation is only for the account with the invited, verified address:
+    anyone else (another manager, a colleague with the forwarded link) is refused."""
+    if address_verified(user=user, email=invitation.email):
+        return
+    if (user.email or "").lower() == invitation.email.lower():
+        raise Forbidden(
+            _("Verify your e-mail address first (see the e-mail we sent you)."),
+            code="email_unverified",
+        )
+    raise Forbidden(
+        _(
+            "This invitation is for another e-mail address. Log out and open the link again, "
+            "or ask your manager for an invitation to your own address."
+        ),
+        code="wrong_account",
+    )
+
+
 def invitation_accept(*, invitation: Invitation, user) -> StaffMembership:
-    """Accept an invitation: the user becomes a member. A used invitation cannot be reused by
-    someone else; accepting twice is harmless."""
+    """Accept an invitation: the user becomes a member. Only the account with the invited,
+    verified address may accept; a used invitation cannot be reused by someone else;
+    accepting twice is harmless."""
+    invitation_for_user_check(invitation=invitation, user=user)
     return _invitation_accept(
         Invitation,
         invitation=invitation,
@@ -341,7 +367,8 @@ def join_intent_record(
 def join_intents_complete(*, user) -> JoinIntent | None:
     """The person confirmed their e-mail address: every open join intent of theirs becomes a
     membership (an invitation is accepted). Returns the latest one (where they go next), or
-    None. An invitation someone else used meanwhile is skipped, not an error."""
+    None. An invitation someone else used meanwhile, or one sent to another address than the
+    one this account confirmed, is skipped, not an error."""
     latest = None
     with transaction.atomic():
         intents = list(
@@ -354,7 +381,7 @@ def join_intents_complete(*, user) -> JoinIntent | None:
             if intent.invitation is not None:
                 try:
                     invitation_accept(invitation=intent.invitation, user=user)
-                except Conflict:
+                except (Conflict, Forbidden):
                     continue
             else:
                 organisation_join(organisation=intent.organisation, user=user, role=intent.role)

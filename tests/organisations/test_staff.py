@@ -3,7 +3,7 @@
 import pytest
 from django.core import mail
 
-from accounts.errors import Conflict
+from accounts.errors import Conflict, Forbidden
 from certificates.models import Certificate
 from organisations import selectors
 from organisations.errors import OrganisationError
@@ -56,9 +56,40 @@ def test_invitation_accept_creates_one_membership(organisation):
     membership = staff.invitation_accept(invitation=invitation, user=user)
     assert membership.role == "technical"
     assert staff.invitation_accept(invitation=invitation, user=user).pk == membership.pk
-    with pytest.raises(Conflict):
+    with pytest.raises(Forbidden):
         staff.invitation_accept(invitation=invitation, user=UserFactory())
     assert StaffMembership.objects.filter(organisation=organisation).count() == 1
+
+
+def test_only_the_invited_verified_address_accepts_a_personal_invitation(organisation, manager):
+    invitation = staff.staff_invite(
+        organisation=organisation, email="ana@example.org", role="technical"
+    )
+    for someone_else in (manager, UserFactory()):
+        with pytest.raises(Forbidden) as refused:
+            staff.invitation_accept(invitation=invitation, user=someone_else)
+        assert refused.value.code == "wrong_account"
+    unverified = UserFactory(email="ana@example.org", verified=False)
+    with pytest.raises(Forbidden) as refused:
+        staff.invitation_accept(invitation=invitation, user=unverified)
+    assert refused.value.code == "email_unverified"
+    invitation.refresh_from_db()
+    assert not invitation.accepted
+    assert not StaffMembership.objects.filter(organisation=organisation).exists()
+    # the address in another case is the same address
+    unverified.delete()
+    ana = UserFactory(email="Ana@Example.ORG")
+    assert staff.invitation_accept(invitation=invitation, user=ana).role == "technical"
+
+
+def test_a_join_intent_for_someone_elses_invitation_does_not_join(organisation):
+    user = UserFactory(email="other@example.org")
+    invitation = staff.staff_invite(organisation=organisation, email="ana@example.org")
+    staff.join_intent_record(user=user, organisation=organisation, invitation=invitation)
+    assert staff.join_intents_complete(user=user) is None
+    assert not StaffMembership.objects.filter(user=user).exists()
+    invitation.refresh_from_db()
+    assert not invitation.accepted
 
 
 def test_joining_twice_is_one_membership_and_rejoining_after_leaving_is_new(organisation):

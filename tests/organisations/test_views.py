@@ -238,7 +238,48 @@ def test_accept_an_invitation(client, organisation):
     assert client.post(accept).status_code == 302
     assert StaffMembership.objects.filter(user=user, organisation=organisation).exists()
     client.force_login(UserFactory())
-    assert client.post(accept).status_code == 409
+    assert client.post(accept).status_code == 403
+
+
+def test_another_account_cannot_accept_a_personal_invitation(client, organisation, manager):
+    """Another manager (or anyone with the forwarded link) is told the invitation is for another
+    address; nothing changes and the invitee's link still works."""
+    invitation = staff.staff_invite(
+        organisation=organisation, email="piotr@example.org", role="housekeeping", language="en"
+    )
+    other_manager = UserFactory(email="boss@example.org")
+    make_organisation(manager=other_manager, course=None, name="Hotel Elders")
+    client.force_login(other_manager)
+    accept = url("invitation_accept", invitation.token, language="en")
+    page = client.get(accept)
+    assert page.status_code == 403
+    body = page.content.decode()
+    assert "This invitation is for another e-mail address" in body
+    assert "Accept and start the training" not in body
+    assert client.post(accept).status_code == 403
+    invitation.refresh_from_db()
+    assert not invitation.accepted
+    assert not StaffMembership.objects.filter(organisation=organisation).exists()
+    client.force_login(manager)
+    assert invitation in client.get(url("dashboard", organisation.pk)).context["invitations"]
+    # the invitee, with the address in another case, still can
+    piotr = UserFactory(email="Piotr@Example.org")
+    client.force_login(piotr)
+    assert client.post(accept).status_code == 302
+    assert StaffMembership.objects.get(organisation=organisation).user == piotr
+
+
+def test_logging_in_with_another_account_from_the_invitation_page_changes_nothing(
+    client, organisation
+):
+    invitation = staff.staff_invite(organisation=organisation, email="ana@example.org")
+    other = UserFactory(email="someone@example.org")
+    accept = url("invitation_accept", invitation.token)
+    location = client.post(accept, {"action": "login"})["Location"]
+    after_login = client.post(location, {"login": other.email, "password": "correct-horse-battery"})
+    page = client.get(after_login["Location"])
+    assert page.status_code == 403
+    assert not StaffMembership.objects.filter(organisation=organisation).exists()
 
 
 def test_certificate_and_sticker_pdf(client, organisation, hotel_course, manager):
