@@ -886,3 +886,94 @@ def test_programme_staff_approve_a_registration_after_checking_the_kvk_number(
     organisation.refresh_from_db()
     assert organisation.registration_status == "approved"
     assert organisation.registration_reviewed_by == programme_user
+
+
+def _sign_up_from_the_invitation(client, invitation, mailoutbox, *, language):
+    """Open the invitation, choose "create an account and accept", sign up with the invited
+    address; returns the confirmation link as e-mailed (with its `next`)."""
+    import re
+
+    accept = url("invitation_accept", invitation.token, language=language)
+    location = client.post(accept, {"action": "signup"})["Location"]
+    signed_up = client.post(
+        location,
+        {
+            "full_name": "Piotr Nowak",
+            "email": invitation.email,
+            "password1": "correct-horse-battery",
+            "password2": "correct-horse-battery",
+            "next": accept,
+        },
+    )
+    assert signed_up.status_code == 302
+    return re.search(r"https?://testserver(/\S+/confirm-email/\S+)", mailoutbox[-1].body).group(1)
+
+
+def _confirm(browser, link):
+    import re
+
+    page = browser.get(link)
+    hidden = re.search(r'name="next" value="([^"]+)"', page.content.decode())
+    return browser.post(link.split("?")[0], {"next": hidden.group(1)} if hidden else {})
+
+
+def test_confirming_on_another_device_after_an_invitation_logs_in_and_leads_to_the_course(
+    client, organisation, hotel_course, mailoutbox
+):
+    """Issue: the fresh browser ended on the invitation page with "already used", not logged
+    in, and logging in led to the account page. Now: log in, "you have joined", the course."""
+    from django.contrib.messages import get_messages
+    from django.test import Client
+
+    polish_course = translate_course(hotel_course, "pl")
+    invitation = staff.staff_invite(
+        organisation=organisation, email="piotr@example.org", role="housekeeping", language="pl"
+    )
+    link = _sign_up_from_the_invitation(client, invitation, mailoutbox, language="pl")
+    assert "next=" in link
+
+    other_device = Client()
+    confirmed = _confirm(other_device, link)
+    membership = StaffMembership.objects.get(user__email="piotr@example.org")
+    assert (membership.organisation, membership.role) == (organisation, "housekeeping")
+    assert confirmed.status_code == 302
+    invitation_page = other_device.get(confirmed["Location"])
+    assert invitation_page.status_code == 302  # not "this invitation has already been used"
+    login = invitation_page["Location"]
+    assert "/login/" in login and "next=" in login
+    logged_in = other_device.post(
+        login, {"login": "piotr@example.org", "password": "correct-horse-battery"}
+    )
+    arrived = other_device.get(logged_in["Location"])
+    assert arrived.status_code == 302 and arrived["Location"] == polish_course.url
+    with translation.override("en"):
+        texts = [str(m) for m in get_messages(arrived.wsgi_request)]
+    assert any(organisation.name in text for text in texts)
+
+
+def test_confirming_in_the_same_browser_after_an_invitation_leads_to_the_course(
+    client, organisation, hotel_course, mailoutbox
+):
+    polish_course = translate_course(hotel_course, "pl")
+    invitation = staff.staff_invite(
+        organisation=organisation, email="piotr@example.org", language="pl"
+    )
+    link = _sign_up_from_the_invitation(client, invitation, mailoutbox, language="pl")
+    confirmed = _confirm(client, link)
+    assert confirmed.status_code == 302
+    assert client.get(confirmed["Location"])["Location"] == polish_course.url
+    assert StaffMembership.objects.filter(user__email="piotr@example.org").exists()
+
+
+def test_a_member_who_opens_their_used_invitation_again_goes_to_the_course(
+    client, organisation, hotel_course
+):
+    invitation = staff.staff_invite(organisation=organisation, email="ana@example.org")
+    ana = UserFactory(email="ana@example.org")
+    staff.invitation_accept(invitation=invitation, user=ana)
+    accept = url("invitation_accept", invitation.token)
+    # not logged in (another device): log in first, then on to the course
+    login = client.get(accept)["Location"]
+    assert "/login/" in login and "next=" in login
+    client.force_login(ana)
+    assert client.get(accept)["Location"] == hotel_course.url
