@@ -294,6 +294,59 @@ def invite(request, pk: int):
     )
 
 
+def _open_invitation(request, organisation: Organisation, invitation_id: int):
+    """The organisation's open invitation `invitation_id`, or None with a message (it was
+    accepted or withdrawn meanwhile: the back button, a second click)."""
+    invitation = organisation.invitations.filter(pk=invitation_id, accepted_at__isnull=True).first()
+    if invitation is None:
+        messages.info(request, _("This invitation is no longer open."))
+    return invitation
+
+
+@login_required
+@require_POST
+def invitation_resend(request, pk: int, invitation_id: int):
+    organisation = _organisation(request, pk, manage=True)
+    invitation = _open_invitation(request, organisation, invitation_id)
+    if invitation is not None:
+        try:
+            staff.invitation_resend(invitation=invitation)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("The invitation to %(email)s is being sent again.") % {"email": invitation.email},
+            )
+    return redirect(reverse("organisations:dashboard", args=[pk]) + "#invitations-heading")
+
+
+@login_required
+def invitation_withdraw(request, pk: int, invitation_id: int):
+    """Withdraw an open invitation after a confirmation page (works without JavaScript)."""
+    organisation = _organisation(request, pk, manage=True)
+    invitation = _open_invitation(request, organisation, invitation_id)
+    if invitation is None:
+        return redirect("organisations:dashboard", pk=pk)
+    if request.method == "POST":
+        try:
+            staff.invitation_withdraw(invitation=invitation)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("The invitation to %(email)s has been withdrawn; its link no longer works.")
+                % {"email": invitation.email},
+            )
+        return redirect("organisations:dashboard", pk=pk)
+    return render(
+        request,
+        "organisations/invitation_withdraw.html",
+        {"organisation": organisation, "invitation": invitation},
+    )
+
+
 @login_required
 @require_POST
 def members_import(request, pk: int):

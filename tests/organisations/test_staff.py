@@ -22,13 +22,16 @@ Status = Organisation.CertificationStatus
 Cause = CertificationStatusChange.Cause
 
 
-def test_invite_is_idempotent_and_refuses_members(organisation, manager):
+def test_invite_refuses_an_open_invitation_members_and_bad_input(organisation, manager):
     first = staff.staff_invite(
         organisation=organisation, email="Ana@Example.org", role="housekeeping"
     )
-    again = staff.staff_invite(organisation=organisation, email="ana@example.org")
-    assert first.pk == again.pk
     assert first.email == "ana@example.org"
+    with pytest.raises(Conflict) as refused:
+        staff.staff_invite(organisation=organisation, email="ANA@example.org", role="technical")
+    assert refused.value.code == "already_invited"
+    assert "ana@example.org already has an open invitation (sent " in refused.value.message
+    assert Invitation.objects.get().role == "housekeeping"  # one invitation, nothing changed
     member = add_member(organisation)
     with pytest.raises(Conflict):
         staff.staff_invite(organisation=organisation, email=member.user.email.upper())
@@ -177,3 +180,52 @@ def test_join_intents_complete_on_confirmation_and_lead_to_the_course(organisati
     # completing again changes nothing
     assert staff.join_intents_complete(user=user) is None
     assert JoinIntent.objects.filter(user=user, completed_at__isnull=True).count() == 0
+
+
+def _run_invitation_mail() -> None:
+    """Run the waiting invitation e-mails in-process, as the worker would."""
+    from outbox.models import OutboxMessage
+    from outbox.services import outbox_message_run
+
+    for message in OutboxMessage.objects.filter(
+        kind__in=[staff.INVITATION_WANTED, staff.INVITATION_RESEND_WANTED], done_at__isnull=True
+    ):
+        outbox_message_run(message_id=message.pk)
+
+
+def test_resending_an_invitation_sends_the_same_link_again_at_most_every_few_minutes(
+    organisation, mailoutbox
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    invitation = staff.staff_invite(organisation=organisation, email="ana@example.org")
+    _run_invitation_mail()
+    assert len(mailoutbox) == 1
+    with pytest.raises(Conflict) as refused:  # just sent
+        staff.invitation_resend(invitation=invitation)
+    assert refused.value.code == "resent_recently"
+    later = timezone.now() + staff.RESEND_INTERVAL + timedelta(seconds=1)
+    staff.invitation_resend(invitation=invitation, now=later)
+    with pytest.raises(Conflict):  # a double click, before or after the mail went
+        staff.invitation_resend(invitation=invitation, now=later + timedelta(seconds=30))
+    _run_invitation_mail()
+    _run_invitation_mail()  # a repeated run sends nothing more
+    assert len(mailoutbox) == 2  # sent once again, not twice
+    assert invitation.token in mailoutbox[-1].body
+    staff.invitation_accept(invitation=invitation, user=UserFactory(email="ana@example.org"))
+    with pytest.raises(Conflict) as refused:
+        staff.invitation_resend(invitation=invitation, now=later + staff.RESEND_INTERVAL * 2)
+    assert refused.value.code == "invitation_closed"
+
+
+def test_a_withdrawn_invitation_is_gone_and_the_address_can_be_invited_again(organisation):
+    invitation = staff.staff_invite(organisation=organisation, email="ana@example.org")
+    staff.invitation_withdraw(invitation=invitation)
+    assert not Invitation.objects.filter(pk=invitation.pk).exists()
+    staff.invitation_withdraw(invitation=invitation)  # twice is harmless
+    again = staff.staff_invite(organisation=organisation, email="ana@example.org")
+    staff.invitation_accept(invitation=again, user=UserFactory(email="ana@example.org"))
+    with pytest.raises(Conflict):
+        staff.invitation_withdraw(invitation=again)

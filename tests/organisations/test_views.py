@@ -977,3 +977,72 @@ def test_a_member_who_opens_their_used_invitation_again_goes_to_the_course(
     assert "/login/" in login and "next=" in login
     client.force_login(ana)
     assert client.get(accept)["Location"] == hotel_course.url
+
+
+def test_inviting_an_address_with_an_open_invitation_says_so(client, organisation, manager):
+    client.force_login(manager)
+    invite = url("invite", organisation.pk, language="en")
+    client.post(invite, {"email": "piotr@hotel-audit.test", "role": "reception"})
+    again = client.post(
+        invite,
+        {"email": "PIOTR@Hotel-Audit.test", "full_name": "Piotr", "role": "technical"},
+    )
+    assert again.status_code == 400
+    errors = again.context["invite_form"].errors["email"]
+    assert "piotr@hotel-audit.test already has an open invitation (sent" in errors[0]
+    assert organisation.invitations.get().role == "reception"
+
+
+def test_a_manager_resends_and_withdraws_an_open_invitation(
+    client, organisation, manager, programme_user, mailoutbox
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    invitation = staff.staff_invite(organisation=organisation, email="ana@example.org")
+    Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now() - timedelta(hours=1))
+    resend = url("invitation_resend", organisation.pk, invitation.pk)
+    withdraw = url("invitation_withdraw", organisation.pk, invitation.pk)
+    # only this organisation's managers: programme staff look, another manager sees nothing
+    client.force_login(programme_user)
+    assert client.post(resend).status_code == 403
+    assert client.post(withdraw).status_code == 403
+    client.force_login(UserFactory())
+    assert client.post(resend).status_code == 404
+    assert client.post(withdraw).status_code == 404
+
+    client.force_login(manager)
+    dashboard = client.get(url("dashboard", organisation.pk)).content.decode()
+    assert resend in dashboard and withdraw in dashboard
+    assert client.get(resend).status_code == 405  # a change is a POST
+    assert client.post(resend).status_code == 302
+    from outbox.models import OutboxMessage
+
+    assert OutboxMessage.objects.filter(kind=staff.INVITATION_RESEND_WANTED).count() == 1
+    with translation.override("en"):
+        refused = client.post(resend, follow=True)  # again right away: not yet
+        assert any("Wait a few minutes" in str(m) for m in refused.context["messages"])
+    assert OutboxMessage.objects.filter(kind=staff.INVITATION_RESEND_WANTED).count() == 1
+
+    confirm = client.get(withdraw)
+    assert confirm.status_code == 200 and "ana@example.org" in confirm.content.decode()
+    assert Invitation.objects.filter(pk=invitation.pk).exists()  # looking changes nothing
+    assert client.post(withdraw).status_code == 302
+    assert not Invitation.objects.filter(pk=invitation.pk).exists()
+    assert client.get(url("invitation_accept", invitation.token)).status_code == 404
+    # the back button and a second click: a message, no error
+    for response in (client.post(withdraw), client.post(resend), client.get(withdraw)):
+        assert response.status_code == 302
+        assert response["Location"].startswith(url("dashboard", organisation.pk))
+
+
+def test_resend_and_withdraw_need_the_csrf_token(organisation, manager):
+    from django.test import Client
+
+    invitation = staff.staff_invite(organisation=organisation, email="ana@example.org")
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(manager)
+    for name in ("invitation_resend", "invitation_withdraw"):
+        assert browser.post(url(name, organisation.pk, invitation.pk)).status_code == 403
+    assert Invitation.objects.filter(pk=invitation.pk).exists()
