@@ -416,11 +416,15 @@ def member_remove(request, pk: int, membership_id: int):
     the change does to the 60% figure, then the change itself."""
     organisation = _organisation(request, pk, manage=True)
     membership = get_object_or_404(
-        StaffMembership.objects.select_related("user"),
-        pk=membership_id,
-        organisation=organisation,
-        left_at__isnull=True,
+        StaffMembership.objects.select_related("user"), pk=membership_id, organisation=organisation
     )
+    if membership.left_at is not None:  # done already: the back button, a second submit
+        messages.info(
+            request,
+            _("%(name)s no longer works here.")
+            % {"name": selectors.member_display_name(user=membership.user)},
+        )
+        return redirect("organisations:dashboard", pk=pk)
     form = MemberRemoveForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         staff.membership_end(membership=membership)

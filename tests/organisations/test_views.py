@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts import roles
+from organisations import selectors
 from organisations.models import Invitation, Organisation, StaffMembership
 from organisations.services import certification, registration, staff
 from tests.factories import UserFactory, give_second_factor, make_course
@@ -204,6 +205,18 @@ def test_member_remove_asks_for_confirmation_and_shows_the_effect_on_the_60_perc
     assert client.post(remove, {"confirm": "on"}).status_code == 302
     member.refresh_from_db()
     assert member.left_at is not None
+    left_at = member.left_at
+    # the back button and submitting again: a message and the dashboard, not a 404
+    for again in (client.get(remove), client.post(remove, {"confirm": "on"})):
+        assert again.status_code == 302
+        assert again["Location"] == url("dashboard", organisation.pk)
+    with translation.override("en"):
+        followed = client.post(remove.replace("/", "/en/", 1), {"confirm": "on"}, follow=True)
+        assert followed.status_code == 200
+        name = selectors.member_display_name(user=member.user)
+        assert f"{name} no longer works here." in followed.content.decode()
+    member.refresh_from_db()
+    assert member.left_at == left_at
 
 
 def test_join_through_the_link_leads_to_the_course(client, organisation, hotel_course):
