@@ -107,7 +107,7 @@ def _dashboard_context(request, organisation: Organisation, **extra) -> dict:
         # The staff's certificates for a ZIP download (one archive holds at most ARCHIVE_MAX).
         "certificate_codes": codes,
         "all_codes_fit": len(codes) <= ARCHIVE_MAX,
-        "invitations": organisation.invitations.filter(accepted_at__isnull=True),
+        "invitations": selectors.open_invitations(organisation=organisation),
         "history": selectors.certification_history(organisation=organisation)[:20],
         "invite_form": InviteForm(initial={"language": _current_language()}),
         "import_form": ImportForm(initial={"language": _current_language()}),
@@ -780,7 +780,11 @@ def registration_review(request, pk: int):
     return render(
         request,
         "organisations/registration_review.html",
-        {"organisation": organisation, "form": form},
+        {
+            "organisation": organisation,
+            "form": form,
+            "same_kvk_number": selectors.organisations_with_kvk_number(organisation=organisation),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -825,5 +829,5 @@ def public_list(request):
     return render(
         request,
         "organisations/public_list.html",
-        {"form": form, "organisations": organisations},
+        {"form": form, "organisations": organisations, "searched": bool(query or municipality)},
     )

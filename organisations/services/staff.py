@@ -91,6 +91,10 @@ def _membership_start(*, organisation: Organisation, user, role: str) -> StaffMe
             )
     except IntegrityError:  # a concurrent join of the same person won
         return current_memberships(organisation=organisation).get(user=user)
+    # An open invitation for someone who now works here (joined by another link) is done.
+    Invitation.objects.filter(
+        organisation=organisation, email__iexact=user.email, accepted_at__isnull=True
+    ).update(accepted_at=membership.joined_at, accepted_by=user)
     organisation_evaluation_request(organisation_id=organisation.pk, cause=Cause.MEMBER_JOINED)
     return membership
 
@@ -316,7 +320,11 @@ def invitation_email_send(*, invitation: Invitation) -> None:
     _invitation_email_send(
         invitation,
         template="invitation",
-        context={"course_title": course.title if course else ""},
+        context={
+            # the title of the course version the link leads to, never a generic name
+            "course_title": course.title if course else "",
+            "course_minutes": getattr(course, "estimated_minutes", None) or 0,
+        },
     )
 
 

@@ -144,8 +144,8 @@ def test_the_invitation_email_is_in_the_invitation_language(organisation, mailou
         invitation = staff.staff_invite(organisation=organisation, email=email, language=language)
         staff.invitation_email_send(invitation=invitation)
     dutch, english = mailoutbox[-2], mailoutbox[-1]
-    assert "invites you to take the free training" in english.body
-    assert "invites you to take the free training" not in dutch.body
+    assert "Accept the invitation (log in or create an account first):" in english.body
+    assert "Accept the invitation (log in or create an account first):" not in dutch.body
     assert "/en/organisaties/uitnodiging/" in english.body
     assert "/en/" not in dutch.body
 
@@ -229,3 +229,23 @@ def test_a_withdrawn_invitation_is_gone_and_the_address_can_be_invited_again(org
     staff.invitation_accept(invitation=again, user=UserFactory(email="ana@example.org"))
     with pytest.raises(Conflict):
         staff.invitation_withdraw(invitation=again)
+
+
+def test_the_invitation_email_names_the_course_version_in_its_language(
+    organisation, hotel_course, mailoutbox
+):
+    from courses.models import CoursePage
+    from tests.organisations.conftest import translate_course
+
+    polish = translate_course(hotel_course, "pl")
+    CoursePage.objects.filter(pk=polish.pk).update(title="Personel hotelowy: rozpoznaj wyzysk")
+    CoursePage.objects.filter(pk=hotel_course.pk).update(estimated_minutes=25)
+    for email, language in (("ola@example.org", "pl"), ("sam@example.org", "en")):
+        invitation = staff.staff_invite(organisation=organisation, email=email, language=language)
+        staff.invitation_email_send(invitation=invitation)
+    polish_mail, english_mail = mailoutbox[-2], mailoutbox[-1]
+    assert "Personel hotelowy: rozpoznaj wyzysk" in polish_mail.body
+    # no English version: the Dutch one the link leads to, by its own title and length
+    assert f'"{hotel_course.title}"' in english_mail.body
+    assert "about 25 minutes" in english_mail.body
+    assert "Recognising sexual exploitation" not in english_mail.body

@@ -1059,3 +1059,79 @@ def test_resend_and_withdraw_need_the_csrf_token(organisation, manager):
     for name in ("invitation_resend", "invitation_withdraw"):
         assert browser.post(url(name, organisation.pk, invitation.pk)).status_code == 403
     assert Invitation.objects.filter(pk=invitation.pk).exists()
+
+
+def test_an_invitation_of_someone_who_joined_by_another_link_is_not_open(
+    client, organisation, manager
+):
+    """The manager invited themselves ("Zelf"), then joined through the join link."""
+    own = staff.staff_invite(organisation=organisation, email=manager.email.upper())
+    staff.organisation_join(organisation=organisation, user=manager)
+    own.refresh_from_db()
+    assert own.accepted and own.accepted_by == manager
+    # one from before this rule, still open: not listed either
+    Invitation.objects.filter(pk=own.pk).update(accepted_at=None, accepted_by=None)
+    client.force_login(manager)
+    assert list(client.get(url("dashboard", organisation.pk)).context["invitations"]) == []
+
+
+def test_registering_needs_at_least_one_staff_member(client):
+    client.force_login(UserFactory())
+    form = client.get(url("register", language="en")).content.decode()
+    assert 'name="declared_staff"' in form and 'value="0"' not in form
+    data = {"name": "Hotel", "kind": "hotel", "municipality": "Ede", "declared_staff": "0"}
+    response = client.post(url("register", language="en"), data)
+    assert response.status_code == 400
+    assert "at least 1" in str(response.context["form"].errors["declared_staff"])
+    assert client.post(url("register"), {**data, "declared_staff": ""}).status_code == 400
+    assert not Organisation.objects.exists()
+    assert client.post(url("register"), {**data, "declared_staff": "1"}).status_code == 302
+
+
+def test_the_review_warns_about_a_kvk_number_used_by_another_organisation(
+    client, hotel_course, programme_user
+):
+    first = make_organisation(
+        manager=UserFactory(), course=hotel_course, name="Hotel Eerste", kvk_number="12345678"
+    )
+    second = make_organisation(
+        manager=UserFactory(), course=hotel_course, name="Hotel Tweede", kvk_number="12345678"
+    )
+    alone = make_organisation(
+        manager=UserFactory(), course=hotel_course, name="Hotel Alleen", kvk_number="87654321"
+    )
+    client.force_login(programme_user)
+    with translation.override("en"):
+        page = client.get(url("registration_review", second.pk, language="en")).content.decode()
+    assert "This KvK number is already used by" in page and "Hotel Eerste" in page
+    with translation.override("en"):
+        page = client.get(url("registration_review", alone.pk, language="en")).content.decode()
+    assert "already used by" not in page
+    # a warning, not a block
+    review = url("registration_review", second.pk)
+    assert client.post(review, {"decision": "approve", "kvk_checked": "on"}).status_code == 302
+    assert first.pk != second.pk
+
+
+def test_the_review_reason_is_labelled_once_and_needed_only_to_reject(
+    client, hotel_course, programme_user
+):
+    organisation = make_organisation(manager=UserFactory(), course=hotel_course)
+    review = url("registration_review", organisation.pk, language="en")
+    client.force_login(programme_user)
+    with translation.override("en"):
+        page = client.get(review).content.decode()
+    assert "Reason (required when you reject)" in page
+    assert "Reason (required when you reject) <span" not in page  # no "(optional)" after it
+    rejected = client.post(review, {"decision": "reject"})
+    assert rejected.status_code == 400 and "note" in rejected.context["form"].errors
+    assert client.post(review, {"decision": "reject", "note": "Geen hotel"}).status_code == 302
+
+
+def test_the_empty_public_list_says_there_are_none_yet_unless_searched(client):
+    with translation.override("en"):
+        page = client.get(url("public_list", language="en")).content.decode()
+        assert "There are no certified establishments yet." in page
+        assert "matches your search" not in page
+        searched = client.get(url("public_list", language="en") + "?q=Duin").content.decode()
+    assert "No certified establishment matches your search." in searched
