@@ -44,4 +44,5 @@ class OrganisationsConfig(AppConfig):
             notifications.REMINDERS_WANTED, notifications.organisation_reminders_ensure
         )
         outbox_registry.register(staff.INVITATION_WANTED, staff.invitation_ensure)
+        outbox_registry.register(staff.INVITATION_RESEND_WANTED, staff.invitation_resend_ensure)
         outbox_registry.register(staff.MANAGER_INVITATION_WANTED, staff.manager_invitation_ensure)

@@ -1,6 +1,7 @@
 from typing import cast
 
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import language_choices
@@ -26,6 +27,18 @@ class OrganisationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["kind"]).choices = Organisation.Kind.choices
         cast(forms.ModelChoiceField, self.fields["region"]).empty_label = _("(choose the region)")
+        # An establishment has at least one person working there; no pre-filled 0.
+        staff = cast(forms.IntegerField, self.fields["declared_staff"])
+        staff.min_value = 1
+        staff.validators = [
+            *(v for v in staff.validators if not isinstance(v, MinValueValidator)),
+            MinValueValidator(1),
+        ]
+        staff.widget.attrs["min"] = 1
+        staff.error_messages["min_value"] = _("Enter the number of staff: at least 1.")
+        staff.initial = None
+        if self.instance.pk is None:
+            self.initial.pop("declared_staff", None)
 
 
 def invitation_language_field(label, help_text) -> forms.ChoiceField:
@@ -67,6 +80,14 @@ class MemberRemoveForm(forms.Form):
     )
 
 
+class ReasonField(forms.CharField):
+    """Required for one decision only (the form checks it): its label says when, so the page
+    does not add "(optional)" to it."""
+
+    def validate(self, value):
+        pass
+
+
 class RegistrationReviewForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
@@ -77,12 +98,19 @@ class RegistrationReviewForm(forms.Form):
         label=_("I checked this KvK number in the Chamber of Commerce register"),
         required=False,
     )
-    note = forms.CharField(
+    note = ReasonField(
         label=_("Reason (required when you reject)"),
         max_length=300,
-        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    # the note is needed for one decision only: no browser "required" on it
+    use_required_attribute = False
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        if cleaned.get("decision") == "reject" and not cleaned.get("note"):
+            self.add_error("note", _("Give the reason for rejecting the registration."))
+        return cleaned
 
 
 class JoinForm(forms.Form):

@@ -21,6 +21,7 @@ from lms.models import Enrolment
 
 from .models import (
     CertificationStatusChange,
+    Invitation,
     JoinIntent,
     Location,
     Organisation,
@@ -51,6 +52,12 @@ def organisations_visible_to(*, user) -> QuerySet[Organisation]:
 def email_verified(*, user) -> bool:
     """Registering an organisation needs a verified e-mail address (allauth)."""
     return EmailAddress.objects.filter(user=user, verified=True).exists()
+
+
+def address_verified(*, user, email: str) -> bool:
+    """`user` holds `email` (any case) as a verified address: only they may accept a personal
+    invitation sent to it."""
+    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
 
 
 def user_manages(*, user, organisation: Organisation) -> bool:
@@ -150,6 +157,28 @@ def counting_course_page(*, organisation: Organisation, language: str) -> Course
 
 def current_memberships(*, organisation: Organisation) -> QuerySet[StaffMembership]:
     return StaffMembership.objects.filter(organisation=organisation, left_at__isnull=True)
+
+
+def open_invitations(*, organisation: Organisation) -> QuerySet[Invitation]:
+    """Invitations still waiting for an answer; not one for someone who already works here
+    (they joined by another link)."""
+    return Invitation.objects.filter(organisation=organisation, accepted_at__isnull=True).exclude(
+        Exists(
+            current_memberships(organisation=organisation).filter(
+                user__email__iexact=OuterRef("email")
+            )
+        )
+    )
+
+
+def organisations_with_kvk_number(*, organisation: Organisation) -> QuerySet[Organisation]:
+    """Other organisations registered with the same KvK number (programme staff are warned
+    before they approve; a chain may legitimately share one)."""
+    if not organisation.kvk_number:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(kvk_number=organisation.kvk_number).exclude(
+        pk=organisation.pk
+    )
 
 
 def _valid_certificate_exists(keys: list[uuid.UUID]) -> Exists:

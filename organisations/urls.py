@@ -30,6 +30,16 @@ urlpatterns = [
         name="location_remove",
     ),
     path("<int:pk>/uitnodigen/", views.invite, name="invite"),
+    path(
+        "<int:pk>/uitnodigingen/<int:invitation_id>/opnieuw-versturen/",
+        views.invitation_resend,
+        name="invitation_resend",
+    ),
+    path(
+        "<int:pk>/uitnodigingen/<int:invitation_id>/intrekken/",
+        views.invitation_withdraw,
+        name="invitation_withdraw",
+    ),
     path("<int:pk>/importeren/", views.members_import, name="import"),
     path("<int:pk>/personeel.csv", views.members_export, name="export"),
     path("<int:pk>/personeel-sjabloon.csv", views.members_template, name="import_template"),

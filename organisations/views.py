@@ -107,7 +107,7 @@ def _dashboard_context(request, organisation: Organisation, **extra) -> dict:
         # The staff's certificates for a ZIP download (one archive holds at most ARCHIVE_MAX).
         "certificate_codes": codes,
         "all_codes_fit": len(codes) <= ARCHIVE_MAX,
-        "invitations": organisation.invitations.filter(accepted_at__isnull=True),
+        "invitations": selectors.open_invitations(organisation=organisation),
         "history": selectors.certification_history(organisation=organisation)[:20],
         "invite_form": InviteForm(initial={"language": _current_language()}),
         "import_form": ImportForm(initial={"language": _current_language()}),
@@ -294,6 +294,59 @@ def invite(request, pk: int):
     )
 
 
+def _open_invitation(request, organisation: Organisation, invitation_id: int):
+    """The organisation's open invitation `invitation_id`, or None with a message (it was
+    accepted or withdrawn meanwhile: the back button, a second click)."""
+    invitation = organisation.invitations.filter(pk=invitation_id, accepted_at__isnull=True).first()
+    if invitation is None:
+        messages.info(request, _("This invitation is no longer open."))
+    return invitation
+
+
+@login_required
+@require_POST
+def invitation_resend(request, pk: int, invitation_id: int):
+    organisation = _organisation(request, pk, manage=True)
+    invitation = _open_invitation(request, organisation, invitation_id)
+    if invitation is not None:
+        try:
+            staff.invitation_resend(invitation=invitation)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("The invitation to %(email)s is being sent again.") % {"email": invitation.email},
+            )
+    return redirect(reverse("organisations:dashboard", args=[pk]) + "#invitations-heading")
+
+
+@login_required
+def invitation_withdraw(request, pk: int, invitation_id: int):
+    """Withdraw an open invitation after a confirmation page (works without JavaScript)."""
+    organisation = _organisation(request, pk, manage=True)
+    invitation = _open_invitation(request, organisation, invitation_id)
+    if invitation is None:
+        return redirect("organisations:dashboard", pk=pk)
+    if request.method == "POST":
+        try:
+            staff.invitation_withdraw(invitation=invitation)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("The invitation to %(email)s has been withdrawn; its link no longer works.")
+                % {"email": invitation.email},
+            )
+        return redirect("organisations:dashboard", pk=pk)
+    return render(
+        request,
+        "organisations/invitation_withdraw.html",
+        {"organisation": organisation, "invitation": invitation},
+    )
+
+
 @login_required
 @require_POST
 def members_import(request, pk: int):
@@ -363,11 +416,15 @@ def member_remove(request, pk: int, membership_id: int):
     the change does to the 60% figure, then the change itself."""
     organisation = _organisation(request, pk, manage=True)
     membership = get_object_or_404(
-        StaffMembership.objects.select_related("user"),
-        pk=membership_id,
-        organisation=organisation,
-        left_at__isnull=True,
+        StaffMembership.objects.select_related("user"), pk=membership_id, organisation=organisation
     )
+    if membership.left_at is not None:  # done already: the back button, a second submit
+        messages.info(
+            request,
+            _("%(name)s no longer works here.")
+            % {"name": selectors.member_display_name(user=membership.user)},
+        )
+        return redirect("organisations:dashboard", pk=pk)
     form = MemberRemoveForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         staff.membership_end(membership=membership)
@@ -634,7 +691,10 @@ def join(request, token: str):
 
 
 def invitation_accept(request, token: str):
-    """The page behind an invitation's personal link, in the invitation's language."""
+    """The page behind an invitation's personal link, in the invitation's language. Only the
+    account with the invited address may accept (anyone else sees why and changes nothing);
+    the person who already accepted (also in the background, when they confirmed their address
+    in another browser) is taken to the course, through the login page if need be."""
     invitation = get_object_or_404(Invitation.objects.select_related("organisation"), token=token)
     organisation = invitation.organisation
     if response := _browser_language_redirect(
@@ -645,30 +705,54 @@ def invitation_accept(request, token: str):
         **_join_context(request, organisation, "organisations:invitation_accept", token),
         "invitation": invitation,
     }
-    if request.user.is_authenticated and invitation.accepted_by_id == request.user.pk:
-        return redirect(_landing_url(request, organisation))
-    pending = request.session.get(staff.JOIN_SESSION_KEY) or {}
-    # They chose to accept before logging in: accept without asking again.
-    accept_now = request.user.is_authenticated and pending.get("invitation_token") == token
-    if accept_now:
-        request.session.pop(staff.JOIN_SESSION_KEY, None)
-    if request.method == "POST" or accept_now:
-        if not request.user.is_authenticated:
+    if not request.user.is_authenticated:
+        if invitation.accepted:
+            # Likely the invitee, after confirming the address on another device: log in first.
+            messages.info(
+                request, _("This invitation has been accepted. Log in to go to your training.")
+            )
+            return redirect(f"{reverse('account_login')}?{urlencode({'next': request.path})}")
+        if request.method == "POST":
             return _to_account_page(
                 request,
                 action=request.POST.get("action", "signup"),
                 context={"invitation_token": token},
             )
+        return render(request, "organisations/invitation.html", context)
+    if invitation.accepted_by_id == request.user.pk or (
+        invitation.accepted
+        and selectors.current_memberships(organisation=organisation)
+        .filter(user=request.user)
+        .exists()
+    ):
+        return _joined(request, organisation)
+    pending = request.session.get(staff.JOIN_SESSION_KEY) or {}
+    # They chose to accept before logging in: accept without asking again.
+    accept_now = pending.get("invitation_token") == token
+    if accept_now:
+        request.session.pop(staff.JOIN_SESSION_KEY, None)
+    try:
+        staff.invitation_for_user_check(invitation=invitation, user=request.user)
+    except DomainError as exc:
+        return render(
+            request,
+            "organisations/invitation.html",
+            {**context, "refusal": exc.message, "refusal_code": exc.code},
+            status=exc.status,
+        )
+    if request.method == "POST" or accept_now:
         try:
             staff.invitation_accept(invitation=invitation, user=request.user)
         except DomainError as exc:
             messages.error(request, exc.message)
-            return render(request, "organisations/invitation.html", context, status=409)
-        messages.success(
-            request, _("You now work for %(name)s on this platform.") % {"name": organisation}
-        )
-        return redirect(_landing_url(request, organisation))
+            return render(request, "organisations/invitation.html", context, status=exc.status)
+        return _joined(request, organisation)
     return render(request, "organisations/invitation.html", context)
+
+
+def _joined(request, organisation: Organisation):
+    messages.success(request, _("You have joined %(name)s.") % {"name": organisation})
+    return redirect(_landing_url(request, organisation))
 
 
 @login_required
@@ -696,7 +780,11 @@ def registration_review(request, pk: int):
     return render(
         request,
         "organisations/registration_review.html",
-        {"organisation": organisation, "form": form},
+        {
+            "organisation": organisation,
+            "form": form,
+            "same_kvk_number": selectors.organisations_with_kvk_number(organisation=organisation),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -741,5 +829,5 @@ def public_list(request):
     return render(
         request,
         "organisations/public_list.html",
-        {"form": form, "organisations": organisations},
+        {"form": form, "organisations": organisations, "searched": bool(query or municipality)},
     )

@@ -2,21 +2,24 @@
 co-managers and their invitations, and the joins that complete once a new account's address is
 confirmed (ADR 0016)."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts import roles
 from accounts.errors import Conflict, Forbidden
 from accounts.mail import mail_send
 from certificates.services import absolute_url
+from outbox.selectors import messages_about
 from outbox.services import outbox_add
 
 from ..errors import OrganisationError
@@ -28,7 +31,12 @@ from ..models import (
     Organisation,
     StaffMembership,
 )
-from ..selectors import counting_course_page, current_memberships, email_verified
+from ..selectors import (
+    address_verified,
+    counting_course_page,
+    current_memberships,
+    email_verified,
+)
 from .certification import organisation_evaluation_request
 
 Cause = CertificationStatusChange.Cause
@@ -37,6 +45,7 @@ Cause = CertificationStatusChange.Cause
 #: written in the transaction that invites, sent after it commits (ADR 0019).
 INVITATION_WANTED = "organisations.invitation"
 MANAGER_INVITATION_WANTED = "organisations.manager_invitation"
+INVITATION_RESEND_WANTED = "organisations.invitation_resend"
 
 
 #: Session key: what a visitor chose to join before signing up or logging in (ADR 0016).
@@ -82,6 +91,10 @@ def _membership_start(*, organisation: Organisation, user, role: str) -> StaffMe
             )
     except IntegrityError:  # a concurrent join of the same person won
         return current_memberships(organisation=organisation).get(user=user)
+    # An open invitation for someone who now works here (joined by another link) is done.
+    Invitation.objects.filter(
+        organisation=organisation, email__iexact=user.email, accepted_at__isnull=True
+    ).update(accepted_at=membership.joined_at, accepted_by=user)
     organisation_evaluation_request(organisation_id=organisation.pk, cause=Cause.MEMBER_JOINED)
     return membership
 
@@ -103,24 +116,26 @@ def membership_end(*, membership: StaffMembership, now: datetime | None = None) 
     return membership
 
 
-def _invitation_open(model, *, organisation: Organisation, email: str, kind: str, **fields):
-    """The open invitation of `model` for `email`, or a new one whose e-mail is written to the
-    outbox (kind `kind`) in this transaction. Re-inviting never makes a second open one: the
-    database allows one per address, and a concurrent twin is returned instead."""
+def _invitation_open(
+    model, *, organisation: Organisation, email: str, kind: str, **fields
+) -> tuple[Invitation | ManagerInvitation, bool]:
+    """The open invitation of `model` for `email` (and False), or a new one (and True) whose
+    e-mail is written to the outbox (kind `kind`) in this transaction. Never a second open one:
+    the database allows one per address, and a concurrent twin is returned instead."""
     open_invitations = model.objects.filter(
         organisation=organisation, email=email, accepted_at__isnull=True
     )
     with transaction.atomic():
         invitation = open_invitations.first()
         if invitation is not None:
-            return invitation
+            return invitation, False
         try:
             with transaction.atomic():
                 invitation = model.objects.create(organisation=organisation, email=email, **fields)
         except IntegrityError:
-            return open_invitations.get()
+            return open_invitations.get(), False
         outbox_add(kind=kind, payload={"invitation_id": invitation.pk})
-    return invitation
+    return invitation, True
 
 
 def invitation_url(invitation: Invitation | ManagerInvitation) -> str:
@@ -192,8 +207,9 @@ def staff_invite(
     language: str | None = None,
     invited_by=None,
 ) -> Invitation:
-    """Invite someone by e-mail, in `language` (the e-mail and the page it links to). Inviting
-    an address with an open invitation returns that one."""
+    """Invite someone by e-mail, in `language` (the e-mail and the page it links to). An
+    address with an open invitation is refused (`already_invited`, with when it was sent): the
+    manager resends or withdraws that one instead, so nothing typed is silently dropped."""
     try:
         email = _normalised_email(email)
     except ValidationError as exc:
@@ -202,7 +218,7 @@ def staff_invite(
     language = checked_language(language)
     if current_memberships(organisation=organisation).filter(user__email__iexact=email).exists():
         raise Conflict(_("This person already works here."), code="already_member")
-    return _invitation_open(
+    invitation, created = _invitation_open(
         Invitation,
         organisation=organisation,
         email=email,
@@ -212,6 +228,87 @@ def staff_invite(
         language=language,
         invited_by=invited_by,
     )
+    if not created:
+        raise Conflict(
+            _("%(email)s already has an open invitation (sent %(date)s).")
+            % {"email": email, "date": _moment(invitation.sent_at or invitation.created_at)},
+            code="already_invited",
+            details={"invitation_id": invitation.pk},
+        )
+    assert isinstance(invitation, Invitation)
+    return invitation
+
+
+def _moment(moment: datetime) -> str:
+    return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
+#: A manager resends an invitation at most once in this period (the mail may just be slow).
+RESEND_INTERVAL = timedelta(minutes=5)
+
+
+def invitation_resend(*, invitation: Invitation, now: datetime | None = None) -> Invitation:
+    """Send an open invitation's e-mail again, with the same personal link (through the outbox,
+    after the commit). Refused when it was accepted, or when it was created, sent or resent less
+    than RESEND_INTERVAL ago."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
+        if locked is None or locked.accepted:
+            raise Conflict(_("This invitation is no longer open."), code="invitation_closed")
+        requested = (
+            messages_about(kind=INVITATION_RESEND_WANTED, key="invitation_id", value=locked.pk)
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        last = max(filter(None, (locked.sent_at or locked.created_at, requested)))
+        if last > now - RESEND_INTERVAL:
+            raise Conflict(
+                _(
+                    "The invitation to %(email)s was sent at %(date)s. Wait a few minutes "
+                    "before sending it again, and ask the person to check their spam folder."
+                )
+                % {"email": locked.email, "date": _moment(last)},
+                code="resent_recently",
+            )
+        message = outbox_add(
+            kind=INVITATION_RESEND_WANTED,
+            payload={"invitation_id": locked.pk, "requested_at": now.isoformat()},
+        )
+        # the request's moment, for the interval (a test or a task may pass `now`)
+        type(message).objects.filter(pk=message.pk).update(created_at=now)
+    return locked
+
+
+def invitation_resend_ensure(*, invitation_id: int, requested_at: str) -> bool:
+    """Outbox handler for a resend: sends the e-mail unless the invitation was accepted or
+    withdrawn, or an e-mail went out since the request (so a repeated run sends nothing)."""
+    requested = datetime.fromisoformat(requested_at)
+    invitation = (
+        Invitation.objects.select_related("organisation")
+        .filter(pk=invitation_id, accepted_at__isnull=True)
+        .filter(Q(sent_at__isnull=True) | Q(sent_at__lt=requested))
+        .first()
+    )
+    if invitation is None:
+        return False
+    invitation_email_send(invitation=invitation)
+    return True
+
+
+def invitation_withdraw(*, invitation: Invitation) -> None:
+    """The manager withdraws an open invitation: it is deleted, so its link no longer works
+    (and the address can be invited again). An accepted invitation cannot be withdrawn."""
+    with transaction.atomic():
+        locked = Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
+        if locked is None:
+            return
+        if locked.accepted:
+            raise Conflict(
+                _("This invitation has already been accepted."), code="invitation_accepted"
+            )
+        locked.delete()
 
 
 def invitation_email_send(*, invitation: Invitation) -> None:
@@ -223,7 +320,11 @@ def invitation_email_send(*, invitation: Invitation) -> None:
     _invitation_email_send(
         invitation,
         template="invitation",
-        context={"course_title": course.title if course else ""},
+        context={
+            # the title of the course version the link leads to, never a generic name
+            "course_title": course.title if course else "",
+            "course_minutes": getattr(course, "estimated_minutes", None) or 0,
+        },
     )
 
 
@@ -234,9 +335,30 @@ def invitation_ensure(*, invitation_id: int) -> bool:
     )
 
 
+def invitation_for_user_check(*, invitation: Invitation, user) -> None:
+    """A personal invitation is only for the account with the invited, verified address:
+    anyone else (another manager, a colleague with the forwarded link) is refused."""
+    if address_verified(user=user, email=invitation.email):
+        return
+    if (user.email or "").lower() == invitation.email.lower():
+        raise Forbidden(
+            _("Verify your e-mail address first (see the e-mail we sent you)."),
+            code="email_unverified",
+        )
+    raise Forbidden(
+        _(
+            "This invitation is for another e-mail address. Log out and open the link again, "
+            "or ask your manager for an invitation to your own address."
+        ),
+        code="wrong_account",
+    )
+
+
 def invitation_accept(*, invitation: Invitation, user) -> StaffMembership:
-    """Accept an invitation: the user becomes a member. A used invitation cannot be reused by
-    someone else; accepting twice is harmless."""
+    """Accept an invitation: the user becomes a member. Only the account with the invited,
+    verified address may accept; a used invitation cannot be reused by someone else;
+    accepting twice is harmless."""
+    invitation_for_user_check(invitation=invitation, user=user)
     return _invitation_accept(
         Invitation,
         invitation=invitation,
@@ -262,7 +384,7 @@ def manager_invite(
     language = checked_language(language)
     if organisation.managers.filter(email__iexact=email).exists():
         return None
-    return _invitation_open(
+    invitation, _created = _invitation_open(
         ManagerInvitation,
         organisation=organisation,
         email=email,
@@ -270,6 +392,8 @@ def manager_invite(
         language=language,
         invited_by=invited_by,
     )
+    assert isinstance(invitation, ManagerInvitation)
+    return invitation
 
 
 def manager_invitation_email_send(*, invitation: ManagerInvitation) -> None:
@@ -341,7 +465,8 @@ def join_intent_record(
 def join_intents_complete(*, user) -> JoinIntent | None:
     """The person confirmed their e-mail address: every open join intent of theirs becomes a
     membership (an invitation is accepted). Returns the latest one (where they go next), or
-    None. An invitation someone else used meanwhile is skipped, not an error."""
+    None. An invitation someone else used meanwhile, or one sent to another address than the
+    one this account confirmed, is skipped, not an error."""
     latest = None
     with transaction.atomic():
         intents = list(
@@ -354,7 +479,7 @@ def join_intents_complete(*, user) -> JoinIntent | None:
             if intent.invitation is not None:
                 try:
                     invitation_accept(invitation=intent.invitation, user=user)
-                except Conflict:
+                except (Conflict, Forbidden):
                     continue
             else:
                 organisation_join(organisation=intent.organisation, user=user, role=intent.role)

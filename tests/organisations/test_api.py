@@ -120,6 +120,12 @@ def test_members_and_invitations(api, organisation, hotel_course):
     )
     assert response.status_code == 201
     assert response.json()["role"] == "technical"
+    again = api.post(
+        f"{BASE}/{organisation.pk}/invitations",
+        {"email": "BO@example.org", "role": "reception"},
+        content_type="application/json",
+    )
+    assert again.status_code == 409 and again.json()["code"] == "already_invited"
     response = api.post(
         f"{BASE}/{organisation.pk}/invitations",
         {"email": member.user.email},

@@ -3,7 +3,7 @@
 import pytest
 from django.core import mail
 
-from accounts.errors import Conflict
+from accounts.errors import Conflict, Forbidden
 from certificates.models import Certificate
 from organisations import selectors
 from organisations.errors import OrganisationError
@@ -22,13 +22,16 @@ Status = Organisation.CertificationStatus
 Cause = CertificationStatusChange.Cause
 
 
-def test_invite_is_idempotent_and_refuses_members(organisation, manager):
+def test_invite_refuses_an_open_invitation_members_and_bad_input(organisation, manager):
     first = staff.staff_invite(
         organisation=organisation, email="Ana@Example.org", role="housekeeping"
     )
-    again = staff.staff_invite(organisation=organisation, email="ana@example.org")
-    assert first.pk == again.pk
     assert first.email == "ana@example.org"
+    with pytest.raises(Conflict) as refused:
+        staff.staff_invite(organisation=organisation, email="ANA@example.org", role="technical")
+    assert refused.value.code == "already_invited"
+    assert "ana@example.org already has an open invitation (sent " in refused.value.message
+    assert Invitation.objects.get().role == "housekeeping"  # one invitation, nothing changed
     member = add_member(organisation)
     with pytest.raises(Conflict):
         staff.staff_invite(organisation=organisation, email=member.user.email.upper())
@@ -56,9 +59,40 @@ def test_invitation_accept_creates_one_membership(organisation):
     membership = staff.invitation_accept(invitation=invitation, user=user)
     assert membership.role == "technical"
     assert staff.invitation_accept(invitation=invitation, user=user).pk == membership.pk
-    with pytest.raises(Conflict):
+    with pytest.raises(Forbidden):
         staff.invitation_accept(invitation=invitation, user=UserFactory())
     assert StaffMembership.objects.filter(organisation=organisation).count() == 1
+
+
+def test_only_the_invited_verified_address_accepts_a_personal_invitation(organisation, manager):
+    invitation = staff.staff_invite(
+        organisation=organisation, email="ana@example.org", role="technical"
+    )
+    for someone_else in (manager, UserFactory()):
+        with pytest.raises(Forbidden) as refused:
+            staff.invitation_accept(invitation=invitation, user=someone_else)
+        assert refused.value.code == "wrong_account"
+    unverified = UserFactory(email="ana@example.org", verified=False)
+    with pytest.raises(Forbidden) as refused:
+        staff.invitation_accept(invitation=invitation, user=unverified)
+    assert refused.value.code == "email_unverified"
+    invitation.refresh_from_db()
+    assert not invitation.accepted
+    assert not StaffMembership.objects.filter(organisation=organisation).exists()
+    # the address in another case is the same address
+    unverified.delete()
+    ana = UserFactory(email="Ana@Example.ORG")
+    assert staff.invitation_accept(invitation=invitation, user=ana).role == "technical"
+
+
+def test_a_join_intent_for_someone_elses_invitation_does_not_join(organisation):
+    user = UserFactory(email="other@example.org")
+    invitation = staff.staff_invite(organisation=organisation, email="ana@example.org")
+    staff.join_intent_record(user=user, organisation=organisation, invitation=invitation)
+    assert staff.join_intents_complete(user=user) is None
+    assert not StaffMembership.objects.filter(user=user).exists()
+    invitation.refresh_from_db()
+    assert not invitation.accepted
 
 
 def test_joining_twice_is_one_membership_and_rejoining_after_leaving_is_new(organisation):
@@ -110,8 +144,8 @@ def test_the_invitation_email_is_in_the_invitation_language(organisation, mailou
         invitation = staff.staff_invite(organisation=organisation, email=email, language=language)
         staff.invitation_email_send(invitation=invitation)
     dutch, english = mailoutbox[-2], mailoutbox[-1]
-    assert "invites you to take the free training" in english.body
-    assert "invites you to take the free training" not in dutch.body
+    assert "Accept the invitation (log in or create an account first):" in english.body
+    assert "Accept the invitation (log in or create an account first):" not in dutch.body
     assert "/en/organisaties/uitnodiging/" in english.body
     assert "/en/" not in dutch.body
 
@@ -146,3 +180,72 @@ def test_join_intents_complete_on_confirmation_and_lead_to_the_course(organisati
     # completing again changes nothing
     assert staff.join_intents_complete(user=user) is None
     assert JoinIntent.objects.filter(user=user, completed_at__isnull=True).count() == 0
+
+
+def _run_invitation_mail() -> None:
+    """Run the waiting invitation e-mails in-process, as the worker would."""
+    from outbox.models import OutboxMessage
+    from outbox.services import outbox_message_run
+
+    for message in OutboxMessage.objects.filter(
+        kind__in=[staff.INVITATION_WANTED, staff.INVITATION_RESEND_WANTED], done_at__isnull=True
+    ):
+        outbox_message_run(message_id=message.pk)
+
+
+def test_resending_an_invitation_sends_the_same_link_again_at_most_every_few_minutes(
+    organisation, mailoutbox
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    invitation = staff.staff_invite(organisation=organisation, email="ana@example.org")
+    _run_invitation_mail()
+    assert len(mailoutbox) == 1
+    with pytest.raises(Conflict) as refused:  # just sent
+        staff.invitation_resend(invitation=invitation)
+    assert refused.value.code == "resent_recently"
+    later = timezone.now() + staff.RESEND_INTERVAL + timedelta(seconds=1)
+    staff.invitation_resend(invitation=invitation, now=later)
+    with pytest.raises(Conflict):  # a double click, before or after the mail went
+        staff.invitation_resend(invitation=invitation, now=later + timedelta(seconds=30))
+    _run_invitation_mail()
+    _run_invitation_mail()  # a repeated run sends nothing more
+    assert len(mailoutbox) == 2  # sent once again, not twice
+    assert invitation.token in mailoutbox[-1].body
+    staff.invitation_accept(invitation=invitation, user=UserFactory(email="ana@example.org"))
+    with pytest.raises(Conflict) as refused:
+        staff.invitation_resend(invitation=invitation, now=later + staff.RESEND_INTERVAL * 2)
+    assert refused.value.code == "invitation_closed"
+
+
+def test_a_withdrawn_invitation_is_gone_and_the_address_can_be_invited_again(organisation):
+    invitation = staff.staff_invite(organisation=organisation, email="ana@example.org")
+    staff.invitation_withdraw(invitation=invitation)
+    assert not Invitation.objects.filter(pk=invitation.pk).exists()
+    staff.invitation_withdraw(invitation=invitation)  # twice is harmless
+    again = staff.staff_invite(organisation=organisation, email="ana@example.org")
+    staff.invitation_accept(invitation=again, user=UserFactory(email="ana@example.org"))
+    with pytest.raises(Conflict):
+        staff.invitation_withdraw(invitation=again)
+
+
+def test_the_invitation_email_names_the_course_version_in_its_language(
+    organisation, hotel_course, mailoutbox
+):
+    from courses.models import CoursePage
+    from tests.organisations.conftest import translate_course
+
+    polish = translate_course(hotel_course, "pl")
+    CoursePage.objects.filter(pk=polish.pk).update(title="Personel hotelowy: rozpoznaj wyzysk")
+    CoursePage.objects.filter(pk=hotel_course.pk).update(estimated_minutes=25)
+    for email, language in (("ola@example.org", "pl"), ("sam@example.org", "en")):
+        invitation = staff.staff_invite(organisation=organisation, email=email, language=language)
+        staff.invitation_email_send(invitation=invitation)
+    polish_mail, english_mail = mailoutbox[-2], mailoutbox[-1]
+    assert "Personel hotelowy: rozpoznaj wyzysk" in polish_mail.body
+    # no English version: the Dutch one the link leads to, by its own title and length
+    assert f'"{hotel_course.title}"' in english_mail.body
+    assert "about 25 minutes" in english_mail.body
+    assert "Recognising sexual exploitation" not in english_mail.body

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts import roles
+from organisations import selectors
 from organisations.models import Invitation, Organisation, StaffMembership
 from organisations.services import certification, registration, staff
 from tests.factories import UserFactory, give_second_factor, make_course
@@ -204,6 +205,18 @@ def test_member_remove_asks_for_confirmation_and_shows_the_effect_on_the_60_perc
     assert client.post(remove, {"confirm": "on"}).status_code == 302
     member.refresh_from_db()
     assert member.left_at is not None
+    left_at = member.left_at
+    # the back button and submitting again: a message and the dashboard, not a 404
+    for again in (client.get(remove), client.post(remove, {"confirm": "on"})):
+        assert again.status_code == 302
+        assert again["Location"] == url("dashboard", organisation.pk)
+    with translation.override("en"):
+        followed = client.post(remove.replace("/", "/en/", 1), {"confirm": "on"}, follow=True)
+        assert followed.status_code == 200
+        name = selectors.member_display_name(user=member.user)
+        assert f"{name} no longer works here." in followed.content.decode()
+    member.refresh_from_db()
+    assert member.left_at == left_at
 
 
 def test_join_through_the_link_leads_to_the_course(client, organisation, hotel_course):
@@ -238,7 +251,48 @@ def test_accept_an_invitation(client, organisation):
     assert client.post(accept).status_code == 302
     assert StaffMembership.objects.filter(user=user, organisation=organisation).exists()
     client.force_login(UserFactory())
-    assert client.post(accept).status_code == 409
+    assert client.post(accept).status_code == 403
+
+
+def test_another_account_cannot_accept_a_personal_invitation(client, organisation, manager):
+    """Another manager (or anyone with the forwarded link) is told the invitation is for another
+    address; nothing changes and the invitee's link still works."""
+    invitation = staff.staff_invite(
+        organisation=organisation, email="piotr@example.org", role="housekeeping", language="en"
+    )
+    other_manager = UserFactory(email="boss@example.org")
+    make_organisation(manager=other_manager, course=None, name="Hotel Elders")
+    client.force_login(other_manager)
+    accept = url("invitation_accept", invitation.token, language="en")
+    page = client.get(accept)
+    assert page.status_code == 403
+    body = page.content.decode()
+    assert "This invitation is for another e-mail address" in body
+    assert "Accept and start the training" not in body
+    assert client.post(accept).status_code == 403
+    invitation.refresh_from_db()
+    assert not invitation.accepted
+    assert not StaffMembership.objects.filter(organisation=organisation).exists()
+    client.force_login(manager)
+    assert invitation in client.get(url("dashboard", organisation.pk)).context["invitations"]
+    # the invitee, with the address in another case, still can
+    piotr = UserFactory(email="Piotr@Example.org")
+    client.force_login(piotr)
+    assert client.post(accept).status_code == 302
+    assert StaffMembership.objects.get(organisation=organisation).user == piotr
+
+
+def test_logging_in_with_another_account_from_the_invitation_page_changes_nothing(
+    client, organisation
+):
+    invitation = staff.staff_invite(organisation=organisation, email="ana@example.org")
+    other = UserFactory(email="someone@example.org")
+    accept = url("invitation_accept", invitation.token)
+    location = client.post(accept, {"action": "login"})["Location"]
+    after_login = client.post(location, {"login": other.email, "password": "correct-horse-battery"})
+    page = client.get(after_login["Location"])
+    assert page.status_code == 403
+    assert not StaffMembership.objects.filter(organisation=organisation).exists()
 
 
 def test_certificate_and_sticker_pdf(client, organisation, hotel_course, manager):
@@ -845,3 +899,239 @@ def test_programme_staff_approve_a_registration_after_checking_the_kvk_number(
     organisation.refresh_from_db()
     assert organisation.registration_status == "approved"
     assert organisation.registration_reviewed_by == programme_user
+
+
+def _sign_up_from_the_invitation(client, invitation, mailoutbox, *, language):
+    """Open the invitation, choose "create an account and accept", sign up with the invited
+    address; returns the confirmation link as e-mailed (with its `next`)."""
+    import re
+
+    accept = url("invitation_accept", invitation.token, language=language)
+    location = client.post(accept, {"action": "signup"})["Location"]
+    signed_up = client.post(
+        location,
+        {
+            "full_name": "Piotr Nowak",
+            "email": invitation.email,
+            "password1": "correct-horse-battery",
+            "password2": "correct-horse-battery",
+            "next": accept,
+        },
+    )
+    assert signed_up.status_code == 302
+    return re.search(r"https?://testserver(/\S+/confirm-email/\S+)", mailoutbox[-1].body).group(1)
+
+
+def _confirm(browser, link):
+    import re
+
+    page = browser.get(link)
+    hidden = re.search(r'name="next" value="([^"]+)"', page.content.decode())
+    return browser.post(link.split("?")[0], {"next": hidden.group(1)} if hidden else {})
+
+
+def test_confirming_on_another_device_after_an_invitation_logs_in_and_leads_to_the_course(
+    client, organisation, hotel_course, mailoutbox
+):
+    """Issue: the fresh browser ended on the invitation page with "already used", not logged
+    in, and logging in led to the account page. Now: log in, "you have joined", the course."""
+    from django.contrib.messages import get_messages
+    from django.test import Client
+
+    polish_course = translate_course(hotel_course, "pl")
+    invitation = staff.staff_invite(
+        organisation=organisation, email="piotr@example.org", role="housekeeping", language="pl"
+    )
+    link = _sign_up_from_the_invitation(client, invitation, mailoutbox, language="pl")
+    assert "next=" in link
+
+    other_device = Client()
+    confirmed = _confirm(other_device, link)
+    membership = StaffMembership.objects.get(user__email="piotr@example.org")
+    assert (membership.organisation, membership.role) == (organisation, "housekeeping")
+    assert confirmed.status_code == 302
+    invitation_page = other_device.get(confirmed["Location"])
+    assert invitation_page.status_code == 302  # not "this invitation has already been used"
+    login = invitation_page["Location"]
+    assert "/login/" in login and "next=" in login
+    logged_in = other_device.post(
+        login, {"login": "piotr@example.org", "password": "correct-horse-battery"}
+    )
+    arrived = other_device.get(logged_in["Location"])
+    assert arrived.status_code == 302 and arrived["Location"] == polish_course.url
+    with translation.override("en"):
+        texts = [str(m) for m in get_messages(arrived.wsgi_request)]
+    assert any(organisation.name in text for text in texts)
+
+
+def test_confirming_in_the_same_browser_after_an_invitation_leads_to_the_course(
+    client, organisation, hotel_course, mailoutbox
+):
+    polish_course = translate_course(hotel_course, "pl")
+    invitation = staff.staff_invite(
+        organisation=organisation, email="piotr@example.org", language="pl"
+    )
+    link = _sign_up_from_the_invitation(client, invitation, mailoutbox, language="pl")
+    confirmed = _confirm(client, link)
+    assert confirmed.status_code == 302
+    assert client.get(confirmed["Location"])["Location"] == polish_course.url
+    assert StaffMembership.objects.filter(user__email="piotr@example.org").exists()
+
+
+def test_a_member_who_opens_their_used_invitation_again_goes_to_the_course(
+    client, organisation, hotel_course
+):
+    invitation = staff.staff_invite(organisation=organisation, email="ana@example.org")
+    ana = UserFactory(email="ana@example.org")
+    staff.invitation_accept(invitation=invitation, user=ana)
+    accept = url("invitation_accept", invitation.token)
+    # not logged in (another device): log in first, then on to the course
+    login = client.get(accept)["Location"]
+    assert "/login/" in login and "next=" in login
+    client.force_login(ana)
+    assert client.get(accept)["Location"] == hotel_course.url
+
+
+def test_inviting_an_address_with_an_open_invitation_says_so(client, organisation, manager):
+    client.force_login(manager)
+    invite = url("invite", organisation.pk, language="en")
+    client.post(invite, {"email": "piotr@hotel-audit.test", "role": "reception"})
+    again = client.post(
+        invite,
+        {"email": "PIOTR@Hotel-Audit.test", "full_name": "Piotr", "role": "technical"},
+    )
+    assert again.status_code == 400
+    errors = again.context["invite_form"].errors["email"]
+    assert "piotr@hotel-audit.test already has an open invitation (sent" in errors[0]
+    assert organisation.invitations.get().role == "reception"
+
+
+def test_a_manager_resends_and_withdraws_an_open_invitation(
+    client, organisation, manager, programme_user, mailoutbox
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    invitation = staff.staff_invite(organisation=organisation, email="ana@example.org")
+    Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now() - timedelta(hours=1))
+    resend = url("invitation_resend", organisation.pk, invitation.pk)
+    withdraw = url("invitation_withdraw", organisation.pk, invitation.pk)
+    # only this organisation's managers: programme staff look, another manager sees nothing
+    client.force_login(programme_user)
+    assert client.post(resend).status_code == 403
+    assert client.post(withdraw).status_code == 403
+    client.force_login(UserFactory())
+    assert client.post(resend).status_code == 404
+    assert client.post(withdraw).status_code == 404
+
+    client.force_login(manager)
+    dashboard = client.get(url("dashboard", organisation.pk)).content.decode()
+    assert resend in dashboard and withdraw in dashboard
+    assert client.get(resend).status_code == 405  # a change is a POST
+    assert client.post(resend).status_code == 302
+    from outbox.models import OutboxMessage
+
+    assert OutboxMessage.objects.filter(kind=staff.INVITATION_RESEND_WANTED).count() == 1
+    with translation.override("en"):
+        refused = client.post(resend, follow=True)  # again right away: not yet
+        assert any("Wait a few minutes" in str(m) for m in refused.context["messages"])
+    assert OutboxMessage.objects.filter(kind=staff.INVITATION_RESEND_WANTED).count() == 1
+
+    confirm = client.get(withdraw)
+    assert confirm.status_code == 200 and "ana@example.org" in confirm.content.decode()
+    assert Invitation.objects.filter(pk=invitation.pk).exists()  # looking changes nothing
+    assert client.post(withdraw).status_code == 302
+    assert not Invitation.objects.filter(pk=invitation.pk).exists()
+    assert client.get(url("invitation_accept", invitation.token)).status_code == 404
+    # the back button and a second click: a message, no error
+    for response in (client.post(withdraw), client.post(resend), client.get(withdraw)):
+        assert response.status_code == 302
+        assert response["Location"].startswith(url("dashboard", organisation.pk))
+
+
+def test_resend_and_withdraw_need_the_csrf_token(organisation, manager):
+    from django.test import Client
+
+    invitation = staff.staff_invite(organisation=organisation, email="ana@example.org")
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(manager)
+    for name in ("invitation_resend", "invitation_withdraw"):
+        assert browser.post(url(name, organisation.pk, invitation.pk)).status_code == 403
+    assert Invitation.objects.filter(pk=invitation.pk).exists()
+
+
+def test_an_invitation_of_someone_who_joined_by_another_link_is_not_open(
+    client, organisation, manager
+):
+    """The manager invited themselves ("Zelf"), then joined through the join link."""
+    own = staff.staff_invite(organisation=organisation, email=manager.email.upper())
+    staff.organisation_join(organisation=organisation, user=manager)
+    own.refresh_from_db()
+    assert own.accepted and own.accepted_by == manager
+    # one from before this rule, still open: not listed either
+    Invitation.objects.filter(pk=own.pk).update(accepted_at=None, accepted_by=None)
+    client.force_login(manager)
+    assert list(client.get(url("dashboard", organisation.pk)).context["invitations"]) == []
+
+
+def test_registering_needs_at_least_one_staff_member(client):
+    client.force_login(UserFactory())
+    form = client.get(url("register", language="en")).content.decode()
+    assert 'name="declared_staff"' in form and 'value="0"' not in form
+    data = {"name": "Hotel", "kind": "hotel", "municipality": "Ede", "declared_staff": "0"}
+    response = client.post(url("register", language="en"), data)
+    assert response.status_code == 400
+    assert "at least 1" in str(response.context["form"].errors["declared_staff"])
+    assert client.post(url("register"), {**data, "declared_staff": ""}).status_code == 400
+    assert not Organisation.objects.exists()
+    assert client.post(url("register"), {**data, "declared_staff": "1"}).status_code == 302
+
+
+def test_the_review_warns_about_a_kvk_number_used_by_another_organisation(
+    client, hotel_course, programme_user
+):
+    first = make_organisation(
+        manager=UserFactory(), course=hotel_course, name="Hotel Eerste", kvk_number="12345678"
+    )
+    second = make_organisation(
+        manager=UserFactory(), course=hotel_course, name="Hotel Tweede", kvk_number="12345678"
+    )
+    alone = make_organisation(
+        manager=UserFactory(), course=hotel_course, name="Hotel Alleen", kvk_number="87654321"
+    )
+    client.force_login(programme_user)
+    with translation.override("en"):
+        page = client.get(url("registration_review", second.pk, language="en")).content.decode()
+    assert "This KvK number is already used by" in page and "Hotel Eerste" in page
+    with translation.override("en"):
+        page = client.get(url("registration_review", alone.pk, language="en")).content.decode()
+    assert "already used by" not in page
+    # a warning, not a block
+    review = url("registration_review", second.pk)
+    assert client.post(review, {"decision": "approve", "kvk_checked": "on"}).status_code == 302
+    assert first.pk != second.pk
+
+
+def test_the_review_reason_is_labelled_once_and_needed_only_to_reject(
+    client, hotel_course, programme_user
+):
+    organisation = make_organisation(manager=UserFactory(), course=hotel_course)
+    review = url("registration_review", organisation.pk, language="en")
+    client.force_login(programme_user)
+    with translation.override("en"):
+        page = client.get(review).content.decode()
+    assert "Reason (required when you reject)" in page
+    assert "Reason (required when you reject) <span" not in page  # no "(optional)" after it
+    rejected = client.post(review, {"decision": "reject"})
+    assert rejected.status_code == 400 and "note" in rejected.context["form"].errors
+    assert client.post(review, {"decision": "reject", "note": "Geen hotel"}).status_code == 302
+
+
+def test_the_empty_public_list_says_there_are_none_yet_unless_searched(client):
+    with translation.override("en"):
+        page = client.get(url("public_list", language="en")).content.decode()
+        assert "There are no certified establishments yet." in page
+        assert "matches your search" not in page
+        searched = client.get(url("public_list", language="en") + "?q=Duin").content.decode()
+    assert "No certified establishment matches your search." in searched
