@@ -51,3 +51,11 @@ def test_the_token_help_says_a_token_can_write_as_the_person_too(client, user):
         f"/api/v1/courses/{course.slug}/attempts", data="{}", content_type="application/json"
     )
     assert started.status_code == 201, started.content
+
+
+def test_the_token_header_is_shown_with_its_placeholder(client, user):
+    """`<token>` in the help text was taken for an HTML tag: the page showed 'Bearer '."""
+    client.force_login(user)
+    page = client.get(reverse("accounts:settings")).content.decode()
+    assert "<code>Authorization: Bearer &lt;token&gt;</code>" in page
+    assert "<token>" not in page
