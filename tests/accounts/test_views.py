@@ -2,6 +2,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 
 from accounts.models import ProfessionalRole
 from accounts.services import access_token_create
@@ -59,3 +60,22 @@ def test_the_token_header_is_shown_with_its_placeholder(client, user):
     page = client.get(reverse("accounts:settings")).content.decode()
     assert "<code>Authorization: Bearer &lt;token&gt;</code>" in page
     assert "<token>" not in page
+
+
+def test_the_name_is_marked_required_and_refused_empty(client, user):
+    """The name is printed on certificates: no "(optional)" on its label, and an empty name
+    is refused with the message that says why."""
+    client.force_login(user)
+    url = reverse("accounts:settings")
+    page = client.get(url).content.decode()
+    label = page.split('for="id_full_name"', 1)[1].split("</label>", 1)[0]
+    assert 'class="optional"' not in label
+    assert 'class="optional"' in page  # other fields (sector, role, region) stay optional
+    for empty in ("", "   "):
+        response = client.post(url, {"full_name": empty, "preferred_language": "nl"})
+        assert response.status_code == 200
+        with translation.override("nl"):
+            message = translation.gettext("Enter your name as it must appear on certificates.")
+        assert escape(message) in response.content.decode()
+    user.refresh_from_db()
+    assert user.full_name
