@@ -348,7 +348,7 @@ class _FileReader:
 
     def struct(self, block: blocks.StructBlock, value: Any, block_id: str, where: str) -> dict:
         self.only(value, set(block.child_blocks), where)
-        result = {}
+        result: dict[str, Any] = {}
         for name, child in block.child_blocks.items():
             place = f"{where} {name}"
             if isinstance(child, blocks.ListBlock):
