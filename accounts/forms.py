@@ -58,15 +58,27 @@ class SignupForm(forms.Form):
         user.save()
 
 
+#: The profile's name is required: certificates are issued in it.
+NAME_REQUIRED = _("Enter your name as it must appear on certificates.")
+
+
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["full_name", "preferred_language", "sector", "professional_role", "region"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The model allows a blank name (anonymised accounts); this form does not, so the label
+        # must not say "(optional)".
+        name = self.fields["full_name"]
+        name.required = True
+        name.error_messages["required"] = NAME_REQUIRED
+
     def clean_full_name(self) -> str:
         name = self.cleaned_data["full_name"].strip()
         if not name:
-            raise forms.ValidationError(_("Enter your name as it must appear on certificates."))
+            raise forms.ValidationError(NAME_REQUIRED)
         return name
 
 

@@ -3,8 +3,10 @@ published Wagtail pages that editors can change afterwards (ADR 0008).
 
 Everything is read and validated before anything is written; the caller runs the load in one
 transaction, so an invalid file writes nothing. Page translation keys and StreamField block ids
-are derived from the course slug and the stable keys in the files (uuid5), so a reload finds the
-same pages and every language version of a course has the same question and option ids."""
+are derived from the course slug and the stable keys in the files (`courses.content_ids`: public
+uuid5 values for pages and blocks, keyed HMACs for options and items, which must not tell their
+place in the file), so a reload finds the same pages and every language version of a course has
+the same question and option ids."""
 
 import re
 import uuid
@@ -23,11 +25,10 @@ from wagtail.models import Locale, Page, Site
 from accounts.models import Sector
 
 from .blocks import QUESTION_TYPES, LessonStreamBlock
+from .content_ids import derived_id, item_id
 from .models import AUDIENCE_CHOICES, CourseIndexPage, CoursePage, LessonPage, StorylinePage
 
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent / "content"
-#: Namespace of every id the loader derives; changing it would orphan answers to loaded courses.
-NAMESPACE = uuid.UUID("5d0b6a38-4f4e-4c57-9a8e-0c6f5b1d2a71")
 KEY_PATTERN = re.compile(r"^[a-z0-9-]+$")
 #: Block types that need uploaded media (chosen by id in the editor); files cannot carry them.
 MEDIA_BLOCK_TYPES = ("image", "video")
@@ -76,11 +77,6 @@ _STREAM_BLOCK = LessonStreamBlock()
 
 class ContentError(Exception):
     """A content file cannot be loaded; the message names the file and the place in it."""
-
-
-def derived_id(*parts: str) -> str:
-    """A stable id for a page or block, derived from its course slug and keys."""
-    return str(uuid.uuid5(NAMESPACE, "/".join(parts)))
 
 
 @dataclass
@@ -352,23 +348,23 @@ class _FileReader:
 
     def struct(self, block: blocks.StructBlock, value: Any, block_id: str, where: str) -> dict:
         self.only(value, set(block.child_blocks), where)
-        result = {}
+        result: dict[str, Any] = {}
         for name, child in block.child_blocks.items():
             place = f"{where} {name}"
             if isinstance(child, blocks.ListBlock):
-                result[name] = [
-                    {
-                        "type": "item",
-                        "id": derived_id(block_id, name, str(position)),
-                        "value": self.child(
-                            child.child_block,
-                            item,
-                            derived_id(block_id, name, str(position)),
-                            f"{place}[{position + 1}]",
-                        ),
-                    }
-                    for position, item in enumerate(self.items(value.get(name), place))
-                ]
+                # keyed ids: an option's or item's id must not tell its place in the file
+                result[name] = []
+                for position, item in enumerate(self.items(value.get(name), place)):
+                    own_id = item_id(block_id, name, position)
+                    result[name].append(
+                        {
+                            "type": "item",
+                            "id": own_id,
+                            "value": self.child(
+                                child.child_block, item, own_id, f"{place}[{position + 1}]"
+                            ),
+                        }
+                    )
             else:
                 result[name] = self.child(child, value.get(name), block_id, place)
         return result

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.errors import DomainError
 from courses.models import CourseIndexPage, CoursePage, LessonPage
@@ -418,11 +418,16 @@ def lesson_done(request, lesson_id: int):
     return redirect("lms:attempt", attempt_id=attempt.public_id)
 
 
+def _to_question(question, *, status: int = 302) -> HttpResponseRedirect:
+    """The question on its lesson page."""
+    url = reverse("lms:lesson", kwargs={"lesson_id": question["lesson_id"]})
+    return HttpResponseRedirect(f"{url}#q-{question['id']}", status=status)
+
+
 def _question_response(request, *, attempt, question, errors=None, status=200):
     if not errors and not _wants_fragment(request):
         # Without JavaScript the learner goes back to the question on the lesson page.
-        url = reverse("lms:lesson", kwargs={"lesson_id": question["lesson_id"]})
-        return HttpResponseRedirect(f"{url}#q-{question['id']}", status=303)
+        return _to_question(question, status=303)
     lesson = get_object_or_404(
         LessonPage.objects.all().defer_streamfields(), pk=question["lesson_id"]
     )
@@ -456,7 +461,7 @@ def _question_response(request, *, attempt, question, errors=None, status=200):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def answer(request, attempt_id, question_id: str):
     """Grade one answer on the server; the feedback is shown right away."""
     attempt = _attempt_or_404(
@@ -465,6 +470,8 @@ def answer(request, attempt_id, question_id: str):
     question = attempt.question(question_id)
     if question is None or not question["graded"]:
         raise Http404(_("This question is not part of your attempt."))
+    if request.method == "GET":  # the address bar after a no-JavaScript answer, a reopened tab
+        return _to_question(question)
     form = AnswerForm(services.public_question(attempt, question), request.POST)
     if not form.is_valid():
         return _question_response(
@@ -480,13 +487,15 @@ def answer(request, attempt_id, question_id: str):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def scenario_choice(request, attempt_id, question_id: str):
     """A decision in a branching scenario: its consequence and the next scene."""
     attempt = _attempt_or_404(request, attempt_id, related=_ANSWER_RELATED)
     question = attempt.question(question_id)
     if question is None or question["type"] != "scenario":
         raise Http404(_("This scenario is not part of your attempt."))
+    if request.method == "GET":  # the address bar after a no-JavaScript answer, a reopened tab
+        return _to_question(question)
     form = ScenarioChoiceForm(request.POST)
     if not form.is_valid():
         return _question_response(

@@ -16,6 +16,9 @@ env = environ.Env()
 # Development-only fallback; production.py refuses to start with it.
 INSECURE_DEFAULT_SECRET_KEY = "django-insecure-dev-only-do-not-use-in-production"  # noqa: S105
 SECRET_KEY = env.str("SECRET_KEY", default=INSECURE_DEFAULT_SECRET_KEY)
+# Keys the ids of loaded course options and items (courses.content_ids, ADR 0008). When you
+# rotate SECRET_KEY, set this to the old key so a reload finds the same ids.
+COURSE_CONTENT_ID_KEY = env.str("COURSE_CONTENT_ID_KEY", default="") or SECRET_KEY
 DEBUG = env.bool("DEBUG", default=False)
 # Demo accounts have a published password: `seed_demo` refuses to run where this is False.
 DEMO_DATA_ALLOWED = env.bool("DEMO_DATA_ALLOWED", default=False)

@@ -5,6 +5,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
 
 from tests.factories import PASSWORD, UserFactory
 
@@ -137,3 +138,44 @@ def test_account_mails_greet_from_the_platform_not_the_host(client):
     assert "testserver!" not in message.body  # "Hallo van testserver!" before
     # the link still points at the host the person used
     assert "http://testserver/account/confirm-email/" in message.body
+
+
+def nl(msgid: str, **values) -> str:
+    with translation.override("nl"):
+        text = translation.gettext(msgid)
+    return text % values if values else text
+
+
+def test_the_confirmation_mail_is_the_projects_own_and_its_link_works(client):
+    """Not allauth's stock text ("aan zijn of haar account", "Bedankt voor het gebruiken van"):
+    a short, friendly mail of our own that still carries the working link."""
+    details = {"full_name": "Fatima el Amrani", "email": "fatima@example.org"}
+    password = {"password1": "een-lang-wachtwoord-42", "password2": "een-lang-wachtwoord-42"}
+    assert client.post(reverse("account_signup"), {**details, **password}).status_code == 302
+    (message,) = mail.outbox
+    assert nl("Confirm your e-mail address") in message.subject
+    assert nl("Hi %(name)s,", name="Fatima el Amrani") in message.body
+    assert nl("Welcome to the learning platform of Samen tegen mensenhandel.") in message.body
+    assert nl("Samen tegen mensenhandel") in message.body.rsplit("\n\n", 1)[-1]
+    for stock in (
+        "zijn of haar",
+        "Bedankt voor het gebruiken",
+        "Thank you for using",
+        "Hello from",
+    ):
+        assert stock not in message.body
+    link = re.search(r"https?://\S+/account/confirm-email/\S+/", message.body).group(0)
+    path = link.split("testserver", 1)[1]
+    assert client.post(path).status_code == 302
+    assert EmailAddress.objects.get(email="fatima@example.org").verified
+
+
+def test_the_password_reset_mail_is_the_projects_own(client):
+    user = UserFactory(email="lid@example.org", full_name="Jan de Vries")
+    client.post(reverse("account_reset_password"), {"email": user.email})
+    (message,) = mail.outbox
+    assert nl("Choose a new password") in message.subject
+    assert nl("Hi %(name)s,", name="Jan de Vries") in message.body
+    assert "/account/password/reset/key/" in message.body
+    assert "Thank you for using" not in message.body
+    assert "Bedankt voor het gebruiken" not in message.body

@@ -691,6 +691,28 @@ def test_unknown_question_is_404(client, user):
     )
 
 
+def test_opening_an_answer_address_goes_back_to_the_question(client, user, other_user):
+    """The address bar stays on the answer address after a no-JavaScript answer with an error;
+    reopening it shows the question on its lesson page, not a blank 405."""
+    course = make_quiz_course()
+    attempt = enrolled(client, user, course)
+    for url, question_id in (
+        (answer_url(attempt, "q-single"), "q-single"),
+        (scenario_url(attempt), "q-scenario"),
+    ):
+        lesson_id = attempt.question(question_id)["lesson_id"]
+        response = client.get(url)
+        assert response.status_code == 302
+        expected = reverse("lms:lesson", kwargs={"lesson_id": lesson_id})
+        assert response["Location"] == f"{expected}#q-{question_id}"
+        assert client.get(response["Location"]).status_code == 200
+    assert client.get(answer_url(attempt, "no-such-question")).status_code == 404
+    client.force_login(other_user)
+    assert client.get(answer_url(attempt, "q-single")).status_code == 404
+    assert client.get(scenario_url(attempt)).status_code == 404
+    assert not Answer.objects.exists()
+
+
 def test_another_learners_attempt_is_404(client, user, other_user):
     course = make_quiz_course()
     attempt = enrolled(client, user, course)
