@@ -79,3 +79,11 @@ def test_the_name_is_marked_required_and_refused_empty(client, user):
         assert escape(message) in response.content.decode()
     user.refresh_from_db()
     assert user.full_name
+
+
+def test_my_account_leads_to_registering_an_establishment(client, user):
+    """A logged-in person who manages nothing yet finds how to register their hotel from their
+    account (the audit found no route but the public list's footer link)."""
+    client.force_login(user)
+    page = client.get(reverse("accounts:settings")).content.decode()
+    assert f'href="{reverse("organisations:register")}"' in page
