@@ -515,6 +515,8 @@ def _render_attempt(request, attempt, *, error="", status=200):
         # The certificate is made by a Celery task after the pass (the `certificate` relation is
         # the certificates app's; lms does not import it): until it is there, the page says so.
         certificate = getattr(completion, "certificate", None) if completion else None
+        # "being prepared" stays until the PDF is there, not merely the certificate's row
+        certificate_ready = bool(certificate and certificate.pdf)
         progress = selectors.course_progress(user=request.user, course=course)
         context = {
             "attempt": attempt,
@@ -523,6 +525,7 @@ def _render_attempt(request, attempt, *, error="", status=200):
             "error": error,
             "completion": completion,
             "certificate": certificate,
+            "certificate_ready": certificate_ready,
             "progress": progress,
             "retake": progress.retake,
             "has_storylines": outline.has_storylines,
