@@ -51,9 +51,7 @@ def _being_prepared() -> str:
     return escape(text)
 
 
-def test_the_result_page_says_being_prepared_only_until_the_pdf_is_ready(
-    client, user, completion
-):
+def test_the_result_page_says_being_prepared_only_until_the_pdf_is_ready(client, user, completion):
     """Audit: "being prepared" stood right above "View your certificate" after it was ready."""
     client.force_login(user)
     url = reverse("lms:attempt", kwargs={"attempt_id": completion.attempt.public_id})
