@@ -54,6 +54,33 @@ def lessons_done(*, path: list[int], completed: frozenset[int]) -> int:
     return sum(1 for pk in path if pk in completed)
 
 
+@dataclass(frozen=True)
+class LessonsToCome:
+    """Lessons a learner will take beyond the attempt's path so far: before the storyline
+    choice the path holds the shared introduction only."""
+
+    count: int  # sure to come: the closing lessons, and the storyline's when all are as long
+    storyline_uncounted: bool  # storylines differ in length: theirs are not in `count`
+
+
+NONE_TO_COME = LessonsToCome(count=0, storyline_uncounted=False)
+
+
+def lessons_to_come(*, pending: dict[str, Any] | None) -> LessonsToCome:
+    """`pending`: while the learner has not chosen a storyline, what the attempt noted at its
+    start ({"closing": n, "storylines": [n, ...]}: how many lessons the choice adds), `{}` for
+    an attempt started before it noted this; None once chosen or without storylines. The total
+    the course page, the lesson player, "Mijn leren" and the API show is the path's length plus
+    `count`."""
+    if pending is None:
+        return NONE_TO_COME
+    closing = int(pending.get("closing", 0))
+    lengths = set(pending.get("storylines", []))
+    if len(lengths) == 1:
+        return LessonsToCome(count=closing + lengths.pop(), storyline_uncounted=False)
+    return LessonsToCome(count=closing, storyline_uncounted=True)
+
+
 def resume_lesson(*, path: list[int], last_lesson_id: int | None, open_attempt: bool) -> int | None:
     """The lesson to continue with: only while an attempt is open; the last lesson seen when it
     belongs to the attempt's path, else the path's first lesson."""

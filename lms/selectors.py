@@ -343,7 +343,10 @@ class CourseProgress:
     attempts: list[Attempt]  # this enrolment's, newest first
     completed_lesson_ids: frozenset[int]
     lessons_done: int
-    lessons_total: int
+    lessons_total: int  # the lessons the learner will take (`attempt_lessons_to_come`)
+    # before the storyline choice, when storylines differ in length: `lessons_total` counts the
+    # shared lessons only ("plus the lessons of the storyline you choose")
+    storyline_lessons_uncounted: bool
     resume_lesson_id: int | None
     seconds_spent: int
     retake: rules.RetakeState
@@ -380,6 +383,17 @@ class CourseProgress:
         return self.retake.available_at
 
 
+def attempt_lessons_to_come(attempt: Attempt | None) -> rules.LessonsToCome:
+    """The lessons the learner will take beyond the attempt's path so far: before the storyline
+    choice, the closing lessons and the storyline's (`rules.lessons_to_come`). The read model
+    and the lesson player add them to the path, so that every page counts the same total."""
+    if attempt is None or attempt.storyline_id is not None:
+        return rules.NONE_TO_COME
+    if not attempt.snapshot.get("has_storylines"):
+        return rules.NONE_TO_COME
+    return rules.lessons_to_come(pending=attempt.snapshot.get("lessons_to_come", {}))
+
+
 def _progress(
     *,
     course,
@@ -398,6 +412,7 @@ def _progress(
     progress = list(enrolment.progress.all()) if enrolment is not None else []
     completed = frozenset(p.lesson_id for p in progress if p.completed_at)
     path = attempt.snapshot.get("lesson_ids", []) if attempt else []
+    to_come = attempt_lessons_to_come(attempt)
     submitted = [a for a in course_attempts if a.status == Attempt.Status.SUBMITTED]
     scores = [a.score for a in submitted if a.score is not None]
     return CourseProgress(
@@ -407,7 +422,8 @@ def _progress(
         attempts=own,
         completed_lesson_ids=completed,
         lessons_done=rules.lessons_done(path=path, completed=completed),
-        lessons_total=len(path),
+        lessons_total=len(path) + to_come.count,
+        storyline_lessons_uncounted=to_come.storyline_uncounted,
         resume_lesson_id=rules.resume_lesson(
             path=path,
             last_lesson_id=enrolment.last_lesson_id if enrolment else None,

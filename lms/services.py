@@ -128,6 +128,20 @@ def _snapshot_part(lessons: list[LessonPage]) -> dict[str, Any]:
     }
 
 
+def _lessons_to_come(outline, storyline: StorylinePage | None) -> dict[str, Any]:
+    """Before the storyline choice, how many lessons the choice will add (closing and each
+    storyline's), so that progress counts the lessons the learner will take
+    (`rules.lessons_to_come`); the choice removes it."""
+    if not outline.has_storylines or storyline is not None:
+        return {}
+    return {
+        "lessons_to_come": {
+            "closing": len(outline.closing),
+            "storylines": [len(lessons) for _storyline, lessons in outline.storylines],
+        }
+    }
+
+
 def attempt_storyline_pending(attempt: Attempt) -> bool:
     """True while the learner still has to choose a storyline (the attempt holds the intro)."""
     return attempt.storyline_id is None and bool(attempt.snapshot.get("has_storylines"))
@@ -183,7 +197,11 @@ def attempt_start(*, enrolment: Enrolment, storyline: StorylinePage | None = Non
             number=number,
             course_revision_id=course.latest_revision_id,
             pass_mark=course.pass_mark,
-            snapshot={**_snapshot_part(lessons), "has_storylines": outline.has_storylines},
+            snapshot={
+                **_snapshot_part(lessons),
+                "has_storylines": outline.has_storylines,
+                **_lessons_to_come(outline, storyline),
+            },
         )
         enrolment.storyline = storyline
         enrolment.save(update_fields=["storyline", "last_activity_at"])
@@ -225,6 +243,7 @@ def attempt_storyline_choose(*, attempt: Attempt, storyline: StorylinePage) -> A
         }
         snapshot["questions"] = [*snapshot.get("questions", []), *added["questions"]]
         snapshot["has_storylines"] = True
+        snapshot.pop("lessons_to_come", None)
         locked.snapshot = snapshot
         locked.storyline = storyline
         locked.save(update_fields=["snapshot", "storyline"])

@@ -315,6 +315,7 @@ def _render_lesson(request, *, lesson, enrolment, attempt, errors=None, status=2
     path = attempt.snapshot.get("lesson_ids", [])
     # Lessons done: the read model's rule (`selectors.course_progress`), from the rows at hand.
     navigation, completed = selectors.lesson_navigation(enrolment=enrolment, lesson_ids=path)
+    to_come = selectors.attempt_lessons_to_come(attempt)
     position = next((i for i, row in enumerate(navigation) if row["pk"] == lesson.pk), 0)
     course = enrolment.course
     with course.language_override():
@@ -339,7 +340,10 @@ def _render_lesson(request, *, lesson, enrolment, attempt, errors=None, status=2
             "previous": navigation[position - 1] if position > 0 else None,
             "next": navigation[position + 1] if position + 1 < len(navigation) else None,
             "lessons_done": rules.lessons_done(path=path, completed=completed),
-            "lessons_total": len(path),
+            "lessons_total": len(path) + to_come.count,
+            # "Lesson 2 of 5": the live lessons of the path and those still to come
+            "lessons_in_course": len(navigation) + to_come.count,
+            "storyline_lessons_uncounted": to_come.storyline_uncounted,
             "storyline_pending": services.attempt_storyline_pending(attempt),
             "shown": signing.dumps(
                 {"lesson": lesson.pk, "at": int(timezone.now().timestamp())}, salt=_SHOWN_SALT
@@ -524,6 +528,8 @@ def _render_attempt(request, attempt, *, error="", status=200):
         # The certificate is made by a Celery task after the pass (the `certificate` relation is
         # the certificates app's; lms does not import it): until it is there, the page says so.
         certificate = getattr(completion, "certificate", None) if completion else None
+        # "being prepared" stays until the PDF is there, not merely the certificate's row
+        certificate_ready = bool(certificate and certificate.pdf)
         progress = selectors.course_progress(user=request.user, course=course)
         context = {
             "attempt": attempt,
@@ -532,6 +538,7 @@ def _render_attempt(request, attempt, *, error="", status=200):
             "error": error,
             "completion": completion,
             "certificate": certificate,
+            "certificate_ready": certificate_ready,
             "progress": progress,
             "retake": progress.retake,
             "has_storylines": outline.has_storylines,

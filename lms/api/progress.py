@@ -75,6 +75,7 @@ def my_progress(request: HttpRequest, paging: Query[PageQuery]):
                 ),
                 "lessons_completed": row.lessons_done,
                 "lessons_total": row.lessons_total,
+                "storyline_lessons_uncounted": row.storyline_lessons_uncounted,
                 "percent": row.percent,
                 "seconds_spent": row.seconds_spent,
                 "attempts": row.attempts_used,

@@ -201,7 +201,14 @@ class ProgressOut(Schema):
     storyline: StorylineRefOut | None
     resume_lesson: LessonRefOut | None
     lessons_completed: int
-    lessons_total: int
+    lessons_total: int = Field(
+        description="the lessons the learner will take: before the storyline choice also the"
+        " closing lessons and, when every storyline is as long, the storyline's"
+    )
+    storyline_lessons_uncounted: bool = Field(
+        description="before the storyline choice, when the storylines differ in length:"
+        " lessons_total does not count the lessons of the storyline still to choose"
+    )
     percent: int
     seconds_spent: int
     attempts: int = Field(description="submitted attempts, in every language version")

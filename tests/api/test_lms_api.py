@@ -18,7 +18,7 @@ from courses.selectors import course_outline
 from lms import services
 from lms.models import Attempt, Completion, LessonProgress
 from tests.conftest import DEADLINE
-from tests.factories import make_course
+from tests.factories import LessonFactory, make_course
 
 from .conftest import first_storyline, right_response, wrong_response
 
@@ -433,6 +433,20 @@ def test_lesson_visit_and_progress(api, user, storyline_course):
     assert (item["lessons_completed"], item["lessons_total"], item["percent"]) == (1, 2, 50)
     assert item["seconds_spent"] == 90
     assert item["open_attempt"] is not None and item["completion"] is None
+
+
+def test_progress_before_the_storyline_choice_counts_the_lessons_to_come(api, storyline_course):
+    """The read model's total (audit): the introduction and one storyline, both storylines
+    being one lesson long; with storylines of different length, the note's flag."""
+    start(api, storyline_course)  # no storyline yet: the shared introduction
+    [item] = api.get("/api/v1/me/progress").json()["items"]
+    assert (item["lessons_total"], item["storyline_lessons_uncounted"]) == (2, False)
+    longer = first_storyline(storyline_course)
+    LessonFactory(parent=longer, title="Tweede les", body=[])
+    Attempt.objects.all().delete()
+    start(api, storyline_course)
+    [item] = api.get("/api/v1/me/progress").json()["items"]
+    assert (item["lessons_total"], item["storyline_lessons_uncounted"]) == (1, True)
 
 
 def test_progress_is_paginated_and_only_mine(api, user, other_user, django_assert_max_num_queries):

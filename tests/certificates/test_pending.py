@@ -40,3 +40,29 @@ def test_my_certificates_shows_the_one_being_made(client, user, completion):
     services.certificate_create(completion=completion)
     html = client.get(reverse("certificate_list")).content.decode()
     assert "data-certificate-pending" not in html
+
+
+def _being_prepared() -> str:
+    with translation.override("nl"):
+        text = translation.gettext(
+            "Your certificate is being prepared. It appears under “My certificates”, and we "
+            "send you an e-mail when it is ready."
+        )
+    return escape(text)
+
+
+def test_the_result_page_says_being_prepared_only_until_the_pdf_is_ready(client, user, completion):
+    """Audit: "being prepared" stood right above "View your certificate" after it was ready."""
+    client.force_login(user)
+    url = reverse("lms:attempt", kwargs={"attempt_id": completion.attempt.public_id})
+    assert _being_prepared() in client.get(url).content.decode()
+    certificate = services.certificate_create(completion=completion)
+    html = client.get(url).content.decode()
+    # the row is there but its PDF is not yet: still being prepared, already linked
+    assert _being_prepared() in html
+    assert reverse("certificate_detail", args=[certificate.code]) in html
+    services.certificate_pdf_render(certificate=certificate)
+    html = client.get(url).content.decode()
+    assert _being_prepared() not in html
+    assert "data-certificate-pending" not in html
+    assert reverse("certificate_detail", args=[certificate.code]) in html

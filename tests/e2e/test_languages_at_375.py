@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts import roles
+from courses.models import StorylinePage
+from lms import services as lms_services
 from reporting.demo import SEED_TARGETS
 from reporting.services import outside_counts_import
 from tests.e2e.checks import (
@@ -28,7 +30,7 @@ from tests.e2e.checks import (
 from tests.e2e.conftest import MOBILE
 from tests.e2e.pages import PAGE_TYPES
 from tests.e2e.test_language_journeys import LOCALES, dutch_strings_in
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory, translate_course
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -260,3 +262,69 @@ def test_the_too_many_requests_page_in_each_language_at_375_px_by_keyboard(
         page.keyboard.press("Enter")
     assert went.value.status == 200
     assert page.locator("html").get_attribute("lang") == language
+
+
+#: Storylines as the Polish and Spanish course versions word them: long titles and summaries
+#: with long words (the audit found the choice page 383 and 420 px wide at 375 px).
+STORYLINES = {
+    "pl": [
+        (
+            "Wykorzystywanie seksualne w branży hotelarskiej",
+            "Rozpoznawanie sygnałów wykorzystywania seksualnego wśród gości i współpracowników "
+            "oraz odpowiedzialne zgłaszanie podejrzeń przełożonym i odpowiednim instytucjom.",
+        ),
+        (
+            "Wykorzystywanie do działalności przestępczej",
+            "Nieletni zmuszani do przestępstw, przemytu i handlu narkotykami: jak rozpoznać "
+            "niepokojące zachowania i komu je zgłosić.",
+        ),
+    ],
+    "es": [
+        (
+            "Explotación sexual en establecimientos hoteleros",
+            "Reconocer las señales de explotación sexual entre huéspedes y compañeros, y "
+            "comunicar las sospechas de forma responsable a los responsables correspondientes.",
+        ),
+        (
+            "Explotación criminal y actividades delictivas",
+            "Menores obligados a cometer delitos, contrabando o tráfico de estupefacientes: "
+            "cómo reconocer comportamientos preocupantes y a quién comunicarlos.",
+        ),
+    ],
+}
+
+#: For each storyline's label: how far each description starts below the bottom of the title.
+DESCRIPTION_BELOW_TITLE = """() => Array.from(
+        document.querySelectorAll('.storyline-choices label'))
+    .filter(label => label.querySelector('.choice__description'))
+    .flatMap(label => {
+        const title = label.querySelector('strong').getBoundingClientRect();
+        return Array.from(label.querySelectorAll('.choice__description'))
+            .map(d => d.getBoundingClientRect().top - title.bottom);
+    })"""
+
+
+@pytest.mark.parametrize("language", ["pl", "es"])
+def test_the_storyline_choice_with_long_wording_stacks_at_375_px(new_page, e2e_content, language):
+    """The storyline's title, its description and its number of lessons sit under one another in
+    the radio button's label, and nothing scrolls sideways even at 320 px."""
+    course = translate_course(e2e_content.course, language)
+    storylines = course.get_children().type(StorylinePage).specific().order_by("path")
+    for storyline, (title, summary) in zip(storylines, STORYLINES[language], strict=True):
+        storyline.title = title
+        storyline.summary = f"<p>{summary}</p>"
+        storyline.save_revision().publish()
+    person = UserFactory()
+    attempt = lms_services.attempt_start(
+        enrolment=lms_services.enrolment_create(user=person, course=course)
+    )
+    with translation.override(language):
+        path = reverse("lms:storyline_choose", args=[attempt.public_id])
+    page = new_page(viewport=MOBILE, user=person, locale=LOCALES[language])
+    assert page.goto(path).status == 200
+    assert STORYLINES[language][0][0] in page.locator("main").inner_text()
+    assert horizontal_overflow(page, MOBILE["width"]) == 0
+    assert horizontal_overflow(page, 320) == 0
+    gaps = page.evaluate(DESCRIPTION_BELOW_TITLE)
+    assert len(gaps) == 4  # a summary and a number of lessons for each of the two
+    assert all(gap >= -0.5 for gap in gaps), gaps

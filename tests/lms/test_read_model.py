@@ -2,9 +2,11 @@
 all language versions of a course, and options shown in each attempt's own stable order."""
 
 import pytest
+from django.utils import translation
 from wagtail.models import Locale
 
 from accounts.errors import Forbidden
+from courses.models import StorylinePage
 from lms import selectors, services
 from lms.models import Attempt
 from tests import factories
@@ -205,3 +207,109 @@ def test_a_review_with_nothing_to_review_reads_no_lesson_titles(user, django_ass
         review = selectors.attempt_review(attempt=attempt)
         assert review.lessons == [] and review.wrong == [] and review.open == 0
     assert review.correct == review.total == len(attempt.graded_questions)
+
+
+# ------------------------------- lessons to come before the storyline choice (audit, item 4)
+
+
+def test_the_lessons_to_come_rule():
+    from lms import rules
+
+    assert rules.lessons_to_come(pending=None) == rules.NONE_TO_COME
+    # every storyline as long: the total is known
+    same = rules.lessons_to_come(pending={"closing": 1, "storylines": [3, 3]})
+    assert (same.count, same.storyline_uncounted) == (4, False)
+    # storylines differ: the shared lessons only, and a note says the storyline's come on top
+    differ = rules.lessons_to_come(pending={"closing": 1, "storylines": [2, 3]})
+    assert (differ.count, differ.storyline_uncounted) == (1, True)
+    # an attempt started before it noted this
+    unknown = rules.lessons_to_come(pending={})
+    assert (unknown.count, unknown.storyline_uncounted) == (0, True)
+
+
+def _note(*, done: int, total: int) -> str:
+    """The count with the note, as the (Dutch by default) pages show it."""
+    with translation.override("nl"):
+        return translation.gettext(
+            "%(done)s of %(total)s, plus the lessons of the storyline you choose"
+        ) % {"done": done, "total": total}
+
+
+def _pages(client, attempt):
+    """The course page, the lesson player (first lesson) and "Mijn leren", as HTML."""
+    from django.urls import reverse
+
+    lesson = reverse("lms:lesson", kwargs={"lesson_id": attempt.snapshot["lesson_ids"][0]})
+    return {
+        "course": client.get(attempt.course.url).content.decode(),
+        "lesson": client.get(lesson).content.decode(),
+        "my learning": client.get(reverse("lms:my_learning")).content.decode(),
+    }
+
+
+def test_before_the_storyline_choice_progress_counts_the_lessons_the_learner_will_take(
+    client, user
+):
+    """The audit: right after enrolling a storyline course said "0 of 1" (the introduction)
+    though the learner takes the introduction and a storyline. Both storylines are one lesson
+    long: every page and the API say 2, before and after the choice."""
+    from tests.lms.test_views import enrolled
+
+    course = factories.make_course(storylines=True)
+    attempt = enrolled(client, user, course)
+    assert len(attempt.snapshot["lesson_ids"]) == 1  # the introduction only
+    progress = selectors.course_progress(user=user, course=course)
+    assert (progress.lessons_done, progress.lessons_total) == (0, 2)
+    assert not progress.storyline_lessons_uncounted
+    [row] = selectors.learner_progress(user=user)
+    assert (row.lessons_total, row.storyline_lessons_uncounted) == (2, False)
+    pages = _pages(client, attempt)
+    assert "0 van 2</span>" in pages["course"]
+    assert 'max="2" value="0"' in pages["lesson"] and "Les 1 van 2" in pages["lesson"]
+    assert "0 van 2 lessen afgerond" in pages["my learning"]
+    storyline = course.get_children().type(StorylinePage).first().specific
+    services.attempt_storyline_choose(attempt=attempt, storyline=storyline)
+    progress = selectors.course_progress(user=user, course=course)
+    assert (progress.lessons_total, progress.storyline_lessons_uncounted) == (2, False)
+
+
+def test_storylines_of_different_length_are_noted_not_counted_before_the_choice(client, user):
+    from django.utils.html import escape
+
+    from tests.lms.test_views import enrolled
+
+    course = factories.make_course(storylines=True)
+    longer = course.get_children().type(StorylinePage).first().specific
+    factories.lesson(longer, "Tweede les", [factories.text()])
+    factories.lesson(course, "Afsluiting", [factories.text()])  # a closing lesson, after both
+    attempt = enrolled(client, user, course)
+    progress = selectors.course_progress(user=user, course=course)
+    # the introduction and the closing lesson, and a note for the storyline's
+    assert (progress.lessons_total, progress.storyline_lessons_uncounted) == (2, True)
+    pages = _pages(client, attempt)
+    note = escape(_note(done=0, total=2))
+    assert note in pages["course"], pages["course"]
+    assert note in pages["lesson"] and "Les 1 van 2" in pages["lesson"]
+    with translation.override("nl"):
+        card = translation.ngettext(
+            "%(done)s of %(total)s lesson done, plus the lessons of the storyline you choose",
+            "%(done)s of %(total)s lessons done, plus the lessons of the storyline you choose",
+            2,
+        ) % {"done": 0, "total": 2}
+    assert escape(card) in pages["my learning"]
+    services.attempt_storyline_choose(attempt=attempt, storyline=longer)
+    progress = selectors.course_progress(user=user, course=course)
+    assert (progress.lessons_total, progress.storyline_lessons_uncounted) == (4, False)
+    pages = _pages(client, attempt)
+    assert "0 van 4</span>" in pages["course"] and "Les 1 van 4" in pages["lesson"]
+    assert escape(_note(done=0, total=4)) not in pages["course"]
+
+
+def test_an_attempt_started_before_the_count_was_noted_says_the_storyline_comes_on_top(user):
+    course = factories.make_course(storylines=True)
+    attempt = services.attempt_start(enrolment=services.enrolment_create(user=user, course=course))
+    snapshot = dict(attempt.snapshot)
+    del snapshot["lessons_to_come"]
+    Attempt.objects.filter(pk=attempt.pk).update(snapshot=snapshot)
+    progress = selectors.course_progress(user=user, course=course)
+    assert (progress.lessons_total, progress.storyline_lessons_uncounted) == (1, True)
