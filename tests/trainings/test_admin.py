@@ -84,3 +84,90 @@ def test_trainers_must_have_completed_the_train_the_trainer(trainer):
     )
     form = form_class(data=data, instance=session, for_user=staff)
     assert form.is_valid(), form.errors
+
+
+def _session_object_urls(pk) -> dict[str, str]:
+    """Every URL of the session viewset that names one session (found from the viewset, so a
+    view Wagtail adds later, e.g. revisions or locking, is checked as well)."""
+    from trainings.models import TrainingSession
+
+    viewset = TrainingSession.snippet_viewset
+    urls = {}
+    for pattern in viewset.get_urlpatterns():
+        if "pk" not in pattern.pattern.converters and "(?P<pk>" not in str(pattern.pattern):
+            continue
+        # a view that needs more than the session (a revision id) must be added here
+        assert set(pattern.pattern.converters) == {"pk"}, pattern.name
+        urls[pattern.name] = reverse(viewset.get_url_name(pattern.name), args=[pk])
+    return urls
+
+
+def test_every_view_of_a_session_is_limited_to_the_organisers_own_sessions():
+    organiser = UserFactory(role=roles.TRAINING_ORGANISER)
+    own_format = make_format(title="Eigen training")
+    own_format.organisers.add(organiser)
+    own = make_session(own_format)
+    other_organiser = UserFactory(role=roles.TRAINING_ORGANISER)
+    other_format = make_format(title="Andermans training")
+    other_format.organisers.add(other_organiser)
+    other = make_session(other_format, venue="Geheime zaal")
+    client = Client()
+    client.force_login(organiser)
+    other_urls = _session_object_urls(other.pk)
+    assert {"edit", "copy", "delete", "usage", "history", "history_results"} <= set(other_urls)
+    for name, url in other_urls.items():
+        answer = client.get(url)
+        assert answer.status_code == 404, name
+        assert "Geheime zaal" not in answer.content.decode(), name
+        assert client.post(url).status_code == 404, name
+    for name, url in _session_object_urls(own.pk).items():
+        # organisers may not delete sessions at all (programme staff may): Wagtail's refusal
+        expected = (302, 403) if name == "delete" else (200,)
+        assert client.get(url).status_code in expected, name
+    other.refresh_from_db()  # not deleted, not changed
+    # whoever may manage every session (and delete: a superuser) opens them all
+    admin = Client()
+    admin.force_login(UserFactory(role=roles.SITE_ADMIN, is_superuser=True))
+    for name, url in other_urls.items():
+        assert admin.get(url).status_code == 200, name
+
+
+def test_format_views_need_the_format_permissions():
+    """Organisers may see formats, not copy, change, delete them or read their history."""
+    organiser = UserFactory(role=roles.TRAINING_ORGANISER)
+    fmt = make_format(title="Kind en Uitbuiting")
+    fmt.organisers.add(organiser)
+    from trainings.models import TrainingFormat
+
+    viewset = TrainingFormat.snippet_viewset
+    client = Client()
+    client.force_login(organiser)
+    for name in ("copy", "delete", "usage", "history", "history_results"):
+        url = reverse(viewset.get_url_name(name), args=[fmt.pk])
+        assert client.get(url).status_code in (302, 403), name
+        assert client.post(url).status_code in (302, 403), name
+    fmt.refresh_from_db()
+    assert fmt.title == "Kind en Uitbuiting"
+
+
+def test_the_session_chooser_offers_only_the_organisers_own_sessions():
+    from trainings.models import TrainingSession
+
+    organiser = UserFactory(role=roles.TRAINING_ORGANISER)
+    own_format = make_format(title="Eigen training")
+    own_format.organisers.add(organiser)
+    own = make_session(own_format)
+    other = make_session(make_format(title="Andermans training"))
+    chooser = TrainingSession.snippet_viewset.chooser_viewset
+    client = Client()
+    client.force_login(organiser)
+    for name in ("choose", "choose_results"):
+        page = client.get(reverse(chooser.get_url_name(name))).content.decode()
+        assert "Eigen training" in page and "Andermans training" not in page, name
+    chosen = chooser.get_url_name("chosen")
+    assert client.get(reverse(chosen, args=[own.pk])).status_code == 200
+    assert client.get(reverse(chosen, args=[other.pk])).status_code == 404
+    several = client.get(
+        reverse(chooser.get_url_name("chosen_multiple")), {"id": [own.pk, other.pk]}
+    ).json()
+    assert [item["id"] for item in several["result"]] == [str(own.pk)]
