@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 from wagtail.models import Locale
 
+from accounts import roles
 from accounts.models import Region
 from lms import services as lms_services
 from tests.factories import UserFactory, answer_all_right
@@ -75,6 +76,6 @@ def session(db):
 
 @pytest.fixture
 def trainer(db):
-    """A person who trains (added to sessions by the tests), with the second factor that the
-    trainers' pages need (ADR 0022)."""
-    return UserFactory(full_name="Tamara Trainer", second_factor=True)
+    """A person with the trainer role (added to sessions by the tests), with the second factor
+    that the trainers' pages need (ADR 0022)."""
+    return UserFactory(full_name="Tamara Trainer", role=roles.TRAINER, second_factor=True)

@@ -171,3 +171,60 @@ def test_the_session_chooser_offers_only_the_organisers_own_sessions():
         reverse(chooser.get_url_name("chosen_multiple")), {"id": [own.pk, other.pk]}
     ).json()
     assert [item["id"] for item in several["result"]] == [str(own.pk)]
+
+
+def test_trainers_picker_offers_trainers_only_and_keeps_who_is_chosen(trainer):
+    from trainings.models import TrainingSession
+
+    learner = UserFactory(full_name="Lotte Leerling")
+    hotel_staff = UserFactory(role=roles.ORGANISATION_MANAGER)
+    former_trainer = UserFactory(full_name="Vroeger Trainer")  # chosen earlier, no role now
+    session = make_session()
+    session.trainers.add(former_trainer)
+    form_class = TrainingSession.get_edit_handler().get_form_class()
+    staff = UserFactory(role=roles.PROGRAMME_STAFF)
+    new = set(form_class(for_user=staff).fields["trainers"].queryset)
+    assert trainer in new and not {learner, hotel_staff, former_trainer} & new
+    existing = set(form_class(instance=session, for_user=staff).fields["trainers"].queryset)
+    assert existing == {trainer, former_trainer}
+    data = {
+        "training_format": session.training_format_id,
+        "starts_at": session.starts_at.strftime("%Y-%m-%d %H:%M"),
+        "ends_at": session.ends_at.strftime("%Y-%m-%d %H:%M"),
+        "venue": "Zaal",
+        "address": "Straat 1, Utrecht",
+        "region": session.region_id,
+        "capacity": 60,
+    }
+    form = form_class(
+        data={**data, "trainers": [former_trainer.pk]}, instance=session, for_user=staff
+    )
+    assert form.is_valid(), form.errors  # the existing record still validates
+    form = form_class(data={**data, "trainers": [learner.pk]}, instance=session, for_user=staff)
+    assert not form.is_valid() and "trainers" in form.errors
+    # and on the page: no learner's name in the organiser's form
+    client = Client()
+    client.force_login(staff)
+    page = client.get(reverse("wagtailsnippets_trainings_trainingsession:add")).content.decode()
+    assert "Tamara Trainer" in page and "Lotte Leerling" not in page
+
+
+def test_organisers_picker_offers_organisers_only_and_keeps_who_is_chosen():
+    from trainings.models import TrainingFormat
+
+    organiser = UserFactory(full_name="Olga Organisator", role=roles.TRAINING_ORGANISER)
+    UserFactory(full_name="Lotte Leerling")  # a learner: not offered
+    former = UserFactory(full_name="Vroeger Organisator")
+    fmt = make_format()
+    fmt.organisers.add(former)
+    form_class = TrainingFormat.get_edit_handler().get_form_class()
+    staff = UserFactory(role=roles.PROGRAMME_STAFF)
+    assert set(form_class(for_user=staff).fields["organisers"].queryset) == {organiser}
+    existing = form_class(instance=fmt, for_user=staff).fields["organisers"].queryset
+    assert set(existing) == {organiser, former}
+    client = Client()
+    client.force_login(staff)
+    page = client.get(reverse("wagtailsnippets_trainings_trainingformat:add")).content.decode()
+    assert "Olga Organisator" in page and "Lotte Leerling" not in page
+    edit = reverse("wagtailsnippets_trainings_trainingformat:edit", args=[fmt.pk])
+    assert "Vroeger Organisator" in client.get(edit).content.decode()
