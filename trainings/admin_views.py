@@ -8,6 +8,8 @@ are not confirmed. The session chooser lists and returns only those sessions too
 from django.http import Http404
 from wagtail.snippets.views import chooser, snippets
 
+from . import services
+from .errors import TrainingError
 from .selectors import sessions_for_admin
 
 
@@ -24,7 +26,25 @@ class OwnSessionMixin:
 
 
 class SessionEditView(OwnSessionMixin, snippets.EditView):
-    pass
+    """Saving goes through the services in the save's transaction: the session row is locked
+    first, then session_changed refuses too few places and fills new ones from the waiting
+    list."""
+
+    def save_instance(self):
+        before = services.session_lock(session=self.object)
+        session = super().save_instance()
+        services.session_changed(before=before, session=session)
+        return session
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except TrainingError as error:  # raised inside the save's transaction: nothing saved
+            field = "capacity" if error.code == "capacity_below_registered" else None
+            form.add_error(field, error.message)
+            self.produced_error_code = "validation_error"
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
 
 
 class SessionCopyView(OwnSessionMixin, snippets.CopyView):

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.mail import mail_send, may_email, person_language
 from accounts.plain_text import MESSAGE as PLAIN_TEXT_MESSAGE
@@ -151,23 +152,73 @@ def registration_cancel(*, registration: Registration, now: datetime | None = No
         locked.cancelled_at = now
         locked.save(update_fields=["status", "cancelled_at"])
         if freed and locked_session.starts_at > now:
-            _promote_next(session=locked_session, now=now)
+            _promote_waiting(session=locked_session, now=now)
     return locked
 
 
-def _promote_next(*, session: TrainingSession, now: datetime) -> Registration | None:
-    """Give free places to the waiting list in order of registration (session row locked)."""
+def _promote_waiting(*, session: TrainingSession, now: datetime) -> list[Registration]:
+    """Give the free places to the waiting list in order of registration (session row locked),
+    each with the promotion e-mail."""
     registered = session.registrations.filter(status=Status.REGISTERED).count()
-    if registered >= session.capacity:
+    free = session.capacity - registered
+    if free <= 0:
+        return []
+    promoted = list(
+        session.registrations.filter(status=Status.WAITING).order_by("created_at", "pk")[:free]
+    )
+    for registration in promoted:
+        registration.status = Status.REGISTERED
+        registration.promoted_at = now
+        registration.save(update_fields=["status", "promoted_at"])
+        _enqueue_email(registration.pk, "promoted")
+    return promoted
+
+
+# ----------------------------------------------------------------------------- admin changes
+
+
+def session_lock(*, session: TrainingSession) -> TrainingSession:
+    """The session as stored, its row locked until the transaction ends: call it before saving
+    a change in the admin, and hand the result to session_changed after the save."""
+    return _lock_session(session)
+
+
+def session_capacity_refusal(*, session: TrainingSession, capacity: int) -> TrainingError | None:
+    """Why `session` cannot get `capacity` places (None when it can): fewer places than people
+    registered would leave someone without a place they were promised."""
+    registered = session.registrations.filter(status=Status.REGISTERED).count()
+    if capacity >= registered:
         return None
-    nxt = session.registrations.filter(status=Status.WAITING).order_by("created_at", "pk").first()
-    if nxt is None:
-        return None
-    nxt.status = Status.REGISTERED
-    nxt.promoted_at = now
-    nxt.save(update_fields=["status", "promoted_at"])
-    _enqueue_email(nxt.pk, "promoted")
-    return nxt
+    return TrainingError(
+        ngettext(
+            "%(count)s person is registered for this session: the number of places cannot be "
+            "lower than that.",
+            "%(count)s people are registered for this session: the number of places cannot be "
+            "lower than that.",
+            registered,
+        )
+        % {"count": registered},
+        code="capacity_below_registered",
+        status=409,
+        details={"registered": registered},
+    )
+
+
+def session_changed(
+    *, before: TrainingSession, session: TrainingSession, now: datetime | None = None
+) -> list[Registration]:
+    """After an organiser saved `session` (`before`: the row session_lock returned, in the same
+    transaction). Fewer places than people registered is refused (TrainingError, the caller's
+    transaction is rolled back); free places (more places, or a session published again) go to
+    the waiting list in order, as after a cancellation. Returns the promoted registrations."""
+    now = now or timezone.now()
+    if session.capacity != before.capacity:
+        refusal = session_capacity_refusal(session=session, capacity=session.capacity)
+        if refusal is not None:
+            raise refusal
+    if not session.is_published or session.starts_at <= now:
+        return []
+    return _promote_waiting(session=session, now=now)
 
 
 def _enqueue_email(registration_id: int, kind: str) -> None:

@@ -7,7 +7,7 @@ from django.urls import reverse
 from accounts import roles
 from tests.factories import UserFactory
 
-from .conftest import make_format, make_session
+from .conftest import admin_session_data, make_format, make_session
 
 pytestmark = pytest.mark.django_db
 
@@ -228,3 +228,63 @@ def test_organisers_picker_offers_organisers_only_and_keeps_who_is_chosen():
     assert "Olga Organisator" in page and "Lotte Leerling" not in page
     edit = reverse("wagtailsnippets_trainings_trainingformat:edit", args=[fmt.pk])
     assert "Vroeger Organisator" in client.get(edit).content.decode()
+
+
+def _organiser_client(session) -> Client:
+    organiser = UserFactory(role=roles.TRAINING_ORGANISER)
+    session.training_format.organisers.add(organiser)
+    client = Client()
+    client.force_login(organiser)
+    return client
+
+
+def _edit_url(session) -> str:
+    return reverse("wagtailsnippets_trainings_trainingsession:edit", args=[session.pk])
+
+
+def test_more_places_in_the_admin_go_to_the_waiting_list_in_order(
+    django_capture_on_commit_callbacks, tasks_run_now
+):
+    from django.core import mail
+
+    from trainings import services
+
+    session = make_session(capacity=1)
+    people = [UserFactory(preferred_language="en") for _ in range(4)]
+    _first, *waiting = [
+        services.registration_create(session=session, user=person) for person in people
+    ]
+    assert [r.status for r in waiting] == ["waiting"] * 3
+    mail.outbox.clear()
+    client = _organiser_client(session)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post(_edit_url(session), admin_session_data(session, capacity=3))
+    assert answer.status_code == 302
+    for registration in waiting:
+        registration.refresh_from_db()
+    assert [r.status for r in waiting] == ["registered", "registered", "waiting"]
+    assert all(r.promoted_at for r in waiting[:2])
+    # the same e-mail as when a place is freed by a cancellation
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(r.user.email for r in waiting[:2])
+    assert all(m.subject.startswith("A place has become free") for m in mail.outbox)
+
+
+def test_fewer_places_than_people_registered_is_refused_with_the_count():
+    from trainings import services
+
+    session = make_session(capacity=5)
+    for _ in range(3):
+        services.registration_create(session=session, user=UserFactory())
+    client = _organiser_client(session)
+    answer = client.post(
+        _edit_url(session), admin_session_data(session, capacity=2, venue="Nieuwe zaal")
+    )
+    assert answer.status_code == 200
+    page = answer.content.decode()
+    assert "3 mensen zijn ingeschreven" in page or "3 people are registered" in page
+    session.refresh_from_db()
+    assert (session.capacity, session.venue) == (5, "Stadskantoor")  # nothing saved
+    answer = client.post(_edit_url(session), admin_session_data(session, capacity=3))
+    assert answer.status_code == 302
+    session.refresh_from_db()
+    assert session.capacity == 3
