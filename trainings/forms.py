@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region
@@ -6,6 +7,7 @@ from accounts.plain_text import validate_plain_text
 
 from .models import GroupRequest, TrainingFormat
 from .rules import EVALUATION_COMMENT_MAX_LENGTH, EVALUATION_SCALE_MAX, EVALUATION_SCALE_MIN
+from .selectors import trainer_choices
 
 _SCALE = range(EVALUATION_SCALE_MIN, EVALUATION_SCALE_MAX + 1)
 
@@ -45,6 +47,17 @@ class AcceptForm(_DateForm):
     online_url = forms.URLField(
         label=_("Online meeting link"), required=False, assume_scheme="https"
     )
+    trainers = forms.ModelMultipleChoiceField(
+        label=_("Trainers"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # the same choice as in the admin: people with the trainer role, never every account
+        self.fields["trainers"].queryset = trainer_choices()  # type: ignore[attr-defined]
 
 
 class ProposeForm(_DateForm):

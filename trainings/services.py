@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -596,16 +598,20 @@ def group_request_accept(
     venue: str,
     address: str,
     online_url: str = "",
+    trainers: Sequence = (),
     response: str = "",
 ) -> GroupRequest:
     """Accept: a closed, published session for the group (capacity = group size) whose
-    invitation link the requester shares with the group."""
+    invitation link the requester shares with the group. The session must pass the same
+    checks as one planned in the admin (TrainingSession.clean: address and region on
+    location, a link online) and its trainers must be eligible; otherwise nothing changes
+    (TrainingError whose details["fields"] name the fields, as the admin form would)."""
     if starts_at <= timezone.now():
         raise TrainingError(_("Choose a date in the future."), code="date_in_past", status=400)
     with transaction.atomic():
         locked = _decide(request, by=by, status=GroupRequest.Status.ACCEPTED, response=response)
         fmt = locked.training_format
-        session = TrainingSession.objects.create(
+        session = TrainingSession(
             training_format=fmt,
             starts_at=starts_at,
             ends_at=starts_at + timedelta(minutes=fmt.duration_minutes),
@@ -617,6 +623,29 @@ def group_request_accept(
             is_published=True,
             is_closed=True,
         )
+        try:
+            session.full_clean()
+        except ValidationError as exc:
+            raise TrainingError(
+                " ".join(exc.messages),
+                code="invalid_session",
+                status=400,
+                details={"fields": exc.message_dict},
+            ) from exc
+        trainers = list(trainers)
+        missing = selectors.trainers_not_eligible(training_format=fmt, trainers=trainers)
+        if missing:
+            message = _("Not eligible as trainer (train-the-trainer not completed): %(names)s") % {
+                "names": ", ".join(p.full_name or p.email for p in missing)
+            }
+            raise TrainingError(
+                message,
+                code="invalid_session",
+                status=400,
+                details={"fields": {"trainers": [message]}},
+            )
+        session.save()
+        session.trainers.set(trainers)
         locked.session = session
         locked.save()
         _enqueue_group_request_email(locked.pk)

@@ -175,3 +175,85 @@ def test_organiser_sees_the_three_decisions_in_their_language(
     requester = Client()
     requester.force_login(user)
     assert 'name="action" value="accept"' not in requester.get(url).content.decode()
+
+
+def test_accepting_applies_the_sessions_own_checks(user, kind, region):
+    organiser = UserFactory(second_factor=True)
+    kind.organisers.add(organiser)
+    request = _request(user, kind, region)
+    with pytest.raises(TrainingError) as exc:
+        services.group_request_accept(
+            request=request,
+            by=organiser,
+            starts_at=timezone.now() + timedelta(days=30),
+            venue="Zaal",
+            address="",
+        )
+    assert exc.value.code == "invalid_session"
+    assert list(exc.value.details["fields"]) == ["address"]
+    request.refresh_from_db()
+    assert request.status == "pending" and request.session is None
+
+
+def _accept_page(kind, user, region):
+    organiser = UserFactory(second_factor=True)
+    kind.organisers.add(organiser)
+    request = _request(user, kind, region)
+    client = Client()
+    client.force_login(organiser)
+    return request, client, reverse("trainings:group_request", args=[request.pk])
+
+
+def test_accept_form_shows_the_sessions_errors_and_offers_trainers_only(
+    user, kind, region, trainer
+):
+    learner = UserFactory(full_name="Lotte Leerling")
+    request, client, url = _accept_page(kind, user, region)
+    page = client.get(url).content.decode()
+    assert "Tamara Trainer" in page and "Lotte Leerling" not in page
+    starts = (timezone.localtime() + timedelta(days=20)).strftime("%Y-%m-%dT%H:%M")
+    data = {"action": "accept", "accept-starts_at": starts, "accept-venue": "Zaal"}
+    answer = client.post(url, data)
+    assert answer.status_code == 400
+    assert 'id="id_accept-address_error"' in answer.content.decode()  # at the field
+    request.refresh_from_db()
+    assert request.status == "pending"
+    answer = client.post(
+        url, {**data, "accept-address": "Straat 1", "accept-trainers": [learner.pk]}
+    )
+    assert answer.status_code == 400  # not a choice
+    request.refresh_from_db()
+    assert request.status == "pending"
+    answer = client.post(
+        url, {**data, "accept-address": "Straat 1", "accept-trainers": [trainer.pk]}
+    )
+    assert answer.status_code == 302
+    request.refresh_from_db()
+    assert request.status == "accepted"
+    assert list(request.session.trainers.all()) == [trainer]
+
+
+def test_acceptance_email_names_the_venue_and_address_or_the_link(user, kind, region):
+    organiser = UserFactory(second_factor=True)
+    request = _request(user, kind, region)
+    services.group_request_accept(
+        request=request,
+        by=organiser,
+        starts_at=timezone.now() + timedelta(days=30),
+        venue="Stadskantoor",
+        address="Stadsplateau 1, Utrecht",
+    )
+    assert tasks.group_request_email(request.pk) is True
+    assert "Stadskantoor, Stadsplateau 1, Utrecht" in mail.outbox[-1].body
+    online = make_format(title="Online", delivery="online", min_group_size=1)
+    request = _request(user, online, region)
+    services.group_request_accept(
+        request=request,
+        by=organiser,
+        starts_at=timezone.now() + timedelta(days=30),
+        venue="",
+        address="",
+        online_url="https://meet.example.org/kind",
+    )
+    assert tasks.group_request_email(request.pk) is True
+    assert "https://meet.example.org/kind" in mail.outbox[-1].body
