@@ -179,6 +179,10 @@ def _promote_waiting(*, session: TrainingSession, now: datetime) -> list[Registr
 # ----------------------------------------------------------------------------- admin changes
 
 
+#: a change of these is told to the participants (session_changed)
+SESSION_DETAIL_FIELDS = ("starts_at", "ends_at", "venue", "address", "online_url")
+
+
 def session_lock(*, session: TrainingSession) -> TrainingSession:
     """The session as stored, its row locked until the transaction ends: call it before saving
     a change in the admin, and hand the result to session_changed after the save."""
@@ -212,15 +216,23 @@ def session_changed(
     """After an organiser saved `session` (`before`: the row session_lock returned, in the same
     transaction). Fewer places than people registered is refused (TrainingError, the caller's
     transaction is rolled back); free places (more places, or a session published again) go to
-    the waiting list in order, as after a cancellation. Returns the promoted registrations."""
+    the waiting list in order, as after a cancellation. When the time or place changed, everyone
+    registered or waiting gets the new details (not for an unpublished or past session).
+    Returns the promoted registrations."""
     now = now or timezone.now()
     if session.capacity != before.capacity:
         refusal = session_capacity_refusal(session=session, capacity=session.capacity)
         if refusal is not None:
             raise refusal
-    if not session.is_published or session.starts_at <= now:
+    if not session.is_published or session.ends_at <= now:
         return []
-    return _promote_waiting(session=session, now=now)
+    promoted = _promote_waiting(session=session, now=now) if session.starts_at > now else []
+    if any(getattr(before, f) != getattr(session, f) for f in SESSION_DETAIL_FIELDS):
+        # who was just promoted has the new details in that e-mail already
+        told = session.registrations.filter(status__in=(Status.REGISTERED, Status.WAITING))
+        for pk in told.exclude(pk__in=[r.pk for r in promoted]).values_list("pk", flat=True):
+            _enqueue_email(pk, "changed")
+    return promoted
 
 
 def _enqueue_email(registration_id: int, kind: str) -> None:
@@ -231,13 +243,13 @@ def _enqueue_email(registration_id: int, kind: str) -> None:
 
 # ----------------------------------------------------------------------------- e-mail
 
-EMAIL_KINDS = ("confirmation", "promoted", "reminder", "evaluation")
+EMAIL_KINDS = ("confirmation", "promoted", "reminder", "evaluation", "changed")
 
 
 def registration_email_send(*, registration: Registration, kind: str) -> bool:
     """Send one of the registration e-mails in the person's language. The confirmation, the
     reminder and the evaluation invitation are sent once (marked under a row lock); a promotion
-    is sent when it happens. The invitation only while the person may still evaluate."""
+    and a changed time or place are sent when they happen. The invitation only while the person may still evaluate."""
     if kind not in EMAIL_KINDS:
         raise ValueError(kind)
     with transaction.atomic():
@@ -252,6 +264,8 @@ def registration_email_send(*, registration: Registration, kind: str) -> bool:
         if locked.status == Status.CANCELLED:
             return False
         if kind == "confirmation" and locked.confirmation_sent_at is not None:
+            return False
+        if kind == "changed" and not locked.session.is_published:
             return False
         if kind == "reminder" and (
             locked.reminder_sent_at is not None or locked.status != Status.REGISTERED

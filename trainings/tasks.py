@@ -8,7 +8,8 @@ from celery import shared_task
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def registration_email(registration_id: int, kind: str) -> bool:
-    """The confirmation, promotion or reminder e-mail of one registration."""
+    """The confirmation, promotion, reminder, evaluation or changed-session e-mail of one
+    registration."""
     from .models import Registration
     from .services import registration_email_send
 

@@ -1,8 +1,12 @@
 """Organisers plan sessions in Wagtail, limited to the formats they organise."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from accounts import roles
 from tests.factories import UserFactory
@@ -231,6 +235,10 @@ def test_organisers_picker_offers_organisers_only_and_keeps_who_is_chosen():
 
 
 def _organiser_client(session) -> Client:
+    # the admin form shows whole minutes: a test session's seconds would read as a new time
+    session.starts_at = session.starts_at.replace(second=0, microsecond=0)
+    session.ends_at = session.ends_at.replace(second=0, microsecond=0)
+    session.save(update_fields=["starts_at", "ends_at"])
     organiser = UserFactory(role=roles.TRAINING_ORGANISER)
     session.training_format.organisers.add(organiser)
     client = Client()
@@ -288,3 +296,68 @@ def test_fewer_places_than_people_registered_is_refused_with_the_count():
     assert answer.status_code == 302
     session.refresh_from_db()
     assert session.capacity == 3
+
+
+def test_participants_are_told_of_a_new_time_or_place(
+    django_capture_on_commit_callbacks, tasks_run_now
+):
+    from django.core import mail
+
+    from trainings import services
+
+    session = make_session(capacity=1)
+    registered = services.registration_create(
+        session=session, user=UserFactory(preferred_language="en")
+    )
+    waiting = services.registration_create(
+        session=session, user=UserFactory(preferred_language="en")
+    )
+    gone = services.registration_create(session=session, user=UserFactory())
+    services.registration_cancel(registration=gone)
+    mail.outbox.clear()
+    client = _organiser_client(session)
+    # other fields: nobody is told
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_edit_url(session), admin_session_data(session, capacity=1, trainers=[]))
+    assert mail.outbox == []
+    later = timezone.localtime(session.starts_at + timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post(
+            _edit_url(session),
+            admin_session_data(
+                session,
+                venue="Nieuwe zaal",
+                starts_at=later.strftime("%Y-%m-%d %H:%M"),
+                ends_at=(later + timedelta(hours=3)).strftime("%Y-%m-%d %H:%M"),
+            ),
+        )
+    assert answer.status_code == 302
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [registered.user.email, waiting.user.email]
+    )
+    for message in mail.outbox:
+        assert message.subject.startswith("Changed date or place:")
+        assert "Nieuwe zaal, Stadsplateau 1, Utrecht" in message.body
+        with translation.override("en"):  # as the e-mail shows the new start
+            assert date_format(later, "DATETIME_FORMAT") in message.body
+        assert reverse("trainings:session_ics", args=[session.public_id]) in message.body
+    waiting_mail = next(m for m in mail.outbox if m.to == [waiting.user.email])
+    assert "waiting list" in waiting_mail.body
+
+
+def test_no_change_e_mail_for_an_unpublished_session(
+    django_capture_on_commit_callbacks, tasks_run_now
+):
+    from django.core import mail
+
+    from trainings import services
+
+    session = make_session()
+    services.registration_create(session=session, user=UserFactory())
+    mail.outbox.clear()
+    client = _organiser_client(session)
+    data = admin_session_data(session, venue="Nieuwe zaal")
+    del data["is_published"]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(_edit_url(session), data).status_code == 302
+    assert mail.outbox == []
