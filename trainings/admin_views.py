@@ -6,6 +6,8 @@ loads it through `selectors.sessions_for_admin`; another organiser's session is 
 are not confirmed. The session chooser lists and returns only those sessions too."""
 
 from django.http import Http404
+from django.utils.text import capfirst
+from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.snippets.views import chooser, snippets
 
 from . import services
@@ -95,3 +97,14 @@ class SessionChooserViewSet(chooser.SnippetChooserViewSet):
     choose_results_view_class = SessionChooseResultsView
     chosen_view_class = SessionChosenView
     chosen_multiple_view_class = SessionChosenMultipleView
+
+
+class YesNoColumn(BooleanColumn):
+    """A yes/no field as a tick or cross whose text is "yes"/"no" in the reader's language
+    (Wagtail's own cell says "True"/"False"); headed by the field's verbose name."""
+
+    cell_template_name = "trainings/admin/yes_no_cell.html"
+
+    def __init__(self, model, name: str, **kwargs):
+        kwargs.setdefault("label", capfirst(model._meta.get_field(name).verbose_name))
+        super().__init__(name, **kwargs)

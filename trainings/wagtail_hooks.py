@@ -19,7 +19,13 @@ class TrainingSessionViewSet(SnippetViewSet):
     model = TrainingSession
     icon = "date"
     menu_label = _("Sessions")
-    list_display = ["__str__", "region", "capacity", "is_published", "is_closed"]
+    list_display = [
+        "__str__",
+        "region",
+        "capacity",
+        admin_views.YesNoColumn(TrainingSession, "is_published"),
+        admin_views.YesNoColumn(TrainingSession, "is_closed"),
+    ]
     list_filter = ["is_published", "is_closed", "region"]
     ordering = ["-starts_at"]
     # every view of one session is limited to the sessions the person may manage

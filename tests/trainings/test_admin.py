@@ -361,3 +361,14 @@ def test_no_change_e_mail_for_an_unpublished_session(
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(_edit_url(session), data).status_code == 302
     assert mail.outbox == []
+
+
+def test_session_list_shows_published_and_closed_as_yes_no():
+    make_session(is_published=True, is_closed=False)
+    client = Client()
+    client.force_login(UserFactory(role=roles.PROGRAMME_STAFF))
+    page = client.get(reverse("wagtailsnippets_trainings_trainingsession:list")).content.decode()
+    assert ">True<" not in page and ">False<" not in page
+    assert "icon-check" in page and "icon-cross" in page
+    assert '<span class="w-sr-only">Ja</span>' in page  # Dutch, the default language
+    assert '<span class="w-sr-only">Nee</span>' in page
