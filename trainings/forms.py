@@ -7,14 +7,14 @@ from accounts.plain_text import validate_plain_text
 
 from .models import GroupRequest, TrainingFormat
 from .rules import EVALUATION_COMMENT_MAX_LENGTH, EVALUATION_SCALE_MAX, EVALUATION_SCALE_MIN
-from .selectors import trainer_choices
+from .selectors import formats_requestable, trainer_choices
 
 _SCALE = range(EVALUATION_SCALE_MIN, EVALUATION_SCALE_MAX + 1)
 
 
 class GroupRequestForm(forms.ModelForm):
     training_format = forms.ModelChoiceField(
-        queryset=TrainingFormat.objects.all(), label=_("Training")
+        queryset=TrainingFormat.objects.none(), label=_("Training")
     )
     region = forms.ModelChoiceField(queryset=Region.objects.all(), label=_("Region"))
 
@@ -28,6 +28,11 @@ class GroupRequestForm(forms.ModelForm):
             "preferred_dates",
             "message",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # only trainings someone organises: a request for another would go unanswered
+        self.fields["training_format"].queryset = formats_requestable()  # type: ignore[attr-defined]
 
 
 class _DateForm(forms.Form):

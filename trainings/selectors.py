@@ -205,6 +205,13 @@ def formats_listed() -> QuerySet[TrainingFormat]:
     )
 
 
+def formats_requestable() -> QuerySet[TrainingFormat]:
+    """The formats a group can request: those with at least one organiser to answer."""
+    return TrainingFormat.objects.filter(
+        pk__in=TrainingFormat.objects.filter(organisers__isnull=False).values("pk")
+    )
+
+
 def group_requests_for(*, user) -> QuerySet[GroupRequest]:
     """Requests the person made, plus those for the formats they organise (all for staff)."""
     requests = GroupRequest.objects.select_related("training_format", "region", "session")

@@ -571,7 +571,8 @@ def group_request_create(
     preferred_dates: str,
     message: str = "",
 ) -> GroupRequest:
-    """An organisation asks for a training for its group; the size must fit the format."""
+    """An organisation asks for a training for its group; the size must fit the format, and
+    the format must have an organiser, who is e-mailed about the request (after commit)."""
     if not training_format.min_group_size <= group_size <= training_format.max_group_size:
         raise TrainingError(
             _("This training is given to groups of %(min)s to %(max)s participants.")
@@ -579,15 +580,25 @@ def group_request_create(
             code="group_size",
             status=400,
         )
-    request = GroupRequest.objects.create(
-        training_format=training_format,
-        requested_by=user,
-        organisation_name=organisation_name.strip(),
-        group_size=group_size,
-        region=region,
-        preferred_dates=preferred_dates.strip(),
-        message=message.strip(),
-    )
+    if not training_format.organisers.exists():  # nobody would answer it
+        raise TrainingError(
+            _("This training cannot be requested for a group."),
+            code="no_organiser",
+            status=400,
+        )
+    with transaction.atomic():
+        request = GroupRequest.objects.create(
+            training_format=training_format,
+            requested_by=user,
+            organisation_name=organisation_name.strip(),
+            group_size=group_size,
+            region=region,
+            preferred_dates=preferred_dates.strip(),
+            message=message.strip(),
+        )
+        from . import tasks
+
+        transaction.on_commit(lambda: tasks.group_request_new_email.delay(request.pk))
     return request
 
 
@@ -746,6 +757,31 @@ def group_request_email_send(*, request: GroupRequest) -> bool:
             context=context,
         )
     return True
+
+
+def group_request_new_email_send(*, request: GroupRequest) -> int:
+    """Tell the organisers of the requested training about a new request, each in their own
+    language; returns how many were written to."""
+    sent = 0
+    for organiser in request.training_format.organisers.order_by("pk"):
+        if not may_email(organiser):
+            continue
+        language = person_language(organiser)
+        with translation.override(language):
+            context = {
+                "request": request,
+                "training": request.training_format.localized,
+                "request_url": settings.SITE_URL
+                + reverse("trainings:group_request", args=[request.pk]),
+            }
+            mail_send(
+                to=organiser.email,
+                language=language,
+                template="trainings/email/group_request_new",
+                context=context,
+            )
+        sent += 1
+    return sent
 
 
 # ----------------------------------------------------------------------------- evaluation

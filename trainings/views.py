@@ -358,7 +358,7 @@ def group_request_new(request):
         try:
             created = services.group_request_create(user=request.user, **form.cleaned_data)
         except TrainingError as exc:
-            form.add_error("group_size", exc.message)
+            form.add_error("group_size" if exc.code == "group_size" else None, exc.message)
         else:
             messages.success(request, _("Your request has been sent to the organiser."))
             return redirect("trainings:group_request", pk=created.pk)

@@ -20,7 +20,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def kind():
-    return make_format(title="Kind en Uitbuiting", min_group_size=30, max_group_size=60)
+    """A training with an organiser (only those can be requested)."""
+    training = make_format(title="Kind en Uitbuiting", min_group_size=30, max_group_size=60)
+    training.organisers.add(UserFactory(full_name="Olga Organisator", second_factor=True))
+    return training
 
 
 @pytest.fixture
@@ -246,6 +249,7 @@ def test_acceptance_email_names_the_venue_and_address_or_the_link(user, kind, re
     assert tasks.group_request_email(request.pk) is True
     assert "Stadskantoor, Stadsplateau 1, Utrecht" in mail.outbox[-1].body
     online = make_format(title="Online", delivery="online", min_group_size=1)
+    online.organisers.add(organiser)
     request = _request(user, online, region)
     services.group_request_accept(
         request=request,
@@ -257,3 +261,31 @@ def test_acceptance_email_names_the_venue_and_address_or_the_link(user, kind, re
     )
     assert tasks.group_request_email(request.pk) is True
     assert "https://meet.example.org/kind" in mail.outbox[-1].body
+
+
+def test_organisers_are_told_of_a_new_request_in_their_language(
+    user, kind, region, django_capture_on_commit_callbacks
+):
+    english = UserFactory(preferred_language="en", second_factor=True)
+    kind.organisers.add(english)
+    with django_capture_on_commit_callbacks() as callbacks:
+        request = _request(user, kind, region)
+    assert len(callbacks) == 1  # handed to the worker after commit
+    assert tasks.group_request_new_email(request.pk) == 2
+    to_english = next(m for m in mail.outbox if m.to == [english.email])
+    assert to_english.subject == "New group request: Kind en Uitbuiting"
+    assert "Jeugdzorg Utrecht" in to_english.body and "dinsdagochtenden in maart" in to_english.body
+    assert reverse("trainings:group_request", args=[request.pk]) in to_english.body
+    assert user.email not in {m.to[0] for m in mail.outbox}
+
+
+def test_only_trainings_with_an_organiser_can_be_requested(user, kind, region):
+    orphan = make_format(title="Zonder organisator", min_group_size=1)
+    client = Client()
+    client.force_login(user)
+    page = client.get(reverse("trainings:group_request_new")).content.decode()
+    assert "Kind en Uitbuiting" in page and "Zonder organisator" not in page
+    with pytest.raises(TrainingError) as exc:
+        _request(user, orphan, region, size=5)
+    assert exc.value.code == "no_organiser"
+    assert not GroupRequest.objects.exists()
