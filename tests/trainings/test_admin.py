@@ -289,7 +289,7 @@ def test_fewer_places_than_people_registered_is_refused_with_the_count():
     )
     assert answer.status_code == 200
     page = answer.content.decode()
-    assert "3 mensen zijn ingeschreven" in page or "3 people are registered" in page
+    assert "3 people are registered" in page or "3 mensen aangemeld" in page
     session.refresh_from_db()
     assert (session.capacity, session.venue) == (5, "Stadskantoor")  # nothing saved
     answer = client.post(_edit_url(session), admin_session_data(session, capacity=3))
