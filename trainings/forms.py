@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region
@@ -6,13 +7,14 @@ from accounts.plain_text import validate_plain_text
 
 from .models import GroupRequest, TrainingFormat
 from .rules import EVALUATION_COMMENT_MAX_LENGTH, EVALUATION_SCALE_MAX, EVALUATION_SCALE_MIN
+from .selectors import formats_requestable, trainer_choices
 
 _SCALE = range(EVALUATION_SCALE_MIN, EVALUATION_SCALE_MAX + 1)
 
 
 class GroupRequestForm(forms.ModelForm):
     training_format = forms.ModelChoiceField(
-        queryset=TrainingFormat.objects.all(), label=_("Training")
+        queryset=TrainingFormat.objects.none(), label=_("Training")
     )
     region = forms.ModelChoiceField(queryset=Region.objects.all(), label=_("Region"))
 
@@ -26,6 +28,11 @@ class GroupRequestForm(forms.ModelForm):
             "preferred_dates",
             "message",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # only trainings someone organises: a request for another would go unanswered
+        self.fields["training_format"].queryset = formats_requestable()  # type: ignore[attr-defined]
 
 
 class _DateForm(forms.Form):
@@ -45,6 +52,17 @@ class AcceptForm(_DateForm):
     online_url = forms.URLField(
         label=_("Online meeting link"), required=False, assume_scheme="https"
     )
+    trainers = forms.ModelMultipleChoiceField(
+        label=_("Trainers"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # the same choice as in the admin: people with the trainer role, never every account
+        self.fields["trainers"].queryset = trainer_choices()  # type: ignore[attr-defined]
 
 
 class ProposeForm(_DateForm):

@@ -35,10 +35,25 @@ class Delivery(models.TextChoices):
     HYBRID = "hybrid", _("hybrid (on location and online)")
 
 
+class TrainingFormatAdminForm(WagtailAdminModelForm):
+    """The organisers picker offers people with the organiser role only (and who is chosen)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("organisers")
+        if field is not None:
+            from .selectors import organiser_choices
+
+            keep = self.instance.organisers.values_list("pk", flat=True) if self.instance.pk else []
+            field.queryset = organiser_choices(keep=keep)
+
+
 class TrainingFormat(TranslatableMixin, models.Model):
     """A kind of training that is given many times, e.g. the awareness meeting "Herkennen en
     signaleren van mensenhandel". Its translation_key is what completions, certificates and
     targets count (all language versions are one training)."""
+
+    base_form_class = TrainingFormatAdminForm
 
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"))
@@ -164,10 +179,17 @@ def _invitation_token() -> str:
 
 
 class TrainingSessionAdminForm(WagtailAdminModelForm):
-    """Organisers plan sessions of their own formats only."""
+    """Organisers plan sessions of their own formats only; the trainers picker offers people
+    with the trainer role only (and who is chosen)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        trainers = self.fields.get("trainers")
+        if trainers is not None:
+            from .selectors import trainer_choices
+
+            keep = self.instance.trainers.values_list("pk", flat=True) if self.instance.pk else []
+            trainers.queryset = trainer_choices(keep=keep)
         user = self.for_user
         field = self.fields.get("training_format")
         if field is None or user is None or user.has_perm("trainings.manage_all_sessions"):

@@ -5,11 +5,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.db.models import Avg, Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from wagtail.models import Locale
 
+from accounts import roles
 from accounts.models import Region
 from accounts.small_counts import SMALL_CELL_THRESHOLD, Cell, is_small, suppress
 from certificates import selectors as certificate_selectors
@@ -192,6 +194,29 @@ def attendance_status_of(*, registration: Registration) -> str | None:
     )
 
 
+def people_with_role(*, role: str, keep: Iterable[int] = ()) -> QuerySet:
+    """The active accounts with `role` (a group), for a picker of trainers or organisers: never
+    every account (learners, hotel staff). `keep` (ids already chosen) stay choosable, so an
+    existing record still validates after someone lost the role."""
+    chosen = Q(pk__in=list(keep))
+    return (
+        get_user_model()
+        .objects.filter(Q(groups__name=role, is_active=True) | chosen)
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
+def trainer_choices(*, keep: Iterable[int] = ()) -> QuerySet:
+    """Who can be chosen as trainer of a session: people with the trainer role."""
+    return people_with_role(role=roles.TRAINER, keep=keep)
+
+
+def organiser_choices(*, keep: Iterable[int] = ()) -> QuerySet:
+    """Who can be chosen as organiser of a training format: people with the organiser role."""
+    return people_with_role(role=roles.TRAINING_ORGANISER, keep=keep)
+
+
 def trainers_not_eligible(*, training_format: TrainingFormat, trainers: list) -> list:
     """Of `trainers`, those who have not completed the format's train-the-trainer (none when the
     format asks for none). Completing the train-the-trainer is its Completion, any session."""
@@ -210,6 +235,13 @@ def formats_listed() -> QuerySet[TrainingFormat]:
     """The formats that have listed sessions (for the filter)."""
     return TrainingFormat.objects.filter(
         pk__in=TrainingSession.objects.listed().values("training_format")
+    )
+
+
+def formats_requestable() -> QuerySet[TrainingFormat]:
+    """The formats a group can request: those with at least one organiser to answer."""
+    return TrainingFormat.objects.filter(
+        pk__in=TrainingFormat.objects.filter(organisers__isnull=False).values("pk")
     )
 
 

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.mail import mail_send, may_email, person_language
 from accounts.plain_text import MESSAGE as PLAIN_TEXT_MESSAGE
@@ -151,23 +154,85 @@ def registration_cancel(*, registration: Registration, now: datetime | None = No
         locked.cancelled_at = now
         locked.save(update_fields=["status", "cancelled_at"])
         if freed and locked_session.starts_at > now:
-            _promote_next(session=locked_session, now=now)
+            _promote_waiting(session=locked_session, now=now)
     return locked
 
 
-def _promote_next(*, session: TrainingSession, now: datetime) -> Registration | None:
-    """Give free places to the waiting list in order of registration (session row locked)."""
+def _promote_waiting(*, session: TrainingSession, now: datetime) -> list[Registration]:
+    """Give the free places to the waiting list in order of registration (session row locked),
+    each with the promotion e-mail."""
     registered = session.registrations.filter(status=Status.REGISTERED).count()
-    if registered >= session.capacity:
+    free = session.capacity - registered
+    if free <= 0:
+        return []
+    promoted = list(
+        session.registrations.filter(status=Status.WAITING).order_by("created_at", "pk")[:free]
+    )
+    for registration in promoted:
+        registration.status = Status.REGISTERED
+        registration.promoted_at = now
+        registration.save(update_fields=["status", "promoted_at"])
+        _enqueue_email(registration.pk, "promoted")
+    return promoted
+
+
+# ----------------------------------------------------------------------------- admin changes
+
+
+#: a change of these is told to the participants (session_changed)
+SESSION_DETAIL_FIELDS = ("starts_at", "ends_at", "venue", "address", "online_url")
+
+
+def session_lock(*, session: TrainingSession) -> TrainingSession:
+    """The session as stored, its row locked until the transaction ends: call it before saving
+    a change in the admin, and hand the result to session_changed after the save."""
+    return _lock_session(session)
+
+
+def session_capacity_refusal(*, session: TrainingSession, capacity: int) -> TrainingError | None:
+    """Why `session` cannot get `capacity` places (None when it can): fewer places than people
+    registered would leave someone without a place they were promised."""
+    registered = session.registrations.filter(status=Status.REGISTERED).count()
+    if capacity >= registered:
         return None
-    nxt = session.registrations.filter(status=Status.WAITING).order_by("created_at", "pk").first()
-    if nxt is None:
-        return None
-    nxt.status = Status.REGISTERED
-    nxt.promoted_at = now
-    nxt.save(update_fields=["status", "promoted_at"])
-    _enqueue_email(nxt.pk, "promoted")
-    return nxt
+    return TrainingError(
+        ngettext(
+            "%(count)s person is registered for this session: the number of places cannot be "
+            "lower than that.",
+            "%(count)s people are registered for this session: the number of places cannot be "
+            "lower than that.",
+            registered,
+        )
+        % {"count": registered},
+        code="capacity_below_registered",
+        status=409,
+        details={"registered": registered},
+    )
+
+
+def session_changed(
+    *, before: TrainingSession, session: TrainingSession, now: datetime | None = None
+) -> list[Registration]:
+    """After an organiser saved `session` (`before`: the row session_lock returned, in the same
+    transaction). Fewer places than people registered is refused (TrainingError, the caller's
+    transaction is rolled back); free places (more places, or a session published again) go to
+    the waiting list in order, as after a cancellation. When the time or place changed, everyone
+    registered or waiting gets the new details (not for an unpublished or past session).
+    Returns the promoted registrations."""
+    now = now or timezone.now()
+    if session.capacity != before.capacity:
+        refusal = session_capacity_refusal(session=session, capacity=session.capacity)
+        if refusal is not None:
+            raise refusal
+    if not session.is_published or session.ends_at <= now:
+        return []
+    promoted = _promote_waiting(session=session, now=now) if session.starts_at > now else []
+    if any(getattr(before, f) != getattr(session, f) for f in SESSION_DETAIL_FIELDS):
+        # who was just promoted has the new details in that e-mail already
+        told = session.registrations.filter(status__in=(Status.REGISTERED, Status.WAITING))
+        for pk in told.exclude(pk__in=[r.pk for r in promoted]).values_list("pk", flat=True):
+            _enqueue_email(pk, "changed")
+    return promoted
 
 
 def _enqueue_email(registration_id: int, kind: str) -> None:
@@ -178,13 +243,13 @@ def _enqueue_email(registration_id: int, kind: str) -> None:
 
 # ----------------------------------------------------------------------------- e-mail
 
-EMAIL_KINDS = ("confirmation", "promoted", "reminder", "evaluation")
+EMAIL_KINDS = ("confirmation", "promoted", "reminder", "evaluation", "changed")
 
 
 def registration_email_send(*, registration: Registration, kind: str) -> bool:
     """Send one of the registration e-mails in the person's language. The confirmation, the
     reminder and the evaluation invitation are sent once (marked under a row lock); a promotion
-    is sent when it happens. The invitation only while the person may still evaluate."""
+    and a changed time or place are sent when they happen. The invitation only while the person may still evaluate."""
     if kind not in EMAIL_KINDS:
         raise ValueError(kind)
     with transaction.atomic():
@@ -199,6 +264,8 @@ def registration_email_send(*, registration: Registration, kind: str) -> bool:
         if locked.status == Status.CANCELLED:
             return False
         if kind == "confirmation" and locked.confirmation_sent_at is not None:
+            return False
+        if kind == "changed" and not locked.session.is_published:
             return False
         if kind == "reminder" and (
             locked.reminder_sent_at is not None or locked.status != Status.REGISTERED
@@ -563,7 +630,8 @@ def group_request_create(
     preferred_dates: str,
     message: str = "",
 ) -> GroupRequest:
-    """An organisation asks for a training for its group; the size must fit the format."""
+    """An organisation asks for a training for its group; the size must fit the format, and
+    the format must have an organiser, who is e-mailed about the request (after commit)."""
     if not training_format.min_group_size <= group_size <= training_format.max_group_size:
         raise TrainingError(
             _("This training is given to groups of %(min)s to %(max)s participants.")
@@ -571,15 +639,25 @@ def group_request_create(
             code="group_size",
             status=400,
         )
-    request = GroupRequest.objects.create(
-        training_format=training_format,
-        requested_by=user,
-        organisation_name=organisation_name.strip(),
-        group_size=group_size,
-        region=region,
-        preferred_dates=preferred_dates.strip(),
-        message=message.strip(),
-    )
+    if not training_format.organisers.exists():  # nobody would answer it
+        raise TrainingError(
+            _("This training cannot be requested for a group."),
+            code="no_organiser",
+            status=400,
+        )
+    with transaction.atomic():
+        request = GroupRequest.objects.create(
+            training_format=training_format,
+            requested_by=user,
+            organisation_name=organisation_name.strip(),
+            group_size=group_size,
+            region=region,
+            preferred_dates=preferred_dates.strip(),
+            message=message.strip(),
+        )
+        from . import tasks
+
+        transaction.on_commit(lambda: tasks.group_request_new_email.delay(request.pk))
     return request
 
 
@@ -604,16 +682,20 @@ def group_request_accept(
     venue: str,
     address: str,
     online_url: str = "",
+    trainers: Sequence = (),
     response: str = "",
 ) -> GroupRequest:
     """Accept: a closed, published session for the group (capacity = group size) whose
-    invitation link the requester shares with the group."""
+    invitation link the requester shares with the group. The session must pass the same
+    checks as one planned in the admin (TrainingSession.clean: address and region on
+    location, a link online) and its trainers must be eligible; otherwise nothing changes
+    (TrainingError whose details["fields"] name the fields, as the admin form would)."""
     if starts_at <= timezone.now():
         raise TrainingError(_("Choose a date in the future."), code="date_in_past", status=400)
     with transaction.atomic():
         locked = _decide(request, by=by, status=GroupRequest.Status.ACCEPTED, response=response)
         fmt = locked.training_format
-        session = TrainingSession.objects.create(
+        session = TrainingSession(
             training_format=fmt,
             starts_at=starts_at,
             ends_at=starts_at + timedelta(minutes=fmt.duration_minutes),
@@ -625,6 +707,29 @@ def group_request_accept(
             is_published=True,
             is_closed=True,
         )
+        try:
+            session.full_clean()
+        except ValidationError as exc:
+            raise TrainingError(
+                " ".join(exc.messages),
+                code="invalid_session",
+                status=400,
+                details={"fields": exc.message_dict},
+            ) from exc
+        trainers = list(trainers)
+        missing = selectors.trainers_not_eligible(training_format=fmt, trainers=trainers)
+        if missing:
+            message = _("Not eligible as trainer (train-the-trainer not completed): %(names)s") % {
+                "names": ", ".join(p.full_name or p.email for p in missing)
+            }
+            raise TrainingError(
+                message,
+                code="invalid_session",
+                status=400,
+                details={"fields": {"trainers": [message]}},
+            )
+        session.save()
+        session.trainers.set(trainers)
         locked.session = session
         locked.save()
         _enqueue_group_request_email(locked.pk)
@@ -711,6 +816,31 @@ def group_request_email_send(*, request: GroupRequest) -> bool:
             context=context,
         )
     return True
+
+
+def group_request_new_email_send(*, request: GroupRequest) -> int:
+    """Tell the organisers of the requested training about a new request, each in their own
+    language; returns how many were written to."""
+    sent = 0
+    for organiser in request.training_format.organisers.order_by("pk"):
+        if not may_email(organiser):
+            continue
+        language = person_language(organiser)
+        with translation.override(language):
+            context = {
+                "request": request,
+                "training": request.training_format.localized,
+                "request_url": settings.SITE_URL
+                + reverse("trainings:group_request", args=[request.pk]),
+            }
+            mail_send(
+                to=organiser.email,
+                language=language,
+                template="trainings/email/group_request_new",
+                context=context,
+            )
+        sent += 1
+    return sent
 
 
 # ----------------------------------------------------------------------------- evaluation

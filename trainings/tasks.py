@@ -8,7 +8,8 @@ from celery import shared_task
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def registration_email(registration_id: int, kind: str) -> bool:
-    """The confirmation, promotion or reminder e-mail of one registration."""
+    """The confirmation, promotion, reminder, evaluation or changed-session e-mail of one
+    registration."""
     from .models import Registration
     from .services import registration_email_send
 
@@ -48,3 +49,19 @@ def group_request_email(request_id: int) -> bool:
     if request is None:
         return False
     return group_request_email_send(request=request)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def group_request_new_email(request_id: int) -> int:
+    """A new group request, to the organisers of the training."""
+    from .models import GroupRequest
+    from .services import group_request_new_email_send
+
+    request = (
+        GroupRequest.objects.select_related("requested_by", "training_format", "region")
+        .filter(pk=request_id)
+        .first()
+    )
+    if request is None:
+        return 0
+    return group_request_new_email_send(request=request)

@@ -508,7 +508,7 @@ def group_request_new(request):
         try:
             created = services.group_request_create(user=request.user, **form.cleaned_data)
         except TrainingError as exc:
-            form.add_error("group_size", exc.message)
+            form.add_error("group_size" if exc.code == "group_size" else None, exc.message)
         else:
             messages.success(request, _("Your request has been sent to the organiser."))
             return redirect("trainings:group_request", pk=created.pk)
@@ -588,7 +588,12 @@ def group_request_detail(request, pk: int):
                     request=group_request, by=request.user, **form.cleaned_data
                 )
             except TrainingError as exc:
-                error = exc
+                fields = exc.details.get("fields")
+                if fields:  # the session's own checks: shown at the fields, as in the admin
+                    for name, field_errors in fields.items():
+                        form.add_error(name if name in form.fields else None, field_errors)
+                else:
+                    error = exc
             else:
                 messages.success(request, _("Your answer has been sent to the requester."))
                 return redirect("trainings:group_request", pk=pk)

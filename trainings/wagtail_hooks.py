@@ -1,21 +1,10 @@
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from . import admin_views
 from .models import TrainingFormat, TrainingSession
 from .selectors import sessions_for_admin
-
-
-class TrainingSessionEditView(EditView):
-    """Wagtail checks the change permission per model; an organiser may only open the sessions
-    of their own formats (others: 404, so ids are not confirmed)."""
-
-    def get_object(self, queryset=None):
-        session = super().get_object(queryset)
-        if not sessions_for_admin(user=self.request.user).filter(pk=session.pk).exists():
-            raise Http404
-        return session
 
 
 class TrainingFormatViewSet(SnippetViewSet):
@@ -30,10 +19,23 @@ class TrainingSessionViewSet(SnippetViewSet):
     model = TrainingSession
     icon = "date"
     menu_label = _("Sessions")
-    list_display = ["__str__", "region", "capacity", "is_published", "is_closed"]
+    list_display = [
+        "__str__",
+        "region",
+        "capacity",
+        admin_views.YesNoColumn(TrainingSession, "is_published"),
+        admin_views.YesNoColumn(TrainingSession, "is_closed"),
+    ]
     list_filter = ["is_published", "is_closed", "region"]
     ordering = ["-starts_at"]
-    edit_view_class = TrainingSessionEditView
+    # every view of one session is limited to the sessions the person may manage
+    edit_view_class = admin_views.SessionEditView
+    copy_view_class = admin_views.SessionCopyView
+    delete_view_class = admin_views.SessionDeleteView
+    usage_view_class = admin_views.SessionUsageView
+    history_view_class = admin_views.SessionHistoryView
+    inspect_view_class = admin_views.SessionInspectView
+    chooser_viewset_class = admin_views.SessionChooserViewSet
 
     def get_queryset(self, request):
         """Organisers see the sessions of their own formats only."""

@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 from wagtail.models import Locale
 
+from accounts import roles
 from accounts.models import Region
 from lms import services as lms_services
 from tests.factories import UserFactory, answer_all_right
@@ -75,6 +76,39 @@ def session(db):
 
 @pytest.fixture
 def trainer(db):
-    """A person who trains (added to sessions by the tests), with the second factor that the
-    trainers' pages need (ADR 0022)."""
-    return UserFactory(full_name="Tamara Trainer", second_factor=True)
+    """A person with the trainer role (added to sessions by the tests), with the second factor
+    that the trainers' pages need (ADR 0022)."""
+    return UserFactory(full_name="Tamara Trainer", role=roles.TRAINER, second_factor=True)
+
+
+@pytest.fixture
+def tasks_run_now():
+    """Celery tasks handed over with .delay run in the test's process (the e-mails reach the
+    locmem outbox); use with django_capture_on_commit_callbacks(execute=True)."""
+    from config.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
+def admin_session_data(session, **changes) -> dict:
+    """The admin edit form's fields for `session` (times in Dutch time, as the form shows them),
+    with `changes`."""
+    data = {
+        "training_format": session.training_format_id,
+        "starts_at": timezone.localtime(session.starts_at).strftime("%Y-%m-%d %H:%M"),
+        "ends_at": timezone.localtime(session.ends_at).strftime("%Y-%m-%d %H:%M"),
+        "venue": session.venue,
+        "address": session.address,
+        "region": session.region_id or "",
+        "online_url": session.online_url,
+        "trainers": [t.pk for t in session.trainers.all()],
+        "capacity": session.capacity,
+    }
+    if session.is_published:
+        data["is_published"] = "on"
+    if session.is_closed:
+        data["is_closed"] = "on"
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not False}

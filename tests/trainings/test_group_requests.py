@@ -20,7 +20,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def kind():
-    return make_format(title="Kind en Uitbuiting", min_group_size=30, max_group_size=60)
+    """A training with an organiser (only those can be requested)."""
+    training = make_format(title="Kind en Uitbuiting", min_group_size=30, max_group_size=60)
+    training.organisers.add(UserFactory(full_name="Olga Organisator", second_factor=True))
+    return training
 
 
 @pytest.fixture
@@ -175,3 +178,114 @@ def test_organiser_sees_the_three_decisions_in_their_language(
     requester = Client()
     requester.force_login(user)
     assert 'name="action" value="accept"' not in requester.get(url).content.decode()
+
+
+def test_accepting_applies_the_sessions_own_checks(user, kind, region):
+    organiser = UserFactory(second_factor=True)
+    kind.organisers.add(organiser)
+    request = _request(user, kind, region)
+    with pytest.raises(TrainingError) as exc:
+        services.group_request_accept(
+            request=request,
+            by=organiser,
+            starts_at=timezone.now() + timedelta(days=30),
+            venue="Zaal",
+            address="",
+        )
+    assert exc.value.code == "invalid_session"
+    assert list(exc.value.details["fields"]) == ["address"]
+    request.refresh_from_db()
+    assert request.status == "pending" and request.session is None
+
+
+def _accept_page(kind, user, region):
+    organiser = UserFactory(second_factor=True)
+    kind.organisers.add(organiser)
+    request = _request(user, kind, region)
+    client = Client()
+    client.force_login(organiser)
+    return request, client, reverse("trainings:group_request", args=[request.pk])
+
+
+def test_accept_form_shows_the_sessions_errors_and_offers_trainers_only(
+    user, kind, region, trainer
+):
+    learner = UserFactory(full_name="Lotte Leerling")
+    request, client, url = _accept_page(kind, user, region)
+    page = client.get(url).content.decode()
+    assert "Tamara Trainer" in page and "Lotte Leerling" not in page
+    starts = (timezone.localtime() + timedelta(days=20)).strftime("%Y-%m-%dT%H:%M")
+    data = {"action": "accept", "accept-starts_at": starts, "accept-venue": "Zaal"}
+    answer = client.post(url, data)
+    assert answer.status_code == 400
+    assert 'id="id_accept-address_error"' in answer.content.decode()  # at the field
+    request.refresh_from_db()
+    assert request.status == "pending"
+    answer = client.post(
+        url, {**data, "accept-address": "Straat 1", "accept-trainers": [learner.pk]}
+    )
+    assert answer.status_code == 400  # not a choice
+    request.refresh_from_db()
+    assert request.status == "pending"
+    answer = client.post(
+        url, {**data, "accept-address": "Straat 1", "accept-trainers": [trainer.pk]}
+    )
+    assert answer.status_code == 302
+    request.refresh_from_db()
+    assert request.status == "accepted"
+    assert list(request.session.trainers.all()) == [trainer]
+
+
+def test_acceptance_email_names_the_venue_and_address_or_the_link(user, kind, region):
+    organiser = UserFactory(second_factor=True)
+    request = _request(user, kind, region)
+    services.group_request_accept(
+        request=request,
+        by=organiser,
+        starts_at=timezone.now() + timedelta(days=30),
+        venue="Stadskantoor",
+        address="Stadsplateau 1, Utrecht",
+    )
+    assert tasks.group_request_email(request.pk) is True
+    assert "Stadskantoor, Stadsplateau 1, Utrecht" in mail.outbox[-1].body
+    online = make_format(title="Online", delivery="online", min_group_size=1)
+    online.organisers.add(organiser)
+    request = _request(user, online, region)
+    services.group_request_accept(
+        request=request,
+        by=organiser,
+        starts_at=timezone.now() + timedelta(days=30),
+        venue="",
+        address="",
+        online_url="https://meet.example.org/kind",
+    )
+    assert tasks.group_request_email(request.pk) is True
+    assert "https://meet.example.org/kind" in mail.outbox[-1].body
+
+
+def test_organisers_are_told_of_a_new_request_in_their_language(
+    user, kind, region, django_capture_on_commit_callbacks
+):
+    english = UserFactory(preferred_language="en", second_factor=True)
+    kind.organisers.add(english)
+    with django_capture_on_commit_callbacks() as callbacks:
+        request = _request(user, kind, region)
+    assert len(callbacks) == 1  # handed to the worker after commit
+    assert tasks.group_request_new_email(request.pk) == 2
+    to_english = next(m for m in mail.outbox if m.to == [english.email])
+    assert to_english.subject == "New group request: Kind en Uitbuiting"
+    assert "Jeugdzorg Utrecht" in to_english.body and "dinsdagochtenden in maart" in to_english.body
+    assert reverse("trainings:group_request", args=[request.pk]) in to_english.body
+    assert user.email not in {m.to[0] for m in mail.outbox}
+
+
+def test_only_trainings_with_an_organiser_can_be_requested(user, kind, region):
+    orphan = make_format(title="Zonder organisator", min_group_size=1)
+    client = Client()
+    client.force_login(user)
+    page = client.get(reverse("trainings:group_request_new")).content.decode()
+    assert "Kind en Uitbuiting" in page and "Zonder organisator" not in page
+    with pytest.raises(TrainingError) as exc:
+        _request(user, orphan, region, size=5)
+    assert exc.value.code == "no_organiser"
+    assert not GroupRequest.objects.exists()

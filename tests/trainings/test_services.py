@@ -375,3 +375,20 @@ def test_check_in_does_not_override_what_the_trainer_recorded(user, trainer):
     attendance = services.attendance_check_in(user=user, code=session.attendance_code)
     assert (attendance.status, attendance.method) == ("present", "trainer")
     assert Completion.objects.filter(user=user, source="training").count() == 1
+
+
+def test_session_changed_fills_new_places_and_refuses_too_few(django_capture_on_commit_callbacks):
+    session = make_session(capacity=2)
+    rows = [services.registration_create(session=session, user=UserFactory()) for _ in range(5)]
+    before = services.session_lock(session=session)
+    session.capacity = 1
+    with pytest.raises(TrainingError) as exc:
+        services.session_changed(before=before, session=session)
+    assert exc.value.code == "capacity_below_registered"
+    assert exc.value.details == {"registered": 2}
+    session.capacity = 4
+    with django_capture_on_commit_callbacks() as callbacks:
+        promoted = services.session_changed(before=before, session=session)
+    assert [r.pk for r in promoted] == [rows[2].pk, rows[3].pk]  # in order of registration
+    assert len(callbacks) == 2  # their promotion e-mails
+    assert Registration.objects.get(pk=rows[4].pk).status == "waiting"
