@@ -81,6 +81,17 @@ def lessons_to_come(*, pending: dict[str, Any] | None) -> LessonsToCome:
     return LessonsToCome(count=closing, storyline_uncounted=True)
 
 
+def done_in_attempt(completed_at, attempt_started_at) -> bool:
+    """Whether a lesson the learner last finished at `completed_at` counts as done in an
+    attempt started at `attempt_started_at`: finished during it (a lesson finished in an
+    earlier attempt is to be taken again)."""
+    return (
+        completed_at is not None
+        and attempt_started_at is not None
+        and completed_at >= attempt_started_at
+    )
+
+
 def resume_lesson(*, path: list[int], last_lesson_id: int | None, open_attempt: bool) -> int | None:
     """The lesson to continue with: only while an attempt is open; the last lesson seen when it
     belongs to the attempt's path, else the path's first lesson."""

@@ -166,15 +166,16 @@ def lesson_state(*, user, lesson) -> tuple[Enrolment | None, Attempt | None]:
 
 
 def lesson_navigation(
-    *, enrolment: Enrolment, lesson_ids: list[int]
+    *, enrolment: Enrolment, attempt: Attempt, lesson_ids: list[int]
 ) -> tuple[list[dict[str, Any]], frozenset[int]]:
     """The live lessons of a learner's path in order, each with whether the learner completed
-    it, and the lessons of the path the learner completed (live or not: `rules.lessons_done`
-    counts the whole path, as `course_progress` does), in one query."""
+    it in this attempt (`rules.done_in_attempt`), and the lessons of the path the learner
+    completed (live or not: `rules.lessons_done` counts the whole path, as `course_progress`
+    does), in one query."""
     from courses.models import LessonPage
 
     completed = LessonProgress.objects.filter(
-        enrolment=enrolment, lesson_id=OuterRef("pk"), completed_at__isnull=False
+        enrolment=enrolment, lesson_id=OuterRef("pk"), completed_at__gte=attempt.started_at
     )
     rows = {
         row["pk"]: row
@@ -302,12 +303,29 @@ class AttemptReview:
         return list(lessons.values())
 
 
+def attempt_graded_in_force(attempt: Attempt) -> list[dict]:
+    """The attempt's graded questions whose lesson is still live, in one query: a lesson an
+    editor deleted or unpublished after the attempt started can no longer be opened, so its
+    questions neither keep the learner from submitting nor count in the score (before, the
+    attempt could never be submitted and no new one started)."""
+    from courses.models import LessonPage
+
+    graded = attempt.graded_questions
+    live = set(
+        LessonPage.objects.live()
+        .filter(pk__in={q["lesson_id"] for q in graded})
+        .values_list("pk", flat=True)
+    )
+    return [q for q in graded if q["lesson_id"] in live]
+
+
 def attempt_review(*, attempt: Attempt) -> AttemptReview:
-    """The attempt's answers and what the learner has to review (`AttemptReview`), in one
-    query (two when the lessons' titles are shown)."""
+    """The attempt's answers and what the learner has to review (`AttemptReview`), in two
+    queries (three when the lessons' titles are shown); the questions of lessons no longer
+    live are left out (`attempt_graded_in_force`), as they are when it is graded."""
     answers = list(attempt.answers.order_by("answered_at", "pk"))
     by_question = {a.question_id: a for a in answers}
-    graded = attempt.graded_questions
+    graded = attempt_graded_in_force(attempt)
     to_review = [
         ReviewQuestion(
             question_id=question["id"],
@@ -410,7 +428,10 @@ def _progress(
     )
     attempt = own[0] if own else None
     progress = list(enrolment.progress.all()) if enrolment is not None else []
-    completed = frozenset(p.lesson_id for p in progress if p.completed_at)
+    started = attempt.started_at if attempt else None
+    completed = frozenset(
+        p.lesson_id for p in progress if rules.done_in_attempt(p.completed_at, started)
+    )
     path = attempt.snapshot.get("lesson_ids", []) if attempt else []
     to_come = attempt_lessons_to_come(attempt)
     submitted = [a for a in course_attempts if a.status == Attempt.Status.SUBMITTED]

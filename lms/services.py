@@ -77,7 +77,9 @@ def lesson_visit(
     if seconds:
         progress.seconds_spent += seconds
         fields.append("seconds_spent")
-    if completed and progress.completed_at is None:
+    if completed:
+        # when the learner last finished it: a lesson counts as done for the attempts that
+        # started before that (`rules.done_in_attempt`), so a new attempt starts with none done
         progress.completed_at = timezone.now()
         fields.append("completed_at")
     if fields:
@@ -204,7 +206,9 @@ def attempt_start(*, enrolment: Enrolment, storyline: StorylinePage | None = Non
             },
         )
         enrolment.storyline = storyline
-        enrolment.save(update_fields=["storyline", "last_activity_at"])
+        # a new attempt starts at its first lesson, not where the last one stopped
+        enrolment.last_lesson = None
+        enrolment.save(update_fields=["storyline", "last_lesson", "last_activity_at"])
     return attempt
 
 
@@ -450,7 +454,7 @@ def attempt_submit(*, attempt: Attempt) -> Attempt:
                 ),
                 code="storyline_required",
             )
-        graded = locked.graded_questions
+        graded = selectors.attempt_graded_in_force(locked)
         if not graded:
             # nothing was tested (a storyline or translation published without its lessons):
             # no score, no pass, no certificate; the attempt stays open for when they exist

@@ -314,7 +314,9 @@ def _render_lesson(request, *, lesson, enrolment, attempt, errors=None, status=2
     posted = request.POST if errors else None
     path = attempt.snapshot.get("lesson_ids", [])
     # Lessons done: the read model's rule (`selectors.course_progress`), from the rows at hand.
-    navigation, completed = selectors.lesson_navigation(enrolment=enrolment, lesson_ids=path)
+    navigation, completed = selectors.lesson_navigation(
+        enrolment=enrolment, attempt=attempt, lesson_ids=path
+    )
     to_come = selectors.attempt_lessons_to_come(attempt)
     position = next((i for i, row in enumerate(navigation) if row["pk"] == lesson.pk), 0)
     course = enrolment.course

@@ -250,3 +250,62 @@ def test_enrolling_checks_every_prerequisite_in_one_query(user, django_assert_ma
         services.enrolment_create(user=user, course=course)
     assert refused.value.code == "prerequisites_missing"
     assert "Nog niet gehaald" in refused.value.message and "Eerst" not in refused.value.message
+
+
+def test_a_new_attempt_starts_at_its_first_lesson_with_nothing_done(user):
+    """The audit's retake landed on the last lesson, with every lesson marked done from the
+    attempt before: a new attempt starts at the introduction and counts only its own lessons."""
+    from courses.models import LessonPage
+    from lms import selectors
+    from lms.models import Enrolment
+
+    course = make_course(storylines=True)
+    outline = course_outline(course=course)
+    (first, _lessons), _second = outline.storylines
+    enrolment = services.enrolment_create(user=user, course=course)
+    attempt = services.attempt_start(enrolment=enrolment, storyline=first)
+    for lesson_id in attempt.snapshot["lesson_ids"]:
+        lesson = LessonPage.objects.get(pk=lesson_id)
+        services.lesson_visit(enrolment=enrolment, lesson=lesson, completed=True)
+    before = selectors.course_progress(user=user, course=course)
+    assert before.lessons_done == before.lessons_total == len(attempt.snapshot["lesson_ids"])
+    answer_all(attempt, correct=False)
+    services.attempt_submit(attempt=attempt)
+
+    retake = services.attempt_start(
+        enrolment=Enrolment.objects.get(pk=enrolment.pk), storyline=first
+    )
+    after = selectors.course_progress(user=user, course=course)
+    assert after.attempt == retake
+    assert after.lessons_done == 0 and after.completed_lesson_ids == frozenset()
+    assert after.resume_lesson_id == retake.snapshot["lesson_ids"][0]
+    # finishing a lesson again counts it in the new attempt
+    services.lesson_visit(enrolment=enrolment, lesson=outline.intro[0], completed=True)
+    assert selectors.course_progress(user=user, course=course).lessons_done == 1
+
+
+def test_a_lesson_removed_during_an_attempt_no_longer_blocks_it(user):
+    """A reviewer deleted a lesson while a learner was in an attempt: its questions could not be
+    opened, the attempt could never be submitted and no new one started. They now neither
+    block the attempt nor count in its score."""
+    from lms import selectors
+
+    course = make_course(storylines=True)
+    outline = course_outline(course=course)
+    (first, first_lessons), _second = outline.storylines
+    enrolment = services.enrolment_create(user=user, course=course)
+    attempt = services.attempt_start(enrolment=enrolment, storyline=first)
+    gone = first_lessons[0]
+    kept = [q for q in attempt.graded_questions if q["lesson_id"] != gone.pk]
+    for q in kept:
+        wanted = [o["id"] for o in q["options"] if o["correct"]][:1]
+        services.answer_submit(
+            attempt=attempt, question_id=q["id"], response={"option_ids": wanted}
+        )
+    with pytest.raises(LearningError):
+        services.attempt_submit(attempt=attempt)  # the storyline's questions are still open
+    gone.delete()
+    review = selectors.attempt_review(attempt=attempt)
+    assert review.total == len(kept) and review.answered == len(kept)
+    submitted = services.attempt_submit(attempt=attempt)
+    assert submitted.passed and submitted.score == Decimal("100.00")
