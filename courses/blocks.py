@@ -52,6 +52,21 @@ class VideoBlock(blocks.StructBlock):
             )
         return value
 
+    def get_translatable_segments(self, value):
+        """What wagtail-localize translates in this block: its own extraction per field, except
+        an empty embed (a video file instead), which it cannot read (it asks for its URL)."""
+        from wagtail_localize.segments.extract import StreamFieldSegmentExtractor
+
+        extractor = StreamFieldSegmentExtractor(field=None, include_overridables=True)
+        segments = []
+        for name, child in self.child_blocks.items():
+            if name == "embed" and not value.get(name):
+                continue
+            segments.extend(
+                segment.wrap(name) for segment in extractor.handle_block(child, value.get(name))
+            )
+        return segments
+
 
 class SceneBlock(blocks.StructBlock):
     title = blocks.CharBlock(label=_("title"))

@@ -20,10 +20,11 @@ def _locale(code: str) -> Locale:
     return Locale.objects.get_or_create(language_code=code)[0]
 
 
-@pytest.fixture
-def course():
+def course_catalogues_in(*codes: str) -> None:
+    """The Dutch course catalogue and its translations in `codes`, set up for editing and
+    review as `seed_demo` sets up every catalogue."""
     index = factories.course_index()
-    for code in ("en", "es"):
+    for code in codes:
         translated = CopyPageForTranslationAction(
             page=index, locale=_locale(code), copy_parents=True
         ).execute(skip_permission_checks=True)
@@ -31,6 +32,11 @@ def course():
     for page in Page.objects.type(type(index)).specific():
         grant_course_editing(page=page)
         ensure_course_review_workflow(page=page)
+
+
+@pytest.fixture
+def course():
+    course_catalogues_in("en", "es")
     return factories.make_course(title="Te vertalen module", storylines=True)
 
 
