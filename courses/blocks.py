@@ -58,7 +58,7 @@ class VideoBlock(blocks.StructBlock):
         from wagtail_localize.segments.extract import StreamFieldSegmentExtractor
 
         extractor = StreamFieldSegmentExtractor(field=None, include_overridables=True)
-        segments = []
+        segments: list = []
         for name, child in self.child_blocks.items():
             if name == "embed" and not value.get(name):
                 continue
