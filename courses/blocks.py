@@ -118,6 +118,13 @@ class ChoiceQuestionBlock(blocks.StructBlock):
         template = "courses/blocks/question_preview.html"
 
     def clean(self, value):
+        # Before the list's own minimum, which Wagtail does not check on "Save draft".
+        if len(value["options"]) < 2:
+            raise StructBlockValidationError(
+                block_errors={
+                    "options": ValidationError(_("A question needs at least two options."))
+                }
+            )
         value = super().clean(value)
         correct = sum(1 for option in value["options"] if option["correct"])
         if self.single and correct != 1:
@@ -248,6 +255,14 @@ class ScenarioBlock(blocks.StructBlock):
     def clean(self, value):
         value = super().clean(value)
         errors = scenario_graph_errors(value["start"], [dict(s) for s in value["scenes"]])
+        errors += [
+            str(
+                _("Scene '%(key)s': mark at least one choice as recommended.")
+                % {"key": scene["key"]}
+            )
+            for scene in value["scenes"]
+            if scene["options"] and not any(option["recommended"] for option in scene["options"])
+        ]
         if errors:
             raise StructBlockValidationError(
                 block_errors={"scenes": ValidationError(" ".join(errors))}
