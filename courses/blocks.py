@@ -26,6 +26,7 @@ class ImageBlock(blocks.StructBlock):
 
     class Meta:
         icon = "image"
+        label = _("Image")
         template = "courses/blocks/image.html"
 
 
@@ -38,6 +39,7 @@ class VideoBlock(blocks.StructBlock):
 
     class Meta:
         icon = "media"
+        label = _("Video")
         template = "courses/blocks/video.html"
 
     def clean(self, value):
@@ -74,6 +76,7 @@ class SceneBlock(blocks.StructBlock):
 
     class Meta:
         icon = "openquote"
+        label = _("Scene")
         template = "courses/blocks/scene.html"
 
 
@@ -105,6 +108,9 @@ class OptionBlock(blocks.StructBlock):
         label=_("feedback"), help_text=_("Why this option is right or wrong.")
     )
 
+    class Meta:
+        label = _("Option")
+
 
 class ChoiceQuestionBlock(blocks.StructBlock):
     question = blocks.TextBlock(label=_("question"))
@@ -115,6 +121,7 @@ class ChoiceQuestionBlock(blocks.StructBlock):
 
     class Meta:
         icon = "radio-full"
+        label = _("Choice question")
         template = "courses/blocks/question_preview.html"
 
     def clean(self, value):
@@ -190,6 +197,9 @@ class ScenarioOptionBlock(blocks.StructBlock):
         help_text=_("Leave empty when the scenario ends after this choice."),
     )
 
+    class Meta:
+        label = _("Choice")
+
 
 class ScenarioSceneBlock(blocks.StructBlock):
     key = blocks.RegexBlock(
@@ -199,6 +209,9 @@ class ScenarioSceneBlock(blocks.StructBlock):
     )
     text = blocks.RichTextBlock(label=_("situation"), features=RICH)
     options = blocks.ListBlock(ScenarioOptionBlock(), min_num=2, label=_("choices"))
+
+    class Meta:
+        label = _("Scenario scene")
 
 
 def scenario_graph_errors(start: str, scenes: list[dict]) -> list[str]:
