@@ -26,7 +26,7 @@ class FullNameForm(forms.ModelForm):
 
 class FullNameSettingsPanel(BaseSettingsPanel):
     name = "full_name"
-    title = _("Name")
+    title = _("Full name")
     order = NameEmailSettingsPanel.order
     form_class = FullNameForm
 
