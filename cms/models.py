@@ -25,6 +25,7 @@ class HomePage(Page):
                         ("text", blocks.TextBlock(label=_("text"))),
                     ],
                     icon="pick",
+                    label=_("Highlight"),
                 ),
             )
         ],

@@ -1,11 +1,14 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path, re_path
+from django.views.decorators.cache import never_cache
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.admin_account import ProjectAccountView
 from cms.language import language_switch
 from cms.views import healthz
 from config import api_errors
@@ -19,6 +22,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # One rate-limited login for everyone (allauth); Wagtail's own login form is not served.
     path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
+    # The admin's account page with the one full-name field the user model has (cms.admin_account).
+    path("admin/account/", never_cache(require_admin_access(ProjectAccountView.as_view()))),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", language_switch, name="set_language"),

@@ -26,6 +26,7 @@ class ImageBlock(blocks.StructBlock):
 
     class Meta:
         icon = "image"
+        label = _("Image")
         template = "courses/blocks/image.html"
 
 
@@ -38,6 +39,7 @@ class VideoBlock(blocks.StructBlock):
 
     class Meta:
         icon = "media"
+        label = _("Video")
         template = "courses/blocks/video.html"
 
     def clean(self, value):
@@ -52,6 +54,21 @@ class VideoBlock(blocks.StructBlock):
             )
         return value
 
+    def get_translatable_segments(self, value):
+        """What wagtail-localize translates in this block: its own extraction per field, except
+        an empty embed (a video file instead), which it cannot read (it asks for its URL)."""
+        from wagtail_localize.segments.extract import StreamFieldSegmentExtractor
+
+        extractor = StreamFieldSegmentExtractor(field=None, include_overridables=True)
+        segments: list = []
+        for name, child in self.child_blocks.items():
+            if name == "embed" and not value.get(name):
+                continue
+            segments.extend(
+                segment.wrap(name) for segment in extractor.handle_block(child, value.get(name))
+            )
+        return segments
+
 
 class SceneBlock(blocks.StructBlock):
     title = blocks.CharBlock(label=_("title"))
@@ -59,6 +76,7 @@ class SceneBlock(blocks.StructBlock):
 
     class Meta:
         icon = "openquote"
+        label = _("Scene")
         template = "courses/blocks/scene.html"
 
 
@@ -90,6 +108,9 @@ class OptionBlock(blocks.StructBlock):
         label=_("feedback"), help_text=_("Why this option is right or wrong.")
     )
 
+    class Meta:
+        label = _("Option")
+
 
 class ChoiceQuestionBlock(blocks.StructBlock):
     question = blocks.TextBlock(label=_("question"))
@@ -100,9 +121,17 @@ class ChoiceQuestionBlock(blocks.StructBlock):
 
     class Meta:
         icon = "radio-full"
+        label = _("Choice question")
         template = "courses/blocks/question_preview.html"
 
     def clean(self, value):
+        # Before the list's own minimum, which Wagtail does not check on "Save draft".
+        if len(value["options"]) < 2:
+            raise StructBlockValidationError(
+                block_errors={
+                    "options": ValidationError(_("A question needs at least two options."))
+                }
+            )
         value = super().clean(value)
         correct = sum(1 for option in value["options"] if option["correct"])
         if self.single and correct != 1:
@@ -168,6 +197,9 @@ class ScenarioOptionBlock(blocks.StructBlock):
         help_text=_("Leave empty when the scenario ends after this choice."),
     )
 
+    class Meta:
+        label = _("Choice")
+
 
 class ScenarioSceneBlock(blocks.StructBlock):
     key = blocks.RegexBlock(
@@ -177,6 +209,9 @@ class ScenarioSceneBlock(blocks.StructBlock):
     )
     text = blocks.RichTextBlock(label=_("situation"), features=RICH)
     options = blocks.ListBlock(ScenarioOptionBlock(), min_num=2, label=_("choices"))
+
+    class Meta:
+        label = _("Scenario scene")
 
 
 def scenario_graph_errors(start: str, scenes: list[dict]) -> list[str]:
@@ -233,6 +268,14 @@ class ScenarioBlock(blocks.StructBlock):
     def clean(self, value):
         value = super().clean(value)
         errors = scenario_graph_errors(value["start"], [dict(s) for s in value["scenes"]])
+        errors += [
+            str(
+                _("Scene '%(key)s': mark at least one choice as recommended.")
+                % {"key": scene["key"]}
+            )
+            for scene in value["scenes"]
+            if scene["options"] and not any(option["recommended"] for option in scene["options"])
+        ]
         if errors:
             raise StructBlockValidationError(
                 block_errors={"scenes": ValidationError(" ".join(errors))}

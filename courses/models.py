@@ -7,6 +7,7 @@ introduction, those after it the closing. A learner takes the shared lessons plu
 for counting and completions."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.template.response import SimpleTemplateResponse
@@ -20,6 +21,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .blocks import LessonStreamBlock
+from .forms import CoursePageForm
 
 AUDIENCE_CHOICES = [
     ("professionals_children", _("Professionals working with children")),
@@ -73,7 +75,12 @@ class CoursePage(Page):
     sectors = ParentalManyToManyField("accounts.Sector", blank=True, verbose_name=_("sectors"))
     estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=30)
     pass_mark = models.PositiveSmallIntegerField(
-        _("pass mark (%)"), default=70, validators=[MinValueValidator(1), MaxValueValidator(100)]
+        _("pass mark (%)"),
+        default=70,
+        validators=[
+            MinValueValidator(1, message=_("Enter a pass mark from 1 to 100 percent.")),
+            MaxValueValidator(100, message=_("Enter a pass mark from 1 to 100 percent.")),
+        ],
     )
     validity_months = models.PositiveSmallIntegerField(
         _("certificate validity (months)"),
@@ -97,6 +104,12 @@ class CoursePage(Page):
         null=True,
         blank=True,
         help_text=_("Leave empty for unlimited retakes."),
+        validators=[
+            MinValueValidator(
+                1,
+                message=_("Enter at least 1 attempt, or leave this empty for unlimited retakes."),
+            )
+        ],
     )
     retake_cooldown_hours = models.PositiveSmallIntegerField(
         _("hours between attempts"),
@@ -120,6 +133,7 @@ class CoursePage(Page):
         help_text=_("Where each factual claim comes from. Never shown to learners."),
     )
 
+    base_form_class = CoursePageForm
     search_fields = [*Page.search_fields, index.SearchField("summary")]
     content_panels = [
         *Page.content_panels,
@@ -226,6 +240,12 @@ class LessonPage(Page):
     class Meta:
         verbose_name = _("lesson")
         verbose_name_plural = _("lessons")
+
+    def clean(self):
+        super().clean()
+        # Also on "Save draft", where Wagtail lets a required StreamField stay empty.
+        if not self.body:
+            raise ValidationError({"body": _("A lesson needs content: add at least one block.")})
 
     def serve(self, request, *args, **kwargs):
         # Learners take lessons in the lesson player (lms), which grades on the server.

@@ -466,6 +466,9 @@ WAGTAILSEARCH_BACKENDS: dict[str, dict[str, object]] = {
     "default": {"BACKEND": "wagtail.search.backends.database"}
 }
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# A translation wagtail-localize creates is a draft, whatever its source's status: it goes live
+# when a course reviewer publishes it, like every other page change (ADR 0007, amended).
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 
 # --- Security (production.py tightens) ------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
