@@ -320,12 +320,17 @@ def attempt_graded_in_force(attempt: Attempt) -> list[dict]:
 
 
 def attempt_review(*, attempt: Attempt) -> AttemptReview:
-    """The attempt's answers and what the learner has to review (`AttemptReview`), in two
-    queries (three when the lessons' titles are shown); the questions of lessons no longer
-    live are left out (`attempt_graded_in_force`), as they are when it is graded."""
+    """The attempt's answers and what the learner has to review (`AttemptReview`), in one
+    query (two when the lessons' titles are shown), one more while the attempt is open: the
+    questions of lessons no longer live are then left out (`attempt_graded_in_force`), as
+    they are when it is graded."""
     answers = list(attempt.answers.order_by("answered_at", "pk"))
     by_question = {a.question_id: a for a in answers}
-    graded = attempt_graded_in_force(attempt)
+    graded = (
+        attempt_graded_in_force(attempt)
+        if attempt.status == Attempt.Status.IN_PROGRESS
+        else attempt.graded_questions  # a submitted attempt: its snapshot as it was
+    )
     to_review = [
         ReviewQuestion(
             question_id=question["id"],
