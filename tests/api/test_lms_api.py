@@ -18,7 +18,8 @@ from courses.selectors import course_outline
 from lms import services
 from lms.models import Attempt, Completion, LessonProgress
 from tests.conftest import DEADLINE
-from tests.factories import LessonFactory, make_course, text
+from tests.factories import LessonFactory, make_course
+from tests.factories import text as text_block
 
 from .conftest import first_storyline, right_response, wrong_response
 
@@ -442,7 +443,7 @@ def test_progress_before_the_storyline_choice_counts_the_lessons_to_come(api, st
     [item] = api.get("/api/v1/me/progress").json()["items"]
     assert (item["lessons_total"], item["storyline_lessons_uncounted"]) == (2, False)
     longer = first_storyline(storyline_course)
-    LessonFactory(parent=longer, title="Tweede les", body=[text()])
+    LessonFactory(parent=longer, title="Tweede les", body=[text_block()])
     Attempt.objects.all().delete()
     start(api, storyline_course)
     [item] = api.get("/api/v1/me/progress").json()["items"]

@@ -79,9 +79,7 @@ def test_the_language_cookie_wins_over_the_browser(client):
 
 
 @pytest.mark.parametrize("browser", ["en-GB,en;q=0.9", "pl-PL", "es"])
-def test_a_page_without_a_version_in_the_browsers_language_stays_on_its_address(
-    client, browser
-):
+def test_a_page_without_a_version_in_the_browsers_language_stays_on_its_address(client, browser):
     """A Dutch-only course (and any page with no version in that language) is not sent to the
     browser language's address, where it does not exist (a 404 before): it is served where it
     is, in its own language. A course that has a version there still moves to it."""
