@@ -3,9 +3,11 @@ least two options, a lesson has content, every scenario scene has a recommended 
 course's numbers and prerequisites make sense. Each refusal is a form error saying why."""
 
 import html
+import json
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from accounts import roles
@@ -14,6 +16,19 @@ from courses.models import CoursePage, LessonPage
 from tests import factories
 from tests.accounts.test_roles import with_totp
 from tests.cms.test_editing import _form_data
+
+
+def shown(msgid: str, **values) -> str:
+    """`msgid` as the (Dutch) admin shows it."""
+    with translation.override("nl"):
+        text = translation.gettext(msgid)
+    return text % values if values else text
+
+
+def in_page(text: str, page: str) -> bool:
+    """In the page's HTML, or in the JSON Wagtail gives its block editor (é as \\u00e9)."""
+    return text in page or json.dumps(text)[1:-1] in page
+
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +94,7 @@ def test_a_question_needs_two_options(editor, course, kind):
     revisions = lesson.revisions.count()
     status, page = _save_body(editor, lesson, [_question(kind, [_option("ja", True)])])
     assert status == 200
-    assert "A question needs at least two options." in page
+    assert shown("A question needs at least two options.") in page
     assert lesson.revisions.count() == revisions
     status, _page = _save_body(
         editor, lesson, [_question(kind, [_option("ja", True), _option("nee", False)])]
@@ -91,7 +106,7 @@ def test_a_lesson_needs_content(editor, course):
     lesson = _lesson(course)
     status, page = _edit(editor, lesson, {"_drop": ["body-"], "body-count": "0"})
     assert status == 200
-    assert "A lesson needs content: add at least one block." in page
+    assert in_page(shown("A lesson needs content: add at least one block."), page)
 
 
 def _scene(key: str, recommended: bool, nxt: str = "") -> dict:
@@ -120,14 +135,16 @@ def test_every_scenario_scene_has_a_recommended_choice(editor, course):
 
     status, page = _save_body(editor, lesson, [scenario(False)])
     assert status == 200
-    assert "Scene 's2': mark at least one choice as recommended." in page
+    assert in_page(
+        shown("Scene '%(key)s': mark at least one choice as recommended.", key="s2"), page
+    )
     assert _save_body(editor, lesson, [scenario(True)])[0] == 302
 
 
 def test_maximum_attempts_is_at_least_one_or_empty(editor, course):
     status, page = _edit(editor, course, {"max_attempts": "0"})
     assert status == 200
-    assert "Enter at least 1 attempt, or leave this empty for unlimited retakes." in page
+    assert shown("Enter at least 1 attempt, or leave this empty for unlimited retakes.") in page
     assert _edit(editor, course, {"max_attempts": ""})[0] == 302
     assert _edit(editor, course, {"max_attempts": "1"})[0] == 302
 
@@ -136,7 +153,7 @@ def test_maximum_attempts_is_at_least_one_or_empty(editor, course):
 def test_the_pass_mark_error_states_the_real_range(editor, course, mark):
     status, page = _edit(editor, course, {"pass_mark": mark})
     assert status == 200
-    assert "Enter a pass mark from 1 to 100 percent." in page
+    assert shown("Enter a pass mark from 1 to 100 percent.") in page
     assert "greater than or equal to 0" not in page
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.utils import translation
 
 from accounts.errors import Conflict, Forbidden
 from certificates.models import Certificate
@@ -27,7 +28,7 @@ def test_invite_refuses_an_open_invitation_members_and_bad_input(organisation, m
         organisation=organisation, email="Ana@Example.org", role="housekeeping"
     )
     assert first.email == "ana@example.org"
-    with pytest.raises(Conflict) as refused:
+    with pytest.raises(Conflict) as refused, translation.override("en"):
         staff.staff_invite(organisation=organisation, email="ANA@example.org", role="technical")
     assert refused.value.code == "already_invited"
     assert "ana@example.org already has an open invitation (sent " in refused.value.message

@@ -1033,9 +1033,13 @@ def test_a_manager_resends_and_withdraws_an_open_invitation(
     from outbox.models import OutboxMessage
 
     assert OutboxMessage.objects.filter(kind=staff.INVITATION_RESEND_WANTED).count() == 1
-    with translation.override("en"):
-        refused = client.post(resend, follow=True)  # again right away: not yet
-        assert any("Wait a few minutes" in str(m) for m in refused.context["messages"])
+    with translation.override("nl"):  # the page's language
+        wait = translation.gettext(
+            "The invitation to %(email)s was sent at %(date)s. Wait a few minutes "
+            "before sending it again, and ask the person to check their spam folder."
+        ).split("%(date)s")[1]
+    refused = client.post(resend, follow=True)  # again right away: not yet
+    assert any(wait in str(m) for m in refused.context["messages"])
     assert OutboxMessage.objects.filter(kind=staff.INVITATION_RESEND_WANTED).count() == 1
 
     confirm = client.get(withdraw)
