@@ -85,3 +85,24 @@ def per_language_form(
 def per_language_field_names(prefix: str) -> list[str]:
     """The form fields of `prefix`, in the order of settings.SITE_LANGUAGES."""
     return [f"{prefix}_{code}" for code in other_site_languages()]
+
+
+class EditorTextInItsLanguage:
+    """For a Wagtail page type whose texts an editor writes (a home page's intro, a catalogue's
+    introduction): `speaks_its_language` is False while the page is an untranslated copy of
+    another language's page (an alias, as wagtail-localize and the content loader make one
+    for every language's tree), so its template leaves those texts out (or shows the
+    interface's own text) instead of Dutch on an English page. An editor's translation, no
+    longer an alias, shows its own texts. One query, for an alias only."""
+
+    alias_of_id: int | None
+    locale_id: int
+
+    @property
+    def speaks_its_language(self) -> bool:
+        if self.alias_of_id is None:
+            return True
+        from wagtail.models import Page
+
+        source = Page.objects.filter(pk=self.alias_of_id).values_list("locale_id", flat=True)
+        return source.first() == self.locale_id

@@ -7,8 +7,10 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
+from accounts.site_languages import EditorTextInItsLanguage
 
-class HomePage(Page):
+
+class HomePage(EditorTextInItsLanguage, Page):
     """The landing page: what the programme is, the modules, and where to start."""
 
     intro = models.CharField(_("intro"), max_length=300, blank=True)

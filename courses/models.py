@@ -20,6 +20,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from accounts.site_languages import EditorTextInItsLanguage
+
 from .blocks import LessonStreamBlock
 from .forms import CoursePageForm
 
@@ -33,7 +35,7 @@ AUDIENCE_CHOICES = [
 ]
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(EditorTextInItsLanguage, Page):
     """The catalogue: lists courses, filterable by audience, sector and language."""
 
     intro = RichTextField(_("intro"), blank=True, features=["bold", "italic", "link"])
@@ -44,20 +46,6 @@ class CourseIndexPage(Page):
 
     class Meta:
         verbose_name = _("course catalogue")
-
-    @property
-    def intro_in_its_language(self) -> str:
-        """The intro, unless this catalogue is an untranslated copy of another language's (an
-        alias, as the content loader and wagtail-localize make one): its text would be Dutch
-        on an English page, and a page never mixes languages. An editor's translation of the
-        catalogue shows its own intro."""
-        if self.alias_of_id is not None:
-            source_locale = (
-                Page.objects.filter(pk=self.alias_of_id).values_list("locale_id", flat=True).first()
-            )
-            if source_locale != self.locale_id:
-                return ""
-        return self.intro
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import catalogue
