@@ -2,9 +2,7 @@ from urllib.parse import urlencode, urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.utils import get_next_redirect_url
-from allauth.core import context as allauth_context
 from django.conf import settings
-from django.contrib.sites.requests import RequestSite
 from django.urls import reverse, translate_url
 from django.utils import translation
 
@@ -20,13 +18,6 @@ class AccountAdapter(DefaultAccountAdapter):
         # Mails go out in the person's own language where we know it.
         user = context.get("user")
         language = getattr(user, "preferred_language", None) or translation.get_language()
-        request = allauth_context.request
-        if request is not None and "current_site" not in context:
-            # allauth greets "from" the site's name; without django.contrib.sites that is
-            # the request's host ("Hello from 127.0.0.1:8000!"): the platform's name instead
-            site = RequestSite(request)
-            site.name = settings.WAGTAIL_SITE_NAME
-            context = {**context, "current_site": site}
         with translation.override(language):
             super().send_mail(template_prefix, email, context)
 
