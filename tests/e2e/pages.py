@@ -59,6 +59,19 @@ PAGE_TYPES = {
         user="learner",
     ),
     "organisations": PageType(lambda c: reverse("organisations:list"), user="manager"),
+    # the manager's confirmation before an open invitation is withdrawn, and a personal
+    # invitation opened by an account it is not for (a clear refusal, not the invitation)
+    "invitation-withdraw": PageType(
+        lambda c: reverse(
+            "organisations:invitation_withdraw", args=[c.organisation.pk, c.invitation.pk]
+        ),
+        user="manager",
+    ),
+    "invitation-other-address": PageType(
+        lambda c: reverse("organisations:invitation_accept", args=[c.invitation.token]),
+        user="manager",
+        status=403,
+    ),
     # issue 16: the page behind the poster's QR code (here in Polish), the poster itself and
     # the programme's approval of a registration
     "join-pl": PageType(

@@ -328,3 +328,30 @@ def test_the_storyline_choice_with_long_wording_stacks_at_375_px(new_page, e2e_c
     gaps = page.evaluate(DESCRIPTION_BELOW_TITLE)
     assert len(gaps) == 4  # a summary and a number of lessons for each of the two
     assert all(gap >= -0.5 for gap in gaps), gaps
+
+
+#: pages this stop added or changed, for the manager and the learner
+STOP_PAGES = ["invitation-withdraw", "invitation-other-address", "account-settings"]
+
+
+@pytest.mark.parametrize("language", ["en", "pl", "es"])
+def test_the_invitation_and_account_pages_in_each_language_at_375_px_by_keyboard(
+    new_page, e2e_content, language
+):
+    """Withdrawing an invitation (its confirmation), an invitation opened by the wrong account
+    and "My account" with its link to registering a hotel: the page speaks the language, does
+    not scroll sideways, has no Dutch interface string, is axe clean, and every control is a Tab
+    stop in view with a visible focus."""
+    problems = []
+    for name in STOP_PAGES:
+        spec = PAGE_TYPES[name]
+        with translation.override(language):
+            path = spec.path(e2e_content)
+        page = new_page(
+            viewport=MOBILE, user=getattr(e2e_content, spec.user), locale=LOCALES[language]
+        )
+        response = page.goto(path)
+        assert response.status == spec.status, f"{name}: {path} answered {response.status}"
+        problems += [f"{name}: {problem}" for problem in phone_page_problems(page, language)]
+        page.context.close()
+    assert problems == []
