@@ -57,6 +57,19 @@ def test_a_learner_has_no_admin_access():
     assert answer.status_code in (302, 403)
 
 
+def session_form_data(session, training_format=None) -> dict:
+    """The session form's fields for `session` (in `training_format` when given), 60 places."""
+    return {
+        "training_format": (training_format or session.training_format).pk,
+        "starts_at": session.starts_at.strftime("%Y-%m-%d %H:%M"),
+        "ends_at": session.ends_at.strftime("%Y-%m-%d %H:%M"),
+        "venue": "Zaal",
+        "address": "Straat 1, Utrecht",
+        "region": session.region_id,
+        "capacity": 60,
+    }
+
+
 def test_trainers_must_have_completed_the_train_the_trainer(trainer):
     from lms.models import Completion
     from trainings.models import TrainingSession
@@ -65,16 +78,7 @@ def test_trainers_must_have_completed_the_train_the_trainer(trainer):
     training = make_format(title="Kind en Uitbuiting", trainer_training=train_the_trainer)
     form_class = TrainingSession.get_edit_handler().get_form_class()
     session = make_session(training)
-    data = {
-        "training_format": training.pk,
-        "starts_at": session.starts_at.strftime("%Y-%m-%d %H:%M"),
-        "ends_at": session.ends_at.strftime("%Y-%m-%d %H:%M"),
-        "venue": "Zaal",
-        "address": "Straat 1, Utrecht",
-        "region": session.region_id,
-        "capacity": 60,
-        "trainers": [trainer.pk],
-    }
+    data = {**session_form_data(session, training), "trainers": [trainer.pk]}
     staff = UserFactory(role=roles.PROGRAMME_STAFF)
     form = form_class(data=data, instance=session, for_user=staff)
     assert not form.is_valid()
@@ -191,15 +195,7 @@ def test_trainers_picker_offers_trainers_only_and_keeps_who_is_chosen(trainer):
     assert trainer in new and not {learner, hotel_staff, former_trainer} & new
     existing = set(form_class(instance=session, for_user=staff).fields["trainers"].queryset)
     assert existing == {trainer, former_trainer}
-    data = {
-        "training_format": session.training_format_id,
-        "starts_at": session.starts_at.strftime("%Y-%m-%d %H:%M"),
-        "ends_at": session.ends_at.strftime("%Y-%m-%d %H:%M"),
-        "venue": "Zaal",
-        "address": "Straat 1, Utrecht",
-        "region": session.region_id,
-        "capacity": 60,
-    }
+    data = session_form_data(session)
     form = form_class(
         data={**data, "trainers": [former_trainer.pk]}, instance=session, for_user=staff
     )
