@@ -62,3 +62,19 @@ class OutboxMessage(models.Model):
         if self.failed_at:
             return "failed"
         return "pending"
+
+
+class DoneOnce(models.Model):
+    """A piece of once-only work that was done (an e-mail sent), by its key (ids and short
+    codes only, never personal data): written in the transaction that does the work, so a
+    message run twice (a redelivery, the relay, a retry) does it once (outbox_once)."""
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    done_at = models.DateTimeField(_("done"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("work done once")
+        verbose_name_plural = _("work done once")
+
+    def __str__(self) -> str:
+        return self.key

@@ -5,11 +5,11 @@ import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .models import OutboxMessage
+from .models import DoneOnce, OutboxMessage
 from .registry import handler_for
 from .selectors import broker_waiting
 
@@ -45,6 +45,22 @@ def outbox_add_together(*, messages: list[tuple[str, dict]]) -> list[OutboxMessa
     ids = [row.pk for row in rows]
     transaction.on_commit(lambda: outbox_dispatch(ids=ids, record=False, together=True))
     return rows
+
+
+def outbox_once_claim(*, key: str) -> bool:
+    """Claim the once-only work `key` (ids and short codes, never personal data) in the
+    caller's transaction, before doing it: True the first time, False when it was done. The
+    claim commits or rolls back with the work, so a handler run twice (a redelivered message,
+    the relay, a retry) sends its e-mail once; a run while another holds the claim waits for it
+    and then finds it done."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("outbox_once_claim must run in the transaction that does the work")
+    try:
+        with transaction.atomic():
+            DoneOnce.objects.create(key=key)
+    except IntegrityError:
+        return False
+    return True
 
 
 def outbox_dispatch(*, ids: list[int], record: bool, together: bool = False) -> int:

@@ -44,4 +44,8 @@ def rebuild_counts_after_target_edit(request, instance):
         from .tasks import target_counts_rebuild
 
         target_id = instance.pk
-        transaction.on_commit(lambda: target_counts_rebuild.delay(target_id))
+        # robust, and no publish retries: with the broker down the edit is saved all the same
+        # and the nightly rebuild of stale targets (targets_counts_rebuild_stale) catches up
+        transaction.on_commit(
+            lambda: target_counts_rebuild.apply_async((target_id,), retry=False), robust=True
+        )

@@ -9,7 +9,17 @@ class TrainingsConfig(AppConfig):
 
     def ready(self) -> None:
         from lms.signals import course_passed
+        from outbox import registry as outbox_registry
 
-        from . import receivers
+        from . import receivers, services
 
         course_passed.connect(receivers.on_course_passed, dispatch_uid="trainings.on_course_passed")
+        outbox_registry.register(
+            services.REGISTRATION_EMAIL_WANTED, services.registration_email_ensure
+        )
+        outbox_registry.register(
+            services.GROUP_REQUEST_EMAIL_WANTED, services.group_request_email_ensure
+        )
+        outbox_registry.register(
+            services.GROUP_REQUEST_NEW_EMAIL_WANTED, services.group_request_new_email_ensure
+        )

@@ -31,6 +31,8 @@ def _event(session: TrainingSession, training: TrainingFormat) -> Event:
     # stable across downloads, so re-importing updates the event instead of adding one
     event.add("uid", f"session-{session.public_id}@{settings.SITE_URL.split('://')[-1]}")
     event.add("dtstamp", timezone.now())
+    # raised with every change of time or place: a calendar that has the event replaces it
+    event.add("sequence", session.sequence)
     event.add("dtstart", session.starts_at)
     event.add("dtend", session.ends_at)
     event.add("summary", training.title)

@@ -255,6 +255,9 @@ class TrainingSession(models.Model):
     )
     attendance_code = models.CharField(max_length=12, blank=True, editable=False)
     attendance_code_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    #: raised each time the time or place changes (services.session_changed): the calendar
+    #: files' SEQUENCE, so calendars replace the event, and the key of the "changed" e-mail
+    sequence = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TrainingSessionQuerySet.as_manager()

@@ -26,6 +26,7 @@ from accounts.plain_text import has_forbidden_characters
 from lms import selectors as lms_selectors
 from lms import services as lms_services
 from lms.signals import course_passed
+from outbox.services import outbox_add, outbox_once_claim
 
 from . import rules, selectors
 from .errors import TrainingError
@@ -224,10 +225,15 @@ def session_changed(
         refusal = session_capacity_refusal(session=session, capacity=session.capacity)
         if refusal is not None:
             raise refusal
+    details_changed = any(getattr(before, f) != getattr(session, f) for f in SESSION_DETAIL_FIELDS)
+    if details_changed:
+        # calendars replace an event whose SEQUENCE is higher (RFC 5545); the row is locked
+        session.sequence = before.sequence + 1
+        TrainingSession.objects.filter(pk=session.pk).update(sequence=session.sequence)
     if not session.is_published or session.ends_at <= now:
         return []
     promoted = _promote_waiting(session=session, now=now) if session.starts_at > now else []
-    if any(getattr(before, f) != getattr(session, f) for f in SESSION_DETAIL_FIELDS):
+    if details_changed:
         # who was just promoted has the new details in that e-mail already
         told = session.registrations.filter(status__in=(Status.REGISTERED, Status.WAITING))
         for pk in told.exclude(pk__in=[r.pk for r in promoted]).values_list("pk", flat=True):
@@ -235,10 +241,25 @@ def session_changed(
     return promoted
 
 
-def _enqueue_email(registration_id: int, kind: str) -> None:
-    from . import tasks
+#: outbox kinds (ADR 0019): the e-mail is written in the transaction that wants it and sent by
+#: the worker after the commit, or by the relay when the broker was down
+REGISTRATION_EMAIL_WANTED = "trainings.registration_email"
+GROUP_REQUEST_EMAIL_WANTED = "trainings.group_request_email"
+GROUP_REQUEST_NEW_EMAIL_WANTED = "trainings.group_request_new_email"
 
-    transaction.on_commit(lambda: tasks.registration_email.delay(registration_id, kind))
+
+def _enqueue_email(registration_id: int, kind: str) -> None:
+    outbox_add(
+        kind=REGISTRATION_EMAIL_WANTED, payload={"registration_id": registration_id, "kind": kind}
+    )
+
+
+def registration_email_ensure(*, registration_id: int, kind: str) -> bool:
+    """Outbox handler: one registration e-mail, sent once (registration_email_send)."""
+    registration = Registration.objects.filter(pk=registration_id).first()
+    if registration is None:
+        return False
+    return registration_email_send(registration=registration, kind=kind)
 
 
 # ----------------------------------------------------------------------------- e-mail
@@ -247,9 +268,12 @@ EMAIL_KINDS = ("confirmation", "promoted", "reminder", "evaluation", "changed")
 
 
 def registration_email_send(*, registration: Registration, kind: str) -> bool:
-    """Send one of the registration e-mails in the person's language. The confirmation, the
-    reminder and the evaluation invitation are sent once (marked under a row lock); a promotion
-    and a changed time or place are sent when they happen. The invitation only while the person may still evaluate."""
+    """Send one of the registration e-mails in the person's language, each once: the
+    confirmation, the reminder and the evaluation invitation are marked on the registration
+    (under its row lock); a promotion once per promotion and a changed time or place once per
+    change (the session's sequence: after two quick changes, one e-mail with the latest
+    details), through outbox_once_claim. The invitation only while the person may still
+    evaluate."""
     if kind not in EMAIL_KINDS:
         raise ValueError(kind)
     with transaction.atomic():
@@ -266,6 +290,17 @@ def registration_email_send(*, registration: Registration, kind: str) -> bool:
         if kind == "confirmation" and locked.confirmation_sent_at is not None:
             return False
         if kind == "changed" and not locked.session.is_published:
+            return False
+        if kind == "promoted" and (
+            locked.promoted_at is None
+            or not outbox_once_claim(
+                key=f"trainings.promoted:{locked.pk}:{locked.promoted_at.timestamp():.6f}"
+            )
+        ):
+            return False
+        if kind == "changed" and not outbox_once_claim(
+            key=f"trainings.changed:{locked.pk}:{locked.session.sequence}"
+        ):
             return False
         if kind == "reminder" and (
             locked.reminder_sent_at is not None or locked.status != Status.REGISTERED
@@ -655,9 +690,7 @@ def group_request_create(
             preferred_dates=preferred_dates.strip(),
             message=message.strip(),
         )
-        from . import tasks
-
-        transaction.on_commit(lambda: tasks.group_request_new_email.delay(request.pk))
+        outbox_add(kind=GROUP_REQUEST_NEW_EMAIL_WANTED, payload={"request_id": request.pk})
     return request
 
 
@@ -781,17 +814,40 @@ def group_request_agree(*, request: GroupRequest, user) -> GroupRequest:
 
 
 def _enqueue_group_request_email(request_id: int) -> None:
-    from . import tasks
-
-    transaction.on_commit(lambda: tasks.group_request_email.delay(request_id))
+    outbox_add(kind=GROUP_REQUEST_EMAIL_WANTED, payload={"request_id": request_id})
 
 
+def _group_request_loaded(request_id: int) -> GroupRequest | None:
+    return (
+        GroupRequest.objects.select_related("requested_by", "session", "training_format", "region")
+        .filter(pk=request_id)
+        .first()
+    )
+
+
+def group_request_email_ensure(*, request_id: int) -> bool:
+    """Outbox handler: the organiser's answer to the requester, sent once per answer."""
+    request = _group_request_loaded(request_id)
+    return request is not None and group_request_email_send(request=request)
+
+
+def group_request_new_email_ensure(*, request_id: int) -> int:
+    """Outbox handler: a new request to the training's organisers, once to each."""
+    request = _group_request_loaded(request_id)
+    return 0 if request is None else group_request_new_email_send(request=request)
+
+
+@transaction.atomic
 def group_request_email_send(*, request: GroupRequest) -> bool:
-    """Tell the requester the organiser's answer, in their language."""
+    """Tell the requester the organiser's answer, in their language, once per answer (its
+    status and time: a changed answer is a new e-mail)."""
     user = request.requested_by
     if not may_email(user):
         return False
     if request.status == GroupRequest.Status.PENDING:
+        return False
+    decided = f"{request.decided_at.timestamp():.6f}" if request.decided_at else ""
+    if not outbox_once_claim(key=f"trainings.group_answer:{request.pk}:{request.status}:{decided}"):
         return False
     language = person_language(user)
     with translation.override(language):
@@ -820,27 +876,34 @@ def group_request_email_send(*, request: GroupRequest) -> bool:
 
 def group_request_new_email_send(*, request: GroupRequest) -> int:
     """Tell the organisers of the requested training about a new request, each in their own
-    language; returns how many were written to."""
+    language and once (a retry after a failure writes only to those not written to yet);
+    returns how many were written to now."""
     sent = 0
     for organiser in request.training_format.organisers.order_by("pk"):
         if not may_email(organiser):
             continue
-        language = person_language(organiser)
-        with translation.override(language):
-            context = {
-                "request": request,
-                "training": request.training_format.localized,
-                "request_url": settings.SITE_URL
-                + reverse("trainings:group_request", args=[request.pk]),
-            }
-            mail_send(
-                to=organiser.email,
-                language=language,
-                template="trainings/email/group_request_new",
-                context=context,
-            )
-        sent += 1
+        with transaction.atomic():
+            if outbox_once_claim(key=f"trainings.group_request:{request.pk}:{organiser.pk}"):
+                _group_request_new_email_write(request=request, organiser=organiser)
+                sent += 1
     return sent
+
+
+def _group_request_new_email_write(*, request: GroupRequest, organiser) -> None:
+    language = person_language(organiser)
+    with translation.override(language):
+        context = {
+            "request": request,
+            "training": request.training_format.localized,
+            "request_url": settings.SITE_URL
+            + reverse("trainings:group_request", args=[request.pk]),
+        }
+        mail_send(
+            to=organiser.email,
+            language=language,
+            template="trainings/email/group_request_new",
+            context=context,
+        )
 
 
 # ----------------------------------------------------------------------------- evaluation

@@ -1,5 +1,8 @@
 """Thin Celery tasks: take ids, load fresh rows, call one service. Safe to run twice.
 
+The e-mails go through the outbox (services.*_WANTED, ADR 0019); the three e-mail tasks below
+only run messages queued before it did, and go in the next release.
+
 Late acknowledgement, requeueing on a lost worker, JSON and the time limits are the project's
 task defaults (CELERY_TASK_* in config/settings/base.py); only what differs is given here."""
 
@@ -10,13 +13,9 @@ from celery import shared_task
 def registration_email(registration_id: int, kind: str) -> bool:
     """The confirmation, promotion, reminder, evaluation or changed-session e-mail of one
     registration."""
-    from .models import Registration
-    from .services import registration_email_send
+    from .services import registration_email_ensure
 
-    registration = Registration.objects.filter(pk=registration_id).first()
-    if registration is None:
-        return False
-    return registration_email_send(registration=registration, kind=kind)
+    return registration_email_ensure(registration_id=registration_id, kind=kind)
 
 
 @shared_task(time_limit=1800, soft_time_limit=1700)
@@ -38,30 +37,14 @@ def evaluations_invite() -> int:
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def group_request_email(request_id: int) -> bool:
     """The organiser's answer to a group request, to the requester."""
-    from .models import GroupRequest
-    from .services import group_request_email_send
+    from .services import group_request_email_ensure
 
-    request = (
-        GroupRequest.objects.select_related("requested_by", "session", "training_format")
-        .filter(pk=request_id)
-        .first()
-    )
-    if request is None:
-        return False
-    return group_request_email_send(request=request)
+    return group_request_email_ensure(request_id=request_id)
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def group_request_new_email(request_id: int) -> int:
     """A new group request, to the organisers of the training."""
-    from .models import GroupRequest
-    from .services import group_request_new_email_send
+    from .services import group_request_new_email_ensure
 
-    request = (
-        GroupRequest.objects.select_related("requested_by", "training_format", "region")
-        .filter(pk=request_id)
-        .first()
-    )
-    if request is None:
-        return 0
-    return group_request_new_email_send(request=request)
+    return group_request_new_email_ensure(request_id=request_id)

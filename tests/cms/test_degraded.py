@@ -133,3 +133,37 @@ def test_access_token_is_refused_with_503(client, redis_down):
     assert response.json()["code"] == "rate_limit_unavailable"
     # like the site's 503 above: the client is told when to try again
     assert response["Retry-After"] == str(RETRY_AFTER_SECONDS) == "60"
+
+
+def test_a_training_registration_is_kept_and_its_e_mail_waits_for_the_broker(
+    client, redis_down, user, caplog, django_capture_on_commit_callbacks
+):
+    from tests.trainings.conftest import make_session
+    from trainings.models import Registration
+    from trainings.services import REGISTRATION_EMAIL_WANTED
+
+    session = make_session()
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post(reverse("trainings:register", args=[session.public_id]))
+    assert answer.status_code == 302
+    registration = Registration.objects.get(user=user, session=session)
+    assert registration.status == "registered"
+    message = OutboxMessage.objects.get(kind=REGISTRATION_EMAIL_WANTED)
+    assert message.payload == {"registration_id": registration.pk, "kind": "confirmation"}
+    assert message.done_at is None  # the relay sends it when the broker is back
+    assert "broker unavailable" in caplog.text
+
+
+def test_a_target_edited_in_the_admin_is_saved_with_the_broker_down(
+    client, redis_down, django_capture_on_commit_callbacks
+):
+    from reporting.models import Target
+    from tests.reporting.test_models import _post_data
+
+    course = factories.make_course()
+    client.force_login(factories.UserFactory(is_superuser=True, is_staff=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post(reverse("wagtailsnippets_reporting_target:add"), _post_data(course.pk))
+    assert answer.status_code == 302
+    assert Target.objects.filter(code="test-target").exists()  # rebuilt by the nightly task
