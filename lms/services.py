@@ -188,8 +188,16 @@ def attempt_start(*, enrolment: Enrolment, storyline: StorylinePage | None = Non
             open_attempt.delete()
         _check_retake_rules(enrolment=enrolment, course=course)
         lessons = outline.path(storyline) if storyline is not None else list(outline.intro)
+        # numbered across the course's language versions, as the attempts used are counted
+        # ("Attempt 2" next to "used 1 of 3", also after switching to another language)
         number = (
-            enrolment.attempts.order_by("-number").values_list("number", flat=True).first() or 0
+            Attempt.objects.filter(
+                user_id=enrolment.user_id, enrolment__course_key=enrolment.course_key
+            )
+            .order_by("-number")
+            .values_list("number", flat=True)
+            .first()
+            or 0
         ) + 1
         attempt = Attempt.objects.create(
             enrolment=enrolment,

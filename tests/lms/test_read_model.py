@@ -55,6 +55,18 @@ def test_attempts_count_across_language_versions(user):
     assert not progress.retake.can_start
 
 
+def test_attempts_are_numbered_across_language_versions(user):
+    """The result page's "Attempt N" agrees with "used N of M" after a switch of language."""
+    course = factories.make_course(max_attempts=3)
+    english = _english(course)
+    english.max_attempts = 3
+    english.save_revision().publish()
+    assert _take(user, course, right=False).number == 1
+    assert _take(user, english, right=False).number == 2
+    assert selectors.course_progress(user=user, course=english).attempts_used == 2
+    assert _take(user, course, right=False).number == 3
+
+
 def test_the_cooldown_counts_across_language_versions(user):
     course = factories.make_course(retake_cooldown_hours=24)
     english = _english(course)
