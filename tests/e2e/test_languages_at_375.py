@@ -72,11 +72,23 @@ def test_programme_and_manager_pages_in_each_language_at_375_px(new_page, e2e_co
 # --------------------------------------------- the review's two pages, by keyboard (mends)
 
 #: Every control in the main content: each must be a Tab stop, scrolled into view when focused.
-CONTROLS_IN_MAIN = """() => Array.from(document.querySelectorAll(
+#: A group of radio buttons (one form, one name) is one Tab stop, as in every browser: the
+#: arrow keys move within it.
+CONTROLS_IN_MAIN = """() => {
+    const groups = new Set();
+    return Array.from(document.querySelectorAll(
         'main a[href], main button, main input:not([type=hidden]), main select, main textarea,'
         + ' main summary'))
     .filter(el => !el.disabled && el.checkVisibility())
-    .map(el => el.outerHTML.slice(0, 100))"""
+    .filter(el => {
+        if (el.type !== 'radio' || !el.name) return true;
+        const key = Array.from(document.forms).indexOf(el.form) + '/' + el.name;
+        if (groups.has(key)) return false;
+        groups.add(key);
+        return true;
+    })
+    .map(el => el.outerHTML.slice(0, 100));
+}"""
 #: The focused element (marked so that it is counted once) and whether it is in view: the part
 #: of it inside the window and every clipping ancestor (a table that scrolls sideways) is at
 #: least 24 px each way, or all of it when it is smaller (a text area shows its first lines).
@@ -355,3 +367,44 @@ def test_the_invitation_and_account_pages_in_each_language_at_375_px_by_keyboard
         problems += [f"{name}: {problem}" for problem in phone_page_problems(page, language)]
         page.context.close()
     assert problems == []
+
+
+@pytest.mark.parametrize("language", ["en", "pl", "es"])
+def test_the_trainers_attendance_page_in_each_language_at_375_px_by_keyboard(
+    new_page, e2e_content, language
+):
+    """The attendance list a trainer uses on a phone at the door (search, a card per
+    participant with its statuses and save button, "everyone not yet recorded is present"):
+    it speaks the language, does not scroll sideways, has no Dutch interface string, is axe
+    clean, and every control is a Tab stop in view with a visible focus."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.trainings.conftest import make_format, make_session
+    from trainings import services as training_services
+
+    trainer = UserFactory(full_name="Teun Trainer", role=roles.TRAINER, preferred_language=language)
+    training = make_format(title="Kind en Uitbuiting", organiser="Fier")
+    session = make_session(training, days=0)
+    session.starts_at = timezone.now() + timedelta(minutes=20)
+    session.ends_at = session.starts_at + timedelta(hours=3)
+    session.save()
+    session.trainers.add(trainer)
+    people = [
+        UserFactory(full_name=name)
+        for name in ("Priya Professional", "Bartosz Nowak", "Lucía Fernández")
+    ]
+    registrations = [
+        training_services.registration_create(session=session, user=person) for person in people
+    ]
+    training_services.attendance_mark(
+        registration=registrations[0], status="present", marked_by=trainer
+    )
+    with translation.override(language):
+        path = reverse("trainings:attendance", args=[session.public_id])
+    assert path.startswith(f"/{language}/")
+    page = new_page(viewport=MOBILE, user=trainer, locale=LOCALES[language])
+    response = page.goto(path)
+    assert response.status == 200
+    assert phone_page_problems(page, language) == []
