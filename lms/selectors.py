@@ -375,6 +375,9 @@ class CourseProgress:
     retake: rules.RetakeState
     best_score: Decimal | None
     completion: Completion | None
+    # an attempt in progress in another language version of the course (the newest), with its
+    # `course_language`: the course page offers to continue it there instead of starting over
+    open_elsewhere: Attempt | None = None
 
     @property
     def passed(self) -> bool:
@@ -459,6 +462,15 @@ def _progress(
         retake=_retake(course=course, attempts=course_attempts),
         best_score=max(scores) if scores else None,
         completion=completion,
+        open_elsewhere=next(
+            (
+                a
+                for a in course_attempts
+                if a.status == Attempt.Status.IN_PROGRESS
+                and (enrolment is None or a.enrolment_id != enrolment.pk)
+            ),
+            None,
+        ),
     )
 
 
@@ -470,7 +482,10 @@ def _course_attempts(*, user, course_keys, snapshots: bool = True) -> dict[Any, 
     attempts = (
         Attempt.objects.filter(user=user, enrolment__course_key__in=list(course_keys))
         .select_related("storyline")
-        .annotate(course_key=F("enrolment__course_key"))
+        .annotate(
+            course_key=F("enrolment__course_key"),
+            course_language=F("enrolment__course__locale__language_code"),
+        )
         .order_by("-number")
     )
     if not snapshots:

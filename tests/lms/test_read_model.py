@@ -2,6 +2,7 @@
 all language versions of a course, and options shown in each attempt's own stable order."""
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 from wagtail.models import Locale
 
@@ -65,6 +66,28 @@ def test_attempts_are_numbered_across_language_versions(user):
     assert _take(user, english, right=False).number == 2
     assert selectors.course_progress(user=user, course=english).attempts_used == 2
     assert _take(user, course, right=False).number == 3
+
+
+def test_the_course_page_in_another_language_offers_the_attempt_in_progress(client, user):
+    """A learner who switches language mid-course is not silently started over: the other
+    version's course page says where their answers are and links to that attempt."""
+    course = factories.make_course()
+    english = _english(course)
+    attempt = services.attempt_start(enrolment=services.enrolment_create(user=user, course=course))
+    assert selectors.course_progress(user=user, course=english).open_elsewhere == attempt
+    assert selectors.course_progress(user=user, course=course).open_elsewhere is None
+    client.force_login(user)
+    page = client.get(english.url).content.decode()
+    overview = reverse("lms:attempt", kwargs={"attempt_id": attempt.public_id})
+    with translation.override("en"):  # the English version's page speaks English
+        said = translation.gettext(
+            "You have an attempt in progress in %(language)s. Your answers so far are kept there."
+        ) % {"language": "Dutch"}
+    assert said in page and f'href="{overview}"' in page
+    # once it is submitted there is nothing to continue
+    factories.answer_all_right(attempt)
+    services.attempt_submit(attempt=attempt)
+    assert selectors.course_progress(user=user, course=english).open_elsewhere is None
 
 
 def test_the_cooldown_counts_across_language_versions(user):
