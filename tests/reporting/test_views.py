@@ -356,6 +356,8 @@ def test_programme_staff_enter_n_of_an_all_of_n_target_on_the_dashboard(staff_cl
         url = reverse("reporting:target_population", args=[target.pk])
         page = staff_client.get(reverse("reporting:dashboard")).content.decode()
         assert "Not entered yet: programme staff enter the number of people" in page
+        # the hotels and holiday parks target counts organisations, and says so
+        assert "Not entered yet: programme staff enter the number of organisations" in page
         assert "waiting for N: the size of the whole group is not entered yet" in page
         assert f'action="{url}"' in page
 
