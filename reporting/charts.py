@@ -39,6 +39,11 @@ TIME_LOCALES: dict[str, Any] = {"nl": "nl-NL", "en": "en-GB", "pl": "pl-PL", "es
 WIDTH = 360
 FONT_SIZE = 13
 TITLE_FONT_SIZE = 14
+#: a bar chart's row labels are cut at this width; its figures stand this far after their bar,
+#: and a figure's character is at most this wide (DejaVu Sans digits are 8.3 px at 13 px)
+LABEL_LIMIT = 150
+LABEL_GAP = 4
+LABEL_CHAR_WIDTH = 9
 #: blue for counts, orange for the target (the colours of the old charts: 7:1 and 4.6:1 on white)
 COUNT_COLOUR = "#154273"
 TARGET_COLOUR = "#c2410c"
@@ -295,12 +300,24 @@ def breakdown_spec(rows: list[list]) -> tuple[dict, str]:
         for label, cell in body
     ]
     order = [v["label"] for v in values]
+    # Room after the longest bar for its label: Vega clips marks past the plot, so "43" after
+    # the longest bar lost its last digit. The plot is at least WIDTH less the labels' column.
+    plot = WIDTH - LABEL_LIMIT - 15
+    domain_max = max(
+        (
+            cell * plot / (plot - LABEL_GAP - LABEL_CHAR_WIDTH * len(_number(cell)))
+            for _label, cell in body
+            if isinstance(cell, int) and cell > 0
+        ),
+        default=None,
+    )
+    x_scale = {"domainMax": domain_max} if domain_max else {}
     y = {
         "field": "label",
         "type": "nominal",
         "sort": order,
         "title": None,
-        "axis": {"labelLimit": 150},
+        "axis": {"labelLimit": LABEL_LIMIT},
     }
     spec = {
         "height": {"step": 28},
@@ -315,11 +332,12 @@ def breakdown_spec(rows: list[list]) -> tuple[dict, str]:
                         "type": "quantitative",
                         "title": _("Number"),
                         "axis": {"format": ",d", "tickCount": 3},
+                        "scale": x_scale,
                     }
                 },
             },
             {
-                "mark": {"type": "text", "align": "left", "dx": 4, "color": "#1b1b1b"},
+                "mark": {"type": "text", "align": "left", "dx": LABEL_GAP, "color": "#1b1b1b"},
                 "encoding": {
                     "x": {"field": "position", "type": "quantitative"},
                     "text": {"field": "text"},

@@ -503,11 +503,22 @@ class OutsideCountFile(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    #: SHA-256 of the file's bytes: the same file imported twice would count twice, so a file
+    #: is refused while an identical one is imported and not withdrawn (empty: imported before
+    #: this was kept)
+    content_sha256 = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]
         verbose_name = _("file of outside counts")
         verbose_name_plural = _("files of outside counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_sha256"],
+                condition=Q(withdrawn_at__isnull=True) & ~Q(content_sha256=""),
+                name="one_live_import_per_file_content",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.filename

@@ -10,6 +10,7 @@ target counts)."""
 
 from __future__ import annotations
 
+import hashlib
 import operator
 import re
 import uuid
@@ -21,9 +22,9 @@ from functools import reduce
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, F, Min, OuterRef, Q, When
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
@@ -378,6 +379,9 @@ MAX_OUTSIDE_BYTES = 10_000_000
 MAX_OUTSIDE_ROWS = 100_000
 MAX_OUTSIDE_COUNT = 1_000_000
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
+#: ASCII digits only, at most as many as MAX_OUTSIDE_COUNT has: `str.isdigit` also takes "²",
+#: which `int` refuses, and `int` refuses more than 4,300 digits
+COUNT_DIGITS = re.compile(r"^[0-9]{1,7}$")
 DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y")
 
 
@@ -458,6 +462,19 @@ def outside_counts_parse(*, content: bytes) -> list[OutsideRow]:
     }
     _first_line, first = lines[0]
     header = [header_aliases.get(cell.strip().lower(), "") for cell in first]
+    named_twice = sorted({c for c in header if c and header.count(c) > 1}, key=header.index)
+    if named_twice:
+        # which of the two would count is a guess: refuse it
+        raise OutsideCountsRejected(
+            [
+                RowProblem(
+                    1,
+                    _column(column),
+                    _("The first row names this column more than once."),
+                )
+                for column in named_twice
+            ]
+        )
     missing = [c for c in ("date", "source") if c not in header]
     if missing or ("count" not in header and "email_sha256" not in header):
         raise OutsideCountsRejected(
@@ -495,6 +512,18 @@ def outside_counts_parse(*, content: bytes) -> list[OutsideRow]:
             )
         record = {c: cell.strip() for c, cell in zip(header, cells, strict=False) if c}
         found: list[RowProblem] = []
+        if any(cell.strip() for cell in cells[len(header) :]):
+            # "2025-03-31,buit,1,000" in a comma file: the count would be read as 1
+            found.append(
+                RowProblem(
+                    line,
+                    "",
+                    _(
+                        "This row has more cells than the first row has columns. Write numbers "
+                        "without a thousands separator."
+                    ),
+                )
+            )
 
         def problem(column: str, message: str, line: int = line, found=found) -> None:
             found.append(RowProblem(line, _column(column), message))
@@ -523,7 +552,10 @@ def outside_counts_parse(*, content: bytes) -> list[OutsideRow]:
         elif not count_text and not key:
             problem("count", _("Give a count or an e-mail SHA-256."))
         elif count_text:
-            if not count_text.isdigit() or not 1 <= int(count_text) <= MAX_OUTSIDE_COUNT:
+            if (
+                not COUNT_DIGITS.fullmatch(count_text)
+                or not 1 <= int(count_text) <= MAX_OUTSIDE_COUNT
+            ):
                 problem(
                     "count",
                     _("“%(value)s” is not a whole number from 1 to %(max)s.")
@@ -586,31 +618,72 @@ def outside_counts_import(*, content: bytes, filename: str, by) -> OutsideCountF
     a platform user's e-mail is linked to that user, so the person counts once per target
     (ADR 0024). Raises OutsideCountsRejected with every bad row."""
     rows = outside_counts_parse(content=content)
+    content_sha256 = hashlib.sha256(content).hexdigest()
+    _refuse_a_file_imported_already(content_sha256)
     users = _platform_users_by_key({row.person_key for row in rows if row.person_key})
-    with transaction.atomic():
-        upload = OutsideCountFile.objects.create(
-            filename=filename[:255],
-            uploaded_by=by,
-            rows=len(rows),
-            total=sum(row.count for row in rows),
-        )
-        OutsideCount.objects.bulk_create(
-            [
-                OutsideCount(
-                    file=upload,
-                    line=row.line,
-                    day=row.day,
-                    source=row.source,
-                    count=row.count,
-                    person_key=row.person_key,
-                    user_id=users.get(row.person_key) if row.person_key else None,
-                    region_id=row.region_id,
-                )
-                for row in rows
-            ],
-            batch_size=2000,
-        )
+    try:
+        with transaction.atomic():
+            upload = OutsideCountFile.objects.create(
+                filename=filename[:255],
+                uploaded_by=by,
+                rows=len(rows),
+                total=sum(row.count for row in rows),
+                content_sha256=content_sha256,
+            )
+            _outside_rows_create(upload, rows, users)
+    except IntegrityError:
+        # the same file, imported at this very moment by someone else
+        _refuse_a_file_imported_already(content_sha256)
+        raise
     return upload
+
+
+def _refuse_a_file_imported_already(content_sha256: str) -> None:
+    """The same file counts once: refused while an identical file is imported and in force."""
+    earlier = OutsideCountFile.objects.filter(
+        content_sha256=content_sha256, withdrawn_at__isnull=True
+    ).first()
+    if earlier is not None:
+        raise OutsideCountsRejected(
+            [
+                RowProblem(
+                    0,
+                    "",
+                    _(
+                        "This file was imported already (as %(name)s on %(when)s): importing it "
+                        "again would count every row twice. To import it again, withdraw that "
+                        "import first."
+                    )
+                    % {
+                        "name": earlier.filename,
+                        "when": formats.date_format(
+                            timezone.localtime(earlier.uploaded_at), "SHORT_DATETIME_FORMAT"
+                        ),
+                    },
+                )
+            ]
+        )
+
+
+def _outside_rows_create(
+    upload: OutsideCountFile, rows: list[OutsideRow], users: dict[str, int]
+) -> None:
+    OutsideCount.objects.bulk_create(
+        [
+            OutsideCount(
+                file=upload,
+                line=row.line,
+                day=row.day,
+                source=row.source,
+                count=row.count,
+                person_key=row.person_key,
+                user_id=users.get(row.person_key) if row.person_key else None,
+                region_id=row.region_id,
+            )
+            for row in rows
+        ],
+        batch_size=2000,
+    )
 
 
 def outside_count_file_withdraw(*, upload: OutsideCountFile, by) -> OutsideCountFile:

@@ -14,9 +14,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from accounts.downloads import attachment, file_name
@@ -380,8 +381,15 @@ def outside_counts(request):
         return _outside_page(request, form, problems=exc.problems, status=400)
     messages.success(
         request,
-        _("Imported: %(rows)s rows, %(total)s in total.")
-        % {"rows": imported.rows, "total": imported.total},
+        ngettext(
+            "Imported: %(rows)s row, %(total)s in total.",
+            "Imported: %(rows)s rows, %(total)s in total.",
+            imported.rows,
+        )
+        % {
+            "rows": number_format(imported.rows, force_grouping=True),
+            "total": number_format(imported.total, force_grouping=True),
+        },
     )
     return redirect("reporting:outside_counts")
 

@@ -226,6 +226,73 @@ def test_a_bad_row_anywhere_imports_nothing_and_the_report_lists_every_bad_row()
     assert not OutsideCountFile.objects.exists() and not OutsideCount.objects.exists()
 
 
+def test_a_count_that_is_not_plain_digits_is_a_bad_row_not_a_crash():
+    """`str.isdigit` took "²" and 5,000 digits, which `int` then refused: a 500 (the audit)."""
+    outside_target()
+    content = (
+        HEADER
+        + "2025-03-01,campaign,\u00b2,,\n"  # line 2: a superscript two
+        + "2025-03-01,campaign,\u0663,,\n"  # line 3: an Arabic-Indic three
+        + "2025-03-01,campaign,"
+        + "9" * 5000
+        + ",,\n"  # line 4: past int()'s 4,300 digits
+        + "2025-03-01,campaign,1000000,,\n"  # line 5: the largest count, fine
+    ).encode()
+    with pytest.raises(OutsideCountsRejected) as rejected:
+        outside_counts_import(content=content, filename="digits.csv", by=None)
+    assert [(p.line, p.field) for p in rejected.value.problems] == [
+        (2, "count"),
+        (3, "count"),
+        (4, "count"),
+    ]
+
+
+def test_a_row_with_more_cells_than_columns_is_refused_not_cut_short():
+    """A comma file's "1,000" split into "1" and "000": the import counted 1 (the audit)."""
+    outside_target()
+    content = (
+        b"date,source,count\n"
+        b"2025-03-01,campaign,1,000\n"  # line 2
+        b"2025-03-01,campaign,5,\n"  # line 3: an empty cell after the last column is fine
+    )
+    with pytest.raises(OutsideCountsRejected) as rejected:
+        outside_counts_import(content=content, filename="thousands.csv", by=None)
+    [problem] = rejected.value.problems
+    assert problem.line == 2
+    assert "thousands separator" in problem.message
+    assert not OutsideCountFile.objects.exists()
+
+
+def test_a_column_named_twice_is_refused():
+    """Which of two "count" columns would count is a guess; the last one used to win."""
+    outside_target()
+    content = b"datum;bron;aantal;count\n2025-03-01;campagne;5;6\n"
+    with pytest.raises(OutsideCountsRejected) as rejected:
+        outside_counts_import(content=content, filename="twice.csv", by=None)
+    assert [(p.line, p.field) for p in rejected.value.problems] == [(1, "count")]
+    assert not OutsideCountFile.objects.exists()
+
+
+def test_the_same_file_counts_once_until_it_is_withdrawn():
+    """An identical file imported twice counted every row twice (the audit)."""
+    target = outside_target()
+    content = (HEADER + "2025-03-01,campaign,40,,\n").encode()
+    first = outside_counts_import(content=content, filename="march.csv", by=None)
+    with pytest.raises(OutsideCountsRejected) as rejected:
+        outside_counts_import(content=content, filename="march (1).csv", by=None)
+    [problem] = rejected.value.problems
+    assert "march.csv" in problem.message and "withdraw" in problem.message
+    assert OutsideCountFile.objects.count() == 1
+    assert target_progress(target=fresh(target), as_of=AS_OF).forecast.achieved == 40
+    # a corrected file is another file; the same file again once the first is withdrawn
+    outside_counts_import(
+        content=(HEADER + "2025-03-01,campaign,41,,\n").encode(), filename="fix.csv", by=None
+    )
+    outside_count_file_withdraw(upload=first, by=None)
+    outside_counts_import(content=content, filename="march.csv", by=None)
+    assert target_progress(target=fresh(target), as_of=AS_OF).forecast.achieved == 81
+
+
 def test_the_seeded_campaign_target_counts_campaign_reach_and_module_1_the_buit_completions():
     targets_ensure()
     reach = Target.objects.get(code="bereik-professionals-kinderen")
@@ -271,6 +338,26 @@ def test_the_import_page_imports_lists_and_withdraws_a_file(staff_client):
     assert response.status_code == 302
     assert OutsideCountFile.objects.get().withdrawn_at is not None
     assert not OutsideCount.objects.exists()
+
+
+def test_the_import_message_counts_rows_in_words_and_numbers_in_the_page_format(staff_client):
+    """The audit saw "Ingelezen: 1 regels, 3121 in totaal.": one row is singular, and the
+    total is grouped like every other number of the page."""
+    outside_target()
+    response = upload(staff_client, (HEADER + "2025-03-01,campaign,3121,,\n").encode())
+    page = staff_client.get(response.url).content.decode()
+    assert "Imported: 1 row, 3,121 in total." in page
+    upload(staff_client, (HEADER + "2025-03-01,campaign,1,,\n" * 2).encode(), name="two.csv")
+    assert "Imported: 2 rows, 2 in total." in staff_client.get(response.url).content.decode()
+    with translation.override("nl"):
+        response = upload(
+            staff_client,
+            (HEADER + "2025-03-02,campaign,3121,,\n").encode(),
+            name="nl.csv",
+        )
+        assert response.status_code == 302
+        page = staff_client.get(response.url, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "3.121" in page, page
 
 
 def test_bad_uploads_are_refused_with_a_report_never_a_500(staff_client):
