@@ -1139,3 +1139,29 @@ def test_the_empty_public_list_says_there_are_none_yet_unless_searched(client):
         assert "matches your search" not in page
         searched = client.get(url("public_list", language="en") + "?q=Duin").content.decode()
     assert "No certified establishment matches your search." in searched
+
+
+def test_dashboard_says_the_status_is_being_updated_while_an_evaluation_waits(
+    client, organisation, hotel_course, manager
+):
+    """With the workers or Redis down the passes are stored but the 60% evaluation waits in
+    the outbox: "3 of 5 (60%), at least 60% has passed" next to "not certified" must not read
+    as the final word; once the evaluation has run the note is gone."""
+    from outbox.models import OutboxMessage
+    from outbox.services import outbox_messages_run
+
+    certified(organisation, hotel_course, passed=3)
+    waiting = OutboxMessage.objects.filter(
+        kind=certification.EVALUATION_WANTED, done_at__isnull=True
+    ).about("organisation_id", organisation.pk)
+    assert waiting.exists()  # the passes asked for an evaluation; no worker ran it
+    client.force_login(manager)
+    response = client.get(url("dashboard", organisation.pk))
+    assert response.context["summary"].evaluation_waiting
+    assert 'id="evaluation-waiting"' in response.content.decode()
+
+    outbox_messages_run(message_ids=list(waiting.values_list("pk", flat=True)))
+    assert not waiting.exists()
+    response = client.get(url("dashboard", organisation.pk))
+    assert not response.context["summary"].evaluation_waiting
+    assert 'id="evaluation-waiting"' not in response.content.decode()
