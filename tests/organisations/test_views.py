@@ -1165,3 +1165,28 @@ def test_dashboard_says_the_status_is_being_updated_while_an_evaluation_waits(
     response = client.get(url("dashboard", organisation.pk))
     assert not response.context["summary"].evaluation_waiting
     assert 'id="evaluation-waiting"' not in response.content.decode()
+
+
+def test_invitations_are_said_to_be_on_their_way_not_sent(client, organisation, manager):
+    """An invitation (to staff or to a co-manager) is written to the outbox and e-mailed by a
+    worker (ADR 0019); with the worker stopped or Redis down nothing has gone out yet, so the
+    confirmation must not say it was sent (the list of open invitations says "being sent")."""
+    client.force_login(manager)
+    staff_invite = client.post(
+        url("invite", organisation.pk, language="en"),
+        {"email": "ana@example.org", "role": "reception"},
+        follow=True,
+    )
+    manager_invite = client.post(
+        url("manager_add", organisation.pk, language="en"),
+        {"manager-email": "co@example.org"},
+        follow=True,
+    )
+    # no worker ran (the outbox rows wait): nothing was e-mailed
+    assert organisation.invitations.get().sent_at is None
+    said = [str(m) for r in (staff_invite, manager_invite) for m in r.context["messages"]]
+    assert said == [
+        "The invitation is being sent.",
+        "An invitation is being sent to co@example.org. The person becomes a manager after "
+        "accepting it with that e-mail address.",
+    ]
