@@ -18,6 +18,7 @@ from certificates.codes import code_display
 from certificates.models import Certificate
 from courses.models import CoursePage
 from lms.models import Enrolment
+from outbox.selectors import messages_about
 
 from .models import (
     CertificationStatusChange,
@@ -275,6 +276,11 @@ def staff_count(*, declared_staff: int, members: int) -> int:
     return max(declared_staff, members)
 
 
+#: Outbox kind of an evaluation (handler registered in OrganisationsConfig.ready): written in the
+#: transaction that changed something that counts, run after it commits (ADR 0019).
+EVALUATION_WANTED = "organisations.evaluate"
+
+
 @dataclass(frozen=True)
 class CertificationSummary:
     declared_staff: int
@@ -287,6 +293,9 @@ class CertificationSummary:
     status: str
     status_label: str
     certificate: OrganisationCertificate | None
+    #: an evaluation waits in the outbox (a pass or a staff change not yet counted by the
+    #: workers, e.g. while they or Redis are down): the status may be about to change
+    evaluation_waiting: bool = False
 
     @property
     def percent(self) -> int:
@@ -311,6 +320,9 @@ def certification_summary(*, organisation: Organisation) -> CertificationSummary
         status=organisation.certification_status,
         status_label=str(organisation.get_certification_status_display()),
         certificate=current_certificate(organisation=organisation),
+        evaluation_waiting=messages_about(
+            kind=EVALUATION_WANTED, key="organisation_id", value=organisation.pk, pending=True
+        ).exists(),
     )
 
 

@@ -213,8 +213,8 @@ def manager_add(request, pk: int):
             messages.success(
                 request,
                 _(
-                    "We sent an invitation to %(email)s. The person becomes a manager after "
-                    "accepting it with that e-mail address."
+                    "An invitation is being sent to %(email)s. The person becomes a manager "
+                    "after accepting it with that e-mail address."
                 )
                 % {"email": email},
             )
@@ -284,7 +284,9 @@ def invite(request, pk: int):
         except DomainError as exc:
             form.add_error("email", exc.message)
         else:
-            messages.success(request, _("The invitation has been sent."))
+            # handed to the workers through the outbox (ADR 0019): "being sent", as the list of open
+            # invitations says until it went out
+            messages.success(request, _("The invitation is being sent."))
             return redirect("organisations:dashboard", pk=pk)
     return render(
         request,

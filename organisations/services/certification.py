@@ -20,14 +20,15 @@ from ..models import (
     OrganisationCertificate,
     StaffMembership,
 )
-from ..selectors import certification_counts, organisations_to_evaluate, staff_count
+from ..selectors import (
+    EVALUATION_WANTED,
+    certification_counts,
+    organisations_to_evaluate,
+    staff_count,
+)
 from .notifications import managers_email_request
 
 Cause = CertificationStatusChange.Cause
-
-#: Outbox kind of an evaluation (handler registered in OrganisationsConfig.ready): written in the
-#: transaction that changed something that counts, run after it commits (ADR 0019).
-EVALUATION_WANTED = "organisations.evaluate"
 
 
 def organisation_evaluation_request(*, organisation_id: int, cause: str) -> None:

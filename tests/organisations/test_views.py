@@ -1139,3 +1139,54 @@ def test_the_empty_public_list_says_there_are_none_yet_unless_searched(client):
         assert "matches your search" not in page
         searched = client.get(url("public_list", language="en") + "?q=Duin").content.decode()
     assert "No certified establishment matches your search." in searched
+
+
+def test_dashboard_says_the_status_is_being_updated_while_an_evaluation_waits(
+    client, organisation, hotel_course, manager
+):
+    """With the workers or Redis down the passes are stored but the 60% evaluation waits in
+    the outbox: "3 of 5 (60%), at least 60% has passed" next to "not certified" must not read
+    as the final word; once the evaluation has run the note is gone."""
+    from outbox.models import OutboxMessage
+    from outbox.services import outbox_messages_run
+
+    certified(organisation, hotel_course, passed=3)
+    waiting = OutboxMessage.objects.filter(
+        kind=certification.EVALUATION_WANTED, done_at__isnull=True
+    ).about("organisation_id", organisation.pk)
+    assert waiting.exists()  # the passes asked for an evaluation; no worker ran it
+    client.force_login(manager)
+    response = client.get(url("dashboard", organisation.pk))
+    assert response.context["summary"].evaluation_waiting
+    assert 'id="evaluation-waiting"' in response.content.decode()
+
+    outbox_messages_run(message_ids=list(waiting.values_list("pk", flat=True)))
+    assert not waiting.exists()
+    response = client.get(url("dashboard", organisation.pk))
+    assert not response.context["summary"].evaluation_waiting
+    assert 'id="evaluation-waiting"' not in response.content.decode()
+
+
+def test_invitations_are_said_to_be_on_their_way_not_sent(client, organisation, manager):
+    """An invitation (to staff or to a co-manager) is written to the outbox and e-mailed by a
+    worker (ADR 0019); with the worker stopped or Redis down nothing has gone out yet, so the
+    confirmation must not say it was sent (the list of open invitations says "being sent")."""
+    client.force_login(manager)
+    staff_invite = client.post(
+        url("invite", organisation.pk, language="en"),
+        {"email": "ana@example.org", "role": "reception"},
+        follow=True,
+    )
+    manager_invite = client.post(
+        url("manager_add", organisation.pk, language="en"),
+        {"manager-email": "co@example.org"},
+        follow=True,
+    )
+    # no worker ran (the outbox rows wait): nothing was e-mailed
+    assert organisation.invitations.get().sent_at is None
+    said = [str(m) for r in (staff_invite, manager_invite) for m in r.context["messages"]]
+    assert said == [
+        "The invitation is being sent.",
+        "An invitation is being sent to co@example.org. The person becomes a manager after "
+        "accepting it with that e-mail address.",
+    ]
