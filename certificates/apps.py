@@ -22,7 +22,15 @@ class CertificatesConfig(AppConfig):
             receivers.on_account_anonymised, dispatch_uid="certificates.on_account_anonymised"
         )
         personal_data.register("certificates", services.certificates_personal_data)
-        outbox_registry.register(services.PDF_WANTED, services.certificate_pdf_ensure)
-        outbox_registry.register(services.EMAIL_WANTED, services.certificate_email_ensure)
-        outbox_registry.register(services.REISSUE_WANTED, services.reissue_job_ensure)
-        outbox_registry.register(services.ARCHIVE_WANTED, services.archive_ensure)
+        outbox_registry.register(
+            services.PDF_WANTED, services.certificate_pdf_ensure, _("Certificate PDF")
+        )
+        outbox_registry.register(
+            services.EMAIL_WANTED, services.certificate_email_ensure, _("Certificate e-mail")
+        )
+        outbox_registry.register(
+            services.REISSUE_WANTED, services.reissue_job_ensure, _("Reissuing certificates")
+        )
+        outbox_registry.register(
+            services.ARCHIVE_WANTED, services.archive_ensure, _("ZIP file of certificates")
+        )

@@ -35,14 +35,30 @@ class OrganisationsConfig(AppConfig):
         email_confirmed.connect(receivers.on_email_confirmed, dispatch_uid="organisations_confirm")
         destinations.register(join_destination)
         outbox_registry.register(
-            certification.EVALUATION_WANTED, certification.organisation_evaluate_ensure
+            certification.EVALUATION_WANTED,
+            certification.organisation_evaluate_ensure,
+            _("Checking an organisation's certification"),
         )
         outbox_registry.register(
-            notifications.MANAGERS_EMAIL_WANTED, notifications.managers_email_ensure
+            notifications.MANAGERS_EMAIL_WANTED,
+            notifications.managers_email_ensure,
+            _("E-mail to an organisation's managers"),
         )
         outbox_registry.register(
-            notifications.REMINDERS_WANTED, notifications.organisation_reminders_ensure
+            notifications.REMINDERS_WANTED,
+            notifications.organisation_reminders_ensure,
+            _("Reminders to an organisation's staff"),
         )
-        outbox_registry.register(staff.INVITATION_WANTED, staff.invitation_ensure)
-        outbox_registry.register(staff.INVITATION_RESEND_WANTED, staff.invitation_resend_ensure)
-        outbox_registry.register(staff.MANAGER_INVITATION_WANTED, staff.manager_invitation_ensure)
+        outbox_registry.register(
+            staff.INVITATION_WANTED, staff.invitation_ensure, _("Staff invitation e-mail")
+        )
+        outbox_registry.register(
+            staff.INVITATION_RESEND_WANTED,
+            staff.invitation_resend_ensure,
+            _("Staff invitation e-mail, sent again"),
+        )
+        outbox_registry.register(
+            staff.MANAGER_INVITATION_WANTED,
+            staff.manager_invitation_ensure,
+            _("Co-manager invitation e-mail"),
+        )

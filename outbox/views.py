@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_celery_results.models import TaskResult
 
 from .models import OutboxMessage
+from .registry import label_for
 from .services import outbox_retry, outbox_stuck
 
 PERMISSION = "outbox.retry_outboxmessage"
@@ -23,11 +24,18 @@ def stuck_work(request):
     failed_tasks = TaskResult.objects.filter(status="FAILURE").only(
         "task_name", "date_done", "result"
     )[:50]
+    rows = list(stuck.order_by("pk")[:SHOWN])
+    for row in rows:
+        # the work in the reader's language, and the ids it is about (no personal data)
+        row.label = label_for(row.kind)
+        row.reference = " · ".join(
+            str(value) for value in row.payload.values() if isinstance(value, int)
+        )
     return render(
         request,
         "outbox/stuck.html",
         {
-            "rows": stuck.order_by("pk")[:SHOWN],
+            "rows": rows,
             "total": stuck.count(),
             "shown": SHOWN,
             "failed_tasks": failed_tasks,

@@ -15,11 +15,17 @@ class TrainingsConfig(AppConfig):
 
         course_passed.connect(receivers.on_course_passed, dispatch_uid="trainings.on_course_passed")
         outbox_registry.register(
-            services.REGISTRATION_EMAIL_WANTED, services.registration_email_ensure
+            services.REGISTRATION_EMAIL_WANTED,
+            services.registration_email_ensure,
+            _("Training e-mail to a participant"),
         )
         outbox_registry.register(
-            services.GROUP_REQUEST_EMAIL_WANTED, services.group_request_email_ensure
+            services.GROUP_REQUEST_EMAIL_WANTED,
+            services.group_request_email_ensure,
+            _("Answer to a group request"),
         )
         outbox_registry.register(
-            services.GROUP_REQUEST_NEW_EMAIL_WANTED, services.group_request_new_email_ensure
+            services.GROUP_REQUEST_NEW_EMAIL_WANTED,
+            services.group_request_new_email_ensure,
+            _("New group request to the organisers"),
         )

@@ -41,7 +41,24 @@ def test_staff_see_stuck_work(client, staff, stuck):
     response = client.get(reverse("outbox_stuck"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "tests.fail" in html and "certificate_id=7" in html and "OSError" in html
+    assert "tests.fail" in html and "(nr. 7)" in html and "OSError" in html
+
+
+def test_stuck_work_is_named_in_the_readers_language(client, staff):
+    """The page names the work, not the code's kind: "Certificaat-pdf", not
+    "certificates.pdf"."""
+    from django.utils import translation
+
+    message = services.outbox_add(kind="certificates.pdf", payload={"certificate_id": 12})
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        created_at=timezone.now() - timedelta(minutes=20)
+    )
+    client.force_login(staff)
+    html = client.get(reverse("outbox_stuck")).content.decode()
+    with translation.override("nl"):
+        label = translation.gettext("Certificate PDF")
+    assert label != "Certificate PDF"  # the Dutch catalogue has it
+    assert label in html and "certificates.pdf" not in html
 
 
 def test_learners_are_refused(client, user, stuck):
