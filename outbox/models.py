@@ -78,3 +78,18 @@ class DoneOnce(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class RelayHeartbeat(models.Model):
+    """When the relay last ran (one row). The relay is a task that beat sends every minute and a
+    worker runs, so an old time means the workers or beat are stopped: the stuck-work page says
+    so instead of promising that retried work is on its way."""
+
+    ran_at = models.DateTimeField(_("last run"))
+
+    class Meta:
+        verbose_name = _("relay heartbeat")
+        verbose_name_plural = _("relay heartbeats")
+
+    def __str__(self) -> str:
+        return f"relay ran at {self.ran_at:%Y-%m-%d %H:%M:%S}"

@@ -1,11 +1,14 @@
 """Read queries over the outbox for the apps that write work into it."""
 
 import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from .models import OutboxMessage
+from .models import OutboxMessage, RelayHeartbeat
 
 logger = logging.getLogger(__name__)
 
@@ -36,3 +39,35 @@ def broker_waiting() -> int | None:
         logger.warning("outbox: broker queue length unknown (%s)", type(exc).__name__)
         return None
     return int(declared.message_count)
+
+
+#: The relay runs every minute; not for this long means the workers or beat are stopped.
+RELAY_STALE_AFTER = timedelta(minutes=3)
+
+
+@dataclass(frozen=True)
+class WorkersState:
+    """What the stuck-work page says about the workers: when the relay (run by a worker every
+    minute, sent by beat) last ran, whether that is too long ago, and how many tasks wait in
+    the queue (None: the queue does not answer)."""
+
+    relay_ran_at: datetime | None
+    stale: bool
+    waiting: int | None
+
+    @property
+    def minutes_since(self) -> int | None:
+        if self.relay_ran_at is None:
+            return None
+        return int((timezone.now() - self.relay_ran_at).total_seconds() // 60)
+
+
+def workers_state(*, now: datetime | None = None) -> WorkersState:
+    now = now or timezone.now()
+    beat = RelayHeartbeat.objects.filter(pk=1).first()
+    ran_at = beat.ran_at if beat else None
+    return WorkersState(
+        relay_ran_at=ran_at,
+        stale=ran_at is None or now - ran_at > RELAY_STALE_AFTER,
+        waiting=broker_waiting(),
+    )

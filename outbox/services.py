@@ -9,7 +9,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .models import DoneOnce, OutboxMessage
+from .models import DoneOnce, OutboxMessage, RelayHeartbeat
 from .registry import handler_for
 from .selectors import broker_waiting
 
@@ -123,6 +123,7 @@ def outbox_relay(*, now: datetime | None = None, batch: int = 2000) -> int:
     that (ADR 0019, amended 2026-12-06 night). A broker that does not answer keeps the
     back-off."""
     now = now or timezone.now()
+    RelayHeartbeat.objects.update_or_create(pk=1, defaults={"ran_at": now})
     waiting = broker_waiting()
     backlog = waiting is None or waiting > 0
     base = settings.OUTBOX_REDISPATCH_SECONDS

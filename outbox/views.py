@@ -10,6 +10,7 @@ from django_celery_results.models import TaskResult
 
 from .models import OutboxMessage
 from .registry import label_for
+from .selectors import workers_state
 from .services import outbox_retry, outbox_stuck
 
 PERMISSION = "outbox.retry_outboxmessage"
@@ -36,6 +37,7 @@ def stuck_work(request):
         "outbox/stuck.html",
         {
             "rows": rows,
+            "workers": workers_state(),
             "total": stuck.count(),
             "shown": SHOWN,
             "failed_tasks": failed_tasks,
@@ -48,7 +50,16 @@ def stuck_work(request):
 @require_POST
 def stuck_work_retry(request, pk: int):
     message = get_object_or_404(OutboxMessage, pk=pk, done_at__isnull=True)
-    if outbox_retry(message=message):
+    handed_over = outbox_retry(message=message)
+    if handed_over and workers_state().stale:
+        messages.warning(
+            request,
+            _(
+                "Handed over to the queue, but the workers are not running: it is done when "
+                "they are back."
+            ),
+        )
+    elif handed_over:
         messages.success(request, _("Handed over to the workers again."))
     else:
         messages.warning(

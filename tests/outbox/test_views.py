@@ -87,3 +87,54 @@ def test_retry_needs_the_csrf_token(staff, stuck):
     client = Client(enforce_csrf_checks=True)
     client.force_login(staff)
     assert client.post(reverse("outbox_retry", args=[stuck.pk])).status_code == 403
+
+
+def _said(msgid: str, **values) -> str:
+    from django.utils import translation
+    from django.utils.html import escape
+
+    with translation.override("nl"):
+        return escape(translation.gettext(msgid) % values if values else translation.gettext(msgid))
+
+
+def test_the_page_says_when_the_workers_are_not_running(client, staff, stuck):
+    """The relay runs every minute on a worker: when it has not run for minutes, the page says
+    the workers are stopped, and a retry does not pretend the work is on its way."""
+    from outbox.models import RelayHeartbeat
+
+    client.force_login(staff)
+    never = client.get(reverse("outbox_stuck")).content.decode()
+    assert (
+        _said(
+            "The workers have never handed over waiting work: the Celery worker or its scheduler "
+            "(beat) is not running. Ask the administrator to check them."
+        )
+        in never
+    )
+    services.outbox_relay()  # a worker ran the relay just now
+    running = client.get(reverse("outbox_stuck")).content.decode()
+    assert 'id="workers-state"' in running and "Celery" not in running  # no warning
+    RelayHeartbeat.objects.update(ran_at=timezone.now() - timedelta(minutes=12))
+    stopped = client.get(reverse("outbox_stuck")).content.decode()
+    from django.utils import translation
+    from django.utils.html import escape
+
+    with translation.override("nl"):
+        twelve = translation.ngettext(
+            "The workers have not handed over waiting work for %(minutes)s minute: the Celery "
+            "worker or its scheduler (beat) is not running, and no work is done until it is back. "
+            "Ask the administrator to check them.",
+            "The workers have not handed over waiting work for %(minutes)s minutes: the Celery "
+            "worker or its scheduler (beat) is not running, and no work is done until it is back. "
+            "Ask the administrator to check them.",
+            12,
+        ) % {"minutes": 12}
+    assert escape(twelve) in stopped
+    retried = client.post(reverse("outbox_retry", args=[stuck.pk]), follow=True)
+    assert (
+        _said(
+            "Handed over to the queue, but the workers are not running: it is done when they "
+            "are back."
+        )
+        in retried.content.decode()
+    )
