@@ -46,6 +46,17 @@ def report_cell(value) -> str:
 
 
 @register.filter
+def report_month(value) -> str:
+    """A month cell ("2026-01", as the exports keep it) as the page language writes a month:
+    "januari 2026", "January 2026", "styczeń 2026"."""
+    try:
+        year, month = (int(part) for part in str(value).split("-"))
+        return formats.date_format(date(year, month, 1), "YEAR_MONTH_FORMAT")
+    except ValueError:
+        return str(value)
+
+
+@register.filter
 def published(forecast: rules.Forecast) -> rules.PublishedForecast:
     return rules.publish_forecast(forecast)
 

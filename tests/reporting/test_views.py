@@ -185,6 +185,16 @@ def test_filtered_overview_export_has_the_selection_column(staff_client, seeded)
     )
 
 
+def test_months_read_as_the_page_language_writes_them(staff_client, seeded):
+    """The per-month table names months in words ("juni 2024"), not "2024-06", which broke over
+    two lines at 375 px; the exports keep the sortable "2024-06"."""
+    page = staff_client.get(reverse("reporting:target", args=[seeded.pk])).content.decode()
+    with translation.override("nl"):
+        june = translation.gettext("June").lower()
+    assert f'scope="row">{june} 2024</th>' in page
+    assert 'scope="row">2024-06</th>' not in page
+
+
 def test_target_page_with_filters(staff_client, seeded, django_assert_max_num_queries):
     url = reverse("reporting:target", args=[seeded.pk])
     with django_assert_max_num_queries(20):
