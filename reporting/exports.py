@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -21,7 +22,8 @@ MONTH = re.compile(r"^\d{4}-\d{2}$")
 
 def tables_csv(sections: Sequence[tuple[str, Table]], style: CsvStyle = DUTCH) -> bytes:
     """One CSV for one or more tables: with a single table its own columns; with several a long
-    format (section, table, row label, column, value). Percentages are written in percent
+    format (section, table, row label, column, value), headed and filled in the active
+    language like the tables (the table by its title). Percentages are written in percent
     (40,0 for 40%), as in the tables."""
     rows: list[Sequence] = []
     if len(sections) == 1:
@@ -29,11 +31,19 @@ def tables_csv(sections: Sequence[tuple[str, Table]], style: CsvStyle = DUTCH) -
         rows.append(table.columns)
         rows.extend(table.rows)
     else:
-        rows.append(["section", "table", "row", "column", "value"])
+        rows.append(
+            [
+                pgettext("long export column", "section"),
+                pgettext("long export column", "table"),
+                pgettext("long export column", "row"),
+                pgettext("long export column", "column"),
+                pgettext("long export column", "value"),
+            ]
+        )
         for section, table in sections:
             for row in table.rows:
                 for column, value in zip(table.columns[1:], row[1:], strict=True):
-                    rows.append([section, table.key, row[0], column, value])
+                    rows.append([section, table.title, row[0], column, value])
     return csv_bytes(rows, style)
 
 
@@ -62,7 +72,8 @@ def tables_xlsx(sections: Sequence[tuple[str, Table]]) -> bytes:
     used: set[str] = set()
     bold = Font(bold=True)
     for index, (section, table) in enumerate(sections, start=1):
-        name = SHEET_NAME_UNSAFE.sub("-", f"{index} {table.key}")[:31]
+        # the table's title in the active language ("2 Per regio"), as the page heads it
+        name = SHEET_NAME_UNSAFE.sub("-", f"{index} {table.title}")[:31]
         while name in used:
             name = name[:28] + f"-{len(used)}"
         used.add(name)

@@ -269,15 +269,29 @@ def test_xlsx_exports_open_in_openpyxl(staff_client, seeded):
 def test_full_csv_export_long_format(staff_client, seeded):
     response = staff_client.get(reverse("reporting:full_export", args=["csv"]))
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
-    assert set(rows[0]) == {"section", "table", "row", "column", "value"}
-    assert {r["table"] for r in rows} == {
-        "targets",
-        "trend",
-        "region",
-        "sector",
-        "kind",
-        "source",
-    }
+    # a Dutch reader's file speaks Dutch, the table named by its title as on the page
+    with translation.override("nl"):
+        header = {
+            translation.pgettext("long export column", word)
+            for word in ("section", "table", "row", "column", "value")
+        }
+        titles = {
+            gettext(title)
+            for title in (
+                "Targets",
+                "Per month",
+                "By region",
+                "By sector",
+                "By organisation kind",
+                "By region and source",
+            )
+        }
+    assert header != {"section", "table", "row", "column", "value"}
+    assert set(rows[0]) == header
+    (table_column,) = header & {translation.pgettext("long export column", "table")}
+    assert {r[table_column] for r in rows} == titles
+    full = load_workbook(io.BytesIO(staff_client.get(urls(seeded)[5]).content))
+    assert {name.split(" ", 1)[1] for name in full.sheetnames} <= titles
 
 
 def test_a_formula_in_a_title_is_not_run_by_a_spreadsheet(staff_client, seeded):
