@@ -26,7 +26,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, F, Min, OuterRef, Q, When
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 from accounts.models import Region
 from accounts.spreadsheets import CsvUnreadable, csv_read
@@ -375,6 +375,16 @@ OUTSIDE_SOURCE_WORDS = {
     "kampania": OutsideSource.CAMPAIGN,
     "campaña": OutsideSource.CAMPAIGN,
 }
+
+
+def _source_word(source: str) -> str:
+    """The short word for `source` that the page's language uses (each is in
+    OUTSIDE_SOURCE_WORDS): the one the template and the error name."""
+    if source == OutsideSource.CAMPAIGN:
+        return pgettext("outside count source word", "campaign")
+    return source
+
+
 MAX_OUTSIDE_BYTES = 10_000_000
 MAX_OUTSIDE_ROWS = 100_000
 MAX_OUTSIDE_COUNT = 1_000_000
@@ -541,7 +551,7 @@ def outside_counts_parse(*, content: bytes) -> list[OutsideRow]:
                 % {
                     "value": record.get("source", ""),
                     "sources": ", ".join(
-                        f"{value} ({label})" for value, label in OutsideSource.choices
+                        f"{_source_word(value)} ({label})" for value, label in OutsideSource.choices
                     ),
                 },
             )

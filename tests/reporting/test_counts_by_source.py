@@ -383,6 +383,17 @@ def test_bad_uploads_are_refused_with_a_report_never_a_500(staff_client):
     assert not OutsideCountFile.objects.exists()
 
 
+def test_an_unknown_source_is_answered_with_the_words_of_the_pages_language(staff_client):
+    """The Dutch page asks for "campagne" (as its help text does), not the code "campaign"."""
+    response = upload(staff_client, HEADER.encode() + b"2025-03-01,folder,1,,\n")
+    assert response.status_code == 400
+    body = response.content.decode()
+    with translation.override("nl"):
+        word = translation.pgettext("outside count source word", "campaign")
+    assert word == "campagne"
+    assert "campagne (" in body and "campaign (" not in body
+
+
 def test_only_programme_staff_who_change_targets_import(client):
     client.force_login(UserFactory(role=roles.SITE_ADMIN))  # reads the dashboard, edits no target
     assert client.get(reverse("reporting:outside_counts")).status_code == 403
