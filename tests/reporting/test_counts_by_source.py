@@ -385,12 +385,19 @@ def test_bad_uploads_are_refused_with_a_report_never_a_500(staff_client):
 
 def test_an_unknown_source_is_answered_with_the_words_of_the_pages_language(staff_client):
     """The Dutch page asks for "campagne" (as its help text does), not the code "campaign"."""
-    response = upload(staff_client, HEADER.encode() + b"2025-03-01,folder,1,,\n")
-    assert response.status_code == 400
-    body = response.content.decode()
+    content = HEADER.encode() + b"2025-03-01,folder,1,,\n"
+    english = upload(staff_client, content)
+    assert english.status_code == 400 and "campaign (" in english.content.decode()
     with translation.override("nl"):
         word = translation.pgettext("outside count source word", "campaign")
+        dutch = staff_client.post(
+            reverse("reporting:outside_counts"),
+            {"file": SimpleUploadedFile("counts.csv", content, content_type="text/csv")},
+            HTTP_ACCEPT_LANGUAGE="nl",
+        )
     assert word == "campagne"
+    body = dutch.content.decode()
+    assert 'lang="nl"' in body
     assert "campagne (" in body and "campaign (" not in body
 
 
