@@ -112,3 +112,16 @@ def admin_session_data(session, **changes) -> dict:
         data["is_closed"] = "on"
     data.update(changes)
     return {key: value for key, value in data.items() if value is not False}
+
+
+@pytest.fixture
+def kind(db):
+    """A training for groups with an organiser (only those can be requested)."""
+    training = make_format(title="Kind en Uitbuiting", min_group_size=30, max_group_size=60)
+    training.organisers.add(UserFactory(full_name="Olga Organisator", second_factor=True))
+    return training
+
+
+@pytest.fixture
+def region(db):
+    return Region.objects.get_or_create(slug="utrecht", defaults={"name": "Utrecht"})[0]

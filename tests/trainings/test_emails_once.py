@@ -17,7 +17,7 @@ from outbox.services import outbox_message_run, outbox_once_claim
 from tests.factories import UserFactory
 from trainings import services
 
-from .conftest import make_format, make_session
+from .conftest import make_session
 from .test_group_requests import _request
 
 pytestmark = pytest.mark.django_db
@@ -85,14 +85,9 @@ def test_two_quick_changes_make_one_e_mail_with_the_latest_details_and_a_newer_c
     assert len(mail.outbox) == 2
 
 
-def test_the_answer_to_a_group_request_is_e_mailed_once(user):
-    training = make_format(title="Kind en Uitbuiting", min_group_size=30, max_group_size=60)
-    organiser = UserFactory(second_factor=True)
-    training.organisers.add(organiser)
-    from accounts.models import Region
-
-    region = Region.objects.get_or_create(slug="utrecht", defaults={"name": "Utrecht"})[0]
-    request = _request(user, training, region)
+def test_the_answer_to_a_group_request_is_e_mailed_once(user, kind, region):
+    organiser = kind.organisers.get()
+    request = _request(user, kind, region)
     (new,) = _messages(services.GROUP_REQUEST_NEW_EMAIL_WANTED, request_id=request.pk)
     mail.outbox.clear()
     _run_twice(new)
@@ -110,14 +105,13 @@ def test_the_answer_to_a_group_request_is_e_mailed_once(user):
     assert [m.to for m in mail.outbox] == [[user.email]]
 
 
-def test_organisers_not_written_to_yet_get_the_new_request_after_a_failure(user, monkeypatch):
-    from accounts.models import Region
-
-    training = make_format(title="Kind en Uitbuiting", min_group_size=30, max_group_size=60)
-    first, second = UserFactory(second_factor=True), UserFactory(second_factor=True)
-    training.organisers.add(first, second)
-    region = Region.objects.get_or_create(slug="utrecht", defaults={"name": "Utrecht"})[0]
-    request = _request(user, training, region)
+def test_organisers_not_written_to_yet_get_the_new_request_after_a_failure(
+    user, kind, region, monkeypatch
+):
+    first = kind.organisers.get()
+    second = UserFactory(second_factor=True)
+    kind.organisers.add(second)
+    request = _request(user, kind, region)
     (message,) = _messages(services.GROUP_REQUEST_NEW_EMAIL_WANTED, request_id=request.pk)
     mail.outbox.clear()
     real_write = services._group_request_new_email_write

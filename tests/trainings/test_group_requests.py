@@ -7,7 +7,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from accounts.models import Region
 from tests.factories import UserFactory
 from trainings import services, tasks
 from trainings.errors import TrainingError
@@ -16,19 +15,6 @@ from trainings.models import GroupRequest, Registration
 from .conftest import make_format
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def kind():
-    """A training with an organiser (only those can be requested)."""
-    training = make_format(title="Kind en Uitbuiting", min_group_size=30, max_group_size=60)
-    training.organisers.add(UserFactory(full_name="Olga Organisator", second_factor=True))
-    return training
-
-
-@pytest.fixture
-def region():
-    return Region.objects.get_or_create(slug="utrecht", defaults={"name": "Utrecht"})[0]
 
 
 def _request(user, kind, region, size=40):
