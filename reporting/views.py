@@ -18,7 +18,7 @@ from django.utils.formats import number_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.downloads import attachment, file_name
 
@@ -404,11 +404,17 @@ def outside_counts_template_download(request):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @_outside_staff_required
 def outside_count_file_withdrawal(request, pk: int):
-    """Withdraw a whole imported file: its rows count nowhere from now on."""
+    """Withdraw a whole imported file after a confirmation page (works without JavaScript):
+    its rows count nowhere from then on."""
     upload = get_object_or_404(OutsideCountFile, pk=pk)
+    if request.method == "GET":
+        if upload.withdrawn_at is not None:
+            messages.info(request, _("This file was withdrawn already."))
+            return redirect("reporting:outside_counts")
+        return render(request, "reporting/outside_count_withdraw.html", {"file": upload})
     try:
         outside_count_file_withdraw(upload=upload, by=request.user)
     except ValueError:

@@ -213,6 +213,12 @@ def test_the_outside_counts_page_in_each_language_at_375_px_by_keyboard(
     assert sent.value.status == 400
     assert "morgen" in page.locator("main").inner_text()  # the bad date, with its line
     assert phone_page_problems(page, language) == []
+    # withdrawing a file asks first, on a page of its own
+    page.goto(path)
+    page.locator("#outside-files a.utrecht-button-link").first.click()
+    page.wait_for_load_state()
+    assert page.locator("main form[method=post] button[type=submit]").count() == 1
+    assert phone_page_problems(page, language) == []
 
 
 @pytest.mark.parametrize("language", ["en", "pl", "es"])

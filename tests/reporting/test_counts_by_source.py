@@ -332,12 +332,19 @@ def test_the_import_page_imports_lists_and_withdraws_a_file(staff_client):
     assert (upload_row.rows, upload_row.total, upload_row.filename) == (1, 75, "counts.csv")
     listing = staff_client.get(reverse("reporting:outside_counts")).content.decode()
     assert "counts.csv" in listing and "Withdraw the whole file" in listing
-    response = staff_client.post(
-        reverse("reporting:outside_count_file_withdraw", args=[upload_row.pk])
-    )
+    # the list links to a confirmation page, which changes nothing by itself
+    withdraw_url = reverse("reporting:outside_count_file_withdraw", args=[upload_row.pk])
+    assert f'href="{withdraw_url}"' in listing
+    confirm = staff_client.get(withdraw_url)
+    assert confirm.status_code == 200
+    assert "counts.csv" in confirm.content.decode() and 'method="post"' in confirm.content.decode()
+    assert OutsideCountFile.objects.get().withdrawn_at is None and OutsideCount.objects.exists()
+    response = staff_client.post(withdraw_url)
     assert response.status_code == 302
     assert OutsideCountFile.objects.get().withdrawn_at is not None
     assert not OutsideCount.objects.exists()
+    # a withdrawn file has nothing to confirm
+    assert staff_client.get(withdraw_url)["Location"] == reverse("reporting:outside_counts")
 
 
 def test_the_import_message_counts_rows_in_words_and_numbers_in_the_page_format(staff_client):
