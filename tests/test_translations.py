@@ -141,3 +141,27 @@ def test_translation_functions_keep_names_that_makemessages_extracts():
                         if alias.asname and alias.asname not in _EXTRACTED_NAMES
                     ]
     assert not wrong, wrong
+
+
+@pytest.mark.parametrize("language", ["nl", "pl", "es"])
+def test_wagtail_localizes_publish_button_keeps_its_space(language):
+    """wagtail-localize's own catalogue translates "Publish in " without the trailing space
+    ("Publiceer inEnglish"); the project's djangojs catalogue corrects it, and Django merges the
+    project's catalogues last, as its JavaScriptCatalog does."""
+    import wagtail_localize
+    from django.utils.translation.trans_real import DjangoTranslation
+
+    own = Path(wagtail_localize.__file__).parent / "locale"
+    catalogue = DjangoTranslation(language, domain="djangojs", localedirs=[str(own)])
+    published = catalogue.gettext("Publish in ")
+    assert published != "Publish in " and published.endswith(" ") and not published.endswith("  ")
+
+
+@pytest.mark.django_db
+def test_wagtail_localizes_javascript_catalogue_serves_the_correction(client):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    response = client.get("/admin/localize/jsi18n/")
+    assert response.status_code == 200
+    assert '"Publish in ": "Publiceer in "' in response.content.decode()
