@@ -26,7 +26,7 @@ from accounts.plain_text import has_forbidden_characters
 from lms import selectors as lms_selectors
 from lms import services as lms_services
 from lms.signals import course_passed
-from outbox.services import outbox_add, outbox_once_claim
+from outbox.services import outbox_add, outbox_add_together, outbox_once_claim
 
 from . import rules, selectors
 from .errors import TrainingError
@@ -172,8 +172,8 @@ def _promote_waiting(*, session: TrainingSession, now: datetime) -> list[Registr
     for registration in promoted:
         registration.status = Status.REGISTERED
         registration.promoted_at = now
-        registration.save(update_fields=["status", "promoted_at"])
-        _enqueue_email(registration.pk, "promoted")
+    Registration.objects.bulk_update(promoted, ["status", "promoted_at"])
+    _enqueue_emails([r.pk for r in promoted], "promoted")
     return promoted
 
 
@@ -236,8 +236,8 @@ def session_changed(
     if details_changed:
         # who was just promoted has the new details in that e-mail already
         told = session.registrations.filter(status__in=(Status.REGISTERED, Status.WAITING))
-        for pk in told.exclude(pk__in=[r.pk for r in promoted]).values_list("pk", flat=True):
-            _enqueue_email(pk, "changed")
+        others = told.exclude(pk__in=[r.pk for r in promoted]).values_list("pk", flat=True)
+        _enqueue_emails(list(others), "changed")
     return promoted
 
 
@@ -249,9 +249,20 @@ GROUP_REQUEST_NEW_EMAIL_WANTED = "trainings.group_request_new_email"
 
 
 def _enqueue_email(registration_id: int, kind: str) -> None:
-    outbox_add(
-        kind=REGISTRATION_EMAIL_WANTED, payload={"registration_id": registration_id, "kind": kind}
-    )
+    _enqueue_emails([registration_id], kind)
+
+
+def _enqueue_emails(registration_ids: list[int], kind: str) -> None:
+    """The `kind` e-mail of each registration, written to the outbox in one insert and handed
+    to the workers as one task (a session of 60 people changed is one message, not 60); each
+    e-mail stays its own row, retried and re-dispatched on its own (outbox_add_together)."""
+    if registration_ids:
+        outbox_add_together(
+            messages=[
+                (REGISTRATION_EMAIL_WANTED, {"registration_id": pk, "kind": kind})
+                for pk in registration_ids
+            ]
+        )
 
 
 def registration_email_ensure(*, registration_id: int, kind: str) -> bool:

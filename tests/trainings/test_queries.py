@@ -164,3 +164,32 @@ def test_list_pages_cost_as_many_queries_for_30_sessions_as_for_5(trainer, langu
     listed = sum(str(s.public_id) in many["session list"][1] for s in sessions)
     assert listed == SESSIONS_PER_PAGE
     assert many["group requests"][1].count("School") == 30
+
+
+@pytest.mark.parametrize("people", [5, 40])
+def test_a_session_change_costs_as_many_queries_for_40_people_as_for_5(
+    people, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    """A new place and 10 more places: the "changed" e-mails and the promotions go to the
+    outbox in one insert each (outbox_add_together), not one row and one broker message per
+    person."""
+    from django.db import transaction
+
+    from outbox.models import OutboxMessage
+
+    session = make_session(capacity=people)
+    for _ in range(people + 10):
+        services.registration_create(session=session, user=UserFactory())
+    OutboxMessage.objects.all().delete()
+    with (
+        django_assert_max_num_queries(16),
+        django_capture_on_commit_callbacks() as callbacks,
+        transaction.atomic(),
+    ):
+        before = services.session_lock(session=session)
+        session.venue, session.capacity = "Nieuwe zaal", people + 10
+        session.save()
+        services.session_changed(before=before, session=session)
+    kinds = list(OutboxMessage.objects.values_list("payload__kind", flat=True))
+    assert kinds.count("promoted") == 10 and kinds.count("changed") == people
+    assert len(callbacks) == 2  # one hand-over for the promotions, one for the changes

@@ -9,6 +9,7 @@ from django.utils import timezone
 from certificates import services as certificate_services
 from certificates.models import Certificate
 from lms.models import Completion
+from outbox.models import OutboxMessage
 from tests.conftest import DEADLINE
 from tests.factories import UserFactory, make_course
 from trainings import services
@@ -390,5 +391,12 @@ def test_session_changed_fills_new_places_and_refuses_too_few(django_capture_on_
     with django_capture_on_commit_callbacks() as callbacks:
         promoted = services.session_changed(before=before, session=session)
     assert [r.pk for r in promoted] == [rows[2].pk, rows[3].pk]  # in order of registration
-    assert len(callbacks) == 2  # their promotion e-mails
+    # their promotion e-mails: a row each, handed to the workers together
+    wanted = OutboxMessage.objects.filter(kind=services.REGISTRATION_EMAIL_WANTED)
+    promotion_mails = wanted.filter(payload__kind="promoted")
+    assert sorted(m.payload["registration_id"] for m in promotion_mails) == [
+        rows[2].pk,
+        rows[3].pk,
+    ]
+    assert len(callbacks) == 1
     assert Registration.objects.get(pk=rows[4].pk).status == "waiting"
