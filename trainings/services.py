@@ -869,13 +869,7 @@ def group_request_email_send(*, request: GroupRequest) -> bool:
                 + reverse("trainings:session", args=[request.session.public_id])
                 + f"?uitnodiging={request.session.invitation_token}"
             )
-        context = {
-            "request": request,
-            "training": request.training_format.localized,
-            "invitation_url": invitation_url,
-            "request_url": settings.SITE_URL
-            + reverse("trainings:group_request", args=[request.pk]),
-        }
+        context = {**_group_request_context(request), "invitation_url": invitation_url}
         mail_send(
             to=user.email,
             language=language,
@@ -883,6 +877,16 @@ def group_request_email_send(*, request: GroupRequest) -> bool:
             context=context,
         )
     return True
+
+
+def _group_request_context(request: GroupRequest) -> dict:
+    """What both group-request e-mails show, in the active language: the request, its training
+    and the address of the request's page."""
+    return {
+        "request": request,
+        "training": request.training_format.localized,
+        "request_url": settings.SITE_URL + reverse("trainings:group_request", args=[request.pk]),
+    }
 
 
 def group_request_new_email_send(*, request: GroupRequest) -> int:
@@ -903,12 +907,7 @@ def group_request_new_email_send(*, request: GroupRequest) -> int:
 def _group_request_new_email_write(*, request: GroupRequest, organiser) -> None:
     language = person_language(organiser)
     with translation.override(language):
-        context = {
-            "request": request,
-            "training": request.training_format.localized,
-            "request_url": settings.SITE_URL
-            + reverse("trainings:group_request", args=[request.pk]),
-        }
+        context = _group_request_context(request)
         mail_send(
             to=organiser.email,
             language=language,

@@ -186,8 +186,10 @@ def test_who_attended_is_invited_once_in_their_language_after_the_end():
     for registration in (absent, not_marked):
         registration.refresh_from_db()
         assert registration.evaluation_invited_at is None
-    # a redelivered e-mail task for the same person sends nothing again
-    assert tasks.registration_email(english.pk, "evaluation") is False
+    # a redelivered e-mail message for the same person sends nothing again
+    assert (
+        services.registration_email_ensure(registration_id=english.pk, kind="evaluation") is False
+    )
     assert len(mail.outbox) == 2
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from tests.factories import UserFactory
-from trainings import services, tasks
+from trainings import services
 from trainings.errors import TrainingError
 from trainings.models import GroupRequest, Registration
 
@@ -46,7 +46,7 @@ def test_accepted_request_becomes_a_closed_session_with_an_invitation(user, kind
     )
     session = accepted.session
     assert (session.is_closed, session.is_published, session.capacity) == (True, True, 40)
-    assert tasks.group_request_email(request.pk) is True
+    assert services.group_request_email_ensure(request_id=request.pk) is True
     assert session.invitation_token in mail.outbox[0].body
     member = UserFactory()
     registration = services.registration_create(
@@ -232,7 +232,7 @@ def test_acceptance_email_names_the_venue_and_address_or_the_link(user, kind, re
         venue="Stadskantoor",
         address="Stadsplateau 1, Utrecht",
     )
-    assert tasks.group_request_email(request.pk) is True
+    assert services.group_request_email_ensure(request_id=request.pk) is True
     assert "Stadskantoor, Stadsplateau 1, Utrecht" in mail.outbox[-1].body
     online = make_format(title="Online", delivery="online", min_group_size=1)
     online.organisers.add(organiser)
@@ -245,7 +245,7 @@ def test_acceptance_email_names_the_venue_and_address_or_the_link(user, kind, re
         address="",
         online_url="https://meet.example.org/kind",
     )
-    assert tasks.group_request_email(request.pk) is True
+    assert services.group_request_email_ensure(request_id=request.pk) is True
     assert "https://meet.example.org/kind" in mail.outbox[-1].body
 
 
@@ -257,7 +257,7 @@ def test_organisers_are_told_of_a_new_request_in_their_language(
     with django_capture_on_commit_callbacks() as callbacks:
         request = _request(user, kind, region)
     assert len(callbacks) == 1  # handed to the worker after commit
-    assert tasks.group_request_new_email(request.pk) == 2
+    assert services.group_request_new_email_ensure(request_id=request.pk) == 2
     to_english = next(m for m in mail.outbox if m.to == [english.email])
     assert to_english.subject == "New group request: Kind en Uitbuiting"
     assert "Jeugdzorg Utrecht" in to_english.body and "dinsdagochtenden in maart" in to_english.body

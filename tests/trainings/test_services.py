@@ -103,8 +103,12 @@ def test_confirmation_and_reminder_in_the_persons_language(django_capture_on_com
     english = UserFactory(preferred_language="en")
     session = make_session(days=1)
     registration = services.registration_create(session=session, user=english)
+    # the task name of messages queued before the outbox took over still runs the handler
     assert tasks.registration_email(registration.pk, "confirmation") is True
-    assert tasks.registration_email(registration.pk, "confirmation") is False  # sent once
+    assert (
+        services.registration_email_ensure(registration_id=registration.pk, kind="confirmation")
+        is False
+    )  # sent once
     assert mail.outbox[0].subject.startswith("Registered:")
     assert "You can cancel until" in mail.outbox[0].body
     assert services.registrations_remind() == 1
