@@ -414,3 +414,55 @@ def test_the_trainers_attendance_page_in_each_language_at_375_px_by_keyboard(
     response = page.goto(path)
     assert response.status == 200
     assert phone_page_problems(page, language) == []
+
+
+@pytest.mark.parametrize("language", ["en", "pl", "es"])
+def test_this_stops_changed_pages_in_each_language_at_375_px_by_keyboard(
+    new_page, e2e_content, language
+):
+    """Pages this stop changed, each in the state that shows its new part: the stuck-work page
+    with a stuck item while the workers are stopped, a course's other language version while
+    the learner has an attempt open in Dutch, and an establishment's dashboard while its latest
+    passes are still being counted. Each speaks the language, does not scroll sideways, has no
+    Dutch interface string, is axe clean and is gone through by keyboard."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cms.roles import ensure_roles
+    from outbox.models import OutboxMessage, RelayHeartbeat
+    from outbox.services import outbox_add
+
+    ensure_roles()  # the programme staff group's permissions, the stuck-work page's among them
+    stuck = outbox_add(kind="certificates.pdf", payload={"certificate_id": 1})
+    OutboxMessage.objects.filter(pk=stuck.pk).update(
+        created_at=timezone.now() - timedelta(minutes=20)
+    )
+    RelayHeartbeat.objects.update_or_create(
+        pk=1, defaults={"ran_at": timezone.now() - timedelta(minutes=12)}
+    )
+    outbox_add(
+        kind="organisations.evaluate",
+        payload={"organisation_id": e2e_content.organisation.pk, "cause": "pass"},
+    )
+    translated = translate_course(e2e_content.blocks_course, language)
+    with translation.override(language):
+        pages = [
+            ("stuck work", e2e_content.programme_staff, reverse("outbox_stuck"), "#workers-state"),
+            ("other version", e2e_content.learner, translated.url, ".course-action .utrecht-alert"),
+            (
+                "dashboard",
+                e2e_content.manager,
+                reverse("organisations:dashboard", args=[e2e_content.organisation.pk]),
+                "#evaluation-waiting",
+            ),
+        ]
+    problems = []
+    for name, user, path, new_part in pages:
+        page = new_page(viewport=MOBILE, user=user, locale=LOCALES[language])
+        response = page.goto(path)
+        assert response.status == 200, f"{name}: {path} answered {response.status}"
+        assert page.locator(new_part).count() == 1, f"{name}: {new_part} not shown"
+        problems += [f"{name}: {problem}" for problem in phone_page_problems(page, language)]
+        page.context.close()
+    assert problems == []
