@@ -2,7 +2,7 @@
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
@@ -41,8 +41,9 @@ def broker_waiting() -> int | None:
     return int(declared.message_count)
 
 
-#: The relay runs every minute; not for this long means the workers or beat are stopped.
-RELAY_STALE_AFTER = timedelta(minutes=3)
+#: The relay runs every minute; not for this many minutes means the workers or beat are
+#: stopped.
+RELAY_STALE_MINUTES = 3
 
 
 @dataclass(frozen=True)
@@ -52,14 +53,12 @@ class WorkersState:
     the queue (None: the queue does not answer)."""
 
     relay_ran_at: datetime | None
-    stale: bool
+    minutes_since: int | None  # whole minutes since that run
     waiting: int | None
 
     @property
-    def minutes_since(self) -> int | None:
-        if self.relay_ran_at is None:
-            return None
-        return int((timezone.now() - self.relay_ran_at).total_seconds() // 60)
+    def stale(self) -> bool:
+        return self.minutes_since is None or self.minutes_since >= RELAY_STALE_MINUTES
 
 
 def workers_state(*, now: datetime | None = None) -> WorkersState:
@@ -68,6 +67,6 @@ def workers_state(*, now: datetime | None = None) -> WorkersState:
     ran_at = beat.ran_at if beat else None
     return WorkersState(
         relay_ran_at=ran_at,
-        stale=ran_at is None or now - ran_at > RELAY_STALE_AFTER,
+        minutes_since=None if ran_at is None else int((now - ran_at).total_seconds() // 60),
         waiting=broker_waiting(),
     )
