@@ -1,13 +1,19 @@
+import logging
 from urllib.parse import urlencode, urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.utils import get_next_redirect_url
+from allauth.core import context as allauth_context
 from django.conf import settings
+from django.contrib import messages
 from django.urls import reverse, translate_url
 from django.utils import translation
+from django.utils.translation import gettext as _
 
-from . import destinations
+from . import account_mail, destinations
 from .language_cookie import remember_language
+
+logger = logging.getLogger(__name__)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -19,7 +25,41 @@ class AccountAdapter(DefaultAccountAdapter):
         user = context.get("user")
         language = getattr(user, "preferred_language", None) or translation.get_language()
         with translation.override(language):
+            kept = self._send_now_or_later(template_prefix, email, context)
+        request = allauth_context.request
+        if kept is None or request is None:
+            return
+        # in the page's language (the mail is in the person's)
+        if kept:
+            text = _(
+                "We could not send the e-mail just now. It is sent automatically as soon as "
+                "our mail server answers again, usually within a few minutes."
+            )
+        else:
+            text = _("We could not send the e-mail just now. Please try again in a few minutes.")
+        messages.warning(request, text)
+
+    def _send_now_or_later(self, template_prefix, email, context) -> bool | None:
+        """allauth's send_mail, in the request: None when it went out. A mail server that
+        refuses or does not answer (an OSError: refused, timed out, an SMTP error) keeps the
+        mail for the worker instead of failing the request (accounts.account_mail): True when
+        kept, False when this mail cannot be kept."""
+        request = allauth_context.request
+        try:
             super().send_mail(template_prefix, email, context)
+            return None
+        except OSError as exc:
+            if account_mail.sending_later():
+                raise  # the outbox tries this same mail again
+            logger.warning("account mail: mail server unavailable (%s)", type(exc).__name__)
+            return account_mail.account_mail_later(
+                adapter=self,
+                request=request,
+                template_prefix=template_prefix,
+                email=email,
+                context=context,
+                next_url=get_next_redirect_url(request) if request is not None else None,
+            )
 
     def post_login(self, request, user, **kwargs):
         """From logging in on, the site speaks the person's own language (their profile's),

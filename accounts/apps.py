@@ -8,4 +8,12 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import two_factor  # noqa: F401 - registers its deploy check
+        from outbox import registry as outbox_registry
+
+        from . import account_mail, two_factor  # noqa: F401 - two_factor registers its deploy check
+
+        outbox_registry.register(
+            account_mail.MAIL_WANTED,
+            account_mail.account_mail_ensure,
+            _("Account e-mail (confirmation, password reset)"),
+        )

@@ -34,3 +34,8 @@ class CertificatesConfig(AppConfig):
         outbox_registry.register(
             services.ARCHIVE_WANTED, services.archive_ensure, _("ZIP file of certificates")
         )
+        outbox_registry.register(
+            services.NAME_CORRECTED_WANTED,
+            services.name_corrected_email_ensure,
+            _("E-mail about a corrected name"),
+        )

@@ -34,7 +34,7 @@ from accounts.pdf import pdf_render
 from accounts.qr import qr_img
 from lms import selectors as lms_selectors
 from outbox.selectors import messages_about
-from outbox.services import outbox_add, outbox_add_together
+from outbox.services import outbox_add, outbox_add_together, outbox_once_claim
 
 from .codes import code_display, code_generate, code_normalise
 from .errors import CertificateError
@@ -325,6 +325,7 @@ PDF_WANTED = "certificates.pdf"
 EMAIL_WANTED = "certificates.email"
 REISSUE_WANTED = "certificates.reissue"
 ARCHIVE_WANTED = "certificates.archive"
+NAME_CORRECTED_WANTED = "certificates.name_corrected_email"
 
 
 def certificate_record(*, completion: Completion) -> Certificate:
@@ -492,23 +493,44 @@ def certificate_name_correct(*, certificate: Certificate, actor, name: str) -> C
         locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
         locked.holder_name = name
         locked.save(update_fields=["holder_name"])
-        _event(locked, CertificateEvent.Kind.NAME_CORRECTED, actor=actor)
-        recipients = _programme_staff_emails()
-        if recipients:
-            context = {
-                "certificate": locked,
-                "admin_url": absolute_url(reverse("certificates_admin_detail", args=[locked.code])),
-            }
-            # rendered now, sent only once the correction is committed
-            message = mail_message(
-                to=recipients,
-                language=settings.LANGUAGE_CODE,
-                template="certificates/email/name_corrected",
-                context=context,
-            )
-            transaction.on_commit(message.send)
+        event = CertificateEvent.objects.create(
+            certificate=locked, kind=CertificateEvent.Kind.NAME_CORRECTED, actor=actor
+        )
+        # programme staff are told by the worker: a mail server that does not answer must not
+        # fail the learner's correction, which is committed (ADR 0019)
+        outbox_add(kind=NAME_CORRECTED_WANTED, payload={"event_id": event.pk})
     # same code, new PDF: rendered now so the download never shows the old name
     return certificate_reissue(certificate=locked)
+
+
+def name_corrected_email_ensure(*, event_id: int) -> bool:
+    """Outbox handler: tell programme staff (in the default language) that a learner corrected
+    the name on a certificate; once per correction (`outbox_once_claim`), so a run repeated
+    after the mail went out sends nothing. Returns True when the mail went out."""
+    event = (
+        CertificateEvent.objects.select_related("certificate")
+        .filter(pk=event_id, kind=CertificateEvent.Kind.NAME_CORRECTED)
+        .first()
+    )
+    recipients = _programme_staff_emails()
+    if event is None or not recipients:
+        return False
+    certificate = event.certificate
+    with transaction.atomic():
+        if not outbox_once_claim(key=f"certificates.name_corrected:{event.pk}"):
+            return False
+        mail_message(
+            to=recipients,
+            language=settings.LANGUAGE_CODE,
+            template="certificates/email/name_corrected",
+            context={
+                "certificate": certificate,
+                "admin_url": absolute_url(
+                    reverse("certificates_admin_detail", args=[certificate.code])
+                ),
+            },
+        ).send()
+    return True
 
 
 def certificate_reissue(*, certificate: Certificate) -> Certificate:

@@ -56,8 +56,10 @@ class HomePage(EditorTextInItsLanguage, Page):
         return context
 
 
-class ContentPage(Page):
-    """A plain page (about, privacy, accessibility statement)."""
+class ContentPage(EditorTextInItsLanguage, Page):
+    """A plain page (about, privacy, accessibility statement). While it is an untranslated
+    copy (an alias) of another language's page, it says so in the reader's language and links
+    to that page, instead of showing another language's text under this language's menus."""
 
     body = RichTextField(_("body"), features=["bold", "italic", "link", "ol", "ul", "h2", "h3"])
     content_panels = [*Page.content_panels, FieldPanel("body")]
@@ -65,3 +67,11 @@ class ContentPage(Page):
 
     class Meta:
         verbose_name = _("content page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        if not self.speaks_its_language:
+            source = Page.objects.select_related("locale").get(pk=self.alias_of_id)
+            context["source_page"] = source
+            context["source_language"] = source.locale.language_code
+        return context

@@ -30,7 +30,9 @@ def stuck_work(request):
         # the work in the reader's language, and the ids it is about (no personal data)
         row.label = label_for(row.kind)
         row.reference = " · ".join(
-            str(value) for value in row.payload.values() if isinstance(value, int)
+            str(value)
+            for value in row.payload.values()
+            if isinstance(value, int) and not isinstance(value, bool)
         )
     return render(
         request,

@@ -1,4 +1,5 @@
 import os
+import smtplib
 import subprocess
 import sys
 import time
@@ -136,6 +137,25 @@ def _transactional_tests_start_migrated(request):
     yield
     for alias, contents in rows.items():
         connections[alias]._test_serialized_contents = contents
+
+
+class RefusingMailServer:
+    """An e-mail backend whose mail server does not answer (what smtplib raises when it refuses
+    the connection); use the `mail_server_down` fixture."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise smtplib.SMTPConnectError(421, "Service not available")
+
+
+@pytest.fixture
+def mail_server_down(settings):
+    """Mail cannot be sent until the test sets `mail_server_down.EMAIL_BACKEND` back to the
+    locmem backend (the fixture yields the settings)."""
+    settings.EMAIL_BACKEND = "tests.conftest.RefusingMailServer"
+    return settings
 
 
 @pytest.fixture

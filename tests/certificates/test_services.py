@@ -16,6 +16,8 @@ from certificates.errors import CertificateError
 from certificates.models import TEMPLATE_VERSION, Certificate, CertificateEvent, ReissueJob
 from certificates.signals import certificate_status_changed
 from lms.models import Completion
+from outbox.models import OutboxMessage
+from outbox.services import outbox_message_run
 from tests.certificates.conftest import pass_course, pass_course_without_certificate
 from tests.factories import UserFactory, make_course
 
@@ -302,9 +304,37 @@ def test_name_correction_keeps_the_code_reissues_and_notifies_staff(
     event = corrected.events.get(kind=CertificateEvent.Kind.NAME_CORRECTED)
     assert event.actor == user
     assert "Fatima" not in event.reason  # no names in the audit log
+    # programme staff are told by the worker, through the outbox
+    assert mail.outbox == []
+    (message,) = OutboxMessage.objects.filter(kind=services.NAME_CORRECTED_WANTED)
+    assert message.payload == {"event_id": event.pk}
+    outbox_message_run(message_id=message.pk)
     assert [m.to for m in mail.outbox] == [[programme_user.email]]
     assert certificate.display_code in mail.outbox[0].subject
     assert "Fatima" not in mail.outbox[0].body
+    # once per correction: a repeated run (the relay, a redelivery) sends nothing
+    assert services.name_corrected_email_ensure(event_id=event.pk) is False
+    assert len(mail.outbox) == 1
+
+
+def test_name_correction_with_the_mail_server_down_is_kept_and_told_later(
+    user, completion, programme_user, settings
+):
+    """The correction is the learner's and is committed; the staff e-mail waits in the outbox
+    while the mail server does not answer (it used to fail the learner's request)."""
+    certificate = services.certificate_issue(completion=completion)
+    mail.outbox.clear()
+    settings.EMAIL_BACKEND = "tests.conftest.RefusingMailServer"
+    corrected = services.certificate_name_correct(
+        certificate=certificate, actor=user, name="Fatima el Amrani"
+    )
+    assert corrected.holder_name == "Fatima el Amrani"
+    (message,) = OutboxMessage.objects.filter(kind=services.NAME_CORRECTED_WANTED)
+    with pytest.raises(OSError):
+        outbox_message_run(message_id=message.pk)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    outbox_message_run(message_id=message.pk)
+    assert [m.to for m in mail.outbox] == [[programme_user.email]]
 
 
 @pytest.mark.parametrize("name", ["", "   ", "x" * 201])
