@@ -466,3 +466,43 @@ def test_this_stops_changed_pages_in_each_language_at_375_px_by_keyboard(
         problems += [f"{name}: {problem}" for problem in phone_page_problems(page, language)]
         page.context.close()
     assert problems == []
+
+
+@pytest.mark.parametrize("language", ["en", "pl", "es"])
+def test_pages_changed_for_the_mail_server_and_untranslated_content_by_keyboard(
+    new_page, e2e_content, language, mail_server_down
+):
+    """Pages the stop of 2026-12-07 (night) changed, in the state that shows the change: the
+    page after signing up while the mail server does not answer (the e-mail follows), and a
+    content page that is not translated into the language yet (it says so and links to the
+    Dutch page). Each speaks the language, does not scroll sideways, has no Dutch interface
+    string, is axe clean and is gone through by keyboard."""
+    from wagtail.models import Locale
+
+    alias = e2e_content.content_page.copy_for_translation(
+        Locale.objects.get_or_create(language_code=language)[0], copy_parents=True, alias=True
+    )
+    problems = []
+
+    page = new_page(viewport=MOBILE, locale=LOCALES[language])
+    with translation.override(language):
+        page.goto(reverse("account_signup"))
+    page.fill("input[name=full_name]", "Agnieszka Kowalska")
+    page.fill("input[name=email]", f"agnieszka.{language}@example.org")
+    page.fill("input[name=password1]", "een-lang-wachtwoord-42")
+    page.fill("input[name=password2]", "een-lang-wachtwoord-42")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").last.click()
+    with translation.override(language):
+        follows = translation.gettext(
+            "We could not send the e-mail just now. It is sent automatically as soon as our "
+            "mail server answers again, usually within a few minutes."
+        )
+    assert follows in page.locator(".messages").inner_text()
+    problems += [f"sign-up: {problem}" for problem in phone_page_problems(page, language)]
+
+    response = page.goto(alias.url)
+    assert response.status == 200
+    assert page.locator(f'main a[hreflang="nl"][href="{e2e_content.content_page.url}"]').count()
+    problems += [f"content page: {problem}" for problem in phone_page_problems(page, language)]
+    assert problems == []
