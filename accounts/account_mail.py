@@ -212,6 +212,11 @@ class _SiteRequest(HttpRequest):
     def _get_scheme(self) -> str:
         return self._site_scheme
 
+    def get_host(self) -> str:
+        # the site's own configured address: nothing a client sent, so nothing to validate
+        # against ALLOWED_HOSTS (which a proxy set-up may not list it in)
+        return self.META["HTTP_HOST"]
+
 
 def site_request(*, query: dict[str, str] | None = None) -> HttpRequest:
     parts = urlsplit(settings.SITE_URL)

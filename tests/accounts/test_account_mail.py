@@ -190,3 +190,13 @@ def test_the_stuck_work_page_names_a_kept_mail_without_personal_data(client, mai
     # the address's id, not the address, and not the "signup" flag
     assert label in page and f"(nr. {row.payload['email_address_id']})</span>" in page
     assert "fatima@example.org" not in page
+
+
+def test_a_kept_mails_links_use_the_sites_own_address(settings):
+    """Made outside a request, the links point at SITE_URL (scheme and host), also when a
+    proxy set-up does not list that host in ALLOWED_HOSTS."""
+    settings.SITE_URL = "https://leren.example.nl"
+    settings.ALLOWED_HOSTS = ["10.0.0.5"]
+    request = account_mail.site_request(query={"next": "/pl/e-learning/"})
+    assert request.build_absolute_uri("/pl/account/") == "https://leren.example.nl/pl/account/"
+    assert request.GET["next"] == "/pl/e-learning/"
