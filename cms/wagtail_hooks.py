@@ -81,8 +81,8 @@ def offer_submitting_translation_for_review(request: HttpRequest, page: Page):
         messages.info(
             request,
             _(
-                "This translation is a draft. When it is ready, submit it for review: a course "
-                "reviewer checks it and publishes it."
+                "This translation has unpublished changes. When it is ready, submit it for "
+                "review: a course reviewer checks it and publishes it."
             ),
             buttons=[messages.button(url, _("Submit translation for review"))],
         )
