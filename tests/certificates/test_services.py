@@ -542,3 +542,17 @@ def test_deleting_the_account_deletes_every_stored_file_with_the_name(user, cour
     assert services.certificates_reconcile()["pdfs"] == 0
     assert services.certificate_pdf_ensure(certificate_id=certificate.pk) is False
     assert Certificate.objects.filter(user=user).count() == 1  # still counted
+
+
+def test_email_subjects_show_a_course_title_as_written(user):
+    """A subject is plain text: a title with an ampersand or an apostrophe reads as written in
+    the mail client, not as the HTML entities &amp; and &#x27;."""
+    title = "Hotels & B&B's: \"herken\" uitbuiting"
+    certificate = services.certificate_issue(
+        completion=pass_course(user, make_course(title=title, validity_months=24))
+    )
+    _age(certificate, expires_in=timedelta(days=59))
+    assert services.certificates_remind() == 1
+    issued, reminder = mail.outbox
+    assert issued.subject == f"Je certificaat voor {title}"
+    assert reminder.subject == f"Je certificaat voor {title} verloopt binnenkort"

@@ -6,6 +6,7 @@ from django.core import mail
 from django.db import connection, connections
 from django.utils import timezone
 
+from accounts.mail import mail_message
 from certificates import services as certificate_services
 from certificates.models import Certificate
 from lms.models import Completion
@@ -404,3 +405,37 @@ def test_session_changed_fills_new_places_and_refuses_too_few(django_capture_on_
     ]
     assert len(callbacks) == 1
     assert Registration.objects.get(pk=rows[4].pk).status == "waiting"
+
+
+TITLE = "Hotels & B&B's: \"herken\" uitbuiting"
+
+
+def test_a_subject_shows_the_training_title_as_written():
+    """A subject is plain text: the title reads as written, not as &amp; and &#x27;."""
+    session = make_session(make_format(title=TITLE))
+    registration = services.registration_create(session=session, user=UserFactory())
+    assert services.registration_email_ensure(registration_id=registration.pk, kind="confirmation")
+    assert mail.outbox[-1].subject == f"Aangemeld: {TITLE}"
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "changed",
+        "confirmation",
+        "evaluation",
+        "group_request",
+        "group_request_new",
+        "promoted",
+        "reminder",
+    ],
+)
+def test_every_subject_keeps_the_title_as_written(template):
+    training = make_format(title=TITLE)
+    message = mail_message(
+        to=["a@example.org"],
+        language="en",
+        template=f"trainings/email/{template}",
+        context={"training": training, "registration": None, "request": None},
+    )
+    assert TITLE in message.subject
