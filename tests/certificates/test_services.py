@@ -547,7 +547,7 @@ def test_deleting_the_account_deletes_every_stored_file_with_the_name(user, cour
 def test_email_subjects_show_a_course_title_as_written(user):
     """A subject is plain text: a title with an ampersand or an apostrophe reads as written in
     the mail client, not as the HTML entities &amp; and &#x27;."""
-    title = "Hotels & B&B's: \"herken\" uitbuiting"
+    title = 'Hotels & B&B\'s: "herken" uitbuiting'
     certificate = services.certificate_issue(
         completion=pass_course(user, make_course(title=title, validity_months=24))
     )

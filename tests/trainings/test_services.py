@@ -407,7 +407,7 @@ def test_session_changed_fills_new_places_and_refuses_too_few(django_capture_on_
     assert Registration.objects.get(pk=rows[4].pk).status == "waiting"
 
 
-TITLE = "Hotels & B&B's: \"herken\" uitbuiting"
+TITLE = 'Hotels & B&B\'s: "herken" uitbuiting'
 
 
 def test_a_subject_shows_the_training_title_as_written():
