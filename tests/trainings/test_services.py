@@ -439,3 +439,14 @@ def test_every_subject_keeps_the_title_as_written(template):
         context={"training": training, "registration": None, "request": None},
     )
     assert TITLE in message.subject
+
+
+@pytest.mark.parametrize("kind", ["confirmation", "reminder", "changed"])
+def test_a_registration_e_mail_has_no_gap_of_empty_lines(kind):
+    """The session's details end with the calendar link, then one blank line and the footer."""
+    session = make_session(days=1)
+    registration = services.registration_create(session=session, user=UserFactory())
+    assert services.registration_email_send(registration=registration, kind=kind)
+    body = mail.outbox[-1].body
+    assert "agenda.ics\n\n" in body
+    assert "\n\n\n" not in body
