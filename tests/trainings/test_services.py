@@ -4,7 +4,8 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.db import connection, connections
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from accounts.mail import mail_message
 from certificates import services as certificate_services
@@ -450,3 +451,21 @@ def test_a_registration_e_mail_has_no_gap_of_empty_lines(kind):
     body = mail.outbox[-1].body
     assert "agenda.ics\n\n" in body
     assert "\n\n\n" not in body
+
+
+def test_the_waiting_list_e_mail_gives_the_date_a_waiting_place_can_be_given_up():
+    """A place on the waiting list can be given up until the session starts (registration_cancel),
+    not only until the cancellation deadline of a place."""
+    session = make_session(capacity=1, days=5)
+    services.registration_create(session=session, user=UserFactory())
+    waiting = services.registration_create(
+        session=session, user=UserFactory(preferred_language="en")
+    )
+    assert waiting.status == "waiting"
+    assert services.registration_email_send(registration=waiting, kind="confirmation")
+    body = mail.outbox[-1].body
+    with translation.override("en"):
+        starts = date_format(timezone.localtime(session.starts_at), "DATETIME_FORMAT")
+        deadline = date_format(timezone.localtime(session.cancellation_deadline), "DATETIME_FORMAT")
+    assert f"You can cancel until {starts}:" in body
+    assert deadline not in body
