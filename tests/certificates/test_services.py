@@ -556,3 +556,30 @@ def test_email_subjects_show_a_course_title_as_written(user):
     issued, reminder = mail.outbox
     assert issued.subject == f"Je certificaat voor {title}"
     assert reminder.subject == f"Je certificaat voor {title} verloopt binnenkort"
+
+
+def test_name_correction_notice_goes_to_each_of_programme_staff_in_their_language(
+    user, completion, programme_user
+):
+    """Each gets their own mail (not everyone's addresses in one), in their own language, with
+    the link to the certificate's administration page in that language."""
+    from accounts import roles
+
+    english = UserFactory(role=roles.PROGRAMME_STAFF, preferred_language="en")
+    programme_user.preferred_language = "nl"
+    programme_user.save(update_fields=["preferred_language"])
+    certificate = services.certificate_issue(completion=completion)
+    mail.outbox.clear()
+    services.certificate_name_correct(certificate=certificate, actor=user, name="Fatima Amrani")
+    event = certificate.events.get(kind=CertificateEvent.Kind.NAME_CORRECTED)
+    assert services.name_corrected_email_ensure(event_id=event.pk) is True
+    by_address = {tuple(m.to): m for m in mail.outbox}
+    assert set(by_address) == {(programme_user.email,), (english.email,)}
+    to_english = by_address[(english.email,)]
+    assert to_english.subject == f"Name corrected on certificate {certificate.display_code}"
+    assert f"/en/certificaten/beheer/{certificate.code}/" in to_english.body
+    to_dutch = by_address[(programme_user.email,)]
+    assert to_dutch.subject.startswith("Naam gecorrigeerd")
+    assert f"/en/certificaten/" not in to_dutch.body
+    assert services.name_corrected_email_ensure(event_id=event.pk) is False
+    assert len(mail.outbox) == 2
