@@ -52,3 +52,41 @@ def test_an_account_that_already_exists_hears_so_in_its_own_language(client):
     with translation.override("pl"):
         assert sent.body.startswith(translation.gettext("Hi,"))
     assert spanish_greeting not in sent.body
+
+
+def _sentences_unbroken(body: str) -> bool:
+    """Every line of the mail is a whole sentence (or a link, or the address): no line broken
+    in the middle of a sentence, as allauth's own template did."""
+    lines = [line for line in body.splitlines() if line.strip()]
+    return all(
+        line.startswith("http") or "@" in line or line.rstrip()[-1] in ".,:?!"
+        for line in lines[:-1]  # the last line is the programme's name
+    )
+
+
+def test_an_account_that_already_exists_reads_in_the_projects_words(client):
+    UserFactory(email="emma@example.org", preferred_language="en")
+    client.post(
+        reverse("account_signup"),
+        {
+            "full_name": "Someone",
+            "email": "emma@example.org",
+            "password1": "een-lang-wachtwoord-42",
+            "password2": "een-lang-wachtwoord-42",
+        },
+    )
+    (sent,) = mail.outbox
+    assert sent.subject.endswith("You already have an account")
+    assert "Forgot your password? Choose a new one with the link below:" in sent.body
+    assert _sentences_unbroken(sent.body)
+
+
+def test_an_unknown_address_reads_in_the_projects_words(client):
+    with translation.override("en"):
+        url = reverse("account_reset_password")
+    client.post(url, {"email": "nobody@example.org"})
+    (sent,) = mail.outbox
+    assert sent.subject.endswith("No account with this e-mail address")
+    assert "nobody@example.org" in sent.body
+    assert "/en/account/signup/" in sent.body
+    assert _sentences_unbroken(sent.body)
