@@ -2,7 +2,7 @@ import logging
 from urllib.parse import urlencode, urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
-from allauth.account.utils import get_next_redirect_url
+from allauth.account.utils import filter_users_by_email, get_next_redirect_url
 from allauth.core import context as allauth_context
 from django.conf import settings
 from django.contrib import messages
@@ -16,15 +16,38 @@ from .language_cookie import remember_language
 logger = logging.getLogger(__name__)
 
 
+#: the links allauth puts in its mails
+MAIL_LINKS = ("activate_url", "password_reset_url", "signup_url")
+
+
+def _links_in(language: str, context: dict) -> dict:
+    """The mail's links to this site's pages in `language` (allauth made them in the language
+    of the page that asked for the mail)."""
+    links = {}
+    for key in MAIL_LINKS:
+        url = context.get(key)
+        if isinstance(url, str) and url:
+            # translate_url resolves the address in the language it is written in
+            written_in = translation.get_language_from_path(urlsplit(url).path)
+            with translation.override(written_in or settings.LANGUAGE_CODE):
+                links[key] = translate_url(url, language)
+    return links
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def clean_email(self, email: str) -> str:
         return super().clean_email(email).lower()
 
     def send_mail(self, template_prefix, email, context):
-        # Mails go out in the person's own language where we know it.
-        user = context.get("user")
+        # Mails go out in the person's own language where we know it: the account's (also for
+        # "an account already exists", whose context names no user), and their links open the
+        # pages in that language, whichever language the page that asked for the mail spoke.
+        user = context.get("user") or next(
+            iter(filter_users_by_email(email, prefer_verified=True)), None
+        )
         language = getattr(user, "preferred_language", None) or translation.get_language()
         with translation.override(language):
+            context = {**context, **_links_in(language, context)}
             kept = self._send_now_or_later(template_prefix, email, context)
         request = allauth_context.request
         if kept is None or request is None:

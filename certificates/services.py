@@ -29,7 +29,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.mail import mail_message, mail_send, may_email, person_language, site_language
+from accounts.mail import mail_send, may_email, person_language, site_language
 from accounts.pdf import pdf_render
 from accounts.qr import qr_img
 from lms import selectors as lms_selectors
@@ -456,7 +456,8 @@ def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certi
     return locked
 
 
-def _programme_staff_emails() -> list[str]:
+def _programme_staff():
+    """Programme staff (and superusers) we may write to, each once, in a stable order."""
     User = get_user_model()
     app_label, codename = PROGRAMME_PERMISSION.split(".")
     permission = Q(
@@ -466,13 +467,8 @@ def _programme_staff_emails() -> list[str]:
         user_permissions__codename=codename,
         user_permissions__content_type__app_label=app_label,
     )
-    return sorted(
-        set(
-            User.objects.filter(is_active=True)
-            .filter(permission | Q(is_superuser=True))
-            .values_list("email", flat=True)
-        )
-    )
+    staff = User.objects.filter(pk__in=User.objects.filter(permission | Q(is_superuser=True)))
+    return [person for person in staff.order_by("pk") if may_email(person)]
 
 
 def certificate_name_correct(*, certificate: Certificate, actor, name: str) -> Certificate:
@@ -504,33 +500,37 @@ def certificate_name_correct(*, certificate: Certificate, actor, name: str) -> C
 
 
 def name_corrected_email_ensure(*, event_id: int) -> bool:
-    """Outbox handler: tell programme staff (in the default language) that a learner corrected
-    the name on a certificate; once per correction (`outbox_once_claim`), so a run repeated
-    after the mail went out sends nothing. Returns True when the mail went out."""
+    """Outbox handler: tell each of programme staff, in their own language, that a learner
+    corrected the name on a certificate; once per correction and person (`outbox_once_claim`,
+    as for the organisers of a group request), so a run repeated after a mail went out, or
+    after a failure half way, writes only to whom it has not written yet. Returns True when a
+    mail went out."""
     event = (
         CertificateEvent.objects.select_related("certificate")
         .filter(pk=event_id, kind=CertificateEvent.Kind.NAME_CORRECTED)
         .first()
     )
-    recipients = _programme_staff_emails()
-    if event is None or not recipients:
+    if event is None:
         return False
     certificate = event.certificate
-    with transaction.atomic():
-        if not outbox_once_claim(key=f"certificates.name_corrected:{event.pk}"):
-            return False
-        mail_message(
-            to=recipients,
-            language=settings.LANGUAGE_CODE,
-            template="certificates/email/name_corrected",
-            context={
-                "certificate": certificate,
-                "admin_url": absolute_url(
+    sent = False
+    for person in _programme_staff():
+        with transaction.atomic():
+            if not outbox_once_claim(key=f"certificates.name_corrected:{event.pk}:{person.pk}"):
+                continue
+            language = person_language(person)
+            with translation.override(language):
+                admin_url = absolute_url(
                     reverse("certificates_admin_detail", args=[certificate.code])
-                ),
-            },
-        ).send()
-    return True
+                )
+            mail_send(
+                to=person.email,
+                language=language,
+                template="certificates/email/name_corrected",
+                context={"certificate": certificate, "admin_url": admin_url},
+            )
+            sent = True
+    return sent
 
 
 def certificate_reissue(*, certificate: Certificate) -> Certificate:

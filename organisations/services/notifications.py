@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.mail import mail_send, may_email, person_language
 from certificates import rules
@@ -50,12 +50,10 @@ def managers_email(*, organisation: Organisation, template: str) -> int:
     """E-mail every manager about the organisation's certification (in their language)."""
     if template not in MANAGER_EMAILS:
         raise ValueError(f"unknown manager e-mail {template!r}")
-    summary_url = absolute_url(reverse("organisations:dashboard", args=[organisation.pk]))
     counts = certification_counts(organisation=organisation)
     staff = staff_count(declared_staff=organisation.declared_staff, members=counts.members)
     context = {
         "organisation": organisation,
-        "dashboard_url": summary_url,
         "passed": counts.passed,
         "staff": staff,
         "needed": rules.passes_needed(staff_count=staff, passed_count=counts.passed),
@@ -65,11 +63,15 @@ def managers_email(*, organisation: Organisation, template: str) -> int:
     for manager in organisation.managers.filter(is_active=True):
         if not may_email(manager):  # the one rule for whom we write to (accounts.mail)
             continue
+        language = person_language(manager)
+        with translation.override(language):
+            # the dashboard in the manager's language, as the rest of the mail
+            dashboard_url = absolute_url(reverse("organisations:dashboard", args=[organisation.pk]))
         mail_send(
             to=manager.email,
-            language=person_language(manager),
+            language=language,
             template=f"organisations/email/{template}",
-            context={**context, "recipient": manager},
+            context={**context, "recipient": manager, "dashboard_url": dashboard_url},
         )
         sent += 1
     return sent

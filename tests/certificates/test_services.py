@@ -542,3 +542,44 @@ def test_deleting_the_account_deletes_every_stored_file_with_the_name(user, cour
     assert services.certificates_reconcile()["pdfs"] == 0
     assert services.certificate_pdf_ensure(certificate_id=certificate.pk) is False
     assert Certificate.objects.filter(user=user).count() == 1  # still counted
+
+
+def test_email_subjects_show_a_course_title_as_written(user):
+    """A subject is plain text: a title with an ampersand or an apostrophe reads as written in
+    the mail client, not as the HTML entities &amp; and &#x27;."""
+    title = 'Hotels & B&B\'s: "herken" uitbuiting'
+    certificate = services.certificate_issue(
+        completion=pass_course(user, make_course(title=title, validity_months=24))
+    )
+    _age(certificate, expires_in=timedelta(days=59))
+    assert services.certificates_remind() == 1
+    issued, reminder = mail.outbox
+    assert issued.subject == f"Je certificaat voor {title}"
+    assert reminder.subject == f"Je certificaat voor {title} verloopt binnenkort"
+
+
+def test_name_correction_notice_goes_to_each_of_programme_staff_in_their_language(
+    user, completion, programme_user
+):
+    """Each gets their own mail (not everyone's addresses in one), in their own language, with
+    the link to the certificate's administration page in that language."""
+    from accounts import roles
+
+    english = UserFactory(role=roles.PROGRAMME_STAFF, preferred_language="en")
+    programme_user.preferred_language = "nl"
+    programme_user.save(update_fields=["preferred_language"])
+    certificate = services.certificate_issue(completion=completion)
+    mail.outbox.clear()
+    services.certificate_name_correct(certificate=certificate, actor=user, name="Fatima Amrani")
+    event = certificate.events.get(kind=CertificateEvent.Kind.NAME_CORRECTED)
+    assert services.name_corrected_email_ensure(event_id=event.pk) is True
+    by_address = {tuple(m.to): m for m in mail.outbox}
+    assert set(by_address) == {(programme_user.email,), (english.email,)}
+    to_english = by_address[(english.email,)]
+    assert to_english.subject == f"Name corrected on certificate {certificate.display_code}"
+    assert f"/en/certificaten/beheer/{certificate.code}/" in to_english.body
+    to_dutch = by_address[(programme_user.email,)]
+    assert to_dutch.subject.startswith("Naam gecorrigeerd")
+    assert "/en/certificaten/" not in to_dutch.body
+    assert services.name_corrected_email_ensure(event_id=event.pk) is False
+    assert len(mail.outbox) == 2

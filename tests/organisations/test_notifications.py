@@ -81,3 +81,20 @@ def test_reminders_skip_a_member_who_may_not_be_written_to(organisation, hotel_c
     member.save(update_fields=["is_active"])
     assert notifications.organisation_reminders_send(organisation=organisation) == 1
     assert member.email not in [m.to[0] for m in mail.outbox]
+
+
+def test_managers_email_links_to_the_dashboard_in_each_managers_language(
+    manager, hotel_course, settings
+):
+    """The link opens the dashboard in the language the mail is written in."""
+    manager.preferred_language = "nl"
+    manager.save(update_fields=["preferred_language"])
+    organisation = make_organisation(manager=manager, course=hotel_course, name="Hotel D")
+    polish = UserFactory(preferred_language="pl")
+    organisation.managers.add(polish)
+    assert notifications.managers_email(organisation=organisation, template="certified") == 2
+    by_address = {m.to[0]: m.body for m in mail.outbox}
+    dashboard = f"{settings.SITE_URL}/organisaties/{organisation.pk}/"
+    polish_dashboard = f"{settings.SITE_URL}/pl/organisaties/{organisation.pk}/"
+    assert f"{polish_dashboard}\n" in by_address[polish.email]
+    assert f"{dashboard}\n" in by_address[manager.email]

@@ -275,3 +275,22 @@ def test_only_trainings_with_an_organiser_can_be_requested(user, kind, region):
         _request(user, orphan, region, size=5)
     assert exc.value.code == "no_organiser"
     assert not GroupRequest.objects.exists()
+
+
+def test_the_accepted_answer_reads_as_plain_text(user, kind, region):
+    """Where the session is, then one blank line, then the invitation link: no gap of empty
+    lines left by the template."""
+    organiser = UserFactory(second_factor=True)
+    kind.organisers.add(organiser)
+    request = _request(user, kind, region)
+    services.group_request_accept(
+        request=request,
+        by=organiser,
+        starts_at=timezone.now() + timedelta(days=30),
+        venue="Zaal",
+        address="Straat 1, Utrecht",
+    )
+    assert services.group_request_email_ensure(request_id=request.pk) is True
+    body = mail.outbox[0].body
+    assert "Waar: Zaal, Straat 1, Utrecht\n\nDeel deze" in body
+    assert "\n\n\n" not in body

@@ -4,8 +4,10 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.db import connection, connections
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
+from accounts.mail import mail_message
 from certificates import services as certificate_services
 from certificates.models import Certificate
 from lms.models import Completion
@@ -404,3 +406,66 @@ def test_session_changed_fills_new_places_and_refuses_too_few(django_capture_on_
     ]
     assert len(callbacks) == 1
     assert Registration.objects.get(pk=rows[4].pk).status == "waiting"
+
+
+TITLE = 'Hotels & B&B\'s: "herken" uitbuiting'
+
+
+def test_a_subject_shows_the_training_title_as_written():
+    """A subject is plain text: the title reads as written, not as &amp; and &#x27;."""
+    session = make_session(make_format(title=TITLE))
+    registration = services.registration_create(session=session, user=UserFactory())
+    assert services.registration_email_ensure(registration_id=registration.pk, kind="confirmation")
+    assert mail.outbox[-1].subject == f"Aangemeld: {TITLE}"
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "changed",
+        "confirmation",
+        "evaluation",
+        "group_request",
+        "group_request_new",
+        "promoted",
+        "reminder",
+    ],
+)
+def test_every_subject_keeps_the_title_as_written(template):
+    training = make_format(title=TITLE)
+    message = mail_message(
+        to=["a@example.org"],
+        language="en",
+        template=f"trainings/email/{template}",
+        context={"training": training, "registration": None, "request": None},
+    )
+    assert TITLE in message.subject
+
+
+@pytest.mark.parametrize("kind", ["confirmation", "reminder", "changed"])
+def test_a_registration_e_mail_has_no_gap_of_empty_lines(kind):
+    """The session's details end with the calendar link, then one blank line and the footer."""
+    session = make_session(days=1)
+    registration = services.registration_create(session=session, user=UserFactory())
+    assert services.registration_email_send(registration=registration, kind=kind)
+    body = mail.outbox[-1].body
+    assert "agenda.ics\n\n" in body
+    assert "\n\n\n" not in body
+
+
+def test_the_waiting_list_e_mail_gives_the_date_a_waiting_place_can_be_given_up():
+    """A place on the waiting list can be given up until the session starts (registration_cancel),
+    not only until the cancellation deadline of a place."""
+    session = make_session(capacity=1, days=5)
+    services.registration_create(session=session, user=UserFactory())
+    waiting = services.registration_create(
+        session=session, user=UserFactory(preferred_language="en")
+    )
+    assert waiting.status == "waiting"
+    assert services.registration_email_send(registration=waiting, kind="confirmation")
+    body = mail.outbox[-1].body
+    with translation.override("en"):
+        starts = date_format(timezone.localtime(session.starts_at), "DATETIME_FORMAT")
+        deadline = date_format(timezone.localtime(session.cancellation_deadline), "DATETIME_FORMAT")
+    assert f"You can cancel until {starts}:" in body
+    assert deadline not in body
