@@ -3,9 +3,12 @@ stays a draft; only people who may publish (course reviewers) put translations l
 submits a translation for review (the translation editor has no action for it), as Wagtail's
 page editor does: a reviewer approves it (publishing it) or asks for changes."""
 
+import html
+
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
 from wagtail.actions.copy_for_translation import CopyPageForTranslationAction
 from wagtail.models import Locale, Page, PageLogEntry, WorkflowState
 from wagtail_localize.models import TranslationSource
@@ -40,7 +43,7 @@ def course_catalogues_in(*codes: str) -> None:
 @pytest.fixture
 def course():
     course_catalogues_in("en", "es")
-    return factories.make_course(title="Te vertalen module", storylines=True)
+    return factories.make_course(title=TITLE, storylines=True)
 
 
 def _login(client, role: str):
@@ -132,8 +135,17 @@ def _submit_for_review_url(page) -> str:
     return reverse("cms_submit_translation_for_review", args=[page.pk])
 
 
+TITLE = "Te vertalen module"
+
+
 def _messages(response) -> str:
-    return " ".join(str(m) for m in response.wsgi_request._messages)
+    return html.unescape(" ".join(str(m) for m in response.wsgi_request._messages))
+
+
+def _said(msgid: str, **values) -> str:
+    """`msgid` as the (Dutch) admin says it, with `values` filled in."""
+    with translation.override("nl"):
+        return translation.gettext(msgid) % values if values else translation.gettext(msgid)
 
 
 @pytest.fixture
@@ -169,7 +181,11 @@ def test_an_editor_submits_a_translation_and_a_reviewer_approves_it(
     with django_capture_on_commit_callbacks(execute=True):
         submitted = client.post(url)
     assert submitted.status_code == 302
-    assert "submitted for review" in _messages(submitted)
+    assert _said(
+        "'%(title)s' (%(language)s) has been submitted for review.",
+        title=TITLE,
+        language="English",
+    ) in _messages(submitted)
     english = _english(course)
     state = english.current_workflow_state
     assert state.status == WorkflowState.STATUS_IN_PROGRESS and state.requested_by == editor
@@ -238,8 +254,9 @@ def test_a_translation_already_awaiting_review_is_refused_with_a_message(client,
     again = client.post(url)
     assert again.status_code == 302
     assert again["Location"] == reverse("wagtailadmin_pages:edit", args=[english.pk])
-    assert "already awaiting review" in _messages(again)
-    assert "already awaiting review" in _messages(client.get(url))
+    awaiting = _said("'%(title)s' is already awaiting review.", title=TITLE)
+    assert awaiting in _messages(again)
+    assert awaiting in _messages(client.get(url))
     assert english.workflow_states.count() == 1
 
 
@@ -248,7 +265,10 @@ def test_a_published_translation_without_a_new_draft_is_refused(client, course, 
     english.get_latest_revision().publish()
     refused = client.post(_submit_for_review_url(english))
     assert refused.status_code == 302
-    assert "no unpublished draft" in _messages(refused)
+    assert _said(
+        "'%(title)s' has no unpublished draft to submit for review.",
+        title=TITLE,
+    ) in _messages(refused)
     assert not english.workflow_states.exists()
 
 
@@ -256,7 +276,11 @@ def test_a_page_that_is_not_a_translation_is_refused(client, course, translated)
     course.save_revision()  # the Dutch source, with a draft: its own editor submits it
     refused = client.post(_submit_for_review_url(course))
     assert refused.status_code == 302
-    assert "not a translation" in _messages(refused)
+    assert _said(
+        "'%(title)s' is not a translation made in the translation editor: submit it for "
+        "review from the page editor.",
+        title=TITLE,
+    ) in _messages(refused)
     assert not course.workflow_states.exists()
 
 
@@ -266,7 +290,10 @@ def test_a_translation_locked_by_someone_else_is_refused(client, translated):
     english.save(update_fields=["locked", "locked_by"])
     refused = client.post(_submit_for_review_url(english))
     assert refused.status_code == 302
-    assert "is locked" in _messages(refused)
+    assert _said(
+        "'%(title)s' is locked, so it cannot be submitted for review.",
+        title=TITLE,
+    ) in _messages(refused)
     assert not english.workflow_states.exists()
 
 
@@ -332,7 +359,13 @@ def test_a_course_is_submitted_with_its_translated_subpages_when_asked(
     assert 'name="include_subpages"' in client.get(url).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         submitted = client.post(url, {"include_subpages": "on"})
-    assert f"{len(subpages)} translated subpages have been submitted too" in _messages(submitted)
+    with translation.override("nl"):
+        too = translation.ngettext(
+            "%(count)s translated subpage has been submitted too.",
+            "%(count)s translated subpages have been submitted too.",
+            len(subpages),
+        ) % {"count": len(subpages)}
+    assert too in _messages(submitted)
     for page in [english, *subpages]:
         assert page.workflow_in_progress, page
 
