@@ -127,6 +127,8 @@ def organisation_reminders_send(*, organisation: Organisation, now: datetime | N
                     "organisation": organisation,
                     "member": member,
                     "learning_url": _page_url(course) if course else absolute_url("/"),
+                    "course_title": course.title if course else "",
+                    "course_minutes": getattr(course, "estimated_minutes", None) or 0,
                 },
             )
             sent += 1

@@ -583,3 +583,21 @@ def test_name_correction_notice_goes_to_each_of_programme_staff_in_their_languag
     assert "/en/certificaten/" not in to_dutch.body
     assert services.name_corrected_email_ensure(event_id=event.pk) is False
     assert len(mail.outbox) == 2
+
+
+def test_the_e_mail_for_a_training_on_location_says_the_person_took_part(user, course):
+    """Attending a training on location is not "passing" it."""
+    completion = Completion.objects.create(
+        user=user,
+        source="training",
+        course_key=course.translation_key,
+        title="Kind en Uitbuiting",
+        completed_at=timezone.now(),
+    )
+    certificate = services.certificate_issue(completion=completion)
+    with translation.override("nl"):
+        took_part = _('You took part in the training "%(course)s". Your certificate is ready:') % {
+            "course": certificate.course_title
+        }
+    body = mail.outbox[-1].body
+    assert took_part in body and "gehaald" not in body

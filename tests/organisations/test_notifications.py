@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from organisations.models import (
     CertificationStatusChange,
@@ -98,3 +98,21 @@ def test_managers_email_links_to_the_dashboard_in_each_managers_language(
     polish_dashboard = f"{settings.SITE_URL}/pl/organisaties/{organisation.pk}/"
     assert f"{polish_dashboard}\n" in by_address[polish.email]
     assert f"{dashboard}\n" in by_address[manager.email]
+
+
+def test_a_reminder_names_the_course_and_its_own_duration(organisation, hotel_course):
+    """The reminder says how long the organisation's course takes (its estimate), as the
+    invitation does, not a fixed "about 20 minutes"."""
+    hotel_course.estimated_minutes = 25
+    hotel_course.save_revision().publish()
+    add_staff(organisation, hotel_course, passed=0, unfinished=1)
+    assert notifications.organisation_reminders_send(organisation=organisation) == 1
+    with translation.override("nl"):
+        said = translation.ngettext(
+            '%(name)s asks you to complete the free training "%(course)s". It takes about '
+            "%(minutes)s minute.",
+            '%(name)s asks you to complete the free training "%(course)s". It takes about '
+            "%(minutes)s minutes.",
+            25,
+        ) % {"name": organisation.name, "course": hotel_course.title, "minutes": 25}
+    assert said in mail.outbox[-1].body

@@ -179,7 +179,7 @@ def test_who_attended_is_invited_once_in_their_language_after_the_end():
     assert link in to_english.body
     assert "anonymous" in to_english.body
     to_dutch = next(m for m in mail.outbox if m.to == [dutch.user.email])
-    assert to_dutch.body.startswith("Hallo,")  # the Dutch catalogue's greeting
+    assert to_dutch.body.startswith(f"Beste {dutch.user.full_name},")  # the Dutch catalogue's
     for registration in (english, dutch):
         registration.refresh_from_db()
         assert registration.evaluation_invited_at is not None

@@ -6,6 +6,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from tests.factories import UserFactory
 from trainings import services
@@ -294,3 +295,31 @@ def test_the_accepted_answer_reads_as_plain_text(user, kind, region):
     body = mail.outbox[0].body
     assert "Waar: Zaal, Straat 1, Utrecht\n\nDeel deze" in body
     assert "\n\n\n" not in body
+
+
+def test_the_proposed_date_stands_on_its_own_line_and_the_link_says_what_it_is(user, kind, region):
+    """An English date ends in "p.m.": it no longer ends a sentence ("p.m.."). The request's
+    address is introduced by what to do there, also after the organiser's message; the
+    requester is greeted by name."""
+    user.preferred_language = "en"
+    user.full_name = "Iris de Vries"
+    user.save()
+    organiser = UserFactory(second_factor=True)
+    request = _request(user, kind, region)
+    proposed = timezone.now() + timedelta(days=40)
+    services.group_request_propose(
+        request=request, by=organiser, starts_at=proposed, response="Dinsdag lukt niet."
+    )
+    assert services.group_request_email_ensure(request_id=request.pk) is True
+    body = mail.outbox[-1].body
+    assert body.startswith("Dear Iris de Vries,\n\n")
+    with translation.override("en"):
+        when = date_format(timezone.localtime(proposed), "DATETIME_FORMAT")
+    assert f"{when}\n" in body and ".." not in body
+    with translation.override("en"):
+        url = reverse("trainings:group_request", args=[request.pk])
+    assert (
+        "Dinsdag lukt niet.\n\n"
+        "If the date suits your group, agree to it on the page of your request:\n"
+        f"http://testserver{url}"
+    ) in body

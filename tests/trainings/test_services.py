@@ -121,9 +121,9 @@ def test_confirmation_and_reminder_in_the_persons_language(django_capture_on_com
     assert waiting.status == "registered"
     later = services.registration_create(session=waiting.session, user=dutch)
     services.registration_email_send(registration=later, kind="confirmation")
-    # the Dutch catalogue's greeting; the new sentences reach it when the lead merges them
-    assert mail.outbox[-1].body.startswith("Hallo,")
-    assert mail.outbox[0].body.startswith("Hello,")
+    # greeted by name, in the person's language
+    assert mail.outbox[-1].body.startswith(f"Beste {dutch.full_name},")
+    assert mail.outbox[0].body.startswith(f"Dear {english.full_name},")
 
 
 def test_reminder_not_sent_for_sessions_further_away(user):
@@ -469,3 +469,18 @@ def test_the_waiting_list_e_mail_gives_the_date_a_waiting_place_can_be_given_up(
         deadline = date_format(timezone.localtime(session.cancellation_deadline), "DATETIME_FORMAT")
     assert f"You can cancel until {starts}:" in body
     assert deadline not in body
+
+
+def test_a_registration_e_mail_greets_the_person_by_name():
+    session = make_session(days=1)
+    named = services.registration_create(
+        session=session, user=UserFactory(full_name="Agnieszka Kowalska", preferred_language="pl")
+    )
+    assert services.registration_email_send(registration=named, kind="confirmation")
+    with translation.override("pl"):
+        dear = translation.gettext("Dear %(name)s,") % {"name": "Agnieszka Kowalska"}
+    assert mail.outbox[-1].body.startswith(f"{dear}\n\n")
+    unnamed = services.registration_create(session=session, user=UserFactory(full_name=""))
+    assert services.registration_email_send(registration=unnamed, kind="confirmation")
+    with translation.override("nl"):
+        assert mail.outbox[-1].body.startswith(f"{translation.gettext('Hello,')}\n\n")
