@@ -451,6 +451,10 @@ WAGTAIL_SITE_NAME = "Samen tegen mensenhandel"
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
+# Passwords are reset through allauth ("Mijn account"), with its rate limits and its mails that
+# survive a mail server that does not answer (ADR 0019); Wagtail's own reset form at
+# /admin/password_reset/ was reachable beside it without either.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 # The editors' own admin language: the programme office works in Dutch or English (ADR 0015);
 # course content is edited in every language through wagtail-localize.
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("nl", "Nederlands"), ("en", "English")]

@@ -200,3 +200,12 @@ def test_a_kept_mails_links_use_the_sites_own_address(settings):
     request = account_mail.site_request(query={"next": "/pl/e-learning/"})
     assert request.build_absolute_uri("/pl/account/") == "https://leren.example.nl/pl/account/"
     assert request.GET["next"] == "/pl/e-learning/"
+
+
+def test_the_admins_own_password_reset_is_not_offered(client):
+    """One way to reset a password: allauth's, rate limited and kept when the mail server is
+    down. Wagtail's form at /admin/password_reset/ would send without either."""
+    UserFactory(email="ed@example.org")
+    assert client.get("/admin/password_reset/").status_code == 404
+    assert client.post("/admin/password_reset/", {"email": "ed@example.org"}).status_code == 404
+    assert mail.outbox == []
