@@ -20,18 +20,22 @@ logger = logging.getLogger(__name__)
 MAIL_LINKS = ("activate_url", "password_reset_url", "signup_url")
 
 
+def _in_language(url: str, language: str) -> str:
+    """`url`, an address on this site, as the same page in `language`."""
+    # translate_url resolves the address in the language it is written in
+    written_in = translation.get_language_from_path(urlsplit(url).path)
+    with translation.override(written_in or settings.LANGUAGE_CODE):
+        return translate_url(url, language)
+
+
 def _links_in(language: str, context: dict) -> dict:
     """The mail's links to this site's pages in `language` (allauth made them in the language
     of the page that asked for the mail)."""
-    links = {}
-    for key in MAIL_LINKS:
-        url = context.get(key)
-        if isinstance(url, str) and url:
-            # translate_url resolves the address in the language it is written in
-            written_in = translation.get_language_from_path(urlsplit(url).path)
-            with translation.override(written_in or settings.LANGUAGE_CODE):
-                links[key] = translate_url(url, language)
-    return links
+    return {
+        key: _in_language(url, language)
+        for key in MAIL_LINKS
+        if isinstance(url := context.get(key), str) and url
+    }
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -95,11 +99,7 @@ class AccountAdapter(DefaultAccountAdapter):
         with translation.override(language):
             response = super().post_login(request, user, **kwargs)
         if response.has_header("Location"):
-            location = response["Location"]
-            # translate_url resolves the address in the language it is written in.
-            written_in = translation.get_language_from_path(urlsplit(location).path)
-            with translation.override(written_in or settings.LANGUAGE_CODE):
-                response["Location"] = translate_url(location, language)
+            response["Location"] = _in_language(response["Location"], language)
         remember_language(response, language)
         return response
 
