@@ -455,6 +455,10 @@ WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 # survive a mail server that does not answer (ADR 0019); Wagtail's own reset form at
 # /admin/password_reset/ was reachable beside it without either.
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+# Pages and documents are restricted to signed-in people or groups, never by a shared password:
+# Wagtail's password form has no rate limit, and a shared password is no account.
+WAGTAIL_PRIVATE_PAGE_OPTIONS = {"SHARED_PASSWORD": False}
+WAGTAILDOCS_PRIVATE_COLLECTION_OPTIONS = {"SHARED_PASSWORD": False}
 # The editors' own admin language: the programme office works in Dutch or English (ADR 0015);
 # course content is edited in every language through wagtail-localize.
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
