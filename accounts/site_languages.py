@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 
 from django import forms
 from django.conf import settings
+from django.utils.functional import cached_property
 from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import get_language, get_language_info
@@ -98,11 +99,17 @@ class EditorTextInItsLanguage:
     alias_of_id: int | None
     locale_id: int
 
-    @property
-    def speaks_its_language(self) -> bool:
+    @cached_property
+    def untranslated_source(self):
+        """The other language's page this page is an untranslated copy of (with its locale),
+        or None."""
         if self.alias_of_id is None:
-            return True
+            return None
         from wagtail.models import Page
 
-        source = Page.objects.filter(pk=self.alias_of_id).values_list("locale_id", flat=True)
-        return source.first() == self.locale_id
+        source = Page.objects.select_related("locale").filter(pk=self.alias_of_id).first()
+        return source if source is not None and source.locale_id != self.locale_id else None
+
+    @property
+    def speaks_its_language(self) -> bool:
+        return self.untranslated_source is None

@@ -70,8 +70,8 @@ class ContentPage(EditorTextInItsLanguage, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        if not self.speaks_its_language:
-            source = Page.objects.select_related("locale").get(pk=self.alias_of_id)
+        source = self.untranslated_source
+        if source is not None:
             context["source_page"] = source
             context["source_language"] = source.locale.language_code
         return context
