@@ -9,8 +9,7 @@ from collections.abc import Callable, Mapping
 
 from django import forms
 from django.conf import settings
-from django.utils.functional import cached_property
-from django.utils.functional import lazy
+from django.utils.functional import cached_property, lazy
 from django.utils.text import format_lazy
 from django.utils.translation import get_language, get_language_info
 from wagtail.admin.forms import WagtailAdminModelForm
