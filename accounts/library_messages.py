@@ -30,4 +30,9 @@ MESSAGES = (
     gettext_lazy(
         "If you have not created an account yet, then please %(link)ssign up%(end_link)s first."
     ),
+    # allauth's password check before an account's sensitive actions (ADR 0003): formal in
+    # Spanish, misspelt in Polish ("Wprowadż")
+    gettext_lazy("Please reauthenticate to safeguard your account."),
+    gettext_lazy("Enter your password:"),
+    gettext_lazy("Forgot your password?"),
 )

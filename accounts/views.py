@@ -1,5 +1,6 @@
 import json
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -38,7 +39,14 @@ def account_settings(request):
     )
 
 
+#: The person confirms their password (or second factor) first, as allauth asks before its
+#: own account changes (`ACCOUNT_REAUTHENTICATION_REQUIRED`): a session left open on a shared
+#: computer must not be enough to take their data, delete them or make an API key (ADR 0003).
+sensitive = reauthentication_required(app="allauth.account")
+
+
 @login_required
+@sensitive
 def personal_data_export(request):
     data = services.user_personal_data(user=request.user)
     response = HttpResponse(
@@ -51,6 +59,7 @@ def personal_data_export(request):
 
 
 @login_required
+@sensitive
 def account_delete(request):
     form = DeleteAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -64,6 +73,7 @@ def account_delete(request):
 
 @login_required
 @require_POST
+@sensitive
 def access_token_create(request):
     form = AccessTokenForm(request.POST)
     if not form.is_valid():

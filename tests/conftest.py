@@ -158,6 +158,17 @@ def mail_server_down(settings):
     return settings
 
 
+def password_confirmed(client, password: str | None = None) -> None:
+    """The signed-in person of `client` confirms their password, as allauth asks before the
+    account's sensitive actions (data download, deletion, API tokens, e-mail addresses)."""
+    from django.urls import reverse
+
+    from tests.factories import PASSWORD
+
+    response = client.post(reverse("account_reauthenticate"), {"password": password or PASSWORD})
+    assert response.status_code == 302, "the password check did not pass"
+
+
 @pytest.fixture
 def user(db):
     return UserFactory()

@@ -366,6 +366,10 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Samen tegen mensenhandel] "
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# Adding or removing an e-mail address, downloading one's data, deleting the account and making
+# an API token ask for the password (or the second factor) again, unless it was given in the
+# last 5 minutes (ADR 0003, amended 2026-12-07).
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 # The 6th wrong password for one account within a minute is refused (ADR 0003).
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "20/m/ip,5/m/key",

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from lms import services
 from lms.models import Completion
+from tests.conftest import password_confirmed
 from tests.factories import make_course
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +26,7 @@ def pass_course(user):
 def test_export_contains_account_and_learning(client, user):
     pass_course(user)
     client.force_login(user)
+    password_confirmed(client)
     response = client.get(reverse("accounts:export"))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
@@ -44,6 +46,7 @@ def test_delete_account_anonymises_and_keeps_counts(client, user):
     pass_course(user)
     email = user.email
     client.force_login(user)
+    password_confirmed(client)
     response = client.post(reverse("accounts:delete"), {"confirm": "wrong"})
     assert response.status_code == 200 and response.context["form"].errors
     response = client.post(reverse("accounts:delete"), {"confirm": "DELETE"})

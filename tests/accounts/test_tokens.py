@@ -3,12 +3,14 @@ from django.urls import reverse
 
 from accounts.models import PersonalAccessToken
 from accounts.services import access_token_authenticate
+from tests.conftest import password_confirmed
 
 pytestmark = pytest.mark.django_db
 
 
 def test_token_is_shown_once_and_stored_hashed(client, user):
     client.force_login(user)
+    password_confirmed(client)
     response = client.post(reverse("accounts:token_create"), {"name": "LMS koppeling"})
     assert response.status_code == 200
     raw = response.context["raw"]
