@@ -47,9 +47,12 @@ def test_deleting_the_account_asks_for_the_password_and_then_does_what_was_asked
     user.refresh_from_db()
     assert user.anonymised_at is None  # nothing happened yet
 
-    client.post(check, {"password": PASSWORD})
+    response = client.post(check, {"password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/"
     user.refresh_from_db()
     assert user.anonymised_at is not None and not user.is_active
+    # and they are signed out, as after a deletion without the check
+    assert client.get(reverse("accounts:settings")).status_code == 302
 
 
 def test_the_delete_page_itself_asks_for_the_password_first(client, user):
