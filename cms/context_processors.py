@@ -1,4 +1,5 @@
-"""Template context shared by every page: which role links the main navigation offers.
+"""Template context shared by every page: which role links the main navigation offers, and
+which content pages the footer lists (`footer_pages`).
 
 The links follow from five things: whether the person is active, a superuser, holds the
 programme-reports permission (directly or through a role) or the regional coordinator role and
@@ -16,9 +17,10 @@ from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.db.models import Exists, Q
+from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 
 from accounts import roles
@@ -79,8 +81,42 @@ def navigation_flags(request) -> dict[str, bool]:
     return flags
 
 
+#: The footer's pages are kept per process for this long, so a page published into or taken
+#: out of the menus shows in the footer within a minute; nothing needs to forget them.
+FOOTER_SECONDS = 60
+
+
+def footer_pages(request) -> list[dict[str, str]]:
+    """The content pages editors put in the menus ("Show in menus", the page's Promote tab; a
+    privacy or accessibility statement, contact) in the page's language: title and address, in
+    tree order. A page that is not yet translated into this language (an alias of another
+    language's page) and a page restricted to some people are left out, so the footer never
+    speaks another language and never offers a page the reader may not open."""
+    language = translation.get_language()
+    key = f"cms:footer:{request.get_host()}:{language}"
+    kept = caches["fragments"]
+    pages = kept.get(key)
+    if pages is None:
+        from cms.models import ContentPage
+
+        rows = (
+            ContentPage.objects.live()
+            .public()
+            .in_menu()
+            .filter(locale__language_code=language, alias_of__isnull=True)
+            .order_by("path")
+        )
+        pages = [{"title": page.title, "url": page.get_url(request)} for page in rows]
+        pages = [page for page in pages if page["url"]]
+        kept.set(key, pages, FOOTER_SECONDS)
+    return pages
+
+
 def navigation(request):
-    return {"nav": SimpleLazyObject(lambda: navigation_flags(request))}
+    return {
+        "nav": SimpleLazyObject(lambda: navigation_flags(request)),
+        "footer_pages": SimpleLazyObject(lambda: footer_pages(request)),
+    }
 
 
 def forget_people(user_ids: Iterable) -> None:
