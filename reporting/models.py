@@ -527,7 +527,8 @@ class OutsideCountFile(models.Model):
 class OutsideCount(models.Model):
     """One row of an imported file: `count` people on `day` (a count row), or one person by the
     key of their e-mail address (`person_key`, count 1). A person row whose key matched a
-    platform user's e-mail at import holds that `user`, so the person counts once per target."""
+    platform user's e-mail (at import, or when that user registers or takes on the address later)
+    holds that `user`, so the person counts once per target."""
 
     file = models.ForeignKey(OutsideCountFile, on_delete=models.CASCADE, related_name="counts")
     line = models.PositiveIntegerField()
@@ -552,7 +553,15 @@ class OutsideCount(models.Model):
                 condition=Q(person_key="") | Q(count=1), name="outside_person_counts_once"
             ),
         ]
-        indexes = [models.Index(fields=["source", "day"])]
+        indexes = [
+            models.Index(fields=["source", "day"]),
+            # a new account or a changed address looks its key up (`outside_counts_match`)
+            models.Index(
+                fields=["person_key"],
+                condition=~Q(person_key=""),
+                name="outside_count_person_key",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.count} {self.source} on {self.day:%Y-%m-%d}"

@@ -5,14 +5,17 @@ never disagrees with a committed completion, revocation or profile."""
 from certificates.models import CertificateEvent
 from organisations.selectors import current_memberships
 
-from .services import counted_people_refresh
+from .services import counted_people_refresh, outside_counts_match
 
 #: the profile fields a kept count depends on (breakdowns, sector and role filters)
 PROFILE_FIELDS = ("region_id", "sector_id", "professional_role_id")
 #: the names `save(update_fields=...)` may give them by
 PROFILE_UPDATE_FIELDS = frozenset({*PROFILE_FIELDS, "region", "sector", "professional_role"})
+#: the fields `on_user_saving` compares, by the names `save(update_fields=...)` may give them
+WATCHED_UPDATE_FIELDS = PROFILE_UPDATE_FIELDS | {"email"}
 #: set on the instance by `on_user_saving` for `on_user_saved` of the same save
 PROFILE_CHANGED = "kept_counts_profile_changed"
+EMAIL_CHANGED = "outside_counts_email_changed"
 
 
 def on_course_passed(sender, completion, **kwargs) -> None:
@@ -26,24 +29,35 @@ def on_certificate_status_changed(sender, certificate, cause=None, **kwargs) -> 
 
 
 def on_user_saving(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
-    """Before a user is saved: does the save change a field a kept count depends on? One
-    query by primary key; none for a save that names only other fields (a login)."""
+    """Before a user is saved: does the save change a field a kept count depends on, or the
+    e-mail address imported person rows are matched on? One query by primary key; none for a
+    save that names only other fields (a login)."""
     if raw or instance.pk is None:
         return
-    if update_fields is not None and not (PROFILE_UPDATE_FIELDS & set(update_fields)):
+    if update_fields is not None and not (WATCHED_UPDATE_FIELDS & set(update_fields)):
         return
-    before = sender.objects.filter(pk=instance.pk).values_list(*PROFILE_FIELDS).first()
+    before = sender.objects.filter(pk=instance.pk).values_list(*PROFILE_FIELDS, "email").first()
     now = tuple(getattr(instance, name) for name in PROFILE_FIELDS)
-    setattr(instance, PROFILE_CHANGED, before != now)
+    setattr(instance, PROFILE_CHANGED, before is None or before[:-1] != now)
+    setattr(instance, EMAIL_CHANGED, before is None or before[-1] != instance.email)
 
 
 def on_user_saved(sender, instance, created=False, raw=False, **kwargs) -> None:
     """A changed region, sector or role moves the person between kept cells (or in or out of a
-    filtered target). Other saves (a login, a corrected name) cost no refresh."""
+    filtered target). A new account or a changed e-mail address is matched to the imported
+    person rows with its key, so a person imported before they registered counts once
+    (ADR 0024). Other saves (a login, a corrected name) cost nothing."""
     changed = getattr(instance, PROFILE_CHANGED, False)
     if changed:
         delattr(instance, PROFILE_CHANGED)
-    if created or raw or not changed:
+    email_changed = getattr(instance, EMAIL_CHANGED, False)
+    if email_changed:
+        delattr(instance, EMAIL_CHANGED)
+    if raw:
+        return
+    if created or email_changed:
+        outside_counts_match(user=instance)
+    if created or not changed:
         return  # a new account has no completions yet
     counted_people_refresh(user_ids=[instance.pk])
 

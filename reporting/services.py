@@ -623,6 +623,18 @@ def _platform_users_by_key(keys: set[str]) -> dict[str, int]:
     return found
 
 
+def outside_counts_match(*, user) -> int:
+    """Link the imported person rows whose key is that of `user`'s e-mail address and that no
+    one holds yet to `user`: the import matched the addresses of the day, and a person who
+    registers (or takes on the address) later is the same person, who must count once per
+    target (ADR 0024). Called when an account is made or its address changes. Returns the
+    number of rows linked."""
+    if not user.email:
+        return 0
+    key = rules.email_key(user.email)
+    return OutsideCount.objects.filter(person_key=key, user__isnull=True).update(user=user)
+
+
 def outside_counts_import(*, content: bytes, filename: str, by) -> OutsideCountFile:
     """Import a CSV of outside counts whole (all rows or none). A person row whose key matches
     a platform user's e-mail is linked to that user, so the person counts once per target

@@ -198,6 +198,45 @@ def test_outside_counts_add_per_source_and_a_hashed_person_who_passed_here_count
         outside_count_file_withdraw(upload=upload, by=UserFactory())
 
 
+def test_a_person_who_registers_after_the_import_counts_once_from_their_pass():
+    """The import matched the addresses of its day; a person imported first who registers
+    later (or whose account takes on the address later) is linked then, and counts once."""
+    course = make_course()
+    target = outside_target(code="module-1", buit=True, course=course)
+    content = (
+        HEADER
+        + f"2025-03-02,buit,,{sha('later@example.org')},\n"
+        + f"2025-03-03,buit,,{sha('renamed@example.org')},\n"
+    ).encode()
+    upload = outside_counts_import(content=content, filename="maart.csv", by=UserFactory())
+    assert not OutsideCount.objects.filter(file=upload, user__isnull=False).exists()
+    assert target_progress(target=fresh(target), as_of=AS_OF).forecast.achieved == 2
+
+    later = UserFactory(email="Later@Example.org")  # registers after the import
+    assert OutsideCount.objects.get(file=upload, line=2).user == later
+    passed(later, course, at(2025, 5, 1))
+    progress = target_progress(target=fresh(target), as_of=AS_OF)
+    assert progress.forecast.achieved == 2  # not 3: the same person
+    assert progress.by_source[rules.SOURCE_ELEARNING] == 1
+    assert progress.by_source[rules.SOURCE_OUTSIDE_BUIT] == 1
+
+    # an account that passed under another address and then takes on the imported one
+    renamed = UserFactory(email="old@example.org")
+    passed(renamed, course, at(2025, 6, 1))
+    assert target_progress(target=fresh(target), as_of=AS_OF).forecast.achieved == 3
+    renamed.email = "renamed@example.org"
+    renamed.save(update_fields=["email"])
+    assert OutsideCount.objects.get(file=upload, line=3).user == renamed
+    assert target_progress(target=fresh(target), as_of=AS_OF).forecast.achieved == 2
+    assert kept_counts_check(target=fresh(target)).equal
+
+    # a row held by one account is not taken over by another with a look-alike address
+    other = UserFactory(email="someone@example.org")
+    other.email = "LATER@example.org "  # the key trims and lower-cases
+    other.save()
+    assert OutsideCount.objects.get(file=upload, line=2).user == later
+
+
 def test_a_bad_row_anywhere_imports_nothing_and_the_report_lists_every_bad_row():
     outside_target()
     content = (
