@@ -99,11 +99,14 @@ def footer_pages(request) -> list[dict[str, str]]:
     if pages is None:
         from cms.models import ContentPage
 
+        # One query: a content page lives right under the home page, so only its own view
+        # restriction can keep readers out (a restricted home page closes the whole site);
+        # Wagtail's `public()` would read every restriction of the site first.
         rows = (
             ContentPage.objects.live()
-            .public()
             .in_menu()
             .filter(locale__language_code=language, alias_of__isnull=True)
+            .exclude(view_restrictions__isnull=False)
             .order_by("path")
         )
         pages = [{"title": page.title, "url": page.get_url(request)} for page in rows]

@@ -63,6 +63,8 @@ class ContentPage(EditorTextInItsLanguage, Page):
 
     body = RichTextField(_("body"), features=["bold", "italic", "link", "ol", "ul", "h2", "h3"])
     content_panels = [*Page.content_panels, FieldPanel("body")]
+    #: right under a language's home page (the footer relies on it: `footer_pages`)
+    parent_page_types = ["cms.HomePage"]
     subpage_types: list[str] = []
 
     class Meta:

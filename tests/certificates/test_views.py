@@ -277,7 +277,8 @@ def test_my_certificates_query_budget(client, user, django_assert_max_num_querie
     for title in ("Een", "Twee", "Drie"):
         services.certificate_create(completion=pass_course(user, make_course(title=title)))
     client.force_login(user)
-    with django_assert_max_num_queries(6):
+    # 7 with empty caches: one is the footer's pages, read once a minute per process
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("certificate_list"))
     assert response.text.count("/certificaten/") >= 3
 

@@ -62,7 +62,9 @@ PAGES = {
     "session list": (lambda s: reverse("trainings:list"), {"regio": "utrecht"}, 12),
     "session detail": (lambda s: reverse("trainings:session", args=[s[1].public_id]), {}, 14),
     "my trainings": (lambda s: reverse("trainings:mine"), {}, 12),
-    "attendance list": (lambda s: reverse("trainings:attendance", args=[s[0].public_id]), {}, 12),
+    # with empty caches, as here, every page also reads the footer's pages (once a minute per
+    # process in use: cms.context_processors.footer_pages)
+    "attendance list": (lambda s: reverse("trainings:attendance", args=[s[0].public_id]), {}, 13),
     "group requests": (lambda s: reverse("trainings:group_requests"), {}, 10),
     "region feed": (lambda s: reverse("trainings:region_ics", args=["utrecht"]), {}, 8),
     "api list": (lambda s: "/api/v1/trainings", {"region": "utrecht"}, 8),
