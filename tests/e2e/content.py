@@ -177,6 +177,7 @@ def build_content() -> E2EContent:
         title="Toegankelijkheid",
         slug="toegankelijkheid",
         body="<h2>Onze aanpak</h2><p>Dit platform voldoet aan WCAG 2.1 AA.</p>",
+        show_in_menus=True,  # in the footer of every Dutch page (and of no other language's)
     )
     home.add_child(instance=content_page)
     content_page.save_revision().publish()

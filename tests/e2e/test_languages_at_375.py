@@ -184,6 +184,8 @@ def test_every_page_type_in_each_language_at_375_px(new_page, e2e_content, langu
         overflow = horizontal_overflow(page, 320)
         if overflow:
             problems.append(f"{name} ({lang}): {overflow}px sideways scrolling at 320 px")
+        if lang != "nl" and e2e_content.content_page.title in page.locator("footer").inner_text():
+            problems.append(f"{name} ({lang}): the Dutch content page is in the footer")
     assert checked >= 20, f"only {checked} page types have a /{language}/ address"
     assert not problems, "\n".join(problems)
 
