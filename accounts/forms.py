@@ -1,6 +1,9 @@
+import unicodedata
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from .models import ProfessionalRole, Region, Sector, User
 from .site_languages import PerLanguageTextsForm, labelled_in, per_language_form
@@ -82,18 +85,37 @@ class ProfileForm(forms.ModelForm):
         return name
 
 
+def confirmation_word() -> str:
+    """The word a person types to confirm deleting their account, in the page's language."""
+    # Translators: typed in capitals to confirm deleting one's account; keep it one short word
+    return pgettext("confirmation word", "DELETE")
+
+
+def _folded(text: str) -> str:
+    """Upper case without accents, so "usun" on a phone keyboard confirms "USUŃ"."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().upper())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
 class DeleteAccountForm(forms.Form):
     confirm = forms.CharField(
-        label=_("Type DELETE to confirm"),
         max_length=20,
         help_text=_("Your account and personal data are removed. This cannot be undone."),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["confirm"].label = _("Type %(word)s to confirm") % {"word": confirmation_word()}
+
     def clean_confirm(self) -> str:
-        value = self.cleaned_data["confirm"].strip()
-        if value.upper() not in ("DELETE", "VERWIJDER"):
-            raise forms.ValidationError(_("Type DELETE to confirm."))
-        return value
+        value = self.cleaned_data["confirm"]
+        # the page's word, and the English and Dutch ones the form always took
+        accepted = {_folded(word) for word in (confirmation_word(), "DELETE", "VERWIJDER")}
+        if _folded(value) not in accepted:
+            raise forms.ValidationError(
+                _("Type %(word)s to confirm.") % {"word": confirmation_word()}
+            )
+        return value.strip()
 
 
 class AccessTokenForm(forms.Form):

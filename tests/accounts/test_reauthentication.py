@@ -9,6 +9,7 @@ from allauth.account.models import EmailAddress
 from django.urls import reverse
 
 from accounts.models import PersonalAccessToken
+from tests.conftest import password_confirmed
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -95,3 +96,33 @@ def test_signing_in_is_not_itself_the_check(client, user):
     assert response.context["user"].is_authenticated
     export = reverse("accounts:export")
     sent_to_reauthenticate(client.get(export), next_path=export)
+
+
+@pytest.mark.parametrize(
+    ("language", "word", "typed"),
+    [("nl", "VERWIJDER", "verwijder"), ("pl", "USUŃ", "usun"), ("es", "ELIMINAR", "Eliminar")],
+)
+def test_the_delete_page_asks_for_a_word_of_its_own_language(client, user, language, word, typed):
+    """A Polish page does not ask for an English word: the word is the page's, typed in any
+    case and without accents (a phone keyboard), and the English word still works."""
+    from django.utils import translation
+
+    client.force_login(user)
+    password_confirmed(client)
+    with translation.override(language):
+        delete = reverse("accounts:delete")
+    page = client.get(delete, headers={"accept-language": language}).content.decode()
+    assert f"{word}" in page and "DELETE" not in page
+    refused = client.post(delete, {"confirm": "DELETE!"}, headers={"accept-language": language})
+    assert refused.status_code == 200 and word in refused.content.decode()
+    client.post(delete, {"confirm": typed}, headers={"accept-language": language})
+    user.refresh_from_db()
+    assert user.anonymised_at is not None
+
+
+def test_the_english_word_still_deletes_on_a_dutch_page(client, user):
+    client.force_login(user)
+    password_confirmed(client)
+    client.post(reverse("accounts:delete"), {"confirm": "delete"})
+    user.refresh_from_db()
+    assert user.anonymised_at is not None
