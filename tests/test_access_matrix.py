@@ -24,7 +24,7 @@ import json
 import re
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from types import SimpleNamespace
 from typing import Any
@@ -1014,7 +1014,23 @@ def test_strangers_are_refused_and_the_rightful_person_gets_in(world, found):
     if route.cls == REGIONAL:
         _regional_check(matrix, url)
     _rightful_check(matrix, route, url)
+    _made_up_values_check(matrix, found, route)
     assert not matrix.problems, "\n".join(matrix.problems)
+
+
+def _made_up_values_check(matrix: Matrix, found: Found, route: Route) -> None:
+    """A text parameter (a code, a token, an id the chooser reads from the address) that is
+    made up, or a number too large for an id, is not found, never a server error."""
+    texts = re.findall(r"<(?:str|slug):(\w+)>", found.pattern)
+    if not texts:
+        return
+    client = client_for(matrix.w, route.rightful or RIGHTFUL[route.cls])
+    for value in ("abc", "99999999999999999999"):
+        kwargs = {**(route.kwargs(matrix.w) if route.kwargs else {}), **dict.fromkeys(texts, value)}
+        url = _route_url(found.key, found, replace(route, kwargs=lambda w, k=kwargs: k), matrix.w)
+        response = client.get(url)
+        if response.status_code >= 500:
+            matrix.problems.append(f"{_describe(found.key, 'rightful', 'GET', response)}: a 5xx")
 
 
 def _regional_check(matrix: Matrix, url: str) -> None:
@@ -1056,6 +1072,12 @@ def _rightful_check(matrix: Matrix, route: Route, url: str) -> None:
     elif missing := [m for m in route.markers if m not in body_of(response)]:
         # the markers a stranger must not see are there for the rightful person
         matrix.problems.append(f"{what}: the rightful person does not see {missing}")
+    if route.methods == "GP":
+        # an empty form from the rightful person is a clear error or done, never a 5xx (last:
+        # it may change A's world, which the test's rollback restores)
+        posted = client.post(url, {})
+        if posted.status_code >= 500 and posted.status_code not in route.also:
+            matrix.problems.append(f"{_describe(matrix.key, persona, 'POST', posted)}: a 5xx")
 
 
 @pytest.mark.django_db
