@@ -15,7 +15,14 @@ log in, strangers refused (403/404 or a redirect elsewhere), and a refused POST 
 A's rows. The rightful person gets 200/302 on every route (a broken world would otherwise let
 every refusal pass). Staff personas have their second factor, so they are refused by
 permission, not by the second-factor gate (`test_a_role_without_a_second_factor_is_sent_to_set_one_up`
-checks that gate once)."""
+checks that gate once).
+
+The API has its table too, `API_ROUTES`: every operation of the served OpenAPI document with a
+path parameter is called with A's ids without credentials (401 unless documented public), as
+learner B and as role holders of other objects (403/404, none of A's data, no change).
+
+A new route: add it to `ROUTES` with its class (and `kwargs` for its parameters, a plausible
+`body` when it takes a form); a route deliberately open says why in a comment."""
 
 from __future__ import annotations
 
@@ -211,7 +218,6 @@ class Route:
     query: Callable[[W], str] | None = None
     #: more of A's data that must not show here, though it is public elsewhere
     markers: tuple[str, ...] = ()
-    why: str = ""
 
 
 def _org(w):
@@ -258,7 +264,8 @@ CERTIFICATE_VIEWERS = ("MA", "P")
 
 ROUTES: dict[str, Route] = {
     # --- public -----------------------------------------------------------------------------
-    "healthz": Route(PUBLIC, also=(503,), why="503 is its answer when a server is down"),
+    # 503 is its answer while the database or the broker is down
+    "healthz": Route(PUBLIC, also=(503,)),
     "set_language": Route(PUBLIC, "P", body=lambda w: {"language": "en", "next": "/"}),
     # the JSON 404 of every unknown API address
     "^api/": Route(PUBLIC, "GP", also=(404,)),
@@ -855,9 +862,6 @@ def client_for(w: W, persona: str) -> Client:
 
 
 # ----------------------------------------------------------------------------- the checks
-
-LOGIN_PATH = "/account/login/"
-FACTOR_SETUP = "/account/2fa/"
 
 
 def body_of(response) -> str:
