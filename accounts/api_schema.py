@@ -8,6 +8,7 @@
   (accounts.plain_text), declared as a ``pattern`` so the framework refuses it (422) before
   any query and a fuzzer knows it.
 - ``Id64``: a database id (1 … 2⁶³−1); ``Page``: a page number (1 … ``MAX_PAGE``).
+- ``id_from_text``: the same rule for an id typed into a form field or an address.
 """
 
 from enum import StrEnum
@@ -31,6 +32,7 @@ __all__ = [
     "Page",
     "PlainStr",
     "SectorCode",
+    "id_from_text",
     "responses",
 ]
 
@@ -39,6 +41,18 @@ MAX_ID = 2**63 - 1
 #: Deep enough for every list (2 million rows at the largest page size), small enough that
 #: `(page - 1) * page_size` is far from any integer limit.
 MAX_PAGE = 10_000
+
+
+def id_from_text(text: object) -> int | None:
+    """The database id (1 … MAX_ID) that `text` spells in digits, or None: a form value or an
+    address that is no id (hand-edited, or too large for the database) finds no row rather
+    than crashing the query."""
+    text = str(text)
+    if not (text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if 1 <= value <= MAX_ID else None
+
 
 PlainStr = Annotated[str, StringConstraints(pattern=PLAIN_TEXT_PATTERN)]
 Id64 = Annotated[int, Field(ge=1, le=MAX_ID)]

@@ -10,6 +10,8 @@ from django.utils.text import capfirst
 from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.snippets.views import chooser, snippets
 
+from accounts.api_schema import id_from_text
+
 from . import services
 from .errors import TrainingError
 from .selectors import sessions_for_admin
@@ -82,14 +84,22 @@ class SessionChooseResultsView(chooser.ChooseResultsView):
         return sessions_for_admin(user=self.request.user)
 
 
+# The chooser's ids come from the address (`<str:pk>`, `?id=`): one that is no id is a
+# session not found (Wagtail's 404), never a server error.
+
+
 class SessionChosenView(chooser.SnippetChosenView):
     def get_object(self, pk):
-        return sessions_for_admin(user=self.request.user).get(pk=pk)
+        return sessions_for_admin(user=self.request.user).get(pk__in=_ids([pk]))
 
 
 class SessionChosenMultipleView(chooser.SnippetChosenMultipleView):
     def get_objects(self, pks):
-        return sessions_for_admin(user=self.request.user).filter(pk__in=pks)
+        return sessions_for_admin(user=self.request.user).filter(pk__in=_ids(pks))
+
+
+def _ids(values) -> list[int]:
+    return [pk for pk in map(id_from_text, values) if pk is not None]
 
 
 class SessionChooserViewSet(chooser.SnippetChooserViewSet):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.api_schema import id_from_text
 from accounts.downloads import attachment, file_name
 from accounts.models import Region
 from accounts.qr import qr_svg
@@ -409,10 +410,12 @@ def attendance(request, public_id):
                 messages.info(request, _("Everyone's attendance had already been recorded."))
             return redirect(_attendance_url(session, search=search))
     else:
+        # a value that is no id (a hand-edited form) is nobody registered, not a crash
+        registration_id = id_from_text(request.POST.get("registration", ""))
         registration = (
-            session.registrations.filter(pk=request.POST.get("registration") or 0)
-            .select_related("user")
-            .first()
+            session.registrations.filter(pk=registration_id).select_related("user").first()
+            if registration_id is not None
+            else None
         )
         status = request.POST.get("status", "")
         left_at_entered = request.POST.get("left_at", "").strip()[:10]

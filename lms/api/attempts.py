@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from accounts.api_schema import MAX_ID, responses
+from accounts.api_schema import id_from_text, responses
 from accounts.errors import NotFound
 from courses.api import LanguageCode, Slug, course_for_slug
 from courses.models import CoursePage, StorylinePage
@@ -200,10 +200,10 @@ def _course_version(request: HttpRequest, *, slug: str, language: str | None) ->
 def _storyline_of(course: CoursePage, choice: str) -> StorylinePage:
     """The course's live storyline with this id or slug, or a 400."""
     storylines = StorylinePage.objects.child_of(course).live()
-    is_id = choice.isascii() and choice.isdigit() and int(choice) <= MAX_ID
+    pk = id_from_text(choice)
     storyline = (
-        storylines.filter(pk=int(choice)).first()
-        if is_id
+        storylines.filter(pk=pk).first()
+        if pk is not None
         else storylines.filter(slug=choice[:255]).first()
     )
     if storyline is None:

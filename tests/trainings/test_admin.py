@@ -181,6 +181,28 @@ def test_the_session_chooser_offers_only_the_organisers_own_sessions():
     assert [item["id"] for item in several["result"]] == [str(own.pk)]
 
 
+def test_the_session_chooser_answers_an_id_that_is_no_number_with_404():
+    """An address with a made-up id (a hand-edited URL) is a session not found, not a server
+    error; the ids that are numbers are still chosen."""
+    from trainings.models import TrainingSession
+
+    organiser = UserFactory(role=roles.TRAINING_ORGANISER)
+    own_format = make_format(title="Eigen training")
+    own_format.organisers.add(organiser)
+    own = make_session(own_format)
+    chooser = TrainingSession.snippet_viewset.chooser_viewset
+    client = Client(raise_request_exception=False)
+    client.force_login(organiser)
+    for pk in ("abc", "1.5", "99999999999999999999"):
+        response = client.get(reverse(chooser.get_url_name("chosen"), args=[pk]))
+        assert response.status_code == 404, pk
+    several = client.get(
+        reverse(chooser.get_url_name("chosen_multiple")), {"id": ["abc", str(own.pk)]}
+    )
+    assert several.status_code == 200
+    assert [item["id"] for item in several.json()["result"]] == [str(own.pk)]
+
+
 def test_trainers_picker_offers_trainers_only_and_keeps_who_is_chosen(trainer):
     from trainings.models import TrainingSession
 

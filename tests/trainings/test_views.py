@@ -302,6 +302,19 @@ def test_a_time_that_is_no_time_is_an_error_in_the_card_not_a_crash(trainer):
     assert not Attendance.objects.filter(registration=anna).exists()
 
 
+def test_a_participant_that_is_no_id_is_not_registered_not_a_crash(trainer):
+    """A hand-edited form (a registration that is no number, or too large for an id) gets the
+    page's "not registered" message, never a server error, and changes nothing."""
+    session = _running_session(trainer)
+    anna = Registration.objects.create(session=session, user=UserFactory(), status="registered")
+    url = reverse("trainings:attendance", args=[session.public_id])
+    client = logged_in(trainer)
+    for value in ("abc", "1.5", str(2**63), "-1"):
+        answer = client.post(url, {"registration": value, "status": "absent"})
+        assert answer.status_code == 409, value
+    assert not Attendance.objects.filter(registration=anna).exists()
+
+
 def test_saving_without_a_choice_asks_for_one(trainer):
     session = _running_session(trainer)
     anna = Registration.objects.create(session=session, user=UserFactory(), status="registered")
