@@ -508,3 +508,39 @@ def test_pages_changed_for_the_mail_server_and_untranslated_content_by_keyboard(
     assert page.locator(f'main a[hreflang="nl"][href="{e2e_content.content_page.url}"]').count()
     problems += [f"content page: {problem}" for problem in phone_page_problems(page, language)]
     assert problems == []
+
+
+@pytest.mark.parametrize(
+    ("language", "typed"), [("en", "delete"), ("pl", "usun"), ("es", "Eliminar")]
+)
+def test_deleting_ones_account_in_each_language_at_375_px_by_keyboard(
+    new_page, e2e_content, language, typed
+):
+    """The password check before the deletion and the delete page itself, on a phone, by
+    keyboard: each speaks the language, has no Dutch interface string, is axe clean and every
+    control is a Tab stop in view; the word to type is the page's own (typed here as a phone
+    keyboard gives it, without accents), and the account is gone afterwards."""
+    person = UserFactory(full_name="Ola Kowalska", preferred_language=language)
+    with translation.override(language):
+        delete = reverse("accounts:delete")
+    page = new_page(viewport=MOBILE, user=person, locale=LOCALES[language])
+    page.goto(delete)
+    assert "/account/reauthenticate/" in page.url  # the password first
+    assert phone_page_problems(page, language) == []
+    page.locator("input[type=password]").focus()
+    page.keyboard.type(PASSWORD)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert urlparse(page.url).path == delete
+    assert phone_page_problems(page, language) == []
+    with translation.override(language):
+        word = translation.pgettext("confirmation word", "DELETE")
+    assert word in page.locator("main").inner_text()
+    page.locator("input[name=confirm]").focus()
+    page.keyboard.type(typed)
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.type") == "submit"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    person.refresh_from_db()
+    assert person.anonymised_at is not None
