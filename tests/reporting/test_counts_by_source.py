@@ -237,6 +237,26 @@ def test_a_person_who_registers_after_the_import_counts_once_from_their_pass():
     assert OutsideCount.objects.get(file=upload, line=2).user == later
 
 
+def test_signing_up_through_the_form_after_the_import_links_the_imported_row(client):
+    """As a new user would: the programme imports a BUIT file, then the person signs up with
+    the sign-up form (the address in another case), and the imported row is theirs."""
+    outside_target(code="module-1", buit=True)
+    content = (HEADER + f"2025-03-02,buit,,{sha('fatima@example.org')},\n").encode()
+    upload = outside_counts_import(content=content, filename="maart.csv", by=UserFactory())
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "full_name": "Fatima el Amrani",
+            "email": "Fatima@Example.org",
+            "password1": "een-lang-wachtwoord-42",
+            "password2": "een-lang-wachtwoord-42",
+        },
+    )
+    assert response.status_code == 302
+    row = OutsideCount.objects.get(file=upload)
+    assert row.user is not None and row.user.email == "fatima@example.org"
+
+
 def test_a_bad_row_anywhere_imports_nothing_and_the_report_lists_every_bad_row():
     outside_target()
     content = (
